@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs Cms on http://127.0.0.1:5080 with a private PostgreSQL, the bootstrap administrator and demo data.
+#   scripts/run.sh              first run: installs PostgreSQL if missing, creates everything; later runs reuse it
+#   scripts/run.sh --no-demo    no demo data
+# Environment overrides: Bootstrap__AdminCodiceFiscale, Bootstrap__AdminPassword, CMS_URL, any ASP.NET setting.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+DEMO=true
+for arg in "$@"; do
+  case "$arg" in
+    --no-demo) DEMO=false ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
+
+DATA="$ROOT/.data"
+mkdir -p "$DATA/keys"
+chmod 700 "$DATA/keys"
+
+export ConnectionStrings__Cms="$(bash scripts/db.sh url cms)"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+# Development keys live in the git-ignored data folder and are generated on first run.
+export CodeEncryption__KeyRingFile="$DATA/keys/codes-keyring.json"
+export CodeEncryption__GenerateIfMissing=true
+export Jwt__SigningKeyFile="$DATA/keys/jwt-signing.key"
+export Jwt__GenerateIfMissing=true
+export DemoData__Enabled="$DEMO"
+
+export Bootstrap__AdminCodiceFiscale="${Bootstrap__AdminCodiceFiscale:-SCRMNS80A01D612M}"
+if [ -z "${Bootstrap__AdminPassword:-}" ]; then
+  if [ ! -f "$DATA/admin-password" ]; then
+    (umask 077; printf 'Adm-%s!' "$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 14)" >"$DATA/admin-password")
+  fi
+  export Bootstrap__AdminPassword="$(cat "$DATA/admin-password")"
+fi
+
+URL="${CMS_URL:-http://127.0.0.1:5080}"
+cat <<TXT
+
+  Cms is starting on $URL  (Swagger UI: $URL/swagger)
+
+  Security administrator (bootstrap, created on an empty database only):
+    codice fiscale  $Bootstrap__AdminCodiceFiscale
+    password        $Bootstrap__AdminPassword
+TXT
+if [ "$DEMO" = true ]; then
+  cat <<'TXT'
+  Demo operators (password for all: Demo-Cms-2026!):
+    BNCMRA75C12D612R  Mario Bianchi     operatore ASL, sportello 090-201-AS001
+    VRDLCU82L44D612C  Lucia Verdi       operatrice ospedale, 090-201-OS001
+    NREPLA69S23D612E  Paolo Neri        operatore comune, 090-201-CM001
+    GLLNNA90A70D612N  Anna Galli        operatrice ufficio regionale, 090-000-RT001
+    FRNGRG85E17D612P  Giorgio Farini    farmacista, 090-201-FA001
+    CNTLNE78P48D612M  Elena Conti       auditor
+    SRRFNC72T01D612R  Franco Serra      ente emettitore (card feed)
+    LMBSRA87H61D612L  Sara Lombardi     amministratrice della sicurezza
+TXT
+fi
+echo
+
+dotnet build src/Cms.Api -c Release -nologo -v quiet -clp:ErrorsOnly
+exec dotnet run --project src/Cms.Api -c Release --no-build --no-launch-profile -- --urls "$URL"

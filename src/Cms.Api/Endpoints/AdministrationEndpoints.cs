@@ -1,0 +1,67 @@
+using Cms.Api.Security;
+using Cms.Application.Administration.Common;
+using Cms.Application.Administration.CreateCounter;
+using Cms.Application.Administration.CreateOperator;
+using Cms.Application.Administration.ListCounters;
+using Cms.Application.Administration.ListOperators;
+using Cms.Application.Administration.UpdateCounter;
+using Cms.Application.Administration.UpdateOperator;
+using Cms.Domain.Administration;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cms.Api.Endpoints;
+
+public static class AdministrationEndpoints
+{
+    public sealed record UpdateCounterRequest(string? Name, CounterType? Type, bool? Active);
+    public sealed record UpdateOperatorRequest(string? GivenName, string? Surname, string? CounterCode, IReadOnlyList<string>? Roles, bool? EnabledForCms);
+
+    public static RouteGroupBuilder MapAdministrationEndpoints(this RouteGroupBuilder api)
+    {
+        var admin = api.MapGroup("/admin").WithTags("Amministrazione").RequireAuthorization(Policies.SecurityAdministrator);
+
+        admin.MapGet("/counters", async (string? region, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new ListCountersQuery(region), ct))
+            .WithName("listCounters").WithSummary("Elenco degli sportelli")
+            .Produces<IReadOnlyList<CounterDto>>();
+
+        admin.MapPost("/counters", async ([FromBody] CreateCounterCommand command, IMediator mediator, CancellationToken ct) =>
+            {
+                var counter = await mediator.Send(command, ct);
+                return Results.Created($"/api/v1/admin/counters/{counter.Code}", counter);
+            })
+            .WithName("createCounter").WithSummary("Nuovo sportello")
+            .Produces<CounterDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
+
+        admin.MapPut("/counters/{code}", async (string code, [FromBody] UpdateCounterRequest request, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new UpdateCounterCommand(code, request.Name, request.Type, request.Active), ct))
+            .WithName("updateCounter").WithSummary("Modifica di uno sportello (nome, tipo, attivo)")
+            .Produces<CounterDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+
+        admin.MapGet("/operators", async (string? counterCode, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new ListOperatorsQuery(counterCode), ct))
+            .WithName("listOperators").WithSummary("Elenco degli operatori")
+            .Produces<IReadOnlyList<OperatorDto>>();
+
+        admin.MapPost("/operators", async ([FromBody] CreateOperatorCommand command, IMediator mediator, CancellationToken ct) =>
+            {
+                var op = await mediator.Send(command, ct);
+                return Results.Created($"/api/v1/admin/operators/{op.Id}", op);
+            })
+            .WithName("createOperator").WithSummary("Nuovo operatore, abilitato o no al CMS")
+            .Produces<OperatorDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        admin.MapPut("/operators/{id:guid}", async (Guid id, [FromBody] UpdateOperatorRequest request, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new UpdateOperatorCommand(id, request.GivenName, request.Surname, request.CounterCode, request.Roles, request.EnabledForCms), ct))
+            .WithName("updateOperator").WithSummary("Modifica di un operatore: sportello, ruoli, abilitazione al CMS")
+            .Produces<OperatorDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return api;
+    }
+}

@@ -1,0 +1,76 @@
+using Cms.Api.Security;
+using Cms.Application.Administration.ChangePassword;
+using Cms.Application.Administration.SignIn;
+using Cms.Application.Administration.SignInWithCertificate;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cms.Api.Endpoints;
+
+public static class AuthEndpoints
+{
+    public sealed record ChangePasswordRequest(string? CodiceFiscale, string? CurrentPassword, string? NewPassword);
+
+    public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder api)
+    {
+        var auth = api.MapGroup("/auth").WithTags("Autenticazione");
+
+        auth.MapPost("/token", async ([FromBody] SignInCommand command, IMediator mediator, CancellationToken ct) =>
+            {
+                var result = await mediator.Send(command, ct);
+                return result.Success ?? throw result.Failure!;
+            })
+            .AllowAnonymous()
+            .WithName("createAccessToken")
+            .WithSummary("Accesso dell'operatore con codice fiscale e password")
+            .WithDescription("Restituisce un token JWT. Dopo 5 tentativi errati l'utenza è bloccata per 15 minuti; una password scaduta va cambiata.")
+            .Produces<SignInSuccess>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        auth.MapPost("/certificate-token", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                var certificate = http.Connection.ClientCertificate;
+                var cf = http.User.FindFirst(CmsClaims.CodiceFiscale)?.Value;
+                var result = await mediator.Send(new SignInWithCertificateCommand(cf, certificate?.Thumbprint), ct);
+                return result.Success ?? throw result.Failure!;
+            })
+            .RequireAuthorization(Policies.ClientCertificate)
+            .WithName("createAccessTokenWithCertificate")
+            .WithSummary("Accesso dell'operatore con smart card (certificato client)")
+            .WithDescription("Il soggetto del certificato di autenticazione (TS-CNS o CNS dell'operatore) porta il codice fiscale.")
+            .Produces<SignInSuccess>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        auth.MapPost("/password", async ([FromBody] ChangePasswordRequest request, IMediator mediator, CancellationToken ct) =>
+            {
+                var result = await mediator.Send(new ChangePasswordCommand(request.CodiceFiscale, request.CurrentPassword, request.NewPassword), ct);
+                if (result.Failure is { } failure) throw failure;
+                return Results.NoContent();
+            })
+            .AllowAnonymous()
+            .WithName("changePassword")
+            .WithSummary("Cambio password dell'operatore (anche scaduta)")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        auth.MapGet("/me", (HttpContext http) => new
+            {
+                operatorId = http.User.FindFirst(CmsClaims.OperatorId)?.Value,
+                codiceFiscale = http.User.FindFirst(CmsClaims.CodiceFiscale)?.Value,
+                name = http.User.FindFirst(CmsClaims.Name)?.Value,
+                counterCode = http.User.FindFirst(CmsClaims.Counter)?.Value,
+                counterType = http.User.FindFirst(CmsClaims.CounterType)?.Value,
+                region = http.User.FindFirst(CmsClaims.Region)?.Value,
+                roles = http.User.FindAll(CmsClaims.Role).Select(c => c.Value).ToArray(),
+            })
+            .RequireAuthorization()
+            .WithName("getCurrentOperator")
+            .WithSummary("L'operatore collegato");
+        return api;
+    }
+
+}

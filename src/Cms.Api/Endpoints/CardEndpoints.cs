@@ -1,0 +1,58 @@
+using Cms.Api.Security;
+using Cms.Application.Identification.Common;
+using Cms.Application.Identification.IdentifyCard;
+using Cms.Application.Identification.ImportCardFeed;
+using Cms.Application.Reporting.GetCardHistory;
+using Cms.Application.Reporting.GetHolderCards;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cms.Api.Endpoints;
+
+public static class CardEndpoints
+{
+    public const long MaxFeedBytes = 2L * 1024 * 1024 * 1024;
+
+    public static RouteGroupBuilder MapCardEndpoints(this RouteGroupBuilder api)
+    {
+        var cards = api.MapGroup("").WithTags("Tessere");
+
+        cards.MapPost("/cards/identify", async ([FromBody] IdentifyCardQuery query, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(query, ct))
+            .RequireAuthorization(Policies.Operator)
+            .WithName("identifyCard")
+            .WithSummary("Identificazione della tessera")
+            .WithDescription("Manuale (codice fiscale + ultime 5 cifre + scadenza), da chip, o dal solo numero di tessera (revoca). " +
+                "Una tessera sconosciuta risponde 404 con interoperabilityAvailable; dati del chip diversi da quelli in banca dati 409.")
+            .Produces<CardView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        cards.MapGet("/cards/{cardNumber}/history", async (string cardNumber, bool? includeReads, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new GetCardHistoryQuery(cardNumber, includeReads ?? false), ct))
+            .RequireAuthorization(Policies.HistoryReader)
+            .WithName("getCardHistory").WithSummary("Storico delle operazioni di una tessera")
+            .Produces<CardHistory>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+
+        cards.MapGet("/holders/{codiceFiscale}/cards", async (string codiceFiscale, bool? includeReads, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new GetHolderCardsQuery(codiceFiscale.ToUpperInvariant(), includeReads ?? false), ct))
+            .RequireAuthorization(Policies.HistoryReader)
+            .WithName("getHolderCards").WithSummary("Tutte le tessere di un assistito, anche le precedenti, con le loro operazioni")
+            .Produces<HolderHistory>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/issuer/card-feed", async (HttpRequest request, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new ImportCardFeedCommand(request.Body), ct))
+            .RequireAuthorization(Policies.Issuer)
+            .WithTags("Ente emettitore")
+            .WithName("loadCardFeed")
+            .WithSummary("Caricamento massivo di tessere, titolari e codici (NDJSON)")
+            .WithDescription("Una tessera per riga. Idempotente per numero di tessera; le righe errate sono indicate per numero e le altre vengono caricate.")
+            .Accepts<CardFeedLine>("application/x-ndjson")
+            .Produces<CardFeedResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxFeedBytes));
+        return api;
+    }
+}

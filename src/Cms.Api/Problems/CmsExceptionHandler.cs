@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Cms.Domain.Common;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cms.Api.Problems;
+
+/// <summary>
+/// Turns every failure into an RFC 9457 problem: broken input (400, with every bad field), broken
+/// rules (404/409/422/401/403, with the rule's own type), anything else a 500 that says nothing inside.
+/// </summary>
+public sealed class CmsExceptionHandler(IProblemDetailsService problems, ILogger<CmsExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        ProblemDetails problem = exception switch
+        {
+            ValidationException v => Validation(v),
+            DomainRuleException r => Rule(r),
+            BadHttpRequestException b => Malformed(b),
+            _ => Unexpected(exception),
+        };
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static ProblemDetails Validation(ValidationException v)
+    {
+        var errors = v.Errors
+            .GroupBy(e => FieldName(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+        var rules = v.Errors
+            .GroupBy(e => FieldName(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => RuleName(e.ErrorCode)).Distinct().ToArray());
+        return new ProblemDetails
+        {
+            Type = ProblemTypes.Validation,
+            Title = "Dati non validi",
+            Status = StatusCodes.Status400BadRequest,
+            Detail = "Uno o più campi non sono validi: " + string.Join(", ", errors.Keys) + ".",
+            Extensions = { ["errors"] = errors, ["rules"] = rules },
+        };
+    }
+
+    private static ProblemDetails Rule(DomainRuleException r)
+    {
+        var status = r.Kind switch
+        {
+            RuleKind.NotFound => StatusCodes.Status404NotFound,
+            RuleKind.Conflict => StatusCodes.Status409Conflict,
+            RuleKind.Forbidden => StatusCodes.Status403Forbidden,
+            RuleKind.Unauthenticated => StatusCodes.Status401Unauthorized,
+            _ => StatusCodes.Status422UnprocessableEntity,
+        };
+        var problem = new ProblemDetails { Type = ProblemTypes.For(r.Rule), Title = Titles(status), Status = status, Detail = r.Message };
+        problem.Extensions["rule"] = r.Rule;
+        foreach (var (key, value) in r.Extensions) problem.Extensions[key] = value;
+        return problem;
+    }
+
+    private static ProblemDetails Malformed(BadHttpRequestException b)
+    {
+        // A JSON error names the path of the bad value ($.delivery.channel); the message quotes no value.
+        var path = (b.InnerException as JsonException)?.Path;
+        var field = string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
+        var status = b.StatusCode is >= 400 and < 500 ? b.StatusCode : StatusCodes.Status400BadRequest;
+        var problem = new ProblemDetails
+        {
+            Type = status == StatusCodes.Status413PayloadTooLarge ? ProblemTypes.For("payload-too-large") : ProblemTypes.MalformedRequest,
+            Title = "Richiesta non leggibile",
+            Status = status,
+            Detail = status == StatusCodes.Status413PayloadTooLarge
+                ? "La richiesta è troppo grande."
+                : $"Il corpo della richiesta non è leggibile: valore non valido in '{field}'.",
+        };
+        problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = ["Valore mancante o di tipo non valido."] };
+        return problem;
+    }
+
+    private ProblemDetails Unexpected(Exception exception)
+    {
+        logger.LogError("Unhandled {ExceptionType} at {Site}", exception.GetType().FullName, exception.TargetSite?.Name);
+        return new ProblemDetails
+        {
+            Type = ProblemTypes.Unexpected,
+            Title = "Errore interno",
+            Status = StatusCodes.Status500InternalServerError,
+            Detail = "Si è verificato un errore inatteso. L'operazione non è stata eseguita.",
+        };
+    }
+
+    private static string Titles(int status) => status switch
+    {
+        404 => "Non trovato",
+        409 => "Conflitto con lo stato attuale",
+        403 => "Operazione non consentita",
+        401 => "Autenticazione non riuscita",
+        _ => "Regola non rispettata",
+    };
+
+    /// <summary>"Chip.CardNumber" → "chip.cardNumber", "Roles[0]" → "roles[0]".</summary>
+    public static string FieldName(string propertyName) =>
+        string.Join('.', propertyName.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
+
+    private static string RuleName(string errorCode) => errorCode switch
+    {
+        "NotEmptyValidator" or "NotNullValidator" => "required",
+        "MaximumLengthValidator" or "LengthValidator" => "too-long",
+        "RegularExpressionValidator" => "format",
+        "EnumValidator" => "unknown-value",
+        _ when errorCode.EndsWith("Validator", StringComparison.Ordinal) => "invalid",
+        _ => errorCode,
+    };
+}

@@ -1,0 +1,103 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cms.Api.Endpoints;
+using Cms.Api.Problems;
+using Cms.Api.Security;
+using Cms.Application;
+using Cms.Application.Common.Abstractions;
+using Cms.Infrastructure;
+using Cms.Infrastructure.Persistence;
+using Cms.Infrastructure.Startup;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.OpenApi;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// The build-time OpenAPI generator runs this file without a database.
+var generatingDocument = Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+
+builder.Services.AddCmsApplication();
+builder.Services.AddCmsInfrastructure(builder.Configuration);
+builder.Services.AddCmsAuthentication(builder.Configuration);
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
+builder.Services.AddSingleton<IAccessTokenIssuer, JwtTokenIssuer>();
+
+builder.Services.Configure<JsonOptions>(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+    o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false));
+    o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+});
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+{
+    c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+    c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+});
+builder.Services.AddExceptionHandler<CmsExceptionHandler>();
+builder.Services.AddHealthChecks().AddDbContextCheck<CmsDbContext>("database", tags: ["ready"]);
+
+builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https =>
+{
+    // Smart-card sign-in: the client certificate is asked for, and checked by the certificate handler.
+    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+    https.AllowAnyClientCertificate();
+}));
+
+builder.Services.AddEndpointsApiExplorer();
+builder.Services.AddSwaggerGen(o =>
+{
+    o.SwaggerDoc("v1", new OpenApiInfo
+    {
+        Title = "Cms – Card Management System TS-CNS",
+        Version = "1.0.0",
+        Description = "API del sistema di gestione delle tessere TS-CNS: identificazione, rilascio dei codici, consensi FSE, revoche.",
+    });
+    o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
+    {
+        Type = SecuritySchemeType.Http,
+        Scheme = "bearer",
+        BearerFormat = "JWT",
+        Description = "Token ottenuto da POST /api/v1/auth/token",
+    });
+    o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+    o.CustomSchemaIds(t => t.FullName!.Replace("Cms.Application.", "").Replace("Cms.Api.Endpoints.", "").Replace('+', '.'));
+});
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+// The contract and its browser are public, as in the national API catalogue.
+app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
+app.UseSwaggerUI(o =>
+{
+    o.SwaggerEndpoint("/openapi/v1.json", "Cms v1");
+    o.RoutePrefix = "swagger";
+});
+if (!string.IsNullOrEmpty(app.Configuration[ClientCertificateOptions.Section + ":ForwardingHeader"])) app.UseCertificateForwarding();
+app.UseAuthentication();
+app.UseAuthorization();
+
+
+var api = app.MapGroup("/api/v1");
+api.MapAuthEndpoints();
+api.MapAdministrationEndpoints();
+api.MapCardEndpoints();
+app.MapHealthEndpoints();
+app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();
+
+if (!generatingDocument)
+{
+    using var scope = app.Services.CreateScope();
+    var initializer = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
+    await initializer.InitializeAsync(app.Configuration.GetValue("Database:MigrateOnStartup", true), app.Lifetime.ApplicationStopping);
+}
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,24 @@
+namespace Cms.Api.Security;
+
+public static class CmsClaims
+{
+    public const string OperatorId = "sub";
+    public const string CodiceFiscale = "cf";
+    public const string Counter = "counter";
+    public const string CounterType = "counter_type";
+    public const string Region = "region";
+    public const string Role = "role";
+    public const string Name = "name";
+    public const string Method = "amr";
+}
+
+public static class Policies
+{
+    public const string Operator = "Operator";
+    public const string SecurityAdministrator = "SecurityAdministrator";
+    public const string Auditor = "Auditor";
+    public const string Issuer = "Issuer";
+    /// <summary>Reading a card's or a holder's history: counter operators and auditors.</summary>
+    public const string HistoryReader = "HistoryReader";
+    public const string ClientCertificate = "ClientCertificate";
+}

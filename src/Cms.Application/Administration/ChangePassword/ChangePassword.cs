@@ -1,0 +1,59 @@
+using Cms.Application.Administration.Common;
+using Cms.Application.Administration.SignIn;
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Auditing;
+using Cms.Domain.Auditing;
+using Cms.Domain.Common;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cms.Application.Administration.ChangePassword;
+
+/// <summary>An operator changes their own password (also when it has expired).</summary>
+public sealed record ChangePasswordCommand(string? CodiceFiscale, string? CurrentPassword, string? NewPassword)
+    : ICommand<ChangePasswordResult>, IAuditedMessage
+{
+    public OperationType OperationType => OperationType.OperatorManagement;
+    public override string ToString() => $"ChangePasswordCommand {{ CodiceFiscale = {CodiceFiscale} }}";
+}
+
+public sealed record ChangePasswordResult(DomainRuleException? Failure);
+
+public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCommand>
+{
+    public ChangePasswordValidator()
+    {
+        RuleFor(c => c.CodiceFiscale).NotEmpty().MaximumLength(16);
+        RuleFor(c => c.CurrentPassword).NotEmpty().MaximumLength(PasswordPolicy.MaxLength);
+        RuleFor(c => c.NewPassword).Must((c, p) => PasswordPolicy.Problem(p, CodiceFiscale.Normalise(c.CodiceFiscale)) is null)
+            .WithErrorCode("weak-password")
+            .WithMessage((c, p) => PasswordPolicy.Problem(p, CodiceFiscale.Normalise(c.CodiceFiscale))!);
+        RuleFor(c => c.NewPassword).NotEqual(c => c.CurrentPassword).WithErrorCode("same-password")
+            .WithMessage("La nuova password deve essere diversa da quella attuale.");
+    }
+}
+
+public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hasher, OperatorGate gate, TimeProvider clock, AuditScope audit)
+    : ICommandHandler<ChangePasswordCommand, ChangePasswordResult>
+{
+    public async ValueTask<ChangePasswordResult> Handle(ChangePasswordCommand command, CancellationToken cancellationToken)
+    {
+        var cf = CodiceFiscale.Normalise(command.CodiceFiscale);
+        var now = clock.GetUtcNow();
+        audit.ActorCodiceFiscale = cf;
+        audit.Detail = "password-change";
+        var op = await db.Operators.SingleOrDefaultAsync(o => o.CodiceFiscale == cf, cancellationToken);
+        if (op is null) return new(gate.Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated).Failure);
+        audit.ActorOperatorId = op.Id;
+        if (op.IsLockedAt(now))
+            return new(gate.Refuse("account-locked", "Utenza bloccata: riprovare più tardi.", RuleKind.Forbidden, op.LockedUntil).Failure);
+        if (hasher.Verify(op.PasswordHash, command.CurrentPassword!) == PasswordCheck.Wrong)
+        {
+            op.RecordFailedSignIn(now);
+            return new(gate.Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated).Failure);
+        }
+        op.ChangePassword(hasher.Hash(command.NewPassword!), now);
+        return new(null);
+    }
+}

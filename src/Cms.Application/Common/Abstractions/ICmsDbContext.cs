@@ -1,0 +1,29 @@
+using Cms.Domain.Administration;
+using Cms.Domain.Auditing;
+using Cms.Domain.Identification;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cms.Application.Common.Abstractions;
+
+/// <summary>The persistence seen by use cases. Each module owns its sets (and its PostgreSQL schema).</summary>
+public interface ICmsDbContext
+{
+    DbSet<Counter> Counters { get; }
+    DbSet<Operator> Operators { get; }
+    DbSet<Holder> Holders { get; }
+    DbSet<Card> Cards { get; }
+    DbSet<OperationEntry> Operations { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>One database transaction around one command.</summary>
+public interface IUnitOfWork
+{
+    bool HasActiveTransaction { get; }
+    Task BeginAsync(CancellationToken cancellationToken);
+    Task CommitAsync(CancellationToken cancellationToken);
+    Task RollbackAsync(CancellationToken cancellationToken);
+    /// <summary>Forgets every change tracked so far (after a rollback).</summary>
+    void DiscardChanges();
+}

@@ -1,0 +1,15 @@
+namespace Cms.Application.Common.Abstractions;
+
+/// <summary>Who is calling: taken from the bearer token (or nobody, for sign-in).</summary>
+public interface ICurrentUser
+{
+    bool IsAuthenticated { get; }
+    Guid? OperatorId { get; }
+    string? CodiceFiscale { get; }
+    string? CounterCode { get; }
+    string? Region { get; }
+    /// <summary>The type of the operator's counter (ASL, PHARMACY, …), when they have one.</summary>
+    Cms.Domain.Administration.CounterType? CounterType { get; }
+    IReadOnlyCollection<string> Roles { get; }
+    bool IsInRole(string role);
+}

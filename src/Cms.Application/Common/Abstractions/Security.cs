@@ -1,0 +1,40 @@
+using Cms.Domain.Administration;
+using Cms.Domain.Identification;
+
+namespace Cms.Application.Common.Abstractions;
+
+/// <summary>The three personal codes of a card, in clear: only ever in memory, never logged.</summary>
+public sealed record CardCodes(string Pin, string Puk, string Cip)
+{
+    public override string ToString() => "CardCodes { *** }";
+}
+
+/// <summary>Authenticated encryption of card codes under a key kept outside the database.</summary>
+public interface ICodeCipher
+{
+    string ActiveKeyId { get; }
+    EncryptedCodes Seal(string cardNumber, CardCodes codes);
+    CardCodes Open(string cardNumber, EncryptedCodes sealedCodes);
+}
+
+public enum PasswordCheck
+{
+    Wrong,
+    Right,
+    /// <summary>Right, but hashed with weaker parameters than today's: hash it again.</summary>
+    RightButRehash,
+}
+
+public interface IPasswordHasher
+{
+    string Hash(string password);
+    PasswordCheck Verify(string hash, string password);
+}
+
+public sealed record AccessToken(string Token, DateTimeOffset ExpiresAt);
+
+public interface IAccessTokenIssuer
+{
+    /// <param name="method">How the operator proved who they are: <c>pwd</c> or <c>smartcard</c>.</param>
+    AccessToken Issue(Operator op, Counter? counter, string method);
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Cms.Application.Common.Abstractions;
+using Cms.Domain.Common;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Logging;
+
+namespace Cms.Application.Common.Behaviours;
+
+/// <summary>
+/// Logs the use case's name, the operator id, the outcome and the duration. Never the message's
+/// content: it carries personal data and secrets.
+/// </summary>
+public sealed class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehaviour<TMessage, TResponse>> logger, ICurrentUser user)
+    : IPipelineBehavior<TMessage, TResponse> where TMessage : IMessage
+{
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        var name = typeof(TMessage).Name;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await next(message, cancellationToken);
+            logger.LogInformation("{UseCase} by operator {OperatorId} succeeded in {ElapsedMs:0.0} ms",
+                name, user.OperatorId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            return response;
+        }
+        catch (ValidationException ex)
+        {
+            logger.LogInformation("{UseCase} by operator {OperatorId} rejected: {Count} invalid field(s) {Fields}",
+                name, user.OperatorId, ex.Errors.Count(), string.Join(",", ex.Errors.Select(e => e.PropertyName).Distinct()));
+            throw;
+        }
+        catch (DomainRuleException ex)
+        {
+            logger.LogInformation("{UseCase} by operator {OperatorId} rejected by rule {Rule}", name, user.OperatorId, ex.Rule);
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The exception type only: messages of lower layers may quote values.
+            logger.LogError("{UseCase} by operator {OperatorId} failed with {ExceptionType} after {ElapsedMs:0.0} ms",
+                name, user.OperatorId, ex.GetType().FullName, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            throw;
+        }
+    }
+}

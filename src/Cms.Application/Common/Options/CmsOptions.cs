@@ -1,0 +1,40 @@
+namespace Cms.Application.Common.Options;
+
+/// <summary>Settings of this Cms instance (section <c>Cms</c>).</summary>
+public sealed class CmsOptions
+{
+    public const string Section = "Cms";
+
+    /// <summary>The region this instance runs for (3-digit code, e.g. 090 Toscana).</summary>
+    public string Region { get; set; } = "090";
+
+    /// <summary>Region code → name; the code sits in digits 8–10 of a card number.</summary>
+    public Dictionary<string, string> Issuers { get; set; } = new()
+    {
+        ["010"] = "Piemonte", ["020"] = "Valle d'Aosta", ["030"] = "Lombardia", ["041"] = "P.A. Bolzano",
+        ["042"] = "P.A. Trento", ["050"] = "Veneto", ["060"] = "Friuli Venezia Giulia", ["070"] = "Liguria",
+        ["080"] = "Emilia-Romagna", ["090"] = "Toscana", ["100"] = "Umbria", ["110"] = "Marche",
+        ["120"] = "Lazio", ["130"] = "Abruzzo", ["140"] = "Molise", ["150"] = "Campania", ["160"] = "Puglia",
+        ["170"] = "Basilicata", ["180"] = "Calabria", ["190"] = "Sicilia", ["200"] = "Sardegna",
+    };
+
+    /// <summary>Whether suspension / reactivation is enabled [S 9.5–9.6]; Toscana removed it.</summary>
+    public bool SuspensionEnabled { get; set; }
+
+    public CodeLengthOptions Codes { get; set; } = new();
+
+    /// <summary>How long a password is valid before it must be changed.</summary>
+    public int PasswordMaxAgeDays { get; set; } = 90;
+}
+
+/// <summary>Lengths of the personal codes and how many leading digits go on paper [T 2.2.1].</summary>
+public sealed class CodeLengthOptions
+{
+    public int PinMinLength { get; set; } = 5;
+    public int PinMaxLength { get; set; } = 8;
+    public int PukLength { get; set; } = 8;
+    public int CipLength { get; set; } = 8;
+    public int PinPrintedDigits { get; set; } = 2;
+    public int PukPrintedDigits { get; set; } = 4;
+    public int CipPrintedDigits { get; set; } = 4;
+}

@@ -1,0 +1,30 @@
+using System.Globalization;
+using Cms.Domain.Common;
+using FluentValidation;
+
+namespace Cms.Application.Common.Validation;
+
+/// <summary>Shared field rules; messages are Italian because operators read them.</summary>
+public static class RuleExtensions
+{
+    public static IRuleBuilderOptions<T, string?> ValidCodiceFiscale<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(v => CodiceFiscale.IsValid(v))
+            .WithErrorCode("invalid-codice-fiscale")
+            .WithMessage((_, v) => CodiceFiscale.Problem(v) ?? "Codice fiscale non valido.");
+
+    public static IRuleBuilderOptions<T, string?> ValidCardNumber<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(v => CardNumber.IsValid(v))
+            .WithErrorCode("invalid-card-number")
+            .WithMessage((_, v) => CardNumber.Problem(v) ?? "Numero di tessera non valido.");
+
+    public static IRuleBuilderOptions<T, string?> IsoDate<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(v => TryParseDate(v, out _))
+            .WithErrorCode("invalid-date")
+            .WithMessage("La data deve essere nel formato AAAA-MM-GG.");
+
+    public static bool TryParseDate(string? value, out DateOnly date) =>
+        DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    public static IRuleBuilderOptions<T, string?> RegionCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Matches("^[0-9]{3}$").WithErrorCode("invalid-region").WithMessage("Il codice regione deve avere 3 cifre.");
+}

@@ -1,0 +1,36 @@
+using Cms.Application.Administration.Bootstrap;
+using Cms.Application.Administration.SignIn;
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Behaviours;
+using Cms.Application.Identification.Contracts;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cms.Application;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddCmsApplication(this IServiceCollection services)
+    {
+        services.AddMediator((MediatorOptions o) =>
+        {
+            o.ServiceLifetime = ServiceLifetime.Scoped;
+            // Outermost first: log, validate, open the transaction, record the operation, handle.
+            o.PipelineBehaviors =
+            [
+                typeof(LoggingBehaviour<,>),
+                typeof(ValidationBehaviour<,>),
+                typeof(UnitOfWorkBehaviour<,>),
+                typeof(AuditBehaviour<,>),
+            ];
+        });
+        services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddScoped<AuditScope>();
+        services.AddScoped<OperatorGate>();
+        services.AddScoped<AdministratorBootstrapper>();
+        services.AddScoped<ICardDirectory, CardDirectory>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

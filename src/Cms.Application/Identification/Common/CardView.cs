@@ -1,0 +1,38 @@
+using Cms.Domain.Common;
+using Cms.Domain.Identification;
+
+namespace Cms.Application.Identification.Common;
+
+public sealed record ResidenceView(string? Address, string? Postcode, string? Municipality, string? Province);
+
+public sealed record HolderView(
+    string CodiceFiscale, string Surname, string GivenName, char Sex, DateOnly BirthDate, string BirthPlace,
+    string? BirthProvince, string? Citizenship, bool Minor, ResidenceView Residence, string? HouseholdId, bool Entitled)
+{
+    public static HolderView From(Holder h, DateOnly today) => new(h.CodiceFiscale, h.Surname, h.GivenName, h.Sex,
+        h.BirthDate, h.BirthPlace, h.BirthProvince, h.Citizenship, h.IsMinorOn(today),
+        new ResidenceView(h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province),
+        h.HouseholdId, h.Entitled);
+}
+
+/// <summary>What the counter sees after identifying a card [M 2.2, T 2.2].</summary>
+public sealed record CardView(
+    string CardNumber, string DisplayNumber, CardState State, DateOnly ExpiryDate, string IssuerRegion, string? IssuerRegionName,
+    HolderView Holder, IReadOnlyList<CardOperation> AllowedOperations, IReadOnlyList<string> Notes);
+
+public static class CardViews
+{
+    public static CardView From(Card card, DateOnly today, RegionPolicy policy, IReadOnlyDictionary<string, string> issuers)
+    {
+        var minor = card.Holder.IsMinorOn(today);
+        var notes = new List<string>();
+        var state = card.StateOn(today);
+        if (minor && state == CardState.NotActive)
+            notes.Add("Titolare minorenne: l'attivazione è possibile solo tramite delega (potestà genitoriale o tutela).");
+        if (state == CardState.Expired) notes.Add("Tessera scaduta: è consultabile solo lo storico.");
+        if (state == CardState.Revoked) notes.Add("Tessera revocata: è consultabile solo lo storico.");
+        return new CardView(card.CardNumber, CardNumber.DisplayPrefix + " " + card.CardNumber[7..], state, card.ExpiryDate,
+            card.IssuerRegion, issuers.GetValueOrDefault(card.IssuerRegion), HolderView.From(card.Holder, today),
+            card.AllowedOperations(today, minor, policy), notes);
+    }
+}

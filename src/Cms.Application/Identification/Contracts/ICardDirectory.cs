@@ -1,0 +1,38 @@
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Options;
+using Cms.Application.Identification.Common;
+using Cms.Domain.Identification;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Identification.Contracts;
+
+/// <summary>What other modules may read of the card registry.</summary>
+public interface ICardDirectory
+{
+    Task<CardView?> FindCardAsync(string cardNumber, CancellationToken cancellationToken);
+    Task<(HolderView Holder, IReadOnlyList<CardView> Cards)?> FindHolderCardsAsync(string codiceFiscale, CancellationToken cancellationToken);
+}
+
+internal sealed class CardDirectory(ICmsDbContext db, IOptions<CmsOptions> options, TimeProvider clock) : ICardDirectory
+{
+    public async Task<CardView?> FindCardAsync(string cardNumber, CancellationToken cancellationToken)
+    {
+        var card = await db.Cards.AsNoTracking().Include(c => c.Holder).SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken);
+        return card is null ? null : View(card);
+    }
+
+    public async Task<(HolderView Holder, IReadOnlyList<CardView> Cards)?> FindHolderCardsAsync(string codiceFiscale, CancellationToken cancellationToken)
+    {
+        var holder = await db.Holders.AsNoTracking().SingleOrDefaultAsync(h => h.CodiceFiscale == codiceFiscale, cancellationToken);
+        if (holder is null) return null;
+        var cards = await db.Cards.AsNoTracking().Include(c => c.Holder).Where(c => c.HolderCodiceFiscale == codiceFiscale)
+            .OrderByDescending(c => c.ExpiryDate).ToListAsync(cancellationToken);
+        return (HolderView.From(holder, Today), cards.Select(View).ToList());
+    }
+
+    private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
+    private CardView View(Card card) =>
+        CardViews.From(card, Today, new RegionPolicy(options.Value.SuspensionEnabled), options.Value.Issuers);
+}

@@ -1,0 +1,134 @@
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Validation;
+using Cms.Application.Identification.Common;
+using Cms.Domain.Auditing;
+using Cms.Domain.Common;
+using Cms.Domain.Identification;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Identification.IdentifyCard;
+
+/// <summary>The personal data read from the card's chip by the reader SDK.</summary>
+public sealed record ChipData(string? CardNumber, string? CodiceFiscale, string? Surname, string? GivenName, string? BirthDate, string? ExpiryDate);
+
+/// <summary>
+/// Identifies a card in one of three ways [M 2.2, T 2.2, T 2.5]: manually (codice fiscale + last five
+/// digits + expiry date, all three must match), from the chip's data, or by card number alone.
+/// Reading the holder's data is recorded in the trail.
+/// </summary>
+public sealed record IdentifyCardQuery(
+    string? CodiceFiscale, string? CardNumberLast5, string? ExpiryDate, ChipData? Chip, string? CardNumber)
+    : IQuery<CardView>, IAuditedMessage
+{
+    public OperationType OperationType => OperationType.Identification;
+
+    public bool IsManual => CodiceFiscale is not null || CardNumberLast5 is not null || ExpiryDate is not null;
+    public bool IsChip => Chip is not null;
+    public bool IsByNumber => CardNumber is not null;
+}
+
+public sealed class IdentifyCardValidator : AbstractValidator<IdentifyCardQuery>
+{
+    public IdentifyCardValidator()
+    {
+        RuleFor(q => q).Must(q => (q.IsManual ? 1 : 0) + (q.IsChip ? 1 : 0) + (q.IsByNumber ? 1 : 0) == 1)
+            .WithName("identification").OverridePropertyName("identification").WithErrorCode("one-identification-mode")
+            .WithMessage("Indicare uno solo tra: codice fiscale + ultime 5 cifre + scadenza, dati del chip, numero di tessera.");
+        When(q => q.IsManual, () =>
+        {
+            RuleFor(q => q.CodiceFiscale).ValidCodiceFiscale();
+            RuleFor(q => q.CardNumberLast5).NotEmpty().Matches("^[0-9]{5}$").WithErrorCode("invalid-last5")
+                .WithMessage("Indicare le ultime 5 cifre del numero di tessera.");
+            RuleFor(q => q.ExpiryDate).NotEmpty().IsoDate();
+        });
+        When(q => q.IsChip, () =>
+        {
+            RuleFor(q => q.Chip!.CardNumber).ValidCardNumber().OverridePropertyName("chip.cardNumber");
+            RuleFor(q => q.Chip!.CodiceFiscale).ValidCodiceFiscale().OverridePropertyName("chip.codiceFiscale");
+            RuleFor(q => q.Chip!.Surname).NotEmpty().MaximumLength(100).OverridePropertyName("chip.surname");
+            RuleFor(q => q.Chip!.GivenName).NotEmpty().MaximumLength(100).OverridePropertyName("chip.givenName");
+            RuleFor(q => q.Chip!.BirthDate).NotEmpty().IsoDate().OverridePropertyName("chip.birthDate");
+            RuleFor(q => q.Chip!.ExpiryDate).NotEmpty().IsoDate().OverridePropertyName("chip.expiryDate");
+        });
+        When(q => q.IsByNumber, () => RuleFor(q => q.CardNumber).ValidCardNumber());
+    }
+}
+
+public sealed class IdentifyCardHandler(ICmsDbContext db, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    : IQueryHandler<IdentifyCardQuery, CardView>
+{
+    public async ValueTask<CardView> Handle(IdentifyCardQuery query, CancellationToken cancellationToken)
+    {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var cards = db.Cards.AsNoTracking().Include(c => c.Holder);
+        Card? card;
+        if (query.IsManual)
+        {
+            RuleExtensions.TryParseDate(query.ExpiryDate, out var expiry);
+            audit.Detail = "manual";
+            audit.HolderCodiceFiscale = query.CodiceFiscale;
+            card = await cards.OrderByDescending(c => c.ExpiryDate).FirstOrDefaultAsync(c => c.HolderCodiceFiscale == query.CodiceFiscale
+                && c.CardNumber.EndsWith(query.CardNumberLast5!) && c.ExpiryDate == expiry, cancellationToken);
+            if (card is null) throw NotFound(null);
+        }
+        else if (query.IsChip)
+        {
+            var chip = query.Chip!;
+            audit.Detail = "chip";
+            audit.Touch(chip.CardNumber, chip.CodiceFiscale);
+            card = await cards.SingleOrDefaultAsync(c => c.CardNumber == chip.CardNumber, cancellationToken)
+                ?? throw NotFound(chip.CardNumber);
+            var mismatches = Mismatches(card, chip);
+            if (mismatches.Count > 0)
+                throw new DomainRuleException("chip-registry-mismatch",
+                        "I dati letti dal chip non corrispondono a quelli in banca dati: il titolare deve richiedere una nuova tessera.",
+                        RuleKind.Conflict)
+                    .With("mismatchedFields", mismatches);
+        }
+        else
+        {
+            audit.Detail = "card-number";
+            audit.CardNumber = query.CardNumber;
+            card = await cards.SingleOrDefaultAsync(c => c.CardNumber == query.CardNumber, cancellationToken)
+                ?? throw NotFound(query.CardNumber);
+        }
+        audit.Touch(card.CardNumber, card.HolderCodiceFiscale);
+        var o = options.Value;
+        return CardViews.From(card, today, new RegionPolicy(o.SuspensionEnabled), o.Issuers);
+    }
+
+    private static List<string> Mismatches(Card card, ChipData chip)
+    {
+        var list = new List<string>();
+        if (!string.Equals(card.HolderCodiceFiscale, chip.CodiceFiscale, StringComparison.Ordinal)) list.Add("codiceFiscale");
+        if (!SameName(card.Holder.Surname, chip.Surname)) list.Add("surname");
+        if (!SameName(card.Holder.GivenName, chip.GivenName)) list.Add("givenName");
+        if (!RuleExtensions.TryParseDate(chip.BirthDate, out var birth) || birth != card.Holder.BirthDate) list.Add("birthDate");
+        if (!RuleExtensions.TryParseDate(chip.ExpiryDate, out var expiry) || expiry != card.ExpiryDate) list.Add("expiryDate");
+        return list;
+    }
+
+    /// <summary>Names compare without case, accents, apostrophes and extra spaces (the chip has no accents).</summary>
+    private static bool SameName(string registry, string? chip) => NameKey(registry) == NameKey(chip ?? string.Empty);
+
+    private static string NameKey(string name)
+    {
+        var decomposed = name.Normalize(System.Text.NormalizationForm.FormD);
+        return new string(decomposed.Where(char.IsAsciiLetter).Select(char.ToUpperInvariant).ToArray());
+    }
+
+    private DomainRuleException NotFound(string? cardNumber)
+    {
+        var region = cardNumber is null ? null : CardNumber.RegionCode(cardNumber);
+        var otherRegion = region is null || region != options.Value.Region;
+        var interop = user.CounterType is { } type && type != Domain.Administration.CounterType.Pharmacy && otherRegion;
+        return new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound)
+            .With("interoperabilityAvailable", interop)
+            .With("issuerRegion", region);
+    }
+}

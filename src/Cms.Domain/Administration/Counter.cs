@@ -1,0 +1,41 @@
+namespace Cms.Domain.Administration;
+
+public enum CounterType
+{
+    Asl,
+    Hospital,
+    Municipality,
+    RegionalOffice,
+    Pharmacy,
+}
+
+/// <summary>A front-office counter (sportello), e.g. <c>090-201-EM001</c>.</summary>
+public sealed class Counter
+{
+    private Counter() { }
+
+    public Counter(string code, string name, CounterType type, string region)
+    {
+        Code = code;
+        Name = name;
+        Type = type;
+        Region = region;
+        Active = true;
+    }
+
+    public string Code { get; private set; } = null!;
+    public string Name { get; private set; } = null!;
+    public CounterType Type { get; private set; }
+    public string Region { get; private set; } = null!;
+    public bool Active { get; private set; }
+
+    /// <summary>Pharmacies cannot send requests to other regions [T 2.11].</summary>
+    public bool MayUseInteroperability => Type != CounterType.Pharmacy;
+
+    public void Update(string name, CounterType type, bool active)
+    {
+        Name = name;
+        Type = type;
+        Active = active;
+    }
+}

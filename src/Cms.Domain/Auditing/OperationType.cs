@@ -1,0 +1,51 @@
+namespace Cms.Domain.Auditing;
+
+/// <summary>
+/// The catalogue of operations used in reports. Stored by name; <see cref="OperationTypes.Label"/> gives
+/// the Italian label printed in reports.
+/// </summary>
+public enum OperationType
+{
+    Activation,
+    CodeDelivery,
+    Reprint,
+    Revocation,
+    FseConsents,
+    ReaderDelivery,
+    Suspension,
+    Reactivation,
+    Interoperability,
+    Identification,
+    HistoryConsultation,
+    SignIn,
+    CardFeed,
+    CounterManagement,
+    OperatorManagement,
+}
+
+public static class OperationTypes
+{
+    public static string Label(OperationType type) => type switch
+    {
+        OperationType.Activation => "ATTIVAZIONE",
+        OperationType.CodeDelivery => "INVIO CODICI TS-CNS",
+        OperationType.Reprint => "RISTAMPA PIN/PUK",
+        OperationType.Revocation => "REVOCA",
+        OperationType.FseConsents => "CONSENSI FSE",
+        OperationType.ReaderDelivery => "RICHIESTA LETTORE",
+        OperationType.Suspension => "SOSPENSIONE",
+        OperationType.Reactivation => "RIATTIVAZIONE",
+        OperationType.Interoperability => "INTEROPERABILITÀ",
+        OperationType.Identification => "IDENTIFICAZIONE TESSERA",
+        OperationType.HistoryConsultation => "CONSULTAZIONE STORICO",
+        OperationType.SignIn => "ACCESSO",
+        OperationType.CardFeed => "CARICAMENTO TESSERE",
+        OperationType.CounterManagement => "GESTIONE SPORTELLI",
+        OperationType.OperatorManagement => "GESTIONE OPERATORI",
+        _ => type.ToString().ToUpperInvariant(),
+    };
+
+    /// <summary>Reads of personal data, recorded so that a subject-access request can be answered.</summary>
+    public static bool IsRead(OperationType type) =>
+        type is OperationType.Identification or OperationType.HistoryConsultation;
+}

@@ -1,0 +1,70 @@
+namespace Cms.Domain.Identification;
+
+/// <summary>A TS-CNS card of the registry, fed by the issuer.</summary>
+public sealed class Card
+{
+    private Card() { }
+
+    public Card(string cardNumber, string holderCodiceFiscale, DateOnly expiryDate, string issuerRegion, EncryptedCodes codes)
+    {
+        CardNumber = cardNumber;
+        HolderCodiceFiscale = holderCodiceFiscale;
+        ExpiryDate = expiryDate;
+        IssuerRegion = issuerRegion;
+        Codes = codes;
+        State = CardState.NotActive;
+    }
+
+    public string CardNumber { get; private set; } = null!;
+    public string HolderCodiceFiscale { get; private set; } = null!;
+    public Holder Holder { get; private set; } = null!;
+    public DateOnly ExpiryDate { get; private set; }
+    public string IssuerRegion { get; private set; } = null!;
+    /// <summary>The stored state; see <see cref="StateOn"/> for the state that counts.</summary>
+    public CardState State { get; private set; }
+    public DateTimeOffset? ActivatedAt { get; private set; }
+    public DateTimeOffset? RevokedAt { get; private set; }
+    public EncryptedCodes Codes { get; private set; } = null!;
+    public DateTimeOffset LoadedAt { get; private set; }
+
+    /// <summary>The state that counts for operations: a card past its expiry date is EXPIRED unless revoked.</summary>
+    public CardState StateOn(DateOnly today) =>
+        State != CardState.Revoked && today > ExpiryDate ? CardState.Expired : State;
+
+    /// <summary>The operations allowed now, from state, expiry, minor flag and region policy.</summary>
+    public IReadOnlyList<CardOperation> AllowedOperations(DateOnly today, bool holderIsMinor, RegionPolicy policy)
+    {
+        var ops = new List<CardOperation>();
+        switch (StateOn(today))
+        {
+            case CardState.NotActive:
+                ops.Add(CardOperation.Activation); // a minor only through delegation (parental authority / tutor)
+                ops.Add(CardOperation.FseConsents);
+                ops.Add(CardOperation.Revocation);
+                break;
+            case CardState.Active:
+                ops.Add(CardOperation.FseConsents);
+                ops.Add(CardOperation.Reprint);
+                ops.Add(CardOperation.Revocation);
+                ops.Add(CardOperation.ReaderDelivery);
+                if (policy.SuspensionEnabled) ops.Add(CardOperation.Suspension);
+                break;
+            case CardState.Suspended:
+                if (policy.SuspensionEnabled) ops.Add(CardOperation.Reactivation);
+                ops.Add(CardOperation.Revocation);
+                break;
+        }
+        ops.Add(CardOperation.History);
+        _ = holderIsMinor; // minors keep the same operations; the modes they allow are checked by each operation
+        return ops;
+    }
+}
+
+/// <summary>PIN, PUK and CIP sealed together with authenticated encryption; the key id allows rotation.</summary>
+public sealed record EncryptedCodes(string KeyId, byte[] Ciphertext);
+
+/// <summary>What a region enables beyond the national rules.</summary>
+public sealed record RegionPolicy(bool SuspensionEnabled)
+{
+    public static readonly RegionPolicy Default = new(SuspensionEnabled: false);
+}

@@ -1,0 +1,14 @@
+namespace Cms.Domain.Identification;
+
+/// <summary>What a counter may do with a card, as listed in the identification answer.</summary>
+public enum CardOperation
+{
+    Activation,
+    FseConsents,
+    Reprint,
+    Revocation,
+    ReaderDelivery,
+    Suspension,
+    Reactivation,
+    History,
+}

@@ -1,0 +1,42 @@
+using Cms.Domain.Common;
+
+namespace Cms.Domain.Identification;
+
+/// <summary>The card holder (assistito / titolare), identified by codice fiscale.</summary>
+public sealed class Holder
+{
+    private Holder() { }
+
+    public Holder(string codiceFiscale, string surname, string givenName, char sex, DateOnly birthDate,
+        string birthPlace, string? birthProvince, string? citizenship, Residence residence, string? householdId, bool entitled)
+    {
+        CodiceFiscale = codiceFiscale;
+        Surname = surname;
+        GivenName = givenName;
+        Sex = sex;
+        BirthDate = birthDate;
+        BirthPlace = birthPlace;
+        BirthProvince = birthProvince;
+        Citizenship = citizenship;
+        Residence = residence;
+        HouseholdId = householdId;
+        Entitled = entitled;
+    }
+
+    public string CodiceFiscale { get; private set; } = null!;
+    public string Surname { get; private set; } = null!;
+    public string GivenName { get; private set; } = null!;
+    public char Sex { get; private set; }
+    public DateOnly BirthDate { get; private set; }
+    public string BirthPlace { get; private set; } = null!;
+    public string? BirthProvince { get; private set; }
+    public string? Citizenship { get; private set; }
+    public Residence Residence { get; private set; } = null!;
+    public string? HouseholdId { get; private set; }
+    /// <summary>Healthcare entitlement (assistenza attiva).</summary>
+    public bool Entitled { get; private set; }
+
+    public bool IsMinorOn(DateOnly date) => Age.IsMinorOn(BirthDate, date);
+}
+
+public sealed record Residence(string? Address, string? Postcode, string? Municipality, string? Province);

@@ -1,0 +1,62 @@
+using Cms.Application.Common.Abstractions;
+using Cms.Domain.Administration;
+using Cms.Domain.Auditing;
+using Cms.Domain.Identification;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Cms.Infrastructure.Persistence;
+
+/// <summary>
+/// One context over the modules' schemas (administration, identification, audit, …): each module maps
+/// only its own tables, in its own configuration folder, so that one command can commit the work of one
+/// module together with the audit entry in one transaction.
+/// </summary>
+public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbContext(options), ICmsDbContext, IUnitOfWork
+{
+    private IDbContextTransaction? transaction;
+
+    public DbSet<Counter> Counters => Set<Counter>();
+    public DbSet<Operator> Operators => Set<Operator>();
+    public DbSet<Holder> Holders => Set<Holder>();
+    public DbSet<Card> Cards => Set<Card>();
+    public DbSet<OperationEntry> Operations => Set<OperationEntry>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CmsDbContext).Assembly);
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.GetColumnName() == property.Name) property.SetColumnName(property.Name.ToSnakeCase());
+            }
+            foreach (var key in entity.GetKeys()) key.SetName(key.GetName()!.ToSnakeCase());
+            foreach (var fk in entity.GetForeignKeys()) fk.SetConstraintName(fk.GetConstraintName()!.ToSnakeCase());
+            foreach (var index in entity.GetIndexes()) index.SetDatabaseName(index.GetDatabaseName()!.ToSnakeCase());
+        }
+    }
+
+    public bool HasActiveTransaction => transaction is not null;
+
+    public async Task BeginAsync(CancellationToken cancellationToken) =>
+        transaction = await Database.BeginTransactionAsync(cancellationToken);
+
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        if (transaction is null) return;
+        await transaction.CommitAsync(cancellationToken);
+        await transaction.DisposeAsync();
+        transaction = null;
+    }
+
+    public async Task RollbackAsync(CancellationToken cancellationToken)
+    {
+        if (transaction is null) return;
+        await transaction.RollbackAsync(cancellationToken);
+        await transaction.DisposeAsync();
+        transaction = null;
+    }
+
+    public void DiscardChanges() => ChangeTracker.Clear();
+}

@@ -1,0 +1,43 @@
+using Cms.Domain.Administration;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Cms.Infrastructure.Persistence.Configurations;
+
+internal static class Schemas
+{
+    public const string Administration = "administration";
+    public const string Identification = "identification";
+    public const string Audit = "audit";
+}
+
+internal sealed class CounterConfiguration : IEntityTypeConfiguration<Counter>
+{
+    public void Configure(EntityTypeBuilder<Counter> b)
+    {
+        b.ToTable("counters", Schemas.Administration);
+        b.HasKey(c => c.Code);
+        b.Property(c => c.Code).HasMaxLength(40);
+        b.Property(c => c.Name).HasMaxLength(200);
+        b.Property(c => c.Type).HasConversion(new EnumText<CounterType>()).HasMaxLength(30);
+        b.Property(c => c.Region).HasMaxLength(3).IsFixedLength();
+    }
+}
+
+internal sealed class OperatorConfiguration : IEntityTypeConfiguration<Operator>
+{
+    public void Configure(EntityTypeBuilder<Operator> b)
+    {
+        b.ToTable("operators", Schemas.Administration);
+        b.HasKey(o => o.Id);
+        b.HasIndex(o => o.CodiceFiscale).IsUnique();
+        b.Property(o => o.CodiceFiscale).HasMaxLength(16).IsFixedLength();
+        b.Property(o => o.GivenName).HasMaxLength(100);
+        b.Property(o => o.Surname).HasMaxLength(100);
+        b.Property(o => o.CounterCode).HasMaxLength(40);
+        b.Property(o => o.PasswordHash).HasMaxLength(200);
+        b.Property(o => o.Roles).HasColumnType("text[]");
+        b.Property(o => o.Version).HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
+        b.HasOne<Counter>().WithMany().HasForeignKey(o => o.CounterCode).OnDelete(DeleteBehavior.Restrict);
+    }
+}

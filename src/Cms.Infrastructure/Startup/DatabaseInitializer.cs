@@ -1,0 +1,27 @@
+using Cms.Application.Administration.Bootstrap;
+using Cms.Infrastructure.DemoData;
+using Cms.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Infrastructure.Startup;
+
+/// <summary>
+/// At start-up: applies migrations, creates the first security administrator on an empty database, then
+/// (when enabled) the demo data, in that order, so that a first run with the bootstrap settings always
+/// yields that administrator.
+/// </summary>
+public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapper bootstrapper, DemoDataSeeder seeder,
+    IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, ILogger<DatabaseInitializer> logger)
+{
+    public async Task InitializeAsync(bool migrate, CancellationToken cancellationToken)
+    {
+        // EF Core takes a migration lock, so several instances may start together.
+        if (migrate) await db.Database.MigrateAsync(cancellationToken);
+        if (await bootstrapper.RunAsync(bootstrap.Value, cancellationToken))
+            logger.LogInformation("Bootstrap security administrator created");
+        if (demo.Value.Enabled && await seeder.SeedAsync(demo.Value, cancellationToken))
+            logger.LogInformation("Demo data loaded");
+    }
+}
