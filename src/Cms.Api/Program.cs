@@ -9,6 +9,7 @@ using Cms.Application.Common.Abstractions;
 using Cms.Infrastructure;
 using Cms.Infrastructure.Persistence;
 using Cms.Infrastructure.Startup;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.OpenApi;
@@ -69,6 +70,8 @@ builder.Services.AddSwaggerGen(o =>
 
 var app = builder.Build();
 
+// Behind a reverse proxy on this host (loopback), honour X-Forwarded-For/Proto; others are ignored.
+app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 // The contract and its browser are public, as in the national API catalogue.

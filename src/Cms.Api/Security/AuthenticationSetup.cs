@@ -49,6 +49,13 @@ public static partial class AuthenticationSetup
                 o.ValidateCertificateUse = true;
                 o.Events = new CertificateAuthenticationEvents
                 {
+                    // No certificate, or one that is not trusted: 401 like every other failed sign-in (the default is 403).
+                    OnChallenge = context =>
+                    {
+                        context.HandleResponse();
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        return Task.CompletedTask;
+                    },
                     OnCertificateValidated = context =>
                     {
                         var cf = CodiceFiscaleFromSubject(context.ClientCertificate);

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cms.Application;
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Identification.ImportCardFeed;
+using Cms.Domain.Auditing;
+using Cms.Infrastructure;
+using Cms.Infrastructure.DemoData;
+using Cms.Infrastructure.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Cms.Cli;
+
+/// <summary>
+/// Command-line tools for the issuer and for operations:
+///   cms import-cards FILE.ndjson   loads a card feed of any size (same rules as POST /api/v1/issuer/card-feed)
+///   cms demo-feed N FILE.ndjson    writes a realistic feed of N holders (valid codici fiscali) for tests and benchmarks
+///   cms migrate                    applies the database migrations
+/// Configuration comes from the environment (ConnectionStrings__Cms, CodeEncryption__…), as for the API.
+/// </summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+        IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            await output.WriteLineAsync("usage: cms import-cards FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate");
+            return args.Length == 0 ? 2 : 0;
+        }
+        try
+        {
+            return args[0] switch
+            {
+                "import-cards" when args.Length == 2 => await ImportAsync(args[1], output, settings, cancellationToken),
+                "demo-feed" when args.Length == 3 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var holders) =>
+                    await DemoFeedAsync(holders, args[2], output, cancellationToken),
+                "migrate" => await MigrateAsync(output, settings, cancellationToken),
+                _ => await Usage(error),
+            };
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"cms: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static async Task<int> Usage(TextWriter error)
+    {
+        await error.WriteLineAsync("usage: cms import-cards FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate");
+        return 2;
+    }
+
+    private static ServiceProvider Services(IEnumerable<KeyValuePair<string, string?>>? settings)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(settings ?? []).Build();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddScoped<ICurrentUser, CliUser>();
+        services.AddCmsApplication();
+        services.AddCmsInfrastructure(configuration);
+        services.AddSingleton<IAccessTokenIssuer, NoTokens>();
+        return services.BuildServiceProvider();
+    }
+
+    private static async Task<int> ImportAsync(string file, TextWriter output, IEnumerable<KeyValuePair<string, string?>>? settings, CancellationToken cancellationToken)
+    {
+        await using var provider = Services(settings);
+        await using var scope = provider.CreateAsyncScope();
+        var importer = scope.ServiceProvider.GetRequiredService<ICardFeedImporter>();
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        var started = Stopwatch.GetTimestamp();
+        var result = await importer.ImportNdjsonAsync(stream, 100, cancellationToken);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        // The import is recorded in the trail like the API's.
+        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+        db.Operations.Add(new OperationEntry(Guid.CreateVersion7(), DateTimeOffset.UtcNow, OperationType.CardFeed, OperationOutcome.Succeeded,
+            null, null, null, null, null, null, null,
+            $"cli file={Path.GetFileName(file)} accepted={result.Accepted} created={result.CardsCreated} rejected={result.RejectedCount}"));
+        await db.SaveChangesAsync(cancellationToken);
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"accepted {result.Accepted}, created {result.CardsCreated}, already present {result.CardsAlreadyPresent}, rejected {result.RejectedCount} in {elapsed.TotalSeconds:0.0} s ({result.Accepted / Math.Max(elapsed.TotalSeconds, 0.001):0} cards/s)"));
+        foreach (var rejected in result.Rejected)
+            await output.WriteLineAsync($"line {rejected.Line}: {string.Join("; ", rejected.Errors)}");
+        return result.RejectedCount == 0 ? 0 : 3;
+    }
+
+    private static async Task<int> DemoFeedAsync(int holders, string file, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var stream = File.Create(file);
+        var lines = new DemoPopulation().Cards(holders, DateOnly.FromDateTime(DateTime.UtcNow));
+        await DemoPopulation.WriteNdjsonAsync(lines, stream, cancellationToken);
+        await output.WriteLineAsync($"wrote {file}");
+        return 0;
+    }
+
+    private static async Task<int> MigrateAsync(TextWriter output, IEnumerable<KeyValuePair<string, string?>>? settings, CancellationToken cancellationToken)
+    {
+        await using var provider = Services(settings);
+        await using var scope = provider.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+        await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database, cancellationToken);
+        await output.WriteLineAsync("migrated");
+        return 0;
+    }
+
+    private sealed class CliUser : ICurrentUser
+    {
+        public bool IsAuthenticated => false;
+        public Guid? OperatorId => null;
+        public string? CodiceFiscale => null;
+        public string? CounterCode => null;
+        public string? Region => null;
+        public Cms.Domain.Administration.CounterType? CounterType => null;
+        public IReadOnlyCollection<string> Roles => [];
+        public bool IsInRole(string role) => false;
+    }
+
+    private sealed class NoTokens : IAccessTokenIssuer
+    {
+        public AccessToken Issue(Cms.Domain.Administration.Operator op, Cms.Domain.Administration.Counter? counter, string method) =>
+            throw new InvalidOperationException("The command line issues no tokens.");
+    }
+}

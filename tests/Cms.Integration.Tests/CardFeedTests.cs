@@ -1,0 +1,136 @@
+using System.Net;
+using System.Text;
+using Cms.Application.Common.Abstractions;
+using Cms.Domain.Identification;
+using Cms.Infrastructure.DemoData;
+using Cms.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cms.Integration.Tests;
+
+public class CardFeedTests(CmsFactory factory) : ApiTest(factory)
+{
+    [Fact]
+    public async Task The_feed_loads_holders_cards_and_encrypted_codes_and_reports_bad_lines_by_number()
+    {
+        var (issuer, _, _) = await ActorAsync("Issuer");
+        var good1 = Card("80380000900000000101", pin: "13579", puk: "24681357", cip: "97531864");
+        var good2 = Card("80380000900000000102", surname: "VERDI", givenName: "ANNA");
+        var badCf = Card("80380000900000000103");
+        badCf.Holder!.CodiceFiscale = "RSSMRA80A01H501X";
+        var lines = new[]
+        {
+            DemoPopulation.ToNdjsonLine(good1),
+            "{ not json",
+            "",
+            DemoPopulation.ToNdjsonLine(badCf),
+            DemoPopulation.ToNdjsonLine(good2),
+        };
+        var result = await OkAsync(await issuer.PostAsync("/api/v1/issuer/card-feed", Ndjson(lines)));
+        Assert.Equal(2, result.GetProperty("accepted").GetInt64());
+        Assert.Equal(2, result.GetProperty("cardsCreated").GetInt64());
+        Assert.Equal(2, result.GetProperty("rejectedCount").GetInt64());
+        var rejected = result.GetProperty("rejected");
+        Assert.Equal(2, rejected[0].GetProperty("line").GetInt64());
+        Assert.Equal(4, rejected[1].GetProperty("line").GetInt64());
+        Assert.StartsWith("holder.codiceFiscale", rejected[1].GetProperty("errors")[0].GetString());
+
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = '80380000900000000101'"));
+        Assert.Equal("test-1", await Factory.ScalarAsync<string>("SELECT codes_key_id FROM identification.cards WHERE card_number = '80380000900000000101'"));
+        var ciphertext = await Factory.ScalarAsync<byte[]>("SELECT codes_ciphertext FROM identification.cards WHERE card_number = '80380000900000000101'");
+        var raw = Encoding.ASCII.GetString(ciphertext);
+        Assert.DoesNotContain("13579", raw);
+        Assert.DoesNotContain("24681357", raw);
+        Assert.DoesNotContain("97531864", raw);
+        // Nowhere else in the database either.
+        var dump = await Factory.ScalarAsync<string>("""
+            SELECT coalesce(string_agg(t::text, '|'), '') FROM (
+              SELECT h::text AS t FROM identification.holders h UNION ALL SELECT c::text FROM identification.cards c
+              UNION ALL SELECT o::text FROM audit.operations o) x
+            """);
+        Assert.DoesNotContain("13579", dump);
+        Assert.DoesNotContain("97531864", dump);
+
+        using var scope = Factory.Services.CreateScope();
+        var cipher = scope.ServiceProvider.GetRequiredService<ICodeCipher>();
+        Assert.Equal(new CardCodes("13579", "24681357", "97531864"), cipher.Open("80380000900000000101", new EncryptedCodes("test-1", ciphertext)));
+        Assert.Equal(1, await OperationsAsync("CARD_FEED", "SUCCEEDED"));
+    }
+
+    [Fact]
+    public async Task Sending_the_same_feed_again_changes_nothing()
+    {
+        var cards = Enumerable.Range(1, 50).Select(i => Card($"803800009000000{i:D5}", household: "NF1")).ToArray();
+        var first = await FeedAsync(cards);
+        Assert.Equal(50, first.GetProperty("cardsCreated").GetInt64());
+        await SetStateAsync("80380000900000000001", "ACTIVE");
+
+        var second = await FeedAsync(cards);
+        Assert.Equal(50, second.GetProperty("accepted").GetInt64());
+        Assert.Equal(0, second.GetProperty("cardsCreated").GetInt64());
+        Assert.Equal(50, second.GetProperty("cardsAlreadyPresent").GetInt64());
+        Assert.Equal(50L, await Factory.ScalarAsync<long>("SELECT count(*) FROM identification.cards"));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM identification.holders"));
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = '80380000900000000001'"));
+    }
+
+    [Fact]
+    public async Task A_newer_feed_updates_the_holders_personal_data()
+    {
+        var card = Card("80380000900000000201");
+        await FeedAsync(card);
+        card.Holder!.Residence!.Address = "VIA NUOVA 2";
+        var renewal = Card("80380000900000000202", codiceFiscale: card.Holder.CodiceFiscale);
+        renewal.Holder!.Residence!.Address = "VIA NUOVA 2";
+        await FeedAsync(renewal);
+        Assert.Equal("VIA NUOVA 2", await Factory.ScalarAsync<string>("SELECT residence_address FROM identification.holders WHERE codice_fiscale = @cf", ("cf", card.Holder.CodiceFiscale!)));
+        Assert.Equal(2L, await Factory.ScalarAsync<long>("SELECT count(*) FROM identification.cards WHERE holder_codice_fiscale = @cf", ("cf", card.Holder.CodiceFiscale!)));
+    }
+
+    [Fact]
+    public async Task Only_the_issuer_may_feed_cards()
+    {
+        var (operatorClient, _, _) = await ActorAsync("Operator");
+        var response = await operatorClient.PostAsync("/api/v1/issuer/card-feed", Ndjson([DemoPopulation.ToNdjsonLine(Card("80380000900000000301"))]));
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM identification.cards"));
+    }
+
+    [Fact]
+    public async Task The_command_line_import_loads_a_large_file_with_the_same_rules()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cms-feed-{Guid.NewGuid():N}.ndjson");
+        try
+        {
+            await using (var stream = File.Create(file))
+            {
+                await DemoPopulation.WriteNdjsonAsync(new DemoPopulation(seed: 99).Cards(25_000, Today), stream, CancellationToken.None);
+                await stream.WriteAsync("{\"cardNumber\":\"123\"}\n"u8.ToArray());
+            }
+            var output = new StringWriter();
+            var exit = await Cms.Cli.CliApp.RunAsync(["import-cards", file], output, new StringWriter(), CancellationToken.None,
+            [
+                new("ConnectionStrings:Cms", Factory.ConnectionString),
+                new("CodeEncryption:ActiveKeyId", "test-1"),
+                new("CodeEncryption:Keys:test-1", Factory.CodeKey),
+            ]);
+            Assert.Equal(3, exit); // some lines were rejected
+            Assert.Contains("accepted 27500, created 27500", output.ToString());
+            Assert.Contains("line 27501: cardNumber", output.ToString());
+            Assert.Equal(27_500L, await Factory.ScalarAsync<long>("SELECT count(*) FROM identification.cards"));
+            Assert.Equal(25_000L, await Factory.ScalarAsync<long>("SELECT count(*) FROM identification.holders"));
+            Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE type = 'CARD_FEED' AND detail LIKE 'cli %'"));
+
+            // The cards it loaded are usable through the API: identify one with its chip data.
+            var (client, _, _) = await ActorAsync("Operator");
+            var number = await Factory.ScalarAsync<string>("SELECT card_number FROM identification.cards ORDER BY card_number LIMIT 1");
+            var view = await OkAsync(await client.PostAsync("/api/v1/cards/identify",
+                System.Net.Http.Json.JsonContent.Create(new { cardNumber = number })));
+            Assert.Equal(number, view.GetProperty("cardNumber").GetString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

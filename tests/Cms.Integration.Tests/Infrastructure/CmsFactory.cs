@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Cms.Infrastructure.Startup;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Respawn;
+
+namespace Cms.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// The API in-process against the real PostgreSQL of scripts/db.sh (database cms_test), with the
+/// database emptied by Respawn before every test and the bootstrap administrator created again.
+/// </summary>
+public sealed class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminCf = "SCRMNS80A01D612M";
+    public const string AdminPassword = "Admin-Test-Password-1";
+    public const string ClientCertificateHeader = "X-Client-Cert";
+
+    private Respawner? respawner;
+
+    public string ConnectionString { get; } = TestDatabase.ConnectionString();
+    public TestCertificates Certificates { get; } = new();
+    public LogSink Logs { get; } = new();
+    public string CodeKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Cms", ConnectionString);
+        builder.UseSetting("CodeEncryption:ActiveKeyId", "test-1");
+        builder.UseSetting("CodeEncryption:Keys:test-1", CodeKey);
+        builder.UseSetting("Jwt:SigningKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        builder.UseSetting("Jwt:OperatorCheckSeconds", "0");
+        builder.UseSetting("Security:PasswordHashing:Iterations", "1000");
+        builder.UseSetting("Bootstrap:AdminCodiceFiscale", AdminCf);
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("DemoData:Enabled", "false");
+        builder.UseSetting("Authentication:ClientCertificate:ForwardingHeader", ClientCertificateHeader);
+        builder.UseSetting("Authentication:ClientCertificate:TrustedCaFiles:0", Certificates.CaFile);
+        builder.ConfigureLogging(l => l.AddProvider(Logs));
+    }
+
+    public async Task InitializeAsync()
+    {
+        _ = Server; // starts the host: migrations run once here
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = ["administration", "identification", "audit"],
+            TablesToIgnore = ["__EFMigrationsHistory"],
+        });
+    }
+
+    /// <summary>Empties every module's tables and creates the bootstrap administrator again.</summary>
+    public async Task ResetAsync()
+    {
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await respawner!.ResetAsync(connection);
+        }
+        using var scope = Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(migrate: false, CancellationToken.None);
+        Logs.Clear();
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    Task IAsyncLifetime.DisposeAsync()
+    {
+        Certificates.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<CmsFactory>
+{
+    public const string Name = "api";
+}
+
+/// <summary>Finds the test database: CMS_TEST_CONNECTION, or the project's own cluster (started if needed).</summary>
+public static class TestDatabase
+{
+    public static string ConnectionString()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("CMS_TEST_CONNECTION");
+        if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
+        var root = RepositoryRoot();
+        var start = new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "db.sh"), "url", "cms_test"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"scripts/db.sh failed: {error}");
+        return output.Trim().Split('\n').Last();
+    }
+
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cms.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Cms.sln not found above the test folder.");
+    }
+}
+
+/// <summary>Keeps every log line the API writes, so tests can check that no secret is ever logged.</summary>
+public sealed class LogSink : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> lines = new();
+
+    public IReadOnlyList<string> Lines => lines.ToArray();
+    public void Clear() => lines.Clear();
+
+    public ILogger CreateLogger(string categoryName) => new SinkLogger(categoryName, lines);
+    public void Dispose() { }
+
+    private sealed class SinkLogger(string category, ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}

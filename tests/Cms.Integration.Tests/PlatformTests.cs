@@ -1,0 +1,58 @@
+using System.Net;
+using Cms.Integration.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Cms.Integration.Tests;
+
+public class PlatformTests(CmsFactory factory) : ApiTest(factory)
+{
+    private static readonly string[] PublicEndpoints =
+        ["POST /api/v1/auth/token", "POST /api/v1/auth/password", "GET /status", "GET /", "/health/live", "/health/ready"];
+
+    [Fact]
+    public async Task Health_endpoints_answer_without_a_token()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Anonymous().GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Anonymous().GetAsync("/health/ready")).StatusCode);
+        var status = await OkAsync(await Anonymous().GetAsync("/status"));
+        Assert.Equal("UP", status.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_openapi_document_is_served_and_names_the_paths()
+    {
+        var document = await OkAsync(await Anonymous().GetAsync("/openapi/v1.json"));
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/auth/token", "/api/v1/cards/identify", "/api/v1/cards/{cardNumber}/history",
+                     "/api/v1/holders/{codiceFiscale}/cards", "/api/v1/issuer/card-feed", "/api/v1/admin/counters", "/api/v1/admin/operators", "/status" })
+            Assert.True(paths.TryGetProperty(path, out _), path);
+    }
+
+    [Fact]
+    public void Every_endpoint_has_an_authorisation_policy_or_is_deliberately_public()
+    {
+        var endpoints = Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        Assert.NotEmpty(endpoints);
+        foreach (var endpoint in endpoints)
+        {
+            var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [];
+            var name = (string.Join(",", methods) + " /" + endpoint.RoutePattern.RawText?.TrimStart('/')).Trim();
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            var authorised = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any();
+            if (anonymous) Assert.Contains(name, PublicEndpoints);
+            else Assert.True(authorised, $"{name} has no authorisation policy");
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_path_or_a_missing_token_is_a_problem_response()
+    {
+        var missing = await Anonymous().GetAsync("/api/v1/cards/80380000900000000001/history");
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        var unknown = await (await AdminAsync()).GetAsync("/api/v1/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+    }
+}

@@ -1,0 +1,57 @@
+using Cms.Application.Common.Options;
+using Cms.Application.Identification.ImportCardFeed;
+
+namespace Cms.Unit.Tests;
+
+public class CardFeedLineValidatorTests
+{
+    private static CardFeedLine Good() => new()
+    {
+        CardNumber = "80380000900000000001", ExpiryDate = "2030-01-31", IssuerRegion = "090",
+        Holder = new CardFeedHolder
+        {
+            CodiceFiscale = "RSSMRA80A01H501U", Surname = "ROSSI", GivenName = "MARIO", Sex = "M", BirthDate = "1980-01-01",
+            BirthPlace = "ROMA", BirthProvince = "RM", Residence = new CardFeedResidence { Postcode = "50122", Province = "FI" },
+        },
+        Codes = new CardFeedCodes { Pin = "12345", Puk = "12345678", Cip = "87654321" },
+    };
+
+    private static List<string> Errors(CardFeedLine line)
+    {
+        var errors = new List<string>();
+        new CardFeedLineValidator(new CmsOptions()).Validate(line, errors);
+        return errors;
+    }
+
+    [Fact]
+    public void A_complete_line_passes() => Assert.Empty(Errors(Good()));
+
+    [Fact]
+    public void Every_bad_field_is_named_and_no_code_is_quoted()
+    {
+        var line = Good();
+        line.CardNumber = "80380001000000000001"; // Umbria number declared as Toscana
+        line.ExpiryDate = "31/01/2030";
+        line.Holder!.CodiceFiscale = "RSSMRA80A01H501X";
+        line.Holder.Sex = "X";
+        line.Codes!.Pin = "12a45";
+        line.Codes.Puk = "1234";
+        var errors = Errors(line);
+        Assert.Contains(errors, e => e.StartsWith("issuerRegion:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("expiryDate:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("holder.codiceFiscale:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("holder.sex:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("codes.pin:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("codes.puk:", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("12a45") || e.Contains("1234,"));
+    }
+
+    [Fact]
+    public void Missing_parts_are_reported()
+    {
+        var errors = Errors(new CardFeedLine());
+        Assert.Contains(errors, e => e.StartsWith("cardNumber:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("holder:", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("codes:", StringComparison.Ordinal));
+    }
+}
