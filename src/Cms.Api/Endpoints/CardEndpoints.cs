@@ -1,5 +1,5 @@
 using Cms.Api.Security;
-using Cms.Application.Identification.Common;
+using Cms.Application.Identification.Contracts;
 using Cms.Application.Identification.IdentifyCard;
 using Cms.Application.Identification.ImportCardFeed;
 using Cms.Application.Reporting.GetCardHistory;

@@ -1,6 +1,5 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
-using Cms.Application.Identification.Common;
 using Cms.Domain.Identification;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

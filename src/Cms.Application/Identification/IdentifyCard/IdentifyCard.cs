@@ -2,7 +2,7 @@ using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Validation;
-using Cms.Application.Identification.Common;
+using Cms.Application.Identification.Contracts;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;

@@ -1,7 +1,6 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Validation;
-using Cms.Application.Identification.Common;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Reporting.Common;
 using Cms.Application.Reporting.GetCardHistory;

@@ -1,7 +1,7 @@
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
 
-namespace Cms.Application.Identification.Common;
+namespace Cms.Application.Identification.Contracts;
 
 public sealed record ResidenceView(string? Address, string? Postcode, string? Municipality, string? Province);
 

@@ -1,0 +1,75 @@
+using System.Reflection;
+using Cms.Application.Common.Abstractions;
+using Cms.Domain.Common;
+using Cms.Infrastructure.Persistence;
+using FluentValidation;
+using Mediator;
+using NetArchTest.Rules;
+
+namespace Cms.Architecture.Tests;
+
+public class LayerTests
+{
+    internal static readonly Assembly Domain = typeof(DomainRuleException).Assembly;
+    internal static readonly Assembly Application = typeof(ICmsDbContext).Assembly;
+    internal static readonly Assembly Infrastructure = typeof(CmsDbContext).Assembly;
+    internal static readonly Assembly Api = typeof(Program).Assembly;
+
+    private static void Holds(TestResult result, string rule) =>
+        Assert.True(result.IsSuccessful, $"{rule}: {string.Join(", ", result.FailingTypeNames ?? [])}");
+
+    [Fact]
+    public void The_domain_depends_on_nothing_else()
+    {
+        Holds(Types.InAssembly(Domain).ShouldNot().HaveDependencyOnAny(
+            "Cms.Application", "Cms.Infrastructure", "Cms.Api", "Microsoft.EntityFrameworkCore", "Mediator", "FluentValidation",
+            "Microsoft.AspNetCore", "Npgsql").GetResult(), "Domain");
+    }
+
+    [Fact]
+    public void The_application_knows_neither_infrastructure_nor_http()
+    {
+        Holds(Types.InAssembly(Application).ShouldNot().HaveDependencyOnAny(
+            "Cms.Infrastructure", "Cms.Api", "Npgsql", "Microsoft.AspNetCore.Http", "Microsoft.AspNetCore.Mvc").GetResult(), "Application");
+    }
+
+    [Fact]
+    public void Infrastructure_does_not_reach_up_to_the_api()
+    {
+        Holds(Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOn("Cms.Api").GetResult(), "Infrastructure");
+    }
+
+    [Fact]
+    public void Endpoints_talk_to_use_cases_only_never_to_the_database()
+    {
+        Holds(Types.InAssembly(Api).That().ResideInNamespace("Cms.Api.Endpoints")
+            .ShouldNot().HaveDependencyOnAny("Cms.Infrastructure", "Microsoft.EntityFrameworkCore", "Npgsql").GetResult(), "Endpoints");
+    }
+
+    [Fact]
+    public void Every_use_case_has_its_validator_and_its_handler_in_its_own_folder()
+    {
+        var messages = Application.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } &&
+            t.GetInterfaces().Any(i => i == typeof(IBaseCommand) || i == typeof(IBaseQuery))).ToList();
+        Assert.NotEmpty(messages);
+        foreach (var message in messages)
+        {
+            var validator = typeof(AbstractValidator<>).MakeGenericType(message);
+            Assert.True(Application.GetTypes().Any(t => validator.IsAssignableFrom(t) && t.Namespace == message.Namespace),
+                $"{message.FullName} has no validator beside it");
+            Assert.True(Application.GetTypes().Any(t => t.Namespace == message.Namespace && t.GetInterfaces().Any(i =>
+                    i.IsGenericType && (i.GetGenericTypeDefinition() == typeof(ICommandHandler<,>) || i.GetGenericTypeDefinition() == typeof(IQueryHandler<,>))
+                    && i.GetGenericArguments()[0] == message)),
+                $"{message.FullName} has no handler beside it");
+            var folder = message.Namespace!.Split('.').Last();
+            Assert.True(message.Name.StartsWith(folder, StringComparison.Ordinal), $"{message.FullName} lives in folder {folder}: one folder per use case");
+        }
+    }
+
+    [Fact]
+    public void Handlers_are_sealed()
+    {
+        Holds(Types.InAssembly(Application).That().ImplementInterface(typeof(ICommandHandler<,>)).Or().ImplementInterface(typeof(IQueryHandler<,>))
+            .Should().BeSealed().GetResult(), "Handlers");
+    }
+}
