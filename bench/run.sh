@@ -4,6 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export CMS_BENCH_CONNECTION="$(bash scripts/db.sh url cms_bench)"
+CMS_BENCH_CONNECTION="$(bash scripts/db.sh url cms_bench)"
+export CMS_BENCH_CONNECTION
 dotnet build bench/Cms.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet bench/Cms.Bench/bin/Release/net10.0/Cms.Bench.dll "${@:-card-feed}"

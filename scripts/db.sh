@@ -72,9 +72,16 @@ start() {
   if as_pg "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     log "cluster already running on port $PORT"
   else
+    if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+      log "port $PORT is taken by another server (another checkout's cluster?): stop it, or set CMS_PG_PORT"
+      exit 1
+    fi
     log "starting cluster on 127.0.0.1:$PORT"
-    as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
-      -o "-p $PORT -k $sock -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c fsync=${CMS_PG_FSYNC:-on}" start >/dev/null
+    if ! as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+      -o "-p $PORT -k $sock -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB" start >/dev/null; then
+      tail -20 "$dir/postgres.log" >&2 || true
+      exit 1
+    fi
   fi
   as_pg "$bin/psql" -h "$sock" -p "$PORT" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 <<SQL >/dev/null
 DO \$\$ BEGIN

@@ -19,7 +19,8 @@ DATA="$ROOT/.data"
 mkdir -p "$DATA/keys"
 chmod 700 "$DATA/keys"
 
-export ConnectionStrings__Cms="$(bash scripts/db.sh url cms)"
+ConnectionStrings__Cms="$(bash scripts/db.sh url cms)"
+export ConnectionStrings__Cms
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 # Development keys live in the git-ignored data folder and are generated on first run.
 export CodeEncryption__KeyRingFile="$DATA/keys/codes-keyring.json"

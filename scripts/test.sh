@@ -5,7 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-export CMS_TEST_CONNECTION="$(bash scripts/db.sh url cms_test)"
+CMS_TEST_CONNECTION="$(bash scripts/db.sh url cms_test)"
+export CMS_TEST_CONNECTION
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 RESULTS="$ROOT/TestResults"
