@@ -112,3 +112,20 @@ public class AdministrationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(HttpStatusCode.Unauthorized, (await Anonymous().GetAsync("/api/v1/admin/counters")).StatusCode);
     }
 }
+
+public class AdministrationRaceTests(CmsFactory factory) : ApiTest(factory)
+{
+    [Fact]
+    public async Task Two_administrators_creating_the_same_counter_at_once_get_one_success_and_one_conflict()
+    {
+        var admin = await AdminAsync();
+        for (var round = 0; round < 5; round++)
+        {
+            var code = $"090-201-R{round}";
+            var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+                admin.PostAsJsonAsync("/api/v1/admin/counters", new { code, name = "x", type = "ASL", region = "090" })));
+            Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+            Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        }
+    }
+}

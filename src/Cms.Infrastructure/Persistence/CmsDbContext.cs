@@ -1,9 +1,11 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Domain.Administration;
 using Cms.Domain.Auditing;
+using Cms.Domain.Common;
 using Cms.Domain.Identification;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace Cms.Infrastructure.Persistence;
 
@@ -34,6 +36,26 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
             foreach (var key in entity.GetKeys()) key.SetName(key.GetName()!.ToSnakeCase());
             foreach (var fk in entity.GetForeignKeys()) fk.SetConstraintName(fk.GetConstraintName()!.ToSnakeCase());
             foreach (var index in entity.GetIndexes()) index.SetDatabaseName(index.GetDatabaseName()!.ToSnakeCase());
+        }
+    }
+
+    /// <summary>
+    /// Two requests racing for the same key (a counter code, an operator's codice fiscale) end with one
+    /// success and one 409, never a 500.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await base.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new DomainRuleException("concurrent-update", "Il dato è stato modificato nel frattempo: ripetere l'operazione.", RuleKind.Conflict);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            throw new DomainRuleException("already-exists", "Esiste già un elemento con gli stessi dati identificativi.", RuleKind.Conflict);
         }
     }
 
