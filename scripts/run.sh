@@ -19,6 +19,7 @@ DATA="$ROOT/.data"
 mkdir -p "$DATA/keys"
 chmod 700 "$DATA/keys"
 
+bash scripts/deps.sh run
 ConnectionStrings__Cms="$(bash scripts/db.sh url cms)"
 export ConnectionStrings__Cms
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
@@ -28,6 +29,8 @@ export CodeEncryption__GenerateIfMissing=true
 export Jwt__SigningKeyFile="$DATA/keys/jwt-signing.key"
 export Jwt__GenerateIfMissing=true
 export DemoData__Enabled="$DEMO"
+# Without Smtp__Host, code messages are written to the pickup folder (.eml files, sms/*.txt).
+export Delivery__PickupFolder="${Delivery__PickupFolder:-$DATA/pickup}"
 
 export Bootstrap__AdminCodiceFiscale="${Bootstrap__AdminCodiceFiscale:-SCRMNS80A01D612M}"
 if [ -z "${Bootstrap__AdminPassword:-}" ]; then
@@ -41,6 +44,7 @@ URL="${CMS_URL:-http://127.0.0.1:5080}"
 cat <<TXT
 
   Cms is starting on $URL  (Swagger UI: $URL/swagger)
+  Code messages: ${Smtp__Host:+SMTP $Smtp__Host}${Smtp__Host:-pickup folder $Delivery__PickupFolder}
 
   Security administrator (bootstrap, created on an empty database only):
     codice fiscale  $Bootstrap__AdminCodiceFiscale

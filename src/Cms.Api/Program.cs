@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cms.Api.Endpoints;
+using Cms.Api.Idempotency;
 using Cms.Api.Problems;
 using Cms.Api.Security;
 using Cms.Application;
@@ -84,12 +85,14 @@ app.UseSwaggerUI(o =>
 if (!string.IsNullOrEmpty(app.Configuration[ClientCertificateOptions.Section + ":ForwardingHeader"])) app.UseCertificateForwarding();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseMiddleware<IdempotencyMiddleware>();
 
 
 var api = app.MapGroup("/api/v1");
 api.MapAuthEndpoints();
 api.MapAdministrationEndpoints();
 api.MapCardEndpoints();
+api.MapActivationEndpoints();
 app.MapHealthEndpoints();
 app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();
 

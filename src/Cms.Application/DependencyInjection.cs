@@ -1,6 +1,7 @@
 using Cms.Application.Administration.Bootstrap;
 using Cms.Application.Administration.SignIn;
 using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Behaviours;
 using Cms.Application.Identification.Contracts;
 using FluentValidation;
@@ -27,6 +28,10 @@ public static class DependencyInjection
         });
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<AuditScope>();
+        services.AddScoped<AfterCommit>();
+        services.AddScoped<Common.Delivery.CodeMessageOutbox>();
+        services.AddScoped<ICardRegistry, CardRegistry>();
+        services.AddScoped<Activation.Common.ActivationRequests>();
         services.AddScoped<OperatorGate>();
         services.AddScoped<AdministratorBootstrapper>();
         services.AddScoped<ICardDirectory, CardDirectory>();

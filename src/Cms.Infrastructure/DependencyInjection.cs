@@ -2,7 +2,14 @@ using Cms.Application.Administration.Bootstrap;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
 using Cms.Application.Identification.ImportCardFeed;
+using Cms.Application.Common.Delivery;
+using Cms.Application.Common.Documents;
 using Cms.Infrastructure.DemoData;
+using Cms.Infrastructure.Delivery;
+using Cms.Infrastructure.Documents;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Options;
 using Cms.Infrastructure.Identification;
 using Cms.Infrastructure.Persistence;
 using Cms.Infrastructure.Security;
@@ -35,6 +42,47 @@ public static class DependencyInjection
         services.AddSingleton<ICodeCipher, AesGcmCodeCipher>();
         services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<ICardFeedImporter, CardFeedImporter>();
+        services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
+        services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
+        services.Configure<SmsOptions>(configuration.GetSection(SmsOptions.Section));
+        services.Configure<DocumentOptions>(configuration.GetSection(DocumentOptions.Section));
+        services.Configure<BackgroundJobOptions>(configuration.GetSection(BackgroundJobOptions.Section));
+        services.AddSingleton<IFormRenderer, PdfFormRenderer>();
+        services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
+
+        // Code messages: SMTP when a host is configured, else the pickup folder; SMS likewise.
+        services.AddSingleton<IEmailTransport>(sp => string.IsNullOrEmpty(sp.GetRequiredService<IOptions<SmtpOptions>>().Value.Host)
+            ? ActivatorUtilities.CreateInstance<PickupEmailTransport>(sp)
+            : ActivatorUtilities.CreateInstance<SmtpEmailTransport>(sp));
+        services.AddHttpClient("sms", c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddSingleton<ISmsTransport>(sp => string.IsNullOrEmpty(sp.GetRequiredService<IOptions<SmsOptions>>().Value.GatewayUrl)
+            ? ActivatorUtilities.CreateInstance<PickupSmsTransport>(sp)
+            : new HttpSmsTransport(sp.GetRequiredService<IHttpClientFactory>().CreateClient("sms"), sp.GetRequiredService<IOptions<SmsOptions>>()));
+        services.AddTransient<CodeMessageSender>();
+        services.AddSingleton<IDeliveryScheduler, HangfireDeliveryScheduler>();
+
+        var jobs = configuration.GetSection(BackgroundJobOptions.Section).Get<BackgroundJobOptions>() ?? new();
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            {
+                SchemaName = "hangfire",
+                QueuePollInterval = TimeSpan.FromMilliseconds(500),
+                EnableLongPolling = true,
+                PrepareSchemaIfNecessary = true,
+            }));
+        if (jobs.ServerEnabled)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = jobs.WorkerCount;
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(jobs.SchedulePollingSeconds);
+                o.ServerName = $"cms-{Environment.MachineName}-{Environment.ProcessId}";
+            });
+        }
+
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<DatabaseInitializer>();
         return services;

@@ -21,6 +21,7 @@ public enum OperationType
     CardFeed,
     CounterManagement,
     OperatorManagement,
+    DocumentPrint,
 }
 
 public static class OperationTypes
@@ -42,6 +43,7 @@ public static class OperationTypes
         OperationType.CardFeed => "CARICAMENTO TESSERE",
         OperationType.CounterManagement => "GESTIONE SPORTELLI",
         OperationType.OperatorManagement => "GESTIONE OPERATORI",
+        OperationType.DocumentPrint => "STAMPA MODULO",
         _ => type.ToString().ToUpperInvariant(),
     };
 

@@ -27,6 +27,21 @@ public sealed class Card
     public EncryptedCodes Codes { get; private set; } = null!;
     public DateTimeOffset LoadedAt { get; private set; }
 
+    /// <summary>NOT_ACTIVE → ACTIVE; anything else is refused with the state found.</summary>
+    public void Activate(DateTimeOffset now)
+    {
+        var state = StateOn(DateOnly.FromDateTime(now.UtcDateTime));
+        if (state != CardState.NotActive)
+            throw new Common.DomainRuleException("card-not-activatable",
+                    state == CardState.Expired ? "La tessera è scaduta: non può essere attivata."
+                    : state == CardState.Active ? "La tessera è già attiva."
+                    : "La tessera non può essere attivata nel suo stato attuale.",
+                    state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
+                .With("state", state);
+        State = CardState.Active;
+        ActivatedAt = now;
+    }
+
     /// <summary>The state that counts for operations: a card past its expiry date is EXPIRED unless revoked.</summary>
     public CardState StateOn(DateOnly today) =>
         State != CardState.Revoked && today > ExpiryDate ? CardState.Expired : State;

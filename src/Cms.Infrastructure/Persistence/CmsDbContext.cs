@@ -1,5 +1,7 @@
 using Cms.Application.Common.Abstractions;
+using Cms.Domain.Activation;
 using Cms.Domain.Administration;
+using Cms.Domain.Delivery;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
@@ -23,6 +25,8 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<Holder> Holders => Set<Holder>();
     public DbSet<Card> Cards => Set<Card>();
     public DbSet<OperationEntry> Operations => Set<OperationEntry>();
+    public DbSet<ActivationRequest> ActivationRequests => Set<ActivationRequest>();
+    public DbSet<CodeMessage> CodeMessages => Set<CodeMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -31,8 +35,10 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
         {
             foreach (var property in entity.GetProperties())
             {
+                if (entity.IsOwned() && property.IsPrimaryKey()) continue; // shares the owner's key column
                 if (property.GetColumnName() == property.Name) property.SetColumnName(property.Name.ToSnakeCase());
             }
+            if (entity.IsOwned()) continue;
             foreach (var key in entity.GetKeys()) key.SetName(key.GetName()!.ToSnakeCase());
             foreach (var fk in entity.GetForeignKeys()) fk.SetConstraintName(fk.GetConstraintName()!.ToSnakeCase());
             foreach (var index in entity.GetIndexes()) index.SetDatabaseName(index.GetDatabaseName()!.ToSnakeCase());
@@ -57,6 +63,12 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
         {
             throw new DomainRuleException("already-exists", "Esiste già un elemento con gli stessi dati identificativi.", RuleKind.Conflict);
         }
+    }
+
+    public async Task LockAsync(FormattableString sql, CancellationToken cancellationToken)
+    {
+        if (transaction is null) throw new InvalidOperationException("Row locks need the command's transaction.");
+        await Database.ExecuteSqlAsync(sql, cancellationToken);
     }
 
     public bool HasActiveTransaction => transaction is not null;

@@ -60,6 +60,28 @@ public sealed class AesGcmCodeCipher : ICodeCipher
         return new CardCodes(parts[0], parts[1], parts[2]);
     }
 
+    public (string KeyId, byte[] Ciphertext) SealBytes(ReadOnlySpan<byte> plain, string context)
+    {
+        var output = new byte[1 + NonceSize + TagSize + plain.Length];
+        output[0] = Version;
+        var nonce = output.AsSpan(1, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(keys[ActiveKeyId], TagSize);
+        aes.Encrypt(nonce, plain, output.AsSpan(1 + NonceSize + TagSize), output.AsSpan(1 + NonceSize, TagSize), AssociatedData(context, ActiveKeyId));
+        return (ActiveKeyId, output);
+    }
+
+    public byte[] OpenBytes(string keyId, byte[] ciphertext, string context)
+    {
+        if (ciphertext.Length < 1 + NonceSize + TagSize || ciphertext[0] != Version) throw new CryptographicException("Unknown ciphertext format.");
+        if (!keys.TryGetValue(keyId, out var key)) throw new CryptographicException($"Encryption key '{keyId}' is not configured.");
+        var plain = new byte[ciphertext.Length - 1 - NonceSize - TagSize];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(ciphertext.AsSpan(1, NonceSize), ciphertext.AsSpan(1 + NonceSize + TagSize), ciphertext.AsSpan(1 + NonceSize, TagSize), plain,
+            AssociatedData(context, keyId));
+        return plain;
+    }
+
     private static byte[] AssociatedData(string cardNumber, string keyId) => Encoding.ASCII.GetBytes($"{cardNumber}|{keyId}");
 }
 

@@ -1,5 +1,7 @@
 using Cms.Application.Administration.Bootstrap;
 using Cms.Infrastructure.DemoData;
+using Cms.Infrastructure.Delivery;
+using Hangfire;
 using Cms.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -13,12 +15,15 @@ namespace Cms.Infrastructure.Startup;
 /// yields that administrator.
 /// </summary>
 public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapper bootstrapper, DemoDataSeeder seeder,
-    IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, ILogger<DatabaseInitializer> logger)
+    IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, IOptions<DeliveryOptions> delivery,
+    IRecurringJobManager recurringJobs, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(bool migrate, CancellationToken cancellationToken)
     {
         // EF Core takes a migration lock, so several instances may start together.
         if (migrate) await db.Database.MigrateAsync(cancellationToken);
+        // The safety net of the outbox: messages due and not in flight are sent by this sweep.
+        recurringJobs.AddOrUpdate<CodeMessageSender>("delivery-sweep", s => s.SweepAsync(CancellationToken.None), delivery.Value.SweepCron);
         if (await bootstrapper.RunAsync(bootstrap.Value, cancellationToken))
             logger.LogInformation("Bootstrap security administrator created");
         if (demo.Value.Enabled && await seeder.SeedAsync(demo.Value, cancellationToken))

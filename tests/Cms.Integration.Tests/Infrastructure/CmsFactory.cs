@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using netDumbster.smtp;
 using Respawn;
 
 namespace Cms.Integration.Tests.Infrastructure;
@@ -27,6 +28,14 @@ public sealed class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public TestCertificates Certificates { get; } = new();
     public LogSink Logs { get; } = new();
     public string CodeKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    public int SmtpPort { get; } = FakeSmsGateway.FreePort();
+    public SimpleSmtpServer Smtp { get; private set; } = null!;
+    public FakeSmsGateway SmsGateway { get; } = new();
+
+    /// <summary>Starts (or restarts, after an outage) the SMTP server on its fixed port.</summary>
+    public void StartSmtp() => Smtp = Configuration.Configure().WithAddress(System.Net.IPAddress.Loopback).WithPort(SmtpPort).Build();
+
+    public void StopSmtp() => Smtp.Stop();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -41,19 +50,28 @@ public sealed class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("DemoData:Enabled", "false");
         builder.UseSetting("Authentication:ClientCertificate:ForwardingHeader", ClientCertificateHeader);
+        builder.UseSetting("Smtp:Host", "127.0.0.1");
+        builder.UseSetting("Smtp:Port", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Smtp:Security", "None");
+        builder.UseSetting("Sms:GatewayUrl", SmsGateway.Url);
+        builder.UseSetting("Sms:ApiKey", FakeSmsGateway.ApiKey);
+        builder.UseSetting("Hangfire:SchedulePollingSeconds", "1");
+        builder.UseSetting("Delivery:RetryBaseSeconds", "1");
+        builder.UseSetting("Delivery:RetryMaxSeconds", "2");
         builder.UseSetting("Authentication:ClientCertificate:TrustedCaFiles:0", Certificates.CaFile);
         builder.ConfigureLogging(l => l.AddProvider(Logs));
     }
 
     public async Task InitializeAsync()
     {
+        StartSmtp();
         _ = Server; // starts the host: migrations run once here
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = ["administration", "identification", "audit"],
+            SchemasToInclude = ["administration", "identification", "audit", "activation", "delivery", "platform"],
             TablesToIgnore = ["__EFMigrationsHistory"],
         });
     }
@@ -89,10 +107,11 @@ public sealed class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    Task IAsyncLifetime.DisposeAsync()
+    async Task IAsyncLifetime.DisposeAsync()
     {
         Certificates.Dispose();
-        return Task.CompletedTask;
+        Smtp.Dispose();
+        await SmsGateway.DisposeAsync();
     }
 }
 

@@ -1,4 +1,6 @@
+using Cms.Domain.Activation;
 using Cms.Domain.Administration;
+using Cms.Domain.Delivery;
 using Cms.Domain.Auditing;
 using Cms.Domain.Identification;
 using Microsoft.EntityFrameworkCore;
@@ -13,8 +15,13 @@ public interface ICmsDbContext
     DbSet<Holder> Holders { get; }
     DbSet<Card> Cards { get; }
     DbSet<OperationEntry> Operations { get; }
+    DbSet<ActivationRequest> ActivationRequests { get; }
+    DbSet<CodeMessage> CodeMessages { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Takes row locks (SELECT … FOR UPDATE) held until the command's transaction ends.</summary>
+    Task LockAsync(FormattableString sql, CancellationToken cancellationToken);
 }
 
 /// <summary>One database transaction around one command.</summary>

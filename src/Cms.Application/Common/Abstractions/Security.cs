@@ -15,6 +15,9 @@ public interface ICodeCipher
     string ActiveKeyId { get; }
     EncryptedCodes Seal(string cardNumber, CardCodes codes);
     CardCodes Open(string cardNumber, EncryptedCodes sealedCodes);
+    /// <summary>Seals any secret (a message carrying code halves, a stored answer) bound to a context string.</summary>
+    (string KeyId, byte[] Ciphertext) SealBytes(ReadOnlySpan<byte> plain, string context);
+    byte[] OpenBytes(string keyId, byte[] ciphertext, string context);
 }
 
 public enum PasswordCheck

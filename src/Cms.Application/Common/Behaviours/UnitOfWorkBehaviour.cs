@@ -9,7 +9,7 @@ namespace Cms.Application.Common.Behaviours;
 /// committed together or not at all. When the use case fails, everything is rolled back and only the
 /// audit entry of the failure is written.
 /// </summary>
-public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfWork, ICmsDbContext db, AuditScope audit)
+public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfWork, ICmsDbContext db, AuditScope audit, AfterCommit afterCommit)
     : IPipelineBehavior<TMessage, TResponse> where TMessage : IMessage
 {
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
@@ -23,11 +23,23 @@ public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfW
             var response = await next(message, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await unitOfWork.CommitAsync(cancellationToken);
+            foreach (var action in afterCommit.Drain())
+            {
+                try
+                {
+                    await action(CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Best effort: whatever was committed is picked up by the background sweep.
+                }
+            }
             return response;
         }
         catch
         {
             await unitOfWork.RollbackAsync(CancellationToken.None);
+            afterCommit.Drain();
             unitOfWork.DiscardChanges();
             if (audit.PendingFailure is { } failure)
             {

@@ -23,6 +23,9 @@ public sealed class CmsOptions
 
     public CodeLengthOptions Codes { get; set; } = new();
 
+    /// <summary>How long a counter request may stay PENDING before it expires.</summary>
+    public int PendingRequestMinutes { get; set; } = 30;
+
     /// <summary>How long a password is valid before it must be changed.</summary>
     public int PasswordMaxAgeDays { get; set; } = 90;
 }

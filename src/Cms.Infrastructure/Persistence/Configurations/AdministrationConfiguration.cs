@@ -9,6 +9,9 @@ internal static class Schemas
     public const string Administration = "administration";
     public const string Identification = "identification";
     public const string Audit = "audit";
+    public const string Activation = "activation";
+    public const string Delivery = "delivery";
+    public const string Platform = "platform";
 }
 
 internal sealed class CounterConfiguration : IEntityTypeConfiguration<Counter>

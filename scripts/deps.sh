@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Cms needs on this machine when they are missing:
+#   scripts/deps.sh run     fonts for the printed forms (fonts-dejavu-core)
+#   scripts/deps.sh test    the same, plus qpdf (every generated PDF is checked with qpdf --check)
+# PostgreSQL itself is installed by scripts/db.sh.
+set -euo pipefail
+want=(fonts-dejavu-core)
+[ "${1:-run}" = test ] && want+=(qpdf)
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "[deps] installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq -o DPkg::Lock::Timeout=600
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null

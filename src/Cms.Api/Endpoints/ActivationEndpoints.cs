@@ -1,0 +1,88 @@
+using Cms.Api.Security;
+using Cms.Application.Activation.CancelActivation;
+using Cms.Application.Activation.Common;
+using Cms.Application.Activation.ConfirmActivation;
+using Cms.Application.Activation.CreateActivation;
+using Cms.Application.Activation.GetActivation;
+using Cms.Application.Activation.GetActivationDocument;
+using Cms.Application.Activation.UpdateActivation;
+using Cms.Application.Common.Delivery.GetDelivery;
+using Cms.Application.Common.Documents;
+using Cms.Application.Common.Requests;
+using Cms.Domain.Requests;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cms.Api.Endpoints;
+
+public static class ActivationEndpoints
+{
+    public sealed record UpdateActivationRequest(
+        string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
+        DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived);
+
+    public static RouteGroupBuilder MapActivationEndpoints(this RouteGroupBuilder api)
+    {
+        var activations = api.MapGroup("/activations").WithTags("Attivazione").RequireAuthorization(Policies.Operator);
+
+        activations.MapPost("", async ([FromBody] CreateActivationCommand command, IMediator mediator, CancellationToken ct) =>
+            {
+                var created = await mediator.Send(command, ct);
+                return Results.Created($"/api/v1/activations/{created.Id}", created);
+            })
+            .WithName("createActivation")
+            .WithSummary("Richiesta di attivazione della tessera (passo 1: riepilogo)")
+            .WithDescription("Diretta, su delega (potestà genitoriale, tutore, curatore) o su delega per motivi di salute. Risponde il riepilogo da confermare. " +
+                "Accetta l'intestazione Idempotency-Key.")
+            .Produces<ActivationResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        activations.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new GetActivationQuery(id), ct))
+            .WithName("getActivation").WithSummary("Una richiesta di attivazione")
+            .Produces<ActivationResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        activations.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateActivationRequest r, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new UpdateActivationCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.Delivery,
+                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived), ct))
+            .WithName("updateActivation").WithSummary("Modifica di una richiesta in attesa di conferma")
+            .Produces<ActivationResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        activations.MapPost("/{id:guid}/confirm", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new ConfirmActivationCommand(id), ct))
+            .WithName("confirmActivation")
+            .WithSummary("Conferma dell'attivazione (passo 2)")
+            .WithDescription("La tessera diventa ATTIVA; la risposta porta la prima parte di PIN, PUK e CIP da stampare, la seconda parte è inviata " +
+                "all'indirizzo e-mail o al cellulare indicati. Accetta l'intestazione Idempotency-Key.")
+            .Produces<ActivationConfirmation>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        activations.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new CancelActivationCommand(id), ct))
+            .WithName("cancelActivation").WithSummary("Annullamento di una richiesta in attesa di conferma")
+            .Produces<ActivationResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        activations.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
+            {
+                var document = await mediator.Send(new GetActivationDocumentQuery(id, name), ct);
+                return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
+            })
+            .WithName("getActivationDocument")
+            .WithSummary("Moduli stampabili: modulo-richiesta-codici, codici-personali, dichiarazione-sostitutiva")
+            .Produces(StatusCodes.Status200OK, contentType: RenderedDocument.ContentType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/deliveries/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new GetDeliveryQuery(id), ct))
+            .RequireAuthorization(Policies.HistoryReader)
+            .WithTags("Invii")
+            .WithName("getDelivery")
+            .WithSummary("Stato dell'invio della seconda parte dei codici")
+            .Produces<DeliveryStatusView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Cms.Api.Problems;
+using Cms.Api.Security;
+using Cms.Application.Common.Abstractions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cms.Api.Idempotency;
+
+/// <summary>
+/// Writes sent with an <c>Idempotency-Key</c> header (POST/PUT under /api/v1, by a signed-in operator) are
+/// answered once: a retry with the same key and the same request gets the first answer again (with
+/// <c>Idempotent-Replayed: true</c>); the same key with another request is a 422; a retry while the first is
+/// still running is a 409. Server errors are not remembered, so they can be retried.
+/// </summary>
+public sealed partial class IdempotencyMiddleware(RequestDelegate next)
+{
+    public const string Header = "Idempotency-Key";
+
+    public async Task InvokeAsync(HttpContext http, IIdempotencyStore store, IProblemDetailsService problems)
+    {
+        var request = http.Request;
+        if (!request.Headers.TryGetValue(Header, out var values) || !(HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method))
+            || !request.Path.StartsWithSegments("/api/v1") || request.Path.StartsWithSegments("/api/v1/auth")
+            || request.Path.StartsWithSegments("/api/v1/issuer/card-feed")
+            || !Guid.TryParse(http.User.FindFirst(CmsClaims.OperatorId)?.Value, out var operatorId))
+        {
+            await next(http);
+            return;
+        }
+        var key = values.ToString();
+        if (!KeyPattern().IsMatch(key))
+        {
+            await Problem(http, problems, 400, "invalid-idempotency-key", "L'intestazione Idempotency-Key deve avere da 1 a 100 caratteri tra lettere, cifre e - _ : .");
+            return;
+        }
+
+        request.EnableBuffering();
+        var hash = Convert.ToHexString(await SHA256.HashDataAsync(request.Body, http.RequestAborted));
+        request.Body.Position = 0;
+        var path = request.Path.Value!;
+        var begin = await store.BeginAsync(operatorId, key, request.Method, path, hash, http.RequestAborted);
+        switch (begin.Outcome)
+        {
+            case IdempotencyOutcome.Replay:
+                var stored = begin.Response!;
+                http.Response.StatusCode = stored.StatusCode;
+                if (stored.ContentType is not null) http.Response.ContentType = stored.ContentType;
+                if (stored.Location is not null) http.Response.Headers.Location = stored.Location;
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                await http.Response.Body.WriteAsync(stored.Body, http.RequestAborted);
+                return;
+            case IdempotencyOutcome.Mismatch:
+                await Problem(http, problems, 422, "idempotency-key-reused", "Questa Idempotency-Key è già stata usata per una richiesta diversa.");
+                return;
+            case IdempotencyOutcome.InProgress:
+                await Problem(http, problems, 409, "idempotency-request-in-progress", "Una richiesta con questa Idempotency-Key è ancora in corso: riprovare tra poco.");
+                return;
+        }
+
+        var original = http.Response.Body;
+        using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        var completed = false;
+        try
+        {
+            await next(http);
+            if (http.Response.StatusCode < 500)
+            {
+                var location = http.Response.Headers.Location.ToString();
+                await store.CompleteAsync(operatorId, key, new StoredResponse(http.Response.StatusCode, http.Response.ContentType,
+                    location.Length > 0 ? location : null, buffer.ToArray()), CancellationToken.None);
+                completed = true;
+            }
+        }
+        finally
+        {
+            if (!completed) await store.AbandonAsync(operatorId, key, CancellationToken.None);
+            http.Response.Body = original;
+            buffer.Position = 0;
+            await buffer.CopyToAsync(original, CancellationToken.None);
+        }
+    }
+
+    private static async Task Problem(HttpContext http, IProblemDetailsService problems, int status, string rule, string detail)
+    {
+        http.Response.StatusCode = status;
+        var problem = new ProblemDetails { Type = ProblemTypes.For(rule), Title = "Idempotency-Key", Status = status, Detail = detail };
+        problem.Extensions["rule"] = rule;
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_\\-:.]{1,100}$")]
+    private static partial Regex KeyPattern();
+}

@@ -1,0 +1,33 @@
+using Cms.Application.Activation.Common;
+using Cms.Application.Common.Auditing;
+using Cms.Domain.Auditing;
+using FluentValidation;
+using Mediator;
+
+namespace Cms.Application.Activation.CancelActivation;
+
+public sealed record CancelActivationCommand(Guid Id) : ICommand<ActivationResponse>, IAuditedMessage
+{
+    public OperationType OperationType => OperationType.Activation;
+}
+
+public sealed class CancelActivationValidator : AbstractValidator<CancelActivationCommand>
+{
+    public CancelActivationValidator() => RuleFor(c => c.Id).NotEmpty();
+}
+
+public sealed class CancelActivationHandler(ActivationRequests requests, TimeProvider clock, AuditScope audit)
+    : ICommandHandler<CancelActivationCommand, ActivationResponse>
+{
+    public async ValueTask<ActivationResponse> Handle(CancelActivationCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        audit.RequestId = command.Id.ToString();
+        audit.Detail = "cancel";
+        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
+        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        request.Cancel(now);
+        var card = await requests.CardAsync(request.CardNumber, cancellationToken);
+        return ActivationRequests.Response(request, card, now);
+    }
+}

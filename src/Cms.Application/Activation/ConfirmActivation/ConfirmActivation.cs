@@ -1,0 +1,57 @@
+using Cms.Application.Activation.Common;
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Delivery;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Requests;
+using Cms.Application.Identification.Contracts;
+using Cms.Domain.Auditing;
+using Cms.Domain.Identification;
+using Cms.Domain.Requests;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Activation.ConfirmActivation;
+
+/// <summary>
+/// Step two: in one transaction the card becomes ACTIVE, the operation is recorded and the message with the
+/// second halves is written to the outbox; the answer carries the first halves, for printing.
+/// </summary>
+public sealed record ConfirmActivationCommand(Guid Id) : ICommand<ActivationConfirmation>, IAuditedMessage
+{
+    public OperationType OperationType => OperationType.Activation;
+}
+
+public sealed record ActivationConfirmation(Guid Id, RequestStatus Status, CardState CardState, CodeParts FirstHalves, Guid DeliveryId,
+    IReadOnlyList<string> Documents, IReadOnlyList<string> Notes);
+
+public sealed class ConfirmActivationValidator : AbstractValidator<ConfirmActivationCommand>
+{
+    public ConfirmActivationValidator() => RuleFor(c => c.Id).NotEmpty();
+}
+
+public sealed class ConfirmActivationHandler(
+    ActivationRequests requests, ICardRegistry registry, CodeMessageOutbox outbox, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    : ICommandHandler<ConfirmActivationCommand, ActivationConfirmation>
+{
+    public async ValueTask<ActivationConfirmation> Handle(ConfirmActivationCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        audit.RequestId = command.Id.ToString();
+        audit.Detail = "confirm";
+        // Locks the request row: a second confirm of the same request waits, then finds it completed.
+        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
+        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        request.EnsurePending(now);
+        // Locks the card row: a confirm of another request for the same card waits, then finds it active.
+        var codes = await registry.ActivateAsync(request.CardNumber, now, cancellationToken);
+        var (first, second) = CodeHalves.Split(codes, options.Value.Codes);
+        var deliveryId = outbox.Enqueue(request.Delivery, request.CardNumber, "ACTIVATION", second);
+        request.Complete(now, deliveryId);
+        audit.Detail = $"confirm mode={request.Mode} channel={request.Delivery.Channel}";
+        return new ActivationConfirmation(request.Id, request.Status, CardState.Active, first, deliveryId,
+            ActivationDocumentNames.Available(request, request.Status),
+            ["Dopo l'attivazione è possibile raccogliere i consensi al Fascicolo Sanitario Elettronico."]);
+    }
+}

@@ -1,0 +1,67 @@
+using Cms.Application.Activation.Common;
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Requests;
+using Cms.Application.Common.Validation;
+using Cms.Domain.Activation;
+using Cms.Domain.Auditing;
+using Cms.Domain.Common;
+using Cms.Domain.Identification;
+using Cms.Domain.Requests;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Activation.CreateActivation;
+
+/// <summary>Step one of an activation: checks every rule and answers a summary; nothing changes on the card yet.</summary>
+public sealed record CreateActivationCommand(
+    string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived)
+    : ICommand<ActivationResponse>, IAuditedMessage, IActivationInput
+{
+    public OperationType OperationType => OperationType.Activation;
+}
+
+public sealed class CreateActivationValidator : AbstractValidator<CreateActivationCommand>
+{
+    public CreateActivationValidator()
+    {
+        RuleFor(c => c.CardNumber).ValidCardNumber();
+        ActivationInputRules.Apply(this);
+    }
+}
+
+public sealed class CreateActivationHandler(
+    ICmsDbContext db, ActivationRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    : ICommandHandler<CreateActivationCommand, ActivationResponse>
+{
+    public async ValueTask<ActivationResponse> Handle(CreateActivationCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        audit.CardNumber = command.CardNumber;
+        audit.Detail = "create";
+        var card = await requests.CardAsync(command.CardNumber!, cancellationToken);
+        audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
+        EnsureActivatable(card);
+        var details = ActivationInputRules.ToDetails(command);
+        ActivationRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, ActivationTime.Today(now));
+        var request = new ActivationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
+            user.CounterCode!, now, ActivationTime.PendingFor(options.Value), details);
+        db.ActivationRequests.Add(request);
+        audit.RequestId = request.Id.ToString();
+        return ActivationRequests.Response(request, card, now);
+    }
+
+    public static void EnsureActivatable(Identification.Contracts.CardView card)
+    {
+        if (card.State == CardState.NotActive) return;
+        throw new DomainRuleException("card-not-activatable",
+                card.State == CardState.Expired ? "La tessera è scaduta: non può essere attivata."
+                : card.State == CardState.Active ? "La tessera è già attiva."
+                : "La tessera non può essere attivata nel suo stato attuale.",
+                card.State == CardState.Expired ? RuleKind.Unprocessable : RuleKind.Conflict)
+            .With("state", card.State);
+    }
+}

@@ -1,0 +1,50 @@
+using Cms.Application.Activation.Common;
+using Cms.Application.Activation.CreateActivation;
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Requests;
+using Cms.Domain.Activation;
+using Cms.Domain.Auditing;
+using Cms.Domain.Common;
+using Cms.Domain.Requests;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Activation.UpdateActivation;
+
+/// <summary>"Modifica": the operator corrects a pending request; every rule is checked again.</summary>
+public sealed record UpdateActivationCommand(
+    Guid Id, string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived)
+    : ICommand<ActivationResponse>, IAuditedMessage, IActivationInput
+{
+    public OperationType OperationType => OperationType.Activation;
+}
+
+public sealed class UpdateActivationValidator : AbstractValidator<UpdateActivationCommand>
+{
+    public UpdateActivationValidator() => ActivationInputRules.Apply(this);
+}
+
+public sealed class UpdateActivationHandler(ActivationRequests requests, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    : ICommandHandler<UpdateActivationCommand, ActivationResponse>
+{
+    public async ValueTask<ActivationResponse> Handle(UpdateActivationCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        audit.RequestId = command.Id.ToString();
+        audit.Detail = "modify";
+        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
+        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        if (command.CardNumber is not null && command.CardNumber != request.CardNumber)
+            throw new DomainRuleException("card-number-immutable", "Il numero di tessera di una richiesta non si può cambiare: crearne una nuova.");
+        request.EnsurePending(now);
+        var card = await requests.CardAsync(request.CardNumber, cancellationToken);
+        CreateActivationHandler.EnsureActivatable(card);
+        var details = ActivationInputRules.ToDetails(command);
+        ActivationRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, ActivationTime.Today(now));
+        request.Modify(details, now, ActivationTime.PendingFor(options.Value));
+        return ActivationRequests.Response(request, card, now);
+    }
+}

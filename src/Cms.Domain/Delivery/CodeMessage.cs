@@ -1,0 +1,54 @@
+using Cms.Domain.Requests;
+
+namespace Cms.Domain.Delivery;
+
+public enum DeliveryStatus
+{
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+}
+
+/// <summary>
+/// A message carrying the second halves of a card's codes, written to the outbox in the transaction that
+/// released them and sent by a background job. Its content stays encrypted until it is sent.
+/// </summary>
+public sealed class CodeMessage
+{
+    private CodeMessage() { }
+
+    public CodeMessage(Guid id, DeliveryChannel channel, string recipient, string cardNumber, string purpose, string messageId,
+        string keyId, byte[] contentCiphertext, DateTimeOffset now)
+    {
+        Id = id;
+        Channel = channel;
+        Recipient = recipient;
+        CardNumber = cardNumber;
+        Purpose = purpose;
+        MessageId = messageId;
+        KeyId = keyId;
+        ContentCiphertext = contentCiphertext;
+        Status = DeliveryStatus.Queued;
+        CreatedAt = now;
+        NextAttemptAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public DeliveryChannel Channel { get; private set; }
+    public string Recipient { get; private set; } = null!;
+    public string CardNumber { get; private set; } = null!;
+    /// <summary>What released the codes: ACTIVATION, REPRINT, …</summary>
+    public string Purpose { get; private set; } = null!;
+    /// <summary>Fixed at creation, so that a resend after a crash is the identical message.</summary>
+    public string MessageId { get; private set; } = null!;
+    public string KeyId { get; private set; } = null!;
+    public byte[] ContentCiphertext { get; private set; } = null!;
+    public DeliveryStatus Status { get; private set; }
+    public int Attempts { get; private set; }
+    public string? LastError { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset NextAttemptAt { get; private set; }
+    public DateTimeOffset? LeaseUntil { get; private set; }
+    public DateTimeOffset? SentAt { get; private set; }
+}

@@ -1,0 +1,129 @@
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Delivery;
+using Cms.Domain.Requests;
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Cms.Infrastructure.Delivery;
+
+/// <summary>
+/// Sends one message from the outbox. A message is claimed with a lease by a conditional UPDATE, so that of
+/// several instances exactly one sends it; it is marked SENT after the server accepted it. If the process dies
+/// between the server's acceptance and that mark, the lease expires and the message is sent again — the
+/// identical message, with the same Message-ID. Failures are retried with back-off for RetryForHours.
+/// </summary>
+public sealed class CodeMessageSender(
+    NpgsqlDataSource dataSource, ICodeCipher cipher, IEmailTransport email, ISmsTransport sms, IOptions<DeliveryOptions> options,
+    IBackgroundJobClient jobs, ILogger<CodeMessageSender> logger)
+{
+    [AutomaticRetry(Attempts = 0)]
+    public async Task SendAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var message = await ClaimAsync(id, o.LeaseSeconds, cancellationToken);
+        if (message is null)
+        {
+            // Sent, failed, or held by another instance: nothing to do. Woken too early: come back when it is due.
+            var notDueFor = await NotDueForAsync(id, cancellationToken);
+            if (notDueFor is { } wait) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), wait + TimeSpan.FromMilliseconds(200));
+            return;
+        }
+        try
+        {
+            var content = CodeMessageOutbox.Open(cipher, id, message.KeyId, message.Ciphertext);
+            var outgoing = new OutgoingMessage(id, message.MessageId, message.Recipient, message.CreatedAt, content);
+            if (message.Channel == DeliveryChannel.Email) await email.SendAsync(outgoing, cancellationToken);
+            else await sms.SendAsync(outgoing, cancellationToken);
+            await ExecuteAsync("""
+                UPDATE delivery.messages SET status = 'SENT', sent_at = now(), lease_until = NULL, last_error = NULL
+                WHERE id = @id AND status = 'SENDING'
+                """, id, cancellationToken);
+            logger.LogInformation("Code message {MessageId} sent by {Channel} after {Attempts} attempt(s)", id, message.Channel, message.Attempts);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var delay = TimeSpan.FromSeconds(Math.Min(o.RetryBaseSeconds * Math.Pow(2, Math.Max(message.Attempts - 1, 0)), o.RetryMaxSeconds));
+            var giveUp = DateTimeOffset.UtcNow - message.CreatedAt > TimeSpan.FromHours(o.RetryForHours);
+            var error = $"{ex.GetType().Name}: {ex.Message}";
+            await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
+            await using (var command = new NpgsqlCommand("""
+                UPDATE delivery.messages SET status = @status, next_attempt_at = now() + @delay, lease_until = NULL, last_error = @error
+                WHERE id = @id AND status = 'SENDING'
+                """, connection))
+            {
+                command.Parameters.AddWithValue("id", id);
+                command.Parameters.AddWithValue("status", giveUp ? "FAILED" : "QUEUED");
+                command.Parameters.AddWithValue("delay", delay);
+                command.Parameters.AddWithValue("error", error.Length > 500 ? error[..500] : error);
+                await command.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            logger.LogWarning("Code message {MessageId} not sent (attempt {Attempts}, {ExceptionType}); {Next}", id, message.Attempts,
+                ex.GetType().Name, giveUp ? "given up" : $"retry in {delay.TotalSeconds:0} s");
+            if (!giveUp) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), delay);
+        }
+    }
+
+    /// <summary>The safety net: sends whatever is due and was never scheduled (a crash after commit) or whose sender died.</summary>
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var due = new List<Guid>();
+        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+        await using (var command = new NpgsqlCommand("""
+            SELECT id FROM delivery.messages
+            WHERE (status = 'QUEUED' AND next_attempt_at <= now()) OR (status = 'SENDING' AND lease_until < now())
+            ORDER BY next_attempt_at LIMIT 500
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) due.Add(reader.GetGuid(0));
+        }
+        foreach (var id in due) await SendAsync(id, cancellationToken);
+    }
+
+    private sealed record Claimed(DeliveryChannel Channel, string Recipient, string MessageId, string KeyId, byte[] Ciphertext,
+        DateTimeOffset CreatedAt, int Attempts);
+
+    private async Task<Claimed?> ClaimAsync(Guid id, int leaseSeconds, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            UPDATE delivery.messages SET status = 'SENDING', lease_until = now() + make_interval(secs => @lease), attempts = attempts + 1
+            WHERE id = @id AND ((status = 'QUEUED' AND next_attempt_at <= now()) OR (status = 'SENDING' AND lease_until < now()))
+            RETURNING channel, recipient, message_id, key_id, content_ciphertext, created_at, attempts
+            """, connection);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("lease", (double)leaseSeconds);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new Claimed(reader.GetString(0) == "SMS" ? DeliveryChannel.Sms : DeliveryChannel.Email, reader.GetString(1), reader.GetString(2),
+            reader.GetString(3), (byte[])reader[4], reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6));
+    }
+
+    private async Task<TimeSpan?> NotDueForAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT next_attempt_at - now() FROM delivery.messages WHERE id = @id AND status = 'QUEUED' AND next_attempt_at > now()", connection);
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is TimeSpan wait ? wait : null;
+    }
+
+    private async Task ExecuteAsync(string sql, Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        _ = cancellationToken;
+    }
+}
+
+/// <summary>Hands a committed message to Hangfire right away (the sweep covers a crash before this runs).</summary>
+public sealed class HangfireDeliveryScheduler(IBackgroundJobClient jobs) : IDeliveryScheduler
+{
+    public void Schedule(Guid messageId) => jobs.Enqueue<CodeMessageSender>(s => s.SendAsync(messageId, CancellationToken.None));
+}

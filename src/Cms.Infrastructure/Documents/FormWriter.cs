@@ -1,0 +1,179 @@
+using PdfSharp.Drawing;
+using PdfSharp.Pdf;
+
+namespace Cms.Infrastructure.Documents;
+
+/// <summary>A small flowing layout over PDFsharp: headings, wrapped paragraphs, label/value rows, boxes, signatures.</summary>
+public sealed class FormWriter : IDisposable
+{
+    private const double Margin = 42;
+    private readonly PdfDocument document;
+    private PdfPage page = null!;
+    private XGraphics gfx = null!;
+    private double y;
+    private readonly string footer;
+
+    public FormWriter(PdfDocument document, string footer)
+    {
+        this.document = document;
+        this.footer = footer;
+        NewPage();
+    }
+
+    private double Width => page.Width.Point - 2 * Margin;
+    private double Bottom => page.Height.Point - Margin - 18;
+
+    public static XFont Font(double size, bool bold = false) =>
+        new(FreeSansFontResolver.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+
+    public void NewPage()
+    {
+        gfx?.Dispose();
+        page = document.AddPage();
+        page.Size = PdfSharp.PageSize.A4;
+        gfx = XGraphics.FromPdfPage(page);
+        y = Margin;
+        gfx.DrawString(footer, Font(7), XBrushes.Gray, new XRect(Margin, page.Height.Point - Margin, Width, 10), XStringFormats.TopLeft);
+    }
+
+    private void Ensure(double height)
+    {
+        if (y + height > Bottom) NewPage();
+    }
+
+    public void Space(double points = 6) => y += points;
+
+    public void Title(string text, double size = 13)
+    {
+        var font = Font(size, bold: true);
+        foreach (var line in Wrap(text, font, Width))
+        {
+            Ensure(size * 1.4);
+            gfx.DrawString(line, font, XBrushes.Black, new XRect(Margin, y, Width, size * 1.4), XStringFormats.TopCenter);
+            y += size * 1.4;
+        }
+    }
+
+    public void Section(string text)
+    {
+        Space(4);
+        var font = Font(9.5, bold: true);
+        Ensure(16);
+        gfx.DrawRectangle(new XSolidBrush(XColor.FromArgb(235, 235, 235)), Margin, y, Width, 14);
+        gfx.DrawString(text, font, XBrushes.Black, new XRect(Margin + 4, y + 2, Width - 8, 12), XStringFormats.TopLeft);
+        y += 17;
+    }
+
+    public void Paragraph(string text, double size = 8.5, bool bold = false, double indent = 0)
+    {
+        var font = Font(size, bold);
+        foreach (var line in Wrap(text, font, Width - indent))
+        {
+            Ensure(size * 1.35);
+            gfx.DrawString(line, font, XBrushes.Black, new XRect(Margin + indent, y, Width - indent, size * 1.35), XStringFormats.TopLeft);
+            y += size * 1.35;
+        }
+        y += 2;
+    }
+
+    /// <summary>A row of "Label: value" cells spread over the width.</summary>
+    public void Fields(params (string Label, string? Value)[] cells)
+    {
+        var size = 8.5;
+        Ensure(size * 1.6);
+        var cellWidth = Width / cells.Length;
+        for (var i = 0; i < cells.Length; i++)
+        {
+            var x = Margin + i * cellWidth;
+            var label = cells[i].Label + ": ";
+            var labelFont = Font(size);
+            var valueFont = Font(size, bold: true);
+            gfx.DrawString(label, labelFont, XBrushes.Black, new XRect(x, y, cellWidth, size * 1.4), XStringFormats.TopLeft);
+            var labelWidth = gfx.MeasureString(label, labelFont).Width;
+            var value = Fit(cells[i].Value ?? "", valueFont, cellWidth - labelWidth - 4);
+            gfx.DrawString(value, valueFont, XBrushes.Black, new XRect(x + labelWidth, y, cellWidth - labelWidth, size * 1.4), XStringFormats.TopLeft);
+        }
+        y += size * 1.6;
+    }
+
+    public void Checkbox(bool isChecked, string text, double indent = 0)
+    {
+        Ensure(12);
+        gfx.DrawRectangle(XPens.Black, Margin + indent, y + 1, 8, 8);
+        if (isChecked)
+        {
+            gfx.DrawLine(new XPen(XColors.Black, 1.2), Margin + indent + 1.5, y + 5, Margin + indent + 3.5, y + 8);
+            gfx.DrawLine(new XPen(XColors.Black, 1.2), Margin + indent + 3.5, y + 8, Margin + indent + 7, y + 2);
+        }
+        var font = Font(8.5);
+        var lines = Wrap(text, font, Width - indent - 14).ToList();
+        foreach (var line in lines)
+        {
+            Ensure(11.5);
+            gfx.DrawString(line, font, XBrushes.Black, new XRect(Margin + indent + 14, y, Width - indent - 14, 11.5), XStringFormats.TopLeft);
+            y += 11.5;
+        }
+        y += 1.5;
+    }
+
+    /// <summary>A code row: the printed part, then a blank box where the holder writes the part that was sent.</summary>
+    public void CodeRow(string label, string printed, int blankDigits)
+    {
+        Ensure(22);
+        var font = Font(11, bold: true);
+        gfx.DrawString(label, Font(10), XBrushes.Black, new XRect(Margin, y + 3, 110, 16), XStringFormats.TopLeft);
+        gfx.DrawRectangle(XPens.Black, Margin + 115, y, 90, 18);
+        gfx.DrawString(printed, font, XBrushes.Black, new XRect(Margin + 115, y + 3, 90, 16), XStringFormats.TopCenter);
+        gfx.DrawRectangle(XPens.Black, Margin + 210, y, 14 * blankDigits + 10, 18);
+        y += 24;
+    }
+
+    public void Signatures(params string[] labels)
+    {
+        Space(18);
+        Ensure(40);
+        var cell = Width / labels.Length;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var x = Margin + i * cell;
+            gfx.DrawLine(XPens.Black, x + 10, y + 22, x + cell - 10, y + 22);
+            gfx.DrawString(labels[i], Font(8), XBrushes.Black, new XRect(x, y + 25, cell, 12), XStringFormats.TopCenter);
+        }
+        y += 40;
+    }
+
+    public void Rule()
+    {
+        Ensure(6);
+        gfx.DrawLine(XPens.Gray, Margin, y + 2, Margin + Width, y + 2);
+        y += 6;
+    }
+
+    private string Fit(string text, XFont font, double width)
+    {
+        if (gfx.MeasureString(text, font).Width <= width) return text;
+        while (text.Length > 1 && gfx.MeasureString(text + "…", font).Width > width) text = text[..^1];
+        return text + "…";
+    }
+
+    private IEnumerable<string> Wrap(string text, XFont font, double width)
+    {
+        foreach (var paragraph in text.Split('\n'))
+        {
+            var line = "";
+            foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var candidate = line.Length == 0 ? word : line + " " + word;
+                if (gfx.MeasureString(candidate, font).Width > width && line.Length > 0)
+                {
+                    yield return line;
+                    line = word;
+                }
+                else line = candidate;
+            }
+            yield return line;
+        }
+    }
+
+    public void Dispose() => gfx?.Dispose();
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using Cms.Application.Common.Documents;
+using Cms.Domain.Requests;
+using Microsoft.Extensions.Options;
+using PdfSharp.Pdf;
+
+namespace Cms.Infrastructure.Documents;
+
+/// <summary>The printed forms of the activation, in Italian, following the wording of the seeds [T 2.2, M 2.3, T 2.2.1].</summary>
+public sealed class PdfFormRenderer : IFormRenderer
+{
+    private readonly TimeZoneInfo zone;
+
+    public PdfFormRenderer(IOptions<DocumentOptions> options)
+    {
+        FreeSansFontResolver.Install(options.Value.FontFolders);
+        zone = TimeZoneInfo.TryFindSystemTimeZoneById(options.Value.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+    }
+
+    private static readonly CultureInfo Italian = CultureInfo.GetCultureInfo("it-IT");
+    private static string D(DateOnly? d) => d?.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture) ?? "";
+
+    private const string UsageWarnings =
+        "Nel caso in cui il certificato venga utilizzato al fine di inviare un messaggio cifrato (riservatezza del contenuto), la perdita " +
+        "della chiave privata da parte del Titolare comporterà l'impossibilità di decifrare il messaggio; non viene effettuato, in nessun " +
+        "caso, il backup della chiave privata del Titolare.\nIl soggetto a cui è rilasciata una Carta Nazionale dei Servizi deve:\n" +
+        "• controllare la correttezza, la completezza e l'attualità delle informazioni riportate sulla carta;\n" +
+        "• proteggere il certificato digitale con la massima accuratezza e diligenza al fine di garantirne l'integrità e la riservatezza;\n" +
+        "• proteggere e conservare il codice di attivazione (PIN), il codice di sblocco (PUK) e il codice personale (CIP) utilizzato per " +
+        "l'abilitazione delle funzionalità della CNS, con la massima accuratezza e diligenza in luogo sicuro e diverso da quello in cui è custodita la carta;\n" +
+        "• adottare ogni altra misura atta ad impedire la perdita, la compromissione o l'utilizzo improprio della chiave privata e della CNS.\n" +
+        "Inoltre, è fatto obbligo di richiedere la revoca della Carta Nazionale dei Servizi nel caso in cui si verificano le seguenti:\n" +
+        "• compromissione della segretezza della chiave privata o dei codici sopra indicati;\n• smarrimento o furto della carta;\n" +
+        "• si verifichi una modifica dei dati del titolare presenti nel certificato;\n• abusi e falsificazioni;\n" +
+        "• sia verificata una sostanziale condizione di non conformità con il Manuale Operativo.";
+
+    private const string PrivacyConsent =
+        "Il titolare della carta, o suo delegato, acconsente al trattamento dei dati personali come previsto dall'art. 13 del Regolamento (UE) " +
+        "2016/679 e del d.lgs. 196/2003 (Codice in materia di protezione dei dati personali).";
+
+    public byte[] ActivationRequestForm(ActivationFormModel m)
+    {
+        using var document = NewDocument("Modulo di richiesta codici personali", m);
+        using (var w = new FormWriter(document, Footer(m)))
+        {
+            foreach (var copy in new[] { "COPIA PER IL TITOLARE", "COPIA PER L'UFFICIO (da firmare e archiviare)" })
+            {
+                if (copy != "COPIA PER IL TITOLARE") w.NewPage();
+                Header(w, m, "MODULO DI RICHIESTA CODICI PERSONALI", copy);
+                Requester(w, m);
+                Holder(w, m);
+                w.Section("INVIO DELLA SECONDA PARTE DEI CODICI");
+                w.Fields(("Numero tessera", m.CardNumber), ("Scadenza", D(m.CardExpiryDate)));
+                w.Fields(m.Delivery.Channel == DeliveryChannel.Email ? ("e-mail", m.Delivery.Email) : ("SMS al numero", m.Delivery.Mobile));
+                w.Section("Quadro C  ESITO DELL'ATTIVAZIONE DELLA TS-CNS");
+                w.Checkbox(m.Activated, "Tessera Sanitaria Carta Nazionale dei Servizi attivata");
+                w.Checkbox(false, "Tessera Sanitaria Carta Nazionale dei Servizi non attivata");
+                w.Section("MODALITA' D'USO ED AVVERTENZE PER IL TITOLARE");
+                w.Paragraph(UsageWarnings, 7.5);
+                w.Paragraph(PrivacyConsent, 8, bold: true);
+                w.Signatures("Firma del richiedente", "Timbro e firma dell'operatore");
+            }
+        }
+        return Save(document);
+    }
+
+    public byte[] PersonalCodes(ActivationFormModel m)
+    {
+        var first = m.FirstHalves ?? throw new InvalidOperationException("The codes form needs the first halves.");
+        using var document = NewDocument("Codici personali", m);
+        using (var w = new FormWriter(document, Footer(m)))
+        {
+            Header(w, m, "CODICI PERSONALI", null);
+            var where = m.Delivery.Channel == DeliveryChannel.Email
+                ? $"via e-mail all'indirizzo: {m.Delivery.Email}"
+                : $"via SMS al numero: {m.Delivery.Mobile}";
+            w.Paragraph("I codici personali della Carta Nazionale dei Servizi devono essere custoditi in luogo sicuro e separatamente dalla carta. " +
+                $"Si consiglia, inoltre, di riportare negli appositi spazi bianchi la seconda parte dei codici che verranno inviati {where}", 9.5);
+            w.Space(6);
+            w.Fields(("Numero tessera", m.CardNumber));
+            w.Space(4);
+            w.CodeRow("Codice PIN:", first.Pin, 6);
+            w.CodeRow("Codice PUK:", first.Puk, 4);
+            w.CodeRow("Codice CIP:", first.Cip, 4);
+            w.Space(8);
+            w.Paragraph("Il codice completo si ottiene scrivendo prima la parte stampata e poi, di seguito, la parte ricevuta. " +
+                "Nessun operatore è in grado di conoscere i codici completi: non comunicarli a nessuno.", 8.5);
+            w.Paragraph("I codici eventualmente modificati dal titolare con il software della carta non possono essere recuperati.", 8.5);
+        }
+        return Save(document);
+    }
+
+    public byte[] SubstituteDeclaration(ActivationFormModel m)
+    {
+        using var document = NewDocument("Dichiarazione sostitutiva di certificazione", m);
+        using (var w = new FormWriter(document, Footer(m)))
+        {
+            Header(w, m, "ATTIVAZIONE DELLA TS-CNS\nDICHIARAZIONE SOSTITUTIVA DI CERTIFICAZIONE\n(artt. 46 e 48 d.p.r. 445/2000)", null);
+            var d = m.Requester;
+            w.Paragraph("Il/la sottoscritto/a", 9);
+            w.Fields(("cognome", d.Surname), ("nome", d.GivenName));
+            w.Fields(("codice fiscale", d.CodiceFiscale), ("nato/a", d.BirthPlace ?? "______________"));
+            w.Fields(("il", d.BirthDate is null ? "____/____/________" : D(d.BirthDate)), ("residente a", "______________"), ("(provincia)", "____"));
+            w.Fields(("indirizzo", "______________________________"), ("C.A.P.", "________"), ("telefono", "______________"));
+            w.Paragraph("ai sensi e per gli effetti di cui agli articoli 46 e 48 del decreto del Presidente della Repubblica 28 dicembre 2000, " +
+                "n. 445 (Disposizioni legislative in materia di documentazione amministrativa) e consapevole della responsabilità penale cui può " +
+                "andare incontro per dichiarazioni mendaci, falsità in atti e uso di atti falsi, così come disposto dall'art. 76 del citato d.p.r. 445/2000", 9);
+            w.Title("DICHIARA", 11);
+            w.Paragraph("la propria qualità di:", 9);
+            w.Checkbox(m.DelegationKind == DelegationKind.Parental, "esercente potestà parentale");
+            w.Checkbox(m.DelegationKind is DelegationKind.Tutor or DelegationKind.Curator,
+                (m.DelegationKind == DelegationKind.Curator ? "curatore" : "tutore") +
+                " come risulta da: ____________________________________ (indicare estremi provvedimento di nomina alla tutela)");
+            var h = m.Holder;
+            w.Paragraph($"del/la minore o Sig./ra {h.Surname} {h.GivenName}", 9, bold: true);
+            w.Fields(("codice fiscale", h.CodiceFiscale), ("nato/a", h.BirthPlace), ("il", D(h.BirthDate)));
+            w.Fields(("residente a", h.Municipality), ("(provincia)", h.Province));
+            w.Fields(("indirizzo", h.Address), ("C.A.P.", h.Postcode), ("telefono", "______________"));
+            w.Paragraph("Il/la sottoscritto/a dichiara di aver preso atto dell'informativa ai sensi dell'art. 13 del Regolamento (UE) 2016/679 e " +
+                "del decreto legislativo 30 giugno 2003, n. 196 (Codice in materia di protezione dei dati personali) e di essere quindi a " +
+                "conoscenza che i dati personali dichiarati saranno trattati, anche avvalendosi di strumenti informatici, esclusivamente " +
+                "nell'ambito del procedimento per il quale la presente dichiarazione viene resa.", 9);
+            w.Space(10);
+            w.Paragraph("(indicare luogo e data) ______________________________", 9);
+            w.Signatures("Il/la dichiarante");
+        }
+        return Save(document);
+    }
+
+    private void Header(FormWriter w, ActivationFormModel m, string title, string? copy)
+    {
+        var local = TimeZoneInfo.ConvertTime(m.PrintedAt, zone);
+        w.Paragraph("TESSERA SANITARIA - CARTA NAZIONALE DEI SERVIZI", 8, bold: true);
+        w.Title(title);
+        if (copy is not null) w.Paragraph(copy, 8, bold: true);
+        w.Fields(("Sportello", $"{m.CounterCode} {m.CounterName}"));
+        w.Fields(("ID attivazione carta", m.RequestId.ToString()), ("Data", local.ToString("dd/MM/yyyy", Italian)), ("Ora", local.ToString("HH:mm", Italian)));
+        w.Rule();
+    }
+
+    private static void Requester(FormWriter w, ActivationFormModel m)
+    {
+        w.Section("DATI DEL RICHIEDENTE");
+        var r = m.Requester;
+        w.Fields(("Cognome", r.Surname), ("Nome", r.GivenName), ("Cod. Fisc.", r.CodiceFiscale));
+        w.Fields(("Tipo Documento", DocumentTypes.Label(m.Document.Type)), ("Numero", m.Document.Number));
+        w.Fields(("Rilasciato da", m.Document.IssuedBy), ("Data di rilascio", D(m.Document.IssueDate)), ("Valido sino al", D(m.Document.ExpiryDate)));
+    }
+
+    private static void Holder(FormWriter w, ActivationFormModel m)
+    {
+        w.Section("DATI DEL TITOLARE DELLA TS-CNS");
+        w.Checkbox(m.Mode == RequestMode.Direct, "B1 in proprio");
+        var kind = m.Mode == RequestMode.HealthDelegation ? "delegato per motivi di salute"
+            : m.DelegationKind switch
+            {
+                DelegationKind.Parental => "esercente la potestà genitoriale",
+                DelegationKind.Tutor => "tutore",
+                DelegationKind.Curator => "curatore",
+                _ => "delegato",
+            };
+        w.Checkbox(m.Mode != RequestMode.Direct,
+            "B2 in qualità di esercente la potestà genitoriale, curatore, tutore, delegato, nei confronti di:" +
+            (m.Mode != RequestMode.Direct ? $" ({kind})" : ""));
+        var h = m.Holder;
+        w.Fields(("Cognome", h.Surname), ("Nome", h.GivenName), ("Cod. Fisc.", h.CodiceFiscale));
+        w.Fields(("Luogo di nascita", h.BirthPlace), ("Provincia", h.BirthProvince), ("Stato", "ITALIA"));
+        w.Fields(("Data di nascita", D(h.BirthDate)), ("Cittadinanza", h.Citizenship), ("Sesso", h.Sex?.ToString()));
+    }
+
+    private static string Footer(ActivationFormModel m) => $"Cms · sportello {m.CounterCode} · richiesta {m.RequestId}";
+
+    private static PdfDocument NewDocument(string title, ActivationFormModel m)
+    {
+        var document = new PdfDocument();
+        // PDFsharp's deflate output ends its streams in a way qpdf --check warns about ("input stream is complete but output may
+        // still be valid"): the forms are written uncompressed (a few hundred KB at most) so that every PDF checks clean.
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
+        document.Info.Title = title;
+        document.Info.Author = "Cms - Card Management System TS-CNS";
+        document.Info.Subject = $"Richiesta {m.RequestId}";
+        document.Info.CreationDate = m.PrintedAt.UtcDateTime;
+        return document;
+    }
+
+    private static byte[] Save(PdfDocument document)
+    {
+        using var stream = new MemoryStream();
+        document.Save(stream, false);
+        return stream.ToArray();
+    }
+}

@@ -1,0 +1,96 @@
+using Cms.Application.Common.Abstractions;
+using Npgsql;
+
+namespace Cms.Infrastructure.Persistence;
+
+/// <summary>Table platform.idempotency_keys; answers are kept 24 hours, sealed with the code key.</summary>
+public sealed class IdempotencyStore(NpgsqlDataSource dataSource, ICodeCipher cipher) : IIdempotencyStore
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+
+    public async Task<IdempotencyBegin> BeginAsync(Guid operatorId, string key, string method, string path, string requestHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var cleanup = new NpgsqlCommand(
+            "DELETE FROM platform.idempotency_keys WHERE operator_id = @o AND key = @k AND created_at < now() - @retention", connection))
+        {
+            cleanup.Parameters.AddWithValue("o", operatorId);
+            cleanup.Parameters.AddWithValue("k", key);
+            cleanup.Parameters.AddWithValue("retention", Retention);
+            await cleanup.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var reserve = new NpgsqlCommand("""
+            INSERT INTO platform.idempotency_keys (operator_id, key, method, path, request_hash, created_at)
+            VALUES (@o, @k, @m, @p, @h, now()) ON CONFLICT (operator_id, key) DO NOTHING
+            """, connection))
+        {
+            reserve.Parameters.AddWithValue("o", operatorId);
+            reserve.Parameters.AddWithValue("k", key);
+            reserve.Parameters.AddWithValue("m", method);
+            reserve.Parameters.AddWithValue("p", path);
+            reserve.Parameters.AddWithValue("h", requestHash);
+            if (await reserve.ExecuteNonQueryAsync(cancellationToken) == 1) return new IdempotencyBegin(IdempotencyOutcome.Reserved, null);
+        }
+        await using var read = new NpgsqlCommand("""
+            SELECT method, path, request_hash, status_code, content_type, location, key_id, body_ciphertext
+            FROM platform.idempotency_keys WHERE operator_id = @o AND key = @k
+            """, connection);
+        read.Parameters.AddWithValue("o", operatorId);
+        read.Parameters.AddWithValue("k", key);
+        await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return new IdempotencyBegin(IdempotencyOutcome.InProgress, null);
+        if (reader.GetString(0) != method || reader.GetString(1) != path || reader.GetString(2) != requestHash)
+            return new IdempotencyBegin(IdempotencyOutcome.Mismatch, null);
+        if (reader.IsDBNull(3)) return new IdempotencyBegin(IdempotencyOutcome.InProgress, null);
+        var body = cipher.OpenBytes(reader.GetString(6), (byte[])reader[7], Context(operatorId, key));
+        return new IdempotencyBegin(IdempotencyOutcome.Replay, new StoredResponse(reader.GetInt32(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), body));
+    }
+
+    public async Task CompleteAsync(Guid operatorId, string key, StoredResponse response, CancellationToken cancellationToken)
+    {
+        var (keyId, ciphertext) = cipher.SealBytes(response.Body, Context(operatorId, key));
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("""
+            UPDATE platform.idempotency_keys SET status_code = @s, content_type = @c, location = @l, key_id = @kid, body_ciphertext = @b, completed_at = now()
+            WHERE operator_id = @o AND key = @k
+            """, connection);
+        command.Parameters.AddWithValue("o", operatorId);
+        command.Parameters.AddWithValue("k", key);
+        command.Parameters.AddWithValue("s", response.StatusCode);
+        command.Parameters.AddWithValue("c", (object?)response.ContentType ?? DBNull.Value);
+        command.Parameters.AddWithValue("l", (object?)response.Location ?? DBNull.Value);
+        command.Parameters.AddWithValue("kid", keyId);
+        command.Parameters.AddWithValue("b", ciphertext);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task AbandonAsync(Guid operatorId, string key, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "DELETE FROM platform.idempotency_keys WHERE operator_id = @o AND key = @k AND status_code IS NULL", connection);
+        command.Parameters.AddWithValue("o", operatorId);
+        command.Parameters.AddWithValue("k", key);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Context(Guid operatorId, string key) => $"idempotency:{operatorId:N}:{key}";
+}
+
+/// <summary>Only for the migration: the table the store above works on.</summary>
+public sealed class IdempotencyKey
+{
+    public Guid OperatorId { get; set; }
+    public string Key { get; set; } = null!;
+    public string Method { get; set; } = null!;
+    public string Path { get; set; } = null!;
+    public string RequestHash { get; set; } = null!;
+    public int? StatusCode { get; set; }
+    public string? ContentType { get; set; }
+    public string? Location { get; set; }
+    public string? KeyId { get; set; }
+    public byte[]? BodyCiphertext { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? CompletedAt { get; set; }
+}

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cms.Integration.Tests.Infrastructure;
+
+/// <summary>An SMS gateway on loopback (a real HTTP server): records what it receives; can be told to fail.</summary>
+public sealed class FakeSmsGateway : IAsyncDisposable
+{
+    public const string ApiKey = "test-sms-key";
+    private readonly WebApplication app;
+
+    public sealed record Sms(string To, string Text, string Sender, string Reference, string? ApiKey);
+
+    public ConcurrentQueue<Sms> Received { get; } = new();
+    public volatile bool Failing;
+
+    public FakeSmsGateway()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        Port = FreePort();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
+        app = builder.Build();
+        app.MapPost("/sms", async (HttpContext http) =>
+        {
+            if (Failing) return Results.StatusCode(503);
+            var body = await JsonDocument.ParseAsync(http.Request.Body);
+            var r = body.RootElement;
+            Received.Enqueue(new Sms(r.GetProperty("to").GetString()!, r.GetProperty("text").GetString()!, r.GetProperty("sender").GetString()!,
+                r.GetProperty("reference").GetString()!, http.Request.Headers["X-Api-Key"].ToString()));
+            return Results.Accepted();
+        });
+        app.StartAsync().GetAwaiter().GetResult();
+    }
+
+    public int Port { get; }
+    public string Url => $"http://127.0.0.1:{Port}/sms";
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+}
