@@ -71,17 +71,27 @@ public sealed class CodeMessageSender(
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
         var due = new List<Guid>();
+        var soon = new List<(Guid Id, TimeSpan In)>();
         await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
         await using (var command = new NpgsqlCommand("""
-            SELECT id FROM delivery.messages
-            WHERE (status = 'QUEUED' AND next_attempt_at <= now()) OR (status = 'SENDING' AND lease_until < now())
-            ORDER BY next_attempt_at LIMIT 500
+            SELECT id, greatest(CASE WHEN status = 'QUEUED' THEN next_attempt_at ELSE lease_until END - now(), interval '0') AS wait
+            FROM delivery.messages
+            WHERE (status = 'QUEUED' AND next_attempt_at <= now() + interval '1 minute')
+               OR (status = 'SENDING' AND lease_until <= now() + interval '1 minute')
+            ORDER BY 2 LIMIT 1000
             """, connection))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            while (await reader.ReadAsync(cancellationToken)) due.Add(reader.GetGuid(0));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var wait = reader.GetFieldValue<TimeSpan>(1);
+                if (wait <= TimeSpan.Zero) due.Add(reader.GetGuid(0));
+                else soon.Add((reader.GetGuid(0), wait));
+            }
         }
         foreach (var id in due) await SendAsync(id, cancellationToken);
+        // Due before the next sweep, or held by a lease that may belong to a dead instance: look again then.
+        foreach (var (id, wait) in soon) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), wait + TimeSpan.FromMilliseconds(200));
     }
 
     private sealed record Claimed(DeliveryChannel Channel, string Recipient, string MessageId, string KeyId, byte[] Ciphertext,

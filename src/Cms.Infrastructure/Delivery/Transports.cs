@@ -34,6 +34,8 @@ public static class CodeEmail
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(MailboxAddress.Parse(m.Recipient));
         message.Headers.Add("Auto-Submitted", "auto-generated");
+        // 7-bit transfer encoding chosen once, so that any resend is byte-for-byte the same message.
+        message.Prepare(EncodingConstraint.SevenBit);
         return message;
     }
 }
@@ -62,7 +64,12 @@ public sealed class PickupEmailTransport(IOptions<DeliveryOptions> options, IOpt
         var mime = CodeEmail.Build(m, smtp.Value.From);
         var path = Path.Combine(folder, $"{m.Id:N}.eml");
         var temp = path + ".tmp";
-        await using (var stream = File.Create(temp)) await mime.WriteToAsync(stream, cancellationToken);
+        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        {
+            // The file carries code halves: readable by the service account only.
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            await mime.WriteToAsync(stream, cancellationToken);
+        }
         File.Move(temp, path, overwrite: true);
     }
 }
@@ -89,6 +96,10 @@ public sealed class PickupSmsTransport(IOptions<DeliveryOptions> options) : ISms
     {
         var folder = Path.Combine(options.Value.PickupFolder ?? throw new InvalidOperationException("Neither Sms:GatewayUrl nor Delivery:PickupFolder is configured."), "sms");
         Directory.CreateDirectory(folder);
-        await File.WriteAllTextAsync(Path.Combine(folder, $"{m.Id:N}.txt"), $"To: {m.Recipient}\nReference: {m.Id:N}\n\n{m.Content.Text}\n", cancellationToken);
+        var path = Path.Combine(folder, $"{m.Id:N}.txt");
+        await using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await using var writer = new StreamWriter(stream);
+        await writer.WriteAsync($"To: {m.Recipient}\nReference: {m.Id:N}\n\n{m.Content.Text}\n");
     }
 }

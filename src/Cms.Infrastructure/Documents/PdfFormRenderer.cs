@@ -134,7 +134,8 @@ public sealed class PdfFormRenderer : IFormRenderer
         w.Title(title);
         if (copy is not null) w.Paragraph(copy, 8, bold: true);
         w.Fields(("Sportello", $"{m.CounterCode} {m.CounterName}"));
-        w.Fields(("ID attivazione carta", m.RequestId.ToString()), ("Data", local.ToString("dd/MM/yyyy", Italian)), ("Ora", local.ToString("HH:mm", Italian)));
+        w.Fields(("ID attivazione carta", m.RequestId.ToString()));
+        w.Fields(("Data", local.ToString("dd/MM/yyyy", Italian)), ("Ora", local.ToString("HH:mm", Italian)));
         w.Rule();
     }
 
@@ -144,7 +145,8 @@ public sealed class PdfFormRenderer : IFormRenderer
         var r = m.Requester;
         w.Fields(("Cognome", r.Surname), ("Nome", r.GivenName), ("Cod. Fisc.", r.CodiceFiscale));
         w.Fields(("Tipo Documento", DocumentTypes.Label(m.Document.Type)), ("Numero", m.Document.Number));
-        w.Fields(("Rilasciato da", m.Document.IssuedBy), ("Data di rilascio", D(m.Document.IssueDate)), ("Valido sino al", D(m.Document.ExpiryDate)));
+        w.Fields(("Rilasciato da", m.Document.IssuedBy));
+        w.Fields(("Data di rilascio", D(m.Document.IssueDate)), ("Valido sino al", D(m.Document.ExpiryDate)));
     }
 
     private static void Holder(FormWriter w, ActivationFormModel m)

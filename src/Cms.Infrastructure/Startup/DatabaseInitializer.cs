@@ -16,7 +16,7 @@ namespace Cms.Infrastructure.Startup;
 /// </summary>
 public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapper bootstrapper, DemoDataSeeder seeder,
     IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, IOptions<DeliveryOptions> delivery,
-    IRecurringJobManager recurringJobs, ILogger<DatabaseInitializer> logger)
+    IRecurringJobManager recurringJobs, IBackgroundJobClient jobs, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(bool migrate, CancellationToken cancellationToken)
     {
@@ -24,6 +24,8 @@ public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapp
         if (migrate) await db.Database.MigrateAsync(cancellationToken);
         // The safety net of the outbox: messages due and not in flight are sent by this sweep.
         recurringJobs.AddOrUpdate<CodeMessageSender>("delivery-sweep", s => s.SweepAsync(CancellationToken.None), delivery.Value.SweepCron);
+        // After a restart (or a crash) whatever was left due goes out now, not at the next sweep.
+        jobs.Enqueue<CodeMessageSender>(s => s.SweepAsync(CancellationToken.None));
         if (await bootstrapper.RunAsync(bootstrap.Value, cancellationToken))
             logger.LogInformation("Bootstrap security administrator created");
         if (demo.Value.Enabled && await seeder.SeedAsync(demo.Value, cancellationToken))

@@ -10,13 +10,15 @@ using Npgsql;
 using netDumbster.smtp;
 using Respawn;
 
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace Cms.Integration.Tests.Infrastructure;
 
 /// <summary>
 /// The API in-process against the real PostgreSQL of scripts/db.sh (database cms_test), with the
 /// database emptied by Respawn before every test and the bootstrap administrator created again.
 /// </summary>
-public sealed class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminCf = "SCRMNS80A01D612M";
     public const string AdminPassword = "Admin-Test-Password-1";
@@ -28,14 +30,21 @@ public sealed class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public TestCertificates Certificates { get; } = new();
     public LogSink Logs { get; } = new();
     public string CodeKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-    public int SmtpPort { get; } = FakeSmsGateway.FreePort();
+    public int SmtpPort { get; private set; }
     public SimpleSmtpServer Smtp { get; private set; } = null!;
     public FakeSmsGateway SmsGateway { get; } = new();
 
     /// <summary>Starts (or restarts, after an outage) the SMTP server on its fixed port.</summary>
-    public void StartSmtp() => Smtp = Configuration.Configure().WithAddress(System.Net.IPAddress.Loopback).WithPort(SmtpPort).Build();
+    public void StartSmtp()
+    {
+        var configuration = Configuration.Configure().WithAddress(System.Net.IPAddress.Loopback);
+        Smtp = (SmtpPort == 0 ? configuration.WithRandomPort() : configuration.WithPort(SmtpPort)).Build();
+        SmtpPort = Smtp.Configuration.Port;
+    }
 
     public void StopSmtp() => Smtp.Stop();
+
+    public CmsFactory() => StartSmtp();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -64,7 +73,6 @@ public sealed class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        StartSmtp();
         _ = Server; // starts the host: migrations run once here
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
@@ -119,6 +127,22 @@ public sealed class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class ApiCollection : ICollectionFixture<CmsFactory>
 {
     public const string Name = "api";
+}
+
+/// <summary>The in-process host without a Hangfire server, so that only the separate processes a test starts send messages.</summary>
+public sealed class CmsFactoryWithoutJobs : CmsFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Hangfire:ServerEnabled", "false");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ProcessCollection : ICollectionFixture<CmsFactoryWithoutJobs>
+{
+    public const string Name = "processes";
 }
 
 /// <summary>Finds the test database: CMS_TEST_CONNECTION, or the project's own cluster (started if needed).</summary>

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+
+namespace Cms.Integration.Tests.Infrastructure;
+
+/// <summary>The API as a real, separate process (dotnet Cms.Api.dll), which a test can kill with SIGKILL.</summary>
+public sealed class CmsProcess : IAsyncDisposable
+{
+    private readonly Process process;
+
+    private CmsProcess(Process process, string url)
+    {
+        this.process = process;
+        Url = url;
+        Client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string Url { get; }
+    public HttpClient Client { get; }
+
+    public static async Task<CmsProcess> StartAsync(CmsFactory factory, int smtpPort, IDictionary<string, string>? settings = null)
+    {
+        var url = $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Cms.Api.dll"), "--urls", url])
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var env = start.Environment;
+        env["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        env["ConnectionStrings__Cms"] = factory.ConnectionString;
+        env["CodeEncryption__ActiveKeyId"] = "test-1";
+        env["CodeEncryption__Keys__test-1"] = factory.CodeKey;
+        env["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        env["Database__MigrateOnStartup"] = "false";
+        env["DemoData__Enabled"] = "false";
+        env["Smtp__Host"] = "127.0.0.1";
+        env["Smtp__Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        env["Smtp__Security"] = "None";
+        env["Smtp__TimeoutSeconds"] = "60";
+        env["Hangfire__SchedulePollingSeconds"] = "1";
+        env["Delivery__RetryBaseSeconds"] = "1";
+        env["Delivery__LeaseSeconds"] = "3";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var cms = new CmsProcess(process, url);
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < until)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"Cms.Api exited with {process.ExitCode}");
+            try
+            {
+                if ((await cms.Client.GetAsync("/health/ready")).IsSuccessStatusCode) return cms;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("Cms.Api did not become ready.");
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush, exactly like a crash.</summary>
+    public void Kill()
+    {
+        process.Kill(entireProcessTree: true);
+        process.WaitForExit(10_000);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited) Kill();
+        Client.Dispose();
+        process.Dispose();
+        await Task.CompletedTask;
+    }
+}
