@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Runs the benchmarks on the project's own PostgreSQL cluster (database cms_bench, emptied each run).
-#   bench/run.sh card-feed [cards]      default 1,000,000 cards
+# Runs the benchmarks on the project's own PostgreSQL cluster (databases cms_bench and cms_pgbench, emptied each run).
+#   bench/run.sh card-feed [cards]      default 1,000,000 cards, beside PostgreSQL's COPY of the same rows
+#   bench/run.sh activations [seconds]  create+confirm over HTTP with 32 clients, beside pgbench with 32 clients
+#   bench/run.sh forms [seconds]        printed forms rendered per second
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+bash scripts/deps.sh run
 CMS_BENCH_CONNECTION="$(bash scripts/db.sh url cms_bench)"
-export CMS_BENCH_CONNECTION
+CMS_PGBENCH_CONNECTION="$(bash scripts/db.sh url cms_pgbench)"
+export CMS_BENCH_CONNECTION CMS_PGBENCH_CONNECTION
+export CMS_API_DLL="$ROOT/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll"
+command -v pgbench >/dev/null || export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+dotnet build src/Cms.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/Cms.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet bench/Cms.Bench/bin/Release/net10.0/Cms.Bench.dll "${@:-card-feed}"

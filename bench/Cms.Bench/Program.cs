@@ -16,6 +16,9 @@ using Npgsql;
 // PostgreSQL's own COPY of the very same rows into the same tables, on the same cluster, in the same run.
 //   dotnet run -c Release --project bench/Cms.Bench -- card-feed [cards] (connection string in CMS_BENCH_CONNECTION)
 
+if (args.Length > 0 && args[0] == "activations") return await Cms.Bench.ActivationBenchmark.RunAsync(args);
+if (args.Length > 0 && args[0] == "forms") return Cms.Bench.FormsBenchmark.Run(args);
+
 var cards = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
 var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")
     ?? throw new InvalidOperationException("CMS_BENCH_CONNECTION is not set (bench/run.sh sets it).");

@@ -59,7 +59,9 @@ public static class DependencyInjection
             ? ActivatorUtilities.CreateInstance<PickupSmsTransport>(sp)
             : new HttpSmsTransport(sp.GetRequiredService<IHttpClientFactory>().CreateClient("sms"), sp.GetRequiredService<IOptions<SmsOptions>>()));
         services.AddTransient<CodeMessageSender>();
-        services.AddSingleton<IDeliveryScheduler, HangfireDeliveryScheduler>();
+        services.AddSingleton<HangfireDeliveryScheduler>();
+        services.AddSingleton<IDeliveryScheduler>(sp => sp.GetRequiredService<HangfireDeliveryScheduler>());
+        services.AddHostedService(sp => sp.GetRequiredService<HangfireDeliveryScheduler>());
 
         var jobs = configuration.GetSection(BackgroundJobOptions.Section).Get<BackgroundJobOptions>() ?? new();
         services.AddHangfire(c => c

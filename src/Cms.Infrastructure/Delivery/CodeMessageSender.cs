@@ -132,8 +132,36 @@ public sealed class CodeMessageSender(
     }
 }
 
-/// <summary>Hands a committed message to Hangfire right away (the sweep covers a crash before this runs).</summary>
-public sealed class HangfireDeliveryScheduler(IBackgroundJobClient jobs) : IDeliveryScheduler
+/// <summary>
+/// Hands a committed message to Hangfire right away (the sweep covers a crash before this runs). Hangfire's client
+/// is synchronous: enqueueing on the request thread would block thread-pool threads under load, so the request only
+/// drops the id in a queue and one background loop does the enqueueing.
+/// </summary>
+public sealed class HangfireDeliveryScheduler(IBackgroundJobClient jobs, ILogger<HangfireDeliveryScheduler> logger)
+    : Microsoft.Extensions.Hosting.BackgroundService, IDeliveryScheduler
 {
-    public void Schedule(Guid messageId) => jobs.Enqueue<CodeMessageSender>(s => s.SendAsync(messageId, CancellationToken.None));
+    private readonly System.Threading.Channels.Channel<Guid> wakeups =
+        System.Threading.Channels.Channel.CreateBounded<Guid>(new System.Threading.Channels.BoundedChannelOptions(100_000)
+        {
+            SingleReader = true,
+            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, // the sweep sends what is dropped
+        });
+
+    public void Schedule(Guid messageId) => wakeups.Writer.TryWrite(messageId);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        await foreach (var id in wakeups.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                jobs.Enqueue<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("Could not hand code message {MessageId} to Hangfire ({ExceptionType}); the sweep will send it", id, ex.GetType().Name);
+            }
+        }
+    }
 }

@@ -73,8 +73,12 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
 
     public bool HasActiveTransaction => transaction is not null;
 
-    public async Task BeginAsync(CancellationToken cancellationToken) =>
+    public async Task BeginAsync(CancellationToken cancellationToken)
+    {
+        // The whole command rolls back on failure: the savepoints EF would add around each SaveChanges are round trips for nothing.
+        Database.AutoSavepointsEnabled = false;
         transaction = await Database.BeginTransactionAsync(cancellationToken);
+    }
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {

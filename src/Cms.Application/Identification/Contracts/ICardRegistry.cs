@@ -22,7 +22,8 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
 {
     public async Task<CardCodes> ActivateAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await db.LockAsync($"SELECT 1 FROM identification.cards WHERE card_number = {cardNumber} FOR UPDATE", cancellationToken);
+        // The cast keeps the primary-key index in use (a text parameter against character(20) would scan the table).
+        await db.LockAsync($"SELECT 1 FROM identification.cards WHERE card_number = CAST({cardNumber} AS character(20)) FOR UPDATE", cancellationToken);
         var card = await db.Cards.SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
             ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
         card.Activate(now);

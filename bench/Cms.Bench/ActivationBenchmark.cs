@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cms.Application.Common.Options;
+using Cms.Domain.Common;
+using Cms.Infrastructure.DemoData;
+using Cms.Infrastructure.Identification;
+using Cms.Infrastructure.Security;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Cms.Bench;
+
+/// <summary>
+/// Activations per second over HTTP (create + confirm, 32 concurrent clients, against a real Cms.Api process with its
+/// Hangfire server sending the messages to a pickup folder) beside pgbench's TPC-B-like transactions per second with
+/// 32 clients on the same PostgreSQL cluster in the same run.
+/// </summary>
+public static class ActivationBenchmark
+{
+    private const int Clients = 32;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+        var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")!;
+        var pgbenchConnection = Environment.GetEnvironmentVariable("CMS_PGBENCH_CONNECTION")!;
+        var apiDll = Environment.GetEnvironmentVariable("CMS_API_DLL")!;
+        var work = Path.Combine(Path.GetTempPath(), "cms-bench");
+        Directory.CreateDirectory(work);
+
+        // 1. A clean database with enough cards to activate.
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        await using (var c = await dataSource.OpenConnectionAsync())
+        await using (var drop = new NpgsqlCommand("DROP SCHEMA IF EXISTS activation, delivery, platform, audit, identification, administration, hangfire CASCADE; DROP TABLE IF EXISTS public.\"__EFMigrationsHistory\"", c))
+            await drop.ExecuteNonQueryAsync();
+
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        const string adminCf = "SCRMNS80A01D612M", adminPassword = "Bench-Admin-Pwd-1", operatorPassword = "Bench-Operator-Pwd-1";
+        var url = "http://127.0.0.1:5099";
+        var start = new ProcessStartInfo("dotnet", [apiDll, "--urls", url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["ConnectionStrings__Cms"] = connectionString + ";Maximum Pool Size=100";
+        start.Environment["CodeEncryption__ActiveKeyId"] = "bench";
+        start.Environment["CodeEncryption__Keys__bench"] = key;
+        start.Environment["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        start.Environment["Bootstrap__AdminCodiceFiscale"] = adminCf;
+        start.Environment["Bootstrap__AdminPassword"] = adminPassword;
+        start.Environment["Delivery__PickupFolder"] = Path.Combine(work, "pickup");
+        start.Environment["Security__PasswordHashing__Iterations"] = "600000";
+        // CMS_BENCH_API_<Setting> passes any setting to the API, e.g. CMS_BENCH_API_Hangfire__ServerEnabled=false.
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            if (e.Key is string k && k.StartsWith("CMS_BENCH_API_", StringComparison.Ordinal)) start.Environment[k["CMS_BENCH_API_".Length..]] = (string?)e.Value;
+        using var api = Process.Start(start)!;
+        api.OutputDataReceived += (_, _) => { };
+        api.ErrorDataReceived += (_, e) => { if (e.Data is not null && e.Data.Contains("fail", StringComparison.Ordinal)) Console.Error.WriteLine(e.Data); };
+        api.BeginOutputReadLine();
+        api.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(url) };
+            await WaitReadyAsync(http);
+
+            var cards = 200_000;
+            var options = Options.Create(new CmsOptions());
+            var cipher = new AesGcmCodeCipher(Options.Create(new CodeEncryptionOptions { ActiveKeyId = "bench", Keys = new() { ["bench"] = key } }));
+            using (var feed = new MemoryStream())
+            {
+                // Adults only, so that every card can be activated directly.
+                var lines = new DemoPopulation(seed: 7).Cards(cards, DateOnly.FromDateTime(DateTime.UtcNow))
+                    .Where(l => !Age.IsMinorOn(DateOnly.Parse(l.Holder!.BirthDate!, CultureInfo.InvariantCulture), DateOnly.FromDateTime(DateTime.UtcNow))
+                        && DateOnly.Parse(l.ExpiryDate!, CultureInfo.InvariantCulture) > DateOnly.FromDateTime(DateTime.UtcNow));
+                await DemoPopulation.WriteNdjsonAsync(lines, feed, CancellationToken.None);
+                feed.Position = 0;
+                await new CardFeedImporter(dataSource, cipher, options).ImportNdjsonAsync(feed, 0, CancellationToken.None);
+            }
+            var numbers = new List<string>();
+            await using (var c = await dataSource.OpenConnectionAsync())
+            await using (var q = new NpgsqlCommand("SELECT card_number FROM identification.cards ORDER BY card_number", c))
+            await using (var r = await q.ExecuteReaderAsync())
+                while (await r.ReadAsync()) numbers.Add(r.GetString(0));
+
+            var admin = await TokenAsync(http, adminCf, adminPassword);
+            await PostAsync(http, admin, "/api/v1/admin/counters", new { code = "090-201-BE001", name = "Bench", type = "ASL", region = "090" });
+            var operatorCf = CodiceFiscale.Compute("Bench", "Operatore", new DateOnly(1980, 1, 1), 'M', "D612");
+            await PostAsync(http, admin, "/api/v1/admin/operators", new
+            {
+                codiceFiscale = operatorCf, givenName = "Bench", surname = "Operatore", counterCode = "090-201-BE001",
+                roles = new[] { "Operator" }, password = operatorPassword, enabledForCms = true,
+            });
+            var token = await TokenAsync(http, operatorCf, operatorPassword);
+
+            // Warm-up, then the measured window.
+            var next = -1;
+            string NextCard() => numbers[Interlocked.Increment(ref next)];
+            await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(3));
+            var (done, failed, elapsed) = await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(seconds));
+            var activationsPerSecond = done / elapsed.TotalSeconds;
+
+            // 2. pgbench on the same cluster, right after.
+            var tps = await PgbenchAsync(pgbenchConnection, seconds);
+
+            var report = string.Create(CultureInfo.InvariantCulture, $"""
+                | what | clients | seconds | per second |
+                |---|---:|---:|---:|
+                | Cms activations over HTTP (create + confirm; messages sent meanwhile) | {Clients} | {elapsed.TotalSeconds:0.0} | {activationsPerSecond:0.0} |
+                | pgbench TPC-B-like transactions (scale 10) | {Clients} | {seconds} | {tps:0.0} |
+
+                Activations / pgbench rate: **{activationsPerSecond / tps:0.00}** (goal ≥ 0.50); failed requests: {failed}
+                """);
+            Console.WriteLine(report);
+            await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "activations-last.md"), report);
+            return activationsPerSecond / tps >= 0.5 ? 0 : 1;
+        }
+        finally
+        {
+            api.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static async Task<(long Done, long Failed, TimeSpan Elapsed)> RunClientsAsync(HttpClient http, string token, Func<string> nextCard, TimeSpan duration)
+    {
+        long done = 0, failed = 0, createTicks = 0, confirmTicks = 0;
+        var watch = Stopwatch.StartNew();
+        var clients = Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+        {
+            while (watch.Elapsed < duration)
+            {
+                var number = nextCard();
+                var address = $"b{number}@example.it";
+                using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/activations")
+                {
+                    Content = JsonContent.Create(new
+                    {
+                        cardNumber = number, mode = "DIRECT",
+                        document = new { type = "CARTA_IDENTITA", number = "CA00000AA", issuedBy = "Comune", issueDate = "2022-01-01", expiryDate = "2032-01-01" },
+                        delivery = new { channel = "EMAIL", email = address, emailConfirmation = address }, privacyConsent = true,
+                    }),
+                };
+                create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                var t0 = Stopwatch.GetTimestamp();
+                using var created = await http.SendAsync(create);
+                Interlocked.Add(ref createTicks, Stopwatch.GetElapsedTime(t0).Ticks);
+                if (!created.IsSuccessStatusCode) { Interlocked.Increment(ref failed); continue; }
+                var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+                using var confirm = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/activations/{id}/confirm");
+                confirm.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                var t1 = Stopwatch.GetTimestamp();
+                using var confirmed = await http.SendAsync(confirm);
+                Interlocked.Add(ref confirmTicks, Stopwatch.GetElapsedTime(t1).Ticks);
+                if (confirmed.IsSuccessStatusCode) Interlocked.Increment(ref done); else Interlocked.Increment(ref failed);
+            }
+        })).ToList();
+        await Task.WhenAll(clients);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"mean create {TimeSpan.FromTicks(createTicks).TotalMilliseconds / Math.Max(done + failed, 1):0.0} ms, mean confirm {TimeSpan.FromTicks(confirmTicks).TotalMilliseconds / Math.Max(done, 1):0.0} ms"));
+        return (done, failed, watch.Elapsed);
+    }
+
+    private static async Task<double> PgbenchAsync(string connection, int seconds)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connection);
+        async Task<string> Run(params string[] args)
+        {
+            var start = new ProcessStartInfo("pgbench", args) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.Environment["PGPASSWORD"] = b.Password;
+            using var p = Process.Start(start)!;
+            var output = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            if (p.ExitCode != 0) throw new InvalidOperationException("pgbench failed: " + output);
+            return output;
+        }
+        string[] conn = ["-h", b.Host!, "-p", b.Port.ToString(CultureInfo.InvariantCulture), "-U", b.Username!];
+        await Run([.. conn, "-i", "-q", "-s", "10", b.Database!]);
+        var result = await Run([.. conn, "-c", Clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture), b.Database!]);
+        var line = result.Split('\n').First(l => l.StartsWith("tps = ", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ')[2], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http)
+    {
+        var until = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < until)
+        {
+            try { if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("Cms.Api did not start.");
+    }
+
+    private static async Task<string> TokenAsync(HttpClient http, string cf, string password)
+    {
+        var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = cf, password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    private static async Task PostAsync(HttpClient http, string token, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        (await http.SendAsync(request)).EnsureSuccessStatusCode();
+    }
+}
+
+/// <summary>Printed forms rendered per second (PDFsharp, in-process, one core).</summary>
+public static class FormsBenchmark
+{
+    public static int Run(string[] args)
+    {
+        var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        var renderer = new Cms.Infrastructure.Documents.PdfFormRenderer(Options.Create(new Cms.Infrastructure.Documents.DocumentOptions()));
+        var holder = new Cms.Application.Common.Documents.PersonOnForm("ROSSI", "MARIA", "RSSMRA80A41H501Y", "ROMA", "RM", new DateOnly(1980, 1, 1), "ITALIANA", 'F',
+            "VIA ROMA 1", "50122", "FIRENZE", "FI");
+        var model = new Cms.Application.Common.Documents.ActivationFormModel("090-201-AS001", "ASL Toscana Centro", Guid.NewGuid(), DateTimeOffset.UtcNow,
+            "80380000900000000001", new DateOnly(2030, 1, 1), holder, holder, Cms.Domain.Requests.RequestMode.Direct, null,
+            new Cms.Domain.Requests.IdentityDocument(Cms.Domain.Requests.DocumentType.CartaIdentita, "CA1", "COMUNE", new DateOnly(2022, 1, 1), new DateOnly(2032, 1, 1)),
+            new Cms.Domain.Requests.DeliveryAddress(Cms.Domain.Requests.DeliveryChannel.Email, "a@example.it", null), true,
+            new Cms.Application.Common.Requests.CodeParts("12", "3456", "7890"));
+        renderer.PersonalCodes(model);
+        renderer.ActivationRequestForm(model);
+        var results = new List<string>();
+        foreach (var (name, render) in new (string, Func<byte[]>)[]
+                 {
+                     ("Codici personali (1 page)", () => renderer.PersonalCodes(model)),
+                     ("Modulo di richiesta codici personali (2 pages)", () => renderer.ActivationRequestForm(model)),
+                     ("Dichiarazione sostitutiva (1 page)", () => renderer.SubstituteDeclaration(model)),
+                 })
+        {
+            var watch = Stopwatch.StartNew();
+            var count = 0;
+            while (watch.Elapsed.TotalSeconds < seconds) { render(); count++; }
+            results.Add(string.Create(CultureInfo.InvariantCulture, $"| {name} | {count / watch.Elapsed.TotalSeconds:0} |"));
+        }
+        var report = "| form | per second (one thread) |\n|---|---:|\n" + string.Join("\n", results);
+        Console.WriteLine(report);
+        File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "forms-last.md"), report);
+        return 0;
+    }
+}
