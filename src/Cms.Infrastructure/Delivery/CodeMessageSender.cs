@@ -65,6 +65,13 @@ public sealed class CodeMessageSender(
         }
     }
 
+    /// <summary>Sends several messages in one job: under load the wake-ups are coalesced, which spares Hangfire's bookkeeping.</summary>
+    [AutomaticRetry(Attempts = 0)]
+    public async Task SendManyAsync(Guid[] ids, CancellationToken cancellationToken)
+    {
+        foreach (var id in ids) await SendAsync(id, cancellationToken);
+    }
+
     /// <summary>The safety net: sends whatever is due and was never scheduled (a crash after commit) or whose sender died.</summary>
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
@@ -147,20 +154,28 @@ public sealed class HangfireDeliveryScheduler(IBackgroundJobClient jobs, ILogger
             FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, // the sweep sends what is dropped
         });
 
+    private const int MaxBatch = 100;
+
     public void Schedule(Guid messageId) => wakeups.Writer.TryWrite(messageId);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        await foreach (var id in wakeups.Reader.ReadAllAsync(stoppingToken))
+        var batch = new List<Guid>(MaxBatch);
+        while (await wakeups.Reader.WaitToReadAsync(stoppingToken))
         {
+            // Everything that arrived meanwhile goes in one job (one message alone when the counter is quiet).
+            batch.Clear();
+            while (batch.Count < MaxBatch && wakeups.Reader.TryRead(out var id)) batch.Add(id);
+            var ids = batch.ToArray();
             try
             {
-                jobs.Enqueue<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None));
+                if (ids.Length == 1) jobs.Enqueue<CodeMessageSender>(s => s.SendAsync(ids[0], CancellationToken.None));
+                else jobs.Enqueue<CodeMessageSender>(s => s.SendManyAsync(ids, CancellationToken.None));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning("Could not hand code message {MessageId} to Hangfire ({ExceptionType}); the sweep will send it", id, ex.GetType().Name);
+                logger.LogWarning("Could not hand {Count} code message(s) to Hangfire ({ExceptionType}); the sweep will send them", ids.Length, ex.GetType().Name);
             }
         }
     }
