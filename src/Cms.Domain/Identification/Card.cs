@@ -30,16 +30,21 @@ public sealed class Card
     /// <summary>NOT_ACTIVE → ACTIVE; anything else is refused with the state found.</summary>
     public void Activate(DateTimeOffset now)
     {
-        var state = StateOn(DateOnly.FromDateTime(now.UtcDateTime));
-        if (state != CardState.NotActive)
-            throw new Common.DomainRuleException("card-not-activatable",
-                    state == CardState.Expired ? "La tessera è scaduta: non può essere attivata."
-                    : state == CardState.Active ? "La tessera è già attiva."
-                    : "La tessera non può essere attivata nel suo stato attuale.",
-                    state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
-                .With("state", state);
+        EnsureActivatable(StateOn(DateOnly.FromDateTime(now.UtcDateTime)));
         State = CardState.Active;
         ActivatedAt = now;
+    }
+
+    /// <summary>Only a NOT_ACTIVE card can be activated: an expired one is a broken rule (422), any other state a conflict (409).</summary>
+    public static void EnsureActivatable(CardState state)
+    {
+        if (state == CardState.NotActive) return;
+        throw new Common.DomainRuleException("card-not-activatable",
+                state == CardState.Expired ? "La tessera è scaduta: non può essere attivata."
+                : state == CardState.Active ? "La tessera è già attiva."
+                : "La tessera non può essere attivata nel suo stato attuale.",
+                state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
+            .With("state", state);
     }
 
     /// <summary>The state that counts for operations: a card past its expiry date is EXPIRED unless revoked.</summary>

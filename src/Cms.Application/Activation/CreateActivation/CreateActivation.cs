@@ -54,14 +54,5 @@ public sealed class CreateActivationHandler(
         return ActivationRequests.Response(request, card, now);
     }
 
-    public static void EnsureActivatable(Identification.Contracts.CardView card)
-    {
-        if (card.State == CardState.NotActive) return;
-        throw new DomainRuleException("card-not-activatable",
-                card.State == CardState.Expired ? "La tessera è scaduta: non può essere attivata."
-                : card.State == CardState.Active ? "La tessera è già attiva."
-                : "La tessera non può essere attivata nel suo stato attuale.",
-                card.State == CardState.Expired ? RuleKind.Unprocessable : RuleKind.Conflict)
-            .With("state", card.State);
-    }
+    public static void EnsureActivatable(Identification.Contracts.CardView card) => Card.EnsureActivatable(card.State);
 }
