@@ -89,6 +89,7 @@ DO \$\$ BEGIN
     CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD' CREATEDB;
   END IF;
 END \$\$;
+SET client_min_messages = warning;
 GRANT pg_checkpoint TO $DB_USER;
 SQL
 }
