@@ -93,6 +93,7 @@ api.MapAuthEndpoints();
 api.MapAdministrationEndpoints();
 api.MapCardEndpoints();
 api.MapActivationEndpoints();
+api.MapReprintEndpoints();
 app.MapHealthEndpoints();
 app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();
 

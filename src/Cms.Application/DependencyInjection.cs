@@ -32,6 +32,7 @@ public static class DependencyInjection
         services.AddScoped<Common.Delivery.CodeMessageOutbox>();
         services.AddScoped<ICardRegistry, CardRegistry>();
         services.AddScoped<Activation.Common.ActivationRequests>();
+        services.AddScoped<Reprint.Common.ReprintRequests>();
         services.AddScoped<OperatorGate>();
         services.AddScoped<AdministratorBootstrapper>();
         services.AddScoped<ICardDirectory, CardDirectory>();

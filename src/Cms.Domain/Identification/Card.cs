@@ -35,6 +35,17 @@ public sealed class Card
         ActivatedAt = now;
     }
 
+    /// <summary>Codes are released again only for an ACTIVE card.</summary>
+    public static void EnsureReprintable(CardState state)
+    {
+        if (state == CardState.Active) return;
+        throw new Common.DomainRuleException("card-not-reprintable",
+                state == CardState.Expired ? "La tessera è scaduta: i codici non possono essere ristampati."
+                : "I codici si ristampano solo per una tessera attiva.",
+                state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
+            .With("state", state);
+    }
+
     /// <summary>Only a NOT_ACTIVE card can be activated: an expired one is a broken rule (422), any other state a conflict (409).</summary>
     public static void EnsureActivatable(CardState state)
     {

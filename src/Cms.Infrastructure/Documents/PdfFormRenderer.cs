@@ -43,18 +43,29 @@ public sealed class PdfFormRenderer : IFormRenderer
         using var document = NewDocument("Modulo di richiesta codici personali", m);
         using (var w = new FormWriter(document, Footer(m)))
         {
+            var reprint = m.Purpose == "REPRINT";
             foreach (var copy in new[] { "COPIA PER IL TITOLARE", "COPIA PER L'UFFICIO (da firmare e archiviare)" })
             {
                 if (copy != "COPIA PER IL TITOLARE") w.NewPage();
-                Header(w, m, "MODULO DI RICHIESTA CODICI PERSONALI", copy);
+                Header(w, m, reprint ? "MODULO DI RICHIESTA RISTAMPA CODICI PERSONALI (PIN/PUK)" : "MODULO DI RICHIESTA CODICI PERSONALI", copy);
                 Requester(w, m);
                 Holder(w, m);
                 w.Section("INVIO DELLA SECONDA PARTE DEI CODICI");
                 w.Fields(("Numero tessera", m.CardNumber), ("Scadenza", D(m.CardExpiryDate)));
                 w.Fields(m.Delivery.Channel == DeliveryChannel.Email ? ("e-mail", m.Delivery.Email) : ("SMS al numero", m.Delivery.Mobile));
-                w.Section("Quadro C  ESITO DELL'ATTIVAZIONE DELLA TS-CNS");
-                w.Checkbox(m.Activated, "Tessera Sanitaria Carta Nazionale dei Servizi attivata");
-                w.Checkbox(false, "Tessera Sanitaria Carta Nazionale dei Servizi non attivata");
+                if (reprint)
+                {
+                    w.Section("MOTIVO DELLA RISTAMPA");
+                    w.Paragraph(m.ReasonLabel ?? "", 9, bold: true);
+                    w.Paragraph("I codici eventualmente modificati dal titolare con il software della carta non possono essere recuperati: " +
+                        "la ristampa rilascia i codici originari.", 8.5);
+                }
+                else
+                {
+                    w.Section("Quadro C  ESITO DELL'ATTIVAZIONE DELLA TS-CNS");
+                    w.Checkbox(m.Activated, "Tessera Sanitaria Carta Nazionale dei Servizi attivata");
+                    w.Checkbox(false, "Tessera Sanitaria Carta Nazionale dei Servizi non attivata");
+                }
                 w.Section("MODALITA' D'USO ED AVVERTENZE PER IL TITOLARE");
                 w.Paragraph(UsageWarnings, 7.5);
                 w.Paragraph(PrivacyConsent, 8, bold: true);
@@ -134,7 +145,7 @@ public sealed class PdfFormRenderer : IFormRenderer
         w.Title(title);
         if (copy is not null) w.Paragraph(copy, 8, bold: true);
         w.Fields(("Sportello", $"{m.CounterCode} {m.CounterName}"));
-        w.Fields(("ID attivazione carta", m.RequestId.ToString()));
+        w.Fields((m.Purpose == "REPRINT" ? "ID richiesta ristampa" : "ID attivazione carta", m.RequestId.ToString()));
         w.Fields(("Data", local.ToString("dd/MM/yyyy", Italian)), ("Ora", local.ToString("HH:mm", Italian)));
         w.Rule();
     }

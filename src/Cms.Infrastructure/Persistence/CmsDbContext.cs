@@ -27,6 +27,7 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<OperationEntry> Operations => Set<OperationEntry>();
     public DbSet<ActivationRequest> ActivationRequests => Set<ActivationRequest>();
     public DbSet<CodeMessage> CodeMessages => Set<CodeMessage>();
+    public DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests => Set<Cms.Domain.Reprint.ReprintRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -79,7 +79,7 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = ["administration", "identification", "audit", "activation", "delivery", "platform"],
+            SchemasToInclude = ["administration", "identification", "audit", "activation", "reprint", "delivery", "platform"],
             TablesToIgnore = ["__EFMigrationsHistory"],
         });
     }

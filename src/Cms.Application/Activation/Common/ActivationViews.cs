@@ -12,10 +12,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Cms.Application.Activation.Common;
 
-public sealed record DelegateView(string CodiceFiscale, string Surname, string GivenName);
-public sealed record DocumentView(DocumentType Type, string TypeLabel, string Number, string IssuedBy, DateOnly IssueDate, DateOnly ExpiryDate);
-public sealed record DeliveryView(DeliveryChannel Channel, string? Email, string? Mobile);
-
 /// <summary>The summary the operator checks before confirming [T 2.2: "riepilogo dei dati di attivazione"].</summary>
 public sealed record ActivationSummary(
     string CardNumber, CardState CardState, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode, DelegationKind? DelegationKind,
@@ -25,34 +21,16 @@ public sealed record ActivationSummary(
 public sealed record ActivationResponse(Guid Id, RequestStatus Status, ActivationSummary Summary, Guid? DeliveryId);
 
 /// <summary>The body of POST /activations and PUT /activations/{id}.</summary>
-public interface IActivationInput
+public interface IActivationInput : IPeopleInput
 {
     string? CardNumber { get; }
-    RequestMode? Mode { get; }
-    DelegationKind? DelegationKind { get; }
-    DelegateInput? Delegate { get; }
-    DocumentInput? Document { get; }
-    DeliveryInput? Delivery { get; }
-    bool? PrivacyConsent { get; }
-    bool? HealthDelegationDocumentsReceived { get; }
 }
 
 public static class ActivationInputRules
 {
-    public static void Apply<T>(AbstractValidator<T> v) where T : IActivationInput
-    {
-        v.RuleFor(x => x.Mode).NotNull().IsInEnum();
-        v.RuleFor(x => x.DelegationKind).IsInEnum();
-        RequestInputRules.DelegateRules<T>(v, x => x.Delegate);
-        RequestInputRules.DocumentRules<T>(v, x => x.Document);
-        RequestInputRules.DeliveryRules<T>(v, x => x.Delivery);
-        v.RuleFor(x => x.PrivacyConsent).NotNull();
-    }
+    public static void Apply<T>(AbstractValidator<T> v) where T : IActivationInput => PeopleInputRules.Apply(v);
 
-    public static ActivationDetails ToDetails(IActivationInput input) => new(
-        input.Mode!.Value, input.DelegationKind, RequestInputRules.ToDelegate(input.Delegate),
-        RequestInputRules.ToDocument(input.Document!), RequestInputRules.ToDelivery(input.Delivery!),
-        input.PrivacyConsent == true, input.HealthDelegationDocumentsReceived == true);
+    public static PeopleDetails ToDetails(IActivationInput input) => PeopleInputRules.ToDetails(input);
 }
 
 /// <summary>Loading a request and building its summary, shared by the activation use cases.</summary>
@@ -78,9 +56,7 @@ public sealed class ActivationRequests(ICmsDbContext db, ICardDirectory cards, I
 
     public static ActivationSummary Summary(ActivationRequest r, CardView card, DateTimeOffset now) => new(
         r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind,
-        r.Delegate is null ? null : new DelegateView(r.Delegate.CodiceFiscale, r.Delegate.Surname, r.Delegate.GivenName),
-        new DocumentView(r.Document.Type, DocumentTypes.Label(r.Document.Type), r.Document.Number, r.Document.IssuedBy, r.Document.IssueDate, r.Document.ExpiryDate),
-        new DeliveryView(r.Delivery.Channel, r.Delivery.Email, r.Delivery.Mobile),
+        RequestViews.Delegate(r), RequestViews.Document(r), RequestViews.Delivery(r),
         r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.CounterCode, r.CreatedAt, r.ExpiresAt,
         ActivationDocumentNames.Available(r, r.StatusAt(now)));
 }
@@ -112,7 +88,7 @@ public sealed class ActivationSettings
 
 public static class ActivationTime
 {
-    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
+    public static DateOnly Today(DateTimeOffset now) => RequestViews.Today(now);
 
-    public static TimeSpan PendingFor(CmsOptions options) => TimeSpan.FromMinutes(options.PendingRequestMinutes);
+    public static TimeSpan PendingFor(CmsOptions options) => RequestViews.PendingFor(options);
 }

@@ -46,7 +46,7 @@ public sealed class CreateActivationHandler(
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
         EnsureActivatable(card);
         var details = ActivationInputRules.ToDetails(command);
-        ActivationRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, ActivationTime.Today(now));
+        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, ActivationTime.Today(now));
         var request = new ActivationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
             user.CounterCode!, now, ActivationTime.PendingFor(options.Value), details);
         db.ActivationRequests.Add(request);

@@ -43,7 +43,7 @@ public sealed class UpdateActivationHandler(ActivationRequests requests, IOption
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
         CreateActivationHandler.EnsureActivatable(card);
         var details = ActivationInputRules.ToDetails(command);
-        ActivationRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, ActivationTime.Today(now));
+        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, ActivationTime.Today(now));
         request.Modify(details, now, ActivationTime.PendingFor(options.Value));
         return ActivationRequests.Response(request, card, now);
     }

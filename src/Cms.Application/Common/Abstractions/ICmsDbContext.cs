@@ -17,6 +17,7 @@ public interface ICmsDbContext
     DbSet<OperationEntry> Operations { get; }
     DbSet<ActivationRequest> ActivationRequests { get; }
     DbSet<CodeMessage> CodeMessages { get; }
+    DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 

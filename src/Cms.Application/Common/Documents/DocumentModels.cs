@@ -18,7 +18,7 @@ public sealed record PersonOnForm(
 public sealed record ActivationFormModel(
     string CounterCode, string CounterName, Guid RequestId, DateTimeOffset PrintedAt, string CardNumber, DateOnly CardExpiryDate,
     PersonOnForm Holder, PersonOnForm Requester, RequestMode Mode, DelegationKind? DelegationKind, IdentityDocument Document,
-    DeliveryAddress Delivery, bool Activated, CodeParts? FirstHalves);
+    DeliveryAddress Delivery, bool Activated, CodeParts? FirstHalves, string Purpose = "ACTIVATION", string? ReasonLabel = null);
 
 /// <summary>Renders the printed forms (PDFsharp in the infrastructure).</summary>
 public interface IFormRenderer

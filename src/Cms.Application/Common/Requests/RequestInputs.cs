@@ -84,3 +84,33 @@ public static partial class RequestInputRules
     public static DelegatePerson? ToDelegate(DelegateInput? d) =>
         d is null ? null : new DelegatePerson(d.CodiceFiscale!, d.Surname!.Trim().ToUpperInvariant(), d.GivenName!.Trim().ToUpperInvariant());
 }
+
+/// <summary>The people part of a counter request body: mode, delegate, document, delivery, privacy consent.</summary>
+public interface IPeopleInput
+{
+    RequestMode? Mode { get; }
+    DelegationKind? DelegationKind { get; }
+    DelegateInput? Delegate { get; }
+    DocumentInput? Document { get; }
+    DeliveryInput? Delivery { get; }
+    bool? PrivacyConsent { get; }
+    bool? HealthDelegationDocumentsReceived { get; }
+}
+
+public static class PeopleInputRules
+{
+    public static void Apply<T>(AbstractValidator<T> v) where T : IPeopleInput
+    {
+        v.RuleFor(x => x.Mode).NotNull().IsInEnum();
+        v.RuleFor(x => x.DelegationKind).IsInEnum();
+        RequestInputRules.DelegateRules<T>(v, x => x.Delegate);
+        RequestInputRules.DocumentRules<T>(v, x => x.Document);
+        RequestInputRules.DeliveryRules<T>(v, x => x.Delivery);
+        v.RuleFor(x => x.PrivacyConsent).NotNull();
+    }
+
+    public static PeopleDetails ToDetails(IPeopleInput input) => new(
+        input.Mode!.Value, input.DelegationKind, RequestInputRules.ToDelegate(input.Delegate),
+        RequestInputRules.ToDocument(input.Document!), RequestInputRules.ToDelivery(input.Delivery!),
+        input.PrivacyConsent == true, input.HealthDelegationDocumentsReceived == true);
+}

@@ -14,6 +14,9 @@ public interface ICardRegistry
     /// </summary>
     Task<CardCodes> ActivateAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>Locks the card row, checks it is ACTIVE and returns its codes, to release them again.</summary>
+    Task<CardCodes> ReleaseAgainAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>The card's codes, for a release already recorded (its printout); callers print only the first halves.</summary>
     Task<CardCodes> ReadCodesAsync(string cardNumber, CancellationToken cancellationToken);
 }
@@ -27,6 +30,15 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
         var card = await db.Cards.SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
             ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
         card.Activate(now);
+        return cipher.Open(card.CardNumber, card.Codes);
+    }
+
+    public async Task<CardCodes> ReleaseAgainAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.LockAsync($"SELECT 1 FROM identification.cards WHERE card_number = CAST({cardNumber} AS character(20)) FOR UPDATE", cancellationToken);
+        var card = await db.Cards.AsNoTracking().SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
+            ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
+        Card.EnsureReprintable(card.StateOn(DateOnly.FromDateTime(now.UtcDateTime)));
         return cipher.Open(card.CardNumber, card.Codes);
     }
 

@@ -1,5 +1,4 @@
 using Cms.Domain.Activation;
-using Cms.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -10,36 +9,6 @@ internal sealed class ActivationRequestConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<ActivationRequest> b)
     {
         b.ToTable("requests", Schemas.Activation);
-        b.HasKey(r => r.Id);
-        b.Property(r => r.CardNumber).HasMaxLength(20).IsFixedLength();
-        b.Property(r => r.HolderCodiceFiscale).HasMaxLength(16).IsFixedLength();
-        b.Property(r => r.Mode).HasConversion(new EnumText<RequestMode>()).HasMaxLength(20);
-        b.Property(r => r.DelegationKind).HasConversion(new EnumText<DelegationKind>()).HasMaxLength(20);
-        b.Property(r => r.Status).HasConversion(new EnumText<RequestStatus>()).HasMaxLength(20);
-        b.Property(r => r.CounterCode).HasMaxLength(40);
-        b.Property(r => r.Version).HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
-        b.OwnsOne(r => r.Delegate, d =>
-        {
-            d.Property(x => x.CodiceFiscale).HasColumnName("delegate_codice_fiscale").HasMaxLength(16);
-            d.Property(x => x.Surname).HasColumnName("delegate_surname").HasMaxLength(100);
-            d.Property(x => x.GivenName).HasColumnName("delegate_given_name").HasMaxLength(100);
-        });
-        b.ComplexProperty(r => r.Document, d =>
-        {
-            d.Property(x => x.Type).HasColumnName("document_type").HasConversion(new EnumText<DocumentType>()).HasMaxLength(40);
-            d.Property(x => x.Number).HasColumnName("document_number").HasMaxLength(40);
-            d.Property(x => x.IssuedBy).HasColumnName("document_issued_by").HasMaxLength(100);
-            d.Property(x => x.IssueDate).HasColumnName("document_issue_date");
-            d.Property(x => x.ExpiryDate).HasColumnName("document_expiry_date");
-        });
-        b.ComplexProperty(r => r.Delivery, d =>
-        {
-            d.Property(x => x.Channel).HasColumnName("delivery_channel").HasConversion(new EnumText<DeliveryChannel>()).HasMaxLength(10);
-            d.Property(x => x.Email).HasColumnName("delivery_email").HasMaxLength(254);
-            d.Property(x => x.Mobile).HasColumnName("delivery_mobile").HasMaxLength(20);
-            d.Ignore(x => x.Recipient);
-        });
-        b.HasIndex(r => r.CardNumber);
-        b.HasIndex(r => new { r.Status, r.ExpiresAt });
+        CounterRequestMapping.Map(b);
     }
 }

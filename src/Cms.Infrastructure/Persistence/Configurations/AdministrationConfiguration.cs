@@ -10,6 +10,7 @@ internal static class Schemas
     public const string Identification = "identification";
     public const string Audit = "audit";
     public const string Activation = "activation";
+    public const string Reprint = "reprint";
     public const string Delivery = "delivery";
     public const string Platform = "platform";
 }

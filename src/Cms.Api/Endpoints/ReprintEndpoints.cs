@@ -1,0 +1,75 @@
+using Cms.Api.Security;
+using Cms.Application.Common.Documents;
+using Cms.Application.Common.Requests;
+using Cms.Application.Reprint.CancelReprint;
+using Cms.Application.Reprint.Common;
+using Cms.Application.Reprint.ConfirmReprint;
+using Cms.Application.Reprint.CreateReprint;
+using Cms.Application.Reprint.GetReprint;
+using Cms.Application.Reprint.GetReprintDocument;
+using Cms.Application.Reprint.UpdateReprint;
+using Cms.Domain.Reprint;
+using Cms.Domain.Requests;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cms.Api.Endpoints;
+
+public static class ReprintEndpoints
+{
+    public sealed record UpdateReprintRequest(
+        string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
+        DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote);
+
+    public static RouteGroupBuilder MapReprintEndpoints(this RouteGroupBuilder api)
+    {
+        var reprints = api.MapGroup("/reprints").WithTags("Ristampa PIN/PUK").RequireAuthorization(Policies.Operator);
+
+        reprints.MapPost("", async ([FromBody] CreateReprintCommand command, IMediator mediator, CancellationToken ct) =>
+            {
+                var created = await mediator.Send(command, ct);
+                return Results.Created($"/api/v1/reprints/{created.Id}", created);
+            })
+            .WithName("createReprint")
+            .WithSummary("Richiesta di ristampa di PIN/PUK (passo 1: riepilogo)")
+            .WithDescription("Tessera attiva; diretta o su delega; motivo; canale di invio. I codici modificati dal titolare non sono recuperabili.")
+            .Produces<ReprintResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        reprints.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new GetReprintQuery(id), ct))
+            .WithName("getReprint").WithSummary("Una richiesta di ristampa")
+            .Produces<ReprintResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+
+        reprints.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateReprintRequest r, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new UpdateReprintCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.Delivery,
+                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.Reason, r.ReasonNote), ct))
+            .WithName("updateReprint").WithSummary("Modifica di una richiesta di ristampa in attesa di conferma")
+            .Produces<ReprintResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        reprints.MapPost("/{id:guid}/confirm", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new ConfirmReprintCommand(id), ct))
+            .WithName("confirmReprint")
+            .WithSummary("Conferma della ristampa (passo 2): prima parte dei codici in risposta, seconda parte inviata")
+            .Produces<ReprintConfirmation>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        reprints.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new CancelReprintCommand(id), ct))
+            .WithName("cancelReprint").WithSummary("Annullamento di una richiesta di ristampa")
+            .Produces<ReprintResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        reprints.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
+            {
+                var document = await mediator.Send(new GetReprintDocumentQuery(id, name), ct);
+                return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
+            })
+            .WithName("getReprintDocument")
+            .WithSummary("Moduli stampabili: modulo-richiesta-codici, codici-personali")
+            .Produces(StatusCodes.Status200OK, contentType: RenderedDocument.ContentType)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return api;
+    }
+}

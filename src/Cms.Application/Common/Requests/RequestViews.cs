@@ -1,0 +1,24 @@
+using Cms.Application.Common.Options;
+using Cms.Domain.Requests;
+
+namespace Cms.Application.Common.Requests;
+
+public sealed record DelegateView(string CodiceFiscale, string Surname, string GivenName);
+public sealed record DocumentView(DocumentType Type, string TypeLabel, string Number, string IssuedBy, DateOnly IssueDate, DateOnly ExpiryDate);
+public sealed record DeliveryView(DeliveryChannel Channel, string? Email, string? Mobile);
+
+/// <summary>How every counter request shows its people, document and delivery in its summary.</summary>
+public static class RequestViews
+{
+    public static DelegateView? Delegate(CounterRequest r) =>
+        r.Delegate is null ? null : new DelegateView(r.Delegate.CodiceFiscale, r.Delegate.Surname, r.Delegate.GivenName);
+
+    public static DocumentView Document(CounterRequest r) =>
+        new(r.Document.Type, DocumentTypes.Label(r.Document.Type), r.Document.Number, r.Document.IssuedBy, r.Document.IssueDate, r.Document.ExpiryDate);
+
+    public static DeliveryView Delivery(CounterRequest r) => new(r.Delivery.Channel, r.Delivery.Email, r.Delivery.Mobile);
+
+    public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
+
+    public static TimeSpan PendingFor(CmsOptions options) => TimeSpan.FromMinutes(options.PendingRequestMinutes);
+}

@@ -1,0 +1,62 @@
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Requests;
+using Cms.Application.Identification.Contracts;
+using Cms.Domain.Common;
+using Cms.Domain.Identification;
+using Cms.Domain.Reprint;
+using Cms.Domain.Requests;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cms.Application.Reprint.Common;
+
+public sealed record ReprintSummary(
+    string CardNumber, CardState CardState, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode, DelegationKind? DelegationKind,
+    DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent, ReprintReason Reason, string ReasonLabel,
+    string? ReasonNote, string CounterCode, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents,
+    IReadOnlyList<string> Warnings);
+
+public sealed record ReprintResponse(Guid Id, RequestStatus Status, ReprintSummary Summary, Guid? DeliveryId);
+
+/// <summary>The body of POST /reprints and PUT /reprints/{id}.</summary>
+public interface IReprintInput : IPeopleInput
+{
+    string? CardNumber { get; }
+    ReprintReason? Reason { get; }
+    string? ReasonNote { get; }
+}
+
+public static class ReprintDocumentNames
+{
+    public const string RequestForm = "modulo-richiesta-codici";
+    public const string PersonalCodes = "codici-personali";
+
+    public static IReadOnlyList<string> Available(ReprintRequest r, RequestStatus status)
+    {
+        var names = new List<string>();
+        if (status is RequestStatus.Pending or RequestStatus.Completed && r.Mode != RequestMode.HealthDelegation) names.Add(RequestForm);
+        if (status == RequestStatus.Completed) names.Add(PersonalCodes);
+        return names;
+    }
+}
+
+/// <summary>Loading a reprint request (visible to its own counter only) and building its summary.</summary>
+public sealed class ReprintRequests(ICmsDbContext db, ICardDirectory cards, ICurrentUser user)
+{
+    public async Task<ReprintRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false)
+    {
+        if (forUpdate) await db.LockAsync($"SELECT 1 FROM reprint.reprint_requests WHERE id = {id} FOR UPDATE", cancellationToken);
+        var request = await db.ReprintRequests.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (request is null || request.CounterCode != user.CounterCode)
+            throw new DomainRuleException("request-not-found", "Richiesta di ristampa non trovata.", RuleKind.NotFound);
+        return request;
+    }
+
+    public async Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) =>
+        await cards.FindCardAsync(cardNumber, cancellationToken)
+        ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
+
+    public static ReprintResponse Response(ReprintRequest r, CardView card, DateTimeOffset now) => new(r.Id, r.StatusAt(now), new ReprintSummary(
+        r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind, RequestViews.Delegate(r), RequestViews.Document(r),
+        RequestViews.Delivery(r), r.PrivacyConsent, r.Reason, ReprintRequest.Label(r.Reason), r.ReasonNote, r.CounterCode, r.CreatedAt, r.ExpiresAt,
+        ReprintDocumentNames.Available(r, r.StatusAt(now)), [ReprintRequest.ChangedCodesWarning]), r.DeliveryId);
+}

@@ -1,0 +1,53 @@
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Delivery;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Requests;
+using Cms.Application.Identification.Contracts;
+using Cms.Application.Reprint.Common;
+using Cms.Domain.Auditing;
+using Cms.Domain.Reprint;
+using Cms.Domain.Requests;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Reprint.ConfirmReprint;
+
+/// <summary>
+/// Step two: the same codes are released again — first halves in the answer (for printing), second halves queued to the
+/// holder's e-mail or mobile — and the operation recorded, in one transaction.
+/// </summary>
+public sealed record ConfirmReprintCommand(Guid Id) : ICommand<ReprintConfirmation>, IAuditedMessage
+{
+    public OperationType OperationType => OperationType.Reprint;
+}
+
+public sealed record ReprintConfirmation(Guid Id, RequestStatus Status, CodeParts FirstHalves, Guid DeliveryId,
+    IReadOnlyList<string> Documents, IReadOnlyList<string> Warnings);
+
+public sealed class ConfirmReprintValidator : AbstractValidator<ConfirmReprintCommand>
+{
+    public ConfirmReprintValidator() => RuleFor(c => c.Id).NotEmpty();
+}
+
+public sealed class ConfirmReprintHandler(
+    ReprintRequests requests, ICardRegistry registry, CodeMessageOutbox outbox, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    : ICommandHandler<ConfirmReprintCommand, ReprintConfirmation>
+{
+    public async ValueTask<ReprintConfirmation> Handle(ConfirmReprintCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        audit.RequestId = command.Id.ToString();
+        audit.Detail = "confirm";
+        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
+        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        request.EnsurePending(now);
+        var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);
+        var (first, second) = CodeHalves.Split(codes, options.Value.Codes);
+        var deliveryId = outbox.Enqueue(request.Delivery, request.CardNumber, "REPRINT", second);
+        request.Complete(now, deliveryId);
+        audit.Detail = $"confirm reason={request.Reason} channel={request.Delivery.Channel}";
+        return new ReprintConfirmation(request.Id, request.Status, first, deliveryId, ReprintDocumentNames.Available(request, request.Status),
+            [ReprintRequest.ChangedCodesWarning]);
+    }
+}

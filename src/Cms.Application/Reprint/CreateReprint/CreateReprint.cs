@@ -1,0 +1,57 @@
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Requests;
+using Cms.Application.Common.Validation;
+using Cms.Application.Reprint.Common;
+using Cms.Domain.Auditing;
+using Cms.Domain.Identification;
+using Cms.Domain.Reprint;
+using Cms.Domain.Requests;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Reprint.CreateReprint;
+
+/// <summary>Step one of a reprint of PIN/PUK [M 2.5, T 2.4]: checks every rule and answers a summary with the warning.</summary>
+public sealed record CreateReprintCommand(
+    string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote)
+    : ICommand<ReprintResponse>, IAuditedMessage, IReprintInput
+{
+    public OperationType OperationType => OperationType.Reprint;
+}
+
+public sealed class CreateReprintValidator : AbstractValidator<CreateReprintCommand>
+{
+    public CreateReprintValidator()
+    {
+        RuleFor(c => c.CardNumber).ValidCardNumber();
+        PeopleInputRules.Apply(this);
+        RuleFor(c => c.Reason).NotNull().IsInEnum();
+        RuleFor(c => c.ReasonNote).MaximumLength(300);
+    }
+}
+
+public sealed class CreateReprintHandler(
+    ICmsDbContext db, ReprintRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    : ICommandHandler<CreateReprintCommand, ReprintResponse>
+{
+    public async ValueTask<ReprintResponse> Handle(CreateReprintCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        audit.CardNumber = command.CardNumber;
+        audit.Detail = "create";
+        var card = await requests.CardAsync(command.CardNumber!, cancellationToken);
+        audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
+        Card.EnsureReprintable(card.State);
+        var people = PeopleInputRules.ToDetails(command);
+        PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
+        var request = new ReprintRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
+            user.CounterCode!, now, RequestViews.PendingFor(options.Value), people, command.Reason!.Value, command.ReasonNote);
+        db.ReprintRequests.Add(request);
+        audit.RequestId = request.Id.ToString();
+        return ReprintRequests.Response(request, card, now);
+    }
+}

@@ -1,0 +1,54 @@
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Requests;
+using Cms.Application.Reprint.Common;
+using Cms.Domain.Auditing;
+using Cms.Domain.Common;
+using Cms.Domain.Identification;
+using Cms.Domain.Reprint;
+using Cms.Domain.Requests;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Reprint.UpdateReprint;
+
+public sealed record UpdateReprintCommand(
+    Guid Id, string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote)
+    : ICommand<ReprintResponse>, IAuditedMessage, IReprintInput
+{
+    public OperationType OperationType => OperationType.Reprint;
+}
+
+public sealed class UpdateReprintValidator : AbstractValidator<UpdateReprintCommand>
+{
+    public UpdateReprintValidator()
+    {
+        PeopleInputRules.Apply(this);
+        RuleFor(c => c.Reason).NotNull().IsInEnum();
+        RuleFor(c => c.ReasonNote).MaximumLength(300);
+    }
+}
+
+public sealed class UpdateReprintHandler(ReprintRequests requests, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    : ICommandHandler<UpdateReprintCommand, ReprintResponse>
+{
+    public async ValueTask<ReprintResponse> Handle(UpdateReprintCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        audit.RequestId = command.Id.ToString();
+        audit.Detail = "modify";
+        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
+        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        if (command.CardNumber is not null && command.CardNumber != request.CardNumber)
+            throw new DomainRuleException("card-number-immutable", "Il numero di tessera di una richiesta non si può cambiare: crearne una nuova.");
+        request.EnsurePending(now);
+        var card = await requests.CardAsync(request.CardNumber, cancellationToken);
+        Card.EnsureReprintable(card.State);
+        var people = PeopleInputRules.ToDetails(command);
+        PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
+        request.Modify(people, command.Reason!.Value, command.ReasonNote, now, RequestViews.PendingFor(options.Value));
+        return ReprintRequests.Response(request, card, now);
+    }
+}

@@ -1,0 +1,131 @@
+using Cms.Domain.Common;
+
+namespace Cms.Domain.Requests;
+
+/// <summary>
+/// What every counter operation shares: created PENDING with a summary, modifiable while pending, then
+/// confirmed or cancelled; it expires when left pending too long. Each operation's table lives in its module's schema.
+/// </summary>
+public abstract class CounterRequest
+{
+    protected CounterRequest() { }
+
+    protected CounterRequest(Guid id, string cardNumber, string holderCodiceFiscale, Guid operatorId, string counterCode, DateTimeOffset now)
+    {
+        Id = id;
+        CardNumber = cardNumber;
+        HolderCodiceFiscale = holderCodiceFiscale;
+        OperatorId = operatorId;
+        CounterCode = counterCode;
+        CreatedAt = now;
+        Status = RequestStatus.Pending;
+    }
+
+    public Guid Id { get; protected set; }
+    public string CardNumber { get; protected set; } = null!;
+    public string HolderCodiceFiscale { get; protected set; } = null!;
+    public RequestMode Mode { get; protected set; }
+    public DelegationKind? DelegationKind { get; protected set; }
+    public DelegatePerson? Delegate { get; protected set; }
+    public IdentityDocument Document { get; protected set; } = null!;
+    public DeliveryAddress Delivery { get; protected set; } = null!;
+    public bool PrivacyConsent { get; protected set; }
+    public RequestStatus Status { get; protected set; }
+    public Guid OperatorId { get; protected set; }
+    public string CounterCode { get; protected set; } = null!;
+    public DateTimeOffset CreatedAt { get; protected set; }
+    public DateTimeOffset UpdatedAt { get; protected set; }
+    public DateTimeOffset ExpiresAt { get; protected set; }
+    public DateTimeOffset? CompletedAt { get; protected set; }
+    public DateTimeOffset? CancelledAt { get; protected set; }
+    public Guid? DeliveryId { get; protected set; }
+    public uint Version { get; protected set; }
+
+    public RequestStatus StatusAt(DateTimeOffset now) =>
+        Status == RequestStatus.Pending && now > ExpiresAt ? RequestStatus.Expired : Status;
+
+    public void Complete(DateTimeOffset now, Guid? deliveryId)
+    {
+        EnsurePending(now);
+        Status = RequestStatus.Completed;
+        CompletedAt = now;
+        DeliveryId = deliveryId;
+    }
+
+    public void Cancel(DateTimeOffset now)
+    {
+        EnsurePending(now);
+        Status = RequestStatus.Cancelled;
+        CancelledAt = now;
+    }
+
+    /// <summary>Throws unless the request can still be modified or confirmed.</summary>
+    public void EnsurePending(DateTimeOffset now)
+    {
+        switch (StatusAt(now))
+        {
+            case RequestStatus.Pending:
+                return;
+            case RequestStatus.Expired:
+                throw new DomainRuleException("request-expired",
+                    "La richiesta è scaduta perché non confermata in tempo: crearne una nuova.", RuleKind.Conflict);
+            default:
+                throw new DomainRuleException("request-not-pending",
+                    $"La richiesta non è più modificabile (stato {Status.ToString().ToUpperInvariant()}).", RuleKind.Conflict)
+                    .With("status", Status);
+        }
+    }
+
+    protected void ApplyPeople(PeopleDetails p, DateTimeOffset now, TimeSpan pendingFor)
+    {
+        Mode = p.Mode;
+        DelegationKind = p.Mode == RequestMode.Delegated ? p.DelegationKind : null;
+        Delegate = p.Mode == RequestMode.Direct ? null : p.Delegate;
+        Document = p.Document;
+        Delivery = p.Delivery;
+        PrivacyConsent = p.PrivacyConsent;
+        UpdatedAt = now;
+        ExpiresAt = now + pendingFor;
+    }
+}
+
+/// <summary>Who is at the counter, with which document, where the second halves go, and the privacy consent.</summary>
+public sealed record PeopleDetails(
+    RequestMode Mode, DelegationKind? DelegationKind, DelegatePerson? Delegate, IdentityDocument Document, DeliveryAddress Delivery,
+    bool PrivacyConsent, bool HealthDelegationDocumentsReceived);
+
+/// <summary>The rules about the people of a request (SPEC §3.3, §3.5), each with its own name.</summary>
+public static class PeopleRules
+{
+    public static void Check(PeopleDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate)
+    {
+        if (d.Mode == RequestMode.Direct && holderIsMinor)
+            throw new DomainRuleException("minor-direct-activation",
+                "Il titolare è minorenne: la richiesta diretta non è consentita, serve la delega di chi esercita la potestà genitoriale o del tutore.");
+        if (d.Mode != RequestMode.Direct)
+        {
+            if (d.Delegate is null)
+                throw new DomainRuleException("delegate-required", "Indicare i dati del delegato.");
+            if (d.Delegate.CodiceFiscale == holderCodiceFiscale)
+                throw new DomainRuleException("delegate-is-holder", "Il delegato non può essere il titolare della tessera.");
+        }
+        if (d.Mode == RequestMode.Delegated)
+        {
+            if (d.DelegationKind is null)
+                throw new DomainRuleException("delegation-kind-required", "Indicare il tipo di delega: potestà genitoriale, tutore o curatore.");
+            if (d.DelegationKind == Requests.DelegationKind.Parental && !holderIsMinor)
+                throw new DomainRuleException("parental-authority-adult-holder",
+                    "La potestà genitoriale vale solo per un titolare minorenne: per un maggiorenne indicare tutore o curatore.");
+        }
+        if (d.Mode == RequestMode.HealthDelegation && !d.HealthDelegationDocumentsReceived)
+            throw new DomainRuleException("health-delegation-documents-missing",
+                "Per la delega per motivi di salute occorrono il modulo di delega firmato dal titolare e la copia del suo documento di identità.");
+        if (d.Document.IssueDate > requestDate)
+            throw new DomainRuleException("document-not-yet-issued", "La data di rilascio del documento è successiva alla data della richiesta.");
+        if (d.Document.ExpiryDate < requestDate)
+            throw new DomainRuleException("document-expired", "Il documento di riconoscimento è scaduto.");
+        if (!d.PrivacyConsent)
+            throw new DomainRuleException("privacy-consent-required",
+                "Il titolare della carta, o suo delegato, deve acconsentire al trattamento dei dati personali.");
+    }
+}
