@@ -94,6 +94,7 @@ api.MapAdministrationEndpoints();
 api.MapCardEndpoints();
 api.MapActivationEndpoints();
 api.MapReprintEndpoints();
+api.MapNoticeAndFormEndpoints();
 app.MapHealthEndpoints();
 app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();
 

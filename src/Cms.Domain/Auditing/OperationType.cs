@@ -22,6 +22,7 @@ public enum OperationType
     CounterManagement,
     OperatorManagement,
     DocumentPrint,
+    NoticeManagement,
 }
 
 public static class OperationTypes
@@ -44,6 +45,7 @@ public static class OperationTypes
         OperationType.CounterManagement => "GESTIONE SPORTELLI",
         OperationType.OperatorManagement => "GESTIONE OPERATORI",
         OperationType.DocumentPrint => "STAMPA MODULO",
+        OperationType.NoticeManagement => "GESTIONE AVVISI",
         _ => type.ToString().ToUpperInvariant(),
     };
 

@@ -138,6 +138,110 @@ public sealed class PdfFormRenderer : IFormRenderer
         return Save(document);
     }
 
+    public byte[] BlankForm(string name, BlankFormModel m)
+    {
+        var title = BlankForms.All.Single(f => f.Name == name).Title;
+        using var document = new PdfDocument();
+        document.Options.NoCompression = true;
+        document.Options.CompressContentStreams = false;
+        document.Info.Title = title;
+        document.Info.Author = "Cms - Card Management System TS-CNS";
+        document.Info.CreationDate = m.PrintedAt.UtcDateTime;
+        var local = TimeZoneInfo.ConvertTime(m.PrintedAt, zone);
+        var footer = $"Cms · {(m.CounterCode is null ? "modulistica" : "sportello " + m.CounterCode)} · stampato il {local:dd/MM/yyyy HH:mm}";
+        using (var w = new FormWriter(document, footer))
+        {
+            w.Paragraph($"TESSERA SANITARIA - CARTA NAZIONALE DEI SERVIZI · Regione {m.RegionName}", 8, bold: true);
+            if (m.CounterCode is not null) w.Fields(("Sportello", $"{m.CounterCode} {m.CounterName}"));
+            w.Fields(("Data", local.ToString("dd/MM/yyyy", Italian)), ("Ora", local.ToString("HH:mm", Italian)));
+            w.Rule();
+            switch (name)
+            {
+                case BlankForms.SubstituteDeclaration: BlankDeclaration(w); break;
+                case BlankForms.Delegation: Delegation(w); break;
+                default: Privacy(w, m.RegionName); break;
+            }
+        }
+        return Save(document);
+    }
+
+    private static void BlankDeclaration(FormWriter w)
+    {
+        w.Title("ATTIVAZIONE DELLA TS-CNS\nDICHIARAZIONE SOSTITUTIVA DI CERTIFICAZIONE\n(artt. 46 e 48 d.p.r. 445/2000)");
+        w.Paragraph("Il/la sottoscritto/a", 9);
+        w.Fields(("cognome", "________________________"), ("nome", "________________________"));
+        w.Fields(("codice fiscale", "________________________"), ("nato/a", "________________________"), ("il", "____/____/________"));
+        w.Fields(("residente a", "________________________"), ("(provincia)", "____"));
+        w.Fields(("indirizzo", "______________________________"), ("C.A.P.", "________"), ("telefono", "______________"));
+        w.Paragraph("ai sensi e per gli effetti di cui agli articoli 46 e 48 del decreto del Presidente della Repubblica 28 dicembre 2000, " +
+            "n. 445 (Disposizioni legislative in materia di documentazione amministrativa) e consapevole della responsabilità penale cui può " +
+            "andare incontro per dichiarazioni mendaci, falsità in atti e uso di atti falsi, così come disposto dall'art. 76 del citato d.p.r. 445/2000", 9);
+        w.Title("DICHIARA", 11);
+        w.Paragraph("la propria qualità di:", 9);
+        w.Checkbox(false, "esercente potestà parentale");
+        w.Checkbox(false, "tutore / curatore come risulta da: ____________________________________ (indicare estremi provvedimento di nomina alla tutela)");
+        w.Paragraph("del/la minore o Sig./ra ______________________________________________", 9);
+        w.Fields(("codice fiscale", "________________________"), ("nato/a", "________________________"), ("il", "____/____/________"));
+        w.Fields(("residente a", "________________________"), ("(provincia)", "____"));
+        w.Fields(("indirizzo", "______________________________"), ("C.A.P.", "________"), ("telefono", "______________"));
+        w.Paragraph("Il/la sottoscritto/a dichiara di aver preso atto dell'informativa ai sensi dell'art. 13 del Regolamento (UE) 2016/679 e " +
+            "del decreto legislativo 30 giugno 2003, n. 196 (Codice in materia di protezione dei dati personali) e di essere quindi a " +
+            "conoscenza che i dati personali dichiarati saranno trattati, anche avvalendosi di strumenti informatici, esclusivamente " +
+            "nell'ambito del procedimento per il quale la presente dichiarazione viene resa.", 9);
+        w.Space(10);
+        w.Paragraph("(indicare luogo e data) ______________________________", 9);
+        w.Signatures("Il/la dichiarante");
+    }
+
+    private static void Delegation(FormWriter w)
+    {
+        w.Title("MODELLO DI DELEGA TS-CNS\n(richiesta dei codici personali per gravi motivi di salute)");
+        w.Paragraph("Il/la sottoscritto/a (titolare della TS-CNS)", 9);
+        w.Fields(("cognome", "________________________"), ("nome", "________________________"));
+        w.Fields(("codice fiscale", "________________________"), ("nato/a a", "________________________"), ("il", "____/____/________"));
+        w.Fields(("numero della tessera TS-CNS", "80380_______________"), ("scadenza", "____/____/________"));
+        w.Paragraph("impossibilitato/a a presentarsi personalmente allo sportello per gravi motivi di salute,", 9);
+        w.Title("DELEGA", 11);
+        w.Paragraph("il/la Sig./Sig.ra", 9);
+        w.Fields(("cognome", "________________________"), ("nome", "________________________"));
+        w.Fields(("codice fiscale", "________________________"), ("nato/a a", "________________________"), ("il", "____/____/________"));
+        w.Paragraph("a richiedere in sua vece il rilascio dei codici personali (PIN, PUK e CIP) della propria Tessera Sanitaria - Carta Nazionale " +
+            "dei Servizi e a ricevere allo sportello la prima parte dei codici; la seconda parte sarà inviata all'indirizzo e-mail o al numero " +
+            "di cellulare indicati al momento della richiesta.", 9);
+        w.Paragraph("Il delegato si presenta allo sportello con il proprio documento di identità in corso di validità, la TS-CNS del delegante, " +
+            "il presente modulo firmato dal delegante e la fotocopia del documento di identità del delegante.", 9);
+        w.Paragraph("Il/la delegante dichiara di aver preso visione dell'informativa sul trattamento dei dati personali (art. 13 del Regolamento " +
+            "(UE) 2016/679) e acconsente al trattamento dei dati per le finalità della presente richiesta.", 9);
+        w.Space(8);
+        w.Paragraph("Allegato: fotocopia del documento di identità del delegante.", 8.5, bold: true);
+        w.Paragraph("(indicare luogo e data) ______________________________", 9);
+        w.Signatures("Firma del delegante", "Firma del delegato");
+    }
+
+    private static void Privacy(FormWriter w, string region)
+    {
+        w.Title("INFORMATIVA SUL TRATTAMENTO DEI DATI PERSONALI\n(art. 13 del Regolamento (UE) 2016/679)");
+        w.Paragraph($"Titolare del trattamento è la Regione {region}, ente emettitore della Tessera Sanitaria - Carta Nazionale dei Servizi (TS-CNS).", 9);
+        w.Section("Finalità e base giuridica");
+        w.Paragraph("I dati personali sono trattati per identificare il titolare della carta o il suo delegato, attivare la funzionalità CNS, " +
+            "rilasciare e ristampare i codici personali (PIN, PUK, CIP), revocare la carta, consegnare i lettori di smart card e registrare i " +
+            "consensi al Fascicolo Sanitario Elettronico, nell'esecuzione di compiti di interesse pubblico (art. 6, par. 1, lett. e del " +
+            "Regolamento) previsti dal d.lgs. 82/2005 (Codice dell'amministrazione digitale) e dalla normativa sulla Tessera Sanitaria.", 9);
+        w.Section("Dati trattati e modalità");
+        w.Paragraph("Dati anagrafici e codice fiscale del titolare e dell'eventuale delegato, estremi del documento di riconoscimento, indirizzo " +
+            "e-mail o numero di cellulare per l'invio della seconda parte dei codici. I codici personali sono conservati cifrati e non sono mai " +
+            "visibili per intero ad alcun operatore. Ogni operazione e ogni consultazione dei dati è registrata.", 9);
+        w.Section("Destinatari e conservazione");
+        w.Paragraph("I dati sono trattati dal personale autorizzato degli sportelli abilitati e dai responsabili del trattamento designati dal " +
+            "titolare; sono comunicati al Sistema Tessera Sanitaria, all'autorità di certificazione e, per i consensi, al sistema regionale del " +
+            "Fascicolo Sanitario Elettronico. Sono conservati per il tempo necessario alle finalità e agli obblighi di legge.", 9);
+        w.Section("Diritti dell'interessato");
+        w.Paragraph("L'interessato può chiedere l'accesso ai propri dati e l'elenco degli accessi effettuati (art. 15), la rettifica (art. 16), la " +
+            "limitazione (art. 18) e opporsi al trattamento (art. 21), rivolgendosi al titolare o al Responsabile della protezione dei dati; " +
+            "ha inoltre diritto di proporre reclamo al Garante per la protezione dei dati personali (art. 77).", 9);
+        w.Signatures("Per presa visione (firma dell'interessato)");
+    }
+
     private void Header(FormWriter w, ActivationFormModel m, string title, string? copy)
     {
         var local = TimeZoneInfo.ConvertTime(m.PrintedAt, zone);

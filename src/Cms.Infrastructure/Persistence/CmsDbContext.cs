@@ -28,6 +28,7 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<ActivationRequest> ActivationRequests => Set<ActivationRequest>();
     public DbSet<CodeMessage> CodeMessages => Set<CodeMessage>();
     public DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests => Set<Cms.Domain.Reprint.ReprintRequest>();
+    public DbSet<Notice> Notices => Set<Notice>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -25,7 +25,9 @@ public sealed record SignedInOperator(
     Guid Id, string CodiceFiscale, string GivenName, string Surname, IReadOnlyList<string> Roles,
     SignedInCounter? Counter, DateTimeOffset? PasswordExpiresAt);
 
-public sealed record SignInSuccess(string AccessToken, DateTimeOffset ExpiresAt, SignedInOperator Operator);
+/// <summary>The token, who signed in, and the welcome data: the notices visible now [M 2.1].</summary>
+public sealed record SignInSuccess(string AccessToken, DateTimeOffset ExpiresAt, SignedInOperator Operator,
+    IReadOnlyList<PublishNotice.NoticeView> Notices);
 
 /// <summary>
 /// Either a token or the rule that refused it. A refusal is an answer, not an exception, so that the
@@ -107,7 +109,10 @@ public sealed class OperatorGate(ICmsDbContext db, IAccessTokenIssuer tokens, IO
         var signedIn = new SignedInOperator(op.Id, op.CodiceFiscale, op.GivenName, op.Surname, op.Roles,
             counter is null ? null : new SignedInCounter(counter.Code, counter.Name, counter.Type, counter.Region),
             op.PasswordChangedAt + TimeSpan.FromDays(options.Value.PasswordMaxAgeDays));
-        return new SignInResult(new SignInSuccess(token.Token, token.ExpiresAt, signedIn), null);
+        var notices = await db.Notices.AsNoTracking()
+            .Where(n => n.WithdrawnAt == null && n.VisibleFrom <= now && (n.VisibleUntil == null || n.VisibleUntil > now))
+            .OrderByDescending(n => n.PublishedAt).Take(20).ToListAsync(cancellationToken);
+        return new SignInResult(new SignInSuccess(token.Token, token.ExpiresAt, signedIn, notices.Select(PublishNotice.NoticeView.From).ToList()), null);
     }
 
     public SignInResult Refuse(string rule, string message, RuleKind kind, DateTimeOffset? lockedUntil = null)

@@ -18,6 +18,7 @@ public interface ICmsDbContext
     DbSet<ActivationRequest> ActivationRequests { get; }
     DbSet<CodeMessage> CodeMessages { get; }
     DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests { get; }
+    DbSet<Notice> Notices { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 

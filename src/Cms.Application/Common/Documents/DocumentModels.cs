@@ -29,4 +29,27 @@ public interface IFormRenderer
     byte[] PersonalCodes(ActivationFormModel model);
     /// <summary>Dichiarazione sostitutiva di certificazione (artt. 46 e 48 d.p.r. 445/2000), pre-filled.</summary>
     byte[] SubstituteDeclaration(ActivationFormModel model);
+
+    /// <summary>A blank form of the Modulistica [T 2.9]: see <see cref="BlankForms"/>.</summary>
+    byte[] BlankForm(string name, BlankFormModel model);
+}
+
+/// <summary>What a blank form prints besides its text: the counter and the moment.</summary>
+public sealed record BlankFormModel(string? CounterCode, string? CounterName, string RegionName, DateTimeOffset PrintedAt);
+
+public sealed record BlankFormInfo(string Name, string Title);
+
+/// <summary>The blank forms of the Modulistica [T 2.9, SPEC §3.13].</summary>
+public static class BlankForms
+{
+    public const string SubstituteDeclaration = "dichiarazione-sostitutiva";
+    public const string Delegation = "modello-delega";
+    public const string PrivacyNotice = "informativa-privacy";
+
+    public static readonly IReadOnlyList<BlankFormInfo> All =
+    [
+        new(SubstituteDeclaration, "Dichiarazione sostitutiva di certificazione (potestà genitoriale, tutela, curatela)"),
+        new(Delegation, "Modello di delega TS-CNS (delega per gravi motivi di salute)"),
+        new(PrivacyNotice, "Informativa sul trattamento dei dati personali"),
+    ];
 }

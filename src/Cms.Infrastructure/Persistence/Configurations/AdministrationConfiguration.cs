@@ -28,6 +28,18 @@ internal sealed class CounterConfiguration : IEntityTypeConfiguration<Counter>
     }
 }
 
+internal sealed class NoticeConfiguration : IEntityTypeConfiguration<Notice>
+{
+    public void Configure(EntityTypeBuilder<Notice> b)
+    {
+        b.ToTable("notices", Schemas.Administration);
+        b.HasKey(n => n.Id);
+        b.Property(n => n.Title).HasMaxLength(200);
+        b.Property(n => n.Body).HasMaxLength(4000);
+        b.HasIndex(n => n.VisibleFrom);
+    }
+}
+
 internal sealed class OperatorConfiguration : IEntityTypeConfiguration<Operator>
 {
     public void Configure(EntityTypeBuilder<Operator> b)

@@ -209,6 +209,54 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.ToTable("counters", "administration");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Administration.Notice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AuthorOperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_operator_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("body");
+
+                    b.Property<DateTimeOffset>("PublishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("published_at");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.Property<DateTimeOffset>("VisibleFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("visible_from");
+
+                    b.Property<DateTimeOffset?>("VisibleUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("visible_until");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notices");
+
+                    b.HasIndex("VisibleFrom")
+                        .HasDatabaseName("ix_notices_visible_from");
+
+                    b.ToTable("notices", "administration");
+                });
+
             modelBuilder.Entity("Cms.Domain.Administration.Operator", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,0 +1,16 @@
+using FluentValidation;
+using Mediator;
+
+namespace Cms.Application.Common.Documents.ListBlankForms;
+
+/// <summary>The blank forms of the Modulistica.</summary>
+public sealed record ListBlankFormsQuery : IQuery<IReadOnlyList<BlankFormInfo>>;
+
+public sealed class ListBlankFormsValidator : AbstractValidator<ListBlankFormsQuery>;
+
+public sealed class ListBlankFormsHandler : IQueryHandler<ListBlankFormsQuery, IReadOnlyList<BlankFormInfo>>
+{
+    public ValueTask<IReadOnlyList<BlankFormInfo>> Handle(ListBlankFormsQuery query, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(BlankForms.All);
+}
+
