@@ -30,9 +30,11 @@ public static class DependencyInjection
         services.AddScoped<AuditScope>();
         services.AddScoped<AfterCommit>();
         services.AddScoped<Common.Delivery.CodeMessageOutbox>();
+        services.AddScoped<Common.Delivery.CodeRelease>();
         services.AddScoped<ICardRegistry, CardRegistry>();
         services.AddScoped<Activation.Common.ActivationRequests>();
         services.AddScoped<Reprint.Common.ReprintRequests>();
+        services.AddScoped<Common.Documents.CounterRequestForms>();
         services.AddScoped<OperatorGate>();
         services.AddScoped<AdministratorBootstrapper>();
         services.AddScoped<ICardDirectory, CardDirectory>();

@@ -2,7 +2,6 @@ using Cms.Application.Activation.Common;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Delivery;
-using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Auditing;
@@ -10,7 +9,6 @@ using Cms.Domain.Identification;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
-using Microsoft.Extensions.Options;
 
 namespace Cms.Application.Activation.ConfirmActivation;
 
@@ -32,7 +30,7 @@ public sealed class ConfirmActivationValidator : AbstractValidator<ConfirmActiva
 }
 
 public sealed class ConfirmActivationHandler(
-    ActivationRequests requests, ICardRegistry registry, CodeMessageOutbox outbox, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    ActivationRequests requests, ICardRegistry registry, CodeRelease release, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ConfirmActivationCommand, ActivationConfirmation>
 {
     public async ValueTask<ActivationConfirmation> Handle(ConfirmActivationCommand command, CancellationToken cancellationToken)
@@ -46,9 +44,7 @@ public sealed class ConfirmActivationHandler(
         request.EnsurePending(now);
         // Locks the card row: a confirm of another request for the same card waits, then finds it active.
         var codes = await registry.ActivateAsync(request.CardNumber, now, cancellationToken);
-        var (first, second) = CodeHalves.Split(codes, options.Value.Codes);
-        var deliveryId = outbox.Enqueue(request.Delivery, request.CardNumber, "ACTIVATION", second);
-        request.Complete(now, deliveryId);
+        var (first, deliveryId) = release.Release(request, codes, "ACTIVATION", now);
         audit.Detail = $"confirm mode={request.Mode} channel={request.Delivery.Channel}";
         return new ActivationConfirmation(request.Id, request.Status, CardState.Active, first, deliveryId,
             ActivationDocumentNames.Available(request, request.Status),

@@ -1,21 +1,13 @@
 using Cms.Application.Activation.Common;
-using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
-using Cms.Application.Common.Options;
-using Cms.Application.Common.Requests;
-using Cms.Application.Identification.Contracts;
 using Cms.Domain.Auditing;
-using Cms.Domain.Common;
-using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Cms.Application.Activation.GetActivationDocument;
 
-/// <summary>A printable form of an activation request; printing the codes form is recorded.</summary>
+/// <summary>A printable form of an activation request; printing is recorded.</summary>
 public sealed record GetActivationDocumentQuery(Guid Id, string? Name) : IQuery<RenderedDocument>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.DocumentPrint;
@@ -30,40 +22,18 @@ public sealed class GetActivationDocumentValidator : AbstractValidator<GetActiva
     }
 }
 
-public sealed class GetActivationDocumentHandler(
-    ICmsDbContext db, ActivationRequests requests, ICardRegistry registry, IFormRenderer renderer, IOptions<CmsOptions> options,
-    TimeProvider clock, AuditScope audit)
+public sealed class GetActivationDocumentHandler(ActivationRequests requests, CounterRequestForms forms, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
     : IQueryHandler<GetActivationDocumentQuery, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(GetActivationDocumentQuery query, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
         audit.RequestId = query.Id.ToString();
         audit.Detail = "activation:" + query.Name;
         var request = await requests.LoadAsync(query.Id, cancellationToken);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
-        var status = request.StatusAt(now);
-        var available = ActivationDocumentNames.Available(request, status);
-        if (!available.Contains(query.Name!))
-            throw new DomainRuleException("document-not-available",
-                    $"Il modulo '{query.Name}' non è disponibile per questa richiesta (stato {status.ToString().ToUpperInvariant()}).", RuleKind.NotFound)
-                .With("available", available);
-
-        var card = await requests.CardAsync(request.CardNumber, cancellationToken);
-        var counter = await db.Counters.AsNoTracking().Where(c => c.Code == request.CounterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
-        var h = card.Holder;
-        var holder = new PersonOnForm(h.Surname, h.GivenName, h.CodiceFiscale, h.BirthPlace, h.BirthProvince, h.BirthDate, h.Citizenship, h.Sex,
-            h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province);
-        var requester = request.Delegate is { } d ? new PersonOnForm(d.Surname, d.GivenName, d.CodiceFiscale) : holder;
-        CodeParts? firstHalves = null;
-        if (query.Name == ActivationDocumentNames.PersonalCodes)
-        {
-            var codes = await registry.ReadCodesAsync(request.CardNumber, cancellationToken);
-            firstHalves = CodeHalves.Split(codes, options.Value.Codes).First;
-        }
-        var model = new ActivationFormModel(request.CounterCode, counter ?? request.CounterCode, request.Id, now, request.CardNumber,
-            card.ExpiryDate, holder, requester, request.Mode, request.DelegationKind, request.Document, request.Delivery,
-            status == RequestStatus.Completed, firstHalves);
+        var status = request.StatusAt(clock.GetUtcNow());
+        CounterRequestForms.EnsureAvailable(query.Name, ActivationDocumentNames.Available(request, status), status);
+        var model = await forms.ModelAsync(request, query.Name == ActivationDocumentNames.PersonalCodes, "ACTIVATION", null, cancellationToken);
         var content = query.Name switch
         {
             ActivationDocumentNames.RequestForm => renderer.ActivationRequestForm(model),

@@ -1,6 +1,5 @@
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Delivery;
-using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.Common;
@@ -9,7 +8,6 @@ using Cms.Domain.Reprint;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
-using Microsoft.Extensions.Options;
 
 namespace Cms.Application.Reprint.ConfirmReprint;
 
@@ -31,7 +29,7 @@ public sealed class ConfirmReprintValidator : AbstractValidator<ConfirmReprintCo
 }
 
 public sealed class ConfirmReprintHandler(
-    ReprintRequests requests, ICardRegistry registry, CodeMessageOutbox outbox, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    ReprintRequests requests, ICardRegistry registry, CodeRelease release, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ConfirmReprintCommand, ReprintConfirmation>
 {
     public async ValueTask<ReprintConfirmation> Handle(ConfirmReprintCommand command, CancellationToken cancellationToken)
@@ -43,9 +41,7 @@ public sealed class ConfirmReprintHandler(
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsurePending(now);
         var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);
-        var (first, second) = CodeHalves.Split(codes, options.Value.Codes);
-        var deliveryId = outbox.Enqueue(request.Delivery, request.CardNumber, "REPRINT", second);
-        request.Complete(now, deliveryId);
+        var (first, deliveryId) = release.Release(request, codes, "REPRINT", now);
         audit.Detail = $"confirm reason={request.Reason} channel={request.Delivery.Channel}";
         return new ReprintConfirmation(request.Id, request.Status, first, deliveryId, ReprintDocumentNames.Available(request, request.Status),
             [ReprintRequest.ChangedCodesWarning]);
