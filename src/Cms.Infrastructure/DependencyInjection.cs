@@ -33,7 +33,8 @@ public static class DependencyInjection
         services.AddScoped<ICmsDbContext>(sp => sp.GetRequiredService<CmsDbContext>());
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<CmsDbContext>());
 
-        services.Configure<CmsOptions>(configuration.GetSection(CmsOptions.Section));
+        services.AddOptions<CmsOptions>().Bind(configuration.GetSection(CmsOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CmsOptions>, CmsOptionsValidator>();
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
         services.Configure<DemoDataOptions>(configuration.GetSection(DemoDataOptions.Section));
         services.Configure<CodeEncryptionOptions>(configuration.GetSection(CodeEncryptionOptions.Section));

@@ -56,3 +56,23 @@ public class PlatformTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }
 }
+
+public class StartupValidationTests
+{
+    [Fact]
+    public void A_bad_region_policy_stops_the_start_with_a_message_naming_the_setting()
+    {
+        using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Cms", TestDatabase.ConnectionString());
+            b.UseSetting("CodeEncryption:ActiveKeyId", "k");
+            b.UseSetting("CodeEncryption:Keys:k", Convert.ToBase64String(new byte[32]));
+            b.UseSetting("Jwt:SigningKey", Convert.ToBase64String(new byte[32]));
+            b.UseSetting("Hangfire:ServerEnabled", "false");
+            b.UseSetting("Database:MigrateOnStartup", "false");
+            b.UseSetting("Cms:Codes:PinPrintedDigits", "7");
+        });
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("PinPrintedDigits", error.ToString());
+    }
+}

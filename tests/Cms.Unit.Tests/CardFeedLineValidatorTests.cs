@@ -55,3 +55,27 @@ public class CardFeedLineValidatorTests
         Assert.Contains(errors, e => e.StartsWith("codes:", StringComparison.Ordinal));
     }
 }
+
+public class RegionPolicyTests
+{
+    private static IReadOnlyList<string> Problems(Action<CmsOptions> change)
+    {
+        var options = new CmsOptions();
+        change(options);
+        var result = new CmsOptionsValidator().Validate(null, options);
+        return result.Failed ? result.Failures.ToList() : [];
+    }
+
+    [Fact]
+    public void The_default_policy_is_valid() => Assert.Empty(Problems(_ => { }));
+
+    [Fact]
+    public void Bad_settings_are_named()
+    {
+        Assert.Contains(Problems(o => o.Region = "999"), p => p.Contains("Cms:Region"));
+        Assert.Contains(Problems(o => o.Codes.PinPrintedDigits = 5), p => p.Contains("PinPrintedDigits"));
+        Assert.Contains(Problems(o => o.Codes.PinMaxLength = 9), p => p.Contains("5 to 8"));
+        Assert.Contains(Problems(o => o.Codes.PukPrintedDigits = 8), p => p.Contains("PukPrintedDigits"));
+        Assert.Contains(Problems(o => o.PendingRequestMinutes = 0), p => p.Contains("PendingRequestMinutes"));
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Common.Options;
+
+/// <summary>The region's settings are checked at start-up: a bad one stops the start with a message naming it.</summary>
+public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CmsOptions o)
+    {
+        var problems = new List<string>();
+        if (!o.Issuers.ContainsKey(o.Region))
+            problems.Add($"Cms:Region '{o.Region}' is not one of the issuers in Cms:Issuers.");
+        foreach (var (code, _) in o.Issuers)
+            if (code.Length != 3 || !code.All(char.IsAsciiDigit)) problems.Add($"Cms:Issuers key '{code}' must be a 3-digit region code.");
+        var c = o.Codes;
+        if (c.PinMinLength < 5 || c.PinMaxLength > 8 || c.PinMinLength > c.PinMaxLength)
+            problems.Add("Cms:Codes: the PIN of a CNS chip has 5 to 8 digits (PinMinLength ≤ PinMaxLength).");
+        if (c.PinPrintedDigits < 1 || c.PinPrintedDigits >= c.PinMinLength)
+            problems.Add("Cms:Codes:PinPrintedDigits must leave at least one digit of the shortest PIN to send.");
+        if (c.PukLength < 4 || c.PukPrintedDigits < 1 || c.PukPrintedDigits >= c.PukLength)
+            problems.Add("Cms:Codes: PukPrintedDigits must be between 1 and PukLength - 1.");
+        if (c.CipLength < 4 || c.CipPrintedDigits < 1 || c.CipPrintedDigits >= c.CipLength)
+            problems.Add("Cms:Codes: CipPrintedDigits must be between 1 and CipLength - 1.");
+        if (o.PendingRequestMinutes is < 1 or > 24 * 60) problems.Add("Cms:PendingRequestMinutes must be between 1 and 1440.");
+        if (o.PasswordMaxAgeDays is < 1 or > 3650) problems.Add("Cms:PasswordMaxAgeDays must be between 1 and 3650.");
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
