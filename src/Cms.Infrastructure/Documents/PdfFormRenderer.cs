@@ -34,6 +34,17 @@ public sealed class PdfFormRenderer : IFormRenderer
         "• si verifichi una modifica dei dati del titolare presenti nel certificato;\n• abusi e falsificazioni;\n" +
         "• sia verificata una sostanziale condizione di non conformità con il Manuale Operativo.";
 
+    private const string DeclarationUnderDpr445 =
+        "ai sensi e per gli effetti di cui agli articoli 46 e 48 del decreto del Presidente della Repubblica 28 dicembre 2000, " +
+        "n. 445 (Disposizioni legislative in materia di documentazione amministrativa) e consapevole della responsabilità penale cui può " +
+        "andare incontro per dichiarazioni mendaci, falsità in atti e uso di atti falsi, così come disposto dall'art. 76 del citato d.p.r. 445/2000";
+
+    private const string DeclarationPrivacy =
+        "Il/la sottoscritto/a dichiara di aver preso atto dell'informativa ai sensi dell'art. 13 del Regolamento (UE) 2016/679 e " +
+        "del decreto legislativo 30 giugno 2003, n. 196 (Codice in materia di protezione dei dati personali) e di essere quindi a " +
+        "conoscenza che i dati personali dichiarati saranno trattati, anche avvalendosi di strumenti informatici, esclusivamente " +
+        "nell'ambito del procedimento per il quale la presente dichiarazione viene resa.";
+
     private const string PrivacyConsent =
         "Il titolare della carta, o suo delegato, acconsente al trattamento dei dati personali come previsto dall'art. 13 del Regolamento (UE) " +
         "2016/679 e del d.lgs. 196/2003 (Codice in materia di protezione dei dati personali).";
@@ -113,9 +124,7 @@ public sealed class PdfFormRenderer : IFormRenderer
             w.Fields(("codice fiscale", d.CodiceFiscale), ("nato/a", d.BirthPlace ?? "______________"));
             w.Fields(("il", d.BirthDate is null ? "____/____/________" : D(d.BirthDate)), ("residente a", "______________"), ("(provincia)", "____"));
             w.Fields(("indirizzo", "______________________________"), ("C.A.P.", "________"), ("telefono", "______________"));
-            w.Paragraph("ai sensi e per gli effetti di cui agli articoli 46 e 48 del decreto del Presidente della Repubblica 28 dicembre 2000, " +
-                "n. 445 (Disposizioni legislative in materia di documentazione amministrativa) e consapevole della responsabilità penale cui può " +
-                "andare incontro per dichiarazioni mendaci, falsità in atti e uso di atti falsi, così come disposto dall'art. 76 del citato d.p.r. 445/2000", 9);
+            w.Paragraph(DeclarationUnderDpr445, 9);
             w.Title("DICHIARA", 11);
             w.Paragraph("la propria qualità di:", 9);
             w.Checkbox(m.DelegationKind == DelegationKind.Parental, "esercente potestà parentale");
@@ -127,10 +136,7 @@ public sealed class PdfFormRenderer : IFormRenderer
             w.Fields(("codice fiscale", h.CodiceFiscale), ("nato/a", h.BirthPlace), ("il", D(h.BirthDate)));
             w.Fields(("residente a", h.Municipality), ("(provincia)", h.Province));
             w.Fields(("indirizzo", h.Address), ("C.A.P.", h.Postcode), ("telefono", "______________"));
-            w.Paragraph("Il/la sottoscritto/a dichiara di aver preso atto dell'informativa ai sensi dell'art. 13 del Regolamento (UE) 2016/679 e " +
-                "del decreto legislativo 30 giugno 2003, n. 196 (Codice in materia di protezione dei dati personali) e di essere quindi a " +
-                "conoscenza che i dati personali dichiarati saranno trattati, anche avvalendosi di strumenti informatici, esclusivamente " +
-                "nell'ambito del procedimento per il quale la presente dichiarazione viene resa.", 9);
+            w.Paragraph(DeclarationPrivacy, 9);
             w.Space(10);
             w.Paragraph("(indicare luogo e data) ______________________________", 9);
             w.Signatures("Il/la dichiarante");
@@ -141,12 +147,7 @@ public sealed class PdfFormRenderer : IFormRenderer
     public byte[] BlankForm(string name, BlankFormModel m)
     {
         var title = BlankForms.All.Single(f => f.Name == name).Title;
-        using var document = new PdfDocument();
-        document.Options.NoCompression = true;
-        document.Options.CompressContentStreams = false;
-        document.Info.Title = title;
-        document.Info.Author = "Cms - Card Management System TS-CNS";
-        document.Info.CreationDate = m.PrintedAt.UtcDateTime;
+        using var document = NewDocument(title, "Modulistica", m.PrintedAt);
         var local = TimeZoneInfo.ConvertTime(m.PrintedAt, zone);
         var footer = $"Cms · {(m.CounterCode is null ? "modulistica" : "sportello " + m.CounterCode)} · stampato il {local:dd/MM/yyyy HH:mm}";
         using (var w = new FormWriter(document, footer))
@@ -173,9 +174,7 @@ public sealed class PdfFormRenderer : IFormRenderer
         w.Fields(("codice fiscale", "________________________"), ("nato/a", "________________________"), ("il", "____/____/________"));
         w.Fields(("residente a", "________________________"), ("(provincia)", "____"));
         w.Fields(("indirizzo", "______________________________"), ("C.A.P.", "________"), ("telefono", "______________"));
-        w.Paragraph("ai sensi e per gli effetti di cui agli articoli 46 e 48 del decreto del Presidente della Repubblica 28 dicembre 2000, " +
-            "n. 445 (Disposizioni legislative in materia di documentazione amministrativa) e consapevole della responsabilità penale cui può " +
-            "andare incontro per dichiarazioni mendaci, falsità in atti e uso di atti falsi, così come disposto dall'art. 76 del citato d.p.r. 445/2000", 9);
+        w.Paragraph(DeclarationUnderDpr445, 9);
         w.Title("DICHIARA", 11);
         w.Paragraph("la propria qualità di:", 9);
         w.Checkbox(false, "esercente potestà parentale");
@@ -184,10 +183,7 @@ public sealed class PdfFormRenderer : IFormRenderer
         w.Fields(("codice fiscale", "________________________"), ("nato/a", "________________________"), ("il", "____/____/________"));
         w.Fields(("residente a", "________________________"), ("(provincia)", "____"));
         w.Fields(("indirizzo", "______________________________"), ("C.A.P.", "________"), ("telefono", "______________"));
-        w.Paragraph("Il/la sottoscritto/a dichiara di aver preso atto dell'informativa ai sensi dell'art. 13 del Regolamento (UE) 2016/679 e " +
-            "del decreto legislativo 30 giugno 2003, n. 196 (Codice in materia di protezione dei dati personali) e di essere quindi a " +
-            "conoscenza che i dati personali dichiarati saranno trattati, anche avvalendosi di strumenti informatici, esclusivamente " +
-            "nell'ambito del procedimento per il quale la presente dichiarazione viene resa.", 9);
+        w.Paragraph(DeclarationPrivacy, 9);
         w.Space(10);
         w.Paragraph("(indicare luogo e data) ______________________________", 9);
         w.Signatures("Il/la dichiarante");
@@ -287,7 +283,9 @@ public sealed class PdfFormRenderer : IFormRenderer
 
     private static string Footer(ActivationFormModel m) => $"Cms · sportello {m.CounterCode} · richiesta {m.RequestId}";
 
-    private static PdfDocument NewDocument(string title, ActivationFormModel m)
+    private static PdfDocument NewDocument(string title, ActivationFormModel m) => NewDocument(title, $"Richiesta {m.RequestId}", m.PrintedAt);
+
+    private static PdfDocument NewDocument(string title, string subject, DateTimeOffset printedAt)
     {
         var document = new PdfDocument();
         // PDFsharp's deflate output ends its streams in a way qpdf --check warns about ("input stream is complete but output may
@@ -296,8 +294,8 @@ public sealed class PdfFormRenderer : IFormRenderer
         document.Options.CompressContentStreams = false;
         document.Info.Title = title;
         document.Info.Author = "Cms - Card Management System TS-CNS";
-        document.Info.Subject = $"Richiesta {m.RequestId}";
-        document.Info.CreationDate = m.PrintedAt.UtcDateTime;
+        document.Info.Subject = subject;
+        document.Info.CreationDate = printedAt.UtcDateTime;
         return document;
     }
 

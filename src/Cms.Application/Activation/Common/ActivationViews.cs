@@ -26,13 +26,6 @@ public interface IActivationInput : IPeopleInput
     string? CardNumber { get; }
 }
 
-public static class ActivationInputRules
-{
-    public static void Apply<T>(AbstractValidator<T> v) where T : IActivationInput => PeopleInputRules.Apply(v);
-
-    public static PeopleDetails ToDetails(IActivationInput input) => PeopleInputRules.ToDetails(input);
-}
-
 /// <summary>Loading a request and building its summary, shared by the activation use cases.</summary>
 public sealed class ActivationRequests(ICmsDbContext db, ICardDirectory cards, ICurrentUser user)
 {
@@ -47,9 +40,7 @@ public sealed class ActivationRequests(ICmsDbContext db, ICardDirectory cards, I
         return request;
     }
 
-    public async Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) =>
-        await cards.FindCardAsync(cardNumber, cancellationToken)
-        ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
+    public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 
     public static ActivationResponse Response(ActivationRequest r, CardView card, DateTimeOffset now) =>
         new(r.Id, r.StatusAt(now), Summary(r, card, now), r.DeliveryId);
@@ -81,14 +72,3 @@ public static class ActivationDocumentNames
     }
 }
 
-public sealed class ActivationSettings
-{
-    public TimeSpan PendingFor { get; init; } = TimeSpan.FromMinutes(30);
-}
-
-public static class ActivationTime
-{
-    public static DateOnly Today(DateTimeOffset now) => RequestViews.Today(now);
-
-    public static TimeSpan PendingFor(CmsOptions options) => RequestViews.PendingFor(options);
-}

@@ -29,7 +29,7 @@ public sealed class CreateActivationValidator : AbstractValidator<CreateActivati
     public CreateActivationValidator()
     {
         RuleFor(c => c.CardNumber).ValidCardNumber();
-        ActivationInputRules.Apply(this);
+        PeopleInputRules.Apply(this);
     }
 }
 
@@ -44,15 +44,13 @@ public sealed class CreateActivationHandler(
         audit.Detail = "create";
         var card = await requests.CardAsync(command.CardNumber!, cancellationToken);
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
-        EnsureActivatable(card);
-        var details = ActivationInputRules.ToDetails(command);
-        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, ActivationTime.Today(now));
+        Card.EnsureActivatable(card.State);
+        var details = PeopleInputRules.ToDetails(command);
+        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
         var request = new ActivationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
-            user.CounterCode!, now, ActivationTime.PendingFor(options.Value), details);
+            user.CounterCode!, now, RequestViews.PendingFor(options.Value), details);
         db.ActivationRequests.Add(request);
         audit.RequestId = request.Id.ToString();
         return ActivationRequests.Response(request, card, now);
     }
-
-    public static void EnsureActivatable(Identification.Contracts.CardView card) => Card.EnsureActivatable(card.State);
 }

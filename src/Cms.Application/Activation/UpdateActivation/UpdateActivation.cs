@@ -6,6 +6,7 @@ using Cms.Application.Common.Requests;
 using Cms.Domain.Activation;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
+using Cms.Domain.Identification;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
@@ -24,7 +25,7 @@ public sealed record UpdateActivationCommand(
 
 public sealed class UpdateActivationValidator : AbstractValidator<UpdateActivationCommand>
 {
-    public UpdateActivationValidator() => ActivationInputRules.Apply(this);
+    public UpdateActivationValidator() => PeopleInputRules.Apply(this);
 }
 
 public sealed class UpdateActivationHandler(ActivationRequests requests, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
@@ -41,10 +42,10 @@ public sealed class UpdateActivationHandler(ActivationRequests requests, IOption
             throw new DomainRuleException("card-number-immutable", "Il numero di tessera di una richiesta non si può cambiare: crearne una nuova.");
         request.EnsurePending(now);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
-        CreateActivationHandler.EnsureActivatable(card);
-        var details = ActivationInputRules.ToDetails(command);
-        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, ActivationTime.Today(now));
-        request.Modify(details, now, ActivationTime.PendingFor(options.Value));
+        Card.EnsureActivatable(card.State);
+        var details = PeopleInputRules.ToDetails(command);
+        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
+        request.Modify(details, now, RequestViews.PendingFor(options.Value));
         return ActivationRequests.Response(request, card, now);
     }
 }

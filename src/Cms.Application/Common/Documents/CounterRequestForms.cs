@@ -19,8 +19,7 @@ public sealed class CounterRequestForms(ICmsDbContext db, ICardDirectory cards, 
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var card = await cards.FindCardAsync(request.CardNumber, cancellationToken)
-            ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
+        var card = await cards.RequireCardAsync(request.CardNumber, cancellationToken);
         var counter = await db.Counters.AsNoTracking().Where(c => c.Code == request.CounterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
         var h = card.Holder;
         var holder = new PersonOnForm(h.Surname, h.GivenName, h.CodiceFiscale, h.BirthPlace, h.BirthProvince, h.BirthDate, h.Citizenship, h.Sex,

@@ -1,10 +1,22 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
+using Cms.Domain.Common;
 using Cms.Domain.Identification;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Cms.Application.Identification.Contracts;
+
+/// <summary>The answer for a card number the registry does not hold [T 2.2: "tessera non presente in banca dati"].</summary>
+public static class CardNotFound
+{
+    public static DomainRuleException Error() =>
+        new("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
+
+    /// <summary>The card, or the card-not-found problem.</summary>
+    public static async Task<CardView> RequireCardAsync(this ICardDirectory cards, string cardNumber, CancellationToken cancellationToken) =>
+        await cards.FindCardAsync(cardNumber, cancellationToken) ?? throw Error();
+}
 
 /// <summary>What other modules may read of the card registry.</summary>
 public interface ICardDirectory

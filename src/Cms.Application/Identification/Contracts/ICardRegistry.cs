@@ -28,7 +28,7 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
         // The cast keeps the primary-key index in use (a text parameter against character(20) would scan the table).
         await db.LockAsync($"SELECT 1 FROM identification.cards WHERE card_number = CAST({cardNumber} AS character(20)) FOR UPDATE", cancellationToken);
         var card = await db.Cards.SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
-            ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
+            ?? throw CardNotFound.Error();
         card.Activate(now);
         return cipher.Open(card.CardNumber, card.Codes);
     }
@@ -37,7 +37,7 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
     {
         await db.LockAsync($"SELECT 1 FROM identification.cards WHERE card_number = CAST({cardNumber} AS character(20)) FOR UPDATE", cancellationToken);
         var card = await db.Cards.AsNoTracking().SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
-            ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
+            ?? throw CardNotFound.Error();
         Card.EnsureReprintable(card.StateOn(DateOnly.FromDateTime(now.UtcDateTime)));
         return cipher.Open(card.CardNumber, card.Codes);
     }
@@ -45,7 +45,7 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
     public async Task<CardCodes> ReadCodesAsync(string cardNumber, CancellationToken cancellationToken)
     {
         var card = await db.Cards.AsNoTracking().SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
-            ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
+            ?? throw CardNotFound.Error();
         return cipher.Open(card.CardNumber, card.Codes);
     }
 }

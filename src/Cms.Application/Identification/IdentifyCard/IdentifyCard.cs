@@ -127,7 +127,7 @@ public sealed class IdentifyCardHandler(ICmsDbContext db, ICurrentUser user, IOp
         var region = cardNumber is null ? null : CardNumber.RegionCode(cardNumber);
         var otherRegion = region is null || region != options.Value.Region;
         var interop = user.CounterType is { } type && type != Domain.Administration.CounterType.Pharmacy && otherRegion;
-        return new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound)
+        return CardNotFound.Error()
             .With("interoperabilityAvailable", interop)
             .With("issuerRegion", region);
     }

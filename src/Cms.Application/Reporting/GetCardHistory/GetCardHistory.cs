@@ -29,8 +29,7 @@ public sealed class GetCardHistoryHandler(ICmsDbContext db, ICardDirectory cards
     public async ValueTask<CardHistory> Handle(GetCardHistoryQuery query, CancellationToken cancellationToken)
     {
         audit.CardNumber = query.CardNumber;
-        var card = await cards.FindCardAsync(query.CardNumber!, cancellationToken)
-            ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
+        var card = await cards.RequireCardAsync(query.CardNumber!, cancellationToken);
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
         var operations = await HistoryQueries.OperationsOf(db, [card.CardNumber], query.IncludeReads, cancellationToken);
         return new CardHistory(card, operations.GetValueOrDefault(card.CardNumber, []));

@@ -51,9 +51,7 @@ public sealed class ReprintRequests(ICmsDbContext db, ICardDirectory cards, ICur
         return request;
     }
 
-    public async Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) =>
-        await cards.FindCardAsync(cardNumber, cancellationToken)
-        ?? throw new DomainRuleException("card-not-found", "Tessera non presente in banca dati.", RuleKind.NotFound);
+    public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 
     public static ReprintResponse Response(ReprintRequest r, CardView card, DateTimeOffset now) => new(r.Id, r.StatusAt(now), new ReprintSummary(
         r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind, RequestViews.Delegate(r), RequestViews.Document(r),
