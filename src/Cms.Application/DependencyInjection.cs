@@ -35,6 +35,12 @@ public static class DependencyInjection
         services.AddScoped<Activation.Common.ActivationRequests>();
         services.AddScoped<Reprint.Common.ReprintRequests>();
         services.AddScoped<Common.Documents.CounterRequestForms>();
+        services.AddScoped<Common.Outbound.OutboundCalls>();
+        services.AddScoped<Revocation.Common.RevocationRequests>();
+        services.AddScoped<Revocation.Common.StateChanges>();
+        services.AddScoped<Readers.Common.ReaderDeliveries>();
+        services.AddScoped<Consents.Common.ConsentRequests>();
+        services.AddScoped<Activation.Contracts.IActivationLookup, Activation.Contracts.ActivationLookup>();
         services.AddScoped<OperatorGate>();
         services.AddScoped<AdministratorBootstrapper>();
         services.AddScoped<ICardDirectory, CardDirectory>();

@@ -64,6 +64,17 @@ public static class DependencyInjection
         services.AddSingleton<IDeliveryScheduler>(sp => sp.GetRequiredService<HangfireDeliveryScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<HangfireDeliveryScheduler>());
 
+        // Calls to the certification authority and the FSE system, from the outbound outbox.
+        services.Configure<Outbound.IntegrationOptions>(configuration.GetSection(Outbound.IntegrationOptions.Section));
+        services.PostConfigure<Outbound.IntegrationOptions>(o =>
+            o.PickupFolder ??= configuration[$"{DeliveryOptions.Section}:PickupFolder"] is { Length: > 0 } pickup ? Path.Combine(pickup, "outbound") : null);
+        services.AddHttpClient("outbound", (sp, c) =>
+            c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<Outbound.IntegrationOptions>>().Value.TimeoutSeconds));
+        services.AddTransient<Outbound.OutboundCallSender>();
+        services.AddSingleton<Outbound.HangfireOutboundScheduler>();
+        services.AddSingleton<Cms.Application.Common.Outbound.IOutboundScheduler>(sp => sp.GetRequiredService<Outbound.HangfireOutboundScheduler>());
+        services.AddHostedService(sp => sp.GetRequiredService<Outbound.HangfireOutboundScheduler>());
+
         var jobs = configuration.GetSection(BackgroundJobOptions.Section).Get<BackgroundJobOptions>() ?? new();
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -51,6 +51,7 @@ public sealed class CmsExceptionHandler(IProblemDetailsService problems, ILogger
             RuleKind.Conflict => StatusCodes.Status409Conflict,
             RuleKind.Forbidden => StatusCodes.Status403Forbidden,
             RuleKind.Unauthenticated => StatusCodes.Status401Unauthorized,
+            RuleKind.Locked => StatusCodes.Status423Locked,
             _ => StatusCodes.Status422UnprocessableEntity,
         };
         var problem = new ProblemDetails { Type = ProblemTypes.For(r.Rule), Title = Titles(status), Status = status, Detail = r.Message };
@@ -96,6 +97,7 @@ public sealed class CmsExceptionHandler(IProblemDetailsService problems, ILogger
         409 => "Conflitto con lo stato attuale",
         403 => "Operazione non consentita",
         401 => "Autenticazione non riuscita",
+        423 => "Temporaneamente bloccato",
         _ => "Regola non rispettata",
     };
 

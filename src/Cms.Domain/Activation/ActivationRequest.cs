@@ -3,7 +3,7 @@ using Cms.Domain.Requests;
 namespace Cms.Domain.Activation;
 
 /// <summary>A request to activate a card and release its codes [M 2.3–2.4, T 2.2, TM 10.1–10.3].</summary>
-public sealed class ActivationRequest : CounterRequest
+public sealed class ActivationRequest : CodeReleaseRequest
 {
     private ActivationRequest() { }
 

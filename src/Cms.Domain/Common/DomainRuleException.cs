@@ -13,6 +13,8 @@ public enum RuleKind
     Forbidden,
     /// <summary>The caller could not be authenticated (401).</summary>
     Unauthenticated,
+    /// <summary>The thing is locked for a while (423), e.g. a card after too many wrong CIPs.</summary>
+    Locked,
 }
 
 /// <summary>
@@ -26,9 +28,21 @@ public class DomainRuleException(string rule, string message, RuleKind kind = Ru
     public RuleKind Kind { get; } = kind;
     public IDictionary<string, object?> Extensions { get; } = new Dictionary<string, object?>();
 
+    /// <summary>
+    /// The refusal is itself a fact to keep: the work done so far (a wrong CIP attempt) is committed together with
+    /// the audit entry of the refusal, instead of being rolled back.
+    /// </summary>
+    public bool KeepsWork { get; private set; }
+
     public DomainRuleException With(string key, object? value)
     {
         Extensions[key] = value;
+        return this;
+    }
+
+    public DomainRuleException KeepingWork()
+    {
+        KeepsWork = true;
         return this;
     }
 }

@@ -35,6 +35,46 @@ public sealed class Card
         ActivatedAt = now;
     }
 
+    /// <summary>ACTIVE, NOT_ACTIVE or SUSPENDED → REVOKED, for good.</summary>
+    public void Revoke(DateTimeOffset now)
+    {
+        EnsureRevocable(StateOn(DateOnly.FromDateTime(now.UtcDateTime)));
+        State = CardState.Revoked;
+        RevokedAt = now;
+    }
+
+    public static void EnsureRevocable(CardState state)
+    {
+        if (state is CardState.Active or CardState.NotActive or CardState.Suspended) return;
+        throw new Common.DomainRuleException("card-not-revocable",
+                state == CardState.Revoked ? "La tessera è già revocata: la revoca è definitiva."
+                : "La tessera è scaduta: non può essere revocata.",
+                state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
+            .With("state", state);
+    }
+
+    /// <summary>ACTIVE → SUSPENDED [S 9.5].</summary>
+    public void Suspend(DateTimeOffset now)
+    {
+        EnsureState(StateOn(DateOnly.FromDateTime(now.UtcDateTime)), CardState.Active, "card-not-suspendable", "Si sospende solo una tessera attiva.");
+        State = CardState.Suspended;
+    }
+
+    /// <summary>SUSPENDED → ACTIVE [S 9.6].</summary>
+    public void Reactivate(DateTimeOffset now)
+    {
+        EnsureState(StateOn(DateOnly.FromDateTime(now.UtcDateTime)), CardState.Suspended, "card-not-reactivatable", "Si riattiva solo una tessera sospesa.");
+        State = CardState.Active;
+    }
+
+    public static void EnsureState(CardState state, CardState wanted, string rule, string message)
+    {
+        if (state == wanted) return;
+        throw new Common.DomainRuleException(rule, state == CardState.Expired ? "La tessera è scaduta." : message,
+                state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
+            .With("state", state);
+    }
+
     /// <summary>Codes are released again only for an ACTIVE card.</summary>
     public static void EnsureReprintable(CardState state)
     {

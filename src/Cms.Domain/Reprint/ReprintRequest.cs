@@ -16,7 +16,7 @@ public enum ReprintReason
 /// A request to release the same PIN/PUK/CIP of an active card again, in two halves [M 2.5, T 2.4, TM 10.6]. Codes the
 /// holder changed with the card's software cannot be recovered: the operator is warned.
 /// </summary>
-public sealed class ReprintRequest : CounterRequest
+public sealed class ReprintRequest : CodeReleaseRequest
 {
     private ReprintRequest() { }
 

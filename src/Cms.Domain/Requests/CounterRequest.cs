@@ -24,12 +24,6 @@ public abstract class CounterRequest
     public Guid Id { get; protected set; }
     public string CardNumber { get; protected set; } = null!;
     public string HolderCodiceFiscale { get; protected set; } = null!;
-    public RequestMode Mode { get; protected set; }
-    public DelegationKind? DelegationKind { get; protected set; }
-    public DelegatePerson? Delegate { get; protected set; }
-    public IdentityDocument Document { get; protected set; } = null!;
-    public DeliveryAddress Delivery { get; protected set; } = null!;
-    public bool PrivacyConsent { get; protected set; }
     public RequestStatus Status { get; protected set; }
     public Guid OperatorId { get; protected set; }
     public string CounterCode { get; protected set; } = null!;
@@ -38,19 +32,10 @@ public abstract class CounterRequest
     public DateTimeOffset ExpiresAt { get; protected set; }
     public DateTimeOffset? CompletedAt { get; protected set; }
     public DateTimeOffset? CancelledAt { get; protected set; }
-    public Guid? DeliveryId { get; protected set; }
     public uint Version { get; protected set; }
 
     public RequestStatus StatusAt(DateTimeOffset now) =>
         Status == RequestStatus.Pending && now > ExpiresAt ? RequestStatus.Expired : Status;
-
-    public void Complete(DateTimeOffset now, Guid? deliveryId)
-    {
-        EnsurePending(now);
-        Status = RequestStatus.Completed;
-        CompletedAt = now;
-        DeliveryId = deliveryId;
-    }
 
     public void Cancel(DateTimeOffset now)
     {
@@ -76,28 +61,102 @@ public abstract class CounterRequest
         }
     }
 
-    protected void ApplyPeople(PeopleDetails p, DateTimeOffset now, TimeSpan pendingFor)
+    /// <summary>PENDING → COMPLETED.</summary>
+    protected void CompleteAt(DateTimeOffset now)
     {
-        Mode = p.Mode;
-        DelegationKind = p.Mode == RequestMode.Delegated ? p.DelegationKind : null;
-        Delegate = p.Mode == RequestMode.Direct ? null : p.Delegate;
-        Document = p.Document;
-        Delivery = p.Delivery;
-        PrivacyConsent = p.PrivacyConsent;
+        EnsurePending(now);
+        Status = RequestStatus.Completed;
+        CompletedAt = now;
+    }
+
+    /// <summary>A change restarts the time the request may stay pending.</summary>
+    protected void Touch(DateTimeOffset now, TimeSpan pendingFor)
+    {
         UpdatedAt = now;
         ExpiresAt = now + pendingFor;
     }
 }
 
+/// <summary>A request made by a person at the counter — the holder or a delegate — who shows an identity document.</summary>
+public abstract class AttendedRequest : CounterRequest
+{
+    protected AttendedRequest() { }
+
+    protected AttendedRequest(Guid id, string cardNumber, string holderCodiceFiscale, Guid operatorId, string counterCode, DateTimeOffset now)
+        : base(id, cardNumber, holderCodiceFiscale, operatorId, counterCode, now) { }
+
+    public RequestMode Mode { get; protected set; }
+    public DelegationKind? DelegationKind { get; protected set; }
+    public DelegatePerson? Delegate { get; protected set; }
+    public IdentityDocument Document { get; protected set; } = null!;
+    public bool PrivacyConsent { get; protected set; }
+
+    protected void ApplyAttendee(AttendeeDetails a, DateTimeOffset now, TimeSpan pendingFor)
+    {
+        Mode = a.Mode;
+        DelegationKind = a.Mode == RequestMode.Delegated ? a.DelegationKind : null;
+        Delegate = a.Mode == RequestMode.Direct ? null : a.Delegate;
+        Document = a.Document;
+        PrivacyConsent = a.PrivacyConsent;
+        Touch(now, pendingFor);
+    }
+}
+
+/// <summary>A request whose confirm releases the card's codes: first halves on paper, second halves to an address.</summary>
+public abstract class CodeReleaseRequest : AttendedRequest
+{
+    protected CodeReleaseRequest() { }
+
+    protected CodeReleaseRequest(Guid id, string cardNumber, string holderCodiceFiscale, Guid operatorId, string counterCode, DateTimeOffset now)
+        : base(id, cardNumber, holderCodiceFiscale, operatorId, counterCode, now) { }
+
+    public DeliveryAddress Delivery { get; protected set; } = null!;
+    public Guid? DeliveryId { get; protected set; }
+
+    public void Complete(DateTimeOffset now, Guid deliveryId)
+    {
+        CompleteAt(now);
+        DeliveryId = deliveryId;
+    }
+
+    protected void ApplyPeople(PeopleDetails p, DateTimeOffset now, TimeSpan pendingFor)
+    {
+        ApplyAttendee(p.Attendee, now, pendingFor);
+        Delivery = p.Delivery;
+    }
+}
+
+/// <summary>Who is at the counter and with which document, and the privacy consent.</summary>
+public sealed record AttendeeDetails(
+    RequestMode Mode, DelegationKind? DelegationKind, DelegatePerson? Delegate, IdentityDocument Document, bool PrivacyConsent,
+    bool HealthDelegationDocumentsReceived);
+
 /// <summary>Who is at the counter, with which document, where the second halves go, and the privacy consent.</summary>
 public sealed record PeopleDetails(
     RequestMode Mode, DelegationKind? DelegationKind, DelegatePerson? Delegate, IdentityDocument Document, DeliveryAddress Delivery,
-    bool PrivacyConsent, bool HealthDelegationDocumentsReceived);
+    bool PrivacyConsent, bool HealthDelegationDocumentsReceived)
+{
+    public AttendeeDetails Attendee => new(Mode, DelegationKind, Delegate, Document, PrivacyConsent, HealthDelegationDocumentsReceived);
+}
 
 /// <summary>The rules about the people of a request (SPEC §3.3, §3.5), each with its own name.</summary>
 public static class PeopleRules
 {
-    public static void Check(PeopleDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate)
+    /// <summary>
+    /// Revocation, consents, suspension: asked in person or through parental authority / tutor / curator [T 2.5, 2.3]; the
+    /// delegation for health reasons is the activation's (and reprint's) alone.
+    /// </summary>
+    public static void EnsureInPersonOrLegalDelegation(RequestMode mode)
+    {
+        if (mode == RequestMode.HealthDelegation)
+            throw new DomainRuleException("mode-not-allowed",
+                "La richiesta si presenta di persona o su delega (potestà genitoriale, tutore, curatore).");
+    }
+
+    public static void Check(PeopleDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate) =>
+        Check(d.Attendee, holderCodiceFiscale, holderIsMinor, requestDate);
+
+    public static void Check(AttendeeDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate)
     {
         if (d.Mode == RequestMode.Direct && holderIsMinor)
             throw new DomainRuleException("minor-direct-activation",

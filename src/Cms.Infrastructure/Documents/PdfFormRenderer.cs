@@ -7,7 +7,7 @@ using PdfSharp.Pdf;
 namespace Cms.Infrastructure.Documents;
 
 /// <summary>The printed forms of the activation, in Italian, following the wording of the seeds [T 2.2, M 2.3, T 2.2.1].</summary>
-public sealed class PdfFormRenderer : IFormRenderer
+public sealed partial class PdfFormRenderer : IFormRenderer
 {
     private readonly TimeZoneInfo zone;
 
@@ -93,23 +93,28 @@ public sealed class PdfFormRenderer : IFormRenderer
         using (var w = new FormWriter(document, Footer(m)))
         {
             Header(w, m, "CODICI PERSONALI", null);
-            var where = m.Delivery.Channel == DeliveryChannel.Email
-                ? $"via e-mail all'indirizzo: {m.Delivery.Email}"
-                : $"via SMS al numero: {m.Delivery.Mobile}";
-            w.Paragraph("I codici personali della Carta Nazionale dei Servizi devono essere custoditi in luogo sicuro e separatamente dalla carta. " +
-                $"Si consiglia, inoltre, di riportare negli appositi spazi bianchi la seconda parte dei codici che verranno inviati {where}", 9.5);
-            w.Space(6);
-            w.Fields(("Numero tessera", m.CardNumber));
-            w.Space(4);
-            w.CodeRow("Codice PIN:", first.Pin, 6);
-            w.CodeRow("Codice PUK:", first.Puk, 4);
-            w.CodeRow("Codice CIP:", first.Cip, 4);
-            w.Space(8);
-            w.Paragraph("Il codice completo si ottiene scrivendo prima la parte stampata e poi, di seguito, la parte ricevuta. " +
-                "Nessun operatore è in grado di conoscere i codici completi: non comunicarli a nessuno.", 8.5);
-            w.Paragraph("I codici eventualmente modificati dal titolare con il software della carta non possono essere recuperati.", 8.5);
+            CodesBody(w, m, first);
         }
         return Save(document);
+    }
+
+    private static void CodesBody(FormWriter w, ActivationFormModel m, Application.Common.Requests.CodeParts first)
+    {
+        var where = m.Delivery.Channel == DeliveryChannel.Email
+            ? $"via e-mail all'indirizzo: {m.Delivery.Email}"
+            : $"via SMS al numero: {m.Delivery.Mobile}";
+        w.Paragraph("I codici personali della Carta Nazionale dei Servizi devono essere custoditi in luogo sicuro e separatamente dalla carta. " +
+            $"Si consiglia, inoltre, di riportare negli appositi spazi bianchi la seconda parte dei codici che verranno inviati {where}", 9.5);
+        w.Space(6);
+        w.Fields(("Numero tessera", m.CardNumber));
+        w.Space(4);
+        w.CodeRow("Codice PIN:", first.Pin, 6);
+        w.CodeRow("Codice PUK:", first.Puk, 4);
+        w.CodeRow("Codice CIP:", first.Cip, 4);
+        w.Space(8);
+        w.Paragraph("Il codice completo si ottiene scrivendo prima la parte stampata e poi, di seguito, la parte ricevuta. " +
+            "Nessun operatore è in grado di conoscere i codici completi: non comunicarli a nessuno.", 8.5);
+        w.Paragraph("I codici eventualmente modificati dal titolare con il software della carta non possono essere recuperati.", 8.5);
     }
 
     public byte[] SubstituteDeclaration(ActivationFormModel m)

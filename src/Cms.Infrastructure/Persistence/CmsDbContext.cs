@@ -29,6 +29,14 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<CodeMessage> CodeMessages => Set<CodeMessage>();
     public DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests => Set<Cms.Domain.Reprint.ReprintRequest>();
     public DbSet<Notice> Notices => Set<Notice>();
+    public DbSet<Cms.Domain.Outbound.OutboundCall> OutboundCalls => Set<Cms.Domain.Outbound.OutboundCall>();
+    public DbSet<Cms.Domain.Revocation.RevocationRequest> RevocationRequests => Set<Cms.Domain.Revocation.RevocationRequest>();
+    public DbSet<Cms.Domain.Revocation.CipAttempt> CipAttempts => Set<Cms.Domain.Revocation.CipAttempt>();
+    public DbSet<Cms.Domain.Revocation.IssuerRevocation> IssuerRevocations => Set<Cms.Domain.Revocation.IssuerRevocation>();
+    public DbSet<Cms.Domain.Revocation.StateChange> StateChanges => Set<Cms.Domain.Revocation.StateChange>();
+    public DbSet<Cms.Domain.Readers.ReaderDelivery> ReaderDeliveries => Set<Cms.Domain.Readers.ReaderDelivery>();
+    public DbSet<Cms.Domain.Consents.ConsentRequest> ConsentRequests => Set<Cms.Domain.Consents.ConsentRequest>();
+    public DbSet<Cms.Domain.Consents.ConsentVersion> ConsentVersions => Set<Cms.Domain.Consents.ConsentVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -15,7 +15,7 @@ namespace Cms.Infrastructure.Startup;
 /// yields that administrator.
 /// </summary>
 public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapper bootstrapper, DemoDataSeeder seeder,
-    IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, IOptions<DeliveryOptions> delivery,
+    IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, IOptions<DeliveryOptions> delivery, IOptions<Outbound.IntegrationOptions> integrations,
     IRecurringJobManager recurringJobs, IBackgroundJobClient jobs, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(bool migrate, CancellationToken cancellationToken)
@@ -26,6 +26,9 @@ public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapp
         recurringJobs.AddOrUpdate<CodeMessageSender>("delivery-sweep", s => s.SweepAsync(CancellationToken.None), delivery.Value.SweepCron);
         // After a restart (or a crash) whatever was left due goes out now, not at the next sweep.
         jobs.Enqueue<CodeMessageSender>(s => s.SweepAsync(CancellationToken.None));
+        // Likewise for the calls to the certification authority and the FSE system.
+        recurringJobs.AddOrUpdate<Outbound.OutboundCallSender>("outbound-sweep", s => s.SweepAsync(CancellationToken.None), integrations.Value.SweepCron);
+        jobs.Enqueue<Outbound.OutboundCallSender>(s => s.SweepAsync(CancellationToken.None));
         if (await bootstrapper.RunAsync(bootstrap.Value, cancellationToken))
             logger.LogInformation("Bootstrap security administrator created");
         if (demo.Value.Enabled && await seeder.SeedAsync(demo.Value, cancellationToken))

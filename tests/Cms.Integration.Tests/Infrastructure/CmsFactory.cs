@@ -33,6 +33,8 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public int SmtpPort { get; private set; }
     public SimpleSmtpServer Smtp { get; private set; } = null!;
     public FakeSmsGateway SmsGateway { get; } = new();
+    public FakeExternalSystem CertificationAuthority { get; } = new();
+    public FakeExternalSystem Fse { get; } = new();
 
     /// <summary>Starts (or restarts, after an outage) the SMTP server on its fixed port.</summary>
     public void StartSmtp()
@@ -67,6 +69,12 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Hangfire:SchedulePollingSeconds", "1");
         builder.UseSetting("Delivery:RetryBaseSeconds", "1");
         builder.UseSetting("Delivery:RetryMaxSeconds", "2");
+        builder.UseSetting("Integrations:CertificationAuthority:Url", CertificationAuthority.Url);
+        builder.UseSetting("Integrations:CertificationAuthority:ApiKey", FakeExternalSystem.ApiKey);
+        builder.UseSetting("Integrations:Fse:Url", Fse.Url);
+        builder.UseSetting("Integrations:Fse:ApiKey", FakeExternalSystem.ApiKey);
+        builder.UseSetting("Integrations:RetryBaseSeconds", "1");
+        builder.UseSetting("Integrations:RetryMaxSeconds", "2");
         builder.UseSetting("Authentication:ClientCertificate:TrustedCaFiles:0", Certificates.CaFile);
         builder.ConfigureLogging(l => l.AddProvider(Logs));
     }
@@ -79,7 +87,7 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = ["administration", "identification", "audit", "activation", "reprint", "delivery", "platform"],
+            SchemasToInclude = ["administration", "identification", "audit", "activation", "reprint", "delivery", "platform", "outbound", "revocation", "readers", "consents"],
             TablesToIgnore = ["__EFMigrationsHistory"],
         });
     }
@@ -95,6 +103,8 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         using var scope = Services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(migrate: false, CancellationToken.None);
         Logs.Clear();
+        CertificationAuthority.Reset();
+        Fse.Reset();
     }
 
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
@@ -120,6 +130,8 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         Certificates.Dispose();
         Smtp.Dispose();
         await SmsGateway.DisposeAsync();
+        await CertificationAuthority.DisposeAsync();
+        await Fse.DisposeAsync();
     }
 }
 

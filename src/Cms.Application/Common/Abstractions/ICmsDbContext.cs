@@ -19,6 +19,14 @@ public interface ICmsDbContext
     DbSet<CodeMessage> CodeMessages { get; }
     DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests { get; }
     DbSet<Notice> Notices { get; }
+    DbSet<Cms.Domain.Outbound.OutboundCall> OutboundCalls { get; }
+    DbSet<Cms.Domain.Revocation.RevocationRequest> RevocationRequests { get; }
+    DbSet<Cms.Domain.Revocation.CipAttempt> CipAttempts { get; }
+    DbSet<Cms.Domain.Revocation.IssuerRevocation> IssuerRevocations { get; }
+    DbSet<Cms.Domain.Revocation.StateChange> StateChanges { get; }
+    DbSet<Cms.Domain.Readers.ReaderDelivery> ReaderDeliveries { get; }
+    DbSet<Cms.Domain.Consents.ConsentRequest> ConsentRequests { get; }
+    DbSet<Cms.Domain.Consents.ConsentVersion> ConsentVersions { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 

@@ -36,6 +36,19 @@ public sealed class UnitOfWorkBehaviour<TMessage, TResponse>(IUnitOfWork unitOfW
             }
             return response;
         }
+        catch (Cms.Domain.Common.DomainRuleException refusal) when (refusal.KeepsWork)
+        {
+            // The refusal records something that must stay (a wrong CIP try): commit it with the refusal's audit entry.
+            afterCommit.Drain();
+            if (audit.PendingFailure is { } failure)
+            {
+                audit.PendingFailure = null;
+                db.Operations.Add(failure);
+            }
+            await db.SaveChangesAsync(CancellationToken.None);
+            await unitOfWork.CommitAsync(CancellationToken.None);
+            throw;
+        }
         catch
         {
             await unitOfWork.RollbackAsync(CancellationToken.None);

@@ -12,7 +12,7 @@ namespace Cms.Application.Common.Delivery;
 /// </summary>
 public sealed class CodeRelease(CodeMessageOutbox outbox, IOptions<CmsOptions> options)
 {
-    public (CodeParts FirstHalves, Guid DeliveryId) Release(CounterRequest request, CardCodes codes, string purpose, DateTimeOffset now)
+    public (CodeParts FirstHalves, Guid DeliveryId) Release(CodeReleaseRequest request, CardCodes codes, string purpose, DateTimeOffset now)
     {
         var (first, second) = CodeHalves.Split(codes, options.Value.Codes);
         var deliveryId = outbox.Enqueue(request.Delivery, request.CardNumber, purpose, second);

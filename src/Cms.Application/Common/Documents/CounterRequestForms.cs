@@ -15,7 +15,7 @@ namespace Cms.Application.Common.Documents;
 /// </summary>
 public sealed class CounterRequestForms(ICmsDbContext db, ICardDirectory cards, ICardRegistry registry, IOptions<CmsOptions> options, TimeProvider clock)
 {
-    public async Task<ActivationFormModel> ModelAsync(CounterRequest request, bool withFirstHalves, string purpose, string? reasonLabel,
+    public async Task<ActivationFormModel> ModelAsync(CodeReleaseRequest request, bool withFirstHalves, string purpose, string? reasonLabel,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
@@ -31,6 +31,18 @@ public sealed class CounterRequestForms(ICmsDbContext db, ICardDirectory cards, 
         return new ActivationFormModel(request.CounterCode, counter ?? request.CounterCode, request.Id, now, request.CardNumber, card.ExpiryDate,
             holder, requester, request.Mode, request.DelegationKind, request.Document, request.Delivery, request.StatusAt(now) == RequestStatus.Completed,
             firstHalves, purpose, reasonLabel);
+    }
+
+    /// <summary>What every form prints of the card, its holder and the counter.</summary>
+    public async Task<FormBasics> BasicsAsync(string cardNumber, string counterCode, CancellationToken cancellationToken)
+    {
+        var card = await cards.RequireCardAsync(cardNumber, cancellationToken);
+        var counter = await db.Counters.AsNoTracking().Where(c => c.Code == counterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
+        var h = card.Holder;
+        var holder = new PersonOnForm(h.Surname, h.GivenName, h.CodiceFiscale, h.BirthPlace, h.BirthProvince, h.BirthDate, h.Citizenship, h.Sex,
+            h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province);
+        return new FormBasics(counterCode, counter ?? counterCode, options.Value.Issuers.GetValueOrDefault(options.Value.Region) ?? options.Value.Region,
+            clock.GetUtcNow(), card, holder);
     }
 
     /// <summary>Refuses a form the request does not offer in its present state.</summary>

@@ -20,6 +20,27 @@ public sealed record ActivationFormModel(
     PersonOnForm Holder, PersonOnForm Requester, RequestMode Mode, DelegationKind? DelegationKind, IdentityDocument Document,
     DeliveryAddress Delivery, bool Activated, CodeParts? FirstHalves, string Purpose = "ACTIVATION", string? ReasonLabel = null);
 
+/// <summary>The card, its holder as printed, the counter and the moment: what every form of a request starts from.</summary>
+public sealed record FormBasics(
+    string CounterCode, string CounterName, string RegionName, DateTimeOffset PrintedAt, Cms.Application.Identification.Contracts.CardView Card,
+    PersonOnForm Holder);
+
+/// <summary>Modulo di richiesta revoca del certificato di autenticazione [T 2.5.1, 2.5.2]: the direct and the delegated wording.</summary>
+public sealed record RevocationFormModel(
+    FormBasics Basics, Guid RequestId, PersonOnForm? Delegate, RequestMode Mode, DelegationKind? DelegationKind, IdentityDocument Document,
+    string ReasonLabel, string? EvidenceText);
+
+/// <summary>Modulo di richiesta e consegna lettore smart-card [T 2.6].</summary>
+public sealed record ReaderFormModel(FormBasics Basics, Guid RequestId, int HolderReaders, int HouseholdReaders, string? OverrideReason);
+
+/// <summary>One line of the consents as printed: the question and the answer chosen.</summary>
+public sealed record ConsentLine(string Title, IReadOnlyList<(string Text, bool Chosen)> Options, string? Note = null);
+
+/// <summary>Dichiarazione consensi [T 2.2.1, 2.3]: the holder, the person present and every consent as chosen.</summary>
+public sealed record ConsentFormModel(
+    FormBasics Basics, Guid RequestId, PersonOnForm Requester, RequestMode Mode, IdentityDocument Document, string PolicyLabel,
+    IReadOnlyList<ConsentLine> Lines, string? OutcomeText);
+
 /// <summary>Renders the printed forms (PDFsharp in the infrastructure).</summary>
 public interface IFormRenderer
 {
@@ -29,6 +50,15 @@ public interface IFormRenderer
     byte[] PersonalCodes(ActivationFormModel model);
     /// <summary>Dichiarazione sostitutiva di certificazione (artt. 46 e 48 d.p.r. 445/2000), pre-filled.</summary>
     byte[] SubstituteDeclaration(ActivationFormModel model);
+
+    /// <summary>Modulo di richiesta revoca del certificato di autenticazione.</summary>
+    byte[] RevocationRequestForm(RevocationFormModel model);
+    /// <summary>Modulo di richiesta e consegna lettore smart-card.</summary>
+    byte[] ReaderDeliveryForm(ReaderFormModel model);
+    /// <summary>Dichiarazione consensi FSE.</summary>
+    byte[] ConsentDeclaration(ConsentFormModel model);
+    /// <summary>Attivazione e consensi: the activation summary with the first halves, then the consents [T 2.2.1].</summary>
+    byte[] ActivationAndConsents(ActivationFormModel activation, ConsentFormModel consents);
 
     /// <summary>A blank form of the Modulistica [T 2.9]: see <see cref="BlankForms"/>.</summary>
     byte[] BlankForm(string name, BlankFormModel model);

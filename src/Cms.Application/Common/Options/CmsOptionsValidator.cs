@@ -23,6 +23,17 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
             problems.Add("Cms:Codes: CipPrintedDigits must be between 1 and CipLength - 1.");
         if (o.PendingRequestMinutes is < 1 or > 24 * 60) problems.Add("Cms:PendingRequestMinutes must be between 1 and 1440.");
         if (o.PasswordMaxAgeDays is < 1 or > 3650) problems.Add("Cms:PasswordMaxAgeDays must be between 1 and 3650.");
+        if (o.Readers.Limit is < 1 or > 20) problems.Add("Cms:Readers:Limit must be between 1 and 20.");
+        if (!Enum.IsDefined(o.Readers.Scope)) problems.Add("Cms:Readers:Scope must be Household or Holder.");
+        if (o.ConsentPolicies.Count > 0)
+        {
+            if (o.ConsentPolicies.Any(p => !Enum.IsDefined(p.Model))) problems.Add("Cms:ConsentPolicies: Model must be Current or Legacy.");
+            if (o.ConsentPolicies.Any(p => p.EffectiveFrom == default)) problems.Add("Cms:ConsentPolicies: every entry needs its EffectiveFrom date.");
+            if (o.ConsentPolicies.GroupBy(p => p.EffectiveFrom).Any(g => g.Count() > 1))
+                problems.Add("Cms:ConsentPolicies: two entries take effect on the same date.");
+            if (o.ConsentPolicies.All(p => p.EffectiveFrom > DateOnly.FromDateTime(DateTime.UtcNow)))
+                problems.Add("Cms:ConsentPolicies: no consent model is in effect today (every EffectiveFrom is in the future).");
+        }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

@@ -85,28 +85,45 @@ public static partial class RequestInputRules
         d is null ? null : new DelegatePerson(d.CodiceFiscale!, d.Surname!.Trim().ToUpperInvariant(), d.GivenName!.Trim().ToUpperInvariant());
 }
 
-/// <summary>The people part of a counter request body: mode, delegate, document, delivery, privacy consent.</summary>
-public interface IPeopleInput
+/// <summary>The person at the counter in a request body: mode, delegate, document, privacy consent.</summary>
+public interface IAttendeeInput
 {
     RequestMode? Mode { get; }
     DelegationKind? DelegationKind { get; }
     DelegateInput? Delegate { get; }
     DocumentInput? Document { get; }
-    DeliveryInput? Delivery { get; }
     bool? PrivacyConsent { get; }
     bool? HealthDelegationDocumentsReceived { get; }
+}
+
+/// <summary>The people part of a code-release request body: the person at the counter and where the second halves go.</summary>
+public interface IPeopleInput : IAttendeeInput
+{
+    DeliveryInput? Delivery { get; }
+}
+
+public static class AttendeeInputRules
+{
+    public static void Apply<T>(AbstractValidator<T> v) where T : IAttendeeInput
+    {
+        v.RuleFor(x => x.Mode).NotNull().IsInEnum();
+        v.RuleFor(x => x.DelegationKind).IsInEnum();
+        RequestInputRules.DelegateRules<T>(v, x => x.Delegate);
+        RequestInputRules.DocumentRules<T>(v, x => x.Document);
+        v.RuleFor(x => x.PrivacyConsent).NotNull();
+    }
+
+    public static AttendeeDetails ToDetails(IAttendeeInput input) => new(
+        input.Mode!.Value, input.DelegationKind, RequestInputRules.ToDelegate(input.Delegate),
+        RequestInputRules.ToDocument(input.Document!), input.PrivacyConsent == true, input.HealthDelegationDocumentsReceived == true);
 }
 
 public static class PeopleInputRules
 {
     public static void Apply<T>(AbstractValidator<T> v) where T : IPeopleInput
     {
-        v.RuleFor(x => x.Mode).NotNull().IsInEnum();
-        v.RuleFor(x => x.DelegationKind).IsInEnum();
-        RequestInputRules.DelegateRules<T>(v, x => x.Delegate);
-        RequestInputRules.DocumentRules<T>(v, x => x.Document);
+        AttendeeInputRules.Apply(v);
         RequestInputRules.DeliveryRules<T>(v, x => x.Delivery);
-        v.RuleFor(x => x.PrivacyConsent).NotNull();
     }
 
     public static PeopleDetails ToDetails(IPeopleInput input) => new(

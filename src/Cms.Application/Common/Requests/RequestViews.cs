@@ -10,13 +10,13 @@ public sealed record DeliveryView(DeliveryChannel Channel, string? Email, string
 /// <summary>How every counter request shows its people, document and delivery in its summary.</summary>
 public static class RequestViews
 {
-    public static DelegateView? Delegate(CounterRequest r) =>
+    public static DelegateView? Delegate(AttendedRequest r) =>
         r.Delegate is null ? null : new DelegateView(r.Delegate.CodiceFiscale, r.Delegate.Surname, r.Delegate.GivenName);
 
-    public static DocumentView Document(CounterRequest r) =>
+    public static DocumentView Document(AttendedRequest r) =>
         new(r.Document.Type, DocumentTypes.Label(r.Document.Type), r.Document.Number, r.Document.IssuedBy, r.Document.IssueDate, r.Document.ExpiryDate);
 
-    public static DeliveryView Delivery(CounterRequest r) => new(r.Delivery.Channel, r.Delivery.Email, r.Delivery.Mobile);
+    public static DeliveryView Delivery(CodeReleaseRequest r) => new(r.Delivery.Channel, r.Delivery.Email, r.Delivery.Mobile);
 
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
 

@@ -19,6 +19,22 @@ public interface ICardRegistry
 
     /// <summary>The card's codes, for a release already recorded (its printout); callers print only the first halves.</summary>
     Task<CardCodes> ReadCodesAsync(string cardNumber, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Locks the card row (so that tries on one card are counted one after the other) and compares the CIP given with the
+    /// card's in constant time. The caller counts and records the try in the same transaction.
+    /// </summary>
+    Task<bool> CipMatchesAsync(string cardNumber, string cip, CancellationToken cancellationToken);
+
+    /// <summary>Locks the card row and moves it to its new state (REVOKED, SUSPENDED or ACTIVE again), checking it may.</summary>
+    Task ChangeStateAsync(string cardNumber, CardTransition transition, DateTimeOffset now, CancellationToken cancellationToken);
+}
+
+public enum CardTransition
+{
+    Revoke,
+    Suspend,
+    Reactivate,
 }
 
 internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICardRegistry
@@ -41,6 +57,34 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
         Card.EnsureReprintable(card.StateOn(DateOnly.FromDateTime(now.UtcDateTime)));
         return cipher.Open(card.CardNumber, card.Codes);
     }
+
+    public async Task<bool> CipMatchesAsync(string cardNumber, string cip, CancellationToken cancellationToken)
+    {
+        await LockAsync(cardNumber, cancellationToken);
+        var card = await db.Cards.AsNoTracking().SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
+            ?? throw CardNotFound.Error();
+        var codes = cipher.Open(card.CardNumber, card.Codes);
+        // Hashing first makes both sides the same length, so neither the length nor the first wrong digit shows in the timing.
+        var given = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cip));
+        var stored = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(codes.Cip));
+        return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, stored);
+    }
+
+    public async Task ChangeStateAsync(string cardNumber, CardTransition transition, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await LockAsync(cardNumber, cancellationToken);
+        var card = await db.Cards.SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken) ?? throw CardNotFound.Error();
+        switch (transition)
+        {
+            case CardTransition.Revoke: card.Revoke(now); break;
+            case CardTransition.Suspend: card.Suspend(now); break;
+            default: card.Reactivate(now); break;
+        }
+    }
+
+    // The cast keeps the primary-key index in use (a text parameter against character(20) would scan the table).
+    private Task LockAsync(string cardNumber, CancellationToken cancellationToken) =>
+        db.LockAsync($"SELECT 1 FROM identification.cards WHERE card_number = CAST({cardNumber} AS character(20)) FOR UPDATE", cancellationToken);
 
     public async Task<CardCodes> ReadCodesAsync(string cardNumber, CancellationToken cancellationToken)
     {

@@ -13,6 +13,10 @@ internal static class Schemas
     public const string Reprint = "reprint";
     public const string Delivery = "delivery";
     public const string Platform = "platform";
+    public const string Outbound = "outbound";
+    public const string Revocation = "revocation";
+    public const string Readers = "readers";
+    public const string Consents = "consents";
 }
 
 internal sealed class CounterConfiguration : IEntityTypeConfiguration<Counter>

@@ -19,16 +19,25 @@ internal sealed class ReprintRequestConfiguration : IEntityTypeConfiguration<Rep
 /// <summary>The columns every counter request shares, mapped the same way in each module's table.</summary>
 internal static class CounterRequestMapping
 {
-    public static void Map<T>(EntityTypeBuilder<T> b) where T : CounterRequest
+    /// <summary>The lifecycle columns.</summary>
+    public static void MapLifecycle<T>(EntityTypeBuilder<T> b) where T : CounterRequest
     {
         b.HasKey(r => r.Id);
         b.Property(r => r.CardNumber).HasMaxLength(20).IsFixedLength();
         b.Property(r => r.HolderCodiceFiscale).HasMaxLength(16).IsFixedLength();
-        b.Property(r => r.Mode).HasConversion(new EnumText<RequestMode>()).HasMaxLength(20);
-        b.Property(r => r.DelegationKind).HasConversion(new EnumText<DelegationKind>()).HasMaxLength(20);
         b.Property(r => r.Status).HasConversion(new EnumText<RequestStatus>()).HasMaxLength(20);
         b.Property(r => r.CounterCode).HasMaxLength(40);
         b.Property(r => r.Version).HasColumnName("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
+        b.HasIndex(r => r.CardNumber);
+        b.HasIndex(r => new { r.Status, r.ExpiresAt });
+    }
+
+    /// <summary>The lifecycle and the person at the counter with their document.</summary>
+    public static void MapAttended<T>(EntityTypeBuilder<T> b) where T : AttendedRequest
+    {
+        MapLifecycle(b);
+        b.Property(r => r.Mode).HasConversion(new EnumText<RequestMode>()).HasMaxLength(20);
+        b.Property(r => r.DelegationKind).HasConversion(new EnumText<DelegationKind>()).HasMaxLength(20);
         b.OwnsOne(r => r.Delegate, d =>
         {
             d.Property(x => x.CodiceFiscale).HasColumnName("delegate_codice_fiscale").HasMaxLength(16);
@@ -43,6 +52,12 @@ internal static class CounterRequestMapping
             d.Property(x => x.IssueDate).HasColumnName("document_issue_date");
             d.Property(x => x.ExpiryDate).HasColumnName("document_expiry_date");
         });
+    }
+
+    /// <summary>Everything of a request that releases codes: the person, the document and the delivery address.</summary>
+    public static void Map<T>(EntityTypeBuilder<T> b) where T : CodeReleaseRequest
+    {
+        MapAttended(b);
         b.ComplexProperty(r => r.Delivery, d =>
         {
             d.Property(x => x.Channel).HasColumnName("delivery_channel").HasConversion(new EnumText<DeliveryChannel>()).HasMaxLength(10);
@@ -50,7 +65,5 @@ internal static class CounterRequestMapping
             d.Property(x => x.Mobile).HasColumnName("delivery_mobile").HasMaxLength(20);
             d.Ignore(x => x.Recipient);
         });
-        b.HasIndex(r => r.CardNumber);
-        b.HasIndex(r => new { r.Status, r.ExpiresAt });
     }
 }

@@ -428,6 +428,270 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.ToTable("operations", "audit");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Consents.ConsentRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ActivationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("activation_id");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CounterCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("counter_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<bool>("DeclarationConfirmed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("declaration_confirmed");
+
+                    b.Property<string>("DelegationKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("delegation_kind");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("model");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<bool>("PrivacyConsent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("privacy_consent");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<Guid?>("VersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("version_id");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Choices", "Cms.Domain.Consents.ConsentRequest.Choices#ConsentChoices", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<bool>("ConsultationConsent")
+                                .HasColumnType("boolean")
+                                .HasColumnName("consultation_consent");
+
+                            b1.Property<bool?>("FeedingConsent")
+                                .HasColumnType("boolean")
+                                .HasColumnName("feeding_consent");
+
+                            b1.Property<bool>("InformationNoticeSeen")
+                                .HasColumnType("boolean")
+                                .HasColumnName("information_notice_seen");
+
+                            b1.Property<string>("NotificationEmail")
+                                .HasMaxLength(254)
+                                .HasColumnType("character varying(254)")
+                                .HasColumnName("notification_email");
+
+                            b1.Property<string>("PastData")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("past_data");
+                        });
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Document", "Cms.Domain.Consents.ConsentRequest.Document#IdentityDocument", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateOnly>("ExpiryDate")
+                                .HasColumnType("date")
+                                .HasColumnName("document_expiry_date");
+
+                            b1.Property<DateOnly>("IssueDate")
+                                .HasColumnType("date")
+                                .HasColumnName("document_issue_date");
+
+                            b1.Property<string>("IssuedBy")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("document_issued_by");
+
+                            b1.Property<string>("Number")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("document_number");
+
+                            b1.Property<string>("Type")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("document_type");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_consent_requests");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_consent_requests_card_number");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_consent_requests_status_expires_at");
+
+                    b.ToTable("consent_requests", "consents");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Consents.ConsentVersion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<string>("CounterCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("counter_code");
+
+                    b.Property<Guid>("FseCallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("fse_call_id");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("model");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Choices", "Cms.Domain.Consents.ConsentVersion.Choices#ConsentChoices", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<bool>("ConsultationConsent")
+                                .HasColumnType("boolean")
+                                .HasColumnName("consultation_consent");
+
+                            b1.Property<bool?>("FeedingConsent")
+                                .HasColumnType("boolean")
+                                .HasColumnName("feeding_consent");
+
+                            b1.Property<bool>("InformationNoticeSeen")
+                                .HasColumnType("boolean")
+                                .HasColumnName("information_notice_seen");
+
+                            b1.Property<string>("NotificationEmail")
+                                .HasMaxLength(254)
+                                .HasColumnType("character varying(254)")
+                                .HasColumnName("notification_email");
+
+                            b1.Property<string>("PastData")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("past_data");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_versions");
+
+                    b.HasIndex("HolderCodiceFiscale", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_versions_holder_codice_fiscale_number");
+
+                    b.ToTable("versions", "consents");
+                });
+
             modelBuilder.Entity("Cms.Domain.Delivery.CodeMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -676,6 +940,176 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.ToTable("holders", "identification");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Outbound.OutboundCall", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_until");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("reference");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_calls");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_calls_status_next_attempt_at");
+
+                    b.ToTable("calls", "outbound");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Readers.ReaderDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CounterCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("counter_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("FormPrintedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("form_printed_at");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<string>("HouseholdId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("household_id");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<string>("OverrideReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("override_reason");
+
+                    b.Property<string>("ReaderSerial")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("reader_serial");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deliveries");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_deliveries_card_number");
+
+                    b.HasIndex("HolderCodiceFiscale", "Status")
+                        .HasDatabaseName("ix_deliveries_holder_codice_fiscale_status");
+
+                    b.HasIndex("HouseholdId", "Status")
+                        .HasDatabaseName("ix_deliveries_household_id_status");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_deliveries_status_expires_at");
+
+                    b.ToTable("deliveries", "readers");
+                });
+
             modelBuilder.Entity("Cms.Domain.Reprint.ReprintRequest", b =>
                 {
                     b.Property<Guid>("Id")
@@ -833,6 +1267,359 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.ToTable("reprint_requests", "reprint");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Revocation.CipAttempt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<string>("CounterCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("counter_code");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("succeeded");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cip_attempts");
+
+                    b.HasIndex("CardNumber", "At")
+                        .HasDatabaseName("ix_cip_attempts_card_number_at");
+
+                    b.ToTable("cip_attempts", "revocation");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Revocation.IssuerRevocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("CertificateRevocationCallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("certificate_revocation_call_id");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("IssuerOperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("issuer_operator_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_issuer_revocations");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_issuer_revocations_card_number");
+
+                    b.ToTable("issuer_revocations", "revocation");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Revocation.RevocationRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("CertificateRevocationCallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("certificate_revocation_call_id");
+
+                    b.Property<DateTimeOffset?>("CipVerifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cip_verified_at");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CounterCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("counter_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DelegationKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("delegation_kind");
+
+                    b.Property<string>("EvidenceKind")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("evidence_kind");
+
+                    b.Property<string>("EvidenceReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("evidence_reference");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("FormPrintedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("form_printed_at");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<bool>("PrivacyConsent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("privacy_consent");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Document", "Cms.Domain.Revocation.RevocationRequest.Document#IdentityDocument", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateOnly>("ExpiryDate")
+                                .HasColumnType("date")
+                                .HasColumnName("document_expiry_date");
+
+                            b1.Property<DateOnly>("IssueDate")
+                                .HasColumnType("date")
+                                .HasColumnName("document_issue_date");
+
+                            b1.Property<string>("IssuedBy")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("document_issued_by");
+
+                            b1.Property<string>("Number")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("document_number");
+
+                            b1.Property<string>("Type")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("document_type");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_revocation_requests");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_revocation_requests_card_number");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_revocation_requests_status_expires_at");
+
+                    b.ToTable("revocation_requests", "revocation");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Revocation.StateChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("CertificateCallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("certificate_call_id");
+
+                    b.Property<string>("CounterCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("counter_code");
+
+                    b.Property<string>("DelegationKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("delegation_kind");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("reason");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Document", "Cms.Domain.Revocation.StateChange.Document#IdentityDocument", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateOnly>("ExpiryDate")
+                                .HasColumnType("date")
+                                .HasColumnName("document_expiry_date");
+
+                            b1.Property<DateOnly>("IssueDate")
+                                .HasColumnType("date")
+                                .HasColumnName("document_issue_date");
+
+                            b1.Property<string>("IssuedBy")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("document_issued_by");
+
+                            b1.Property<string>("Number")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("document_number");
+
+                            b1.Property<string>("Type")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("document_type");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_state_changes");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_state_changes_card_number");
+
+                    b.ToTable("state_changes", "revocation");
+                });
+
             modelBuilder.Entity("Cms.Infrastructure.Persistence.IdempotencyKey", b =>
                 {
                     b.Property<Guid>("OperatorId")
@@ -947,6 +1734,42 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasConstraintName("fk_operators_counters_counter_code");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Consents.ConsentRequest", b =>
+                {
+                    b.OwnsOne("Cms.Domain.Requests.DelegatePerson", "Delegate", b1 =>
+                        {
+                            b1.Property<Guid>("ConsentRequestId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("CodiceFiscale")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("delegate_codice_fiscale");
+
+                            b1.Property<string>("GivenName")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("delegate_given_name");
+
+                            b1.Property<string>("Surname")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("delegate_surname");
+
+                            b1.HasKey("ConsentRequestId");
+
+                            b1.ToTable("consent_requests", "consents");
+
+                            b1.WithOwner()
+                                .HasForeignKey("ConsentRequestId");
+                        });
+
+                    b.Navigation("Delegate");
+                });
+
             modelBuilder.Entity("Cms.Domain.Identification.Card", b =>
                 {
                     b.HasOne("Cms.Domain.Identification.Holder", "Holder")
@@ -990,6 +1813,78 @@ namespace Cms.Infrastructure.Persistence.Migrations
 
                             b1.WithOwner()
                                 .HasForeignKey("ReprintRequestId");
+                        });
+
+                    b.Navigation("Delegate");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Revocation.RevocationRequest", b =>
+                {
+                    b.OwnsOne("Cms.Domain.Requests.DelegatePerson", "Delegate", b1 =>
+                        {
+                            b1.Property<Guid>("RevocationRequestId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("CodiceFiscale")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("delegate_codice_fiscale");
+
+                            b1.Property<string>("GivenName")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("delegate_given_name");
+
+                            b1.Property<string>("Surname")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("delegate_surname");
+
+                            b1.HasKey("RevocationRequestId");
+
+                            b1.ToTable("revocation_requests", "revocation");
+
+                            b1.WithOwner()
+                                .HasForeignKey("RevocationRequestId");
+                        });
+
+                    b.Navigation("Delegate");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Revocation.StateChange", b =>
+                {
+                    b.OwnsOne("Cms.Domain.Requests.DelegatePerson", "Delegate", b1 =>
+                        {
+                            b1.Property<Guid>("StateChangeId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("CodiceFiscale")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("delegate_codice_fiscale");
+
+                            b1.Property<string>("GivenName")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("delegate_given_name");
+
+                            b1.Property<string>("Surname")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("delegate_surname");
+
+                            b1.HasKey("StateChangeId");
+
+                            b1.ToTable("state_changes", "revocation");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StateChangeId");
                         });
 
                     b.Navigation("Delegate");

@@ -1,0 +1,34 @@
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Documents;
+using Cms.Domain.Requests;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cms.Application.Activation.Contracts;
+
+/// <summary>An activation as other modules see it: which card, which counter, whether it was confirmed.</summary>
+public sealed record ActivationInfo(Guid Id, string CardNumber, string CounterCode, RequestStatus Status);
+
+/// <summary>What other modules (FSE consents collected at activation) may read of an activation.</summary>
+public interface IActivationLookup
+{
+    Task<ActivationInfo?> FindAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>The model of the activation's printed codes (first halves included) once it is confirmed, else null.</summary>
+    Task<ActivationFormModel?> CodesFormModelAsync(Guid id, CancellationToken cancellationToken);
+}
+
+internal sealed class ActivationLookup(ICmsDbContext db, CounterRequestForms forms, TimeProvider clock) : IActivationLookup
+{
+    public async Task<ActivationInfo?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var r = await db.ActivationRequests.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        return r is null ? null : new ActivationInfo(r.Id, r.CardNumber, r.CounterCode, r.StatusAt(clock.GetUtcNow()));
+    }
+
+    public async Task<ActivationFormModel?> CodesFormModelAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var r = await db.ActivationRequests.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        if (r is null || r.Status != RequestStatus.Completed) return null;
+        return await forms.ModelAsync(r, withFirstHalves: true, "ACTIVATION", null, cancellationToken);
+    }
+}

@@ -1,0 +1,247 @@
+using Cms.Domain.Common;
+using Cms.Domain.Requests;
+
+namespace Cms.Domain.Revocation;
+
+/// <summary>Why the holder asks for the revocation [T 2.5, S 9.7.1].</summary>
+public enum RevocationReason
+{
+    Furto,
+    Smarrimento,
+    Deterioramento,
+    Malfunzionamento,
+    CompromissioneCodici,
+    VariazioneDatiTitolare,
+}
+
+/// <summary>What backs a theft or a loss: a copy of the police report, or the holder's self-declaration [S 9.7.1].</summary>
+public enum LossEvidenceKind
+{
+    PoliceReport,
+    SelfDeclaration,
+}
+
+public sealed record LossEvidence(LossEvidenceKind Kind, string? Reference);
+
+/// <summary>
+/// A request to revoke the card's authentication certificate for good [M 2.6, T 2.5, TM 10.7, S 9.7]: the CIP is verified
+/// as its own step, the Modulo di richiesta revoca is printed and signed, then the confirm makes the card REVOKED.
+/// </summary>
+public sealed class RevocationRequest : AttendedRequest
+{
+    private RevocationRequest() { }
+
+    public RevocationRequest(Guid id, string cardNumber, string holderCodiceFiscale, Guid operatorId, string counterCode, DateTimeOffset now,
+        TimeSpan pendingFor, AttendeeDetails attendee, RevocationReason reason, LossEvidence? evidence)
+        : base(id, cardNumber, holderCodiceFiscale, operatorId, counterCode, now) => Apply(attendee, reason, evidence, now, pendingFor);
+
+    public RevocationReason Reason { get; private set; }
+    public LossEvidenceKind? EvidenceKind { get; private set; }
+    public string? EvidenceReference { get; private set; }
+    public DateTimeOffset? CipVerifiedAt { get; private set; }
+    public DateTimeOffset? FormPrintedAt { get; private set; }
+    public Guid? CertificateRevocationCallId { get; private set; }
+
+    public void Modify(AttendeeDetails attendee, RevocationReason reason, LossEvidence? evidence, DateTimeOffset now, TimeSpan pendingFor)
+    {
+        EnsurePending(now);
+        Apply(attendee, reason, evidence, now, pendingFor);
+        FormPrintedAt = null; // the printed form no longer says what will be executed: print it again
+    }
+
+    public void MarkCipVerified(DateTimeOffset now)
+    {
+        EnsurePending(now);
+        CipVerifiedAt = now;
+    }
+
+    /// <summary>The form was produced while pending: from now on the confirm may be accepted.</summary>
+    public void MarkFormPrinted(DateTimeOffset now)
+    {
+        if (StatusAt(now) == RequestStatus.Pending) FormPrintedAt = now;
+    }
+
+    /// <summary>The last step: CIP verified, form printed and — says the operator — signed.</summary>
+    public void Confirm(DateTimeOffset now, bool formPrintedAndSigned, Guid certificateRevocationCallId)
+    {
+        EnsureConfirmable(now, formPrintedAndSigned);
+        CompleteAt(now);
+        CertificateRevocationCallId = certificateRevocationCallId;
+    }
+
+    public void EnsureConfirmable(DateTimeOffset now, bool formPrintedAndSigned)
+    {
+        EnsurePending(now);
+        if (CipVerifiedAt is null)
+            throw new DomainRuleException("cip-not-verified", "Prima di eseguire la revoca va verificato il CIP del titolare.", RuleKind.Conflict);
+        if (FormPrintedAt is null)
+            throw new DomainRuleException("revocation-form-not-printed",
+                "Prima di eseguire la revoca va stampato il Modulo di richiesta revoca e fatto firmare.", RuleKind.Conflict);
+        if (!formPrintedAndSigned)
+            throw new DomainRuleException("form-signature-not-acknowledged",
+                "Confermare di aver stampato il modulo e di averlo fatto firmare al richiedente.");
+    }
+
+    private void Apply(AttendeeDetails attendee, RevocationReason reason, LossEvidence? evidence, DateTimeOffset now, TimeSpan pendingFor)
+    {
+        PeopleRules.EnsureInPersonOrLegalDelegation(attendee.Mode);
+        if (reason is RevocationReason.Furto or RevocationReason.Smarrimento)
+        {
+            if (evidence is null)
+                throw new DomainRuleException("loss-evidence-required",
+                    "Per furto o smarrimento serve la copia della denuncia o un'autocertificazione.");
+            if (evidence.Kind == LossEvidenceKind.PoliceReport && string.IsNullOrWhiteSpace(evidence.Reference))
+                throw new DomainRuleException("police-report-reference-required", "Indicare gli estremi della denuncia.");
+        }
+        ApplyAttendee(attendee, now, pendingFor);
+        Reason = reason;
+        EvidenceKind = reason is RevocationReason.Furto or RevocationReason.Smarrimento ? evidence!.Kind : null;
+        EvidenceReference = EvidenceKind is null || string.IsNullOrWhiteSpace(evidence!.Reference) ? null : evidence.Reference.Trim();
+    }
+
+    public static string Label(RevocationReason reason) => reason switch
+    {
+        RevocationReason.Furto => "FURTO",
+        RevocationReason.Smarrimento => "SMARRIMENTO",
+        RevocationReason.Deterioramento => "DETERIORAMENTO",
+        RevocationReason.Malfunzionamento => "MALFUNZIONAMENTO",
+        RevocationReason.CompromissioneCodici => "COMPROMISSIONE CODICI",
+        _ => "VARIAZIONE DATI TITOLARE",
+    };
+
+    public const string IrreversibleWarning =
+        "La revoca è definitiva: la carta non potrà più essere usata per i servizi in rete (resta valida come tessera sanitaria a vista).";
+}
+
+/// <summary>One try of a CIP at a counter; the wrong ones of the last 24 hours lock the card's CIP verification.</summary>
+public sealed class CipAttempt
+{
+    private CipAttempt() { }
+
+    public CipAttempt(Guid id, string cardNumber, Guid requestId, Guid operatorId, string counterCode, bool succeeded, DateTimeOffset at)
+    {
+        Id = id;
+        CardNumber = cardNumber;
+        RequestId = requestId;
+        OperatorId = operatorId;
+        CounterCode = counterCode;
+        Succeeded = succeeded;
+        At = at;
+    }
+
+    public Guid Id { get; private set; }
+    public string CardNumber { get; private set; } = null!;
+    public Guid RequestId { get; private set; }
+    public Guid OperatorId { get; private set; }
+    public string CounterCode { get; private set; } = null!;
+    public bool Succeeded { get; private set; }
+    public DateTimeOffset At { get; private set; }
+
+    public const int MaxWrongTries = 5;
+    public static readonly TimeSpan Window = TimeSpan.FromHours(24);
+}
+
+/// <summary>Why the issuer revokes a card on its own initiative [S 9.7.2, TM 10.7.1].</summary>
+public enum IssuerRevocationReason
+{
+    ErroreDatiAnagrafici,
+    MancatoRecapito,
+    Decesso,
+    CessatoDirittoAllAssistenza,
+}
+
+/// <summary>A revocation decided by the issuer (role Issuer): no CIP, no counter, the issuer's reasons.</summary>
+public sealed class IssuerRevocation
+{
+    private IssuerRevocation() { }
+
+    public IssuerRevocation(Guid id, string cardNumber, string holderCodiceFiscale, IssuerRevocationReason reason, string? note,
+        Guid issuerOperatorId, DateTimeOffset now, Guid certificateRevocationCallId)
+    {
+        Id = id;
+        CardNumber = cardNumber;
+        HolderCodiceFiscale = holderCodiceFiscale;
+        Reason = reason;
+        Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        IssuerOperatorId = issuerOperatorId;
+        RevokedAt = now;
+        CertificateRevocationCallId = certificateRevocationCallId;
+    }
+
+    public Guid Id { get; private set; }
+    public string CardNumber { get; private set; } = null!;
+    public string HolderCodiceFiscale { get; private set; } = null!;
+    public IssuerRevocationReason Reason { get; private set; }
+    public string? Note { get; private set; }
+    public Guid IssuerOperatorId { get; private set; }
+    public DateTimeOffset RevokedAt { get; private set; }
+    public Guid CertificateRevocationCallId { get; private set; }
+
+    public static string Label(IssuerRevocationReason reason) => reason switch
+    {
+        IssuerRevocationReason.ErroreDatiAnagrafici => "ERRORE DATI ANAGRAFICI",
+        IssuerRevocationReason.MancatoRecapito => "MANCATO RECAPITO",
+        IssuerRevocationReason.Decesso => "DECESSO",
+        _ => "CESSATO DIRITTO ALL'ASSISTENZA",
+    };
+}
+
+/// <summary>Why a card is suspended [S 9.5]: suspected theft or loss, or codes possibly known to others.</summary>
+public enum SuspensionReason
+{
+    SospettoFurto,
+    SospettoSmarrimento,
+    CompromissioneCodici,
+    Altro,
+}
+
+public enum StateChangeKind
+{
+    Suspension,
+    Reactivation,
+}
+
+/// <summary>A suspension or reactivation of a card at a counter [S 9.5–9.6], where the region enables them.</summary>
+public sealed class StateChange
+{
+    private StateChange() { }
+
+    public StateChange(Guid id, StateChangeKind kind, string cardNumber, string holderCodiceFiscale, AttendeeDetails attendee,
+        SuspensionReason? reason, string? note, Guid operatorId, string counterCode, DateTimeOffset now)
+    {
+        if (kind == StateChangeKind.Suspension && reason is null)
+            throw new DomainRuleException("suspension-reason-required", "Indicare il motivo della sospensione.");
+        if (reason == SuspensionReason.Altro && string.IsNullOrWhiteSpace(note))
+            throw new DomainRuleException("reason-note-required", "Con il motivo ALTRO va descritto il motivo.");
+        Id = id;
+        Kind = kind;
+        CardNumber = cardNumber;
+        HolderCodiceFiscale = holderCodiceFiscale;
+        Mode = attendee.Mode;
+        DelegationKind = attendee.Mode == RequestMode.Delegated ? attendee.DelegationKind : null;
+        Delegate = attendee.Mode == RequestMode.Direct ? null : attendee.Delegate;
+        Document = attendee.Document;
+        Reason = kind == StateChangeKind.Suspension ? reason : null;
+        Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        OperatorId = operatorId;
+        CounterCode = counterCode;
+        At = now;
+    }
+
+    public Guid Id { get; private set; }
+    public StateChangeKind Kind { get; private set; }
+    public string CardNumber { get; private set; } = null!;
+    public string HolderCodiceFiscale { get; private set; } = null!;
+    public RequestMode Mode { get; private set; }
+    public DelegationKind? DelegationKind { get; private set; }
+    public DelegatePerson? Delegate { get; private set; }
+    public IdentityDocument Document { get; private set; } = null!;
+    public SuspensionReason? Reason { get; private set; }
+    public string? Note { get; private set; }
+    public Guid OperatorId { get; private set; }
+    public string CounterCode { get; private set; } = null!;
+    public DateTimeOffset At { get; private set; }
+    public Guid CertificateCallId { get; private set; }
+
+    public void AttachCertificateCall(Guid callId) => CertificateCallId = callId;
+}
