@@ -47,7 +47,13 @@ public sealed class OutboundCallSender(
     {
         var o = options.Value;
         var call = await ClaimAsync(id, o.LeaseSeconds, cancellationToken);
-        if (call is null) return;
+        if (call is null)
+        {
+            // Done, given up, or held by another instance: nothing to do. Woken a little early: come back when it is due.
+            if (await NotDueForAsync(id, cancellationToken) is { } wait)
+                jobs.Schedule<OutboundCallSender>(s => s.SendAsync(id, CancellationToken.None), wait + TimeSpan.FromMilliseconds(200));
+            return;
+        }
         var endpoint = call.Target == "FSE" ? o.Fse : o.CertificationAuthority;
         string? error = null;
         var permanent = false;
@@ -133,6 +139,15 @@ public sealed class OutboundCallSender(
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return new Claimed(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetInt32(4));
+    }
+
+    private async Task<TimeSpan?> NotDueForAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT next_attempt_at - now() FROM outbound.calls WHERE id = @id AND status = 'QUEUED' AND next_attempt_at > now()", connection);
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync(cancellationToken) is TimeSpan wait ? wait : null;
     }
 
     private static async Task WritePickupAsync(Claimed call, IntegrationOptions o, CancellationToken cancellationToken)

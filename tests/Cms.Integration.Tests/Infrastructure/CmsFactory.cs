@@ -107,6 +107,29 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         Fse.Reset();
     }
 
+    /// <summary>
+    /// Runs part of a test under another region policy (suspension enabled, a legacy consent model): the host reads the policy
+    /// from its one <c>IOptions&lt;CmsOptions&gt;</c>, changed here and put back on dispose. (A second host in the same process
+    /// would share Hangfire's global configuration and stop this host's job processing when it is disposed.)
+    /// </summary>
+    public IDisposable WithPolicy(Action<Cms.Application.Common.Options.CmsOptions> change)
+    {
+        var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Cms.Application.Common.Options.CmsOptions>>().Value;
+        var saved = System.Text.Json.JsonSerializer.Serialize(options);
+        change(options);
+        return new Restore(() =>
+        {
+            var original = System.Text.Json.JsonSerializer.Deserialize<Cms.Application.Common.Options.CmsOptions>(saved)!;
+            foreach (var property in typeof(Cms.Application.Common.Options.CmsOptions).GetProperties().Where(p => p.CanWrite))
+                property.SetValue(options, property.GetValue(original));
+        });
+    }
+
+    private sealed class Restore(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);

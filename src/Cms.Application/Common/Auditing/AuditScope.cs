@@ -14,8 +14,21 @@ public interface IAuditedMessage
 /// </summary>
 public sealed class AuditScope
 {
-    public string? CardNumber { get; set; }
-    public string? HolderCodiceFiscale { get; set; }
+    private string? cardNumber;
+    private string? holderCodiceFiscale;
+
+    /// <summary>The card touched; a value that is not a card number (input not validated yet) is not recorded.</summary>
+    public string? CardNumber
+    {
+        get => cardNumber;
+        set => cardNumber = value is { Length: 20 } && value.All(char.IsAsciiDigit) ? value : null;
+    }
+
+    public string? HolderCodiceFiscale
+    {
+        get => holderCodiceFiscale;
+        set => holderCodiceFiscale = value is { Length: 16 } && value.All(char.IsAsciiLetterOrDigit) ? value : null;
+    }
     public string? RequestId { get; set; }
     public string? Detail { get; set; }
     public Guid? ActorOperatorId { get; set; }

@@ -24,10 +24,13 @@ public sealed class ReactivateCardValidator : AbstractValidator<ReactivateCardCo
 {
     public ReactivateCardValidator(IOptions<CmsOptions> options)
     {
-        if (!options.Value.SuspensionEnabled) return; // the handler answers that the region does not allow it
-        RevocationRequests.CardNumberRule<ReactivateCardCommand>(this, c => c.CardNumber);
-        AttendeeInputRules.Apply(this);
-        RuleFor(c => c.Note).MaximumLength(300);
+        // Where the region does not allow it, the handler answers so, whatever the body.
+        When(_ => options.Value.SuspensionEnabled, () =>
+        {
+            RevocationRequests.CardNumberRule<ReactivateCardCommand>(this, c => c.CardNumber);
+            AttendeeInputRules.Apply(this);
+            RuleFor(c => c.Note).MaximumLength(300);
+        });
     }
 }
 
@@ -35,9 +38,9 @@ public sealed class ReactivateCardHandler(StateChanges changes, AuditScope audit
 {
     public async ValueTask<StateChangeResponse> Handle(ReactivateCardCommand command, CancellationToken cancellationToken)
     {
+        changes.EnsureEnabled();
         audit.CardNumber = command.CardNumber;
         audit.Detail = "reactivate";
-        changes.EnsureEnabled();
         return await changes.ApplyAsync(StateChangeKind.Reactivation, command.CardNumber!, command, null, command.Note, audit, cancellationToken);
     }
 }

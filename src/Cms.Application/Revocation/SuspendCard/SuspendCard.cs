@@ -27,11 +27,14 @@ public sealed class SuspendCardValidator : AbstractValidator<SuspendCardCommand>
 {
     public SuspendCardValidator(IOptions<CmsOptions> options)
     {
-        if (!options.Value.SuspensionEnabled) return; // the handler answers that the region does not allow it
-        RevocationRequests.CardNumberRule<SuspendCardCommand>(this, c => c.CardNumber);
-        AttendeeInputRules.Apply(this);
-        RuleFor(c => c.Reason).NotNull().IsInEnum();
-        RuleFor(c => c.Note).MaximumLength(300);
+        // Where the region does not allow it, the handler answers so, whatever the body.
+        When(_ => options.Value.SuspensionEnabled, () =>
+        {
+            RevocationRequests.CardNumberRule<SuspendCardCommand>(this, c => c.CardNumber);
+            AttendeeInputRules.Apply(this);
+            RuleFor(c => c.Reason).NotNull().IsInEnum();
+            RuleFor(c => c.Note).MaximumLength(300);
+        });
     }
 }
 
@@ -39,9 +42,9 @@ public sealed class SuspendCardHandler(StateChanges changes, AuditScope audit) :
 {
     public async ValueTask<StateChangeResponse> Handle(SuspendCardCommand command, CancellationToken cancellationToken)
     {
+        changes.EnsureEnabled();
         audit.CardNumber = command.CardNumber;
         audit.Detail = $"suspend reason={command.Reason}";
-        changes.EnsureEnabled();
         return await changes.ApplyAsync(StateChangeKind.Suspension, command.CardNumber!, command, command.Reason, command.Note, audit, cancellationToken);
     }
 }
