@@ -1,3 +1,4 @@
+using Cms.Domain.Consents;
 using Cms.Application.Common.Options;
 using Cms.Application.Identification.ImportCardFeed;
 
@@ -77,5 +78,28 @@ public class RegionPolicyTests
         Assert.Contains(Problems(o => o.Codes.PinMaxLength = 9), p => p.Contains("5 to 8"));
         Assert.Contains(Problems(o => o.Codes.PukPrintedDigits = 8), p => p.Contains("PukPrintedDigits"));
         Assert.Contains(Problems(o => o.PendingRequestMinutes = 0), p => p.Contains("PendingRequestMinutes"));
+        Assert.Contains(Problems(o => o.Readers.Limit = 0), p => p.Contains("Cms:Readers:Limit"));
+        Assert.Contains(Problems(o => o.Readers.Scope = (Cms.Domain.Readers.ReaderLimitScope)7), p => p.Contains("Cms:Readers:Scope"));
+        Assert.Contains(Problems(o => o.ConsentPolicies = [new() { EffectiveFrom = new DateOnly(2020, 1, 1), Model = (ConsentModel)9 }]),
+            p => p.Contains("Model must be Current or Legacy"));
+        Assert.Contains(Problems(o => o.ConsentPolicies = [new() { Model = ConsentModel.Legacy }]), p => p.Contains("EffectiveFrom"));
+        Assert.Contains(Problems(o => o.ConsentPolicies = [new() { EffectiveFrom = new DateOnly(2099, 1, 1), Model = ConsentModel.Current }]),
+            p => p.Contains("no consent model is in effect today"));
+        Assert.Contains(Problems(o => o.ConsentPolicies =
+            [
+                new() { EffectiveFrom = new DateOnly(2020, 1, 1), Model = ConsentModel.Current },
+                new() { EffectiveFrom = new DateOnly(2020, 1, 1), Model = ConsentModel.Legacy },
+            ]), p => p.Contains("same date"));
+    }
+
+    [Fact]
+    public void The_consent_model_follows_the_dated_policy()
+    {
+        var defaults = new CmsOptions();
+        Assert.Equal(ConsentModel.Legacy, defaults.ConsentModelOn(new DateOnly(2020, 5, 18)));
+        Assert.Equal(ConsentModel.Current, defaults.ConsentModelOn(new DateOnly(2020, 5, 19)));
+        Assert.Equal(ConsentModel.Current, defaults.ConsentModelOn(new DateOnly(2026, 11, 25)));
+        var legacyRegion = new CmsOptions { ConsentPolicies = [new() { EffectiveFrom = new DateOnly(2010, 1, 1), Model = ConsentModel.Legacy }] };
+        Assert.Equal(ConsentModel.Legacy, legacyRegion.ConsentModelOn(new DateOnly(2026, 11, 25)));
     }
 }

@@ -42,3 +42,76 @@ public class CardRulesTests
         Assert.DoesNotContain(CardOperation.Suspension, NewCard(Today.AddYears(1)).AllowedOperations(Today, false, RegionPolicy.Default));
     }
 }
+
+public class CounterOperationRulesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 10, 0, 0, TimeSpan.Zero);
+
+    private static Cms.Domain.Requests.AttendeeDetails Attendee(Cms.Domain.Requests.RequestMode mode = Cms.Domain.Requests.RequestMode.Direct) =>
+        new(mode, null, null, new Cms.Domain.Requests.IdentityDocument(Cms.Domain.Requests.DocumentType.CartaIdentita, "CA1", "COMUNE",
+            new DateOnly(2020, 1, 1), new DateOnly(2030, 1, 1)), true, false);
+
+    [Fact]
+    public void A_card_is_revoked_for_good()
+    {
+        var card = new Card("80380000900000000001", "RSSMRA80A01H501U", new DateOnly(2030, 1, 1), "090", new EncryptedCodes("k", [1]));
+        card.Revoke(Now);
+        Assert.Equal(CardState.Revoked, card.State);
+        Assert.Equal("card-not-revocable", Assert.Throws<DomainRuleException>(() => card.Revoke(Now)).Rule);
+        Assert.Equal("card-not-suspendable", Assert.Throws<DomainRuleException>(() => card.Suspend(Now)).Rule);
+        Assert.Equal("card-not-reactivatable", Assert.Throws<DomainRuleException>(() => card.Reactivate(Now)).Rule);
+        Assert.Equal("card-not-activatable", Assert.Throws<DomainRuleException>(() => card.Activate(Now)).Rule);
+    }
+
+    [Fact]
+    public void A_revocation_is_confirmed_only_after_the_cip_and_the_printed_and_signed_form()
+    {
+        var r = new Cms.Domain.Revocation.RevocationRequest(Guid.NewGuid(), "80380000900000000001", "RSSMRA80A01H501U", Guid.NewGuid(), "C1", Now,
+            TimeSpan.FromMinutes(30), Attendee(), Cms.Domain.Revocation.RevocationReason.Deterioramento, null);
+        Assert.Equal("cip-not-verified", Assert.Throws<DomainRuleException>(() => r.Confirm(Now, true, Guid.NewGuid())).Rule);
+        r.MarkCipVerified(Now);
+        Assert.Equal("revocation-form-not-printed", Assert.Throws<DomainRuleException>(() => r.Confirm(Now, true, Guid.NewGuid())).Rule);
+        r.MarkFormPrinted(Now);
+        Assert.Equal("form-signature-not-acknowledged", Assert.Throws<DomainRuleException>(() => r.Confirm(Now, false, Guid.NewGuid())).Rule);
+        r.Confirm(Now, true, Guid.NewGuid());
+        Assert.Equal(Cms.Domain.Requests.RequestStatus.Completed, r.Status);
+    }
+
+    [Fact]
+    public void Theft_needs_a_police_report_reference_or_a_self_declaration()
+    {
+        DomainRuleException Fails(Cms.Domain.Revocation.LossEvidence? e) => Assert.Throws<DomainRuleException>(() =>
+            new Cms.Domain.Revocation.RevocationRequest(Guid.NewGuid(), "80380000900000000001", "RSSMRA80A01H501U", Guid.NewGuid(), "C1", Now,
+                TimeSpan.FromMinutes(30), Attendee(), Cms.Domain.Revocation.RevocationReason.Furto, e));
+        Assert.Equal("loss-evidence-required", Fails(null).Rule);
+        Assert.Equal("police-report-reference-required", Fails(new(Cms.Domain.Revocation.LossEvidenceKind.PoliceReport, " ")).Rule);
+        Assert.Equal("mode-not-allowed", Assert.Throws<DomainRuleException>(() =>
+            new Cms.Domain.Revocation.RevocationRequest(Guid.NewGuid(), "80380000900000000001", "RSSMRA80A01H501U", Guid.NewGuid(), "C1", Now,
+                TimeSpan.FromMinutes(30), Attendee(Cms.Domain.Requests.RequestMode.HealthDelegation), Cms.Domain.Revocation.RevocationReason.Deterioramento,
+                null)).Rule);
+    }
+
+    [Theory]
+    [InlineData(Cms.Domain.Consents.ConsentModel.Current, true, true, "feeding-consent-abolished")]
+    [InlineData(Cms.Domain.Consents.ConsentModel.Legacy, null, true, "feeding-consent-required")]
+    [InlineData(Cms.Domain.Consents.ConsentModel.Legacy, false, true, "consultation-without-feeding")]
+    public void Each_consent_model_has_its_rules(Cms.Domain.Consents.ConsentModel model, bool? feeding, bool consultation, string rule)
+    {
+        var choices = new Cms.Domain.Consents.ConsentChoices(true, feeding, consultation, null, Cms.Domain.Consents.PastDataChoice.NoRecovery);
+        Assert.Equal(rule, Assert.Throws<DomainRuleException>(() => Cms.Domain.Consents.ConsentRules.Check(model, choices, true)).Rule);
+    }
+
+    [Fact]
+    public void The_reader_limit_counts_the_household_when_known_and_yields_to_an_override()
+    {
+        var household = new Cms.Domain.Readers.ReaderCount(Cms.Domain.Readers.ReaderLimitScope.Household, 0, 1, Now);
+        Assert.Equal("reader-already-delivered",
+            Assert.Throws<DomainRuleException>(() => Cms.Domain.Readers.ReaderDelivery.EnsureWithinLimit(household, 1, null)).Rule);
+        Cms.Domain.Readers.ReaderDelivery.EnsureWithinLimit(household, 1, "lettore guasto");
+        Cms.Domain.Readers.ReaderDelivery.EnsureWithinLimit(household, 2, null);
+        var perHolder = new Cms.Domain.Readers.ReaderCount(Cms.Domain.Readers.ReaderLimitScope.Holder, 0, 3, Now);
+        Cms.Domain.Readers.ReaderDelivery.EnsureWithinLimit(perHolder, 1, null);
+        var unknownHousehold = new Cms.Domain.Readers.ReaderCount(Cms.Domain.Readers.ReaderLimitScope.Household, 1, null, Now);
+        Assert.Throws<DomainRuleException>(() => Cms.Domain.Readers.ReaderDelivery.EnsureWithinLimit(unknownHousehold, 1, null));
+    }
+}
