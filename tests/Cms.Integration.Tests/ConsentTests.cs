@@ -69,7 +69,7 @@ public class ConsentTests(CmsFactory factory) : ApiTest(factory)
         var call = await Factory.Fse.WaitForAsync(Number);
         Assert.Equal("CURRENT", call.Body.GetProperty("model").GetString());
         Assert.True(call.Body.GetProperty("consultationConsent").GetBoolean());
-        Assert.Equal("RecoverWithObscuring", call.Body.GetProperty("pastData").GetString());
+        Assert.Equal("RECOVER_WITH_OBSCURING", call.Body.GetProperty("pastData").GetString());
         Assert.Equal(FakeExternalSystem.ApiKey, call.ApiKey);
 
         var sent = await WaitForSentAsync(client, 1);

@@ -242,6 +242,7 @@ public class RevocationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("REVOKED", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
         var call = await Factory.CertificationAuthority.WaitForAsync(Number, "REVOKE");
         Assert.Equal("DECESSO", call.Body.GetProperty("reason").GetString());
+        Assert.Equal(revoked.GetProperty("id").GetString(), call.Body.GetProperty("requestId").GetString());
         await ProblemAsync(await issuer.PostAsJsonAsync("/api/v1/issuer/revocations", body), HttpStatusCode.Conflict, "card-not-revocable");
         await ProblemAsync(await issuer.PostAsJsonAsync("/api/v1/issuer/revocations", new { cardNumber = "80380000900000099999", reason = "DECESSO" }),
             HttpStatusCode.NotFound, "card-not-found");

@@ -43,7 +43,8 @@ public class SuspensionTests(CmsFactory factory) : ApiTest(factory)
         var suspended = await OkAsync(await client.PostAsJsonAsync("/api/v1/suspensions", Body()), HttpStatusCode.Created);
         Assert.Equal("SUSPENDED", suspended.GetProperty("cardState").GetString());
         Assert.Equal("SUSPENDED", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
-        await Factory.CertificationAuthority.WaitForAsync(Number, "SUSPEND");
+        var suspendCall = await Factory.CertificationAuthority.WaitForAsync(Number, "SUSPEND");
+        Assert.Equal("SOSPETTO_SMARRIMENTO", suspendCall.Body.GetProperty("reason").GetString());
         await ProblemAsync(await client.PostAsJsonAsync("/api/v1/suspensions", Body()), HttpStatusCode.Conflict, "card-not-suspendable");
         var card = await OkAsync(await client.PostAsJsonAsync("/api/v1/cards/identify", new { cardNumber = Number }));
         Assert.Equal(["REACTIVATION", "REVOCATION", "HISTORY"], card.GetProperty("allowedOperations").EnumerateArray().Select(e => e.GetString()!).ToArray());

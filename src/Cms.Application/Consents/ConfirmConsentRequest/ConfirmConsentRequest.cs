@@ -1,3 +1,4 @@
+using Cms.Application.Common.Validation;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Outbound;
@@ -48,10 +49,10 @@ public sealed class ConfirmConsentRequestHandler(
         var c = request.Choices;
         var callId = calls.Enqueue(OutboundTarget.Fse, "CONSENTS", versionId.ToString(), new
         {
-            codiceFiscale = request.HolderCodiceFiscale, cardNumber = request.CardNumber, version = number, model = request.Model.ToString().ToUpperInvariant(),
+            codiceFiscale = request.HolderCodiceFiscale, cardNumber = request.CardNumber, version = number, model = ApiNames.Of(request.Model),
             informationNoticeSeen = c.InformationNoticeSeen, feedingConsent = c.FeedingConsent, consultationConsent = c.ConsultationConsent,
-            notificationEmail = c.NotificationEmail, pastData = c.PastData.ToString(), recordedAt = now, counterCode = request.CounterCode,
-            mode = request.Mode.ToString(), delegateCodiceFiscale = request.Delegate?.CodiceFiscale,
+            notificationEmail = c.NotificationEmail, pastData = ApiNames.Of(c.PastData), recordedAt = now, counterCode = request.CounterCode,
+            mode = ApiNames.Of(request.Mode), delegateCodiceFiscale = request.Delegate?.CodiceFiscale,
         });
         db.ConsentVersions.Add(new ConsentVersion(versionId, request.HolderCodiceFiscale, request.CardNumber, number, request.Model, c, request.Mode,
             request.Id, request.OperatorId, request.CounterCode, now, callId));

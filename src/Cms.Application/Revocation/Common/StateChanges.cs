@@ -1,3 +1,4 @@
+using Cms.Application.Common.Validation;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Outbound;
@@ -46,7 +47,7 @@ public sealed class StateChanges(
             user.CounterCode!, now);
         await registry.ChangeStateAsync(card.CardNumber, transition, now, cancellationToken);
         var callId = calls.Enqueue(OutboundTarget.CertificationAuthority, kind == StateChangeKind.Suspension ? "SUSPENSION" : "REACTIVATION", id.ToString(),
-            RevocationRequests.CertificatePayload(action, card.CardNumber, card.Holder.CodiceFiscale, reason?.ToString().ToUpperInvariant() ?? "RICHIESTA_TITOLARE",
+            RevocationRequests.CertificatePayload(action, card.CardNumber, card.Holder.CodiceFiscale, reason is { } r ? ApiNames.Of(r) : "RICHIESTA_TITOLARE",
                 id, now, user.CounterCode));
         change.AttachCertificateCall(callId);
         db.StateChanges.Add(change);

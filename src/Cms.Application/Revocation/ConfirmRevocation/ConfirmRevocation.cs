@@ -1,3 +1,4 @@
+using Cms.Application.Common.Validation;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Outbound;
 using Cms.Application.Identification.Contracts;
@@ -43,7 +44,7 @@ public sealed class ConfirmRevocationHandler(
         request.EnsureConfirmable(now, command.FormPrintedAndSigned == true);
         await registry.ChangeStateAsync(request.CardNumber, CardTransition.Revoke, now, cancellationToken);
         var callId = calls.Enqueue(OutboundTarget.CertificationAuthority, "REVOCATION", request.Id.ToString(),
-            RevocationRequests.CertificatePayload("REVOKE", request.CardNumber, request.HolderCodiceFiscale, request.Reason.ToString().ToUpperInvariant(),
+            RevocationRequests.CertificatePayload("REVOKE", request.CardNumber, request.HolderCodiceFiscale, ApiNames.Of(request.Reason),
                 request.Id, now, request.CounterCode));
         request.Confirm(now, command.FormPrintedAndSigned == true, callId);
         audit.Detail = $"confirm reason={request.Reason}";

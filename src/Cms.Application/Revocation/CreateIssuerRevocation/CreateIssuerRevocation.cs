@@ -1,3 +1,4 @@
+using Cms.Application.Common.Validation;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Outbound;
@@ -51,7 +52,7 @@ public sealed class CreateIssuerRevocationHandler(
         var id = Guid.CreateVersion7();
         var callId = calls.Enqueue(OutboundTarget.CertificationAuthority, "REVOCATION", id.ToString(),
             RevocationRequests.CertificatePayload("REVOKE", card.CardNumber, card.Holder.CodiceFiscale,
-                command.Reason!.Value.ToString().ToUpperInvariant(), id, now, null));
+                ApiNames.Of(command.Reason!.Value), id, now, null));
         var revocation = new IssuerRevocation(id, card.CardNumber, card.Holder.CodiceFiscale, command.Reason.Value, command.Note,
             user.OperatorId!.Value, now, callId);
         db.IssuerRevocations.Add(revocation);
