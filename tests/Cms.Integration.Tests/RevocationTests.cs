@@ -227,6 +227,27 @@ public class RevocationTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_request_the_certification_authority_refuses_is_failed_at_once_and_shown()
+    {
+        await FeedAsync(Card(Number, cip: Cip));
+        var (issuer, _, _) = await ActorAsync("Issuer");
+        Factory.CertificationAuthority.Refusing = true;
+        var revoked = await OkAsync(await issuer.PostAsJsonAsync("/api/v1/issuer/revocations", new { cardNumber = Number, reason = "ERRORE_DATI_ANAGRAFICI" }),
+            HttpStatusCode.Created);
+        var callId = revoked.GetProperty("certificateRevocation").GetProperty("id").GetString();
+        string? status = null;
+        for (var i = 0; i < 100 && status != "FAILED"; i++)
+        {
+            await Task.Delay(100);
+            status = await Factory.ScalarAsync<string>("SELECT status FROM outbound.calls WHERE id = @id", ("id", Guid.Parse(callId!)));
+        }
+        Assert.Equal("FAILED", status);
+        Assert.Equal("HTTP 400 Bad Request", await Factory.ScalarAsync<string>("SELECT last_error FROM outbound.calls WHERE id = @id", ("id", Guid.Parse(callId!))));
+        await Task.Delay(1500);
+        Assert.Equal(1, Factory.CertificationAuthority.Attempts); // a refusal is not retried
+    }
+
+    [Fact]
     public async Task The_issuer_revokes_without_cip_for_its_own_reasons()
     {
         await FeedAsync(Card(Number, cip: Cip));

@@ -40,6 +40,8 @@ public class SuspensionTests(CmsFactory factory) : ApiTest(factory)
         await ProblemAsync(await client.PostAsJsonAsync("/api/v1/suspensions", Body(reason: null)), HttpStatusCode.BadRequest, "validation");
         await ProblemAsync(await client.PostAsJsonAsync("/api/v1/reactivations", Body()), HttpStatusCode.Conflict, "card-not-reactivatable");
 
+        await ProblemAsync(await client.PostAsJsonAsync("/api/v1/suspensions", Body(reason: "ALTRO")), HttpStatusCode.UnprocessableEntity,
+            "reason-note-required");
         var suspended = await OkAsync(await client.PostAsJsonAsync("/api/v1/suspensions", Body()), HttpStatusCode.Created);
         Assert.Equal("SUSPENDED", suspended.GetProperty("cardState").GetString());
         Assert.Equal("SUSPENDED", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
