@@ -36,6 +36,7 @@ public static class DependencyInjection
         services.AddScoped<Reprint.Common.ReprintRequests>();
         services.AddScoped<Common.Documents.CounterRequestForms>();
         services.AddScoped<Common.Outbound.OutboundCalls>();
+        services.AddScoped<Common.Requests.CounterRequestLoader>();
         services.AddScoped<Revocation.Common.RevocationRequests>();
         services.AddScoped<Revocation.Common.StateChanges>();
         services.AddScoped<Readers.Common.ReaderDeliveries>();

@@ -81,6 +81,17 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
         await Database.ExecuteSqlAsync(sql, cancellationToken);
     }
 
+    public async Task LockRowAsync<T>(Guid id, CancellationToken cancellationToken) where T : class
+    {
+        if (transaction is null) throw new InvalidOperationException("Row locks need the command's transaction.");
+        var entity = Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
+        var table = $"\"{entity.GetSchema()}\".\"{entity.GetTableName()}\"";
+        var key = entity.FindPrimaryKey()!.Properties.Single().GetColumnName();
+        // Identifiers come from the model, never from input; the id is a parameter.
+        var sql = "SELECT 1 FROM " + table + " WHERE \"" + key + "\" = {0} FOR UPDATE";
+        await Database.ExecuteSqlRawAsync(sql, [id], cancellationToken);
+    }
+
     public bool HasActiveTransaction => transaction is not null;
 
     public async Task BeginAsync(CancellationToken cancellationToken)

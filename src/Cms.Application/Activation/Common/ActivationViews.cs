@@ -27,18 +27,11 @@ public interface IActivationInput : IPeopleInput
 }
 
 /// <summary>Loading a request and building its summary, shared by the activation use cases.</summary>
-public sealed class ActivationRequests(ICmsDbContext db, ICardDirectory cards, ICurrentUser user)
+public sealed class ActivationRequests(CounterRequestLoader loader, ICardDirectory cards)
 {
     /// <summary>Requests are visible to the operators of the counter that created them; to others they do not exist.</summary>
-    public async Task<ActivationRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false)
-    {
-        // The row lock (held until the command's transaction ends) serialises confirms of the same request.
-        if (forUpdate) await db.LockAsync($"SELECT 1 FROM activation.requests WHERE id = {id} FOR UPDATE", cancellationToken);
-        var request = await db.ActivationRequests.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (request is null || request.CounterCode != user.CounterCode)
-            throw new DomainRuleException("request-not-found", "Richiesta di attivazione non trovata.", RuleKind.NotFound);
-        return request;
-    }
+    public Task<ActivationRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false) =>
+        loader.LoadAsync<ActivationRequest>(id, "Richiesta di attivazione non trovata.", cancellationToken, forUpdate);
 
     public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 

@@ -32,6 +32,11 @@ public interface ICmsDbContext
 
     /// <summary>Takes row locks (SELECT … FOR UPDATE) held until the command's transaction ends.</summary>
     Task LockAsync(FormattableString sql, CancellationToken cancellationToken);
+
+    /// <summary>Locks the row of an entity with a Guid key (SELECT … FOR UPDATE on its own table) until the transaction ends.</summary>
+    Task LockRowAsync<T>(Guid id, CancellationToken cancellationToken) where T : class;
+
+    DbSet<T> Set<T>() where T : class;
 }
 
 /// <summary>One database transaction around one command.</summary>

@@ -87,19 +87,13 @@ public static class ConsentDocumentNames
 }
 
 /// <summary>Loading a consent request (own counter only), the holder's versions, and the views.</summary>
-public sealed class ConsentRequests(
+public sealed class ConsentRequests(CounterRequestLoader loader, 
     ICmsDbContext db, ICardDirectory cards, IActivationLookup activations, ICurrentUser user, OutboundCalls calls, IOptions<CmsOptions> options)
 {
     public ConsentModel ModelOn(DateOnly date) => options.Value.ConsentModelOn(date);
 
-    public async Task<ConsentRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false)
-    {
-        if (forUpdate) await db.LockAsync($"SELECT 1 FROM consents.consent_requests WHERE id = {id} FOR UPDATE", cancellationToken);
-        var request = await db.ConsentRequests.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (request is null || request.CounterCode != user.CounterCode)
-            throw new DomainRuleException("request-not-found", "Richiesta di consensi non trovata.", RuleKind.NotFound);
-        return request;
-    }
+    public Task<ConsentRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false) =>
+        loader.LoadAsync<ConsentRequest>(id, "Richiesta di consensi non trovata.", cancellationToken, forUpdate);
 
     public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 

@@ -1,3 +1,4 @@
+using Cms.Application.Common.Requests;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
 using Cms.Application.Identification.Contracts;
@@ -29,18 +30,12 @@ public static class ReaderDocumentNames
 }
 
 /// <summary>Loading a reader delivery (own counter only), counting the readers already handed out, building the summary.</summary>
-public sealed class ReaderDeliveries(ICmsDbContext db, ICardDirectory cards, ICurrentUser user, IOptions<CmsOptions> options)
+public sealed class ReaderDeliveries(CounterRequestLoader loader, ICmsDbContext db, ICardDirectory cards, IOptions<CmsOptions> options)
 {
     public ReaderRuleOptions Rule => options.Value.Readers;
 
-    public async Task<ReaderDelivery> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false)
-    {
-        if (forUpdate) await db.LockAsync($"SELECT 1 FROM readers.deliveries WHERE id = {id} FOR UPDATE", cancellationToken);
-        var request = await db.ReaderDeliveries.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (request is null || request.CounterCode != user.CounterCode)
-            throw new DomainRuleException("request-not-found", "Richiesta di consegna lettore non trovata.", RuleKind.NotFound);
-        return request;
-    }
+    public Task<ReaderDelivery> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false) =>
+        loader.LoadAsync<ReaderDelivery>(id, "Richiesta di consegna lettore non trovata.", cancellationToken, forUpdate);
 
     public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 

@@ -40,16 +40,10 @@ public static class ReprintDocumentNames
 }
 
 /// <summary>Loading a reprint request (visible to its own counter only) and building its summary.</summary>
-public sealed class ReprintRequests(ICmsDbContext db, ICardDirectory cards, ICurrentUser user)
+public sealed class ReprintRequests(CounterRequestLoader loader, ICardDirectory cards)
 {
-    public async Task<ReprintRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false)
-    {
-        if (forUpdate) await db.LockAsync($"SELECT 1 FROM reprint.reprint_requests WHERE id = {id} FOR UPDATE", cancellationToken);
-        var request = await db.ReprintRequests.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (request is null || request.CounterCode != user.CounterCode)
-            throw new DomainRuleException("request-not-found", "Richiesta di ristampa non trovata.", RuleKind.NotFound);
-        return request;
-    }
+    public Task<ReprintRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false) =>
+        loader.LoadAsync<ReprintRequest>(id, "Richiesta di ristampa non trovata.", cancellationToken, forUpdate);
 
     public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 

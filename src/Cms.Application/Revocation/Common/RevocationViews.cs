@@ -52,16 +52,10 @@ public static class RevocationDocumentNames
 }
 
 /// <summary>Loading a revocation request (visible to its own counter only) and building its summary.</summary>
-public sealed class RevocationRequests(ICmsDbContext db, ICardDirectory cards, ICurrentUser user, OutboundCalls calls)
+public sealed class RevocationRequests(CounterRequestLoader loader, ICardDirectory cards, OutboundCalls calls)
 {
-    public async Task<RevocationRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false)
-    {
-        if (forUpdate) await db.LockAsync($"SELECT 1 FROM revocation.revocation_requests WHERE id = {id} FOR UPDATE", cancellationToken);
-        var request = await db.RevocationRequests.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (request is null || request.CounterCode != user.CounterCode)
-            throw new DomainRuleException("request-not-found", "Richiesta di revoca non trovata.", RuleKind.NotFound);
-        return request;
-    }
+    public Task<RevocationRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false) =>
+        loader.LoadAsync<RevocationRequest>(id, "Richiesta di revoca non trovata.", cancellationToken, forUpdate);
 
     public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 
