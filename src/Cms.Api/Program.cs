@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cms.Api;
 using Cms.Api.Endpoints;
 using Cms.Api.Idempotency;
 using Cms.Api.Problems;
@@ -19,6 +20,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 // The build-time OpenAPI generator runs this file without a database.
 var generatingDocument = Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+if (generatingDocument) builder.Configuration["ConnectionStrings:Cms"] ??= "Host=127.0.0.1;Database=openapi-generation";
 
 builder.Services.AddCmsApplication();
 builder.Services.AddCmsInfrastructure(builder.Configuration);
@@ -52,12 +54,10 @@ builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https =>
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(o =>
 {
-    o.SwaggerDoc("v1", new OpenApiInfo
-    {
-        Title = "Cms – Card Management System TS-CNS",
-        Version = "1.0.0",
-        Description = "API del sistema di gestione delle tessere TS-CNS: identificazione, rilascio dei codici, consensi FSE, revoche.",
-    });
+    o.SwaggerDoc("v1", ContractInfo.Info());
+    foreach (var server in ContractInfo.Servers) o.AddServer(server);
+    o.DocumentFilter<TagDescriptionsFilter>();
+    o.OperationFilter<OperationContractFilter>();
     o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
     {
         Type = SecuritySchemeType.Http,
@@ -66,7 +66,9 @@ builder.Services.AddSwaggerGen(o =>
         Description = "Token ottenuto da POST /api/v1/auth/token",
     });
     o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
-    o.CustomSchemaIds(t => t.FullName!.Replace("Cms.Application.", "").Replace("Cms.Api.Endpoints.", "").Replace('+', '.'));
+    o.CustomSchemaIds(t => t.Namespace?.StartsWith("Microsoft.", StringComparison.Ordinal) == true
+        ? t.Name
+        : t.FullName!.Replace("Cms.Application.", "").Replace("Cms.Api.Endpoints.", "").Replace('+', '.'));
 });
 
 var app = builder.Build();

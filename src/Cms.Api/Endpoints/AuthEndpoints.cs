@@ -9,6 +9,10 @@ namespace Cms.Api.Endpoints;
 
 public static class AuthEndpoints
 {
+    /// <summary>The signed-in operator, as the token says.</summary>
+    public sealed record CurrentOperatorView(
+        string? OperatorId, string? CodiceFiscale, string? Name, string? CounterCode, string? CounterType, string? Region, string[] Roles);
+
     public sealed record ChangePasswordRequest(string? CodiceFiscale, string? CurrentPassword, string? NewPassword);
 
     public static RouteGroupBuilder MapAuthEndpoints(this RouteGroupBuilder api)
@@ -57,19 +61,20 @@ public static class AuthEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        auth.MapGet("/me", (HttpContext http) => new
-            {
-                operatorId = http.User.FindFirst(CmsClaims.OperatorId)?.Value,
-                codiceFiscale = http.User.FindFirst(CmsClaims.CodiceFiscale)?.Value,
-                name = http.User.FindFirst(CmsClaims.Name)?.Value,
-                counterCode = http.User.FindFirst(CmsClaims.Counter)?.Value,
-                counterType = http.User.FindFirst(CmsClaims.CounterType)?.Value,
-                region = http.User.FindFirst(CmsClaims.Region)?.Value,
-                roles = http.User.FindAll(CmsClaims.Role).Select(c => c.Value).ToArray(),
-            })
+        auth.MapGet("/me", (HttpContext http) => new CurrentOperatorView(
+                http.User.FindFirst(CmsClaims.OperatorId)?.Value,
+                http.User.FindFirst(CmsClaims.CodiceFiscale)?.Value,
+                http.User.FindFirst(CmsClaims.Name)?.Value,
+                http.User.FindFirst(CmsClaims.Counter)?.Value,
+                http.User.FindFirst(CmsClaims.CounterType)?.Value,
+                http.User.FindFirst(CmsClaims.Region)?.Value,
+                http.User.FindAll(CmsClaims.Role).Select(c => c.Value).ToArray()))
             .RequireAuthorization()
             .WithName("getCurrentOperator")
-            .WithSummary("L'operatore collegato");
+            .WithSummary("L'operatore collegato")
+            .WithDescription("Chi è l'operatore del token: codice fiscale, nome, sportello, regione e ruoli.")
+            .Produces<CurrentOperatorView>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return api;
     }
 
