@@ -81,3 +81,34 @@ public sealed class OperationContractFilter : IOperationFilter
         operation.Description = string.IsNullOrWhiteSpace(description) ? access : $"{description}\n\n{access}";
     }
 }
+
+/// <summary>Keeps the pipeline's own markers (the audited operation type of a command) out of the request schemas.</summary>
+public sealed class InternalPropertiesFilter : ISchemaFilter
+{
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (!typeof(Cms.Application.Common.Auditing.IAuditedMessage).IsAssignableFrom(context.Type) || schema is not OpenApiSchema concrete) return;
+        concrete.Properties?.Remove("operationType");
+        concrete.Required?.Remove("operationType");
+    }
+}
+
+/// <summary>
+/// A member that is never null (a non-nullable value type: ids, enums, numbers, dates) is required in the schema, so that
+/// generated clients type it as present; non-nullable references are marked by Swashbuckle itself.
+/// </summary>
+public sealed class RequiredValueMembersFilter : ISchemaFilter
+{
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is not OpenApiSchema concrete || concrete.Properties is null || context.Type.Namespace?.StartsWith("Cms.", StringComparison.Ordinal) != true)
+            return;
+        foreach (var property in context.Type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+        {
+            var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (!concrete.Properties.ContainsKey(name)) continue;
+            if (property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null)
+                (concrete.Required ??= new HashSet<string>()).Add(name);
+        }
+    }
+}

@@ -58,6 +58,10 @@ builder.Services.AddSwaggerGen(o =>
     foreach (var server in ContractInfo.Servers) o.AddServer(server);
     o.DocumentFilter<TagDescriptionsFilter>();
     o.OperationFilter<OperationContractFilter>();
+    o.SchemaFilter<InternalPropertiesFilter>();
+    o.SchemaFilter<RequiredValueMembersFilter>();
+    o.SupportNonNullableReferenceTypes();
+    o.NonNullableReferenceTypesAsRequired();
     o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
     {
         Type = SecuritySchemeType.Http,

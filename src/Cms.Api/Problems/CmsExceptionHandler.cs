@@ -56,7 +56,9 @@ public sealed class CmsExceptionHandler(IProblemDetailsService problems, ILogger
         };
         var problem = new ProblemDetails { Type = ProblemTypes.For(r.Rule), Title = Titles(status), Status = status, Detail = r.Message };
         problem.Extensions["rule"] = r.Rule;
-        foreach (var (key, value) in r.Extensions) problem.Extensions[key] = value;
+        // An extension never shadows a member of the problem itself (a second "status" would break every client).
+        foreach (var (key, value) in r.Extensions)
+            problem.Extensions[key is "type" or "title" or "status" or "detail" or "instance" or "rule" ? "rule" + char.ToUpperInvariant(key[0]) + key[1..] : key] = value;
         return problem;
     }
 

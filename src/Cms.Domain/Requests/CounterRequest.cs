@@ -57,7 +57,7 @@ public abstract class CounterRequest
             default:
                 throw new DomainRuleException("request-not-pending",
                     $"La richiesta non è più modificabile (stato {Status.ToString().ToUpperInvariant()}).", RuleKind.Conflict)
-                    .With("status", Status);
+                    .With("requestStatus", Status);
         }
     }
 
