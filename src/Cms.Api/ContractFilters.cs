@@ -82,14 +82,22 @@ public sealed class OperationContractFilter : IOperationFilter
     }
 }
 
-/// <summary>Keeps the pipeline's own markers (the audited operation type of a command) out of the request schemas.</summary>
+/// <summary>
+/// Keeps what clients never send out of the request schemas: the pipeline's markers (the audited operation type) and the
+/// computed members of a command or query (no setter, e.g. which identification mode a query uses).
+/// </summary>
 public sealed class InternalPropertiesFilter : ISchemaFilter
 {
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
-        if (!typeof(Cms.Application.Common.Auditing.IAuditedMessage).IsAssignableFrom(context.Type) || schema is not OpenApiSchema concrete) return;
-        concrete.Properties?.Remove("operationType");
-        concrete.Required?.Remove("operationType");
+        if (!typeof(Mediator.IMessage).IsAssignableFrom(context.Type) || schema is not OpenApiSchema concrete || concrete.Properties is null) return;
+        var computed = context.Type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => !p.CanWrite).Select(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name));
+        foreach (var name in computed.Append("operationType"))
+        {
+            concrete.Properties.Remove(name);
+            concrete.Required?.Remove(name);
+        }
     }
 }
 
@@ -107,7 +115,8 @@ public sealed class RequiredValueMembersFilter : ISchemaFilter
         {
             var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
             if (!concrete.Properties.ContainsKey(name)) continue;
-            if (property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null)
+            // A computed member (no setter) is not sent by clients: never required of them.
+            if (property.CanWrite && property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null)
                 (concrete.Required ??= new HashSet<string>()).Add(name);
         }
     }
