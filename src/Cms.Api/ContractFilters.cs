@@ -58,7 +58,11 @@ public sealed class OperationContractFilter : IOperationFilter
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
         var authorize = metadata.OfType<IAuthorizeData>().ToList();
         string access;
-        if (anonymous || authorize.Count == 0) access = "Accesso: pubblico.";
+        if (anonymous || authorize.Count == 0)
+        {
+            access = "Accesso: pubblico.";
+            operation.Security = []; // overrides the document's bearer requirement: no token needed
+        }
         else
         {
             var policies = authorize.Select(a => a.Policy).Where(p => p is not null).Select(p => Policies.GetValueOrDefault(p!, p!)).Distinct().ToList();
@@ -120,4 +124,128 @@ public sealed class RequiredValueMembersFilter : ISchemaFilter
                 (concrete.Required ??= new HashSet<string>()).Add(name);
         }
     }
+}
+
+/// <summary>Role names are the enum of SPEC §7 wherever a schema lists roles.</summary>
+public sealed class RolesEnumFilter : ISchemaFilter
+{
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is not OpenApiSchema concrete || concrete.Properties is null) return;
+        foreach (var (name, property) in concrete.Properties)
+        {
+            if (name != "roles" || property is not OpenApiSchema { Items: OpenApiSchema items }) continue;
+            items.Enum = Cms.Domain.Administration.Role.All.Select(r => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(r)!).ToList();
+        }
+    }
+}
+
+/// <summary>
+/// Gives every JSON request and success answer an example built from its schema, with realistic Italian values for the
+/// members a counter knows (codice fiscale, card number, dates, e-mail), and every problem answer an example problem.
+/// </summary>
+public sealed class ExamplesFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (operation.RequestBody?.Content is { } body && body.TryGetValue("application/json", out var request) && request is OpenApiMediaType req
+            && req.Example is null && req.Schema is not null)
+            req.Example = ContractExamples.For(req.Schema, context.Document, 0);
+        foreach (var (code, response) in operation.Responses ?? [])
+        {
+            if (response.Content is null) continue;
+            foreach (var (media, content) in response.Content)
+            {
+                if (content is not OpenApiMediaType m || m.Example is not null || m.Schema is null) continue;
+                if (media == "application/problem+json") m.Example = ContractExamples.Problem(code, context.ApiDescription.RelativePath);
+                else if (media == "application/json" && code.StartsWith('2')) m.Example = ContractExamples.For(m.Schema, context.Document, 0);
+            }
+        }
+    }
+}
+
+public static class ContractExamples
+{
+    public static System.Text.Json.Nodes.JsonNode Problem(string code, string? path)
+    {
+        var (rule, title, detail) = code switch
+        {
+            "400" => ("validation", "Dati non validi", "Uno o più campi non sono validi: cardNumber."),
+            "401" => ("unauthenticated", "Autenticazione non riuscita", "Autenticazione richiesta."),
+            "403" => ("forbidden", "Operazione non consentita", "Operazione non consentita al ruolo dell'utente."),
+            "404" => ("card-not-found", "Non trovato", "Tessera non presente in banca dati."),
+            "409" => ("request-not-pending", "Conflitto con lo stato attuale", "La richiesta non è più modificabile (stato COMPLETED)."),
+            "423" => ("cip-locked", "Temporaneamente bloccato", "Troppi tentativi errati di verifica del CIP per questa tessera."),
+            _ => ("privacy-consent-required", "Regola non rispettata",
+                "Il titolare della carta, o suo delegato, deve acconsentire al trattamento dei dati personali."),
+        };
+        var example = new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "urn:cms:problem:" + rule,
+            ["title"] = title,
+            ["status"] = int.TryParse(code, out var status) ? status : 422,
+            ["detail"] = detail,
+            ["instance"] = "/" + (path ?? "api/v1"),
+            ["rule"] = rule,
+            ["traceId"] = "0HNQB4988JBF7:00000001",
+        };
+        if (code == "400")
+        {
+            example["errors"] = new System.Text.Json.Nodes.JsonObject { ["cardNumber"] = new System.Text.Json.Nodes.JsonArray("Numero di tessera non valido.") };
+            example["rules"] = new System.Text.Json.Nodes.JsonObject { ["cardNumber"] = new System.Text.Json.Nodes.JsonArray("invalid-card-number") };
+        }
+        return example;
+    }
+
+    public static System.Text.Json.Nodes.JsonNode? For(IOpenApiSchema schema, OpenApiDocument document, int depth, string? name = null)
+    {
+        if (depth > 8) return null;
+        if (schema is OpenApiSchemaReference reference)
+        {
+            var id = reference.Reference.Id;
+            if (id is null || document.Components?.Schemas is null || !document.Components.Schemas.TryGetValue(id, out var target)) return null;
+            return For(target, document, depth, name);
+        }
+        if (schema.Enum is { Count: > 0 } values) return values.First()?.DeepClone();
+        if (schema.AllOf is { Count: > 0 } all) return For(all.First(), document, depth, name);
+        var type = schema.Type ?? JsonSchemaType.Object;
+        if (type.HasFlag(JsonSchemaType.Array))
+            return schema.Items is null ? new System.Text.Json.Nodes.JsonArray()
+                : For(schema.Items, document, depth + 1, name) is { } item ? new System.Text.Json.Nodes.JsonArray(item) : new System.Text.Json.Nodes.JsonArray();
+        if (type.HasFlag(JsonSchemaType.Object) || schema.Properties is { Count: > 0 })
+        {
+            var obj = new System.Text.Json.Nodes.JsonObject();
+            foreach (var (property, propertySchema) in schema.Properties ?? new Dictionary<string, IOpenApiSchema>())
+                obj[property] = For(propertySchema, document, depth + 1, property);
+            return obj;
+        }
+        if (type.HasFlag(JsonSchemaType.Boolean)) return System.Text.Json.Nodes.JsonValue.Create(name is not "minor");
+        if (type.HasFlag(JsonSchemaType.Integer) || type.HasFlag(JsonSchemaType.Number)) return System.Text.Json.Nodes.JsonValue.Create(1);
+        return System.Text.Json.Nodes.JsonValue.Create(Text(schema.Format, name ?? ""));
+    }
+
+    private static string Text(string? format, string name) => format switch
+    {
+        "uuid" => "0199f1a2-7c3e-7b21-9d4a-3f6e2b8c1d05",
+        "date-time" => "2026-11-25T10:30:00+00:00",
+        "date" => name.Contains("expiry", StringComparison.OrdinalIgnoreCase) ? "2031-06-30" : name.Contains("birth", StringComparison.OrdinalIgnoreCase) ? "1980-01-01" : "2022-01-10",
+        _ => name switch
+        {
+            _ when name.Contains("codiceFiscale", StringComparison.OrdinalIgnoreCase) => "RSSMRA80A01D612X",
+            "cardNumber" => "80380000900000000001",
+            "displayNumber" => "8038000 0900000000001",
+            "cardNumberLast5" => "00001",
+            _ when name.Contains("email", StringComparison.OrdinalIgnoreCase) => "mario.rossi@example.it",
+            "mobile" => "+393331234567",
+            "surname" => "ROSSI",
+            "givenName" => "MARIO",
+            "counterCode" or "code" => "090-201-EM001",
+            "region" or "issuerRegion" => "090",
+            "accessToken" => "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…",
+            "password" => "Una-Password-Lunga-1",
+            "pin" => "12",
+            "puk" or "cip" => "3456",
+            _ => "string",
+        },
+    };
 }

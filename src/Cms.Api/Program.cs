@@ -60,6 +60,8 @@ builder.Services.AddSwaggerGen(o =>
     o.OperationFilter<OperationContractFilter>();
     o.SchemaFilter<InternalPropertiesFilter>();
     o.SchemaFilter<RequiredValueMembersFilter>();
+    o.SchemaFilter<RolesEnumFilter>();
+    o.OperationFilter<ExamplesFilter>();
     o.SupportNonNullableReferenceTypes();
     o.NonNullableReferenceTypesAsRequired();
     o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
@@ -72,7 +74,7 @@ builder.Services.AddSwaggerGen(o =>
     o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
     o.CustomSchemaIds(t => t.Namespace?.StartsWith("Microsoft.", StringComparison.Ordinal) == true
         ? t.Name
-        : t.FullName!.Replace("Cms.Application.", "").Replace("Cms.Api.Endpoints.", "").Replace('+', '.'));
+        : t.FullName!.Replace("Cms.Application.", "").Replace("Cms.Domain.", "").Replace("Cms.Api.Endpoints.", "").Replace('+', '.'));
 });
 
 var app = builder.Build();

@@ -54,9 +54,16 @@ public class ContractTests(CmsFactory factory) : ApiTest(factory)
                 var responses = op["responses"]!.AsObject();
                 if (!responses.Any(r => r.Key.StartsWith('2') || r.Key.StartsWith('3'))) missing.Add(where + ": a success response");
                 var isPublic = op["description"]?.GetValue<string>().Contains("Accesso: pubblico.") == true;
+                if (isPublic && op["security"] is not JsonArray { Count: 0 }) missing.Add(where + ": public, but the document's security requirement applies");
                 if (!isPublic && (!responses.ContainsKey("401") || !responses.ContainsKey("403"))) missing.Add(where + ": 401/403 problems");
                 foreach (var (code, response) in responses.Where(r => r.Key.StartsWith('4')))
-                    if (response!["content"]?["application/problem+json"] is null) missing.Add($"{where}: {code} as application/problem+json");
+                {
+                    var problem = response!["content"]?["application/problem+json"];
+                    if (problem is null) missing.Add($"{where}: {code} as application/problem+json");
+                    else if (problem["example"]?["type"] is null) missing.Add($"{where}: an example of its {code} problem");
+                }
+                foreach (var (code, response) in responses.Where(r => r.Key.StartsWith('2')))
+                    if (response!["content"]?["application/json"] is { } json && json["example"] is null) missing.Add($"{where}: an example of its {code} answer");
             }
         }
         Assert.True(contract["security"] is JsonArray { Count: > 0 }, "the contract names no security requirement");
