@@ -105,6 +105,7 @@ api.MapReprintEndpoints();
 api.MapRevocationEndpoints();
 api.MapReaderEndpoints();
 api.MapConsentEndpoints();
+api.MapAuditEndpoints();
 api.MapNoticeAndFormEndpoints();
 app.MapHealthEndpoints();
 app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();

@@ -50,6 +50,7 @@ public static class DependencyInjection
         services.Configure<BackgroundJobOptions>(configuration.GetSection(BackgroundJobOptions.Section));
         services.AddSingleton<IFormRenderer, PdfFormRenderer>();
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
+        services.AddSingleton<Cms.Application.Common.Auditing.IAuditTrail, Auditing.PostgresAuditTrail>();
 
         // Code messages: SMTP when a host is configured, else the pickup folder; SMS likewise.
         services.AddSingleton<IEmailTransport>(sp => string.IsNullOrEmpty(sp.GetRequiredService<IOptions<SmtpOptions>>().Value.Host)

@@ -23,6 +23,7 @@ public enum OperationType
     OperatorManagement,
     DocumentPrint,
     NoticeManagement,
+    AuditConsultation,
 }
 
 public static class OperationTypes
@@ -46,6 +47,7 @@ public static class OperationTypes
         OperationType.OperatorManagement => "GESTIONE OPERATORI",
         OperationType.DocumentPrint => "STAMPA MODULO",
         OperationType.NoticeManagement => "GESTIONE AVVISI",
+        OperationType.AuditConsultation => "CONSULTAZIONE AUDIT",
         _ => type.ToString().ToUpperInvariant(),
     };
 

@@ -98,7 +98,17 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using (var connection = new NpgsqlConnection(ConnectionString))
         {
             await connection.OpenAsync();
-            await respawner!.ResetAsync(connection);
+            // The trail refuses DELETE and TRUNCATE (append-only): the test database's owner lifts that for the reset only.
+            await using (var off = new NpgsqlCommand("ALTER TABLE audit.operations DISABLE TRIGGER USER", connection)) await off.ExecuteNonQueryAsync();
+            try
+            {
+                await respawner!.ResetAsync(connection);
+            }
+            finally
+            {
+                await using var on = new NpgsqlCommand("ALTER TABLE audit.operations ENABLE TRIGGER USER", connection);
+                await on.ExecuteNonQueryAsync();
+            }
         }
         using var scope = Services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(migrate: false, CancellationToken.None);

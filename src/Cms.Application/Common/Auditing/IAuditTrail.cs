@@ -1,0 +1,27 @@
+namespace Cms.Application.Common.Auditing;
+
+/// <summary>What is wrong at one place of the chain.</summary>
+public enum IntegrityFinding
+{
+    /// <summary>The entry's content no longer gives its hash, or the next entry was chained to another hash.</summary>
+    Changed,
+    /// <summary>Entries are missing: a gap in the chain's positions, or fewer entries than the chain's head counts.</summary>
+    Removed,
+    /// <summary>An entry the chain's head does not account for, or written without its link.</summary>
+    Inserted,
+}
+
+public sealed record IntegrityBreak(IntegrityFinding Finding, long ChainIndex, long? Sequence, string Explanation);
+
+/// <summary>The chain's head: an auditor may note it and later ask whether that entry still has that hash.</summary>
+public sealed record ChainHead(long ChainIndex, string Hash);
+
+public sealed record IntegrityReport(bool Intact, long EntriesChecked, ChainHead Head, IntegrityBreak? FirstBreak, bool? AnchorMatches,
+    DateTimeOffset CheckedAt);
+
+/// <summary>The tamper-evident operations trail (hash chain kept by the database, see decision 0011).</summary>
+public interface IAuditTrail
+{
+    /// <summary>Walks the whole chain and reports the first entry that was changed, removed or inserted.</summary>
+    Task<IntegrityReport> VerifyAsync(long? anchorIndex, string? anchorHash, CancellationToken cancellationToken);
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using System.Text.Json;
+using Cms.Integration.Tests.Infrastructure;
+using Npgsql;
+
+namespace Cms.Integration.Tests;
+
+/// <summary>The operations trail is append-only for the application and hash-chained: tampering behind its back is found.</summary>
+public class AuditTrailTests(CmsFactory factory) : ApiTest(factory)
+{
+    private async Task<HttpClient> TrailAsync()
+    {
+        // A few operations: sign-ins, counters, operators (each one an entry of the trail).
+        var (auditor, _, _) = await ActorAsync("Auditor");
+        await ActorAsync("Operator");
+        await ActorAsync("Issuer");
+        return auditor;
+    }
+
+    private async Task<JsonElement> IntegrityAsync(HttpClient auditor, string query = "") =>
+        await OkAsync(await auditor.GetAsync("/api/v1/audit/integrity" + query));
+
+    /// <summary>As the database's owner would, behind the application's back: the append-only triggers lifted for one statement.</summary>
+    private Task TamperAsync(string sql) => Factory.ExecuteAsync(
+        $"ALTER TABLE audit.operations DISABLE TRIGGER USER; {sql}; ALTER TABLE audit.operations ENABLE TRIGGER USER;");
+
+    private Task<long> MiddleAsync() => Factory.ScalarAsync<long>("SELECT chain_index FROM audit.operations ORDER BY chain_index OFFSET 3 LIMIT 1");
+
+    [Fact]
+    public async Task The_application_cannot_update_delete_or_truncate_the_trail()
+    {
+        await TrailAsync();
+        foreach (var sql in new[] { "UPDATE audit.operations SET detail = 'x'", "DELETE FROM audit.operations", "TRUNCATE audit.operations" })
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => Factory.ExecuteAsync(sql));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+        Assert.True(await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations") > 5);
+    }
+
+    [Fact]
+    public async Task An_untouched_trail_is_intact_and_its_head_can_be_anchored()
+    {
+        var auditor = await TrailAsync();
+        var report = await IntegrityAsync(auditor);
+        Assert.True(report.GetProperty("intact").GetBoolean(), report.GetRawText());
+        Assert.True(report.GetProperty("entriesChecked").GetInt64() > 5);
+        var head = report.GetProperty("head");
+        var index = head.GetProperty("chainIndex").GetInt64();
+        var hash = head.GetProperty("hash").GetString();
+        Assert.Equal(64, hash!.Length);
+
+        await ActorAsync("Operator"); // the trail grows; the anchor stays valid
+        var later = await IntegrityAsync(auditor, $"?anchorIndex={index}&anchorHash={hash}");
+        Assert.True(later.GetProperty("anchorMatches").GetBoolean());
+        Assert.True(later.GetProperty("head").GetProperty("chainIndex").GetInt64() > index);
+        var wrong = await IntegrityAsync(auditor, $"?anchorIndex={index}&anchorHash={new string('0', 64)}");
+        Assert.False(wrong.GetProperty("anchorMatches").GetBoolean());
+        Assert.False(wrong.GetProperty("intact").GetBoolean());
+        await ProblemAsync(await auditor.GetAsync("/api/v1/audit/integrity?anchorIndex=1&anchorHash=xyz"), HttpStatusCode.BadRequest, "validation");
+        var (operatorClient, _, _) = await ActorAsync("Operator");
+        await ProblemAsync(await operatorClient.GetAsync("/api/v1/audit/integrity"), HttpStatusCode.Forbidden);
+        Assert.True(await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE type = 'AUDIT_CONSULTATION'") >= 3);
+    }
+
+    [Fact]
+    public async Task An_edited_entry_is_found()
+    {
+        var auditor = await TrailAsync();
+        var index = await MiddleAsync();
+        await TamperAsync($"UPDATE audit.operations SET counter_code = '999-999-XX999' WHERE chain_index = {index}");
+        var report = await IntegrityAsync(auditor);
+        Assert.False(report.GetProperty("intact").GetBoolean());
+        Assert.Equal("CHANGED", report.GetProperty("firstBreak").GetProperty("finding").GetString());
+        Assert.Equal(index, report.GetProperty("firstBreak").GetProperty("chainIndex").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_edited_entry_whose_hash_was_recomputed_is_found_by_its_successor()
+    {
+        var auditor = await TrailAsync();
+        var index = await MiddleAsync();
+        await TamperAsync($"""
+            UPDATE audit.operations SET operator_codice_fiscale = 'RSSMRA80A01H501U' WHERE chain_index = {index};
+            UPDATE audit.operations o SET hash = sha256(o.previous_hash || convert_to(audit.canonical(o), 'UTF8')) WHERE chain_index = {index}
+            """);
+        var report = await IntegrityAsync(auditor);
+        Assert.Equal("CHANGED", report.GetProperty("firstBreak").GetProperty("finding").GetString());
+        Assert.Equal(index, report.GetProperty("firstBreak").GetProperty("chainIndex").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_removed_entry_is_found_in_the_middle_and_at_the_end()
+    {
+        var auditor = await TrailAsync();
+        var index = await MiddleAsync();
+        await TamperAsync($"DELETE FROM audit.operations WHERE chain_index = {index}");
+        var report = await IntegrityAsync(auditor);
+        Assert.Equal("REMOVED", report.GetProperty("firstBreak").GetProperty("finding").GetString());
+        Assert.Equal(index, report.GetProperty("firstBreak").GetProperty("chainIndex").GetInt64());
+
+        await Factory.ResetAsync();
+        auditor = await TrailAsync();
+        var last = await Factory.ScalarAsync<long>("SELECT max(chain_index) FROM audit.operations");
+        await TamperAsync($"DELETE FROM audit.operations WHERE chain_index = {last}");
+        report = await IntegrityAsync(auditor);
+        // The check itself was appended after the deletion: the gap is where the entry was.
+        Assert.Equal("REMOVED", report.GetProperty("firstBreak").GetProperty("finding").GetString());
+        Assert.Equal(last, report.GetProperty("firstBreak").GetProperty("chainIndex").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_inserted_entry_is_found()
+    {
+        var auditor = await TrailAsync();
+        var head = await Factory.ScalarAsync<long>("SELECT chain_index FROM audit.chain_head");
+        await TamperAsync($"""
+            INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_codice_fiscale, card_number, chain_index, previous_hash, hash)
+            SELECT gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'RSSMRA80A01H501U', '80380000900000000001', {head} + 1, hash, sha256(hash)
+            FROM audit.chain_head
+            """);
+        var report = await IntegrityAsync(auditor);
+        Assert.False(report.GetProperty("intact").GetBoolean());
+        var found = report.GetProperty("firstBreak");
+        Assert.Contains(found.GetProperty("finding").GetString(), new[] { "INSERTED", "CHANGED" });
+        Assert.Equal(head + 1, found.GetProperty("chainIndex").GetInt64());
+    }
+}
