@@ -23,6 +23,7 @@ public sealed class TagDescriptionsFilter : IDocumentFilter
         ["Ente emettitore"] = "Caricamento delle tessere e revoche su iniziativa dell'ente emettitore (ruolo Issuer).",
         ["Invii"] = "Stato dell'invio della seconda metà dei codici (e-mail o SMS).",
         ["Stato"] = "Stato del servizio (linee guida ModI) e controlli di salute.",
+        ["Reportistica"] = "Report e statistiche dell'operatore sulle proprie operazioni.",
         ["Revisione"] = "Per i revisori: registro delle operazioni, statistiche, integrità della catena, accessi di un interessato, segnali di abuso.",
     };
 

@@ -106,6 +106,7 @@ api.MapRevocationEndpoints();
 api.MapReaderEndpoints();
 api.MapConsentEndpoints();
 api.MapAuditEndpoints();
+api.MapReportEndpoints();
 api.MapNoticeAndFormEndpoints();
 app.MapHealthEndpoints();
 app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();

@@ -24,6 +24,7 @@ public enum OperationType
     DocumentPrint,
     NoticeManagement,
     AuditConsultation,
+    ReportConsultation,
 }
 
 public static class OperationTypes
@@ -48,6 +49,7 @@ public static class OperationTypes
         OperationType.DocumentPrint => "STAMPA MODULO",
         OperationType.NoticeManagement => "GESTIONE AVVISI",
         OperationType.AuditConsultation => "CONSULTAZIONE AUDIT",
+        OperationType.ReportConsultation => "CONSULTAZIONE REPORT",
         _ => type.ToString().ToUpperInvariant(),
     };
 

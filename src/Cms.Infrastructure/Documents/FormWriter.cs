@@ -142,6 +142,28 @@ public sealed class FormWriter : IDisposable
         y += 40;
     }
 
+    /// <summary>One row of a table: cells in columns of the given relative widths, a header row in bold with a rule below.</summary>
+    public void TableRow(IReadOnlyList<string> cells, IReadOnlyList<double> weights, bool header = false)
+    {
+        const double size = 7.5;
+        Ensure(size * 1.7);
+        var total = weights.Sum();
+        var x = Margin;
+        var font = Font(size, header);
+        for (var i = 0; i < cells.Count; i++)
+        {
+            var width = Width * weights[i] / total;
+            gfx.DrawString(Fit(cells[i], font, width - 4), font, XBrushes.Black, new XRect(x, y, width - 4, size * 1.5), XStringFormats.TopLeft);
+            x += width;
+        }
+        y += size * 1.6;
+        if (header)
+        {
+            gfx.DrawLine(XPens.Gray, Margin, y, Margin + Width, y);
+            y += 2;
+        }
+    }
+
     public void Rule()
     {
         Ensure(6);

@@ -107,6 +107,24 @@ public sealed partial class PdfFormRenderer
         return Save(document);
     }
 
+    public byte[] TableReport(TableReportModel m)
+    {
+        var local = Local(m.GeneratedAt);
+        using var document = NewDocument(m.Title, "Reportistica", m.GeneratedAt);
+        using (var w = new FormWriter(document, $"Cms · {m.Title.ToLowerInvariant()} · generato il {local:dd/MM/yyyy HH:mm}"))
+        {
+            w.Paragraph("TESSERA SANITARIA - CARTA NAZIONALE DEI SERVIZI", 8, bold: true);
+            w.Title(m.Title);
+            foreach (var (label, value) in m.Header) w.Fields((label, value));
+            w.Fields(("Data di generazione", local.ToString("dd/MM/yyyy HH:mm", Italian)));
+            w.Rule();
+            w.TableRow(m.Columns, m.ColumnWeights, header: true);
+            foreach (var row in m.Rows) w.TableRow(row, m.ColumnWeights);
+            if (m.Rows.Count == 0) w.Paragraph("Nessuna operazione nel periodo.", 9);
+        }
+        return Save(document);
+    }
+
     private static void ConsentsBody(FormWriter w, ConsentFormModel m)
     {
         var h = m.Basics.Holder;

@@ -41,6 +41,10 @@ public sealed record ConsentFormModel(
     FormBasics Basics, Guid RequestId, PersonOnForm Requester, RequestMode Mode, IdentityDocument Document, string PolicyLabel,
     IReadOnlyList<ConsentLine> Lines, string? OutcomeText);
 
+/// <summary>A report to print: header lines (operator, period, generation date…), then the table.</summary>
+public sealed record TableReportModel(string Title, IReadOnlyList<(string Label, string Value)> Header, IReadOnlyList<string> Columns,
+    IReadOnlyList<double> ColumnWeights, IReadOnlyList<IReadOnlyList<string>> Rows, DateTimeOffset GeneratedAt);
+
 /// <summary>Renders the printed forms (PDFsharp in the infrastructure).</summary>
 public interface IFormRenderer
 {
@@ -59,6 +63,9 @@ public interface IFormRenderer
     byte[] ConsentDeclaration(ConsentFormModel model);
     /// <summary>Attivazione e consensi: the activation summary with the first halves, then the consents [T 2.2.1].</summary>
     byte[] ActivationAndConsents(ActivationFormModel activation, ConsentFormModel consents);
+
+    /// <summary>A printed report (Reportistica [M 2.7, T 2.8]): a title, the header lines, a table.</summary>
+    byte[] TableReport(TableReportModel report);
 
     /// <summary>A blank form of the Modulistica [T 2.9]: see <see cref="BlankForms"/>.</summary>
     byte[] BlankForm(string name, BlankFormModel model);
