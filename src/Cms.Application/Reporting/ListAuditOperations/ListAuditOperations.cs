@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Validation;
+using Cms.Application.Reporting.Common;
+using Cms.Application.Reporting.GetMyOperations;
+using Cms.Domain.Auditing;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cms.Application.Reporting.ListAuditOperations;
+
+/// <summary>
+/// Every operation, filtered by region, counter, operator, type, card and period, in the trail's order. JSON pages are
+/// keyset-paged (<c>after</c> = the last <c>sequence</c> seen); CSV streams the whole selection. The query is recorded.
+/// </summary>
+public sealed record ListAuditOperationsQuery(
+    string? Region, string? Counter, string? Operator, string? Type, string? Card, string? From, string? To, long? After, int? Limit,
+    string? Format) : IQuery<AuditOperationsResult>, IAuditedMessage
+{
+    public OperationType OperationType => OperationType.AuditConsultation;
+    public bool Csv => string.Equals(Format, "csv", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed record AuditOperationsPage(IReadOnlyList<AuditOperationView> Operations, long? NextAfter, int Limit);
+
+/// <summary>A page (JSON), or the rows to stream as CSV.</summary>
+public sealed record AuditOperationsResult(AuditOperationsPage? Page, IAsyncEnumerable<byte[]>? CsvChunks);
+
+public sealed class ListAuditOperationsValidator : AbstractValidator<ListAuditOperationsQuery>
+{
+    public ListAuditOperationsValidator()
+    {
+        ReportPeriod.Rules<ListAuditOperationsQuery>(this, q => q.From, q => q.To);
+        RuleFor(q => q.Region).Matches("^[0-9]{3}$").WithErrorCode("invalid-region").When(q => q.Region is not null);
+        RuleFor(q => q.Counter).MaximumLength(40);
+        RuleFor(q => q.Operator).ValidCodiceFiscale().When(q => q.Operator is not null);
+        RuleFor(q => q.Card).ValidCardNumber().When(q => q.Card is not null);
+        RuleFor(q => q.Type).Must(ApiNames.IsValid<OperationType>).WithErrorCode("unknown-value")
+            .WithMessage("Tipo di operazione non previsto (es. ACTIVATION, REVOCATION, READER_DELIVERY).");
+        RuleFor(q => q.After).GreaterThanOrEqualTo(0).When(q => q.After is not null);
+        RuleFor(q => q.Limit).InclusiveBetween(1, 1000).When(q => q.Limit is not null);
+        RuleFor(q => q.Format).Must(f => f is null || f.Equals("json", StringComparison.OrdinalIgnoreCase) || f.Equals("csv", StringComparison.OrdinalIgnoreCase))
+            .WithErrorCode("unknown-value").WithMessage("Formato non previsto: json o csv.");
+    }
+}
+
+public sealed class ListAuditOperationsHandler(ICmsDbContext db, AuditScope audit) : IQueryHandler<ListAuditOperationsQuery, AuditOperationsResult>
+{
+    public async ValueTask<AuditOperationsResult> Handle(ListAuditOperationsQuery q, CancellationToken cancellationToken)
+    {
+        var period = ReportPeriod.Parse(q.From, q.To);
+        audit.Detail = $"operations region={q.Region} counter={q.Counter} type={q.Type} card={q.Card} {q.From}..{q.To} {(q.Csv ? "csv" : "json")}";
+        audit.CardNumber = q.Card;
+        var entries = db.Operations.AsNoTracking();
+        if (q.Region is not null) entries = entries.Where(o => o.Region == q.Region);
+        if (q.Counter is not null) entries = entries.Where(o => o.CounterCode == q.Counter);
+        if (q.Operator is not null) entries = entries.Where(o => o.OperatorCodiceFiscale == q.Operator);
+        if (ApiNames.Parse<OperationType>(q.Type) is { } type) entries = entries.Where(o => o.Type == type);
+        if (q.Card is not null) entries = entries.Where(o => o.CardNumber == q.Card);
+        if (period.Start is { } start) entries = entries.Where(o => o.OccurredAt >= start);
+        if (period.End is { } end) entries = entries.Where(o => o.OccurredAt < end);
+        if (q.After is { } after) entries = entries.Where(o => o.Sequence > after);
+        entries = entries.OrderBy(o => o.Sequence);
+        if (q.Csv) return new AuditOperationsResult(null, Csv(entries, cancellationToken));
+        var limit = q.Limit ?? 100;
+        var page = await entries.Take(limit + 1).ToListAsync(cancellationToken);
+        var more = page.Count > limit;
+        if (more) page.RemoveAt(page.Count - 1);
+        return new AuditOperationsResult(new AuditOperationsPage(page.Select(AuditOperationView.From).ToList(), more ? page[^1].Sequence : null, limit), null);
+    }
+
+    private static async IAsyncEnumerable<byte[]> Csv(IQueryable<OperationEntry> entries, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        yield return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(
+            "Sequenza;Data e ora (UTC);Operazione;Esito;Operatore;Sportello;Regione;Tessera;Codice fiscale assistito;Richiesta;Dettaglio\r\n")];
+        var line = new StringBuilder();
+        var count = 0;
+        await foreach (var e in entries.AsAsyncEnumerable().WithCancellation(cancellationToken))
+        {
+            line.Append(e.Sequence.ToString(CultureInfo.InvariantCulture)).Append(';')
+                .Append(e.OccurredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(';')
+                .Append(GetMyOperationsHandler.Cell(OperationTypes.Label(e.Type))).Append(';').Append(e.Outcome.ToString().ToUpperInvariant()).Append(';')
+                .Append(GetMyOperationsHandler.Cell(e.OperatorCodiceFiscale)).Append(';').Append(GetMyOperationsHandler.Cell(e.CounterCode)).Append(';')
+                .Append(GetMyOperationsHandler.Cell(e.Region)).Append(';').Append(GetMyOperationsHandler.Cell(e.CardNumber)).Append(';')
+                .Append(GetMyOperationsHandler.Cell(e.HolderCodiceFiscale)).Append(';').Append(GetMyOperationsHandler.Cell(e.RequestId)).Append(';')
+                .Append(GetMyOperationsHandler.Cell(e.Detail)).Append("\r\n");
+            if (++count % 500 == 0)
+            {
+                yield return Encoding.UTF8.GetBytes(line.ToString());
+                line.Clear();
+            }
+        }
+        if (line.Length > 0) yield return Encoding.UTF8.GetBytes(line.ToString());
+    }
+}

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Cms.Integration.Tests.Infrastructure;
+
+namespace Cms.Integration.Tests;
+
+public class AuditorTests(CmsFactory factory) : ApiTest(factory)
+{
+    private static string Number(int i) => $"803800009000000{22000 + i:00000}";
+
+    private static async Task ActivateAsync(HttpClient client, string cardNumber, string email)
+    {
+        var created = await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", new
+        {
+            cardNumber, mode = "DIRECT", document = RevocationTests.Document(), privacyConsent = true,
+            delivery = new { channel = "EMAIL", email, emailConfirmation = email },
+        }), HttpStatusCode.Created);
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", null));
+    }
+
+    private async Task FeedAsync(int count) =>
+        await base.FeedAsync(Enumerable.Range(1, count).Select(i => Card(Number(i), surname: "ROSSI", givenName: "NOME" + (char)('A' + i % 26),
+            birth: new DateOnly(1970, 1, 1).AddDays(i * 37))).ToArray());
+
+    [Fact]
+    public async Task Auditors_filter_page_and_export_every_operation_and_count_per_counter_and_day()
+    {
+        await FeedAsync(5);
+        var (first, _, _) = await ActorAsync("Operator", counterCode: "090-201-AS001");
+        var (second, secondCf, _) = await ActorAsync("Operator", counterCode: "090-201-AS002");
+        var (auditor, _, _) = await ActorAsync("Auditor");
+        for (var i = 1; i <= 3; i++) await ActivateAsync(first, Number(i), $"p{i}@example.it");
+        for (var i = 4; i <= 5; i++) await ActivateAsync(second, Number(i), $"p{i}@example.it");
+
+        var page1 = await OkAsync(await auditor.GetAsync("/api/v1/audit/operations?counter=090-201-AS002&type=ACTIVATION&limit=3"));
+        var after = page1.GetProperty("nextAfter").GetInt64();
+        var page2 = await OkAsync(await auditor.GetAsync($"/api/v1/audit/operations?counter=090-201-AS002&type=ACTIVATION&limit=3&after={after}"));
+        var all = page1.GetProperty("operations").EnumerateArray().Concat(page2.GetProperty("operations").EnumerateArray()).ToList();
+        Assert.Equal(4, all.Count); // create + confirm, twice
+        Assert.Equal(JsonValueKind.Null, page2.GetProperty("nextAfter").ValueKind);
+        Assert.All(all, o => Assert.Equal(secondCf, o.GetProperty("operatorCodiceFiscale").GetString()));
+        Assert.Equal(all.Select(o => o.GetProperty("sequence").GetInt64()).Distinct().Count(), all.Count);
+        var byCard = await OkAsync(await auditor.GetAsync($"/api/v1/audit/operations?card={Number(1)}&type=ACTIVATION"));
+        Assert.Equal(2, byCard.GetProperty("operations").GetArrayLength());
+
+        var csv = await auditor.GetAsync($"/api/v1/audit/operations?type=ACTIVATION&from={Iso(Today)}&to={Iso(Today)}&format=csv");
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = Encoding.UTF8.GetString((await csv.Content.ReadAsByteArrayAsync())[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Sequenza;Data e ora (UTC);Operazione", lines[0]);
+        Assert.Equal(11, lines.Length); // header + 5 activations × (create + confirm)
+
+        var stats = await OkAsync(await auditor.GetAsync($"/api/v1/audit/statistics?from={Iso(Today)}&to={Iso(Today)}"));
+        Assert.Equal(5, stats.GetProperty("total").GetInt32());
+        var perCounter = stats.GetProperty("perCounter").EnumerateArray().ToDictionary(c => c.GetProperty("counterCode").GetString()!, c => c.GetProperty("operations").GetInt32());
+        Assert.Equal(3, perCounter["090-201-AS001"]);
+        Assert.Equal(2, perCounter["090-201-AS002"]);
+        Assert.Equal(5, stats.GetProperty("perDay")[0].GetProperty("operations").GetInt32());
+
+        Assert.True(await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE type = 'AUDIT_CONSULTATION'") >= 5);
+        await ProblemAsync(await first.GetAsync("/api/v1/audit/operations"), HttpStatusCode.Forbidden);
+        await ProblemAsync(await auditor.GetAsync("/api/v1/audit/operations?limit=5000"), HttpStatusCode.BadRequest, "validation");
+        await ProblemAsync(await auditor.GetAsync("/api/v1/audit/operations?card=123"), HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Fact]
+    public async Task A_persons_access_request_lists_every_read_and_change_of_their_data()
+    {
+        await FeedAsync(1);
+        var holder = Card(Number(1), surname: "ROSSI", givenName: "NOMEB", birth: new DateOnly(1970, 1, 1).AddDays(37)).Holder!.CodiceFiscale!;
+        var (counter, operatorCf, _) = await ActorAsync("Operator");
+        var (auditor, _, _) = await ActorAsync("Auditor");
+        await OkAsync(await counter.PostAsJsonAsync("/api/v1/cards/identify", new { cardNumber = Number(1) }));
+        await OkAsync(await counter.GetAsync($"/api/v1/cards/{Number(1)}/history"));
+        await ActivateAsync(counter, Number(1), "titolare@example.it");
+
+        var report = await OkAsync(await auditor.GetAsync($"/api/v1/audit/subject-access/{holder}"));
+        Assert.Equal(holder, report.GetProperty("codiceFiscale").GetString());
+        var entries = report.GetProperty("entries").EnumerateArray().ToList();
+        Assert.Contains(entries, e => e.GetProperty("type").GetString() == "IDENTIFICATION" && e.GetProperty("read").GetBoolean()
+            && e.GetProperty("operatorCodiceFiscale").GetString() == operatorCf && e.GetProperty("counterCode").GetString() == "090-201-AS001");
+        Assert.Contains(entries, e => e.GetProperty("type").GetString() == "HISTORY_CONSULTATION");
+        Assert.Contains(entries, e => e.GetProperty("type").GetString() == "ACTIVATION" && !e.GetProperty("read").GetBoolean()
+            && e.GetProperty("why").GetString()!.StartsWith("confirm", StringComparison.Ordinal));
+        Assert.True(report.GetProperty("reads").GetInt32() >= 2);
+        Assert.True(report.GetProperty("changes").GetInt32() >= 2);
+        // The request itself is in the trail, for the next one.
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'AUDIT_CONSULTATION' AND detail = 'subject-access' AND holder_codice_fiscale = @h", ("h", holder)));
+        await ProblemAsync(await auditor.GetAsync("/api/v1/audit/subject-access/RSSMRA80A01H501X"), HttpStatusCode.BadRequest, "validation");
+    }
+
+    [Fact]
+    public async Task Abuse_patterns_surface_as_alerts_with_the_operations_behind_them()
+    {
+        await FeedAsync(16);
+        var (busy, busyCf, _) = await ActorAsync("Operator", counterCode: "090-201-AS001");
+        var (quiet, _, _) = await ActorAsync("Operator", counterCode: "090-201-AS002");
+        var (other, _, _) = await ActorAsync("Operator", counterCode: "090-201-AS003");
+        var (auditor, _, _) = await ActorAsync("Auditor");
+        // One mailbox receives the second halves of four different holders; the same operator activates far more than the others.
+        for (var i = 1; i <= 12; i++) await ActivateAsync(busy, Number(i), i <= 4 ? "raccolta@example.it" : $"p{i}@example.it");
+        await ActivateAsync(quiet, Number(13), "q@example.it");
+        await ActivateAsync(other, Number(14), "o@example.it");
+        // CIP lockouts on two cards at one counter.
+        foreach (var n in new[] { Number(15), Number(16) })
+        {
+            await SetStateAsync(n, "ACTIVE");
+            var id = (await OkAsync(await quiet.PostAsJsonAsync("/api/v1/revocations", new
+            {
+                cardNumber = n, mode = "DIRECT", reason = "DETERIORAMENTO", document = RevocationTests.Document(), privacyConsent = true,
+            }), HttpStatusCode.Created)).GetProperty("id").GetString();
+            for (var t = 0; t < 6; t++) await quiet.PostAsJsonAsync($"/api/v1/revocations/{id}/verify-cip", new { cip = $"1111000{t}" });
+        }
+
+        var alerts = (await OkAsync(await auditor.GetAsync("/api/v1/audit/alerts"))).GetProperty("alerts").EnumerateArray().ToList();
+        var shared = Assert.Single(alerts, a => a.GetProperty("kind").GetString() == "SHARED_RECIPIENT");
+        Assert.Equal("r***@example.it", shared.GetProperty("subject").GetString());
+        Assert.Equal(4, shared.GetProperty("operations").GetArrayLength());
+        var volume = Assert.Single(alerts, a => a.GetProperty("kind").GetString() == "OPERATOR_VOLUME");
+        Assert.Equal(busyCf, volume.GetProperty("subject").GetString());
+        Assert.Equal(12, volume.GetProperty("operations").GetArrayLength());
+        var lockouts = Assert.Single(alerts, a => a.GetProperty("kind").GetString() == "REPEATED_CIP_LOCKOUTS");
+        Assert.Equal("090-201-AS002", lockouts.GetProperty("subject").GetString());
+        Assert.True(lockouts.GetProperty("operations").GetArrayLength() >= 2);
+        Assert.DoesNotContain("raccolta@example.it", alerts.Select(a => a.GetRawText()).Aggregate((a, b) => a + b));
+    }
+}
