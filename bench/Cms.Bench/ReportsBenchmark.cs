@@ -1,0 +1,253 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cms.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Cms.Bench;
+
+/// <summary>
+/// Reports at scale (issue 6): a trail of N operations (default 10,000,000) over 3 years, 5,000 counters and 15,000
+/// operators; an operator's one-month report and an auditor's one-year per-counter statistics through the API, each beside
+/// the same SQL run directly on the cluster in the same run.
+///   bench/run.sh reports [operations]
+/// </summary>
+public static class ReportsBenchmark
+{
+    private const int Counters = 5_000, Operators = 15_000, Holders = 200_000, Samples = 200;
+    private const string Password = "Bench-Operator-Pwd-1";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var operations = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000_000;
+        var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")!;
+        var apiDll = Environment.GetEnvironmentVariable("CMS_API_DLL")!;
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+
+        await ExecAsync(dataSource, "DROP SCHEMA IF EXISTS activation, delivery, platform, audit, identification, administration, hangfire, reprint, " +
+            "revocation, readers, consents, outbound CASCADE; DROP TABLE IF EXISTS public.\"__EFMigrationsHistory\"");
+        await using (var db = new CmsDbContext(new DbContextOptionsBuilder<CmsDbContext>().UseNpgsql(dataSource,
+            o => o.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options))
+            await db.Database.MigrateAsync();
+
+        var seed = Stopwatch.StartNew();
+        var hash = new Cms.Infrastructure.Security.Pbkdf2PasswordHasher(Microsoft.Extensions.Options.Options.Create(
+            new Cms.Infrastructure.Security.PasswordHashingOptions { Iterations = 1000 })).Hash(Password);
+        await ExecAsync(dataSource, $"""
+            INSERT INTO administration.counters (code, name, type, region, active)
+            SELECT 'C' || lpad(c::text, 5, '0'), 'Sportello ' || c, 'ASL', '090', true FROM generate_series(0, {Counters - 1}) c;
+            INSERT INTO administration.operators (id, codice_fiscale, given_name, surname, counter_code, roles, enabled_for_cms, password_hash,
+                password_changed_at, failed_sign_ins)
+            SELECT md5('op' || o)::uuid, upper(substr(md5('cf' || o), 1, 16)), 'Operatore', 'N' || o, 'C' || lpad((o % {Counters})::text, 5, '0'),
+                   ARRAY['Operator'], true, '{hash}', now(), 0
+            FROM generate_series(0, {Operators - 1}) o;
+            INSERT INTO identification.holders (codice_fiscale, surname, given_name, sex, birth_date, birth_place, entitled)
+            SELECT upper(substr(md5('h' || h), 1, 16)), 'COGNOME' || h, 'NOME', 'M', date '1970-01-01' + (h % 15000), 'FIRENZE', true
+            FROM generate_series(0, {Holders - 1}) h;
+            """);
+        // The trail, written as the application would (types, outcomes, confirms), three years back from now. The chain's
+        // triggers are lifted for the bulk load: its cost per entry is the activation benchmark's business, not this one's.
+        await ExecAsync(dataSource, $"""
+            ALTER TABLE audit.operations DISABLE TRIGGER USER;
+            INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_id, operator_codice_fiscale, counter_code, region, card_number,
+                                          holder_codice_fiscale, request_id, detail, chain_index, previous_hash, hash)
+            SELECT gen_random_uuid(), now() - make_interval(secs => (g::double precision / {operations}) * 3 * 365 * 86400),
+                   (ARRAY['ACTIVATION','ACTIVATION','ACTIVATION','IDENTIFICATION','IDENTIFICATION','FSE_CONSENTS','REPRINT','REVOCATION',
+                          'HISTORY_CONSULTATION','READER_DELIVERY'])[1 + (g * 7919) % 10],
+                   CASE WHEN g % 50 = 0 THEN 'REJECTED' ELSE 'SUCCEEDED' END,
+                   md5('op' || (g * 104729) % {Operators})::uuid, upper(substr(md5('cf' || (g * 104729) % {Operators}), 1, 16)),
+                   'C' || lpad((((g * 104729) % {Operators}) % {Counters})::text, 5, '0'), '090',
+                   '80380000900' || lpad(((g * 31) % 100000000)::text, 9, '0'), upper(substr(md5('h' || (g * 31) % {Holders}), 1, 16)),
+                   gen_random_uuid()::text, CASE WHEN g % 2 = 0 THEN 'confirm' ELSE 'create' END,
+                   g, '\x00'::bytea, sha256(int8send(g))
+            FROM generate_series(1::bigint, {operations}::bigint) g;
+            INSERT INTO audit.chain_head VALUES (1, {operations}, sha256(int8send({operations}::bigint)))
+                ON CONFLICT (id) DO UPDATE SET chain_index = excluded.chain_index, hash = excluded.hash;
+            ALTER TABLE audit.operations ENABLE TRIGGER USER;
+            ANALYZE;
+            """, timeoutSeconds: 7200);
+        Console.WriteLine($"seeded {operations:N0} operations in {seed.Elapsed.TotalSeconds:0} s");
+
+        var url = "http://127.0.0.1:5098";
+        var start = new ProcessStartInfo("dotnet", [apiDll, "--urls", url]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["ConnectionStrings__Cms"] = connectionString;
+        start.Environment["CodeEncryption__ActiveKeyId"] = "bench";
+        start.Environment["CodeEncryption__Keys__bench"] = Convert.ToBase64String(new byte[32]);
+        start.Environment["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        start.Environment["Security__PasswordHashing__Iterations"] = "1000";
+        start.Environment["Hangfire__ServerEnabled"] = "false";
+        start.Environment["Delivery__PickupFolder"] = Path.Combine(Path.GetTempPath(), "cms-bench", "pickup");
+        using var api = Process.Start(start)!;
+        api.OutputDataReceived += (_, _) => { };
+        api.ErrorDataReceived += (_, _) => { };
+        api.BeginOutputReadLine();
+        api.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+            for (var i = 0; i < 120 && !(await TryAsync(() => http.GetAsync("/health/ready"))); i++) await Task.Delay(500);
+
+            // An auditor for the statistics (operators get their own reports).
+            await ExecAsync(dataSource, $"""
+                INSERT INTO administration.operators (id, codice_fiscale, given_name, surname, counter_code, roles, enabled_for_cms, password_hash,
+                    password_changed_at, failed_sign_ins)
+                VALUES (md5('auditor')::uuid, '{AuditorCf}', 'Revisore', 'Bench', NULL, ARRAY['Auditor'], true, '{hash}', now(), 0)
+                """);
+
+            var month = DateOnly.FromDateTime(DateTime.UtcNow).AddMonths(-6);
+            var from = new DateOnly(month.Year, month.Month, 1);
+            var to = from.AddMonths(1).AddDays(-1);
+            var random = new Random(11);
+            var picks = Enumerable.Range(0, Samples).Select(_ => random.Next(Operators)).ToList();
+            var tokens = new Dictionary<int, string>();
+            foreach (var o in picks.Distinct())
+            {
+                // The sampled operators get real codici fiscali (sign-in checks them); the trail knows them by id.
+                await ExecAsync(dataSource, $"UPDATE administration.operators SET codice_fiscale = '{OperatorCf(o)}' WHERE id = md5('op' || {o})::uuid");
+                tokens[o] = await TokenAsync(http, OperatorCf(o));
+            }
+
+            // Warm-up, then the measured samples: the API, and the same query straight on the cluster.
+            var apiTimes = new List<double>();
+            var sqlTimes = new List<double>();
+            var rows = 0;
+            for (var round = 0; round < 2; round++)
+            {
+                apiTimes.Clear();
+                sqlTimes.Clear();
+                foreach (var o in picks)
+                {
+                    var sw = Stopwatch.StartNew();
+                    using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/reports/my-operations?from={Iso(from)}&to={Iso(to)}");
+                    request.Headers.Authorization = new("Bearer", tokens[o]);
+                    using var response = await http.SendAsync(request);
+                    var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+                    apiTimes.Add(sw.Elapsed.TotalMilliseconds);
+                    rows += body.GetProperty("count").GetInt32();
+
+                    sw.Restart();
+                    await MonthlyReportSqlAsync(dataSource, o, from, to);
+                    sqlTimes.Add(sw.Elapsed.TotalMilliseconds);
+                }
+            }
+
+            var auditor = await TokenAsync(http, AuditorCf);
+            var yearFrom = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-1);
+            var statsApi = new List<double>();
+            var statsSql = new List<double>();
+            for (var i = 0; i < 6; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/audit/statistics?from={Iso(yearFrom)}&to={Iso(DateOnly.FromDateTime(DateTime.UtcNow))}");
+                request.Headers.Authorization = new("Bearer", auditor);
+                using var response = await http.SendAsync(request);
+                response.EnsureSuccessStatusCode();
+                if (i > 0) statsApi.Add(sw.Elapsed.TotalMilliseconds);
+                sw.Restart();
+                await YearlyStatisticsSqlAsync(dataSource, yearFrom);
+                if (i > 0) statsSql.Add(sw.Elapsed.TotalMilliseconds);
+            }
+
+            double P95(List<double> l) => l.Order().ElementAt((int)Math.Ceiling(l.Count * 0.95) - 1);
+            var report = string.Create(CultureInfo.InvariantCulture, $"""
+                {operations:N0} operations over 3 years, {Counters:N0} counters, {Operators:N0} operators; {Samples} operators' reports for {from:yyyy-MM} (about {rows / (double)(2 * Samples):0} rows each)
+
+                | what | p50 ms | p95 ms | goal |
+                |---|---:|---:|---|
+                | operator's one-month report, API (`GET /api/v1/reports/my-operations`) | {P50(apiTimes):0.0} | {P95(apiTimes):0.0} | p95 ≤ 20 ms and ≤ 1.5× SQL |
+                | the same report's SQL, straight on the cluster | {P50(sqlTimes):0.0} | {P95(sqlTimes):0.0} | |
+                | auditor's one-year statistics per counter and day, API (`GET /api/v1/audit/statistics`) | {P50(statsApi):0.0} | {P95(statsApi):0.0} | ≤ 500 ms |
+                | the same statistics' SQL, straight on the cluster | {P50(statsSql):0.0} | {P95(statsSql):0.0} | |
+
+                Report API / SQL at p95: **{P95(apiTimes) / P95(sqlTimes):0.00}×**
+                """);
+            Console.WriteLine(report);
+            await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "reports-last.md"), report);
+            return P95(apiTimes) <= 20 && P95(apiTimes) <= 1.5 * P95(sqlTimes) && P95(statsApi) <= 500 ? 0 : 1;
+        }
+        finally
+        {
+            api.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static double P50(List<double> l) => l.Order().ElementAt(l.Count / 2);
+
+    private static readonly string AuditorCf = Cms.Domain.Common.CodiceFiscale.Compute("Revisore", "Bench", new DateOnly(1975, 5, 5), 'F', "D612");
+
+    private static string OperatorCf(int o) =>
+        Cms.Domain.Common.CodiceFiscale.Compute("Bench" + (char)('A' + o % 26) + (char)('A' + o / 26 % 26), "Operatore" + (char)('A' + o / 676 % 26),
+            new DateOnly(1960, 1, 1).AddDays(o), 'M', "D612");
+
+    private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>What the report's handler asks (operator, the done counter operations of the month, the holder's name).</summary>
+    private static async Task MonthlyReportSqlAsync(NpgsqlDataSource dataSource, int o, DateOnly from, DateOnly to)
+    {
+        await using var c = await dataSource.OpenConnectionAsync();
+        await using var q = new NpgsqlCommand("""
+            SELECT o.occurred_at, o.type, o.holder_codice_fiscale, h.surname || ' ' || h.given_name, o.card_number, o.request_id
+            FROM audit.operations o LEFT JOIN identification.holders h ON o.holder_codice_fiscale = h.codice_fiscale
+            WHERE o.operator_id = @op AND o.type = ANY(@types) AND o.outcome = 'SUCCEEDED'
+              AND (o.detail LIKE 'confirm%' OR o.type IN ('SUSPENSION', 'REACTIVATION'))
+              AND o.occurred_at >= @from AND o.occurred_at < @to
+            ORDER BY o.occurred_at LIMIT 20000
+            """, c);
+        q.Parameters.AddWithValue("op", new Guid(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes("op" + o)), bigEndian: true));
+        q.Parameters.AddWithValue("types", new[] { "ACTIVATION", "REPRINT", "REVOCATION", "FSE_CONSENTS", "READER_DELIVERY", "SUSPENSION", "REACTIVATION" });
+        q.Parameters.AddWithValue("from", new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        q.Parameters.AddWithValue("to", new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+        await using var r = await q.ExecuteReaderAsync();
+        while (await r.ReadAsync()) { }
+    }
+
+    private static async Task YearlyStatisticsSqlAsync(NpgsqlDataSource dataSource, DateOnly from)
+    {
+        const string Done = """
+            FROM audit.operations o
+            WHERE o.type = ANY(@types) AND o.outcome = 'SUCCEEDED' AND (o.detail LIKE 'confirm%' OR o.type IN ('SUSPENSION', 'REACTIVATION'))
+              AND o.occurred_at >= @from AND o.occurred_at < @to
+            """;
+        await using var c = await dataSource.OpenConnectionAsync();
+        foreach (var sql in new[] { "SELECT o.counter_code, count(*) " + Done + " GROUP BY o.counter_code",
+                     "SELECT date_trunc('day', o.occurred_at AT TIME ZONE 'UTC'), count(*) " + Done + " GROUP BY 1" })
+        {
+            await using var q = new NpgsqlCommand(sql, c) { CommandTimeout = 600 };
+            q.Parameters.AddWithValue("types", new[] { "ACTIVATION", "REPRINT", "REVOCATION", "FSE_CONSENTS", "READER_DELIVERY", "SUSPENSION", "REACTIVATION" });
+            q.Parameters.AddWithValue("from", new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+            q.Parameters.AddWithValue("to", new DateTimeOffset(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero));
+            await using var r = await q.ExecuteReaderAsync();
+            while (await r.ReadAsync()) { }
+        }
+    }
+
+    private static async Task<string> TokenAsync(HttpClient http, string cf)
+    {
+        var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = cf, password = Password });
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    private static async Task<bool> TryAsync(Func<Task<HttpResponseMessage>> call)
+    {
+        try
+        {
+            return (await call()).IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task ExecAsync(NpgsqlDataSource dataSource, string sql, int timeoutSeconds = 600)
+    {
+        await using var c = await dataSource.OpenConnectionAsync();
+        await using var q = new NpgsqlCommand(sql, c) { CommandTimeout = timeoutSeconds };
+        await q.ExecuteNonQueryAsync();
+    }
+}
