@@ -11,6 +11,14 @@ public sealed record ReportPeriod(DateOnly? From, DateOnly? To)
     public DateTimeOffset? Start => From is { } f ? new DateTimeOffset(f.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
     public DateTimeOffset? End => To is { } t ? new DateTimeOffset(t.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : null;
 
+    /// <summary>The entries of the period (all of them without dates).</summary>
+    public IQueryable<OperationEntry> Apply(IQueryable<OperationEntry> entries)
+    {
+        if (Start is { } start) entries = entries.Where(o => o.OccurredAt >= start);
+        if (End is { } end) entries = entries.Where(o => o.OccurredAt < end);
+        return entries;
+    }
+
     public static ReportPeriod Parse(string? from, string? to)
     {
         RuleExtensions.TryParseDate(from, out var f);

@@ -42,8 +42,7 @@ public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit
         if (q.Region is not null) entries = entries.Where(o => o.Region == q.Region);
         if (q.Counter is not null) entries = entries.Where(o => o.CounterCode == q.Counter);
         if (ApiNames.Parse<OperationType>(q.Type) is { } type) entries = entries.Where(o => o.Type == type);
-        if (period.Start is { } start) entries = entries.Where(o => o.OccurredAt >= start);
-        if (period.End is { } end) entries = entries.Where(o => o.OccurredAt < end);
+        entries = period.Apply(entries);
         var counters = await entries.GroupBy(o => o.CounterCode).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var days = await entries.GroupBy(o => o.OccurredAt.Date).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         var perCounter = counters.Select(c => new CounterCount(c.Key, c.Count)).OrderByDescending(c => c.Operations)

@@ -31,8 +31,7 @@ public sealed class GetMyActivationStatisticsHandler(ICmsDbContext db, ICurrentU
         audit.Detail = $"my-activations {query.From ?? "*"}..{query.To ?? "*"}";
         var entries = CounterOperations.Done(db.Operations.AsNoTracking()
             .Where(o => o.OperatorId == operatorId && o.Type == OperationType.Activation));
-        if (period.Start is { } start) entries = entries.Where(o => o.OccurredAt >= start);
-        if (period.End is { } end) entries = entries.Where(o => o.OccurredAt < end);
+        entries = period.Apply(entries);
         var count = await entries.Select(o => o.CardNumber).Distinct().CountAsync(cancellationToken);
         return new ActivationStatistics(user.CodiceFiscale!, period.From, period.To, count, clock.GetUtcNow());
     }

@@ -70,8 +70,7 @@ public sealed class GetMyOperationsHandler(ICmsDbContext db, ICurrentUser user, 
             .Select(o => new ReportOperator(o.CodiceFiscale, o.GivenName + " " + o.Surname, o.CounterCode)).SingleAsync(cancellationToken);
 
         var entries = CounterOperations.Done(db.Operations.AsNoTracking().Where(o => o.OperatorId == operatorId));
-        if (period.Start is { } start) entries = entries.Where(o => o.OccurredAt >= start);
-        if (period.End is { } end) entries = entries.Where(o => o.OccurredAt < end);
+        entries = period.Apply(entries);
         var rows = await (
                 from o in entries
                 join h in db.Holders.AsNoTracking() on o.HolderCodiceFiscale equals h.CodiceFiscale into holders

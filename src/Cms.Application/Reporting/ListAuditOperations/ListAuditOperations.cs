@@ -61,8 +61,7 @@ public sealed class ListAuditOperationsHandler(ICmsDbContext db, AuditScope audi
         if (q.Operator is not null) entries = entries.Where(o => o.OperatorCodiceFiscale == q.Operator);
         if (ApiNames.Parse<OperationType>(q.Type) is { } type) entries = entries.Where(o => o.Type == type);
         if (q.Card is not null) entries = entries.Where(o => o.CardNumber == q.Card);
-        if (period.Start is { } start) entries = entries.Where(o => o.OccurredAt >= start);
-        if (period.End is { } end) entries = entries.Where(o => o.OccurredAt < end);
+        entries = period.Apply(entries);
         if (q.After is { } after) entries = entries.Where(o => o.Sequence > after);
         entries = entries.OrderBy(o => o.Sequence);
         if (q.Csv) return new AuditOperationsResult(null, Csv(entries, cancellationToken));
