@@ -140,23 +140,25 @@ public sealed class CodeMessageSender(
 }
 
 /// <summary>
-/// Hands a committed message to Hangfire right away (the sweep covers a crash before this runs). Hangfire's client
-/// is synchronous: enqueueing on the request thread would block thread-pool threads under load, so the request only
-/// drops the id in a queue and one background loop does the enqueueing.
+/// Hands committed work to Hangfire right away (a sweep covers a crash before this runs). Hangfire's client is
+/// synchronous: enqueueing on the request thread would block thread-pool threads under load, so the request only drops
+/// the id in a queue and one background loop does the enqueueing, coalescing what arrived meanwhile into one job.
 /// </summary>
-public sealed class HangfireDeliveryScheduler(IBackgroundJobClient jobs, ILogger<HangfireDeliveryScheduler> logger)
-    : Microsoft.Extensions.Hosting.BackgroundService, IDeliveryScheduler
+public abstract class HangfireWakeups(ILogger logger, string what) : Microsoft.Extensions.Hosting.BackgroundService
 {
     private readonly System.Threading.Channels.Channel<Guid> wakeups =
         System.Threading.Channels.Channel.CreateBounded<Guid>(new System.Threading.Channels.BoundedChannelOptions(100_000)
         {
             SingleReader = true,
-            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, // the sweep sends what is dropped
+            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, // the sweep handles what is dropped
         });
 
     private const int MaxBatch = 100;
 
-    public void Schedule(Guid messageId) => wakeups.Writer.TryWrite(messageId);
+    protected void Wake(Guid id) => wakeups.Writer.TryWrite(id);
+
+    /// <summary>Enqueues the job(s) for these ids (one alone when the counter is quiet).</summary>
+    protected abstract void Hand(Guid[] ids);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -164,19 +166,30 @@ public sealed class HangfireDeliveryScheduler(IBackgroundJobClient jobs, ILogger
         var batch = new List<Guid>(MaxBatch);
         while (await wakeups.Reader.WaitToReadAsync(stoppingToken))
         {
-            // Everything that arrived meanwhile goes in one job (one message alone when the counter is quiet).
             batch.Clear();
             while (batch.Count < MaxBatch && wakeups.Reader.TryRead(out var id)) batch.Add(id);
             var ids = batch.ToArray();
             try
             {
-                if (ids.Length == 1) jobs.Enqueue<CodeMessageSender>(s => s.SendAsync(ids[0], CancellationToken.None));
-                else jobs.Enqueue<CodeMessageSender>(s => s.SendManyAsync(ids, CancellationToken.None));
+                Hand(ids);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning("Could not hand {Count} code message(s) to Hangfire ({ExceptionType}); the sweep will send them", ids.Length, ex.GetType().Name);
+                logger.LogWarning("Could not hand {Count} {What} to Hangfire ({ExceptionType}); the sweep will take them", ids.Length, what, ex.GetType().Name);
             }
         }
+    }
+}
+
+/// <summary>Wakes the code-message sender after the commit.</summary>
+public sealed class HangfireDeliveryScheduler(IBackgroundJobClient jobs, ILogger<HangfireDeliveryScheduler> logger)
+    : HangfireWakeups(logger, "code message(s)"), IDeliveryScheduler
+{
+    public void Schedule(Guid messageId) => Wake(messageId);
+
+    protected override void Hand(Guid[] ids)
+    {
+        if (ids.Length == 1) jobs.Enqueue<CodeMessageSender>(s => s.SendAsync(ids[0], CancellationToken.None));
+        else jobs.Enqueue<CodeMessageSender>(s => s.SendManyAsync(ids, CancellationToken.None));
     }
 }

@@ -172,36 +172,15 @@ public sealed class OutboundCallSender(
     }
 }
 
-/// <summary>Hands committed calls to Hangfire from one background loop (the request thread never waits on Hangfire).</summary>
+/// <summary>Wakes the outbound caller after the commit.</summary>
 public sealed class HangfireOutboundScheduler(IBackgroundJobClient jobs, ILogger<HangfireOutboundScheduler> logger)
-    : Microsoft.Extensions.Hosting.BackgroundService, IOutboundScheduler
+    : Delivery.HangfireWakeups(logger, "outbound call(s)"), IOutboundScheduler
 {
-    private readonly System.Threading.Channels.Channel<Guid> wakeups =
-        System.Threading.Channels.Channel.CreateBounded<Guid>(new System.Threading.Channels.BoundedChannelOptions(100_000)
-        {
-            SingleReader = true,
-            FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, // the sweep makes what is dropped
-        });
+    public void Schedule(Guid callId) => Wake(callId);
 
-    public void Schedule(Guid callId) => wakeups.Writer.TryWrite(callId);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override void Hand(Guid[] ids)
     {
-        await Task.Yield();
-        while (await wakeups.Reader.WaitToReadAsync(stoppingToken))
-        {
-            var batch = new List<Guid>();
-            while (batch.Count < 100 && wakeups.Reader.TryRead(out var id)) batch.Add(id);
-            var ids = batch.ToArray();
-            try
-            {
-                if (ids.Length == 1) jobs.Enqueue<OutboundCallSender>(s => s.SendAsync(ids[0], CancellationToken.None));
-                else jobs.Enqueue<OutboundCallSender>(s => s.SendManyAsync(ids, CancellationToken.None));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("Could not hand {Count} outbound call(s) to Hangfire ({ExceptionType}); the sweep will make them", ids.Length, ex.GetType().Name);
-            }
-        }
+        if (ids.Length == 1) jobs.Enqueue<OutboundCallSender>(s => s.SendAsync(ids[0], CancellationToken.None));
+        else jobs.Enqueue<OutboundCallSender>(s => s.SendManyAsync(ids, CancellationToken.None));
     }
 }

@@ -92,6 +92,9 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
         await Database.ExecuteSqlRawAsync(sql, [id], cancellationToken);
     }
 
+    public Task LockKeyAsync(string key, CancellationToken cancellationToken) =>
+        LockAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", cancellationToken);
+
     public bool HasActiveTransaction => transaction is not null;
 
     public async Task BeginAsync(CancellationToken cancellationToken)

@@ -36,6 +36,12 @@ public interface ICmsDbContext
     /// <summary>Locks the row of an entity with a Guid key (SELECT … FOR UPDATE on its own table) until the transaction ends.</summary>
     Task LockRowAsync<T>(Guid id, CancellationToken cancellationToken) where T : class;
 
+    /// <summary>
+    /// Serialises work on one key that has no row to lock (a household's readers, a holder's consent versions) with a
+    /// transaction-scoped advisory lock.
+    /// </summary>
+    Task LockKeyAsync(string key, CancellationToken cancellationToken);
+
     DbSet<T> Set<T>() where T : class;
 }
 

@@ -24,17 +24,19 @@ public sealed class OutboundCalls(ICmsDbContext db, IOutboundScheduler scheduler
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public Guid Enqueue(OutboundTarget target, string kind, string reference, object payload)
+    /// <summary>Queues the call in the caller's transaction; answers it as the operator sees it (QUEUED).</summary>
+    public OutboundCallView Enqueue(OutboundTarget target, string kind, string reference, object payload)
     {
         var id = Guid.CreateVersion7();
         var body = JsonSerializer.Serialize(payload, payload.GetType(), Json);
-        db.OutboundCalls.Add(new OutboundCall(id, target, kind, reference, body, clock.GetUtcNow()));
+        var call = new OutboundCall(id, target, kind, reference, body, clock.GetUtcNow());
+        db.OutboundCalls.Add(call);
         afterCommit.Add(_ =>
         {
             scheduler.Schedule(id);
             return Task.CompletedTask;
         });
-        return id;
+        return View(call);
     }
 
     public async Task<OutboundCallView?> FindAsync(Guid? id, CancellationToken cancellationToken)

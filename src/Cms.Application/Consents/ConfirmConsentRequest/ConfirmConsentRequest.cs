@@ -42,12 +42,12 @@ public sealed class ConfirmConsentRequestHandler(
         ConsentRequests.EnsureConsentable(card);
 
         // Versions of one holder are numbered one after the other, whatever counter records them.
-        await db.LockAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"consents:" + request.HolderCodiceFiscale}, 0))", cancellationToken);
+        await db.LockKeyAsync("consents:" + request.HolderCodiceFiscale, cancellationToken);
         var number = 1 + (await db.ConsentVersions.Where(v => v.HolderCodiceFiscale == request.HolderCodiceFiscale)
             .MaxAsync(v => (int?)v.Number, cancellationToken) ?? 0);
         var versionId = Guid.CreateVersion7();
         var c = request.Choices;
-        var callId = calls.Enqueue(OutboundTarget.Fse, "CONSENTS", versionId.ToString(), new
+        var call = calls.Enqueue(OutboundTarget.Fse, "CONSENTS", versionId.ToString(), new
         {
             codiceFiscale = request.HolderCodiceFiscale, cardNumber = request.CardNumber, version = number, model = ApiNames.Of(request.Model),
             informationNoticeSeen = c.InformationNoticeSeen, feedingConsent = c.FeedingConsent, consultationConsent = c.ConsultationConsent,
@@ -55,7 +55,7 @@ public sealed class ConfirmConsentRequestHandler(
             mode = ApiNames.Of(request.Mode), delegateCodiceFiscale = request.Delegate?.CodiceFiscale,
         });
         db.ConsentVersions.Add(new ConsentVersion(versionId, request.HolderCodiceFiscale, request.CardNumber, number, request.Model, c, request.Mode,
-            request.Id, request.OperatorId, request.CounterCode, now, callId));
+            request.Id, request.OperatorId, request.CounterCode, now, call.Id));
         request.Complete(now, versionId);
         audit.Detail = $"confirm version={number} model={request.Model}";
         await db.SaveChangesAsync(cancellationToken);

@@ -41,8 +41,7 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
 {
     public async Task<CardCodes> ActivateAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // The cast keeps the primary-key index in use (a text parameter against character(20) would scan the table).
-        await db.LockAsync($"SELECT 1 FROM identification.cards WHERE card_number = CAST({cardNumber} AS character(20)) FOR UPDATE", cancellationToken);
+        await LockAsync(cardNumber, cancellationToken);
         var card = await db.Cards.SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
             ?? throw CardNotFound.Error();
         card.Activate(now);
@@ -51,7 +50,7 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
 
     public async Task<CardCodes> ReleaseAgainAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await db.LockAsync($"SELECT 1 FROM identification.cards WHERE card_number = CAST({cardNumber} AS character(20)) FOR UPDATE", cancellationToken);
+        await LockAsync(cardNumber, cancellationToken);
         var card = await db.Cards.AsNoTracking().SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
             ?? throw CardNotFound.Error();
         Card.EnsureReprintable(card.StateOn(DateOnly.FromDateTime(now.UtcDateTime)));

@@ -49,7 +49,7 @@ public sealed class ReaderDeliveries(CounterRequestLoader loader, ICmsDbContext 
     public Task LockHouseholdAsync(string holderCodiceFiscale, string? householdId, CancellationToken cancellationToken)
     {
         var key = "readers:" + (householdId ?? holderCodiceFiscale);
-        return db.LockAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", cancellationToken);
+        return db.LockKeyAsync(key, cancellationToken);
     }
 
     /// <summary>Readers handed out so far (confirmed deliveries), to the holder and to the household.</summary>

@@ -107,23 +107,15 @@ public sealed class GetMyOperationsHandler(ICmsDbContext db, ICurrentUser user, 
     public static byte[] Csv(OperationsReport r)
     {
         var text = new StringBuilder();
-        text.Append("Operatore;").Append(Cell(r.Operator.Name)).Append(';').Append(Cell(r.Operator.CodiceFiscale)).Append("\r\n");
+        text.Append("Operatore;").Append(CsvText.Cell(r.Operator.Name)).Append(';').Append(CsvText.Cell(r.Operator.CodiceFiscale)).Append("\r\n");
         text.Append("Periodo;").Append(r.From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "").Append(';')
             .Append(r.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "").Append("\r\n");
         text.Append("Generato il;").Append(r.GeneratedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(" UTC\r\n");
         text.Append("Assistito;Codice fiscale;Attività;Data e ora (UTC);Tessera;Richiesta\r\n");
         foreach (var row in r.Operations)
-            text.Append(Cell(row.Holder)).Append(';').Append(Cell(row.HolderCodiceFiscale)).Append(';').Append(Cell(row.Activity)).Append(';')
-                .Append(row.OccurredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(';').Append(Cell(row.CardNumber)).Append(';')
-                .Append(Cell(row.RequestId)).Append("\r\n");
+            text.Append(CsvText.Cell(row.Holder)).Append(';').Append(CsvText.Cell(row.HolderCodiceFiscale)).Append(';').Append(CsvText.Cell(row.Activity)).Append(';')
+                .Append(row.OccurredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(';').Append(CsvText.Cell(row.CardNumber)).Append(';')
+                .Append(CsvText.Cell(row.RequestId)).Append("\r\n");
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
-    }
-
-    public static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        var v = value.Replace("\"", "\"\"", StringComparison.Ordinal);
-        var risky = v[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
-        return v.IndexOfAny([';', '"', '\n', '\r']) >= 0 || risky ? $"\"{(risky ? "'" : "")}{v}\"" : v;
     }
 }

@@ -5,7 +5,6 @@ using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Validation;
 using Cms.Application.Reporting.Common;
-using Cms.Application.Reporting.GetMyOperations;
 using Cms.Domain.Auditing;
 using FluentValidation;
 using Mediator;
@@ -82,11 +81,11 @@ public sealed class ListAuditOperationsHandler(ICmsDbContext db, AuditScope audi
         {
             line.Append(e.Sequence.ToString(CultureInfo.InvariantCulture)).Append(';')
                 .Append(e.OccurredAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append(';')
-                .Append(GetMyOperationsHandler.Cell(OperationTypes.Label(e.Type))).Append(';').Append(e.Outcome.ToString().ToUpperInvariant()).Append(';')
-                .Append(GetMyOperationsHandler.Cell(e.OperatorCodiceFiscale)).Append(';').Append(GetMyOperationsHandler.Cell(e.CounterCode)).Append(';')
-                .Append(GetMyOperationsHandler.Cell(e.Region)).Append(';').Append(GetMyOperationsHandler.Cell(e.CardNumber)).Append(';')
-                .Append(GetMyOperationsHandler.Cell(e.HolderCodiceFiscale)).Append(';').Append(GetMyOperationsHandler.Cell(e.RequestId)).Append(';')
-                .Append(GetMyOperationsHandler.Cell(e.Detail)).Append("\r\n");
+                .Append(CsvText.Cell(OperationTypes.Label(e.Type))).Append(';').Append(e.Outcome.ToString().ToUpperInvariant()).Append(';')
+                .Append(CsvText.Cell(e.OperatorCodiceFiscale)).Append(';').Append(CsvText.Cell(e.CounterCode)).Append(';')
+                .Append(CsvText.Cell(e.Region)).Append(';').Append(CsvText.Cell(e.CardNumber)).Append(';')
+                .Append(CsvText.Cell(e.HolderCodiceFiscale)).Append(';').Append(CsvText.Cell(e.RequestId)).Append(';')
+                .Append(CsvText.Cell(e.Detail)).Append("\r\n");
             if (++count % 500 == 0)
             {
                 yield return Encoding.UTF8.GetBytes(line.ToString());

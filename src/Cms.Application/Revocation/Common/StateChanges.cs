@@ -46,15 +46,13 @@ public sealed class StateChanges(
         var change = new StateChange(id, kind, card.CardNumber, card.Holder.CodiceFiscale, attendee, reason, note, user.OperatorId!.Value,
             user.CounterCode!, now);
         await registry.ChangeStateAsync(card.CardNumber, transition, now, cancellationToken);
-        var callId = calls.Enqueue(OutboundTarget.CertificationAuthority, kind == StateChangeKind.Suspension ? "SUSPENSION" : "REACTIVATION", id.ToString(),
+        var call = calls.Enqueue(OutboundTarget.CertificationAuthority, kind == StateChangeKind.Suspension ? "SUSPENSION" : "REACTIVATION", id.ToString(),
             RevocationRequests.CertificatePayload(action, card.CardNumber, card.Holder.CodiceFiscale, reason is { } r ? ApiNames.Of(r) : "RICHIESTA_TITOLARE",
                 id, now, user.CounterCode));
-        change.AttachCertificateCall(callId);
+        change.AttachCertificateCall(call.Id);
         db.StateChanges.Add(change);
         audit.RequestId = id.ToString();
         return new StateChangeResponse(id, kind, card.CardNumber, kind == StateChangeKind.Suspension ? CardState.Suspended : CardState.Active,
-            change.Reason, change.Note, now,
-            new OutboundCallView(callId, OutboundTarget.CertificationAuthority, kind == StateChangeKind.Suspension ? "SUSPENSION" : "REACTIVATION",
-                OutboundCallStatus.Queued, 0, now, null, now, null));
+            change.Reason, change.Note, now, call);
     }
 }

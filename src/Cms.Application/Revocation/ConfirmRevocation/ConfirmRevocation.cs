@@ -43,12 +43,11 @@ public sealed class ConfirmRevocationHandler(
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsureConfirmable(now, command.FormPrintedAndSigned == true);
         await registry.ChangeStateAsync(request.CardNumber, CardTransition.Revoke, now, cancellationToken);
-        var callId = calls.Enqueue(OutboundTarget.CertificationAuthority, "REVOCATION", request.Id.ToString(),
+        var call = calls.Enqueue(OutboundTarget.CertificationAuthority, "REVOCATION", request.Id.ToString(),
             RevocationRequests.CertificatePayload("REVOKE", request.CardNumber, request.HolderCodiceFiscale, ApiNames.Of(request.Reason),
                 request.Id, now, request.CounterCode));
-        request.Confirm(now, command.FormPrintedAndSigned == true, callId);
+        request.Confirm(now, command.FormPrintedAndSigned == true, call.Id);
         audit.Detail = $"confirm reason={request.Reason}";
-        var call = new OutboundCallView(callId, OutboundTarget.CertificationAuthority, "REVOCATION", OutboundCallStatus.Queued, 0, now, null, now, null);
         return new RevocationConfirmation(request.Id, request.Status, CardState.Revoked,
             $"Operazione effettuata correttamente. Tessera numero {request.CardNumber} revocata.", call);
     }

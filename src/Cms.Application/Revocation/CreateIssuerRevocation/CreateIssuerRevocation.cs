@@ -50,15 +50,14 @@ public sealed class CreateIssuerRevocationHandler(
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
         await registry.ChangeStateAsync(card.CardNumber, CardTransition.Revoke, now, cancellationToken);
         var id = Guid.CreateVersion7();
-        var callId = calls.Enqueue(OutboundTarget.CertificationAuthority, "REVOCATION", id.ToString(),
+        var call = calls.Enqueue(OutboundTarget.CertificationAuthority, "REVOCATION", id.ToString(),
             RevocationRequests.CertificatePayload("REVOKE", card.CardNumber, card.Holder.CodiceFiscale,
                 ApiNames.Of(command.Reason!.Value), id, now, null));
         var revocation = new IssuerRevocation(id, card.CardNumber, card.Holder.CodiceFiscale, command.Reason.Value, command.Note,
-            user.OperatorId!.Value, now, callId);
+            user.OperatorId!.Value, now, call.Id);
         db.IssuerRevocations.Add(revocation);
         audit.RequestId = id.ToString();
         return new IssuerRevocationResponse(id, card.CardNumber, CardState.Revoked, revocation.Reason, IssuerRevocation.Label(revocation.Reason),
-            revocation.Note, now, new OutboundCallView(callId, OutboundTarget.CertificationAuthority, "REVOCATION", OutboundCallStatus.Queued, 0, now,
-                null, now, null));
+            revocation.Note, now, call);
     }
 }

@@ -76,20 +76,8 @@ internal sealed class StateChangeConfiguration : IEntityTypeConfiguration<StateC
         b.Property(r => r.Reason).HasConversion(new EnumText<SuspensionReason>()).HasMaxLength(30);
         b.Property(r => r.Note).HasMaxLength(300);
         b.Property(r => r.CounterCode).HasMaxLength(40);
-        b.OwnsOne(r => r.Delegate, d =>
-        {
-            d.Property(x => x.CodiceFiscale).HasColumnName("delegate_codice_fiscale").HasMaxLength(16);
-            d.Property(x => x.Surname).HasColumnName("delegate_surname").HasMaxLength(100);
-            d.Property(x => x.GivenName).HasColumnName("delegate_given_name").HasMaxLength(100);
-        });
-        b.ComplexProperty(r => r.Document, d =>
-        {
-            d.Property(x => x.Type).HasColumnName("document_type").HasConversion(new EnumText<DocumentType>()).HasMaxLength(40);
-            d.Property(x => x.Number).HasColumnName("document_number").HasMaxLength(40);
-            d.Property(x => x.IssuedBy).HasColumnName("document_issued_by").HasMaxLength(100);
-            d.Property(x => x.IssueDate).HasColumnName("document_issue_date");
-            d.Property(x => x.ExpiryDate).HasColumnName("document_expiry_date");
-        });
+        CounterRequestMapping.MapDelegate(b, r => r.Delegate);
+        CounterRequestMapping.MapDocument(b, r => r.Document);
         b.HasIndex(r => r.CardNumber);
     }
 }
@@ -110,12 +98,9 @@ internal sealed class ReaderDeliveryConfiguration : IEntityTypeConfiguration<Rea
 
 internal sealed class ConsentRequestConfiguration : IEntityTypeConfiguration<ConsentRequest>
 {
-    public void Configure(EntityTypeBuilder<ConsentRequest> b)
-    {
-        b.ToTable("consent_requests", Schemas.Consents);
-        CounterRequestMapping.MapAttended(b);
-        b.Property(r => r.Model).HasConversion(new EnumText<ConsentModel>()).HasMaxLength(20);
-        b.ComplexProperty(r => r.Choices, c =>
+    /// <summary>The consents as chosen, the same columns in the requests and in the versions.</summary>
+    public static void MapChoices<T>(EntityTypeBuilder<T> b, System.Linq.Expressions.Expression<Func<T, ConsentChoices?>> property) where T : class =>
+        b.ComplexProperty(property, c =>
         {
             c.Property(x => x.InformationNoticeSeen).HasColumnName("information_notice_seen");
             c.Property(x => x.FeedingConsent).HasColumnName("feeding_consent");
@@ -123,6 +108,13 @@ internal sealed class ConsentRequestConfiguration : IEntityTypeConfiguration<Con
             c.Property(x => x.NotificationEmail).HasColumnName("notification_email").HasMaxLength(254);
             c.Property(x => x.PastData).HasColumnName("past_data").HasConversion(new EnumText<PastDataChoice>()).HasMaxLength(40);
         });
+
+    public void Configure(EntityTypeBuilder<ConsentRequest> b)
+    {
+        b.ToTable("consent_requests", Schemas.Consents);
+        CounterRequestMapping.MapAttended(b);
+        b.Property(r => r.Model).HasConversion(new EnumText<ConsentModel>()).HasMaxLength(20);
+        MapChoices(b, r => r.Choices);
     }
 }
 
@@ -137,14 +129,7 @@ internal sealed class ConsentVersionConfiguration : IEntityTypeConfiguration<Con
         b.Property(v => v.Model).HasConversion(new EnumText<ConsentModel>()).HasMaxLength(20);
         b.Property(v => v.Mode).HasConversion(new EnumText<RequestMode>()).HasMaxLength(20);
         b.Property(v => v.CounterCode).HasMaxLength(40);
-        b.ComplexProperty(v => v.Choices, c =>
-        {
-            c.Property(x => x.InformationNoticeSeen).HasColumnName("information_notice_seen");
-            c.Property(x => x.FeedingConsent).HasColumnName("feeding_consent");
-            c.Property(x => x.ConsultationConsent).HasColumnName("consultation_consent");
-            c.Property(x => x.NotificationEmail).HasColumnName("notification_email").HasMaxLength(254);
-            c.Property(x => x.PastData).HasColumnName("past_data").HasConversion(new EnumText<PastDataChoice>()).HasMaxLength(40);
-        });
+        ConsentRequestConfiguration.MapChoices(b, v => v.Choices);
         b.HasIndex(v => new { v.HolderCodiceFiscale, v.Number }).IsUnique();
     }
 }

@@ -19,6 +19,26 @@ internal sealed class ReprintRequestConfiguration : IEntityTypeConfiguration<Rep
 /// <summary>The columns every counter request shares, mapped the same way in each module's table.</summary>
 internal static class CounterRequestMapping
 {
+    /// <summary>The delegate's codice fiscale and names, in the owner's table.</summary>
+    public static void MapDelegate<T>(EntityTypeBuilder<T> b, System.Linq.Expressions.Expression<Func<T, DelegatePerson?>> navigation) where T : class =>
+        b.OwnsOne(navigation, d =>
+        {
+            d.Property(x => x.CodiceFiscale).HasColumnName("delegate_codice_fiscale").HasMaxLength(16);
+            d.Property(x => x.Surname).HasColumnName("delegate_surname").HasMaxLength(100);
+            d.Property(x => x.GivenName).HasColumnName("delegate_given_name").HasMaxLength(100);
+        });
+
+    /// <summary>The identity document shown at the counter.</summary>
+    public static void MapDocument<T>(EntityTypeBuilder<T> b, System.Linq.Expressions.Expression<Func<T, IdentityDocument?>> property) where T : class =>
+        b.ComplexProperty(property, d =>
+        {
+            d.Property(x => x.Type).HasColumnName("document_type").HasConversion(new EnumText<DocumentType>()).HasMaxLength(40);
+            d.Property(x => x.Number).HasColumnName("document_number").HasMaxLength(40);
+            d.Property(x => x.IssuedBy).HasColumnName("document_issued_by").HasMaxLength(100);
+            d.Property(x => x.IssueDate).HasColumnName("document_issue_date");
+            d.Property(x => x.ExpiryDate).HasColumnName("document_expiry_date");
+        });
+
     /// <summary>The lifecycle columns.</summary>
     public static void MapLifecycle<T>(EntityTypeBuilder<T> b) where T : CounterRequest
     {
@@ -38,20 +58,8 @@ internal static class CounterRequestMapping
         MapLifecycle(b);
         b.Property(r => r.Mode).HasConversion(new EnumText<RequestMode>()).HasMaxLength(20);
         b.Property(r => r.DelegationKind).HasConversion(new EnumText<DelegationKind>()).HasMaxLength(20);
-        b.OwnsOne(r => r.Delegate, d =>
-        {
-            d.Property(x => x.CodiceFiscale).HasColumnName("delegate_codice_fiscale").HasMaxLength(16);
-            d.Property(x => x.Surname).HasColumnName("delegate_surname").HasMaxLength(100);
-            d.Property(x => x.GivenName).HasColumnName("delegate_given_name").HasMaxLength(100);
-        });
-        b.ComplexProperty(r => r.Document, d =>
-        {
-            d.Property(x => x.Type).HasColumnName("document_type").HasConversion(new EnumText<DocumentType>()).HasMaxLength(40);
-            d.Property(x => x.Number).HasColumnName("document_number").HasMaxLength(40);
-            d.Property(x => x.IssuedBy).HasColumnName("document_issued_by").HasMaxLength(100);
-            d.Property(x => x.IssueDate).HasColumnName("document_issue_date");
-            d.Property(x => x.ExpiryDate).HasColumnName("document_expiry_date");
-        });
+        MapDelegate(b, r => r.Delegate);
+        MapDocument(b, r => r.Document);
     }
 
     /// <summary>Everything of a request that releases codes: the person, the document and the delivery address.</summary>
