@@ -25,6 +25,9 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<Holder> Holders => Set<Holder>();
     public DbSet<Card> Cards => Set<Card>();
     public DbSet<OperationEntry> Operations => Set<OperationEntry>();
+    public DbSet<CounterDayCount> CounterDayCounts => Set<CounterDayCount>();
+    public DbSet<CounterMonthCount> CounterMonthCounts => Set<CounterMonthCount>();
+    public DbSet<RegionDayCount> RegionDayCounts => Set<RegionDayCount>();
     public DbSet<ActivationRequest> ActivationRequests => Set<ActivationRequest>();
     public DbSet<CodeMessage> CodeMessages => Set<CodeMessage>();
     public DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests => Set<Cms.Domain.Reprint.ReprintRequest>();

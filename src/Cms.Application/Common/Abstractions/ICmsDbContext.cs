@@ -15,6 +15,10 @@ public interface ICmsDbContext
     DbSet<Holder> Holders { get; }
     DbSet<Card> Cards { get; }
     DbSet<OperationEntry> Operations { get; }
+    /// <summary>Roll-ups of <see cref="Operations"/> kept by the database; read-only.</summary>
+    DbSet<CounterDayCount> CounterDayCounts { get; }
+    DbSet<CounterMonthCount> CounterMonthCounts { get; }
+    DbSet<RegionDayCount> RegionDayCounts { get; }
     DbSet<ActivationRequest> ActivationRequests { get; }
     DbSet<CodeMessage> CodeMessages { get; }
     DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests { get; }

@@ -32,22 +32,100 @@ public sealed class GetAuditStatisticsValidator : AbstractValidator<GetAuditStat
     }
 }
 
+/// <summary>
+/// Answers from the roll-ups the database keeps beside the trail (decision 0012), never from the trail itself: per day
+/// from the region's daily counts, per counter from the monthly counts for the whole months of the period and the daily
+/// counts for the days at its ends. One counter's question reads that counter's daily counts alone.
+/// </summary>
 public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit) : IQueryHandler<GetAuditStatisticsQuery, AuditStatistics>
 {
     public async ValueTask<AuditStatistics> Handle(GetAuditStatisticsQuery q, CancellationToken cancellationToken)
     {
         var period = ReportPeriod.Parse(q.From, q.To);
         audit.Detail = $"statistics region={q.Region} counter={q.Counter} type={q.Type} {q.From}..{q.To}";
-        var entries = CounterOperations.Done(db.Operations.AsNoTracking());
-        if (q.Region is not null) entries = entries.Where(o => o.Region == q.Region);
-        if (q.Counter is not null) entries = entries.Where(o => o.CounterCode == q.Counter);
-        if (ApiNames.Parse<OperationType>(q.Type) is { } type) entries = entries.Where(o => o.Type == type);
-        entries = period.Apply(entries);
-        var counters = await entries.GroupBy(o => o.CounterCode).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var days = await entries.GroupBy(o => o.OccurredAt.Date).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        var perCounter = counters.Select(c => new CounterCount(c.Key, c.Count)).OrderByDescending(c => c.Operations)
-            .ThenBy(c => c.CounterCode, StringComparer.Ordinal).ToList();
-        var perDay = days.Select(d => new DayCount(DateOnly.FromDateTime(d.Key), d.Count)).OrderBy(d => d.Day).ToList();
+        var type = ApiNames.Parse<OperationType>(q.Type);
+
+        List<CounterCount> counters;
+        List<DayCount> days;
+        if (q.Counter is not null)
+        {
+            var rows = CounterDays(q.Region, type, period.From, period.To).Where(c => c.CounterCode == q.Counter);
+            days = await rows.GroupBy(c => c.Day).Select(g => new DayCount(g.Key, g.Sum(c => c.Operations))).ToListAsync(cancellationToken);
+            var total = days.Sum(d => d.Operations);
+            counters = total == 0 ? [] : [new CounterCount(q.Counter, total)];
+        }
+        else
+        {
+            var regionDays = db.RegionDayCounts.AsNoTracking();
+            if (q.Region is not null) regionDays = regionDays.Where(c => c.Region == q.Region);
+            if (type is { } t) regionDays = regionDays.Where(c => c.Type == t);
+            if (period.From is { } from) regionDays = regionDays.Where(c => c.Day >= from);
+            if (period.To is { } to) regionDays = regionDays.Where(c => c.Day <= to);
+            days = await regionDays.GroupBy(c => c.Day).Select(g => new DayCount(g.Key, g.Sum(c => c.Operations))).ToListAsync(cancellationToken);
+            counters = await PerCounterAsync(q.Region, type, period, cancellationToken);
+        }
+
+        var perCounter = counters.Select(c => c with { CounterCode = c.CounterCode is "" ? null : c.CounterCode })
+            .OrderByDescending(c => c.Operations).ThenBy(c => c.CounterCode, StringComparer.Ordinal).ToList();
+        var perDay = days.OrderBy(d => d.Day).ToList();
         return new AuditStatistics(period.From, period.To, perCounter.Sum(c => c.Operations), perCounter, perDay);
+    }
+
+    private async Task<List<CounterCount>> PerCounterAsync(string? region, OperationType? type, ReportPeriod period, CancellationToken ct)
+    {
+        var months = MonthSpan.Within(period.From, period.To);
+        var totals = new Dictionary<string, int>(StringComparer.Ordinal);
+        async Task AddAsync(IQueryable<CounterCount> part)
+        {
+            foreach (var c in await part.ToListAsync(ct))
+                totals[c.CounterCode ?? ""] = totals.GetValueOrDefault(c.CounterCode ?? "") + c.Operations;
+        }
+
+        if (months is null)
+        {
+            await AddAsync(ByCounter(CounterDays(region, type, period.From, period.To)));
+        }
+        else
+        {
+            var monthRows = db.CounterMonthCounts.AsNoTracking();
+            if (region is not null) monthRows = monthRows.Where(c => c.Region == region);
+            if (type is { } t) monthRows = monthRows.Where(c => c.Type == t);
+            if (months.First is { } first) monthRows = monthRows.Where(c => c.Month >= first);
+            if (months.Last is { } last) monthRows = monthRows.Where(c => c.Month <= last);
+            await AddAsync(monthRows.GroupBy(c => c.CounterCode).Select(g => new CounterCount(g.Key, g.Sum(c => c.Operations))));
+            if (months.DaysBefore is { } before) await AddAsync(ByCounter(CounterDays(region, type, before.From, before.To)));
+            if (months.DaysAfter is { } after) await AddAsync(ByCounter(CounterDays(region, type, after.From, after.To)));
+        }
+        return totals.Where(p => p.Value > 0).Select(p => new CounterCount(p.Key, p.Value)).ToList();
+    }
+
+    private static IQueryable<CounterCount> ByCounter(IQueryable<CounterDayCount> rows) =>
+        rows.GroupBy(c => c.CounterCode).Select(g => new CounterCount(g.Key, g.Sum(c => c.Operations)));
+
+    private IQueryable<CounterDayCount> CounterDays(string? region, OperationType? type, DateOnly? from, DateOnly? to)
+    {
+        var rows = db.CounterDayCounts.AsNoTracking();
+        if (region is not null) rows = rows.Where(c => c.Region == region);
+        if (type is { } t) rows = rows.Where(c => c.Type == t);
+        if (from is { } f) rows = rows.Where(c => c.Day >= f);
+        if (to is { } l) rows = rows.Where(c => c.Day <= l);
+        return rows;
+    }
+}
+
+/// <summary>
+/// A period cut into the whole calendar months it holds (first to last, by their first day; open where the period is
+/// open) and the days before and after them. Null when the period holds no whole month.
+/// </summary>
+public sealed record MonthSpan(DateOnly? First, DateOnly? Last, (DateOnly From, DateOnly To)? DaysBefore, (DateOnly From, DateOnly To)? DaysAfter)
+{
+    public static MonthSpan? Within(DateOnly? from, DateOnly? to)
+    {
+        DateOnly? first = from is { } f ? (f.Day == 1 ? f : new DateOnly(f.Year, f.Month, 1).AddMonths(1)) : null;
+        DateOnly? last = to is { } t ? (t.AddDays(1).Day == 1 ? new DateOnly(t.Year, t.Month, 1) : new DateOnly(t.Year, t.Month, 1).AddMonths(-1)) : null;
+        if (first is { } a && last is { } b && a > b) return null;
+        (DateOnly, DateOnly)? before = from is { } start && first is { } m1 && start < m1 ? (start, m1.AddDays(-1)) : null;
+        (DateOnly, DateOnly)? after = to is { } end && last is { } m2 && m2.AddMonths(1) <= end ? (m2.AddMonths(1), end) : null;
+        return new MonthSpan(first, last, before, after);
     }
 }

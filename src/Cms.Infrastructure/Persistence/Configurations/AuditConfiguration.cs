@@ -27,3 +27,44 @@ internal sealed class OperationEntryConfiguration : IEntityTypeConfiguration<Ope
         b.HasIndex(o => o.OccurredAt);
     }
 }
+
+internal sealed class CounterDayCountConfiguration : IEntityTypeConfiguration<CounterDayCount>
+{
+    public void Configure(EntityTypeBuilder<CounterDayCount> b)
+    {
+        b.ToTable("counter_day_counts", Schemas.Audit);
+        b.HasKey(c => new { c.Day, c.Region, c.CounterCode, c.Type });
+        OperationCountColumns.Map(b);
+        b.HasIndex(c => new { c.CounterCode, c.Day });
+    }
+}
+
+internal sealed class CounterMonthCountConfiguration : IEntityTypeConfiguration<CounterMonthCount>
+{
+    public void Configure(EntityTypeBuilder<CounterMonthCount> b)
+    {
+        b.ToTable("counter_month_counts", Schemas.Audit);
+        b.HasKey(c => new { c.Month, c.Region, c.CounterCode, c.Type });
+        OperationCountColumns.Map(b);
+    }
+}
+
+internal sealed class RegionDayCountConfiguration : IEntityTypeConfiguration<RegionDayCount>
+{
+    public void Configure(EntityTypeBuilder<RegionDayCount> b)
+    {
+        b.ToTable("region_day_counts", Schemas.Audit);
+        b.HasKey(c => new { c.Day, c.Region, c.Type });
+        OperationCountColumns.Map(b);
+    }
+}
+
+internal static class OperationCountColumns
+{
+    public static void Map<T>(EntityTypeBuilder<T> b) where T : class
+    {
+        b.Property<string>("Region").HasMaxLength(3);
+        if (b.Metadata.FindProperty("CounterCode") is not null) b.Property<string>("CounterCode").HasMaxLength(40);
+        b.Property<OperationType>("Type").HasConversion(new EnumText<OperationType>()).HasMaxLength(40);
+    }
+}

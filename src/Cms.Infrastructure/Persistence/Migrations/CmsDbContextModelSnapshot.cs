@@ -338,6 +338,71 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.ToTable("operators", "administration");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Auditing.CounterDayCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("region");
+
+                    b.Property<string>("CounterCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("counter_code");
+
+                    b.Property<string>("Type")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.Property<int>("Operations")
+                        .HasColumnType("integer")
+                        .HasColumnName("operations");
+
+                    b.HasKey("Day", "Region", "CounterCode", "Type")
+                        .HasName("pk_counter_day_counts");
+
+                    b.HasIndex("CounterCode", "Day")
+                        .HasDatabaseName("ix_counter_day_counts_counter_code_day");
+
+                    b.ToTable("counter_day_counts", "audit");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Auditing.CounterMonthCount", b =>
+                {
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("region");
+
+                    b.Property<string>("CounterCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("counter_code");
+
+                    b.Property<string>("Type")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.Property<int>("Operations")
+                        .HasColumnType("integer")
+                        .HasColumnName("operations");
+
+                    b.HasKey("Month", "Region", "CounterCode", "Type")
+                        .HasName("pk_counter_month_counts");
+
+                    b.ToTable("counter_month_counts", "audit");
+                });
+
             modelBuilder.Entity("Cms.Domain.Auditing.OperationEntry", b =>
                 {
                     b.Property<long>("Sequence")
@@ -426,6 +491,32 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_operations_operator_id_occurred_at");
 
                     b.ToTable("operations", "audit");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Auditing.RegionDayCount", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("region");
+
+                    b.Property<string>("Type")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("type");
+
+                    b.Property<int>("Operations")
+                        .HasColumnType("integer")
+                        .HasColumnName("operations");
+
+                    b.HasKey("Day", "Region", "Type")
+                        .HasName("pk_region_day_counts");
+
+                    b.ToTable("region_day_counts", "audit");
                 });
 
             modelBuilder.Entity("Cms.Domain.Consents.ConsentRequest", b =>
