@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs the whole suite (unit, architecture, integration against the real PostgreSQL) and ends with the
+# Runs the whole suite (unit, architecture, integration against the real PostgreSQL, the reader SDK through a real
+# pcscd with an emulated card) and ends with the
 # line "N passed, N failed" computed from the test results.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 bash scripts/deps.sh test
+bash scripts/pcscd.sh start
 CMS_TEST_CONNECTION="$(bash scripts/db.sh url cms_test)"
 export CMS_TEST_CONNECTION
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
