@@ -40,6 +40,16 @@ public class LayerTests
     }
 
     [Fact]
+    public void The_reader_sdk_talks_to_the_system_only_through_the_published_contract()
+    {
+        // Desk software takes the SDK alone: the HTTP client generated from contracts/ and the codice fiscale's rules.
+        Holds(Types.InAssembly(typeof(Cms.ReaderSdk.ReaderSdkException).Assembly).ShouldNot().HaveDependencyOnAny(
+            "Cms.Application", "Cms.Infrastructure", "Cms.Api", "Microsoft.EntityFrameworkCore", "Mediator", "Npgsql").GetResult(), "Reader SDK");
+        Holds(Types.InAssembly(typeof(Cms.ReaderSdk.ReaderSdkException).Assembly).That().ResideInNamespace("Cms.ReaderSdk.Cns")
+            .ShouldNot().HaveDependencyOn("Cms.Client").GetResult(), "Chip reading is independent of the API");
+    }
+
+    [Fact]
     public void Endpoints_talk_to_use_cases_only_never_to_the_database()
     {
         Holds(Types.InAssembly(Api).That().ResideInNamespace("Cms.Api.Endpoints")
