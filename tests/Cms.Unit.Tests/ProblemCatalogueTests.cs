@@ -21,7 +21,9 @@ public partial class ProblemCatalogueTests
     {
         var root = Root();
         var catalogue = File.ReadAllText(Path.Combine(root, "docs", "problems.md"));
-        var rules = Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
+        // The server's projects: the tools beside them (reader, emulator, clients) answer no problems.
+        var rules = new[] { "Cms.Domain", "Cms.Application", "Cms.Infrastructure", "Cms.Api" }
+            .SelectMany(p => Directory.EnumerateFiles(Path.Combine(root, "src", p), "*.cs", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .SelectMany(f => RulePattern().Matches(File.ReadAllText(f)))
             .Select(m => m.Groups.Cast<Group>().Skip(1).First(g => g.Success).Value)
