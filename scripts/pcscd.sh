@@ -20,19 +20,24 @@ case "${1:-start}" in
   start)
     bash "$ROOT/scripts/deps.sh" test
     mkdir -p "$ROOT/.data"
-    if pgrep -x pcscd >/dev/null; then
-      if ! [ -f /etc/reader.conf.d/vpcd ]; then log "a pcscd is running without the virtual reader; restart it"; exit 1; fi
-    else
-      log "starting pcscd (log $LOG)"
-      $sudo setsid pcscd --foreground --info >"$LOG" 2>&1 < /dev/null &
-      echo $! > "$PIDFILE"
+    if pgrep -x pcscd >/dev/null && ! [ -f /etc/reader.conf.d/vpcd ]; then
+      log "a pcscd is running without the virtual reader (/etc/reader.conf.d/vpcd); stop it first"; exit 1
     fi
-    # The daemon loads vpcd, which then listens for the emulated card.
-    for _ in $(seq 1 50); do
-      if [ -S /run/pcscd/pcscd.comm ] && listening; then log "ready"; exit 0; fi
+    # Ready when the daemon's socket is there and vpcd listens for the emulated card. A pcscd that is still stopping
+    # (just killed) is waited out and a new one started.
+    started=0
+    for _ in $(seq 1 75); do
+      if pgrep -x pcscd >/dev/null && [ -S /run/pcscd/pcscd.comm ] && listening; then log "ready"; exit 0; fi
+      if ! pgrep -x pcscd >/dev/null && [ "$started" -eq 0 ]; then
+        log "starting pcscd (log $LOG)"
+        $sudo setsid pcscd --foreground --info >"$LOG" 2>&1 < /dev/null &
+        echo $! > "$PIDFILE"
+        started=1
+      fi
       sleep 0.2
     done
-    log "pcscd did not become ready:"; tail -20 "$LOG" >&2 || true
+    log "pcscd did not become ready"
+    [ -f "$LOG" ] && tail -20 "$LOG" >&2
     exit 1
     ;;
   stop)
