@@ -119,3 +119,39 @@ public class CardReadingTests
     public void Ef_id_carta_without_a_ts_number_is_refused(string idCarta) =>
         Assert.Throws<ReaderSdkException>(() => CnsFiles.CardNumber(System.Text.Encoding.ASCII.GetBytes(idCarta)));
 }
+
+public class PcscErrorTests
+{
+    [Theory]
+    [InlineData(0x8010001Du, typeof(Cms.ReaderSdk.Pcsc.PcscServiceUnavailableException), "Il servizio PC/SC non è in esecuzione")]
+    [InlineData(0x8010001Eu, typeof(Cms.ReaderSdk.Pcsc.PcscServiceUnavailableException), "Il servizio PC/SC non è in esecuzione")]
+    [InlineData(0x8010002Eu, typeof(Cms.ReaderSdk.Pcsc.NoReaderException), "Nessun lettore di smart card collegato")]
+    [InlineData(0x80100009u, typeof(Cms.ReaderSdk.Pcsc.NoReaderException), "Nessun lettore di smart card collegato")]
+    [InlineData(0x8010000Cu, typeof(Cms.ReaderSdk.Pcsc.NoCardException), "Nessuna carta nel lettore")]
+    [InlineData(0x80100069u, typeof(Cms.ReaderSdk.Pcsc.NoCardException), "Nessuna carta nel lettore")]
+    [InlineData(0x80100016u, typeof(Cms.ReaderSdk.Pcsc.PcscException), "Errore del lettore durante la prova")]
+    public void Scard_codes_become_typed_errors_with_italian_messages(uint code, Type type, string message)
+    {
+        var e = Cms.ReaderSdk.Pcsc.PcscException.From(code, "la prova");
+        Assert.IsType(type, e);
+        Assert.StartsWith(message, e.Message);
+        Assert.Contains($"0x{code:X8}", e.Message);
+    }
+
+    [Fact]
+    public void Only_the_answers_of_a_card_still_being_powered_are_tried_again()
+    {
+        Assert.True(Cms.ReaderSdk.Pcsc.PcscException.From(0x80100069, "x").IsTransient);  // removed (while being powered)
+        Assert.True(Cms.ReaderSdk.Pcsc.PcscException.From(0x80100016, "x").IsTransient);  // not transacted
+        Assert.False(Cms.ReaderSdk.Pcsc.PcscException.From(0x8010000C, "x").IsTransient); // no card at all
+        Assert.False(Cms.ReaderSdk.Pcsc.PcscException.From(0x8010001D, "x").IsTransient); // no service
+    }
+
+    [Fact]
+    public void Reader_lists_are_split_at_each_nul()
+    {
+        var names = Cms.ReaderSdk.Pcsc.MultiString.Parse("Virtual PCD 00 00\0Virtual PCD 00 01\0\0"u8, System.Text.Encoding.UTF8);
+        Assert.Equal(["Virtual PCD 00 00", "Virtual PCD 00 01"], names);
+        Assert.Empty(Cms.ReaderSdk.Pcsc.MultiString.Parse("\0"u8, System.Text.Encoding.UTF8));
+    }
+}
