@@ -73,7 +73,7 @@ public static class ActivationEndpoints
             })
             .WithName("getActivationDocument")
             .WithSummary("Moduli stampabili: modulo-richiesta-codici, codici-personali, dichiarazione-sostitutiva")
-            .Produces(StatusCodes.Status200OK, contentType: RenderedDocument.ContentType)
+            .ProducesPdf()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/deliveries/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new GetDeliveryQuery(id), ct))

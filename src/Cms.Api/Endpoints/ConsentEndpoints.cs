@@ -69,7 +69,7 @@ public static class ConsentEndpoints
             })
             .WithName("getConsentRequestDocument")
             .WithSummary("Moduli stampabili: dichiarazione-consensi, attivazione-e-consensi")
-            .Produces(StatusCodes.Status200OK, contentType: RenderedDocument.ContentType)
+            .ProducesPdf()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/cards/{cardNumber}/consents", async (string cardNumber, IMediator mediator, CancellationToken ct) =>

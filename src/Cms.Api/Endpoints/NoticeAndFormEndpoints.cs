@@ -44,7 +44,7 @@ public static class NoticeAndFormEndpoints
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getForm").WithSummary("Un modulo in bianco (PDF)")
-            .Produces(StatusCodes.Status200OK, contentType: RenderedDocument.ContentType)
+            .ProducesPdf()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

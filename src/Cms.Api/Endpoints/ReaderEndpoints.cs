@@ -65,7 +65,7 @@ public static class ReaderEndpoints
             })
             .WithName("getReaderDeliveryDocument")
             .WithSummary("Modulo di richiesta e consegna lettore (modulo-richiesta-lettore); la stampa abilita la conferma")
-            .Produces(StatusCodes.Status200OK, contentType: RenderedDocument.ContentType)
+            .ProducesPdf()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

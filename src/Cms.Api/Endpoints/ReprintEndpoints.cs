@@ -68,7 +68,7 @@ public static class ReprintEndpoints
             })
             .WithName("getReprintDocument")
             .WithSummary("Moduli stampabili: modulo-richiesta-codici, codici-personali")
-            .Produces(StatusCodes.Status200OK, contentType: RenderedDocument.ContentType)
+            .ProducesPdf()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }

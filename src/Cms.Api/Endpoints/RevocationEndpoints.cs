@@ -95,7 +95,7 @@ public static class RevocationEndpoints
             })
             .WithName("getRevocationDocument")
             .WithSummary("Modulo di richiesta revoca (modulo-richiesta-revoca); la stampa abilita la conferma")
-            .Produces(StatusCodes.Status200OK, contentType: RenderedDocument.ContentType)
+            .ProducesPdf()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/issuer/revocations", async ([FromBody] CreateIssuerRevocationCommand command, IMediator mediator, CancellationToken ct) =>
