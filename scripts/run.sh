@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs Cms on http://127.0.0.1:5080 with a private PostgreSQL, the bootstrap administrator and demo data.
+# Runs Cms on http://127.0.0.1:5080 (the API) and http://127.0.0.1:5081 (the operators' web UI) with a private
+# PostgreSQL, the bootstrap administrator and demo data.
 #   scripts/run.sh              first run: installs PostgreSQL if missing, creates everything; later runs reuse it
 #   scripts/run.sh --no-demo    no demo data
-# Environment overrides: Bootstrap__AdminCodiceFiscale, Bootstrap__AdminPassword, CMS_URL, any ASP.NET setting.
+# Environment overrides: Bootstrap__AdminCodiceFiscale, Bootstrap__AdminPassword, CMS_URL, CMS_WEB_URL, any ASP.NET setting.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -41,9 +42,11 @@ if [ -z "${Bootstrap__AdminPassword:-}" ]; then
 fi
 
 URL="${CMS_URL:-http://127.0.0.1:5080}"
+WEB_URL="${CMS_WEB_URL:-http://127.0.0.1:5081}"
 cat <<TXT
 
   Cms is starting on $URL  (Swagger UI: $URL/swagger)
+  Operators' web UI:  $WEB_URL
   Code messages: ${Smtp__Host:+SMTP $Smtp__Host}${Smtp__Host:-pickup folder $Delivery__PickupFolder}
 
   Security administrator (bootstrap, created on an empty database only):
@@ -66,4 +69,11 @@ fi
 echo
 
 dotnet build src/Cms.Api -c Release -nologo -v quiet -clp:ErrorsOnly
-exec dotnet run --project src/Cms.Api -c Release --no-build --no-launch-profile -- --urls "$URL"
+dotnet build src/Cms.Web -c Release -nologo -v quiet -clp:ErrorsOnly
+# The web UI beside the API (it only calls the API); stopped with it.
+mkdir -p "$DATA/keys/web"
+Web__ApiUrl="$URL" Web__KeysFolder="$DATA/keys/web" \
+  dotnet run --project src/Cms.Web -c Release --no-build --no-launch-profile -- --urls "$WEB_URL" &
+WEB_PID=$!
+trap 'kill $WEB_PID 2>/dev/null || true' EXIT INT TERM
+dotnet run --project src/Cms.Api -c Release --no-build --no-launch-profile -- --urls "$URL"

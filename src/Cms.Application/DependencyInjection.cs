@@ -26,6 +26,7 @@ public static class DependencyInjection
                 typeof(AuditBehaviour<,>),
             ];
         });
+        Common.Validation.ItalianMessages.Apply();
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<AuditScope>();
         services.AddScoped<AfterCommit>();

@@ -50,6 +50,25 @@ public class LayerTests
     }
 
     [Fact]
+    public void The_web_ui_knows_the_api_only_through_the_generated_client()
+    {
+        // Cms.Web is not referenced here (its Program would clash with the API's): its project file and sources are read.
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Cms.sln"))) root = root.Parent!;
+        var web = Path.Combine(root.FullName, "src", "Cms.Web");
+        var references = System.Xml.Linq.XDocument.Load(Path.Combine(web, "Cms.Web.csproj")).Descendants("ProjectReference")
+            .Select(r => Path.GetFileName(r.Attribute("Include")!.Value.Replace('\\', '/'))).ToList();
+        Assert.Equal(["Cms.Client.csproj"], references);
+        var forbidden = Directory.EnumerateFiles(web, "*.cs*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f),
+                @"\b(Cms\.(Domain|Application|Infrastructure)|Npgsql|EntityFrameworkCore)\b"))
+            .ToList();
+        Assert.True(forbidden.Count == 0, "the web UI reaches past the API: " + string.Join(", ", forbidden));
+    }
+
+    [Fact]
     public void Endpoints_talk_to_use_cases_only_never_to_the_database()
     {
         Holds(Types.InAssembly(Api).That().ResideInNamespace("Cms.Api.Endpoints")

@@ -1,0 +1,19 @@
+using Cms.Client;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Cms.Web.Pages;
+
+[Authorize(Roles = "Operator")]
+public sealed class CartaModel : PageModel
+{
+    public CardView? Card { get; private set; }
+    [BindProperty(SupportsGet = true, Name = "operazione")] public string Operation { get; set; } = "attivazione";
+
+    public IActionResult OnGet(string numero)
+    {
+        Card = CardStore.Peek(TempData, numero);
+        return Card is null ? Redirect($"/identifica?operazione={Operation}") : Page();
+    }
+}

@@ -1,0 +1,31 @@
+using Cms.Client;
+using Cms.Web.Services;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Cms.Web.Pages;
+
+/// <summary>A request's printable PDF, fetched from the API and shown inline (the browser opens it in a new tab for printing).</summary>
+public sealed class DocumentoModel(CmsApi api) : PageModel
+{
+    public async Task<IActionResult> OnGetAsync(string tipo, Guid id, string nome, CancellationToken ct)
+    {
+        FileResponse file;
+        try
+        {
+            file = tipo switch
+            {
+                "attivazione" => await api.Client.GetActivationDocumentAsync(id, nome, ct),
+                _ => throw new CmsApiException("unknown kind", 404, null, new Dictionary<string, IEnumerable<string>>(), null),
+            };
+        }
+        catch (CmsApiException e) when (e.StatusCode is 404 or 409 or 422)
+        {
+            return NotFound();
+        }
+        HttpContext.Response.RegisterForDispose(file);
+        Response.Headers.CacheControl = "no-store";
+        Response.Headers.ContentDisposition = $"inline; filename=\"{nome}.pdf\"";
+        return File(file.Stream, "application/pdf");
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Cms.Client;
+using Cms.Web.Services;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Cms.Web.Pages;
+
+[Authorize(Roles = "Operator")]
+public sealed class IdentificaModel(CmsApi api) : PageModel
+{
+    public sealed class ManualForm
+    {
+        public string? CodiceFiscale { get; set; }
+        public string? CardNumberLast5 { get; set; }
+        public string? ExpiryDate { get; set; }
+    }
+
+    public static readonly Dictionary<string, string> Operations = new(StringComparer.Ordinal)
+    {
+        ["attivazione"] = "Attivazione",
+    };
+
+    [BindProperty] public ManualForm Input { get; set; } = new();
+    [BindProperty(SupportsGet = true, Name = "operazione")] public string Operation { get; set; } = "attivazione";
+    [BindProperty(SupportsGet = true, Name = "modo")] public string? Mode { get; set; }
+    public string OperationLabel => Operations.GetValueOrDefault(Operation, "Attivazione");
+
+    public void OnGet()
+    {
+        if (!Operations.ContainsKey(Operation)) Operation = "attivazione";
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!Operations.ContainsKey(Operation)) Operation = "attivazione";
+        CardView card;
+        try
+        {
+            card = await api.Client.IdentifyCardAsync(new IdentifyCardQuery
+            {
+                CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(),
+                CardNumberLast5 = Input.CardNumberLast5?.Trim(),
+                ExpiryDate = Input.ExpiryDate,
+            }, ct);
+        }
+        catch (CmsApiException e) when (e.StatusCode != 401)
+        {
+            Problems.AddTo(ModelState, e);
+            return Page();
+        }
+        CardStore.Keep(TempData, card);
+        return Redirect($"/carta/{card.CardNumber}?operazione={Operation}");
+    }
+}
+
+/// <summary>The identified card, carried to the next page (identification is recorded once, not on every page).</summary>
+public static class CardStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    public static void Keep(Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataDictionary tempData, CardView card) =>
+        tempData["card:" + card.CardNumber] = JsonSerializer.Serialize(card, Json);
+
+    public static CardView? Peek(Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataDictionary tempData, string cardNumber) =>
+        tempData.Peek("card:" + cardNumber) is string json ? JsonSerializer.Deserialize<CardView>(json, Json) : null;
+}

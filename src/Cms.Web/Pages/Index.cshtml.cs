@@ -1,0 +1,12 @@
+using Cms.Client;
+using Cms.Web.Services;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Cms.Web.Pages;
+
+public sealed class IndexModel(CmsApi api) : PageModel
+{
+    public IReadOnlyList<NoticeView> Notices { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => Notices = [.. await api.Client.ListNoticesAsync(cancellationToken: ct)];
+}

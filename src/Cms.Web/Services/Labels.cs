@@ -1,0 +1,70 @@
+using Cms.Client;
+
+namespace Cms.Web.Services;
+
+/// <summary>What the operator reads for the API's values.</summary>
+public static class Labels
+{
+    public static string State(CardState state) => state switch
+    {
+        CardState.NOT_ACTIVE => "Non attiva",
+        CardState.ACTIVE => "Attiva",
+        CardState.SUSPENDED => "Sospesa",
+        CardState.REVOKED => "Revocata",
+        CardState.EXPIRED => "Scaduta",
+        _ => state.ToString(),
+    };
+
+    public static string Operation(CardOperation operation) => operation switch
+    {
+        CardOperation.ACTIVATION => "Attivazione",
+        CardOperation.FSE_CONSENTS => "Consensi FSE",
+        CardOperation.REPRINT => "Ristampa PIN/PUK",
+        CardOperation.REVOCATION => "Revoca",
+        CardOperation.READER_DELIVERY => "Richiesta lettore",
+        CardOperation.SUSPENSION => "Sospensione",
+        CardOperation.REACTIVATION => "Riattivazione",
+        CardOperation.HISTORY => "Storico",
+        _ => operation.ToString(),
+    };
+
+    public static string Mode(RequestMode mode) => mode switch
+    {
+        RequestMode.DIRECT => "Diretta (titolare presente)",
+        RequestMode.DELEGATED => "Delegata (potestà genitoriale, tutore, curatore)",
+        RequestMode.HEALTH_DELEGATION => "Delegata per motivi di salute",
+        _ => mode.ToString(),
+    };
+
+    public static string Delegation(DelegationKind kind) => kind switch
+    {
+        DelegationKind.PARENTAL => "Potestà genitoriale",
+        DelegationKind.TUTOR => "Tutore",
+        DelegationKind.CURATOR => "Curatore",
+        _ => kind.ToString(),
+    };
+
+    public static readonly (string Value, string Label)[] DocumentTypes =
+    [
+        ("CARTA_IDENTITA", "Carta d'identità"), ("PASSAPORTO", "Passaporto"), ("PATENTE_GUIDA", "Patente di guida"),
+        ("PATENTE_NAUTICA", "Patente nautica"), ("LIBRETTO_PENSIONE", "Libretto di pensione"),
+        ("PATENTINO_IMPIANTI_TERMICI", "Patentino impianti termici"), ("PORTO_ARMI", "Porto d'armi"),
+        ("ALTRO_DOCUMENTO_STATALE", "Altra tessera di riconoscimento statale con foto e timbro"),
+    ];
+
+    public static string Document(string name) => name switch
+    {
+        "modulo-richiesta-codici" => "Modulo di richiesta codici personali",
+        "codici-personali" => "Codici personali (prime metà)",
+        "dichiarazione-sostitutiva" => "Dichiarazione sostitutiva",
+        "codici" => "Stampa dei codici",
+        _ => name.Replace('-', ' '),
+    };
+
+    public static string Date(DateOnly d) => d.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string DateTime(DateTimeOffset d) =>
+        TimeZoneInfo.ConvertTime(d, Rome).ToString("dd/MM/yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static readonly TimeZoneInfo Rome = TimeZoneInfo.TryFindSystemTimeZoneById("Europe/Rome", out var tz) ? tz : TimeZoneInfo.Utc;
+}

@@ -1,0 +1,206 @@
+using System.Text.RegularExpressions;
+using Cms.Infrastructure.DemoData;
+using Cms.Integration.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Cms.Integration.Tests;
+
+/// <summary>
+/// The operators' web UI end to end in Chromium: the real UI process in front of the real API process with the demo data,
+/// each page checked with axe-core (WCAG 2.1 A/AA).
+/// </summary>
+public class BrowserTests(CmsFactory factory) : ApiTest(factory)
+{
+    private const string Operator = "BNCMRA75C12D612R"; // the demo ASL operator
+
+    private static readonly Dictionary<string, string> DemoSettings = new()
+    {
+        ["DemoData__Enabled"] = "true",
+        ["Security__PasswordHashing__Iterations"] = "1000",
+    };
+
+    private async Task<(string CardNumber, string CodiceFiscale, DateOnly Expiry)> DemoCardAsync(bool minor)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(Factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"""
+            SELECT c.card_number, c.holder_codice_fiscale, c.expiry_date
+            FROM identification.cards c JOIN identification.holders h ON h.codice_fiscale = c.holder_codice_fiscale
+            WHERE c.state = 'NOT_ACTIVE' AND c.expiry_date > current_date AND h.entitled
+              AND h.birth_date {(minor ? ">" : "<=")} current_date - interval '18 years' - interval '1 day'
+            ORDER BY c.card_number LIMIT 1
+            """, connection);
+        await using var r = await command.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync(), "no demo card for the test");
+        return (r.GetString(0).Trim(), r.GetString(1).Trim(), r.GetFieldValue<DateOnly>(2));
+    }
+
+    private static async Task IdentifyAsync(IPage page, string cardNumber, string codiceFiscale, DateOnly expiry)
+    {
+        await page.GetByRole(AriaRole.Link, new() { Name = "Attivazione", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Procedura di identificazione" })).ToBeVisibleAsync();
+        await page.GetByLabel("Codice fiscale del titolare").FillAsync(codiceFiscale);
+        await page.GetByLabel("Ultime 5 cifre del numero di identificazione della tessera").FillAsync(cardNumber[^5..]);
+        await page.GetByLabel("Data di scadenza della tessera").FillAsync(expiry.ToString("yyyy-MM-dd"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Identifica" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("card-state")).ToHaveTextAsync("Non attiva");
+    }
+
+    private static async Task FillDocumentAsync(IPage page)
+    {
+        await page.GetByLabel("Tipo di documento").SelectOptionAsync("CARTA_IDENTITA");
+        await page.GetByLabel("Numero del documento").FillAsync("CA1234567");
+        await page.GetByLabel("Rilasciato da").FillAsync("Comune di Firenze");
+        await page.GetByLabel("Data di rilascio").FillAsync(DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"));
+        await page.Locator("#Input_Document_ExpiryDate").FillAsync(DateTime.Today.AddYears(8).ToString("yyyy-MM-dd"));
+    }
+
+    [Fact]
+    public async Task An_operator_signs_in_identifies_a_card_and_activates_it_directly_with_the_codes_printed_and_mailed()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, cf, expiry) = await DemoCardAsync(minor: false);
+
+        // A wrong password is refused in Italian, beside the form.
+        await WebUi.SignInAsync(page, Operator, "Sbagliata-123!");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Codice fiscale o password");
+        await WebUi.AssertAccessibleAsync(page);
+        await WebUi.ScreenshotAsync(page, "01-accesso");
+
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Benvenuto, Mario Bianchi" })).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        await WebUi.ScreenshotAsync(page, "02-home");
+
+        await IdentifyAsync(page, number, cf, expiry);
+        await WebUi.AssertAccessibleAsync(page);
+        await WebUi.ScreenshotAsync(page, "03-tessera");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con l'attivazione" }).ClickAsync();
+
+        // Sent empty: every problem beside its field, the form still there.
+        await page.Locator("label[for=Input_Delivery_Channel_EMAIL]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Document_Number_error")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Numero del documento")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.Locator("#Input_Delivery_Email_error")).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        await WebUi.ScreenshotAsync(page, "04-attivazione-errori");
+
+        // An e-mail that differs from its confirmation: the rule lands beside the confirmation.
+        await FillDocumentAsync(page);
+        var address = "titolare.web@example.it";
+        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync(address);
+        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync("altro@example.it");
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Delivery_EmailConfirmation_error")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#Input_Document_Number_error")).ToHaveCountAsync(0);
+        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync(address);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+
+        await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
+        await WebUi.AssertAccessibleAsync(page);
+        await WebUi.ScreenshotAsync(page, "05-riepilogo");
+
+        // The request form opens as a PDF in a new tab.
+        var popup = await page.RunAndWaitForPopupAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Modulo di richiesta codici personali") }).ClickAsync());
+        var pdf = await popup.Context.APIRequest.GetAsync(popup.Url);
+        Assert.Equal("application/pdf", pdf.Headers["content-type"]);
+        Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString((await pdf.BodyAsync())[..4]));
+        await popup.CloseAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync($"La tessera {number} è attiva");
+        var pin = await page.GetByTestId("pin").InnerTextAsync();
+        Assert.Matches("^[0-9]+$", pin);
+        await WebUi.AssertAccessibleAsync(page);
+        await WebUi.ScreenshotAsync(page, "06-esito");
+
+        // The second halves reach the holder's mailbox, and with the first they make the whole PIN.
+        var mail = await Mailbox.WaitForAsync(Factory, address);
+        Assert.Contains("Codice PIN:", mail.TextBody);
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+
+        // The codes print opens too.
+        var codes = await page.RunAndWaitForPopupAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Codici personali") }).ClickAsync());
+        var codesPdf = await codes.Context.APIRequest.GetAsync(codes.Url);
+        Assert.Equal(200, codesPdf.Status);
+    }
+
+    [Fact]
+    public async Task A_minor_is_activated_by_a_parent_the_direct_mode_being_refused_beside_the_mode()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, cf, expiry) = await DemoCardAsync(minor: true);
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await IdentifyAsync(page, number, cf, expiry);
+        await Assertions.Expect(page.GetByText("(minorenne)")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con l'attivazione" }).ClickAsync();
+
+        await FillDocumentAsync(page);
+        await page.Locator("label[for=Input_Delivery_Channel_EMAIL]").ClickAsync();
+        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync("genitore@example.it");
+        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync("genitore@example.it");
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Mode_error")).ToContainTextAsync("minore");
+
+        await page.Locator("label[for=Input_Mode_DELEGATED]").ClickAsync();
+        await page.GetByLabel(new Regex("^Titolo della delega")).SelectOptionAsync("PARENTAL");
+        await page.GetByLabel("Codice fiscale del delegato").FillAsync(Operator);
+        await page.GetByLabel("Cognome del delegato").FillAsync("Bianchi");
+        await page.GetByLabel("Nome del delegato", new() { Exact = true }).FillAsync("Mario");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Dichiarazione sostitutiva") })).ToBeVisibleAsync();
+
+        // Modify, then confirm.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Modifica" }).ClickAsync();
+        await page.GetByLabel("Numero del documento").FillAsync("CA7654321");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva e torna al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("n. CA7654321")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("cip")).ToBeVisibleAsync();
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+    }
+
+    [Fact]
+    public async Task The_pages_fit_a_counters_small_screen_and_work_from_the_keyboard()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync(width: 360, height: 740);
+
+        // Keyboard only: the skip link first, then the fields, Enter submits.
+        await page.GotoAsync("/accedi");
+        await page.Keyboard.PressAsync("Tab");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Vai al contenuto" })).ToBeFocusedAsync();
+        await page.GetByLabel("Codice fiscale").FocusAsync();
+        await page.Keyboard.TypeAsync(Operator);
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync(DemoAccounts.Password);
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Benvenuto, Mario Bianchi" })).ToBeVisibleAsync();
+
+        foreach (var path in new[] { "/", "/identifica?operazione=attivazione" })
+        {
+            await page.GotoAsync(path);
+            var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth");
+            Assert.False(overflow, $"{path} scrolls sideways at 360 px");
+            await WebUi.AssertAccessibleAsync(page);
+        }
+        await WebUi.ScreenshotAsync(page, "07-identificazione-smartphone");
+
+        // Signing out ends the session: the pages ask to sign in again.
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+        await page.GotoAsync("/identifica");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/accedi"));
+    }
+}

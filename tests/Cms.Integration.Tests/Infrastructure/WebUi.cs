@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Cms.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// The operators' web UI (src/Cms.Web) as a real process in front of a real API process, and Debian's Chromium driven by
+/// Playwright (no browser download: /usr/bin/chromium, see ../shared/STACK-NOTES.md).
+/// </summary>
+public sealed class WebUi : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly IPlaywright playwright;
+
+    private WebUi(Process process, string url, IPlaywright playwright, IBrowser browser)
+    {
+        this.process = process;
+        this.playwright = playwright;
+        Url = url;
+        Browser = browser;
+    }
+
+    public string Url { get; }
+    public IBrowser Browser { get; }
+
+    public static async Task<WebUi> StartAsync(string apiUrl)
+    {
+        var url = $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
+        // Built with the tests (a project reference without its assembly), in the same configuration.
+        var project = Path.Combine(TestDatabase.RepositoryRoot(), "src", "Cms.Web");
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var dll = Path.Combine(project, "bin", configuration, "net10.0", "Cms.Web.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", url, "--contentRoot", project])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = project,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Web__ApiUrl"] = apiUrl;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"Cms.Web exited with {process.ExitCode}");
+            try
+            {
+                if ((await http.GetAsync(url + "/health/live")).IsSuccessStatusCode) break;
+            }
+            catch (HttpRequestException) { }
+            if (DateTime.UtcNow > until) throw new TimeoutException("Cms.Web did not start.");
+            await Task.Delay(200);
+        }
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+        return new WebUi(process, url, playwright, browser);
+    }
+
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Url, Locale = "it-IT", ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Signs in through the page, as an operator would.</summary>
+    public static async Task SignInAsync(IPage page, string codiceFiscale, string password)
+    {
+        await page.GotoAsync("/accedi");
+        await page.GetByLabel("Codice fiscale").FillAsync(codiceFiscale);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
+    }
+
+    /// <summary>axe-core on the page as it is now: no violation of WCAG 2.0/2.1 A and AA.</summary>
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe(new AxeRunOptions
+        {
+            RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        });
+        var violations = result.Violations.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} — {string.Join("; ", v.Nodes.Take(3).Select(n => string.Join(" ", n.Target)))}").ToList();
+        Assert.True(violations.Count == 0, $"{page.Url}: accessibility violations:\n{string.Join('\n', violations)}");
+    }
+
+    /// <summary>Keeps a screenshot under docs/screenshots when CMS_SCREENSHOTS=1 (to refresh the README's pictures).</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("CMS_SCREENSHOTS") == "1"
+            ? Path.Combine(TestDatabase.RepositoryRoot(), "docs", "screenshots")
+            : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        playwright.Dispose();
+        if (!process.HasExited) process.Kill(entireProcessTree: true);
+        process.Dispose();
+    }
+}
