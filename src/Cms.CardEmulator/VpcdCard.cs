@@ -108,7 +108,10 @@ public sealed class VpcdCard : IAsyncDisposable
         }
     }
 
-    /// <summary>Removes the card.</summary>
+    /// <summary>
+    /// Removes the card, and waits until pcscd has seen it go: pcscd polls vpcd every 400 ms, and a card put back within one
+    /// poll would pass for the same card still in the reader (with the old card's ATR).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
@@ -121,5 +124,9 @@ public sealed class VpcdCard : IAsyncDisposable
         {
         }
         stop.Dispose();
+        await Task.Delay(RemovalNoticed);
     }
+
+    /// <summary>Two and a half of pcscd's polls of the virtual reader.</summary>
+    public static readonly TimeSpan RemovalNoticed = TimeSpan.FromMilliseconds(1000);
 }

@@ -19,14 +19,14 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         ["Security__PasswordHashing__Iterations"] = "1000",
     };
 
-    private async Task<(string CardNumber, string CodiceFiscale, DateOnly Expiry)> DemoCardAsync(bool minor)
+    private async Task<(string CardNumber, string CodiceFiscale, DateOnly Expiry)> DemoCardAsync(bool minor, string state = "NOT_ACTIVE")
     {
         await using var connection = new Npgsql.NpgsqlConnection(Factory.ConnectionString);
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand($"""
             SELECT c.card_number, c.holder_codice_fiscale, c.expiry_date
             FROM identification.cards c JOIN identification.holders h ON h.codice_fiscale = c.holder_codice_fiscale
-            WHERE c.state = 'NOT_ACTIVE' AND c.expiry_date > current_date AND h.entitled
+            WHERE c.state = '{state}' AND c.expiry_date > current_date AND h.entitled
               AND h.birth_date {(minor ? ">" : "<=")} current_date - interval '18 years' - interval '1 day'
             ORDER BY c.card_number LIMIT 1
             """, connection);
@@ -35,15 +35,16 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         return (r.GetString(0).Trim(), r.GetString(1).Trim(), r.GetFieldValue<DateOnly>(2));
     }
 
-    private static async Task IdentifyAsync(IPage page, string cardNumber, string codiceFiscale, DateOnly expiry)
+    private static async Task IdentifyAsync(IPage page, string cardNumber, string codiceFiscale, DateOnly expiry,
+        string menu = "Attivazione", string state = "Non attiva")
     {
-        await page.GetByRole(AriaRole.Link, new() { Name = "Attivazione", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = menu, Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Procedura di identificazione" })).ToBeVisibleAsync();
         await page.GetByLabel("Codice fiscale del titolare").FillAsync(codiceFiscale);
         await page.GetByLabel("Ultime 5 cifre del numero di identificazione della tessera").FillAsync(cardNumber[^5..]);
         await page.GetByLabel("Data di scadenza della tessera").FillAsync(expiry.ToString("yyyy-MM-dd"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Identifica" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("card-state")).ToHaveTextAsync("Non attiva");
+        await Assertions.Expect(page.GetByTestId("card-state")).ToHaveTextAsync(state);
     }
 
     private static async Task FillDocumentAsync(IPage page)
@@ -168,6 +169,43 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("cip")).ToBeVisibleAsync();
         Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+    }
+
+    [Fact]
+    public async Task An_operator_reprints_the_codes_of_an_active_card_for_a_reason()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await IdentifyAsync(page, number, cf, expiry, menu: "Ristampa PIN/PUK", state: "Attiva");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con la ristampa" }).ClickAsync();
+
+        // No reason: the API's rule lands beside the reason.
+        await FillDocumentAsync(page);
+        var address = "ristampa.web@example.it";
+        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync(address);
+        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync(address);
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Reason_error")).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.Locator("#Input_Reason").SelectOptionAsync("DIMENTICANZA");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
+        await Assertions.Expect(page.GetByText("Dimenticanza")).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la ristampa" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Esito della ristampa PIN/PUK" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("puk")).ToHaveTextAsync(new Regex("^[0-9]+$"));
+        var mail = await Mailbox.WaitForAsync(Factory, address);
+        Assert.Contains("Codice PUK:", mail.TextBody);
+
+        var codes = await page.RunAndWaitForPopupAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Codici personali") }).ClickAsync());
+        Assert.Equal(200, (await codes.Context.APIRequest.GetAsync(codes.Url)).Status);
     }
 
     [Fact]

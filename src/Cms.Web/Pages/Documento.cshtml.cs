@@ -13,11 +13,8 @@ public sealed class DocumentoModel(CmsApi api) : PageModel
         FileResponse file;
         try
         {
-            file = tipo switch
-            {
-                "attivazione" => await api.Client.GetActivationDocumentAsync(id, nome, ct),
-                _ => throw new CmsApiException("unknown kind", 404, null, new Dictionary<string, IEnumerable<string>>(), null),
-            };
+            if (!CodeRequestFlow.BySlug.TryGetValue(tipo, out var flow)) return NotFound();
+            file = await flow.DocumentAsync(api.Client, id, nome, ct);
         }
         catch (CmsApiException e) when (e.StatusCode is 404 or 409 or 422)
         {

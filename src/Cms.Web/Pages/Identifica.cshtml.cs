@@ -20,6 +20,7 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
     public static readonly Dictionary<string, string> Operations = new(StringComparer.Ordinal)
     {
         ["attivazione"] = "Attivazione",
+        ["ristampa"] = "Ristampa PIN/PUK",
     };
 
     [BindProperty] public ManualForm Input { get; set; } = new();

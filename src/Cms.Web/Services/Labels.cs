@@ -52,6 +52,12 @@ public static class Labels
         ("ALTRO_DOCUMENTO_STATALE", "Altra tessera di riconoscimento statale con foto e timbro"),
     ];
 
+    public static readonly (string Value, string Label)[] ReprintReasons =
+    [
+        ("SMARRIMENTO", "Smarrimento dei codici"), ("DIMENTICANZA", "Dimenticanza dei codici"),
+        ("MANCATA_RICEZIONE", "Mancata ricezione della seconda metà"), ("ALTRO", "Altro"),
+    ];
+
     public static string Document(string name) => name switch
     {
         "modulo-richiesta-codici" => "Modulo di richiesta codici personali",

@@ -4,30 +4,32 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Cms.Web.Pages.Attivazione;
+namespace Cms.Web.Pages.Richieste;
 
 [Authorize(Roles = "Operator")]
 public sealed class RichiestaModel(CmsApi api) : PageModel
 {
+    [BindProperty(SupportsGet = true)] public string Flusso { get; set; } = "";
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
-    public ActivationResponse? Activation { get; private set; }
+    public CodeRequestFlow Flow => CodeRequestFlow.BySlug[Flusso];
+    public CodeRequestView? View { get; private set; }
 
     /// <summary>The confirm's answer: the first halves are shown this once and never again.</summary>
-    public ActivationConfirmation? Confirmation { get; private set; }
+    public CodeRequestOutcome? Outcome { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => Activation = await api.Client.GetActivationAsync(Id, ct);
+    public async Task OnGetAsync(CancellationToken ct) => View = await Flow.GetAsync(api.Client, Id, ct);
 
     public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct)
     {
         try
         {
-            Confirmation = await api.Client.ConfirmActivationAsync(Id, ct);
+            Outcome = await Flow.ConfirmAsync(api.Client, Id, ct);
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {
             Problems.AddTo(ModelState, e);
         }
-        Activation = await api.Client.GetActivationAsync(Id, ct);
+        View = await Flow.GetAsync(api.Client, Id, ct);
         Response.Headers.CacheControl = "no-store"; // the page holds the first halves
         return Page();
     }
@@ -36,14 +38,14 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     {
         try
         {
-            await api.Client.CancelActivationAsync(Id, ct);
+            await Flow.CancelAsync(api.Client, Id, ct);
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {
             Problems.AddTo(ModelState, e);
-            Activation = await api.Client.GetActivationAsync(Id, ct);
+            View = await Flow.GetAsync(api.Client, Id, ct);
             return Page();
         }
-        return Redirect($"/attivazione/{Id}");
+        return Redirect($"/{Flow.Slug}/{Id}");
     }
 }

@@ -4,13 +4,15 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
-namespace Cms.Web.Pages.Attivazione;
+namespace Cms.Web.Pages.Richieste;
 
 [Authorize(Roles = "Operator")]
 public sealed class NuovaModel(CmsApi api) : PageModel
 {
+    [BindProperty(SupportsGet = true)] public string Flusso { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string Numero { get; set; } = "";
-    [BindProperty] public ActivationForm Input { get; set; } = new();
+    [BindProperty] public CodeRequestForm Input { get; set; } = new();
+    public CodeRequestFlow Flow => CodeRequestFlow.BySlug[Flusso];
 
     public void OnGet()
     {
@@ -20,12 +22,12 @@ public sealed class NuovaModel(CmsApi api) : PageModel
     {
         try
         {
-            var created = await api.Client.CreateActivationAsync(Input.ToCreate(Numero), ct);
-            return Redirect($"/attivazione/{created.Id}");
+            var id = await Flow.CreateAsync(api.Client, Numero, Input, ct);
+            return Redirect($"/{Flow.Slug}/{id}");
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {
-            Problems.AddTo(ModelState, e, ruleFields: ActivationForm.RuleFields);
+            Problems.AddTo(ModelState, e, ruleFields: PersonPresentForm.RuleFields);
             return Page();
         }
     }
