@@ -209,6 +209,58 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_card_is_revoked_by_number_after_the_cip_and_the_signed_form_each_refusal_beside_its_field()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, _, _) = await DemoCardAsync(minor: false, state: "ACTIVE");
+        // The demo data are generated from a fixed seed: the card's CIP is known to the test, as it is to its holder.
+        var cip = new DemoPopulation().Cards(3000, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == number).Codes!.Cip!;
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Revoca", Exact = true }).ClickAsync();
+        await page.GetByLabel("Numero di identificazione della tessera").FillAsync(number);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Identifica" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("card-state")).ToHaveTextAsync("Attiva");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con la revoca" }).ClickAsync();
+
+        await page.Locator("#Input_Reason").SelectOptionAsync("SMARRIMENTO");
+        await FillDocumentAsync(page);
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Evidence_Kind_error")).ToBeVisibleAsync();
+        await page.Locator("#Input_Evidence_Kind").SelectOptionAsync("SELF_DECLARATION");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("cip-state")).ToHaveTextAsync("da verificare");
+        await WebUi.AssertAccessibleAsync(page);
+
+        // A wrong CIP: refused beside the field, with the tries left.
+        await page.Locator("#Cip").FillAsync(cip == "00000000" ? "11111111" : "00000000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verifica il CIP" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Cip_error")).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        await page.Locator("#Cip").FillAsync(cip);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verifica il CIP" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("cip-state")).ToHaveTextAsync("verificato");
+
+        // Confirming before the form was printed and signed is refused beside the acknowledgement.
+        await page.Locator("label[for=FormPrintedAndSigned]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la revoca" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#FormPrintedAndSigned_error")).ToBeVisibleAsync();
+        var form = await page.RunAndWaitForPopupAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Modulo di richiesta revoca") }).ClickAsync());
+        Assert.Equal("application/pdf", (await form.Context.APIRequest.GetAsync(form.Url)).Headers["content-type"]);
+        await page.GotoAsync(new Uri(page.Url).AbsolutePath);
+        await Assertions.Expect(page.GetByText("stampato il")).ToBeVisibleAsync();
+        await page.Locator("label[for=FormPrintedAndSigned]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la revoca" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Esito della revoca" })).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        Assert.Equal("REVOKED", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+    }
+
+    [Fact]
     public async Task The_pages_fit_a_counters_small_screen_and_work_from_the_keyboard()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);

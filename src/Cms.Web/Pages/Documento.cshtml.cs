@@ -13,8 +13,9 @@ public sealed class DocumentoModel(CmsApi api) : PageModel
         FileResponse file;
         try
         {
-            if (!CodeRequestFlow.BySlug.TryGetValue(tipo, out var flow)) return NotFound();
-            file = await flow.DocumentAsync(api.Client, id, nome, ct);
+            if (tipo == "revoca") file = await api.Client.GetRevocationDocumentAsync(id, nome, ct);
+            else if (CodeRequestFlow.BySlug.TryGetValue(tipo, out var flow)) file = await flow.DocumentAsync(api.Client, id, nome, ct);
+            else return NotFound();
         }
         catch (CmsApiException e) when (e.StatusCode is 404 or 409 or 422)
         {

@@ -15,18 +15,25 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
         public string? CodiceFiscale { get; set; }
         public string? CardNumberLast5 { get; set; }
         public string? ExpiryDate { get; set; }
+
+        /// <summary>The whole card number: the revocation identifies the card by its number alone [T 2.5].</summary>
+        public string? CardNumber { get; set; }
     }
 
     public static readonly Dictionary<string, string> Operations = new(StringComparer.Ordinal)
     {
         ["attivazione"] = "Attivazione",
         ["ristampa"] = "Ristampa PIN/PUK",
+        ["revoca"] = "Revoca",
     };
 
     [BindProperty] public ManualForm Input { get; set; } = new();
     [BindProperty(SupportsGet = true, Name = "operazione")] public string Operation { get; set; } = "attivazione";
     [BindProperty(SupportsGet = true, Name = "modo")] public string? Mode { get; set; }
     public string OperationLabel => Operations.GetValueOrDefault(Operation, "Attivazione");
+
+    /// <summary>The revocation identifies the card by its number alone.</summary>
+    public bool ByNumber => Operation == "revoca";
 
     public void OnGet()
     {
@@ -39,12 +46,14 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
         CardView card;
         try
         {
-            card = await api.Client.IdentifyCardAsync(new IdentifyCardQuery
-            {
-                CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(),
-                CardNumberLast5 = Input.CardNumberLast5?.Trim(),
-                ExpiryDate = Input.ExpiryDate,
-            }, ct);
+            card = await api.Client.IdentifyCardAsync(ByNumber
+                ? new IdentifyCardQuery { CardNumber = Input.CardNumber?.Trim() ?? "" }
+                : new IdentifyCardQuery
+                {
+                    CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(),
+                    CardNumberLast5 = Input.CardNumberLast5?.Trim(),
+                    ExpiryDate = Input.ExpiryDate,
+                }, ct);
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {

@@ -58,13 +58,33 @@ public static class Labels
         ("MANCATA_RICEZIONE", "Mancata ricezione della seconda metà"), ("ALTRO", "Altro"),
     ];
 
+    public static readonly (string Value, string Label)[] RevocationReasons =
+    [
+        ("FURTO", "Furto"), ("SMARRIMENTO", "Smarrimento"), ("DETERIORAMENTO", "Deterioramento"), ("MALFUNZIONAMENTO", "Malfunzionamento"),
+        ("COMPROMISSIONE_CODICI", "Compromissione dei codici"), ("VARIAZIONE_DATI_TITOLARE", "Variazione dei dati del titolare"),
+    ];
+
+    public static readonly (string Value, string Label)[] EvidenceKinds =
+    [
+        ("POLICE_REPORT", "Denuncia all'autorità"), ("SELF_DECLARATION", "Autocertificazione dello smarrimento"),
+    ];
+
     public static string Document(string name) => name switch
     {
+        "modulo-richiesta-revoca" => "Modulo di richiesta revoca",
         "modulo-richiesta-codici" => "Modulo di richiesta codici personali",
         "codici-personali" => "Codici personali (prime metà)",
         "dichiarazione-sostitutiva" => "Dichiarazione sostitutiva",
         "codici" => "Stampa dei codici",
         _ => name.Replace('-', ' '),
+    };
+
+    public static string Call(OutboundCallStatus status) => status switch
+    {
+        OutboundCallStatus.QUEUED or OutboundCallStatus.SENDING => "in corso di invio",
+        OutboundCallStatus.SENT => "inviata",
+        OutboundCallStatus.FAILED => "non riuscita: verrà gestita dall'assistenza",
+        _ => status.ToString(),
     };
 
     public static string Date(DateOnly d) => d.ToString("dd/MM/yyyy", System.Globalization.CultureInfo.InvariantCulture);
