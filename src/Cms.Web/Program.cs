@@ -52,6 +52,7 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapGet("/health/live", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
+app.MapGet("/modulo/{name}", Cms.Web.Pages.ModulisticaModel.FormAsync).RequireAuthorization();
 app.MapRazorPages();
 app.Run();
 

@@ -130,6 +130,35 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
             page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Codici personali") }).ClickAsync());
         var codesPdf = await codes.Context.APIRequest.GetAsync(codes.Url);
         Assert.Equal(200, codesPdf.Status);
+
+        // The rest of the operator's menu: history, report, statistics, blank forms.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Storico", Exact = true }).ClickAsync();
+        await page.GetByLabel("Numero di identificazione della tessera").FillAsync(number);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "ATTIVAZIONE" }).First).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        await page.GetByLabel("Numero di identificazione della tessera").FillAsync("");
+        await page.GetByLabel("Codice fiscale del titolare").FillAsync("RSSMRA80A01D612X");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#cf_error")).ToBeVisibleAsync();
+
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Reportistica", Exact = true }).ClickAsync();
+        await page.GetByLabel("Dal").FillAsync(today);
+        await page.GetByLabel("Al", new() { Exact = true }).FillAsync(today);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Genera il report" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("report-count")).ToHaveTextAsync("1");
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Statistiche", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Calcola" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("activated")).ToHaveTextAsync("1");
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Modulistica", Exact = true }).ClickAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        var blank = await page.RunAndWaitForPopupAsync(() => page.GetByRole(AriaRole.Link).Filter(new() { HasText = "PDF" }).First.ClickAsync());
+        Assert.Equal("application/pdf", (await blank.Context.APIRequest.GetAsync(blank.Url)).Headers["content-type"]);
     }
 
     [Fact]

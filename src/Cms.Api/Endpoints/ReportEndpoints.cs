@@ -20,9 +20,11 @@ public static class ReportEndpoints
             .WithSummary("Le operazioni dell'operatore in un periodo (JSON, CSV o PDF)")
             .WithDescription("Assistito, codice fiscale, attività, data e ora delle operazioni confermate dall'operatore; intestazione con operatore, " +
                 "periodo e data di generazione. from/to (AAAA-MM-GG) inclusi; senza date, tutto. format: json (predefinito), csv (separatore ;), pdf.")
-            .Produces<OperationsReport>()
+            // The JSON answer is declared last so that the contract (and the generated clients) carry its schema; CSV and PDF
+            // are the same report rendered, asked for with format=csv|pdf.
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
+            .Produces<OperationsReport>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         api.MapGet("/statistics/my-activations", async (string? from, string? to, IMediator mediator, CancellationToken ct) =>

@@ -79,6 +79,14 @@ public static class Labels
         _ => name.Replace('-', ' '),
     };
 
+    public static string Outcome(OperationOutcome outcome) => outcome switch
+    {
+        OperationOutcome.SUCCEEDED => "Eseguita",
+        OperationOutcome.REJECTED => "Rifiutata",
+        OperationOutcome.FAILED => "Non riuscita",
+        _ => outcome.ToString(),
+    };
+
     public static string Call(OutboundCallStatus status) => status switch
     {
         OutboundCallStatus.QUEUED or OutboundCallStatus.SENDING => "in corso di invio",
