@@ -290,6 +290,39 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task Fse_consents_are_recorded_as_a_new_version_on_the_model_in_effect()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await IdentifyAsync(page, number, cf, expiry, menu: "Consensi FSE", state: "Attiva");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con i consensi FSE" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Modello in vigore")).ToBeVisibleAsync();
+        // The current law collects no feeding consent: the question is not asked.
+        await Assertions.Expect(page.GetByText("Consenso all'alimentazione")).ToHaveCountAsync(0);
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.Locator("label[for=Input_Consents_InformationNoticeSeen]").ClickAsync();
+        await page.Locator("label[for=Input_Consents_ConsultationConsent]").ClickAsync();
+        await page.Locator("#Input_Consents_PastData").SelectOptionAsync("RECOVER_WITHOUT_OBSCURING");
+        await FillDocumentAsync(page);
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_DeclarationConfirmed_error")).ToBeVisibleAsync();
+        await page.Locator("label[for=Input_DeclarationConfirmed]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("consultation")).ToHaveTextAsync("acconsente");
+        await WebUi.AssertAccessibleAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma i consensi" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync("Consensi registrati: versione n. 1");
+        var print = await page.RunAndWaitForPopupAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Dichiarazione dei consensi") }).ClickAsync());
+        Assert.Equal("application/pdf", (await print.Context.APIRequest.GetAsync(print.Url)).Headers["content-type"]);
+    }
+
+    [Fact]
     public async Task The_pages_fit_a_counters_small_screen_and_work_from_the_keyboard()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);

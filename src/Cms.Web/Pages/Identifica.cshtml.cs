@@ -25,6 +25,7 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
         ["attivazione"] = "Attivazione",
         ["ristampa"] = "Ristampa PIN/PUK",
         ["revoca"] = "Revoca",
+        ["consensi"] = "Consensi FSE",
     };
 
     [BindProperty] public ManualForm Input { get; set; } = new();

@@ -69,8 +69,18 @@ public static class Labels
         ("POLICE_REPORT", "Denuncia all'autorità"), ("SELF_DECLARATION", "Autocertificazione dello smarrimento"),
     ];
 
+    public static readonly (string Value, string Label)[] PastDataChoices =
+    [
+        ("NO_RECOVERY", "Nessun recupero dei dati pregressi"), ("RECOVER_WITHOUT_OBSCURING", "Recupero dei dati pregressi"),
+        ("RECOVER_WITH_OBSCURING", "Recupero dei dati pregressi con oscuramento"),
+    ];
+
+    public static string PastData(PastDataChoice choice) => PastDataChoices.First(c => c.Value == choice.ToString()).Label;
+
     public static string Document(string name) => name switch
     {
+        "dichiarazione-consensi" => "Dichiarazione dei consensi",
+        "attivazione-e-consensi" => "Attivazione e consensi",
         "modulo-richiesta-revoca" => "Modulo di richiesta revoca",
         "modulo-richiesta-codici" => "Modulo di richiesta codici personali",
         "codici-personali" => "Codici personali (prime metà)",
