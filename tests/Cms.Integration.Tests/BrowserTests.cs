@@ -323,6 +323,41 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_reader_is_handed_over_once_per_household_after_the_signed_form()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await IdentifyAsync(page, number, cf, expiry, menu: "Richiesta lettore", state: "Attiva");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con la richiesta del lettore" }).ClickAsync();
+        await page.GetByLabel(new Regex("^Numero di serie")).FillAsync("LTR-000123");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
+        await WebUi.AssertAccessibleAsync(page);
+
+        // The confirm needs the form produced first.
+        await page.Locator("label[for=FormPrintedAndSigned]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la consegna" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#FormPrintedAndSigned_error")).ToBeVisibleAsync();
+        var form = await page.RunAndWaitForPopupAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Modulo di richiesta e consegna lettore") }).ClickAsync());
+        Assert.Equal("application/pdf", (await form.Context.APIRequest.GetAsync(form.Url)).Headers["content-type"]);
+        await page.GotoAsync(new Uri(page.Url).AbsolutePath);
+        await page.Locator("label[for=FormPrintedAndSigned]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la consegna" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("completata");
+
+        // A second reader for the same household is refused beside the override reason.
+        await IdentifyAsync(page, number, cf, expiry, menu: "Richiesta lettore", state: "Attiva");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con la richiesta del lettore" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_OverrideReason_error")).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
     public async Task The_pages_fit_a_counters_small_screen_and_work_from_the_keyboard()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);

@@ -26,6 +26,7 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
         ["ristampa"] = "Ristampa PIN/PUK",
         ["revoca"] = "Revoca",
         ["consensi"] = "Consensi FSE",
+        ["lettore"] = "Richiesta lettore",
     };
 
     [BindProperty] public ManualForm Input { get; set; } = new();

@@ -82,6 +82,7 @@ public static class Labels
         "dichiarazione-consensi" => "Dichiarazione dei consensi",
         "attivazione-e-consensi" => "Attivazione e consensi",
         "modulo-richiesta-revoca" => "Modulo di richiesta revoca",
+        "modulo-richiesta-lettore" => "Modulo di richiesta e consegna lettore",
         "modulo-richiesta-codici" => "Modulo di richiesta codici personali",
         "codici-personali" => "Codici personali (prime metà)",
         "dichiarazione-sostitutiva" => "Dichiarazione sostitutiva",
