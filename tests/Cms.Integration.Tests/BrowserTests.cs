@@ -358,6 +358,43 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task An_administrator_publishes_a_notice_operators_read_it_and_an_auditor_checks_the_trail()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+
+        await WebUi.SignInAsync(page, "LMBSRA87H61D612L", DemoAccounts.Password); // the demo security administrator
+        await page.GetByRole(AriaRole.Link, new() { Name = "Avvisi", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pubblica" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Title_error")).ToBeVisibleAsync();
+        await page.GetByLabel("Titolo").FillAsync("Sportelli chiusi il 2 dicembre");
+        await page.GetByLabel("Testo").FillAsync("Gli sportelli resteranno chiusi per manutenzione.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pubblica" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Sportelli chiusi il 2 dicembre").First).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await Assertions.Expect(page.GetByText("Gli sportelli resteranno chiusi per manutenzione.")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+
+        await WebUi.SignInAsync(page, "CNTLNE78P48D612M", DemoAccounts.Password); // the demo auditor
+        await page.GetByRole(AriaRole.Link, new() { Name = "Revisione", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = Operator }).First).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verifica la catena delle operazioni" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("integrity")).ToContainTextAsync("Registro integro");
+        await WebUi.AssertAccessibleAsync(page);
+        await WebUi.ScreenshotAsync(page, "08-revisione");
+
+        // An operator may not open the auditor's page.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await page.GotoAsync("/revisione");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/accesso-negato"));
+    }
+
+    [Fact]
     public async Task The_pages_fit_a_counters_small_screen_and_work_from_the_keyboard()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
