@@ -155,7 +155,8 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         using (var pdf = PdfDocument.Open(codes))
         {
             var words = pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text).ToList();
-            var text = string.Join(" ", words);
+            // The delivery address (random per test) may hold any digits: it is left out of the search for code halves.
+            var text = string.Join(" ", words.Where(w => !w.Contains('@', StringComparison.Ordinal) && !w.Contains("example", StringComparison.Ordinal)));
             Assert.Contains("CODICI PERSONALI", text);
             Assert.Equal("13", words[words.IndexOf("PIN:") + 1]);
             Assert.Equal("2468", words[words.IndexOf("PUK:") + 1]);
@@ -164,7 +165,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
             Assert.DoesNotContain(Pin, text);
             Assert.DoesNotContain("1357", text);
             Assert.DoesNotContain("1864", text);
-            Assert.Contains(address, text);
+            Assert.Contains(address, string.Join(" ", words));
             Assert.Contains(Number, text);
         }
         await QpdfCheckAsync(codes);

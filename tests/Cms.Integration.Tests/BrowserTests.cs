@@ -365,6 +365,32 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         var page = await ui.NewPageAsync();
 
         await WebUi.SignInAsync(page, "LMBSRA87H61D612L", DemoAccounts.Password); // the demo security administrator
+
+        // A counter, refused once as a duplicate, then a new one; an operator on it, then disabled.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sportelli", Exact = true }).ClickAsync();
+        await page.GetByLabel("Codice sportello").FillAsync("090-201-AS001");
+        await page.GetByLabel("Denominazione").FillAsync("CUP Careggi");
+        await page.Locator("#Input_Type").SelectOptionAsync("ASL");
+        await page.GetByLabel("Codice regione").FillAsync("090");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Crea lo sportello" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToBeVisibleAsync();
+        await page.GetByLabel("Codice sportello").FillAsync("090-201-AS009");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Crea lo sportello" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "090-201-AS009", Exact = true })).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Operatori", Exact = true }).ClickAsync();
+        await page.Locator("#Input_CodiceFiscale").FillAsync("RSSMRA80A01D612Y");
+        await page.Locator("#Input_GivenName").FillAsync("Mario");
+        await page.Locator("#Input_Surname").FillAsync("Rossi");
+        await page.Locator("#Input_CounterCode").SelectOptionAsync("090-201-AS009");
+        await page.GetByLabel("Password iniziale").FillAsync("Operatore-Nuovo-2026!");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Crea l'operatore" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "RSSMRA80A01D612Y", Exact = true })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Disabilita RSSMRA80A01D612Y" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Abilita RSSMRA80A01D612Y" })).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+
         await page.GetByRole(AriaRole.Link, new() { Name = "Avvisi", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Pubblica" }).ClickAsync();
         await Assertions.Expect(page.Locator("#Input_Title_error")).ToBeVisibleAsync();

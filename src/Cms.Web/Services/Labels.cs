@@ -52,6 +52,12 @@ public static class Labels
         ("ALTRO_DOCUMENTO_STATALE", "Altra tessera di riconoscimento statale con foto e timbro"),
     ];
 
+    public static readonly (string Value, string Label)[] CounterTypes =
+    [
+        ("ASL", "Azienda sanitaria (ASL)"), ("HOSPITAL", "Azienda ospedaliera"), ("MUNICIPALITY", "Comune"),
+        ("REGIONAL_OFFICE", "Ufficio regionale"), ("PHARMACY", "Farmacia"),
+    ];
+
     public static readonly (string Value, string Label)[] ReprintReasons =
     [
         ("SMARRIMENTO", "Smarrimento dei codici"), ("DIMENTICANZA", "Dimenticanza dei codici"),
