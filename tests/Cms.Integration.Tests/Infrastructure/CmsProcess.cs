@@ -69,8 +69,24 @@ public sealed class CmsProcess : IAsyncDisposable
         process.WaitForExit(10_000);
     }
 
+    /// <summary>
+    /// A graceful stop (SIGTERM, as a service manager would): the process releases what it holds — Hangfire's locks among
+    /// them — so that the next host starting on the same database does not wait for them to expire. SIGKILL after 10 s.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (!process.HasExited && !OperatingSystem.IsWindows())
+        {
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
         if (!process.HasExited) Kill();
         Client.Dispose();
         process.Dispose();
