@@ -1,10 +1,6 @@
 using System.Security.Claims;
-using Cms.Client;
-using Cms.Web.Services;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cms.Web.Pages;
 

@@ -1,8 +1,3 @@
-using Cms.Client;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
 namespace Cms.Web.Pages;
 
 [Authorize(Roles = "Operator")]

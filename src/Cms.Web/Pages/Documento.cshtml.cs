@@ -1,8 +1,3 @@
-using Cms.Client;
-using Cms.Web.Services;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
 namespace Cms.Web.Pages;
 
 /// <summary>A request's printable PDF, fetched from the API and shown inline (the browser opens it in a new tab for printing).</summary>

@@ -1,7 +1,3 @@
-using Cms.Client;
-using Cms.Web.Services;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
 namespace Cms.Web.Pages;
 
 public sealed class IndexModel(CmsApi api) : PageModel

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Security.Claims;
-using Cms.Client;
 
 namespace Cms.Web.Services;
 

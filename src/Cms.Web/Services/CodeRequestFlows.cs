@@ -1,5 +1,3 @@
-using Cms.Client;
-
 namespace Cms.Web.Services;
 
 /// <summary>A code-releasing request as the pages show it, whichever operation it is.</summary>

@@ -1,5 +1,3 @@
-using Cms.Client;
-
 namespace Cms.Web.Services;
 
 /// <summary>FSE consents as the operator records them, on the consent model in effect (the feeding consent only under the legacy one).</summary>

@@ -1,5 +1,3 @@
-using Cms.Client;
-
 namespace Cms.Web.Services;
 
 /// <summary>What the operator reads for the API's values.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Cms.Client;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Cms.Web.Services;

@@ -1,5 +1,3 @@
-using Cms.Client;
-
 namespace Cms.Web.Services;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Cms.Client;
-
 namespace Cms.Web.Services;
 
 /// <summary>A revocation as the operator fills it in: the reason, the theft or loss evidence and the person at the counter.</summary>

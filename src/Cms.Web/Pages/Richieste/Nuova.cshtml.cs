@@ -1,9 +1,3 @@
-using Cms.Client;
-using Cms.Web.Services;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
-
 namespace Cms.Web.Pages.Richieste;
 
 [Authorize(Roles = "Operator")]
