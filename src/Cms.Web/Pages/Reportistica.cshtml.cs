@@ -12,13 +12,11 @@ public sealed class ReportisticaModel(CmsApi api) : PageModel
         if (From is null && To is null && !Request.Query.ContainsKey("from")) return; // the form first
         try
         {
-            Report = await api.Client.GetMyOperationsReportAsync(Blank(From), Blank(To), "json", ct);
+            Report = await api.Client.GetMyOperationsReportAsync(Labels.Blank(From), Labels.Blank(To), "json", ct);
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {
             Problems.AddTo(ModelState, e, prefix: "", ruleFields: new Dictionary<string, string> { ["period-reversed"] = "from" });
         }
     }
-
-    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

@@ -29,9 +29,9 @@ public sealed class RevisioneModel(CmsApi api) : PageModel
     {
         try
         {
-            Operations = await api.Client.ListAuditOperationsAsync(counter: Blank(Sportello), card: Blank(Tessera), from: Blank(From), to: Blank(To),
+            Operations = await api.Client.ListAuditOperationsAsync(counter: Labels.Blank(Sportello), card: Labels.Blank(Tessera), from: Labels.Blank(From), to: Labels.Blank(To),
                 after: Dopo, limit: 50, format: "json", cancellationToken: ct);
-            Statistics = await api.Client.GetAuditStatisticsAsync(counter: Blank(Sportello), from: Blank(From), to: Blank(To), cancellationToken: ct);
+            Statistics = await api.Client.GetAuditStatisticsAsync(counter: Labels.Blank(Sportello), from: Labels.Blank(From), to: Labels.Blank(To), cancellationToken: ct);
             Alerts = await api.Client.GetAuditAlertsAsync(cancellationToken: ct);
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
@@ -44,6 +44,4 @@ public sealed class RevisioneModel(CmsApi api) : PageModel
             }
         }
     }
-
-    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

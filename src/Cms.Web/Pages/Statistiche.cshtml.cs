@@ -11,13 +11,11 @@ public sealed class StatisticheModel(CmsApi api) : PageModel
     {
         try
         {
-            Statistics = await api.Client.GetMyActivationStatisticsAsync(Blank(From), Blank(To), ct);
+            Statistics = await api.Client.GetMyActivationStatisticsAsync(Labels.Blank(From), Labels.Blank(To), ct);
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {
             Problems.AddTo(ModelState, e, prefix: "", ruleFields: new Dictionary<string, string> { ["period-reversed"] = "from" });
         }
     }
-
-    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

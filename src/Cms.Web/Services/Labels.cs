@@ -13,6 +13,16 @@ public static class Labels
         _ => state.ToString(),
     };
 
+    public static string Status(RequestStatus status) => status switch
+    {
+        RequestStatus.PENDING => "in attesa di conferma",
+        RequestStatus.COMPLETED => "completata",
+        _ => "annullata",
+    };
+
+    /// <summary>An optional text field of a form: blank means "not given".</summary>
+    public static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
     public static string Operation(CardOperation operation) => operation switch
     {
         CardOperation.ACTIVATION => "Attivazione",
