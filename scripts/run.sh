@@ -47,6 +47,7 @@ cat <<TXT
 
   Cms is starting on $URL  (Swagger UI: $URL/swagger)
   Operators' web UI:  $WEB_URL
+  Reader bridge (this machine as a desk; needs pcscd and a reader): http://127.0.0.1:5090
   Code messages: ${Smtp__Host:+SMTP $Smtp__Host}${Smtp__Host:-pickup folder $Delivery__PickupFolder}
 
   Security administrator (bootstrap, created on an empty database only):
@@ -70,10 +71,14 @@ echo
 
 dotnet build src/Cms.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build src/Cms.Web -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build src/Cms.ReaderCli -c Release -nologo -v quiet -clp:ErrorsOnly
 # The web UI beside the API (it only calls the API); stopped with it.
 mkdir -p "$DATA/keys/web"
 Web__ApiUrl="$URL" Web__KeysFolder="$DATA/keys/web" \
   dotnet run --project src/Cms.Web -c Release --no-build --no-launch-profile -- --urls "$WEB_URL" &
 WEB_PID=$!
-trap 'kill $WEB_PID 2>/dev/null || true' EXIT INT TERM
+# This machine as a counter's desk: the web UI's reader page reads the card through the bridge (see docs/reader-sdk.md).
+dotnet run --project src/Cms.ReaderCli -c Release --no-build --no-launch-profile -- bridge --web "$WEB_URL" --port 5090 &
+BRIDGE_PID=$!
+trap 'kill $WEB_PID $BRIDGE_PID 2>/dev/null || true' EXIT INT TERM
 dotnet run --project src/Cms.Api -c Release --no-build --no-launch-profile -- --urls "$URL"

@@ -22,6 +22,9 @@ public static class ReaderCommands
           identify --api URL [accesso] [--reader NOME] [--json]
                                                  legge la carta e la identifica sul CMS
           watch --api URL [accesso] [--json]     identifica ogni carta man mano che viene inserita (Ctrl+C per uscire)
+          bridge --web URL [--web URL…] [--port 5090] [--reader NOME]
+                                                 ponte locale per l'interfaccia web del CMS: la pagina del lettore
+                                                 legge la carta da qui (solo dagli indirizzi --web; Ctrl+C per uscire)
         Accesso al CMS: --token TOKEN (o variabile CMS_TOKEN), oppure --user CODICEFISCALE con la password nella
         variabile CMS_PASSWORD o su standard input con --password-stdin.
         """;
@@ -44,6 +47,8 @@ public static class ReaderCommands
         try
         {
             options = Options.Parse(args.Skip(1));
+            if (args[0] == "bridge" && options.Web.Count == 0)
+                throw new ArgumentException("Indicare con --web l'indirizzo dell'interfaccia web del CMS.");
         }
         catch (ArgumentException e)
         {
@@ -58,6 +63,7 @@ public static class ReaderCommands
                 "read" => await ReadAsync(options, output),
                 "identify" => await IdentifyAsync(options, input, output, cancellationToken),
                 "watch" => await WatchAsync(options, input, output, error, cancellationToken),
+                "bridge" => await BridgeAsync(options, output, cancellationToken),
                 _ => await UnknownAsync(args[0], error),
             };
         }
@@ -175,6 +181,12 @@ public static class ReaderCommands
         return Ok;
     }
 
+    private static async Task<int> BridgeAsync(Options options, TextWriter output, CancellationToken ct)
+    {
+        await new ReaderBridge(options.Web, options.Reader).RunAsync(options.Port, output, ct);
+        return Ok;
+    }
+
     private static async Task<ICmsClient> SignInAsync(Options options, TextReader input, CancellationToken ct)
     {
         if (options.Api is null) throw new ReaderSdkException("Indicare l'indirizzo del CMS con --api URL.");
@@ -217,6 +229,9 @@ public static class ReaderCommands
 
     private sealed record Options(string? Reader, bool Json, string? Api, string? Token, string? User, bool PasswordFromStdin)
     {
+        public IReadOnlyList<string> Web { get; init; } = [];
+        public int Port { get; init; } = ReaderBridge.DefaultPort;
+
         public static Options Parse(IEnumerable<string> args)
         {
             var o = new Options(null, false, null, null, null, false);
@@ -232,6 +247,8 @@ public static class ReaderCommands
                     "--token" => o with { Token = Value("--token") },
                     "--user" => o with { User = Value("--user") },
                     "--password-stdin" => o with { PasswordFromStdin = true },
+                    "--web" => o with { Web = [.. o.Web, ReaderBridge.Origin(Value("--web"))] },
+                    "--port" => o with { Port = int.TryParse(Value("--port"), out var port) && port is > 0 and < 65536 ? port : throw new ArgumentException("Porta non valida.") },
                     var other => throw new ArgumentException($"Opzione sconosciuta: {other}"),
                 };
             }

@@ -12,6 +12,7 @@ builder.Services.AddHttpClient("cms", (sp, http) =>
     http.Timeout = TimeSpan.FromSeconds(30);
 });
 builder.Services.AddScoped<CmsApi>();
+builder.Services.AddSingleton<ReaderHandoff>();
 
 var keys = builder.Configuration[$"{WebOptions.Section}:KeysFolder"];
 var protection = builder.Services.AddDataProtection().SetApplicationName("Cms.Web");
@@ -34,17 +35,21 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/");
     o.Conventions.AllowAnonymousToPage("/Accedi");
     o.Conventions.AllowAnonymousToPage("/Errore");
+    o.Conventions.AllowAnonymousToPage("/Identifica/Ritorno"); // the bridge's post back comes without the Strict cookie
     o.Conventions.ConfigureFilter(new ExpiredSessionFilter());
 });
 
 var app = builder.Build();
+// The reader page's form goes to the desk's reader bridge: the only place besides this site a form may post to.
+var bridgeOrigin = new Uri(app.Services.GetRequiredService<IOptions<WebOptions>>().Value.ReaderBridgeUrl).GetLeftPart(UriPartial.Authority);
 app.UseExceptionHandler("/errore");
 app.Use(async (context, next) =>
 {
     context.Response.Headers.XContentTypeOptions = "nosniff";
     context.Response.Headers.XFrameOptions = "DENY";
     context.Response.Headers["Referrer-Policy"] = "no-referrer";
-    context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'";
+    context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; " +
+        $"form-action 'self' {bridgeOrigin}; base-uri 'self'";
     await next();
 });
 app.UseStaticFiles();

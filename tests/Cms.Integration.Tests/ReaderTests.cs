@@ -14,29 +14,9 @@ namespace Cms.Integration.Tests;
 /// </summary>
 public class ReaderTests(CmsFactory factory) : ApiTest(factory)
 {
-    private const string DemoCard = "80380000900000000001";
-    private const string Reader = "Virtual PCD 00 00";
+    private const string DemoCard = DemoChip.Card;
+    private const string Reader = DemoChip.Reader;
     private const string OperatorCodiceFiscale = "BNCMRA75C12D612R"; // the demo ASL operator, Mario Bianchi
-
-    private async Task<PersonalData> DemoHolderAsync()
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(Factory.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand("""
-            SELECT h.codice_fiscale, h.surname, h.given_name, h.sex, h.birth_date, c.expiry_date
-            FROM identification.cards c JOIN identification.holders h ON h.codice_fiscale = c.holder_codice_fiscale
-            WHERE c.card_number = @n
-            """, connection);
-        command.Parameters.AddWithValue("n", DemoCard);
-        await using var r = await command.ExecuteReaderAsync();
-        Assert.True(await r.ReadAsync(), "the demo card is not in the registry");
-        var expiry = r.GetFieldValue<DateOnly>(5);
-        // The chip has no accents: names as the card personaliser writes them.
-        static string Chip(string name) => new(name.Normalize(NormalizationForm.FormD).Where(c => c < 0x80).ToArray());
-        return new PersonalData("MINISTERO DELL'ECONOMIA E DELLE FINANZE", expiry.AddYears(-6), expiry, Chip(r.GetString(1)).ToUpperInvariant(),
-            Chip(r.GetString(2)).ToUpperInvariant(), r.GetFieldValue<DateOnly>(4), r.GetString(3)[0], 175, r.GetString(0).Trim(), "100",
-            null, null, null, null, null, null);
-    }
 
     private static async Task<(int ExitCode, string Output, string Error)> ReaderAsync(params string[] args) =>
         await RunAsync(args, new Dictionary<string, string> { ["CMS_PASSWORD"] = DemoAccounts.Password });
@@ -64,7 +44,7 @@ public class ReaderTests(CmsFactory factory) : ApiTest(factory)
             ["DemoData__Enabled"] = "true",
             ["Security__PasswordHashing__Iterations"] = "1000",
         });
-        var holder = await DemoHolderAsync();
+        var holder = await Factory.HolderAsync();
         string[] signIn = ["--api", cms.Url, "--user", OperatorCodiceFiscale];
 
         // No card yet: a clear message and its own exit code.
@@ -144,7 +124,7 @@ public class ReaderTests(CmsFactory factory) : ApiTest(factory)
             ["DemoData__Enabled"] = "true",
             ["Security__PasswordHashing__Iterations"] = "1000",
         });
-        var holder = await DemoHolderAsync();
+        var holder = await Factory.HolderAsync();
 
         await using (await VpcdCard.InsertAsync(TsCnsCardEmulator.For(DemoCard, holder, TsCnsCardEmulator.OtherAtr)))
         {

@@ -32,9 +32,11 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
     /// <summary>The revocation identifies the card by its number alone.</summary>
     public bool ByNumber => Operation == "revoca";
 
-    public void OnGet()
+    public IActionResult OnGet()
     {
         if (!Operations.ContainsKey(Operation)) Operation = "attivazione";
+        // The reader has its own page (the old address still leads there).
+        return Mode == "lettore" ? Redirect($"/identifica/lettore?operazione={Operation}") : Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)

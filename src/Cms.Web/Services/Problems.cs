@@ -16,6 +16,15 @@ public static class Problems
         e is CmsApiException<ProblemDetails> p && p.Result.AdditionalProperties.TryGetValue("rule", out var r) && r is JsonElement { ValueKind: JsonValueKind.String } s
             ? s.GetString() : null;
 
+    /// <summary>Every message at the top of the form: for a page whose data the operator did not type (the chip's).</summary>
+    public static void AddToTop(ModelStateDictionary state, CmsApiException e)
+    {
+        var byField = new ModelStateDictionary();
+        AddTo(byField, e);
+        foreach (var message in byField.Values.SelectMany(v => v.Errors).Select(x => x.ErrorMessage).Distinct())
+            state.AddModelError("", message);
+    }
+
     public static void AddTo(ModelStateDictionary state, CmsApiException e, string prefix = "Input",
         IReadOnlyDictionary<string, string>? ruleFields = null)
     {

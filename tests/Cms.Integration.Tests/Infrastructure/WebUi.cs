@@ -25,7 +25,7 @@ public sealed class WebUi : IAsyncDisposable
     public string Url { get; }
     public IBrowser Browser { get; }
 
-    public static async Task<WebUi> StartAsync(string apiUrl)
+    public static async Task<WebUi> StartAsync(string apiUrl, IDictionary<string, string>? settings = null)
     {
         var url = $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
         // Built with the tests (a project reference without its assembly), in the same configuration.
@@ -38,6 +38,7 @@ public sealed class WebUi : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Web__ApiUrl"] = apiUrl;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

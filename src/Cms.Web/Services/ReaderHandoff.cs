@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Cms.Web.Services;
+
+/// <summary>
+/// The round trip through the desk's reader bridge (<c>cms-reader bridge</c>), without scripts and without the sign-in
+/// cookie on the way back (it is SameSite=Strict, and the bridge is another site): the reader page sends the bridge an
+/// opaque <em>state</em> — the operation and a fingerprint of the operator's session, encrypted and valid for ten minutes;
+/// the bridge posts the chip's data back with it; the return page seals state and data together (valid for two minutes)
+/// into the address of the reader page, which opens them only in the same operator's session. No personal data travels
+/// in clear in an address, and nothing is kept on the server.
+/// </summary>
+public sealed class ReaderHandoff(IDataProtectionProvider provider)
+{
+    public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan ReadingLifetime = TimeSpan.FromMinutes(2);
+
+    private readonly ITimeLimitedDataProtector states = provider.CreateProtector("Cms.Web.ReaderHandoff.State.v1").ToTimeLimitedDataProtector();
+    private readonly ITimeLimitedDataProtector readings = provider.CreateProtector("Cms.Web.ReaderHandoff.Reading.v1").ToTimeLimitedDataProtector();
+
+    public sealed record State(string Operation, string Session);
+
+    public sealed record Reading(State State, ChipData Chip);
+
+    public string NewState(string operation, ClaimsPrincipal user) =>
+        states.Protect(JsonSerializer.Serialize(new State(operation, SessionOf(user))), StateLifetime);
+
+    public State? OpenState(string? value) => Open<State>(states, value);
+
+    public string Seal(State state, ChipData chip) => readings.Protect(JsonSerializer.Serialize(new Reading(state, chip)), ReadingLifetime);
+
+    /// <summary>The sealed reading, if it is intact, not stale and made for this operator's session.</summary>
+    public Reading? OpenReading(string? value, ClaimsPrincipal user) =>
+        Open<Reading>(readings, value) is { } reading && CryptographicOperations.FixedTimeEquals(
+            Encoding.ASCII.GetBytes(reading.State.Session), Encoding.ASCII.GetBytes(SessionOf(user))) ? reading : null;
+
+    private static T? Open<T>(ITimeLimitedDataProtector protector, string? value) where T : class
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > 8192) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<T>(protector.Unprotect(value));
+        }
+        catch (Exception e) when (e is CryptographicException or JsonException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A fingerprint of the session: the hash of the API token inside the sign-in cookie (never the token).</summary>
+    private static string SessionOf(ClaimsPrincipal user) =>
+        Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(user.FindFirstValue(CmsApi.TokenClaim) ?? "")));
+}

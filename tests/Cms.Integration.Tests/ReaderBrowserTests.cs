@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using Cms.CardEmulator;
+using Cms.Infrastructure.DemoData;
+using Cms.Integration.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Cms.Integration.Tests;
+
+/// <summary>
+/// Identification with the desk's reader from the web UI: Chromium on the UI's reader page, the page's form posting to
+/// <c>cms-reader bridge</c> (a real process), which reads the emulated TS-CNS through the real pcscd and posts the chip's
+/// data back to the UI, which identifies the card on the running API in reader mode.
+/// </summary>
+public class ReaderBrowserTests(CmsFactory factory) : ApiTest(factory)
+{
+    private const string Operator = "BNCMRA75C12D612R";
+
+    private sealed class Bridge : IAsyncDisposable
+    {
+        private readonly Process process;
+
+        private Bridge(Process process, string url)
+        {
+            this.process = process;
+            Url = url;
+        }
+
+        public string Url { get; }
+
+        public static async Task<Bridge> StartAsync(string webUrl, int port)
+        {
+            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "cms-reader.dll"), "bridge", "--web", webUrl, "--port", port.ToString()])
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true,
+            };
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var url = $"http://127.0.0.1:{port}";
+            using var http = new HttpClient();
+            var until = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                if (process.HasExited) throw new InvalidOperationException($"cms-reader bridge exited with {process.ExitCode}");
+                try
+                {
+                    if ((await http.GetAsync(url + "/")).IsSuccessStatusCode) return new Bridge(process, url);
+                }
+                catch (HttpRequestException) { }
+                if (DateTime.UtcNow > until) throw new TimeoutException("cms-reader bridge did not start.");
+                await Task.Delay(200);
+            }
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private async Task<(CmsProcess Cms, WebUi Ui, Bridge Bridge)> StartAsync()
+    {
+        var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>
+        {
+            ["DemoData__Enabled"] = "true",
+            ["Security__PasswordHashing__Iterations"] = "1000",
+        });
+        var bridgePort = FakeSmsGateway.FreePort();
+        var ui = await WebUi.StartAsync(cms.Url, new Dictionary<string, string> { ["Web__ReaderBridgeUrl"] = $"http://127.0.0.1:{bridgePort}" });
+        var bridge = await Bridge.StartAsync(ui.Url, bridgePort);
+        return (cms, ui, bridge);
+    }
+
+    [Fact]
+    public async Task An_operator_identifies_the_card_in_the_desks_reader_from_the_browser_and_each_failure_is_named()
+    {
+        var (cms, ui, bridge) = await StartAsync();
+        await using var _ = cms;
+        await using var __ = ui;
+        await using var ___ = bridge;
+        var holder = await Factory.HolderAsync();
+        var page = await ui.NewPageAsync();
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+
+        // No card in the reader: the bridge says so and offers to read again.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Lettura della TS-CNS con il lettore" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Lettura con il lettore di smart card" })).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Leggi la tessera" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Lettura non riuscita" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Nessuna carta nel lettore");
+        await WebUi.AssertAccessibleAsync(page);
+
+        // The card goes in: read again, the bridge shows whose card it is, and the UI shows the card identified by its chip.
+        await using (await VpcdCard.InsertAsync(TsCnsCardEmulator.For(DemoChip.Card, holder)))
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Leggi di nuovo" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tessera letta" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("main")).ToContainTextAsync($"{holder.Surname} {holder.GivenName}");
+            await WebUi.AssertAccessibleAsync(page);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui sul CMS" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("card-state")).ToHaveTextAsync("Non attiva");
+            Assert.Contains($"/carta/{DemoChip.Card}?operazione=attivazione", page.Url);
+            Assert.Equal(1L, await Factory.ScalarAsync<long>(
+                "SELECT count(*) FROM audit.operations WHERE type = 'IDENTIFICATION' AND detail = 'chip' AND card_number = @n", ("n", DemoChip.Card)));
+            // No personal data in clear in the address the browser went through.
+            Assert.DoesNotContain(holder.CodiceFiscale, page.Url);
+        }
+
+        // A chip that differs from the registry: the API's refusal, in Italian, on the reader page.
+        await using (await VpcdCard.InsertAsync(TsCnsCardEmulator.For(DemoChip.Card, holder with { Surname = "ALTRO" })))
+        {
+            await page.GotoAsync("/identifica/lettore?operazione=ristampa");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Leggi la tessera" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui sul CMS" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("non corrispondono a quelli in banca dati");
+            await Assertions.Expect(page.GetByText("Operazione:")).ToContainTextAsync("Ristampa PIN/PUK");
+            await WebUi.AssertAccessibleAsync(page);
+        }
+
+        // A sealed reading opens only in the session that asked for it: another operator's browser is refused.
+        var other = await ui.NewPageAsync();
+        await WebUi.SignInAsync(other, Operator, DemoAccounts.Password);
+        await using (await VpcdCard.InsertAsync(TsCnsCardEmulator.For(DemoChip.Card, holder)))
+        {
+            await page.GotoAsync("/identifica/lettore?operazione=attivazione");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Leggi la tessera" }).ClickAsync();
+            // Stop at the bridge's page and hand its form to the other session.
+            await page.RouteAsync("**/identifica/lettore?*lettura=*", async route =>
+            {
+                await other.GotoAsync(route.Request.Url);
+                await route.AbortAsync();
+            });
+            await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui sul CMS" }).ClickAsync();
+            await Assertions.Expect(other.GetByRole(AriaRole.Alert)).ToContainTextAsync("scaduta o non è valida");
+        }
+    }
+
+    [Fact]
+    public async Task The_bridge_answers_only_the_web_ui_it_was_started_for_and_the_ui_only_its_own_state()
+    {
+        // Started without saying which web UI may use it, it does not start.
+        using (var bare = Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "cms-reader.dll"), "bridge"])
+               { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        {
+            var error = bare.StandardError.ReadToEndAsync();
+            await bare.WaitForExitAsync();
+            Assert.Equal(2, bare.ExitCode);
+            Assert.Contains("--web", await error);
+        }
+
+        var (cms, ui, bridge) = await StartAsync();
+        await using var _ = cms;
+        await using var __ = ui;
+        await using var ___ = bridge;
+        using var http = new HttpClient();
+
+        async Task<HttpResponseMessage> PostAsync(string url, string? origin, Dictionary<string, string> form, string? host = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+            if (origin is not null) request.Headers.Add("Origin", origin);
+            if (host is not null) request.Headers.Host = host;
+            return await http.SendAsync(request);
+        }
+
+        var good = new Dictionary<string, string>
+        {
+            ["stato"] = "x", ["ritorno"] = ui.Url + "/identifica/lettore/ritorno", ["indietro"] = ui.Url + "/identifica/lettore",
+        };
+        // Another site open in the browser, a form without an origin, or data sent elsewhere: refused before the card is touched.
+        Assert.Equal(403, (int)(await PostAsync(bridge.Url + "/leggi", "https://malevolo.example", good)).StatusCode);
+        Assert.Equal(403, (int)(await PostAsync(bridge.Url + "/leggi", null, good)).StatusCode);
+        Assert.Equal(403, (int)(await PostAsync(bridge.Url + "/leggi", ui.Url,
+            new Dictionary<string, string>(good) { ["ritorno"] = "https://malevolo.example/raccogli" })).StatusCode);
+        // A name that resolves to the loopback for a while (DNS rebinding) is not the loopback.
+        Assert.Equal(421, (int)(await PostAsync(bridge.Url + "/leggi", ui.Url, good, host: "malevolo.example")).StatusCode);
+        // The origin it was started for gets an answer (no card: "Lettura non riuscita"), never cached, never framed.
+        var allowed = await PostAsync(bridge.Url + "/leggi", ui.Url, good);
+        Assert.Equal(200, (int)allowed.StatusCode);
+        Assert.Contains("Lettura non riuscita", await allowed.Content.ReadAsStringAsync());
+        Assert.Equal("no-store", allowed.Headers.CacheControl?.ToString());
+        Assert.Contains("frame-ancestors 'none'", allowed.Headers.GetValues("Content-Security-Policy").Single());
+
+        // The UI takes chip data back only with a state it issued itself.
+        var forged = await PostAsync(ui.Url + "/identifica/lettore/ritorno", null, new Dictionary<string, string>
+        {
+            ["stato"] = "falso", ["numeroTessera"] = DemoChip.Card, ["codiceFiscale"] = "RSSMRA80A01H501U", ["cognome"] = "ROSSI",
+            ["nome"] = "MARIO", ["dataNascita"] = "1980-01-01", ["dataScadenza"] = "2030-01-01",
+        });
+        var body = await forged.Content.ReadAsStringAsync();
+        Assert.Contains("scaduta o non", body);
+        Assert.DoesNotContain("lettura=", body);
+    }
+}
