@@ -35,6 +35,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/");
     o.Conventions.AllowAnonymousToPage("/Accedi");
     o.Conventions.AllowAnonymousToPage("/Errore");
+    o.Conventions.AllowAnonymousToPage("/Password"); // an expired password is changed before signing in
     o.Conventions.AllowAnonymousToPage("/Identifica/Ritorno"); // the bridge's post back comes without the Strict cookie
     o.Conventions.ConfigureFilter(new ExpiredSessionFilter());
 });

@@ -149,6 +149,18 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByRole(AriaRole.Button, new() { Name = "Genera il report" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("report-count")).ToHaveTextAsync("1");
         await WebUi.AssertAccessibleAsync(page);
+        // The report prints as a PDF in a new tab and downloads as CSV, with the period asked for and the activation in it.
+        var reportPdf = await page.RunAndWaitForPopupAsync(() => page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Stampa il report") }).ClickAsync());
+        var reportPdfBody = await reportPdf.Context.APIRequest.GetAsync(reportPdf.Url);
+        Assert.Equal("application/pdf", reportPdfBody.Headers["content-type"]);
+        using (var document = UglyToad.PdfPig.PdfDocument.Open(await reportPdfBody.BodyAsync()))
+            Assert.Contains(cf, string.Concat(document.GetPages().Select(p => p.Text)));
+        await reportPdf.CloseAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Scarica il report") }).ClickAsync());
+        Assert.Equal($"report-operazioni-{today}-{today}.csv", download.SuggestedFilename);
+        var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains(cf, csv);
+        Assert.Contains(";", csv);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Statistiche", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Calcola" }).ClickAsync();
@@ -198,6 +210,94 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("cip")).ToBeVisibleAsync();
         Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+    }
+
+    [Fact]
+    public async Task The_health_reasons_mode_asks_for_the_signed_delegation_and_prints_only_the_codes()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, cf, expiry) = await DemoCardAsync(minor: false);
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await IdentifyAsync(page, number, cf, expiry);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con l'attivazione" }).ClickAsync();
+
+        await page.Locator("label[for=Input_Mode_HEALTH_DELEGATION]").ClickAsync();
+        await page.GetByLabel("Codice fiscale del delegato").FillAsync("RSSMRA80A01H501U");
+        await page.GetByLabel("Cognome del delegato").FillAsync("Rossi");
+        await page.GetByLabel("Nome del delegato", new() { Exact = true }).FillAsync("Mario");
+        await FillDocumentAsync(page);
+        await page.Locator("label[for=Input_Delivery_Channel_EMAIL]").ClickAsync();
+        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync("delegato@example.it");
+        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync("delegato@example.it");
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        // Without the holder's signed delegation and a copy of their document: refused beside that box.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_HealthDelegationDocumentsReceived_error")).ToContainTextAsync("modulo di delega firmato");
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.Locator("label[for=Input_HealthDelegationDocumentsReceived]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
+        // Only the codes are printed in this mode: no request form, no substitute declaration before the confirm.
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Modulo di richiesta codici personali") })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Dichiarazione sostitutiva") })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("pin")).ToBeVisibleAsync();
+        var codes = await page.RunAndWaitForPopupAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Codici personali") }).ClickAsync());
+        Assert.Equal("application/pdf", (await codes.Context.APIRequest.GetAsync(codes.Url)).Headers["content-type"]);
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+    }
+
+    [Fact]
+    public async Task An_expired_password_is_changed_before_anything_else_each_refusal_beside_its_field()
+    {
+        const string Nurse = "VRDLCU82L44D612C"; // Lucia Verdi, hospital counter
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        await Factory.ExecuteAsync("UPDATE administration.operators SET password_changed_at = now() - interval '1000 days' WHERE codice_fiscale = @cf", ("cf", Nurse));
+        var page = await ui.NewPageAsync();
+
+        await WebUi.SignInAsync(page, Nurse, DemoAccounts.Password);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Cambio password" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("La password è scaduta");
+        await Assertions.Expect(page.Locator("#Input_CodiceFiscale")).ToHaveValueAsync(Nurse);
+        await WebUi.AssertAccessibleAsync(page);
+        // Nothing else opens meanwhile: there is no session.
+        await page.GotoAsync("/identifica");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/accedi"));
+        await page.GotoAsync("/password");
+
+        async Task ChangeAsync(string current, string next, string confirmation)
+        {
+            await page.Locator("#Input_CodiceFiscale").FillAsync(Nurse);
+            await page.Locator("#Input_CurrentPassword").FillAsync(current);
+            await page.Locator("#Input_NewPassword").FillAsync(next);
+            await page.Locator("#Input_NewPasswordConfirmation").FillAsync(confirmation);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cambia la password" }).ClickAsync();
+        }
+
+        const string NewPassword = "Nuova-Chiave-2027!";
+        await ChangeAsync(DemoAccounts.Password, "corta", "corta");
+        await Assertions.Expect(page.Locator("#Input_NewPassword_error")).ToContainTextAsync("almeno 12 caratteri");
+        await ChangeAsync(DemoAccounts.Password, NewPassword, NewPassword + "x");
+        await Assertions.Expect(page.Locator("#Input_NewPasswordConfirmation_error")).ToContainTextAsync("non coincidono");
+        await ChangeAsync("Sbagliata-2026!", NewPassword, NewPassword);
+        await Assertions.Expect(page.Locator("#Input_CurrentPassword_error")).ToContainTextAsync("password errat");
+        await WebUi.AssertAccessibleAsync(page);
+
+        await ChangeAsync(DemoAccounts.Password, NewPassword, NewPassword);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Benvenuto, Lucia Verdi" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("notice")).ToHaveTextAsync("Password cambiata.");
+
+        // Out and in again with the new password; the old one no longer opens.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+        await WebUi.SignInAsync(page, Nurse, DemoAccounts.Password);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Codice fiscale o password");
+        await WebUi.SignInAsync(page, Nurse, NewPassword);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Benvenuto, Lucia Verdi" })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -27,6 +27,24 @@ public static class ReportEndpoints
             .Produces<OperationsReport>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
+        // The same report as files, each its own operation so that the contract declares a binary body and the generated
+        // clients return a file (format=csv|pdf above stays for clients that already use it).
+        foreach (var (format, contentType, label) in new[] { ("csv", "text/csv", "CSV (separatore ;)"), ("pdf", "application/pdf", "PDF") })
+        {
+            api.MapGet($"/reports/my-operations/{format}", async (string? from, string? to, IMediator mediator, CancellationToken ct) =>
+                {
+                    var file = (await mediator.Send(new GetMyOperationsQuery(from, to, format), ct)).File!;
+                    return Results.File(file.Content, file.ContentType, file.FileName);
+                })
+                .RequireAuthorization(Policies.Operator)
+                .WithTags("Reportistica")
+                .WithName(format == "csv" ? "getMyOperationsReportCsv" : "getMyOperationsReportPdf")
+                .WithSummary($"Le operazioni dell'operatore in un periodo, in {label}")
+                .WithDescription("Lo stesso report di /reports/my-operations, come file da scaricare o stampare. from/to (AAAA-MM-GG) inclusi; senza date, tutto.")
+                .Produces<Stream>(StatusCodes.Status200OK, contentType)
+                .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        }
+
         api.MapGet("/statistics/my-activations", async (string? from, string? to, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new GetMyActivationStatisticsQuery(from, to), ct))
             .RequireAuthorization(Policies.Operator)

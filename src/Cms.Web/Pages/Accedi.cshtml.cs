@@ -1,7 +1,3 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
-
 namespace Cms.Web.Pages;
 
 public sealed class AccediModel(CmsApi api) : PageModel
@@ -25,6 +21,12 @@ public sealed class AccediModel(CmsApi api) : PageModel
             signedIn = await api.Anonymous().CreateAccessTokenAsync(
                 new SignInCommand { CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(), Password = Input.Password }, ct);
         }
+        catch (CmsApiException e) when (Problems.Rule(e) == "password-expired")
+        {
+            // The password has to be changed before anything else; the codice fiscale goes along in the protected TempData.
+            TempData[PasswordModel.CodiceFiscaleKey] = Input.CodiceFiscale?.Trim().ToUpperInvariant();
+            return Redirect("/password?motivo=scaduta");
+        }
         catch (CmsApiException e)
         {
             Problems.AddTo(ModelState, e);
@@ -35,20 +37,7 @@ public sealed class AccediModel(CmsApi api) : PageModel
             ModelState.AddModelError("", Problems.Unavailable);
             return Page();
         }
-
-        var op = signedIn.Operator;
-        var claims = new List<Claim>
-        {
-            new(ClaimTypes.Name, $"{op.GivenName} {op.Surname}"),
-            new(ClaimTypes.NameIdentifier, op.Id.ToString()),
-            new("cms:codice_fiscale", op.CodiceFiscale),
-            new(CmsApi.TokenClaim, signedIn.AccessToken),
-        };
-        if (op.Counter is { } counter) claims.Add(new Claim("cms:counter", counter.Code));
-        claims.AddRange(op.Roles.Select(r => new Claim(ClaimTypes.Role, r.ToString())));
-        var identity = new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity),
-            new AuthenticationProperties { ExpiresUtc = signedIn.ExpiresAt, IsPersistent = false });
+        await OperatorSession.StartAsync(HttpContext, signedIn);
         return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/");
     }
 }
