@@ -338,6 +338,57 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task Where_the_region_provides_it_a_card_is_suspended_and_reactivated_from_its_page()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
+        {
+            ["Cms__SuspensionEnabled"] = "true",
+            ["Integrations__CertificationAuthority__Url"] = Factory.CertificationAuthority.Url,
+            ["Integrations__CertificationAuthority__ApiKey"] = FakeExternalSystem.ApiKey,
+        });
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, _, _) = await DemoCardAsync(minor: false, state: "ACTIVE");
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Revoca", Exact = true }).ClickAsync();
+        await page.GetByLabel("Numero di identificazione della tessera").FillAsync(number);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Identifica" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Riattiva la tessera" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sospendi la tessera" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Sospensione — tessera {number}" })).ToBeVisibleAsync();
+
+        // "Altro" needs a note: refused beside the note.
+        await page.Locator("#Input_Reason").SelectOptionAsync("ALTRO");
+        await FillDocumentAsync(page);
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sospendi la tessera" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Note_error")).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.Locator("#Input_Reason").SelectOptionAsync("SOSPETTO_SMARRIMENTO");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sospendi la tessera" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("state-change-outcome")).ToContainTextAsync($"La tessera {number} è ora sospesa");
+        Assert.Equal("SUSPENDED", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+        await Factory.CertificationAuthority.WaitForAsync(number, "SUSPEND");
+        await WebUi.AssertAccessibleAsync(page);
+
+        // Identified again, the suspended card offers the reactivation.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Revoca", Exact = true }).ClickAsync();
+        await page.GetByLabel("Numero di identificazione della tessera").FillAsync(number);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Identifica" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("card-state")).ToHaveTextAsync("Sospesa");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sospendi la tessera" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Riattiva la tessera" }).ClickAsync();
+        await FillDocumentAsync(page);
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Riattiva la tessera" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("state-change-outcome")).ToContainTextAsync("è ora attiva");
+        await Factory.CertificationAuthority.WaitForAsync(number, "REACTIVATE");
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+    }
+
+    [Fact]
     public async Task A_card_is_revoked_by_number_after_the_cip_and_the_signed_form_each_refusal_beside_its_field()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);

@@ -78,6 +78,12 @@ public static class Labels
         ("COMPROMISSIONE_CODICI", "Compromissione dei codici"), ("VARIAZIONE_DATI_TITOLARE", "Variazione dei dati del titolare"),
     ];
 
+    public static readonly (string Value, string Label)[] SuspensionReasons =
+    [
+        ("SOSPETTO_FURTO", "Sospetto furto"), ("SOSPETTO_SMARRIMENTO", "Sospetto smarrimento"),
+        ("COMPROMISSIONE_CODICI", "Codici personali forse conosciuti da altri"), ("ALTRO", "Altro (indicare nella nota)"),
+    ];
+
     public static readonly (string Value, string Label)[] EvidenceKinds =
     [
         ("POLICE_REPORT", "Denuncia all'autorità"), ("SELF_DECLARATION", "Autocertificazione dello smarrimento"),

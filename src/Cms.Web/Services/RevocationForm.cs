@@ -28,3 +28,24 @@ public sealed class RevocationForm : PersonPresentForm
         ["loss-evidence-required"] = "evidence.kind",
     };
 }
+
+/// <summary>A suspension or a reactivation (where the region provides them): the person at the counter, the reason, a note.</summary>
+public sealed class StateChangeForm : PersonPresentForm
+{
+    public string? Reason { get; set; }
+    public string? Note { get; set; }
+
+    public SuspendCardCommand ToSuspend(string cardNumber) => new()
+    {
+        CardNumber = cardNumber, Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegateInput, Document = DocumentInput,
+        PrivacyConsent = PrivacyConsent, HealthDelegationDocumentsReceived = HealthDocuments, Reason = Parse<SuspensionReason>(Reason),
+        Note = string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(),
+    };
+
+    public ReactivateCardCommand ToReactivate(string cardNumber) => new()
+    {
+        CardNumber = cardNumber, Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegateInput, Document = DocumentInput,
+        PrivacyConsent = PrivacyConsent, HealthDelegationDocumentsReceived = HealthDocuments,
+        Note = string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(),
+    };
+}
