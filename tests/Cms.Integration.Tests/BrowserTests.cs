@@ -141,6 +141,11 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByLabel("Codice fiscale del titolare").FillAsync("RSSMRA80A01D612X");
         await page.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
         await Assertions.Expect(page.Locator("#cf_error")).ToBeVisibleAsync();
+        // By the holder's codice fiscale: the same activation.
+        await page.GetByLabel("Codice fiscale del titolare").FillAsync(cf);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "ATTIVAZIONE" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#cf_error")).ToHaveCountAsync(0);
 
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
         await page.GetByRole(AriaRole.Link, new() { Name = "Reportistica", Exact = true }).ClickAsync();
