@@ -108,6 +108,7 @@ api.MapConsentEndpoints();
 api.MapAuditEndpoints();
 api.MapReportEndpoints();
 api.MapNoticeAndFormEndpoints();
+api.MapInteropEndpoints();
 app.MapHealthEndpoints();
 app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();
 

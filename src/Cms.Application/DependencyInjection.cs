@@ -43,6 +43,11 @@ public static class DependencyInjection
         services.AddScoped<Readers.Common.ReaderDeliveries>();
         services.AddScoped<Consents.Common.ConsentRequests>();
         services.AddScoped<Activation.Contracts.IActivationLookup, Activation.Contracts.ActivationLookup>();
+        services.AddScoped<Activation.Contracts.IPeerActivations, Activation.Contracts.PeerActivations>();
+        services.AddScoped<Reprint.Contracts.IPeerReprints, Reprint.Contracts.PeerReprints>();
+        services.AddScoped<Interop.Common.PeerSecrets>();
+        services.AddScoped<Interop.Common.InteropRequests>();
+        services.AddScoped<Interop.Contracts.IPeerDirectory, Interop.Contracts.PeerDirectory>();
         services.AddScoped<OperatorGate>();
         services.AddScoped<AdministratorBootstrapper>();
         services.AddScoped<ICardDirectory, CardDirectory>();

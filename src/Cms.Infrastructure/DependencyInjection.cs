@@ -93,6 +93,15 @@ public static class DependencyInjection
         services.AddSingleton<Cms.Application.Common.Outbound.IOutboundScheduler>(sp => sp.GetRequiredService<Outbound.HangfireOutboundScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<Outbound.HangfireOutboundScheduler>());
 
+        // Requests sent to peer regions (interoperability), from their own outbox.
+        services.Configure<Interop.InteropOptions>(configuration.GetSection(Interop.InteropOptions.Section));
+        services.AddHttpClient("interop", (sp, c) =>
+            c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<Interop.InteropOptions>>().Value.TimeoutSeconds));
+        services.AddTransient<Interop.InteropSender>();
+        services.AddSingleton<Interop.HangfireInteropScheduler>();
+        services.AddSingleton<Cms.Application.Interop.Common.IInteropScheduler>(sp => sp.GetRequiredService<Interop.HangfireInteropScheduler>());
+        services.AddHostedService(sp => sp.GetRequiredService<Interop.HangfireInteropScheduler>());
+
         var jobs = configuration.GetSection(BackgroundJobOptions.Section).Get<BackgroundJobOptions>() ?? new();
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
@@ -72,6 +73,7 @@ public static partial class AuthenticationSetup
                 };
             });
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, PeerSignatureAuthentication>(PeerSignatureAuthentication.SchemeName, _ => { });
 
         if (!string.IsNullOrEmpty(certificateOptions.ForwardingHeader))
         {
@@ -89,6 +91,8 @@ public static partial class AuthenticationSetup
             .AddPolicy(Policies.Auditor, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Auditor))
             .AddPolicy(Policies.Issuer, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Issuer))
             .AddPolicy(Policies.HistoryReader, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator, Role.Auditor))
+            .AddPolicy(Policies.PeerRegion, p => p.AddAuthenticationSchemes(PeerSignatureAuthentication.SchemeName).RequireAuthenticatedUser()
+                .RequireClaim(CmsClaims.Role, Role.PeerRegion))
             .AddPolicy(Policies.ClientCertificate, p => p.AddAuthenticationSchemes(CertificateAuthenticationDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser().RequireClaim(CmsClaims.CodiceFiscale));
         return services;

@@ -21,4 +21,6 @@ public static class Policies
     /// <summary>Reading a card's or a holder's history: counter operators and auditors.</summary>
     public const string HistoryReader = "HistoryReader";
     public const string ClientCertificate = "ClientCertificate";
+    /// <summary>Another region's Cms, on the inbound interop endpoints (signed requests).</summary>
+    public const string PeerRegion = "PeerRegion";
 }

@@ -55,13 +55,13 @@ public static class DemoAccounts
 /// when any counter exists.
 /// </summary>
 public sealed class DemoDataSeeder(CmsDbContext db, IPasswordHasher hasher, ICardFeedImporter importer, NpgsqlDataSource dataSource,
-    TimeProvider clock, ILogger<DemoDataSeeder> logger)
+    Microsoft.Extensions.Options.IOptions<Cms.Application.Common.Options.CmsOptions> cms, TimeProvider clock, ILogger<DemoDataSeeder> logger)
 {
     public async Task<bool> SeedAsync(DemoDataOptions options, CancellationToken cancellationToken)
     {
         if (await db.Counters.AnyAsync(cancellationToken)) return false;
         var now = clock.GetUtcNow();
-        foreach (var (code, name, type) in DemoAccounts.Counters) db.Counters.Add(new Counter(code, name, type, "090"));
+        foreach (var (code, name, type) in DemoAccounts.Counters) db.Counters.Add(new Counter(code, name, type, cms.Value.Region));
         var hash = hasher.Hash(DemoAccounts.Password);
         foreach (var a in DemoAccounts.Accounts)
         {
@@ -72,7 +72,8 @@ public sealed class DemoDataSeeder(CmsDbContext db, IPasswordHasher hasher, ICar
 
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         using var feed = new MemoryStream();
-        await DemoPopulation.WriteNdjsonAsync(new DemoPopulation().Cards(options.Holders, today), feed, cancellationToken);
+        // The demo cards are this region's (their numbers carry its code): a second instance for another region gets its own.
+        await DemoPopulation.WriteNdjsonAsync(new DemoPopulation(region: cms.Value.Region).Cards(options.Holders, today), feed, cancellationToken);
         feed.Position = 0;
         var result = await importer.ImportNdjsonAsync(feed, 10, cancellationToken);
 

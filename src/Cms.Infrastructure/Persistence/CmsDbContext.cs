@@ -40,6 +40,9 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<Cms.Domain.Readers.ReaderDelivery> ReaderDeliveries => Set<Cms.Domain.Readers.ReaderDelivery>();
     public DbSet<Cms.Domain.Consents.ConsentRequest> ConsentRequests => Set<Cms.Domain.Consents.ConsentRequest>();
     public DbSet<Cms.Domain.Consents.ConsentVersion> ConsentVersions => Set<Cms.Domain.Consents.ConsentVersion>();
+    public DbSet<Cms.Domain.Interop.Peer> Peers => Set<Cms.Domain.Interop.Peer>();
+    public DbSet<Cms.Domain.Interop.InteropRequest> InteropRequests => Set<Cms.Domain.Interop.InteropRequest>();
+    public DbSet<Cms.Domain.Interop.InboundInteropRequest> InboundInteropRequests => Set<Cms.Domain.Interop.InboundInteropRequest>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

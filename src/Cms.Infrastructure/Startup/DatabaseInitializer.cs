@@ -15,7 +15,7 @@ namespace Cms.Infrastructure.Startup;
 /// yields that administrator.
 /// </summary>
 public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapper bootstrapper, DemoDataSeeder seeder,
-    IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, IOptions<DeliveryOptions> delivery, IOptions<Outbound.IntegrationOptions> integrations,
+    IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, IOptions<DeliveryOptions> delivery, IOptions<Outbound.IntegrationOptions> integrations, IOptions<Interop.InteropOptions> interop,
     IRecurringJobManager recurringJobs, IBackgroundJobClient jobs, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(bool migrate, CancellationToken cancellationToken)
@@ -29,6 +29,9 @@ public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapp
         // Likewise for the calls to the certification authority and the FSE system.
         recurringJobs.AddOrUpdate<Outbound.OutboundCallSender>("outbound-sweep", s => s.SweepAsync(CancellationToken.None), integrations.Value.SweepCron);
         jobs.Enqueue<Outbound.OutboundCallSender>(s => s.SweepAsync(CancellationToken.None));
+        // And for the requests to peer regions.
+        recurringJobs.AddOrUpdate<Interop.InteropSender>("interop-sweep", s => s.SweepAsync(CancellationToken.None), interop.Value.SweepCron);
+        jobs.Enqueue<Interop.InteropSender>(s => s.SweepAsync(CancellationToken.None));
         if (await bootstrapper.RunAsync(bootstrap.Value, cancellationToken))
             logger.LogInformation("Bootstrap security administrator created");
         if (demo.Value.Enabled && await seeder.SeedAsync(demo.Value, cancellationToken))

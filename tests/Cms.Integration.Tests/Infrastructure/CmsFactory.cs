@@ -69,6 +69,8 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Hangfire:SchedulePollingSeconds", "1");
         builder.UseSetting("Delivery:RetryBaseSeconds", "1");
         builder.UseSetting("Delivery:RetryMaxSeconds", "2");
+        builder.UseSetting("Interop:RetryBaseSeconds", "1");
+        builder.UseSetting("Interop:RetryMaxSeconds", "2");
         builder.UseSetting("Integrations:CertificationAuthority:Url", CertificationAuthority.Url);
         builder.UseSetting("Integrations:CertificationAuthority:ApiKey", FakeExternalSystem.ApiKey);
         builder.UseSetting("Integrations:Fse:Url", Fse.Url);
@@ -87,7 +89,7 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = ["administration", "identification", "audit", "activation", "reprint", "delivery", "platform", "outbound", "revocation", "readers", "consents"],
+            SchemasToInclude = ["administration", "identification", "audit", "activation", "reprint", "delivery", "platform", "outbound", "revocation", "readers", "consents", "interop"],
             TablesToIgnore = ["__EFMigrationsHistory"],
         });
     }

@@ -17,9 +17,9 @@ public sealed class CmsProcess : IAsyncDisposable
     public string Url { get; }
     public HttpClient Client { get; }
 
-    public static async Task<CmsProcess> StartAsync(CmsFactory factory, int smtpPort, IDictionary<string, string>? settings = null)
+    public static async Task<CmsProcess> StartAsync(CmsFactory factory, int smtpPort, IDictionary<string, string>? settings = null, string? url = null)
     {
-        var url = $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
+        url ??= $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Cms.Api.dll"), "--urls", url])
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -43,8 +43,16 @@ public sealed class CmsProcess : IAsyncDisposable
         env["Delivery__LeaseSeconds"] = "3";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // CMS_TEST_PROCESS_LOG=<folder>: each process's output in a file there (for a failing test's post-mortem).
+        var logFolder = Environment.GetEnvironmentVariable("CMS_TEST_PROCESS_LOG");
+        StreamWriter? log = null;
+        if (!string.IsNullOrEmpty(logFolder))
+        {
+            Directory.CreateDirectory(logFolder);
+            log = new StreamWriter(Path.Combine(logFolder, $"cms-{new Uri(url).Port}-{DateTime.UtcNow:HHmmssfff}.log")) { AutoFlush = true };
+        }
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (process) log?.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (process) log?.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var cms = new CmsProcess(process, url);

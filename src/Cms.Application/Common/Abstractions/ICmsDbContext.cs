@@ -31,6 +31,9 @@ public interface ICmsDbContext
     DbSet<Cms.Domain.Readers.ReaderDelivery> ReaderDeliveries { get; }
     DbSet<Cms.Domain.Consents.ConsentRequest> ConsentRequests { get; }
     DbSet<Cms.Domain.Consents.ConsentVersion> ConsentVersions { get; }
+    DbSet<Cms.Domain.Interop.Peer> Peers { get; }
+    DbSet<Cms.Domain.Interop.InteropRequest> InteropRequests { get; }
+    DbSet<Cms.Domain.Interop.InboundInteropRequest> InboundInteropRequests { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 

@@ -17,6 +17,7 @@ internal static class Schemas
     public const string Revocation = "revocation";
     public const string Readers = "readers";
     public const string Consents = "consents";
+    public const string Interop = "interop";
 }
 
 internal sealed class CounterConfiguration : IEntityTypeConfiguration<Counter>

@@ -1,0 +1,89 @@
+using Cms.Api.Security;
+using Cms.Application.Common.Documents;
+using Cms.Application.Interop.CancelInteropRequest;
+using Cms.Application.Interop.Common;
+using Cms.Application.Interop.ConfirmInteropRequest;
+using Cms.Application.Interop.CreateInteropRequest;
+using Cms.Application.Interop.GetInteropDocument;
+using Cms.Application.Interop.GetInteropRequest;
+using Cms.Application.Interop.ListPeers;
+using Cms.Application.Interop.ReceiveInteropRequest;
+using Cms.Application.Interop.RegisterPeer;
+using Cms.Domain.Interop;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Cms.Api.Endpoints;
+
+public static class InteropEndpoints
+{
+    public sealed record RegisterPeerRequest(string? Name, string? BaseUrl, string? Secret, bool? Enabled);
+
+    public static RouteGroupBuilder MapInteropEndpoints(this RouteGroupBuilder api)
+    {
+        var peers = api.MapGroup("/admin/peers").WithTags("Amministrazione").RequireAuthorization(Policies.SecurityAdministrator);
+        peers.MapGet("", async (IMediator mediator, CancellationToken ct) => await mediator.Send(new ListPeersQuery(), ct))
+            .WithName("listPeers").WithSummary("Le Regioni collegate per l'interoperabilità")
+            .Produces<IReadOnlyList<PeerView>>();
+        peers.MapPut("/{regionCode}", async (string regionCode, [FromBody] RegisterPeerRequest body, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new RegisterPeerCommand(regionCode, body.Name, body.BaseUrl, body.Secret, body.Enabled), ct))
+            .WithName("registerPeer").WithSummary("Collega (o modifica) una Regione per l'interoperabilità")
+            .WithDescription("Nome, indirizzo del suo CMS, segreto condiviso (almeno 32 caratteri, lo stesso nelle due Regioni; obbligatorio la prima " +
+                "volta, poi facoltativo), abilitata sì/no. Il segreto non viene mai restituito.")
+            .Produces<PeerView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        var requests = api.MapGroup("/interop/requests").WithTags("Interoperabilità").RequireAuthorization(Policies.Operator);
+        requests.MapPost("", async ([FromBody] CreateInteropRequestCommand command, IMediator mediator, CancellationToken ct) =>
+            {
+                var created = await mediator.Send(command, ct);
+                return Results.Created($"/api/v1/interop/requests/{created.Id}", created);
+            })
+            .WithName("createInteropRequest")
+            .WithSummary("Richiesta di attivazione o ristampa per una tessera di un'altra Regione (riepilogo)")
+            .WithDescription("Solo per tessere non presenti in banca dati la cui Regione emittente è collegata; non dagli sportelli Farmacia. " +
+                "Numero completo della tessera, dati del titolare, di chi si presenta e del suo documento, recapito per la seconda parte dei codici.")
+            .Produces<InteropRequestView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        requests.MapGet("/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new GetInteropRequestQuery(id), ct))
+            .WithName("getInteropRequest")
+            .WithSummary("Stato di una richiesta in interoperabilità: in coda, inviata, completata, rifiutata con il motivo della Regione")
+            .Produces<InteropRequestView>().ProducesProblem(StatusCodes.Status404NotFound);
+        requests.MapPost("/{id:guid}/confirm", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new ConfirmInteropRequestCommand(id), ct))
+            .WithName("confirmInteropRequest")
+            .WithSummary("Conferma: la richiesta è messa in coda e inviata alla Regione emittente (con nuovi tentativi finché risponde)")
+            .Produces<InteropRequestView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        requests.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new CancelInteropRequestCommand(id), ct))
+            .WithName("cancelInteropRequest").WithSummary("Annulla una richiesta non ancora confermata")
+            .Produces<InteropRequestView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        requests.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
+            {
+                var document = await mediator.Send(new GetInteropDocumentQuery(id, name), ct);
+                return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
+            })
+            .WithName("getInteropRequestDocument")
+            .WithSummary("Stampa dei codici personali (prima parte, come restituita dalla Regione emittente)")
+            .ProducesPdf()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        var inbound = api.MapGroup("/interop/inbound").WithTags("Interoperabilità").RequireAuthorization(Policies.PeerRegion);
+        foreach (var (path, kind, label) in new[] { ("activations", InteropKind.Activation, "attivazione"), ("reprints", InteropKind.Reprint, "ristampa PIN/PUK") })
+        {
+            inbound.MapPost("/" + path, async ([FromBody] InteropInboundBody body, IMediator mediator, CancellationToken ct) =>
+                    await mediator.Send(new ReceiveInteropRequestCommand(body with { Kind = kind }), ct))
+                .WithName(kind == InteropKind.Activation ? "receiveInteropActivation" : "receiveInteropReprint")
+                .WithSummary($"Da un'altra Regione: {label} di una tessera di questa Regione")
+                .WithDescription("Solo CMS di Regioni collegate: intestazioni X-Cms-Peer-Region, X-Cms-Timestamp (secondi Unix, entro 5 minuti) e " +
+                    "X-Cms-Signature (HMAC-SHA256 in base64, con il segreto condiviso, di: metodo, percorso, timestamp, regione e SHA-256 esadecimale " +
+                    "del corpo, separati da a capo). Ogni firma vale una volta; la stessa requestId riceve la stessa risposta. Le regole sono quelle di " +
+                    "questa Regione, che invia la seconda parte dei codici al recapito indicato; la risposta porta la prima parte.")
+                .Produces<InteropInboundAnswer>()
+                .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        }
+        return api;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Cms.Application.Interop.Common;
+using Cms.Application.Interop.Contracts;
+using Cms.Domain.Administration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Cms.Api.Security;
+
+/// <summary>
+/// Authenticates another region's Cms on the inbound interop endpoints [SPEC §3.11]: the region it names must be a
+/// registered, enabled peer; the timestamp within five minutes of this clock; the HMAC-SHA256 over method, path,
+/// timestamp, region and body right under the secret the two regions share; and the signature never seen before (a
+/// replayed request is refused even inside the window). The peer becomes a principal with the PeerRegion role, its own
+/// id and the counter code <c>INTEROP-&lt;region&gt;</c>, under which this region records what it asks.
+/// </summary>
+public sealed class PeerSignatureAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IPeerDirectory peers, NpgsqlDataSource dataSource)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "PeerSignature";
+    private const string FailureKey = "cms:peer-auth-failure";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var headers = Request.Headers;
+        string region = headers[PeerSignature.RegionHeader].ToString(), stamp = headers[PeerSignature.TimestampHeader].ToString(),
+            signature = headers[PeerSignature.SignatureHeader].ToString();
+        if (region.Length == 0 && signature.Length == 0) return AuthenticateResult.NoResult();
+        if (region.Length != 3 || signature.Length is 0 or > 200 || !long.TryParse(stamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+            return Fail("Intestazioni di firma incomplete.");
+        var peer = await peers.FindAsync(region, Context.RequestAborted);
+        if (peer is null || !peer.Enabled) return Fail("Regione non collegata a questo CMS.");
+        var skew = DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(seconds);
+        if (skew.Duration() > PeerSignature.Skew) return Fail("Richiesta fuori tempo: orologi non allineati o richiesta ripetuta.");
+
+        Request.EnableBuffering();
+        using var buffer = new MemoryStream();
+        await Request.Body.CopyToAsync(buffer, Context.RequestAborted);
+        Request.Body.Position = 0;
+        var expected = PeerSignature.Compute(peer.Secret, Request.Method, Request.Path.Value ?? "", seconds, region, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        if (!PeerSignature.Matches(expected, signature)) return Fail("Firma non valida.");
+        if (!await FirstTimeAsync(region, signature)) return Fail("Richiesta già ricevuta (ripetizione).");
+
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(CmsClaims.OperatorId, peer.Id.ToString()),
+            new Claim(CmsClaims.Region, region),
+            new Claim(CmsClaims.Counter, peer.CounterCode),
+            new Claim(CmsClaims.Role, Role.PeerRegion),
+            new Claim(CmsClaims.Name, peer.Name),
+        ], SchemeName, CmsClaims.Name, CmsClaims.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>Records the signature; false when it was already there (a replay). Old ones are cleared as new ones come.</summary>
+    private async Task<bool> FirstTimeAsync(string region, string signature)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(Context.RequestAborted);
+        await using var command = new NpgsqlCommand("""
+            DELETE FROM interop.seen_signatures WHERE seen_at < now() - interval '15 minutes';
+            INSERT INTO interop.seen_signatures (peer_region, signature) VALUES (@region, @signature) ON CONFLICT DO NOTHING;
+            """, connection);
+        command.Parameters.AddWithValue("region", region);
+        command.Parameters.AddWithValue("signature", signature);
+        return await command.ExecuteNonQueryAsync(Context.RequestAborted) > 0;
+    }
+
+    private AuthenticateResult Fail(string reason)
+    {
+        Context.Items[FailureKey] = reason;
+        return AuthenticateResult.Fail(reason);
+    }
+
+    /// <summary>401 as a problem that says why (the peer's operators read it in their request's status).</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.ContentType = "application/problem+json";
+        var detail = Context.Items[FailureKey] as string ?? "Richiesta non firmata da una Regione collegata.";
+        await Response.WriteAsJsonAsync(new
+        {
+            type = "urn:cms:problem:peer-authentication-failed",
+            title = "Regione non autenticata",
+            status = 401,
+            detail,
+            rule = "peer-authentication-failed",
+            instance = Request.Path.Value,
+        }, options: (System.Text.Json.JsonSerializerOptions?)null, contentType: "application/problem+json");
+    }
+}

@@ -1,0 +1,42 @@
+using Cms.Application.Activation.Common;
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Delivery;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Requests;
+using Cms.Application.Identification.Contracts;
+using Cms.Domain.Activation;
+using Cms.Domain.Identification;
+using Cms.Domain.Requests;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Activation.Contracts;
+
+/// <summary>An activation asked by another region's counter (interoperability), done here in one step under this region's rules.</summary>
+public interface IPeerActivations
+{
+    /// <summary>
+    /// In the caller's transaction: the same checks as at a counter here (card activatable, people rules), the request
+    /// recorded under the peer's counter code and completed, the card ACTIVE, the second halves to the outbox.
+    /// </summary>
+    Task<PeerCodeRelease> ActivateAsync(string cardNumber, IPeopleInput people, PeerOrigin origin, CancellationToken cancellationToken);
+}
+
+internal sealed class PeerActivations(
+    ICmsDbContext db, ActivationRequests requests, ICardRegistry registry, CodeRelease release, IOptions<CmsOptions> options, TimeProvider clock)
+    : IPeerActivations
+{
+    public async Task<PeerCodeRelease> ActivateAsync(string cardNumber, IPeopleInput people, PeerOrigin origin, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var card = await requests.CardAsync(cardNumber, cancellationToken);
+        Card.EnsureActivatable(card.State);
+        var details = PeopleInputRules.ToDetails(people);
+        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
+        var request = new ActivationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, origin.PeerId,
+            origin.CounterCode, now, RequestViews.PendingFor(options.Value), details);
+        db.ActivationRequests.Add(request);
+        var codes = await registry.ActivateAsync(request.CardNumber, now, cancellationToken);
+        var (first, deliveryId) = release.Release(request, codes, "ACTIVATION", now);
+        return new PeerCodeRelease(request.Id, CardState.Active, card.ExpiryDate, first, deliveryId);
+    }
+}

@@ -1,0 +1,53 @@
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Requests;
+using Cms.Domain.Identification;
+using Cms.Domain.Interop;
+using Cms.Domain.Reprint;
+using Cms.Domain.Requests;
+
+namespace Cms.Application.Interop.Common;
+
+/// <summary>The holder as the operator reads them from the card and the document (the issuing region checks them).</summary>
+public sealed record InteropHolderInput(string? CodiceFiscale, string? Surname, string? GivenName, string? BirthDate);
+
+/// <summary>
+/// The body one Cms sends another's inbound interop endpoint: who asks (region, counter), the request id (the key of its
+/// idempotency), the card and holder, the person at the counter, where the second halves go, the reason; for a revocation
+/// the CIP the holder gave.
+/// </summary>
+public sealed record InteropInboundBody(
+    Guid RequestId, InteropKind Kind, string? OriginRegion, string? OriginCounter, string? CardNumber, InteropHolderInput? Holder,
+    RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery,
+    bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote) : IPeopleInput
+{
+    public override string ToString() => $"InteropInboundBody {{ RequestId = {RequestId}, Kind = {Kind}, OriginRegion = {OriginRegion} }}";
+}
+
+/// <summary>What the issuing region answers: what it did, and for codes the first halves for the counter's print.</summary>
+public sealed record InteropInboundAnswer(
+    Guid RequestId, InteropKind Kind, Guid LocalRequestId, string CardNumber, CardState CardState, DateOnly CardExpiryDate,
+    CodeParts? FirstHalves, Guid? DeliveryId)
+{
+    public override string ToString() => $"InteropInboundAnswer {{ RequestId = {RequestId}, Kind = {Kind}, CardState = {CardState} }}";
+}
+
+/// <summary>An interop request as the counter follows it.</summary>
+public sealed record InteropRequestView(
+    Guid Id, InteropKind Kind, InteropStatus Status, string CardNumber, string TargetRegion, string? TargetRegionName,
+    InteropHolderInput Holder, RequestMode? Mode, DeliveryView? Delivery, string CounterCode, DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt, DateTimeOffset? ConfirmedAt, DateTimeOffset? CompletedAt, int Attempts, DateTimeOffset? NextAttemptAt,
+    string? LastError, InteropRefusal? Refusal, Guid? PeerRequestId, DateOnly? CardExpiryDate, IReadOnlyList<string> Documents);
+
+/// <summary>The issuing region's refusal: its rule and its words.</summary>
+public sealed record InteropRefusal(string Rule, string Detail);
+
+/// <summary>The peer secrets, sealed under the code key ring (bound to the region), opened only to sign or verify.</summary>
+public sealed class PeerSecrets(ICodeCipher cipher)
+{
+    public (string KeyId, byte[] Ciphertext) Seal(string region, string secret) =>
+        cipher.SealBytes(System.Text.Encoding.UTF8.GetBytes(secret), Context(region));
+
+    public byte[] Open(Peer peer) => cipher.OpenBytes(peer.SecretKeyId, peer.SecretCiphertext, Context(peer.RegionCode));
+
+    private static string Context(string region) => "interop-peer-secret:" + region;
+}

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Requests;
+using Cms.Application.Common.Validation;
+using Cms.Domain.Common;
+using Cms.Domain.Interop;
+using Cms.Domain.Requests;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Interop.Common;
+
+/// <summary>Loads and shows interop requests; wakes the sender after a commit.</summary>
+public sealed class InteropRequests(ICmsDbContext db, ICurrentUser user, IOptions<CmsOptions> options)
+{
+    public const string PersonalCodes = "codici-personali";
+
+    /// <summary>What the first halves answered by the peer are sealed to (the sender seals, the print opens).</summary>
+    public static string FirstHalvesContext(Guid requestId) => "interop-first-halves:" + requestId.ToString("N");
+
+    /// <summary>Visible to the counter that made it only; others get 404 (as every counter request).</summary>
+    public async Task<InteropRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false)
+    {
+        if (forUpdate) await db.LockRowAsync<InteropRequest>(id, cancellationToken);
+        var request = await db.InteropRequests.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (request is null || request.CounterCode != user.CounterCode)
+            throw new DomainRuleException("request-not-found", "Richiesta in interoperabilità non trovata.", RuleKind.NotFound);
+        return request;
+    }
+
+    public static InteropInboundBody Body(InteropRequest r) => JsonSerializer.Deserialize<InteropInboundBody>(r.Payload, ApiNames.Json)!;
+
+    public InteropRequestView View(InteropRequest r, DateTimeOffset now)
+    {
+        var body = Body(r);
+        var status = r.StatusAt(now);
+        return new InteropRequestView(r.Id, r.Kind, status, r.CardNumber, r.TargetRegion, options.Value.Issuers.GetValueOrDefault(r.TargetRegion),
+            body.Holder!, body.Mode,
+            body.Delivery is { } d ? new DeliveryView(d.Channel!.Value, d.Email, d.Mobile) : null,
+            r.CounterCode, r.CreatedAt, r.ExpiresAt, r.ConfirmedAt, r.CompletedAt, r.Attempts,
+            status is InteropStatus.Queued or InteropStatus.Sent ? r.NextAttemptAt : null, r.LastError,
+            r.PeerRule is null ? null : new InteropRefusal(r.PeerRule, r.PeerDetail ?? ""), r.PeerRequestId, r.CardExpiryDate,
+            status == InteropStatus.Completed && r.FirstHalvesCiphertext is not null ? [PersonalCodes] : []);
+    }
+}
+
+/// <summary>The holder's data as typed by the operator.</summary>
+public static class InteropHolderRules
+{
+    public static void Apply<T>(AbstractValidator<T> v, Func<T, InteropHolderInput?> get)
+    {
+        v.RuleFor(x => get(x)).NotNull().OverridePropertyName("holder").WithMessage("Indicare i dati del titolare.");
+        v.RuleFor(x => get(x)!.CodiceFiscale).ValidCodiceFiscale().OverridePropertyName("holder.codiceFiscale").When(x => get(x) is not null);
+        v.RuleFor(x => get(x)!.Surname).NotEmpty().MaximumLength(100).OverridePropertyName("holder.surname").When(x => get(x) is not null);
+        v.RuleFor(x => get(x)!.GivenName).NotEmpty().MaximumLength(100).OverridePropertyName("holder.givenName").When(x => get(x) is not null);
+        v.RuleFor(x => get(x)!.BirthDate).NotEmpty().IsoDate().OverridePropertyName("holder.birthDate").When(x => get(x) is not null);
+    }
+
+    public static InteropHolderInput Normalise(InteropHolderInput h) => new(
+        h.CodiceFiscale!.Trim().ToUpperInvariant(), h.Surname!.Trim().ToUpperInvariant(), h.GivenName!.Trim().ToUpperInvariant(), h.BirthDate);
+
+    public static bool IsMinor(InteropHolderInput h, DateOnly today) =>
+        RuleExtensions.TryParseDate(h.BirthDate, out var birth) && birth.AddYears(18) > today;
+
+    /// <summary>Names compare without case, accents, apostrophes and spaces.</summary>
+    public static bool SameName(string a, string? b) => Key(a) == Key(b ?? "");
+
+    private static string Key(string name) =>
+        new(name.Normalize(System.Text.NormalizationForm.FormD).Where(char.IsAsciiLetter).Select(char.ToUpperInvariant).ToArray());
+}

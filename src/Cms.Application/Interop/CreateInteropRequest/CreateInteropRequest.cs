@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Requests;
+using Cms.Application.Common.Validation;
+using Cms.Application.Identification.Contracts;
+using Cms.Application.Interop.Common;
+using Cms.Domain.Administration;
+using Cms.Domain.Auditing;
+using Cms.Domain.Common;
+using Cms.Domain.Interop;
+using Cms.Domain.Reprint;
+using Cms.Domain.Requests;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Interop.CreateInteropRequest;
+
+/// <summary>
+/// Step one of an operation on another region's card [T 2.11, S 8]: the card is not in this registry and its number names
+/// a peer region; the operator gives the full card number, the holder, the person present with their document and where
+/// the second halves go (and the reason of a reprint). Checked and answered as a summary; nothing is sent yet.
+/// </summary>
+public sealed record CreateInteropRequestCommand(
+    InteropKind? Kind, string? CardNumber, InteropHolderInput? Holder, RequestMode? Mode, DelegationKind? DelegationKind,
+    DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived,
+    ReprintReason? Reason, string? ReasonNote) : ICommand<InteropRequestView>, IAuditedMessage, IPeopleInput
+{
+    public OperationType OperationType => OperationType.Interoperability;
+}
+
+public sealed class CreateInteropRequestValidator : AbstractValidator<CreateInteropRequestCommand>
+{
+    public CreateInteropRequestValidator()
+    {
+        RuleFor(c => c.Kind).NotNull().IsInEnum()
+            .Must(k => k is InteropKind.Activation or InteropKind.Reprint).WithErrorCode("unknown-value")
+            .WithMessage("In interoperabilità: ACTIVATION o REPRINT.");
+        RuleFor(c => c.CardNumber).ValidCardNumber();
+        InteropHolderRules.Apply(this, c => c.Holder);
+        PeopleInputRules.Apply(this);
+        RuleFor(c => c.Reason).NotNull().IsInEnum().When(c => c.Kind == InteropKind.Reprint);
+        RuleFor(c => c.ReasonNote).MaximumLength(300);
+    }
+}
+
+public sealed class CreateInteropRequestHandler(
+    ICmsDbContext db, ICardDirectory cards, InteropRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock,
+    AuditScope audit) : ICommandHandler<CreateInteropRequestCommand, InteropRequestView>
+{
+    public async ValueTask<InteropRequestView> Handle(CreateInteropRequestCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var cardNumber = command.CardNumber!;
+        var holder = InteropHolderRules.Normalise(command.Holder!);
+        audit.Touch(cardNumber, holder.CodiceFiscale);
+        audit.Detail = $"create {command.Kind}";
+        // Pharmacies do not work in interoperability [T 2.11, S 8].
+        if (user.CounterType == CounterType.Pharmacy)
+            throw new DomainRuleException("interop-not-allowed-at-counter",
+                "Le richieste in interoperabilità non si fanno dagli sportelli Farmacia: rivolgersi a uno sportello ASL, ospedaliero, comunale o regionale.",
+                RuleKind.Forbidden);
+        var region = CardNumber.RegionCode(cardNumber);
+        if (region == options.Value.Region || await cards.FindCardAsync(cardNumber, cancellationToken) is not null)
+            throw new DomainRuleException("card-in-local-registry",
+                "La tessera è di questa Regione: l'operazione si fa allo sportello, senza interoperabilità.", RuleKind.Conflict);
+        var peer = await db.Peers.AsNoTracking().SingleOrDefaultAsync(p => p.RegionCode == region && p.Enabled, cancellationToken)
+            ?? throw Peer.NotRegistered(region);
+        var details = PeopleInputRules.ToDetails(command);
+        var today = RequestViews.Today(now);
+        PeopleRules.Check(details, holder.CodiceFiscale!, InteropHolderRules.IsMinor(holder, today), today);
+
+        var id = Guid.CreateVersion7();
+        var body = new InteropInboundBody(id, command.Kind!.Value, options.Value.Region, user.CounterCode, cardNumber, holder, command.Mode,
+            command.DelegationKind, command.Delegate, command.Document, command.Delivery, command.PrivacyConsent,
+            command.HealthDelegationDocumentsReceived, command.Kind == InteropKind.Reprint ? command.Reason : null,
+            command.Kind == InteropKind.Reprint ? command.ReasonNote : null);
+        var request = new InteropRequest(id, command.Kind!.Value, peer.RegionCode, cardNumber, holder.CodiceFiscale!,
+            JsonSerializer.Serialize(body, ApiNames.Json), null, null, user.OperatorId!.Value, user.CounterCode!, now, RequestViews.PendingFor(options.Value));
+        db.InteropRequests.Add(request);
+        audit.RequestId = id.ToString();
+        return requests.View(request, now);
+    }
+}

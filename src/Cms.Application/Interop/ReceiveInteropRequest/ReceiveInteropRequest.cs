@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Cms.Application.Activation.Contracts;
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Requests;
+using Cms.Application.Common.Validation;
+using Cms.Application.Identification.Contracts;
+using Cms.Application.Interop.Common;
+using Cms.Application.Reprint.Contracts;
+using Cms.Domain.Auditing;
+using Cms.Domain.Common;
+using Cms.Domain.Interop;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cms.Application.Interop.ReceiveInteropRequest;
+
+/// <summary>
+/// A peer region's counter asks this region (the card's issuer) to activate or reprint [SPEC §3.11]. The peer is already
+/// authenticated (signature, fresh timestamp, never-seen signature). Done under this region's own rules, once per request
+/// id: a repeat gets the first answer again; the second halves leave from here, by this region's delivery.
+/// </summary>
+public sealed record ReceiveInteropRequestCommand(InteropInboundBody Body) : ICommand<InteropInboundAnswer>, IAuditedMessage
+{
+    public OperationType OperationType => Body.Kind switch
+    {
+        InteropKind.Activation => OperationType.Activation,
+        InteropKind.Reprint => OperationType.Reprint,
+        _ => OperationType.Revocation,
+    };
+}
+
+public sealed class ReceiveInteropRequestValidator : AbstractValidator<ReceiveInteropRequestCommand>
+{
+    public ReceiveInteropRequestValidator()
+    {
+        RuleFor(c => c.Body).NotNull();
+        When(c => c.Body is not null, () =>
+        {
+            RuleFor(c => c.Body.RequestId).NotEmpty().OverridePropertyName("requestId");
+            RuleFor(c => c.Body.Kind).Must(k => k is InteropKind.Activation or InteropKind.Reprint).OverridePropertyName("kind")
+                .WithErrorCode("unknown-value").WithMessage("ACTIVATION o REPRINT.");
+            RuleFor(c => c.Body.CardNumber).ValidCardNumber().OverridePropertyName("cardNumber");
+            RuleFor(c => c.Body.OriginRegion).NotEmpty().RegionCode().OverridePropertyName("originRegion");
+            RuleFor(c => c.Body.OriginCounter).NotEmpty().MaximumLength(40).OverridePropertyName("originCounter");
+            RuleFor(c => c.Body).SetValidator(new BodyValidator());
+        });
+    }
+
+    private sealed class BodyValidator : AbstractValidator<InteropInboundBody>
+    {
+        public BodyValidator()
+        {
+            InteropHolderRules.Apply(this, b => b.Holder);
+            PeopleInputRules.Apply(this);
+            RuleFor(b => b.Reason).NotNull().IsInEnum().When(b => b.Kind == InteropKind.Reprint);
+            RuleFor(b => b.ReasonNote).MaximumLength(300);
+        }
+    }
+}
+
+public sealed class ReceiveInteropRequestHandler(
+    ICmsDbContext db, ICardDirectory cards, IPeerActivations activations, IPeerReprints reprints, ICodeCipher cipher, ICurrentUser user,
+    TimeProvider clock, AuditScope audit) : ICommandHandler<ReceiveInteropRequestCommand, InteropInboundAnswer>
+{
+    public async ValueTask<InteropInboundAnswer> Handle(ReceiveInteropRequestCommand command, CancellationToken cancellationToken)
+    {
+        var body = command.Body;
+        var region = user.Region!;
+        var holder = InteropHolderRules.Normalise(body.Holder!);
+        audit.Touch(body.CardNumber, holder.CodiceFiscale);
+        audit.RequestId = body.RequestId.ToString();
+        audit.Detail = $"interop-inbound {body.Kind} from={region} counter={body.OriginCounter}";
+        if (body.OriginRegion != region)
+            throw new DomainRuleException("interop-origin-mismatch", "La Regione indicata nella richiesta non è quella che la firma.", RuleKind.Forbidden);
+
+        // One request id, one operation: a repeat waits for the first to finish, then gets its answer.
+        await db.LockKeyAsync($"interop-inbound:{region}:{body.RequestId:N}", cancellationToken);
+        var seen = await db.InboundInteropRequests.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.PeerRegion == region && r.RequestId == body.RequestId, cancellationToken);
+        if (seen is not null)
+        {
+            audit.Detail += " repeat";
+            return JsonSerializer.Deserialize<InteropInboundAnswer>(
+                cipher.OpenBytes(seen.AnswerKeyId, seen.AnswerCiphertext, AnswerContext(region, body.RequestId)), ApiNames.Json)!;
+        }
+
+        // The holder as the other counter saw them must be the card's holder here.
+        var card = await cards.RequireCardAsync(body.CardNumber!, cancellationToken);
+        RuleExtensions.TryParseDate(holder.BirthDate, out var birth);
+        if (card.Holder.CodiceFiscale != holder.CodiceFiscale || !InteropHolderRules.SameName(card.Holder.Surname, holder.Surname)
+            || !InteropHolderRules.SameName(card.Holder.GivenName, holder.GivenName) || card.Holder.BirthDate != birth)
+            throw new DomainRuleException("holder-data-mismatch",
+                "I dati del titolare non corrispondono a quelli della tessera presso la Regione emittente: l'operazione è interrotta.",
+                RuleKind.Conflict);
+
+        var origin = new PeerOrigin(user.OperatorId!.Value, region, user.CounterCode!);
+        var release = body.Kind == InteropKind.Activation
+            ? await activations.ActivateAsync(card.CardNumber, body, origin, cancellationToken)
+            : await reprints.ReprintAsync(card.CardNumber, body, body.Reason!.Value, body.ReasonNote, origin, cancellationToken);
+        var answer = new InteropInboundAnswer(body.RequestId, body.Kind, release.LocalRequestId, card.CardNumber, release.CardState,
+            release.CardExpiryDate, release.FirstHalves, release.DeliveryId);
+        var (keyId, ciphertext) = cipher.SealBytes(JsonSerializer.SerializeToUtf8Bytes(answer, ApiNames.Json), AnswerContext(region, body.RequestId));
+        db.InboundInteropRequests.Add(new InboundInteropRequest(region, body.RequestId, body.Kind, card.CardNumber, release.LocalRequestId,
+            keyId, ciphertext, clock.GetUtcNow()));
+        audit.Detail = $"interop-inbound {body.Kind} from={region} counter={body.OriginCounter} local={release.LocalRequestId}";
+        return answer;
+    }
+
+    private static string AnswerContext(string region, Guid requestId) => $"interop-answer:{region}:{requestId:N}";
+}

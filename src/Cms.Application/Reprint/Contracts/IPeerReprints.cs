@@ -1,0 +1,40 @@
+using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Delivery;
+using Cms.Application.Common.Options;
+using Cms.Application.Common.Requests;
+using Cms.Application.Identification.Contracts;
+using Cms.Application.Reprint.Common;
+using Cms.Domain.Identification;
+using Cms.Domain.Reprint;
+using Cms.Domain.Requests;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Application.Reprint.Contracts;
+
+/// <summary>A reprint of PIN/PUK asked by another region's counter (interoperability), done here in one step under this region's rules.</summary>
+public interface IPeerReprints
+{
+    Task<PeerCodeRelease> ReprintAsync(string cardNumber, IPeopleInput people, ReprintReason reason, string? reasonNote, PeerOrigin origin,
+        CancellationToken cancellationToken);
+}
+
+internal sealed class PeerReprints(
+    ICmsDbContext db, ReprintRequests requests, ICardRegistry registry, CodeRelease release, IOptions<CmsOptions> options, TimeProvider clock)
+    : IPeerReprints
+{
+    public async Task<PeerCodeRelease> ReprintAsync(string cardNumber, IPeopleInput people, ReprintReason reason, string? reasonNote,
+        PeerOrigin origin, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var card = await requests.CardAsync(cardNumber, cancellationToken);
+        Card.EnsureReprintable(card.State);
+        var details = PeopleInputRules.ToDetails(people);
+        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
+        var request = new ReprintRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, origin.PeerId, origin.CounterCode,
+            now, RequestViews.PendingFor(options.Value), details, reason, reasonNote);
+        db.ReprintRequests.Add(request);
+        var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);
+        var (first, deliveryId) = release.Release(request, codes, "REPRINT", now);
+        return new PeerCodeRelease(request.Id, card.State, card.ExpiryDate, first, deliveryId);
+    }
+}

@@ -1,0 +1,33 @@
+namespace Cms.Domain.Interop;
+
+/// <summary>
+/// A request another region sent here, kept by its request id so that a repeat (the sender's retry after a lost answer)
+/// gets the same answer without doing the operation twice. The answer holds first halves: it is kept sealed.
+/// </summary>
+public sealed class InboundInteropRequest
+{
+    private InboundInteropRequest() { }
+
+    public InboundInteropRequest(string peerRegion, Guid requestId, InteropKind kind, string cardNumber, Guid localRequestId,
+        string answerKeyId, byte[] answerCiphertext, DateTimeOffset now)
+    {
+        PeerRegion = peerRegion;
+        RequestId = requestId;
+        Kind = kind;
+        CardNumber = cardNumber;
+        LocalRequestId = localRequestId;
+        AnswerKeyId = answerKeyId;
+        AnswerCiphertext = answerCiphertext;
+        ReceivedAt = now;
+    }
+
+    public string PeerRegion { get; private set; } = null!;
+    public Guid RequestId { get; private set; }
+    public InteropKind Kind { get; private set; }
+    public string CardNumber { get; private set; } = null!;
+    /// <summary>The activation, reprint or revocation made here for it.</summary>
+    public Guid LocalRequestId { get; private set; }
+    public string AnswerKeyId { get; private set; } = null!;
+    public byte[] AnswerCiphertext { get; private set; } = null!;
+    public DateTimeOffset ReceivedAt { get; private set; }
+}

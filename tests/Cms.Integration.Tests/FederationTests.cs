@@ -1,0 +1,318 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Cms.Application.Interop.Common;
+using Cms.Infrastructure.DemoData;
+using Cms.Integration.Tests.Infrastructure;
+
+namespace Cms.Integration.Tests;
+
+/// <summary>
+/// Interoperability between regions with real processes: this test's database is region A (Toscana, 090); regions B
+/// (Sardegna, 200) and C (Campania, 150) are two more Cms processes, each with its own database on the same PostgreSQL and
+/// its own demo cards. A's counters activate and reprint B's and C's cards through the signed inbound endpoints.
+/// </summary>
+public class FederationTests(CmsFactory factory) : ApiTest(factory)
+{
+    private const string Operator = "BNCMRA75C12D612R";       // A's ASL operator
+    private const string Pharmacist = "FRNGRG85E17D612P";
+    private const string SecurityAdmin = "LMBSRA87H61D612L";
+
+    private static readonly Dictionary<string, string> Fast = new()
+    {
+        ["DemoData__Enabled"] = "true",
+        ["Security__PasswordHashing__Iterations"] = "1000",
+        ["Interop__RetryBaseSeconds"] = "1",
+        ["Interop__RetryMaxSeconds"] = "2",
+    };
+
+    private sealed record Region(string Code, string ConnectionString, CmsProcess Process);
+
+    /// <summary>An empty database of its own for a peer region, on the test cluster (created on first use).</summary>
+    private static async Task<string> FreshDatabaseAsync(string name)
+    {
+        var url = TestDatabase.ConnectionString().Replace("Database=cms_test", $"Database={name}", StringComparison.OrdinalIgnoreCase);
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(url) { Database = "postgres" }.ConnectionString;
+        await using (var connection = new Npgsql.NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", connection);
+            exists.Parameters.AddWithValue("n", name);
+            if (await exists.ExecuteScalarAsync() is null)
+                await new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection).ExecuteNonQueryAsync();
+        }
+        await using (var connection = new Npgsql.NpgsqlConnection(url))
+        {
+            await connection.OpenAsync();
+            var schemas = new List<string>();
+            await using (var list = new Npgsql.NpgsqlCommand(
+                "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public')", connection))
+            await using (var reader = await list.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) schemas.Add(reader.GetString(0));
+            foreach (var schema in schemas) await new Npgsql.NpgsqlCommand($"DROP SCHEMA \"{schema}\" CASCADE", connection).ExecuteNonQueryAsync();
+            await new Npgsql.NpgsqlCommand("DROP TABLE IF EXISTS public.\"__EFMigrationsHistory\"", connection).ExecuteNonQueryAsync();
+        }
+        return url;
+    }
+
+    private async Task<Region> StartPeerAsync(string code, string database, string? url = null)
+    {
+        var connection = await FreshDatabaseAsync(database);
+        return new Region(code, connection, await StartOnAsync(code, connection, url));
+    }
+
+    private Task<CmsProcess> StartOnAsync(string code, string connection, string? url = null) =>
+        CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(Fast)
+        {
+            ["ConnectionStrings__Cms"] = connection, ["Database__MigrateOnStartup"] = "true", ["Cms__Region"] = code,
+        }, url);
+
+    private static async Task<HttpClient> SignInAsync(CmsProcess cms, string codiceFiscale)
+    {
+        var response = await cms.Client.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale, password = DemoAccounts.Password });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
+        var client = new HttpClient { BaseAddress = new Uri(cms.Url), Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Each side registers the other with the same secret.</summary>
+    private static async Task LinkAsync(CmsProcess a, string aRegion, CmsProcess b, string bRegion, string secret)
+    {
+        foreach (var (here, other, otherRegion) in new[] { (a, b, bRegion), (b, a, aRegion) })
+        {
+            using var admin = await SignInAsync(here, SecurityAdmin);
+            var put = await admin.PutAsJsonAsync($"/api/v1/admin/peers/{otherRegion}", new { name = "CMS " + otherRegion, baseUrl = other.Url, secret, enabled = true });
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+    }
+
+    private static async Task<(string Number, string Cf, string Surname, string Given, DateOnly Birth)> CardAsync(string connection, string state)
+    {
+        await using var c = new Npgsql.NpgsqlConnection(connection);
+        await c.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"""
+            SELECT c.card_number, h.codice_fiscale, h.surname, h.given_name, h.birth_date
+            FROM identification.cards c JOIN identification.holders h ON h.codice_fiscale = c.holder_codice_fiscale
+            WHERE c.state = '{state}' AND c.expiry_date > current_date + 30 AND h.entitled
+              AND h.birth_date <= current_date - interval '19 years'
+            ORDER BY c.card_number LIMIT 1
+            """, c);
+        await using var r = await command.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        return (r.GetString(0).Trim(), r.GetString(1).Trim(), r.GetString(2), r.GetString(3), r.GetFieldValue<DateOnly>(4));
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connection, string sql, params (string, object)[] parameters)
+    {
+        await using var c = new Npgsql.NpgsqlConnection(connection);
+        await c.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, c);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static object Body(string kind, (string Number, string Cf, string Surname, string Given, DateOnly Birth) card, string email,
+        string? surname = null) => new
+    {
+        kind, cardNumber = card.Number,
+        holder = new { codiceFiscale = card.Cf, surname = surname ?? card.Surname, givenName = card.Given, birthDate = card.Birth.ToString("yyyy-MM-dd") },
+        mode = "DIRECT",
+        document = new { type = "CARTA_IDENTITA", number = "CA1234567", issuedBy = "Comune di Firenze",
+            issueDate = DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"), expiryDate = DateTime.Today.AddYears(8).ToString("yyyy-MM-dd") },
+        delivery = new { channel = "EMAIL", email, emailConfirmation = email },
+        privacyConsent = true,
+        reason = kind == "REPRINT" ? "SMARRIMENTO" : null,
+    };
+
+    /// <summary>Creates, confirms and waits until the request is done (or refused).</summary>
+    private static async Task<JsonElement> SendAsync(HttpClient counter, object body, string until = "COMPLETED")
+    {
+        var created = await counter.PostAsJsonAsync("/api/v1/interop/requests", body);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var confirmed = await counter.PostAsync($"/api/v1/interop/requests/{id}/confirm", null);
+        Assert.True(confirmed.IsSuccessStatusCode, await confirmed.Content.ReadAsStringAsync());
+        return await WaitForAsync(counter, id!, until);
+    }
+
+    private static async Task<JsonElement> WaitForAsync(HttpClient counter, string id, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        JsonElement view;
+        do
+        {
+            view = await counter.GetFromJsonAsync<JsonElement>($"/api/v1/interop/requests/{id}");
+            if (view.GetProperty("status").GetString() == status) return view;
+            await Task.Delay(200);
+        }
+        while (DateTime.UtcNow < deadline);
+        Assert.Fail($"request {id} did not reach {status}: {view}");
+        return view;
+    }
+
+    [Fact]
+    public async Task A_counter_in_one_region_activates_and_reprints_another_regions_cards_and_each_refusal_explains_itself()
+    {
+        var peer = await StartPeerAsync("200", "cms_test_peer_b");
+        await using var b = peer.Process;
+        var bConnection = peer.ConnectionString;
+        await using var a = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Fast);
+        await LinkAsync(a, "090", b, "200", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        using var counter = await SignInAsync(a, Operator);
+
+        var card = await CardAsync(bConnection, "NOT_ACTIVE");
+        Assert.StartsWith("8038000200", card.Number);
+        // Not in A's registry: identification says so and offers interoperability.
+        var identify = await counter.PostAsJsonAsync("/api/v1/cards/identify", new { cardNumber = card.Number });
+        Assert.Equal(HttpStatusCode.NotFound, identify.StatusCode);
+        var notFound = await identify.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(notFound.GetProperty("interoperabilityAvailable").GetBoolean());
+        Assert.Equal("200", notFound.GetProperty("issuerRegion").GetString());
+
+        // A pharmacy may not; a card of this region is done at the counter.
+        using (var pharmacy = await SignInAsync(a, Pharmacist))
+            await ProblemAsync(await pharmacy.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", card, "x@example.it")),
+                HttpStatusCode.Forbidden, "interop-not-allowed-at-counter");
+        var local = await CardAsync(Factory.ConnectionString, "NOT_ACTIVE");
+        await ProblemAsync(await counter.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", local, "x@example.it")),
+            HttpStatusCode.Conflict, "card-in-local-registry");
+
+        // The activation: B activates its card, sends the second halves itself, and A prints the first halves.
+        const string email = "titolare.sardo@example.it";
+        var done = await SendAsync(counter, Body("ACTIVATION", card, email));
+        Assert.Contains("codici-personali", done.GetProperty("documents").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal("ACTIVE", await ScalarAsync<string>(bConnection, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
+        Assert.Equal("INTEROP-090", (await ScalarAsync<string>(bConnection,
+            "SELECT counter_code FROM activation.requests WHERE card_number = @n", ("n", card.Number))).Trim());
+        var mail = await Mailbox.WaitForAsync(Factory, email, TimeSpan.FromSeconds(30));
+        Assert.Contains("Codice PIN:", mail.TextBody);
+        var codes = new DemoPopulation(region: "200").Cards(3000, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == card.Number).Codes!;
+        var id = done.GetProperty("id").GetString();
+        var pdf = await counter.GetAsync($"/api/v1/interop/requests/{id}/documents/codici-personali");
+        Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+        using (var document = UglyToad.PdfPig.PdfDocument.Open(await pdf.Content.ReadAsByteArrayAsync()))
+        {
+            var text = string.Concat(document.GetPages().Select(p => p.Text));
+            Assert.Contains(codes.Puk![..4], text);
+            Assert.Contains(codes.Cip![..4], text);
+            Assert.DoesNotContain(codes.Puk, text);
+        }
+        // The first halves are kept sealed at A, not in clear.
+        Assert.Equal(0L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM interop.requests WHERE payload::text LIKE '%' || @puk || '%'", ("puk", codes.Puk[..4] + codes.Puk[4..])));
+
+        // The same card again: B refuses it under its own rule, and A shows B's reason.
+        var refused = await SendAsync(counter, Body("ACTIVATION", card, email), until: "FAILED");
+        Assert.Equal("card-not-activatable", refused.GetProperty("refusal").GetProperty("rule").GetString());
+        Assert.False(string.IsNullOrEmpty(refused.GetProperty("refusal").GetProperty("detail").GetString()));
+
+        // The holder must match B's registry.
+        var other = await CardAsync(bConnection, "NOT_ACTIVE");
+        var mismatch = await SendAsync(counter, Body("ACTIVATION", other, email, surname: "ALTRO"), until: "FAILED");
+        Assert.Equal("holder-data-mismatch", mismatch.GetProperty("refusal").GetProperty("rule").GetString());
+        Assert.Equal("NOT_ACTIVE", await ScalarAsync<string>(bConnection, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", other.Number)));
+
+        // A reprint of the card just activated.
+        var reprint = await SendAsync(counter, Body("REPRINT", card, "ristampa@example.it"));
+        Assert.Equal(1L, await ScalarAsync<long>(bConnection, "SELECT count(*) FROM reprint.reprint_requests WHERE card_number = @n AND status = 'COMPLETED'",
+            ("n", card.Number)));
+        await Mailbox.WaitForAsync(Factory, "ristampa@example.it", TimeSpan.FromSeconds(30));
+        Assert.Equal("REPRINT", reprint.GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task A_peer_that_is_down_gets_the_request_once_it_is_back_exactly_once_and_forged_or_replayed_requests_are_refused()
+    {
+        var cUrl = $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
+        var c = await StartPeerAsync("150", "cms_test_peer_c", cUrl);
+        await using var a = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Fast);
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await LinkAsync(a, "090", c.Process, "150", secret);
+        using var counter = await SignInAsync(a, Operator);
+        var card = await CardAsync(c.ConnectionString, "NOT_ACTIVE");
+
+        // C goes down; A's counter confirms meanwhile: the request waits, tried again and again.
+        await c.Process.DisposeAsync();
+        var created = await counter.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", card, "attesa@example.it"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.True((await counter.PostAsync($"/api/v1/interop/requests/{id}/confirm", null)).IsSuccessStatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement waiting;
+        do
+        {
+            await Task.Delay(300);
+            waiting = await counter.GetFromJsonAsync<JsonElement>($"/api/v1/interop/requests/{id}");
+        }
+        while (waiting.GetProperty("attempts").GetInt32() < 2 && DateTime.UtcNow < deadline);
+        Assert.True(waiting.GetProperty("attempts").GetInt32() >= 2, waiting.ToString());
+        Assert.Contains(waiting.GetProperty("status").GetString(), new[] { "QUEUED", "SENT" });
+        Assert.False(string.IsNullOrEmpty(waiting.GetProperty("lastError").GetString()));
+
+        // C is back on the same address: the request goes through, once.
+        await using var back = await StartOnAsync("150", c.ConnectionString, cUrl);
+        await WaitForAsync(counter, id, "COMPLETED");
+        Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM activation.requests WHERE card_number = @n", ("n", card.Number)));
+        Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM interop.inbound_requests WHERE card_number = @n", ("n", card.Number)));
+        await Mailbox.WaitForAsync(Factory, "attesa@example.it", TimeSpan.FromSeconds(30));
+
+        // The inbound endpoint, called directly as A would: a signed request with a new id is done once; the very same bytes
+        // again are a replay; signed again with the same id it gets the same answer without a second activation.
+        var second = await CardAsync(c.ConnectionString, "NOT_ACTIVE");
+        var requestId = Guid.NewGuid();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            requestId, kind = "ACTIVATION", originRegion = "090", originCounter = "090-201-AS001", cardNumber = second.Number,
+            holder = new { codiceFiscale = second.Cf, surname = second.Surname, givenName = second.Given, birthDate = second.Birth.ToString("yyyy-MM-dd") },
+            mode = "DIRECT",
+            document = new { type = "CARTA_IDENTITA", number = "CA1234567", issuedBy = "Comune di Firenze",
+                issueDate = DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"), expiryDate = DateTime.Today.AddYears(8).ToString("yyyy-MM-dd") },
+            delivery = new { channel = "EMAIL", email = "diretto@example.it", emailConfirmation = "diretto@example.it" },
+            privacyConsent = true,
+        }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        const string path = "/api/v1/interop/inbound/activations";
+        using var raw = new HttpClient { BaseAddress = new Uri(cUrl) };
+        async Task<HttpResponseMessage> PostAsync(byte[] body, string region, byte[] key, long? at = null, string? signature = null)
+        {
+            var stamp = at ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            request.Headers.Add(PeerSignature.RegionHeader, region);
+            request.Headers.Add(PeerSignature.TimestampHeader, stamp.ToString());
+            request.Headers.Add(PeerSignature.SignatureHeader, signature ?? PeerSignature.Compute(key, "POST", path, stamp, region, body));
+            return await raw.SendAsync(request);
+        }
+        var key = Encoding.UTF8.GetBytes(secret);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var first = await PostAsync(payload, "090", key, now);
+        Assert.True(first.StatusCode == HttpStatusCode.OK, await first.Content.ReadAsStringAsync());
+        var answer = await first.Content.ReadFromJsonAsync<JsonElement>();
+        var replay = await PostAsync(payload, "090", key, now);
+        await ProblemAsync(replay, HttpStatusCode.Unauthorized, "peer-authentication-failed");
+        var again = await PostAsync(payload, "090", key, now + 1);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        var answerAgain = await again.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(answer.GetProperty("localRequestId").GetString(), answerAgain.GetProperty("localRequestId").GetString());
+        Assert.Equal(answer.GetProperty("firstHalves").GetProperty("puk").GetString(), answerAgain.GetProperty("firstHalves").GetProperty("puk").GetString());
+        Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM activation.requests WHERE card_number = @n", ("n", second.Number)));
+
+        // Forged: another key, a region C does not know, a stale timestamp, a body changed after signing, no signature at all.
+        var forgedBody = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(payload).Replace(requestId.ToString(), Guid.NewGuid().ToString()));
+        await ProblemAsync(await PostAsync(forgedBody, "090", RandomNumberGenerator.GetBytes(32)), HttpStatusCode.Unauthorized, "peer-authentication-failed");
+        await ProblemAsync(await PostAsync(forgedBody, "120", key), HttpStatusCode.Unauthorized, "peer-authentication-failed");
+        await ProblemAsync(await PostAsync(forgedBody, "090", key, DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds()),
+            HttpStatusCode.Unauthorized, "peer-authentication-failed");
+        var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var signedOther = PeerSignature.Compute(key, "POST", path, stamp, "090", payload);
+        await ProblemAsync(await PostAsync(forgedBody, "090", key, stamp, signedOther), HttpStatusCode.Unauthorized, "peer-authentication-failed");
+        var unsigned = await raw.PostAsync(path, new ByteArrayContent(forgedBody) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } });
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM interop.inbound_requests WHERE peer_region = '090' AND card_number = @n",
+            ("n", second.Number)));
+    }
+}
