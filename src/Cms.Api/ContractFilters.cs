@@ -10,7 +10,7 @@ public sealed class TagDescriptionsFilter : IDocumentFilter
     private static readonly Dictionary<string, string> Descriptions = new()
     {
         ["Autenticazione"] = "Accesso degli operatori: codice fiscale e password o carta (certificato client); token JWT.",
-        ["Amministrazione"] = "Sportelli e operatori, a cura degli amministratori della sicurezza.",
+        ["Amministrazione"] = "Sportelli, operatori e Regioni collegate, a cura degli amministratori della sicurezza.",
         ["Avvisi"] = "Avvisi pubblicati dagli amministratori e mostrati agli operatori all'accesso.",
         ["Modulistica"] = "Moduli in bianco (PDF): dichiarazione sostitutiva, modello di delega, informativa privacy.",
         ["Tessere"] = "Identificazione della tessera (manuale, da lettore, per numero) e storico delle operazioni.",
@@ -24,6 +24,8 @@ public sealed class TagDescriptionsFilter : IDocumentFilter
         ["Invii"] = "Stato dell'invio della seconda metà dei codici (e-mail o SMS).",
         ["Stato"] = "Stato del servizio (linee guida ModI) e controlli di salute.",
         ["Reportistica"] = "Report e statistiche dell'operatore sulle proprie operazioni.",
+        ["Interoperabilità"] = "Operazioni su tessere di altre Regioni: richieste verso la Regione emittente e richieste ricevute dalle Regioni collegate (firmate).",
+        ["Cittadino"] = "Attivazione della nuova tessera da parte del titolare, con il certificato della tessera in uso.",
         ["Revisione"] = "Per i revisori: registro delle operazioni, statistiche, integrità della catena, accessi di un interessato, segnali di abuso.",
     };
 
@@ -230,6 +232,7 @@ public static class ContractExamples
     {
         "uuid" => "0199f1a2-7c3e-7b21-9d4a-3f6e2b8c1d05",
         "date-time" => "2026-11-25T10:30:00+00:00",
+        "byte" => "JVBERi0xLjcK", // base64 of "%PDF-1.7\n"
         "date" => name.Contains("expiry", StringComparison.OrdinalIgnoreCase) ? "2031-06-30" : name.Contains("birth", StringComparison.OrdinalIgnoreCase) ? "1980-01-01" : "2022-01-10",
         _ => name switch
         {

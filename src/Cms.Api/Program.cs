@@ -109,6 +109,7 @@ api.MapAuditEndpoints();
 api.MapReportEndpoints();
 api.MapNoticeAndFormEndpoints();
 api.MapInteropEndpoints();
+api.MapCitizenEndpoints();
 app.MapHealthEndpoints();
 app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();
 

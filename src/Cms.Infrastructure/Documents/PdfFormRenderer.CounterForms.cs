@@ -167,3 +167,34 @@ public sealed partial class PdfFormRenderer
 
     private static string RequestFooter(FormBasics b, Guid requestId) => $"Cms · sportello {b.CounterCode} · richiesta {requestId}";
 }
+
+public sealed partial class PdfFormRenderer
+{
+    /// <summary>The seed's "Riepilogo codici" of the citizen's application [C]: who activated what, when, with which protocol, and the codes.</summary>
+    public byte[] CitizenRenewalSummary(CitizenRenewalModel m)
+    {
+        var local = Local(m.ActivatedAt);
+        using var document = NewDocument("Riepilogo codici", $"Protocollo {m.Protocol}", m.ActivatedAt);
+        using (var w = new FormWriter(document, $"Cms · attivazione da parte del titolare · protocollo {m.Protocol}"))
+        {
+            w.Paragraph($"Regione: {m.RegionName}", 9, bold: true);
+            w.Title("TESSERA SANITARIA\nCARTA NAZIONALE DEI SERVIZI");
+            w.Paragraph($"In data {local.ToString("dd/MM/yyyy", Italian)} è stata attivata dal titolare {m.Holder.Surname} {m.Holder.GivenName} la propria " +
+                $"TS-CNS utilizzando l'applicazione di attivazione con protocollo n° {m.Protocol}.", 9.5);
+            w.Paragraph("Di seguito i codici personali per l'utilizzo della tessera sanitaria come strumento di autenticazione ai servizi " +
+                "offerti dalla Pubblica Amministrazione.", 9.5);
+            w.Fields(("Codice fiscale", m.Holder.CodiceFiscale), ("Nato/a il", D(m.Holder.BirthDate)));
+            w.Fields(("Codice TEAM della tessera", m.CardNumber), ("Data di scadenza", D(m.CardExpiryDate)));
+            w.Section("CODICI PERSONALI");
+            w.Paragraph("Tali codici personali devono essere conservati in luogo sicuro e separatamente dalla carta.", 9);
+            w.Fields(("Protocollo", m.Protocol));
+            w.Fields(("Codice PIN", m.Codes.Pin));
+            w.Fields(("Codice PUK", m.Codes.Puk));
+            w.Fields(("Codice CIP", m.Codes.Cip));
+            w.Space(8);
+            w.Paragraph("Attenzione! Si raccomanda di NON chiudere l'applicazione prima di aver stampato e/o salvato opportunamente il " +
+                "documento in formato pdf di riepilogo dei codici personali: i codici non potranno essere mostrati di nuovo.", 9, bold: true);
+        }
+        return Save(document);
+    }
+}

@@ -43,6 +43,7 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<Cms.Domain.Interop.Peer> Peers => Set<Cms.Domain.Interop.Peer>();
     public DbSet<Cms.Domain.Interop.InteropRequest> InteropRequests => Set<Cms.Domain.Interop.InteropRequest>();
     public DbSet<Cms.Domain.Interop.InboundInteropRequest> InboundInteropRequests => Set<Cms.Domain.Interop.InboundInteropRequest>();
+    public DbSet<Cms.Domain.Citizen.Renewal> Renewals => Set<Cms.Domain.Citizen.Renewal>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -89,7 +89,7 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = ["administration", "identification", "audit", "activation", "reprint", "delivery", "platform", "outbound", "revocation", "readers", "consents", "interop"],
+            SchemasToInclude = ["administration", "identification", "audit", "activation", "reprint", "delivery", "platform", "outbound", "revocation", "readers", "consents", "interop", "citizen"],
             TablesToIgnore = ["__EFMigrationsHistory"],
         });
     }

@@ -15,6 +15,9 @@ public interface IActivationLookup
 
     /// <summary>The model of the activation's printed codes (first halves included) once it is confirmed, else null.</summary>
     Task<ActivationFormModel?> CodesFormModelAsync(Guid id, CancellationToken cancellationToken);
+
+    /// <summary>How the card's last completed activation at a counter was asked (direct, delegated…), or null when there is none.</summary>
+    Task<RequestMode?> CompletedActivationModeAsync(string cardNumber, CancellationToken cancellationToken);
 }
 
 internal sealed class ActivationLookup(ICmsDbContext db, CounterRequestForms forms, TimeProvider clock) : IActivationLookup
@@ -31,4 +34,9 @@ internal sealed class ActivationLookup(ICmsDbContext db, CounterRequestForms for
         if (r is null || r.Status != RequestStatus.Completed) return null;
         return await forms.ModelAsync(r, withFirstHalves: true, "ACTIVATION", null, cancellationToken);
     }
+
+    public async Task<RequestMode?> CompletedActivationModeAsync(string cardNumber, CancellationToken cancellationToken) =>
+        await db.ActivationRequests.AsNoTracking()
+            .Where(a => a.CardNumber == cardNumber && a.Status == RequestStatus.Completed)
+            .OrderByDescending(a => a.CompletedAt).Select(a => (RequestMode?)a.Mode).FirstOrDefaultAsync(cancellationToken);
 }

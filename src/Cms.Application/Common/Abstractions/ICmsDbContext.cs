@@ -34,6 +34,7 @@ public interface ICmsDbContext
     DbSet<Cms.Domain.Interop.Peer> Peers { get; }
     DbSet<Cms.Domain.Interop.InteropRequest> InteropRequests { get; }
     DbSet<Cms.Domain.Interop.InboundInteropRequest> InboundInteropRequests { get; }
+    DbSet<Cms.Domain.Citizen.Renewal> Renewals { get; }
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 

@@ -45,6 +45,11 @@ public sealed record ConsentFormModel(
 public sealed record TableReportModel(string Title, IReadOnlyList<(string Label, string Value)> Header, IReadOnlyList<string> Columns,
     IReadOnlyList<double> ColumnWeights, IReadOnlyList<IReadOnlyList<string>> Rows, DateTimeOffset GeneratedAt);
 
+/// <summary>Riepilogo codici of a card the citizen activated themselves [C]: the protocol number and the whole codes.</summary>
+public sealed record CitizenRenewalModel(
+    string RegionName, string Protocol, DateTimeOffset ActivatedAt, PersonOnForm Holder, string CardNumber, DateOnly CardExpiryDate,
+    Cms.Application.Common.Abstractions.CardCodes Codes);
+
 /// <summary>Renders the printed forms (PDFsharp in the infrastructure).</summary>
 public interface IFormRenderer
 {
@@ -63,6 +68,9 @@ public interface IFormRenderer
     byte[] ConsentDeclaration(ConsentFormModel model);
     /// <summary>Attivazione e consensi: the activation summary with the first halves, then the consents [T 2.2.1].</summary>
     byte[] ActivationAndConsents(ActivationFormModel activation, ConsentFormModel consents);
+
+    /// <summary>Riepilogo codici of the citizen's own activation of a renewed card [C].</summary>
+    byte[] CitizenRenewalSummary(CitizenRenewalModel model);
 
     /// <summary>A printed report (Reportistica [M 2.7, T 2.8]): a title, the header lines, a table.</summary>
     byte[] TableReport(TableReportModel report);

@@ -18,6 +18,7 @@ internal static class Schemas
     public const string Readers = "readers";
     public const string Consents = "consents";
     public const string Interop = "interop";
+    public const string Citizen = "citizen";
 }
 
 internal sealed class CounterConfiguration : IEntityTypeConfiguration<Counter>

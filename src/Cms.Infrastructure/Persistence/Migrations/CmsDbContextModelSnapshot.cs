@@ -519,6 +519,61 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.ToTable("region_day_counts", "audit");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Citizen.Renewal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("activated_at");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<string>("CodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<string>("PreviousCardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("previous_card_number")
+                        .IsFixedLength();
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("protocol");
+
+                    b.HasKey("Id")
+                        .HasName("pk_renewals");
+
+                    b.HasIndex("CardNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ix_renewals_card_number");
+
+                    b.HasIndex("CodiceFiscale")
+                        .HasDatabaseName("ix_renewals_codice_fiscale");
+
+                    b.HasIndex("Protocol")
+                        .IsUnique()
+                        .HasDatabaseName("ix_renewals_protocol");
+
+                    b.ToTable("renewals", "citizen");
+                });
+
             modelBuilder.Entity("Cms.Domain.Consents.ConsentRequest", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cms.Domain.Common;
+using Cms.Integration.Tests.Infrastructure;
+
+namespace Cms.Integration.Tests;
+
+/// <summary>Citizen self-activation of a renewed card [SPEC §3.12]: signed in with the current card's certificate.</summary>
+public class CitizenTests(CmsFactory factory) : ApiTest(factory)
+{
+    private const string Current = "80380000900000077001";
+    private const string Renewed = "80380000900000077002";
+    private const string OtherIssuer = "80380002000000077003";
+    private const string Pin = "58214", Puk = "73920481", Cip = "64019372";
+
+    private HttpClient Citizen(string codiceFiscale)
+    {
+        var client = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
+        using var certificate = Factory.Certificates.SmartCard(codiceFiscale);
+        client.DefaultRequestHeaders.Add(CmsFactory.ClientCertificateHeader, TestCertificates.HeaderValue(certificate));
+        return client;
+    }
+
+    private async Task ActivateAtCounterAsync(string number, string mode)
+    {
+        var (counter, _, _) = await ActorAsync("Operator");
+        var created = await OkAsync(await counter.PostAsJsonAsync("/api/v1/activations", new
+        {
+            cardNumber = number, mode,
+            delegationKind = mode == "DELEGATED" ? "TUTOR" : null,
+            @delegate = mode == "DELEGATED" ? new { codiceFiscale = "RSSMRA80A01H501U", surname = "Rossi", givenName = "Mario" } : null,
+            document = new { type = "CARTA_IDENTITA", number = "CA12345AB", issuedBy = "Comune di Firenze", issueDate = Iso(Today.AddYears(-2)), expiryDate = Iso(Today.AddYears(8)) },
+            delivery = new { channel = "EMAIL", email = "titolare@example.it", emailConfirmation = "titolare@example.it" },
+            privacyConsent = true,
+        }), HttpStatusCode.Created);
+        await OkAsync(await counter.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", null));
+    }
+
+    private static object Renewal(string number, DateOnly expiry, bool confirmed = true) =>
+        new { newCardLast6 = number[^6..], newCardExpiryDate = Iso(expiry), confirmed };
+
+    [Fact]
+    public async Task A_citizen_activates_the_renewed_card_with_the_current_ones_certificate_and_gets_the_whole_codes_once()
+    {
+        var cf = CodiceFiscale.Compute("VERDI", "LUCA", new DateOnly(1975, 3, 3), 'M', "D612");
+        var renewedExpiry = Today.AddYears(6);
+        await FeedAsync(
+            Card(Current, cf, expiry: Today.AddMonths(2), surname: "VERDI", givenName: "LUCA", birth: new DateOnly(1975, 3, 3)),
+            Card(Renewed, cf, expiry: renewedExpiry, pin: Pin, puk: Puk, cip: Cip, surname: "VERDI", givenName: "LUCA", birth: new DateOnly(1975, 3, 3)),
+            Card(OtherIssuer, cf, expiry: renewedExpiry.AddDays(1), surname: "VERDI", givenName: "LUCA", birth: new DateOnly(1975, 3, 3)));
+        using var citizen = Citizen(cf);
+
+        // Without a certificate: nobody. With one, but no active card yet: says what is needed.
+        var anonymous = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry))).StatusCode);
+        await ProblemAsync(await citizen.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry)), HttpStatusCode.Forbidden, "no-active-card");
+
+        await ActivateAtCounterAsync(Current, "DIRECT");
+
+        await ProblemAsync(await citizen.PostAsJsonAsync("/api/v1/citizen/renewals", new { newCardLast6 = "12AB", newCardExpiryDate = "2031-02-30", confirmed = true }),
+            HttpStatusCode.BadRequest, "validation");
+        await ProblemAsync(await citizen.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry.AddDays(1))),
+            HttpStatusCode.NotFound, "renewal-card-not-found");
+        await ProblemAsync(await citizen.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(OtherIssuer, renewedExpiry.AddDays(1))),
+            HttpStatusCode.UnprocessableEntity, "different-issuer");
+        // The data are right: only the confirmation is missing (the "Conferma dati" step).
+        await ProblemAsync(await citizen.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry, confirmed: false)),
+            HttpStatusCode.UnprocessableEntity, "confirmation-required");
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
+
+        var response = await citizen.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry));
+        var done = await OkAsync(response, HttpStatusCode.Created);
+        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Equal(Renewed, done.GetProperty("cardNumber").GetString());
+        Assert.Equal(Pin, done.GetProperty("codes").GetProperty("pin").GetString());
+        Assert.Equal(Puk, done.GetProperty("codes").GetProperty("puk").GetString());
+        Assert.Equal(Cip, done.GetProperty("codes").GetProperty("cip").GetString());
+        var protocol = done.GetProperty("protocol").GetString()!;
+        Assert.Matches("^[0-9]{17}$", protocol);
+        using (var pdf = UglyToad.PdfPig.PdfDocument.Open(done.GetProperty("summaryPdf").GetBytesFromBase64()))
+        {
+            var text = string.Concat(pdf.GetPages().Select(p => p.Text));
+            Assert.Contains(protocol, text);
+            Assert.Contains(Puk, text);
+            Assert.Contains("VERDI LUCA", text);
+        }
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'ACTIVATION' AND outcome = 'SUCCEEDED' AND card_number = @n AND detail LIKE 'citizen-renewal%'",
+            ("n", Renewed)));
+        // Once: the codes are not stored anywhere in clear, nor logged, and a second try finds nothing to activate.
+        Assert.DoesNotContain(Factory.Logs.Lines, l => l.Contains(Puk, StringComparison.Ordinal));
+        Assert.NotEqual(HttpStatusCode.Created, (await citizen.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_renewal_is_refused_when_the_current_card_was_activated_by_a_delegate_or_the_citizen_is_no_longer_entitled()
+    {
+        var cf = CodiceFiscale.Compute("NERI", "ANNA", new DateOnly(1960, 5, 5), 'F', "D612");
+        var renewedExpiry = Today.AddYears(6);
+        await FeedAsync(
+            Card(Current, cf, expiry: Today.AddMonths(2), surname: "NERI", givenName: "ANNA", birth: new DateOnly(1960, 5, 5)),
+            Card(Renewed, cf, expiry: renewedExpiry, surname: "NERI", givenName: "ANNA", birth: new DateOnly(1960, 5, 5)));
+        await ActivateAtCounterAsync(Current, "DELEGATED");
+        using var citizen = Citizen(cf);
+        var refused = await ProblemAsync(await citizen.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry)),
+            HttpStatusCode.UnprocessableEntity, "previous-activation-not-direct");
+        Assert.Contains("sportello", refused.GetProperty("detail").GetString());
+
+        await Factory.ExecuteAsync("UPDATE identification.holders SET entitled = false WHERE codice_fiscale = @cf", ("cf", cf));
+        await ProblemAsync(await citizen.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry)),
+            HttpStatusCode.UnprocessableEntity, "holder-not-entitled");
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
+        Assert.Equal(2L, await OperationsAsync("ACTIVATION", "REJECTED", Renewed));
+    }
+}
