@@ -45,6 +45,8 @@ public static class DependencyInjection
         services.AddScoped<Activation.Contracts.IActivationLookup, Activation.Contracts.ActivationLookup>();
         services.AddScoped<Activation.Contracts.IPeerActivations, Activation.Contracts.PeerActivations>();
         services.AddScoped<Reprint.Contracts.IPeerReprints, Reprint.Contracts.PeerReprints>();
+        services.AddScoped<Revocation.Contracts.IPeerRevocations, Revocation.Contracts.PeerRevocations>();
+        services.AddScoped<Revocation.Common.CipChecks>();
         services.AddScoped<Interop.Common.PeerSecrets>();
         services.AddScoped<Interop.Common.InteropRequests>();
         services.AddScoped<Interop.Contracts.IPeerDirectory, Interop.Contracts.PeerDirectory>();

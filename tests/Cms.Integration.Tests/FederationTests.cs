@@ -223,6 +223,38 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
             ("n", card.Number)));
         await Mailbox.WaitForAsync(Factory, "ristampa@example.it", TimeSpan.FromSeconds(30));
         Assert.Equal("REPRINT", reprint.GetProperty("kind").GetString());
+
+        // A revocation: B verifies the holder's CIP (a wrong one is refused and counted there), then revokes the card.
+        object Revocation(string cip) => new
+        {
+            kind = "REVOCATION", cardNumber = card.Number,
+            holder = new { codiceFiscale = card.Cf, surname = card.Surname, givenName = card.Given, birthDate = card.Birth.ToString("yyyy-MM-dd") },
+            mode = "DIRECT",
+            document = new { type = "CARTA_IDENTITA", number = "CA1234567", issuedBy = "Comune di Firenze",
+                issueDate = DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"), expiryDate = DateTime.Today.AddYears(8).ToString("yyyy-MM-dd") },
+            privacyConsent = true, revocationReason = "SMARRIMENTO", evidence = new { kind = "SELF_DECLARATION" }, cip,
+        };
+        await ProblemAsync(await counter.PostAsJsonAsync("/api/v1/interop/requests", new
+        {
+            kind = "REVOCATION", cardNumber = card.Number,
+            holder = new { codiceFiscale = card.Cf, surname = card.Surname, givenName = card.Given, birthDate = card.Birth.ToString("yyyy-MM-dd") },
+            mode = "DIRECT",
+            document = new { type = "CARTA_IDENTITA", number = "CA1234567", issuedBy = "Comune di Firenze",
+                issueDate = DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"), expiryDate = DateTime.Today.AddYears(8).ToString("yyyy-MM-dd") },
+            privacyConsent = true, revocationReason = "FURTO", cip = codes.Cip,
+        }), HttpStatusCode.UnprocessableEntity, "loss-evidence-required");
+        var wrongCip = await SendAsync(counter, Revocation(codes.Cip == "11111111" ? "22222222" : "11111111"), until: "FAILED");
+        Assert.Equal("cip-mismatch", wrongCip.GetProperty("refusal").GetProperty("rule").GetString());
+        Assert.Contains("Tentativi rimasti", wrongCip.GetProperty("refusal").GetProperty("detail").GetString());
+        Assert.Equal(1L, await ScalarAsync<long>(bConnection, "SELECT count(*) FROM revocation.cip_attempts WHERE card_number = @n AND NOT succeeded", ("n", card.Number)));
+        var revoked = await SendAsync(counter, Revocation(codes.Cip));
+        Assert.Equal("REVOKED", await ScalarAsync<string>(bConnection, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
+        Assert.Equal("INTEROP-090", (await ScalarAsync<string>(bConnection,
+            "SELECT counter_code FROM revocation.revocation_requests WHERE card_number = @n AND status = 'COMPLETED'", ("n", card.Number))).Trim());
+        Assert.Empty(revoked.GetProperty("documents").EnumerateArray());
+        // At A the CIP was kept sealed until sent, then erased; it never sat in the payload.
+        Assert.Equal(0L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM interop.requests WHERE secret_ciphertext IS NOT NULL OR payload->>'cip' IS NOT NULL"));
     }
 
     [Fact]

@@ -39,9 +39,11 @@ public static class InteropEndpoints
                 return Results.Created($"/api/v1/interop/requests/{created.Id}", created);
             })
             .WithName("createInteropRequest")
-            .WithSummary("Richiesta di attivazione o ristampa per una tessera di un'altra Regione (riepilogo)")
+            .WithSummary("Richiesta di attivazione, ristampa o revoca per una tessera di un'altra Regione (riepilogo)")
             .WithDescription("Solo per tessere non presenti in banca dati la cui Regione emittente è collegata; non dagli sportelli Farmacia. " +
-                "Numero completo della tessera, dati del titolare, di chi si presenta e del suo documento, recapito per la seconda parte dei codici.")
+                "Numero completo della tessera, dati del titolare, di chi si presenta e del suo documento, recapito per la seconda parte dei codici " +
+                "(attivazione e ristampa) oppure motivo, documentazione di furto o smarrimento e CIP del titolare (revoca: il CIP è verificato dalla " +
+                "Regione emittente e qui conservato cifrato solo fino all'invio).")
             .Produces<InteropRequestView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -69,11 +71,20 @@ public static class InteropEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         var inbound = api.MapGroup("/interop/inbound").WithTags("Interoperabilità").RequireAuthorization(Policies.PeerRegion);
-        foreach (var (path, kind, label) in new[] { ("activations", InteropKind.Activation, "attivazione"), ("reprints", InteropKind.Reprint, "ristampa PIN/PUK") })
+        foreach (var (path, kind, label) in new[]
+                 {
+                     ("activations", InteropKind.Activation, "attivazione"), ("reprints", InteropKind.Reprint, "ristampa PIN/PUK"),
+                     ("revocations", InteropKind.Revocation, "revoca (con il CIP del titolare)"),
+                 })
         {
             inbound.MapPost("/" + path, async ([FromBody] InteropInboundBody body, IMediator mediator, CancellationToken ct) =>
                     await mediator.Send(new ReceiveInteropRequestCommand(body with { Kind = kind }), ct))
-                .WithName(kind == InteropKind.Activation ? "receiveInteropActivation" : "receiveInteropReprint")
+                .WithName(kind switch
+                {
+                    InteropKind.Activation => "receiveInteropActivation",
+                    InteropKind.Reprint => "receiveInteropReprint",
+                    _ => "receiveInteropRevocation",
+                })
                 .WithSummary($"Da un'altra Regione: {label} di una tessera di questa Regione")
                 .WithDescription("Solo CMS di Regioni collegate: intestazioni X-Cms-Peer-Region, X-Cms-Timestamp (secondi Unix, entro 5 minuti) e " +
                     "X-Cms-Signature (HMAC-SHA256 in base64, con il segreto condiviso, di: metodo, percorso, timestamp, regione e SHA-256 esadecimale " +

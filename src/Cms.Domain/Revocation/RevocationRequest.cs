@@ -85,18 +85,22 @@ public sealed class RevocationRequest : AttendedRequest
     private void Apply(AttendeeDetails attendee, RevocationReason reason, LossEvidence? evidence, DateTimeOffset now, TimeSpan pendingFor)
     {
         PeopleRules.EnsureInPersonOrLegalDelegation(attendee.Mode);
-        if (reason is RevocationReason.Furto or RevocationReason.Smarrimento)
-        {
-            if (evidence is null)
-                throw new DomainRuleException("loss-evidence-required",
-                    "Per furto o smarrimento serve la copia della denuncia o un'autocertificazione.");
-            if (evidence.Kind == LossEvidenceKind.PoliceReport && string.IsNullOrWhiteSpace(evidence.Reference))
-                throw new DomainRuleException("police-report-reference-required", "Indicare gli estremi della denuncia.");
-        }
+        CheckEvidence(reason, evidence);
         ApplyAttendee(attendee, now, pendingFor);
         Reason = reason;
         EvidenceKind = reason is RevocationReason.Furto or RevocationReason.Smarrimento ? evidence!.Kind : null;
         EvidenceReference = EvidenceKind is null || string.IsNullOrWhiteSpace(evidence!.Reference) ? null : evidence.Reference.Trim();
+    }
+
+    /// <summary>Theft and loss need their evidence: a police report (with its reference) or a self-declaration.</summary>
+    public static void CheckEvidence(RevocationReason reason, LossEvidence? evidence)
+    {
+        if (reason is not (RevocationReason.Furto or RevocationReason.Smarrimento)) return;
+        if (evidence is null)
+            throw new DomainRuleException("loss-evidence-required",
+                "Per furto o smarrimento serve la copia della denuncia o un'autocertificazione.");
+        if (evidence.Kind == LossEvidenceKind.PoliceReport && string.IsNullOrWhiteSpace(evidence.Reference))
+            throw new DomainRuleException("police-report-reference-required", "Indicare gli estremi della denuncia.");
     }
 
     public static string Label(RevocationReason reason) => reason switch

@@ -69,7 +69,7 @@ public sealed class InteropSender(
             else
             {
                 var path = Paths[claimed.Kind];
-                var body = System.Text.Encoding.UTF8.GetBytes(claimed.Payload);
+                var body = Body(id, claimed);
                 var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
                 using var request = new HttpRequestMessage(HttpMethod.Post, peer.BaseUrl + path) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
@@ -186,9 +186,19 @@ public sealed class InteropSender(
         }
     }
 
+    /// <summary>The stored payload, with the sealed CIP of a revocation opened into it for this delivery only.</summary>
+    private byte[] Body(Guid id, Claimed claimed)
+    {
+        if (claimed.SecretKeyId is null || claimed.Secret is null) return System.Text.Encoding.UTF8.GetBytes(claimed.Payload);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(claimed.Payload)!.AsObject();
+        node[InteropInboundBody.CipField] = System.Text.Encoding.UTF8.GetString(cipher.OpenBytes(claimed.SecretKeyId, claimed.Secret, InteropRequests.SecretContext(id)));
+        return System.Text.Encoding.UTF8.GetBytes(node.ToJsonString());
+    }
+
     private static string Cut(string text) => text.Length > 500 ? text[..500] : text;
 
-    private sealed record Claimed(string Kind, string TargetRegion, string OriginRegion, string Payload, DateTimeOffset ConfirmedAt, int Attempts);
+    private sealed record Claimed(string Kind, string TargetRegion, string OriginRegion, string Payload, DateTimeOffset ConfirmedAt, int Attempts,
+        string? SecretKeyId, byte[]? Secret);
 
     private async Task<Claimed?> ClaimAsync(Guid id, int leaseSeconds, CancellationToken cancellationToken)
     {
@@ -196,14 +206,15 @@ public sealed class InteropSender(
         await using var command = new NpgsqlCommand("""
             UPDATE interop.requests SET status = 'SENT', lease_until = now() + make_interval(secs => @lease), attempts = attempts + 1
             WHERE id = @id AND ((status = 'QUEUED' AND next_attempt_at <= now()) OR (status = 'SENT' AND lease_until < now()))
-            RETURNING kind, target_region, payload->>'originRegion', payload::text, confirmed_at, attempts
+            RETURNING kind, target_region, payload->>'originRegion', payload::text, confirmed_at, attempts, secret_key_id, secret_ciphertext
             """, connection);
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("lease", (double)leaseSeconds);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return new Claimed(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5));
+            reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6),
+            reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7));
     }
 
     private async Task<TimeSpan?> NotDueForAsync(Guid id, CancellationToken cancellationToken)

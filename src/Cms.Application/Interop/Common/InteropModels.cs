@@ -18,9 +18,19 @@ public sealed record InteropHolderInput(string? CodiceFiscale, string? Surname, 
 public sealed record InteropInboundBody(
     Guid RequestId, InteropKind Kind, string? OriginRegion, string? OriginCounter, string? CardNumber, InteropHolderInput? Holder,
     RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery,
-    bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote) : IPeopleInput
+    bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
+    Cms.Domain.Revocation.RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null) : IPeopleInput
 {
     public override string ToString() => $"InteropInboundBody {{ RequestId = {RequestId}, Kind = {Kind}, OriginRegion = {OriginRegion} }}";
+
+    /// <summary>The wire name of the CIP field, added to the body only when it is sent (it is never stored with it).</summary>
+    public const string CipField = "cip";
+}
+
+/// <summary>What backs a theft or a loss, for a revocation (as at a counter).</summary>
+public sealed record InteropEvidenceInput(Cms.Domain.Revocation.LossEvidenceKind? Kind, string? Reference)
+{
+    public Cms.Domain.Revocation.LossEvidence? ToEvidence() => Kind is { } kind ? new(kind, Reference) : null;
 }
 
 /// <summary>What the issuing region answers: what it did, and for codes the first halves for the counter's print.</summary>

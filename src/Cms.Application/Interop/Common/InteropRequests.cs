@@ -20,6 +20,9 @@ public sealed class InteropRequests(ICmsDbContext db, ICurrentUser user, IOption
     /// <summary>What the first halves answered by the peer are sealed to (the sender seals, the print opens).</summary>
     public static string FirstHalvesContext(Guid requestId) => "interop-first-halves:" + requestId.ToString("N");
 
+    /// <summary>What the CIP of a revocation is sealed to until it is sent.</summary>
+    public static string SecretContext(Guid requestId) => "interop-secret:" + requestId.ToString("N");
+
     /// <summary>Visible to the counter that made it only; others get 404 (as every counter request).</summary>
     public async Task<InteropRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false)
     {

@@ -11,6 +11,7 @@ using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Interop;
 using Cms.Domain.Reprint;
+using Cms.Domain.Revocation;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
@@ -27,29 +28,37 @@ namespace Cms.Application.Interop.CreateInteropRequest;
 public sealed record CreateInteropRequestCommand(
     InteropKind? Kind, string? CardNumber, InteropHolderInput? Holder, RequestMode? Mode, DelegationKind? DelegationKind,
     DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived,
-    ReprintReason? Reason, string? ReasonNote) : ICommand<InteropRequestView>, IAuditedMessage, IPeopleInput
+    ReprintReason? Reason, string? ReasonNote, RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null)
+    : ICommand<InteropRequestView>, IAuditedMessage, IPeopleInput
 {
     public OperationType OperationType => OperationType.Interoperability;
+    public override string ToString() => $"CreateInteropRequestCommand {{ Kind = {Kind}, CardNumber = {CardNumber} }}";
 }
 
 public sealed class CreateInteropRequestValidator : AbstractValidator<CreateInteropRequestCommand>
 {
     public CreateInteropRequestValidator()
     {
-        RuleFor(c => c.Kind).NotNull().IsInEnum()
-            .Must(k => k is InteropKind.Activation or InteropKind.Reprint).WithErrorCode("unknown-value")
-            .WithMessage("In interoperabilità: ACTIVATION o REPRINT.");
+        RuleFor(c => c.Kind).NotNull().IsInEnum();
         RuleFor(c => c.CardNumber).ValidCardNumber();
         InteropHolderRules.Apply(this, c => c.Holder);
-        PeopleInputRules.Apply(this);
+        When(c => c.Kind != InteropKind.Revocation, () => PeopleInputRules.Apply(this));
+        When(c => c.Kind == InteropKind.Revocation, () =>
+        {
+            AttendeeInputRules.Apply(this);
+            RuleFor(c => c.RevocationReason).NotNull().IsInEnum();
+            RuleFor(c => c.Evidence!.Kind).NotNull().IsInEnum().OverridePropertyName("evidence.kind").When(c => c.Evidence is not null);
+            RuleFor(c => c.Evidence!.Reference).MaximumLength(100).OverridePropertyName("evidence.reference").When(c => c.Evidence is not null);
+            RuleFor(c => c.Cip).NotEmpty().Matches("^[0-9]{4,16}$").WithErrorCode("invalid-cip").WithMessage("Il CIP è fatto di sole cifre.");
+        });
         RuleFor(c => c.Reason).NotNull().IsInEnum().When(c => c.Kind == InteropKind.Reprint);
         RuleFor(c => c.ReasonNote).MaximumLength(300);
     }
 }
 
 public sealed class CreateInteropRequestHandler(
-    ICmsDbContext db, ICardDirectory cards, InteropRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock,
-    AuditScope audit) : ICommandHandler<CreateInteropRequestCommand, InteropRequestView>
+    ICmsDbContext db, ICardDirectory cards, InteropRequests requests, ICodeCipher cipher, ICurrentUser user, IOptions<CmsOptions> options,
+    TimeProvider clock, AuditScope audit) : ICommandHandler<CreateInteropRequestCommand, InteropRequestView>
 {
     public async ValueTask<InteropRequestView> Handle(CreateInteropRequestCommand command, CancellationToken cancellationToken)
     {
@@ -69,17 +78,34 @@ public sealed class CreateInteropRequestHandler(
                 "La tessera è di questa Regione: l'operazione si fa allo sportello, senza interoperabilità.", RuleKind.Conflict);
         var peer = await db.Peers.AsNoTracking().SingleOrDefaultAsync(p => p.RegionCode == region && p.Enabled, cancellationToken)
             ?? throw Peer.NotRegistered(region);
-        var details = PeopleInputRules.ToDetails(command);
         var today = RequestViews.Today(now);
-        PeopleRules.Check(details, holder.CodiceFiscale!, InteropHolderRules.IsMinor(holder, today), today);
+        var revocation = command.Kind == InteropKind.Revocation;
+        if (revocation)
+        {
+            // As at a counter: in person or by legal delegation, and theft or loss with their evidence.
+            var attendee = AttendeeInputRules.ToDetails(command);
+            PeopleRules.EnsureInPersonOrLegalDelegation(attendee.Mode);
+            PeopleRules.Check(attendee, holder.CodiceFiscale!, InteropHolderRules.IsMinor(holder, today), today);
+            RevocationRequest.CheckEvidence(command.RevocationReason!.Value, command.Evidence?.ToEvidence());
+        }
+        else
+        {
+            PeopleRules.Check(PeopleInputRules.ToDetails(command), holder.CodiceFiscale!, InteropHolderRules.IsMinor(holder, today), today);
+        }
 
         var id = Guid.CreateVersion7();
         var body = new InteropInboundBody(id, command.Kind!.Value, options.Value.Region, user.CounterCode, cardNumber, holder, command.Mode,
-            command.DelegationKind, command.Delegate, command.Document, command.Delivery, command.PrivacyConsent,
+            command.DelegationKind, command.Delegate, command.Document, revocation ? null : command.Delivery, command.PrivacyConsent,
             command.HealthDelegationDocumentsReceived, command.Kind == InteropKind.Reprint ? command.Reason : null,
-            command.Kind == InteropKind.Reprint ? command.ReasonNote : null);
+            command.Kind == InteropKind.Reprint ? command.ReasonNote : null,
+            revocation ? command.RevocationReason : null, revocation ? command.Evidence : null);
+        // The CIP the holder gave travels to the issuing region, which verifies it; here it is kept sealed until then.
+        var (secretKeyId, secret) = revocation
+            ? cipher.SealBytes(System.Text.Encoding.UTF8.GetBytes(command.Cip!), InteropRequests.SecretContext(id))
+            : ((string?)null, (byte[]?)null);
         var request = new InteropRequest(id, command.Kind!.Value, peer.RegionCode, cardNumber, holder.CodiceFiscale!,
-            JsonSerializer.Serialize(body, ApiNames.Json), null, null, user.OperatorId!.Value, user.CounterCode!, now, RequestViews.PendingFor(options.Value));
+            JsonSerializer.Serialize(body, ApiNames.Json), secretKeyId, secret, user.OperatorId!.Value, user.CounterCode!, now,
+            RequestViews.PendingFor(options.Value));
         db.InteropRequests.Add(request);
         audit.RequestId = id.ToString();
         return requests.View(request, now);

@@ -7,6 +7,7 @@ using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Interop.Common;
 using Cms.Application.Reprint.Contracts;
+using Cms.Application.Revocation.Contracts;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Interop;
@@ -17,7 +18,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Cms.Application.Interop.ReceiveInteropRequest;
 
 /// <summary>
-/// A peer region's counter asks this region (the card's issuer) to activate or reprint [SPEC §3.11]. The peer is already
+/// A peer region's counter asks this region (the card's issuer) to activate, reprint or revoke [SPEC §3.11]. The peer is already
 /// authenticated (signature, fresh timestamp, never-seen signature). Done under this region's own rules, once per request
 /// id: a repeat gets the first answer again; the second halves leave from here, by this region's delivery.
 /// </summary>
@@ -39,8 +40,7 @@ public sealed class ReceiveInteropRequestValidator : AbstractValidator<ReceiveIn
         When(c => c.Body is not null, () =>
         {
             RuleFor(c => c.Body.RequestId).NotEmpty().OverridePropertyName("requestId");
-            RuleFor(c => c.Body.Kind).Must(k => k is InteropKind.Activation or InteropKind.Reprint).OverridePropertyName("kind")
-                .WithErrorCode("unknown-value").WithMessage("ACTIVATION o REPRINT.");
+            RuleFor(c => c.Body.Kind).IsInEnum().OverridePropertyName("kind");
             RuleFor(c => c.Body.CardNumber).ValidCardNumber().OverridePropertyName("cardNumber");
             RuleFor(c => c.Body.OriginRegion).NotEmpty().RegionCode().OverridePropertyName("originRegion");
             RuleFor(c => c.Body.OriginCounter).NotEmpty().MaximumLength(40).OverridePropertyName("originCounter");
@@ -53,7 +53,15 @@ public sealed class ReceiveInteropRequestValidator : AbstractValidator<ReceiveIn
         public BodyValidator()
         {
             InteropHolderRules.Apply(this, b => b.Holder);
-            PeopleInputRules.Apply(this);
+            When(b => b.Kind != InteropKind.Revocation, () => PeopleInputRules.Apply(this));
+            When(b => b.Kind == InteropKind.Revocation, () =>
+            {
+                AttendeeInputRules.Apply(this);
+                RuleFor(b => b.RevocationReason).NotNull().IsInEnum();
+                RuleFor(b => b.Evidence!.Kind).NotNull().IsInEnum().OverridePropertyName("evidence.kind").When(b => b.Evidence is not null);
+                RuleFor(b => b.Evidence!.Reference).MaximumLength(100).OverridePropertyName("evidence.reference").When(b => b.Evidence is not null);
+                RuleFor(b => b.Cip).NotEmpty().Matches("^[0-9]{4,16}$").WithErrorCode("invalid-cip").WithMessage("Il CIP è fatto di sole cifre.");
+            });
             RuleFor(b => b.Reason).NotNull().IsInEnum().When(b => b.Kind == InteropKind.Reprint);
             RuleFor(b => b.ReasonNote).MaximumLength(300);
         }
@@ -61,7 +69,8 @@ public sealed class ReceiveInteropRequestValidator : AbstractValidator<ReceiveIn
 }
 
 public sealed class ReceiveInteropRequestHandler(
-    ICmsDbContext db, ICardDirectory cards, IPeerActivations activations, IPeerReprints reprints, ICodeCipher cipher, ICurrentUser user,
+    ICmsDbContext db, ICardDirectory cards, IPeerActivations activations, IPeerReprints reprints, IPeerRevocations revocations, ICodeCipher cipher,
+    ICurrentUser user,
     TimeProvider clock, AuditScope audit) : ICommandHandler<ReceiveInteropRequestCommand, InteropInboundAnswer>
 {
     public async ValueTask<InteropInboundAnswer> Handle(ReceiveInteropRequestCommand command, CancellationToken cancellationToken)
@@ -96,15 +105,26 @@ public sealed class ReceiveInteropRequestHandler(
                 RuleKind.Conflict);
 
         var origin = new PeerOrigin(user.OperatorId!.Value, region, user.CounterCode!);
-        var release = body.Kind == InteropKind.Activation
-            ? await activations.ActivateAsync(card.CardNumber, body, origin, cancellationToken)
-            : await reprints.ReprintAsync(card.CardNumber, body, body.Reason!.Value, body.ReasonNote, origin, cancellationToken);
-        var answer = new InteropInboundAnswer(body.RequestId, body.Kind, release.LocalRequestId, card.CardNumber, release.CardState,
-            release.CardExpiryDate, release.FirstHalves, release.DeliveryId);
+        InteropInboundAnswer answer;
+        if (body.Kind == InteropKind.Revocation)
+        {
+            var revoked = await revocations.RevokeAsync(card.CardNumber, body, body.RevocationReason!.Value, body.Evidence?.ToEvidence(), body.Cip!,
+                origin, cancellationToken);
+            answer = new InteropInboundAnswer(body.RequestId, body.Kind, revoked.LocalRequestId, card.CardNumber, revoked.CardState,
+                revoked.CardExpiryDate, null, null);
+        }
+        else
+        {
+            var release = body.Kind == InteropKind.Activation
+                ? await activations.ActivateAsync(card.CardNumber, body, origin, cancellationToken)
+                : await reprints.ReprintAsync(card.CardNumber, body, body.Reason!.Value, body.ReasonNote, origin, cancellationToken);
+            answer = new InteropInboundAnswer(body.RequestId, body.Kind, release.LocalRequestId, card.CardNumber, release.CardState,
+                release.CardExpiryDate, release.FirstHalves, release.DeliveryId);
+        }
         var (keyId, ciphertext) = cipher.SealBytes(JsonSerializer.SerializeToUtf8Bytes(answer, ApiNames.Json), AnswerContext(region, body.RequestId));
-        db.InboundInteropRequests.Add(new InboundInteropRequest(region, body.RequestId, body.Kind, card.CardNumber, release.LocalRequestId,
+        db.InboundInteropRequests.Add(new InboundInteropRequest(region, body.RequestId, body.Kind, card.CardNumber, answer.LocalRequestId,
             keyId, ciphertext, clock.GetUtcNow()));
-        audit.Detail = $"interop-inbound {body.Kind} from={region} counter={body.OriginCounter} local={release.LocalRequestId}";
+        audit.Detail = $"interop-inbound {body.Kind} from={region} counter={body.OriginCounter} local={answer.LocalRequestId}";
         return answer;
     }
 

@@ -34,7 +34,7 @@ public sealed class VerifyCipValidator : AbstractValidator<VerifyCipCommand>
 }
 
 public sealed class VerifyCipHandler(
-    ICmsDbContext db, RevocationRequests requests, ICardRegistry registry, ICurrentUser user, TimeProvider clock, AuditScope audit)
+    RevocationRequests requests, CipChecks cipChecks, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<VerifyCipCommand, CipVerification>
 {
     public async ValueTask<CipVerification> Handle(VerifyCipCommand command, CancellationToken cancellationToken)
@@ -46,35 +46,12 @@ public sealed class VerifyCipHandler(
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsurePending(now);
 
-        // The card row is locked first, so that the tries on one card are counted one after the other.
-        var matches = await registry.CipMatchesAsync(request.CardNumber, command.Cip!, cancellationToken);
-        var since = now - CipAttempt.Window;
-        var wrong = await db.CipAttempts.Where(a => a.CardNumber == request.CardNumber && !a.Succeeded && a.At > since)
-            .OrderBy(a => a.At).Select(a => a.At).ToListAsync(cancellationToken);
-        if (wrong.Count >= CipAttempt.MaxWrongTries) throw Locked(wrong[^CipAttempt.MaxWrongTries]);
-
-        db.CipAttempts.Add(new CipAttempt(Guid.CreateVersion7(), request.CardNumber, request.Id, user.OperatorId!.Value, user.CounterCode!, matches, now));
-        if (!matches)
-        {
-            var left = CipAttempt.MaxWrongTries - wrong.Count - 1;
-            if (left == 0) throw Locked(wrong.Count == 0 ? now : wrong[^(CipAttempt.MaxWrongTries - 1)]).KeepingWork();
-            throw new DomainRuleException("cip-mismatch", $"Il CIP non corrisponde. Tentativi rimasti nelle 24 ore: {left}.")
-                .With("remainingAttempts", left).KeepingWork();
-        }
+        await cipChecks.CheckAsync(request.CardNumber, request.Id, command.Cip!, user.OperatorId!.Value, user.CounterCode!, now, cancellationToken);
         request.MarkCipVerified(now);
         audit.Detail = "verify-cip ok";
         var next = new List<string>();
         if (request.FormPrintedAt is null) next.Add("print-" + RevocationDocumentNames.RequestForm);
         next.Add("confirm");
         return new CipVerification(request.Id, true, now, next);
-    }
-
-    /// <summary>Locked until the oldest wrong try of the window is a day old.</summary>
-    private static DomainRuleException Locked(DateTimeOffset oldestCountedTry)
-    {
-        var until = oldestCountedTry + CipAttempt.Window;
-        return new DomainRuleException("cip-locked",
-                $"Troppi tentativi errati di verifica del CIP per questa tessera: verifica bloccata fino al {until:yyyy-MM-dd HH:mm} UTC.", RuleKind.Locked)
-            .With("lockedUntil", until);
     }
 }
