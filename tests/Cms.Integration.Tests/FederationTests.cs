@@ -7,6 +7,7 @@ using System.Text.Json;
 using Cms.Application.Interop.Common;
 using Cms.Infrastructure.DemoData;
 using Cms.Integration.Tests.Infrastructure;
+using Microsoft.Playwright;
 
 namespace Cms.Integration.Tests;
 
@@ -191,7 +192,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
             "SELECT counter_code FROM activation.requests WHERE card_number = @n", ("n", card.Number))).Trim());
         var mail = await Mailbox.WaitForAsync(Factory, email, TimeSpan.FromSeconds(30));
         Assert.Contains("Codice PIN:", mail.TextBody);
-        var codes = new DemoPopulation(region: "200").Cards(3000, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == card.Number).Codes!;
+        var codes = DemoPopulation.ForRegion("200").Cards(3000, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == card.Number).Codes!;
         var id = done.GetProperty("id").GetString();
         var pdf = await counter.GetAsync($"/api/v1/interop/requests/{id}/documents/codici-personali");
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
@@ -346,5 +347,75 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM interop.inbound_requests WHERE peer_region = '090' AND card_number = @n",
             ("n", second.Number)));
+    }
+
+    [Fact]
+    public async Task An_operator_sends_an_activation_to_the_issuing_region_from_the_browser_and_prints_the_first_halves()
+    {
+        var peer = await StartPeerAsync("200", "cms_test_peer_b");
+        await using var b = peer.Process;
+        await using var a = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Fast);
+        await using var ui = await WebUi.StartAsync(a.Url);
+        var card = await CardAsync(peer.ConnectionString, "NOT_ACTIVE");
+        var expiry = await ScalarAsync<DateOnly>(peer.ConnectionString, "SELECT expiry_date FROM identification.cards WHERE card_number = @n", ("n", card.Number));
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        using (var bAdmin = await SignInAsync(b, SecurityAdmin))
+            Assert.True((await bAdmin.PutAsJsonAsync("/api/v1/admin/peers/090", new { name = "Toscana", baseUrl = a.Url, secret, enabled = true })).IsSuccessStatusCode);
+
+        // A's security administrator links B from the web UI (a secret too short is refused beside its field).
+        var page = await ui.NewPageAsync();
+        await WebUi.SignInAsync(page, SecurityAdmin, DemoAccounts.Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Regioni collegate" }).ClickAsync();
+        await page.Locator("#Input_RegionCode").FillAsync("200");
+        await page.Locator("#Input_Name").FillAsync("Sardegna");
+        await page.Locator("#Input_BaseUrl").FillAsync(b.Url);
+        await page.Locator("#Input_Secret").FillAsync("corto");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Secret_error")).ToBeVisibleAsync();
+        await page.Locator("#Input_Secret").FillAsync(secret);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = b.Url })).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+
+        // Identified by its printed data, the card is not here: the page offers interoperability.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Attivazione", Exact = true }).ClickAsync();
+        await page.GetByLabel("Codice fiscale del titolare").FillAsync(card.Cf);
+        await page.GetByLabel("Ultime 5 cifre del numero di identificazione della tessera").FillAsync(card.Number[^5..]);
+        await page.GetByLabel("Data di scadenza della tessera").FillAsync(expiry.ToString("yyyy-MM-dd"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Identifica" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con interoperabilità" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Attivazione in interoperabilità" })).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.Locator("#Input_CardNumber").FillAsync(card.Number);
+        await page.Locator("#Input_Holder_CodiceFiscale").FillAsync(card.Cf);
+        await page.Locator("#Input_Holder_Surname").FillAsync(card.Surname);
+        await page.Locator("#Input_Holder_GivenName").FillAsync(card.Given);
+        await page.Locator("#Input_Holder_BirthDate").FillAsync(card.Birth.ToString("yyyy-MM-dd"));
+        await page.GetByLabel("Tipo di documento").SelectOptionAsync("CARTA_IDENTITA");
+        await page.GetByLabel("Numero del documento").FillAsync("CA1234567");
+        await page.GetByLabel("Rilasciato da").FillAsync("Comune di Firenze");
+        await page.GetByLabel("Data di rilascio").FillAsync(DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"));
+        await page.Locator("#Input_Document_ExpiryDate").FillAsync(DateTime.Today.AddYears(8).ToString("yyyy-MM-dd"));
+        await page.Locator("label[for=Input_Delivery_Channel_EMAIL]").ClickAsync();
+        const string email = "browser.sardo@example.it";
+        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync(email);
+        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync(email);
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("interop-status")).ToHaveTextAsync("in attesa di conferma");
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma e invia alla Regione emittente" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("interop-status")).ToHaveTextAsync("completata dalla Regione emittente", new() { Timeout = 30_000 });
+        await WebUi.AssertAccessibleAsync(page);
+        var popup = await page.RunAndWaitForPopupAsync(() => page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("Codici personali") }).ClickAsync());
+        var pdf = await popup.Context.APIRequest.GetAsync(popup.Url);
+        Assert.Equal("application/pdf", pdf.Headers["content-type"]);
+        Assert.Equal("ACTIVE", await ScalarAsync<string>(peer.ConnectionString, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
+        await Mailbox.WaitForAsync(Factory, email, TimeSpan.FromSeconds(30));
+        await WebUi.ScreenshotAsync(page, "09-interoperabilita");
     }
 }

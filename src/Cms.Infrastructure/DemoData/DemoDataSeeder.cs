@@ -73,7 +73,7 @@ public sealed class DemoDataSeeder(CmsDbContext db, IPasswordHasher hasher, ICar
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         using var feed = new MemoryStream();
         // The demo cards are this region's (their numbers carry its code): a second instance for another region gets its own.
-        await DemoPopulation.WriteNdjsonAsync(new DemoPopulation(region: cms.Value.Region).Cards(options.Holders, today), feed, cancellationToken);
+        await DemoPopulation.WriteNdjsonAsync(DemoPopulation.ForRegion(cms.Value.Region).Cards(options.Holders, today), feed, cancellationToken);
         feed.Position = 0;
         var result = await importer.ImportNdjsonAsync(feed, 10, cancellationToken);
 

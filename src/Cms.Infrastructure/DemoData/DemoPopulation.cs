@@ -11,6 +11,13 @@ namespace Cms.Infrastructure.DemoData;
 /// </summary>
 public sealed class DemoPopulation(int seed = 2026, string region = "090")
 {
+    /// <summary>
+    /// The demo people of a region: Toscana (090) keeps the seed the demo accounts and screenshots were made with; every
+    /// other region gets people of its own (a second instance for another region must not hold the same holders).
+    /// </summary>
+    public static DemoPopulation ForRegion(string region) =>
+        new(region == "090" ? 2026 : 2026 + int.Parse(region, CultureInfo.InvariantCulture), region);
+
     private static readonly string[] Surnames =
     [
         "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo",

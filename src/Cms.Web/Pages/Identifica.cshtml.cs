@@ -32,6 +32,9 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
     /// <summary>The revocation identifies the card by its number alone.</summary>
     public bool ByNumber => Operation == "revoca";
 
+    /// <summary>The card is not here and this counter may ask its issuing region ("Procedi con interoperabilità").</summary>
+    public bool InteropAvailable { get; private set; }
+
     public IActionResult OnGet()
     {
         if (!Operations.ContainsKey(Operation)) Operation = "attivazione";
@@ -57,6 +60,10 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
         catch (CmsApiException e) when (e.StatusCode != 401)
         {
             Problems.AddTo(ModelState, e);
+            // A card of another region: the counter may send the operation there [T 2.11].
+            InteropAvailable = Problems.Rule(e) == "card-not-found" && InteropForm.Operations.ContainsKey(Operation)
+                && e is CmsApiException<ProblemDetails> p && p.Result.AdditionalProperties.TryGetValue("interoperabilityAvailable", out var a)
+                && a is JsonElement { ValueKind: JsonValueKind.True };
             return Page();
         }
         CardStore.Keep(TempData, card);

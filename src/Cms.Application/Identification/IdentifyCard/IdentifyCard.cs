@@ -113,14 +113,7 @@ public sealed class IdentifyCardHandler(ICmsDbContext db, ICurrentUser user, IOp
         return list;
     }
 
-    /// <summary>Names compare without case, accents, apostrophes and extra spaces (the chip has no accents).</summary>
-    private static bool SameName(string registry, string? chip) => NameKey(registry) == NameKey(chip ?? string.Empty);
-
-    private static string NameKey(string name)
-    {
-        var decomposed = name.Normalize(System.Text.NormalizationForm.FormD);
-        return new string(decomposed.Where(char.IsAsciiLetter).Select(char.ToUpperInvariant).ToArray());
-    }
+    private static bool SameName(string registry, string? chip) => PersonNames.Same(registry, chip);
 
     private DomainRuleException NotFound(string? cardNumber)
     {

@@ -68,8 +68,5 @@ public static class InteropHolderRules
         RuleExtensions.TryParseDate(h.BirthDate, out var birth) && birth.AddYears(18) > today;
 
     /// <summary>Names compare without case, accents, apostrophes and spaces.</summary>
-    public static bool SameName(string a, string? b) => Key(a) == Key(b ?? "");
-
-    private static string Key(string name) =>
-        new(name.Normalize(System.Text.NormalizationForm.FormD).Where(char.IsAsciiLetter).Select(char.ToUpperInvariant).ToArray());
+    public static bool SameName(string a, string? b) => PersonNames.Same(a, b);
 }

@@ -1,0 +1,35 @@
+namespace Cms.Web.Pages.Interoperabilita;
+
+/// <summary>
+/// An interop request: its summary with confirm / cancel while pending, then where it stands (the page refreshes itself
+/// while the issuing region has not answered), the first halves' print when completed, the region's reason when refused.
+/// </summary>
+[Authorize(Roles = "Operator")]
+public sealed class RichiestaModel(CmsApi api) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
+    public InteropRequestView? Interop { get; private set; }
+
+    public bool Waiting => Interop?.Status is InteropStatus.QUEUED or InteropStatus.SENT;
+
+    public async Task OnGetAsync(CancellationToken ct) => Interop = await api.Client.GetInteropRequestAsync(Id, ct);
+
+    public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct) => await ActAsync(() => api.Client.ConfirmInteropRequestAsync(Id, ct), ct);
+
+    public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct) => await ActAsync(() => api.Client.CancelInteropRequestAsync(Id, ct), ct);
+
+    private async Task<IActionResult> ActAsync(Func<Task<InteropRequestView>> action, CancellationToken ct)
+    {
+        try
+        {
+            await action();
+            return Redirect($"/interoperabilita/{Id}");
+        }
+        catch (CmsApiException e) when (e.StatusCode != 401)
+        {
+            Problems.AddTo(ModelState, e, prefix: "");
+        }
+        Interop = await api.Client.GetInteropRequestAsync(Id, ct);
+        return Page();
+    }
+}

@@ -1,0 +1,48 @@
+namespace Cms.Web.Pages;
+
+/// <summary>Security administrators: the regions linked for interoperability (the shared secret is written, never shown).</summary>
+[Authorize(Roles = "SecurityAdministrator")]
+public sealed class RegioniModel(CmsApi api) : PageModel
+{
+    public sealed class PeerForm
+    {
+        public string? RegionCode { get; set; }
+        public string? Name { get; set; }
+        public string? BaseUrl { get; set; }
+        public string? Secret { get; set; }
+        public bool Enabled { get; set; } = true;
+    }
+
+    [BindProperty] public PeerForm Input { get; set; } = new();
+    public IReadOnlyList<PeerView> Peers { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => Peers = [.. await api.Client.ListPeersAsync(ct)];
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        try
+        {
+            await api.Client.RegisterPeerAsync(Input.RegionCode?.Trim() ?? "", new RegisterPeerRequest
+            {
+                Name = Input.Name, BaseUrl = Input.BaseUrl?.Trim(), Secret = string.IsNullOrEmpty(Input.Secret) ? null : Input.Secret, Enabled = Input.Enabled,
+            }, ct);
+            TempData["avviso"] = $"Regione {Input.RegionCode} salvata.";
+            return Redirect("/regioni");
+        }
+        catch (CmsApiException e) when (e.StatusCode != 401)
+        {
+            Problems.AddTo(ModelState, e, ruleFields: new Dictionary<string, string> { ["peer-secret-required"] = "secret" });
+            await OnGetAsync(ct);
+            return Page();
+        }
+    }
+
+    /// <summary>Enable or disable: the registration is sent again without the secret (which is kept).</summary>
+    public async Task<IActionResult> OnPostToggleAsync(string region, bool enabled, CancellationToken ct)
+    {
+        var current = (await api.Client.ListPeersAsync(ct)).FirstOrDefault(p => p.RegionCode == region);
+        if (current is null) return Redirect("/regioni");
+        await api.Client.RegisterPeerAsync(region, new RegisterPeerRequest { Name = current.Name, BaseUrl = current.BaseUrl, Enabled = enabled }, ct);
+        return Redirect("/regioni");
+    }
+}
