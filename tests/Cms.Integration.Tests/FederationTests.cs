@@ -261,13 +261,18 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_peer_that_is_down_gets_the_request_once_it_is_back_exactly_once_and_forged_or_replayed_requests_are_refused()
     {
+        // Three regions at once: A (this database) linked to B and to C; each request goes where its card's issuer digits say.
         var cUrl = $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
         var c = await StartPeerAsync("150", "cms_test_peer_c", cUrl);
+        var bPeer = await StartPeerAsync("200", "cms_test_peer_b");
+        await using var b = bPeer.Process;
         await using var a = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Fast);
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         await LinkAsync(a, "090", c.Process, "150", secret);
+        await LinkAsync(a, "090", b, "200", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         using var counter = await SignInAsync(a, Operator);
         var card = await CardAsync(c.ConnectionString, "NOT_ACTIVE");
+        Assert.StartsWith("8038000150", card.Number);
 
         // C goes down; A's counter confirms meanwhile: the request waits, tried again and again.
         await c.Process.DisposeAsync();
@@ -286,6 +291,11 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         Assert.True(waiting.GetProperty("attempts").GetInt32() >= 2, waiting.ToString());
         Assert.Contains(waiting.GetProperty("status").GetString(), new[] { "QUEUED", "SENT" });
         Assert.False(string.IsNullOrEmpty(waiting.GetProperty("lastError").GetString()));
+        // B, up, is not held back by C being down, and gets only its own card.
+        var bCard = await CardAsync(bPeer.ConnectionString, "NOT_ACTIVE");
+        await SendAsync(counter, Body("ACTIVATION", bCard, "sardo@example.it"));
+        Assert.Equal("ACTIVE", await ScalarAsync<string>(bPeer.ConnectionString, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", bCard.Number)));
+        Assert.Equal(0L, await ScalarAsync<long>(bPeer.ConnectionString, "SELECT count(*) FROM interop.inbound_requests WHERE card_number = @n", ("n", card.Number)));
 
         // C is back on the same address: the request goes through, once.
         await using var back = await StartOnAsync("150", c.ConnectionString, cUrl);
