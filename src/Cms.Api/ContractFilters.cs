@@ -54,6 +54,9 @@ public sealed class OperationContractFilter : IOperationFilter
         [Security.Policies.Auditor] = "revisori (ruolo Auditor)",
         [Security.Policies.Issuer] = "ente emettitore (ruolo Issuer)",
         [Security.Policies.HistoryReader] = "operatori di sportello e revisori (ruoli Operator, Auditor)",
+        [Security.Policies.InteropCounter] = "operatori di sportello esclusi gli sportelli Farmacia (ruolo Operator)",
+        [Security.Policies.PeerRegion] = "CMS delle Regioni collegate (richieste firmate, ruolo PeerRegion)",
+        [Security.Policies.ClientCertificate] = "titolari con il certificato della propria TS-CNS (certificato client)",
     };
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -253,4 +256,27 @@ public static class ContractExamples
             _ => "string",
         },
     };
+}
+
+/// <summary>
+/// A request body declared for the contract only. <c>Accepts&lt;T&gt;(contentType)</c> would also make routing answer 415 to
+/// another content type — before authorisation, telling a caller who may not use the endpoint what it expects; with this
+/// marker the content type is checked by the endpoint, after authorisation.
+/// </summary>
+public sealed record DocumentedBody(Type Type, string ContentType);
+
+public sealed class DocumentedBodyFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<DocumentedBody>().FirstOrDefault() is not { } body) return;
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, IOpenApiMediaType>
+            {
+                [body.ContentType] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(body.Type, context.SchemaRepository) },
+            },
+        };
+    }
 }

@@ -39,6 +39,18 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
 {
     c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+    // The bare 401/403 of authentication and authorisation get the rule names the catalogue promises (docs/problems.md).
+    if (c.ProblemDetails.Type is null || c.ProblemDetails.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+    {
+        (c.ProblemDetails.Type, c.ProblemDetails.Detail) = c.ProblemDetails.Status switch
+        {
+            StatusCodes.Status401Unauthorized => (Cms.Api.Problems.ProblemTypes.Unauthenticated, c.ProblemDetails.Detail ?? "Accesso richiesto: token assente, scaduto o non valido."),
+            StatusCodes.Status403Forbidden => (Cms.Api.Problems.ProblemTypes.Forbidden, c.ProblemDetails.Detail ?? "Operazione non consentita al proprio ruolo o sportello."),
+            _ => (c.ProblemDetails.Type, c.ProblemDetails.Detail),
+        };
+        if (c.ProblemDetails.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
+            c.ProblemDetails.Extensions["rule"] = c.ProblemDetails.Status == 401 ? "unauthenticated" : "forbidden";
+    }
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
 });
 builder.Services.AddExceptionHandler<CmsExceptionHandler>();
@@ -62,6 +74,7 @@ builder.Services.AddSwaggerGen(o =>
     o.SchemaFilter<RequiredValueMembersFilter>();
     o.SchemaFilter<RolesEnumFilter>();
     o.OperationFilter<ExamplesFilter>();
+    o.OperationFilter<DocumentedBodyFilter>();
     o.SupportNonNullableReferenceTypes();
     o.NonNullableReferenceTypesAsRequired();
     o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme

@@ -178,7 +178,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         // A pharmacy may not; a card of this region is done at the counter.
         using (var pharmacy = await SignInAsync(a, Pharmacist))
             await ProblemAsync(await pharmacy.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", card, "x@example.it")),
-                HttpStatusCode.Forbidden, "interop-not-allowed-at-counter");
+                HttpStatusCode.Forbidden, "forbidden");
         var local = await CardAsync(Factory.ConnectionString, "NOT_ACTIVE");
         await ProblemAsync(await counter.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", local, "x@example.it")),
             HttpStatusCode.Conflict, "card-in-local-registry");

@@ -43,15 +43,19 @@ public static class CardEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/issuer/card-feed", async (HttpRequest request, IMediator mediator, CancellationToken ct) =>
-                await mediator.Send(new ImportCardFeedCommand(request.Body), ct))
+                request.ContentType?.Split(';')[0].Trim() is "application/x-ndjson" or "application/json" or "text/plain"
+                    ? Results.Ok(await mediator.Send(new ImportCardFeedCommand(request.Body), ct))
+                    : Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, type: "urn:cms:problem:unsupported-media-type",
+                        title: "Formato non supportato", detail: "Il caricamento delle tessere si invia in NDJSON (application/x-ndjson), una tessera per riga.",
+                        extensions: new Dictionary<string, object?> { ["rule"] = "unsupported-media-type" }))
             .RequireAuthorization(Policies.Issuer)
             .WithTags("Ente emettitore")
             .WithName("loadCardFeed")
             .WithSummary("Caricamento massivo di tessere, titolari e codici (NDJSON)")
             .WithDescription("Una tessera per riga. Idempotente per numero di tessera; le righe errate sono indicate per numero e le altre vengono caricate.")
-            .Accepts<CardFeedLine>("application/x-ndjson")
+            .WithMetadata(new DocumentedBody(typeof(CardFeedLine), "application/x-ndjson"))
             .Produces<CardFeedResult>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithMetadata(new RequestSizeLimitAttribute(MaxFeedBytes));
         return api;
     }

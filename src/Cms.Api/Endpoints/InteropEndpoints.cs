@@ -32,7 +32,7 @@ public static class InteropEndpoints
                 "volta, poi facoltativo), abilitata sì/no. Il segreto non viene mai restituito.")
             .Produces<PeerView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        var requests = api.MapGroup("/interop/requests").WithTags("Interoperabilità").RequireAuthorization(Policies.Operator);
+        var requests = api.MapGroup("/interop/requests").WithTags("Interoperabilità").RequireAuthorization(Policies.InteropCounter);
         requests.MapPost("", async ([FromBody] CreateInteropRequestCommand command, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(command, ct);

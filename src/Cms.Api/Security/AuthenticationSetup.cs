@@ -91,6 +91,8 @@ public static partial class AuthenticationSetup
             .AddPolicy(Policies.Auditor, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Auditor))
             .AddPolicy(Policies.Issuer, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Issuer))
             .AddPolicy(Policies.HistoryReader, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator, Role.Auditor))
+            .AddPolicy(Policies.InteropCounter, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator).RequireClaim(CmsClaims.Counter)
+                .RequireAssertion(c => c.User.FindFirst(CmsClaims.CounterType)?.Value is { } type && type != "PHARMACY"))
             .AddPolicy(Policies.PeerRegion, p => p.AddAuthenticationSchemes(PeerSignatureAuthentication.SchemeName).RequireAuthenticatedUser()
                 .RequireClaim(CmsClaims.Role, Role.PeerRegion))
             .AddPolicy(Policies.ClientCertificate, p => p.AddAuthenticationSchemes(CertificateAuthenticationDefaults.AuthenticationScheme)

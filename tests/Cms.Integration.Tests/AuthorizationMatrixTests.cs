@@ -1,0 +1,195 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Cms.Application.Interop.Common;
+using Cms.Integration.Tests.Infrastructure;
+
+namespace Cms.Integration.Tests;
+
+/// <summary>
+/// The authorisation matrix: every operation of the checked-in contract, called by every kind of caller — nobody, an
+/// operator at each counter type, a security administrator, an auditor, the issuer, a citizen with their card's
+/// certificate, a peer region with a signed request — is refused by authorisation exactly when the table below says so.
+/// An operation of the contract missing from the table fails the test: a new endpoint needs its rule.
+/// </summary>
+public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
+{
+    private const string Anyone = "anyone", Authenticated = "authenticated", Operator = "Operator", InteropOperator = "InteropOperator",
+        SecurityAdministrator = "SecurityAdministrator", Auditor = "Auditor", Issuer = "Issuer", Citizen = "Citizen", PeerRegion = "PeerRegion",
+        CertificateHolder = "CertificateHolder";
+
+    /// <summary>Who may call each operation (by operationId). Operators and auditors read history; pharmacies never reach interop.</summary>
+    private static readonly Dictionary<string, string[]> Rules = new()
+    {
+        ["getStatus"] = [Anyone], ["createAccessToken"] = [Anyone], ["changePassword"] = [Anyone],
+        ["createAccessTokenWithCertificate"] = [CertificateHolder], ["renewCard"] = [CertificateHolder],
+        ["getCurrentOperator"] = [Authenticated], ["listNotices"] = [Authenticated], ["listForms"] = [Authenticated], ["getForm"] = [Authenticated],
+        ["publishNotice"] = [SecurityAdministrator], ["withdrawNotice"] = [SecurityAdministrator],
+        ["listCounters"] = [SecurityAdministrator], ["createCounter"] = [SecurityAdministrator], ["updateCounter"] = [SecurityAdministrator],
+        ["listOperators"] = [SecurityAdministrator], ["createOperator"] = [SecurityAdministrator], ["updateOperator"] = [SecurityAdministrator],
+        ["listPeers"] = [SecurityAdministrator], ["registerPeer"] = [SecurityAdministrator],
+        ["loadCardFeed"] = [Issuer], ["createIssuerRevocation"] = [Issuer],
+        ["verifyAuditTrail"] = [Auditor], ["listAuditOperations"] = [Auditor], ["getAuditStatistics"] = [Auditor],
+        ["getSubjectAccess"] = [Auditor], ["getAuditAlerts"] = [Auditor],
+        ["getCardHistory"] = [Operator, Auditor], ["getHolderCards"] = [Operator, Auditor], ["getCardConsents"] = [Operator, Auditor],
+        ["getDelivery"] = [Operator, Auditor],
+        ["identifyCard"] = [Operator],
+        ["createActivation"] = [Operator], ["getActivation"] = [Operator], ["updateActivation"] = [Operator], ["confirmActivation"] = [Operator],
+        ["cancelActivation"] = [Operator], ["getActivationDocument"] = [Operator],
+        ["createReprint"] = [Operator], ["getReprint"] = [Operator], ["updateReprint"] = [Operator], ["confirmReprint"] = [Operator],
+        ["cancelReprint"] = [Operator], ["getReprintDocument"] = [Operator],
+        ["createRevocation"] = [Operator], ["getRevocation"] = [Operator], ["updateRevocation"] = [Operator], ["verifyRevocationCip"] = [Operator],
+        ["confirmRevocation"] = [Operator], ["cancelRevocation"] = [Operator], ["getRevocationDocument"] = [Operator],
+        ["suspendCard"] = [Operator], ["reactivateCard"] = [Operator],
+        ["createReaderDelivery"] = [Operator], ["getReaderDelivery"] = [Operator], ["updateReaderDelivery"] = [Operator],
+        ["confirmReaderDelivery"] = [Operator], ["cancelReaderDelivery"] = [Operator], ["getReaderDeliveryDocument"] = [Operator],
+        ["createConsentRequest"] = [Operator], ["getConsentRequest"] = [Operator], ["updateConsentRequest"] = [Operator],
+        ["confirmConsentRequest"] = [Operator], ["cancelConsentRequest"] = [Operator], ["getConsentRequestDocument"] = [Operator],
+        ["getMyOperationsReport"] = [Operator], ["getMyOperationsReportCsv"] = [Operator], ["getMyOperationsReportPdf"] = [Operator],
+        ["getMyActivationStatistics"] = [Operator],
+        ["createInteropRequest"] = [InteropOperator], ["getInteropRequest"] = [InteropOperator], ["confirmInteropRequest"] = [InteropOperator],
+        ["cancelInteropRequest"] = [InteropOperator], ["getInteropRequestDocument"] = [InteropOperator],
+        ["receiveInteropActivation"] = [PeerRegion], ["receiveInteropReprint"] = [PeerRegion], ["receiveInteropRevocation"] = [PeerRegion],
+    };
+
+    private sealed record Caller(string Name, string[] Is, Func<HttpRequestMessage, byte[], Task>? Sign = null, HttpClient? Client = null);
+
+    private sealed record Operation(string Id, HttpMethod Method, string Path);
+
+    private static IReadOnlyList<Operation> ContractOperations()
+    {
+        using var contract = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestDatabase.RepositoryRoot(), "contracts", "cms-v1.openapi.json")));
+        var operations = new List<Operation>();
+        foreach (var path in contract.RootElement.GetProperty("paths").EnumerateObject())
+            foreach (var method in path.Value.EnumerateObject().Where(m => m.Name is "get" or "post" or "put" or "patch" or "delete"))
+                operations.Add(new Operation(method.Value.GetProperty("operationId").GetString()!, new HttpMethod(method.Name.ToUpperInvariant()), path.Name));
+        return operations;
+    }
+
+    /// <summary>Route values that are well-formed, so that what answers is authorisation, not routing.</summary>
+    private static string Concrete(string template) => System.Text.RegularExpressions.Regex.Replace(template, "{([^}]+)}", m => m.Groups[1].Value switch
+    {
+        "code" => "090-201-AS001",
+        "regionCode" => "200",
+        "name" => "modulo",
+        "codiceFiscale" => "RSSMRA80A01H501U",
+        "cardNumber" => "80380000900000000001",
+        _ => Guid.NewGuid().ToString(),
+    });
+
+    [Fact]
+    public void Every_operation_of_the_contract_has_a_rule_and_every_rule_an_operation()
+    {
+        var ids = ContractOperations().Select(o => o.Id).ToHashSet();
+        Assert.Empty(ids.Except(Rules.Keys));
+        Assert.Empty(Rules.Keys.Except(ids));
+    }
+
+    [Fact]
+    public async Task Each_caller_reaches_exactly_the_operations_its_role_allows()
+    {
+        var callers = new List<Caller> { new("nobody", []) };
+        foreach (var (type, code) in new[] { ("ASL", "090-201-AS001"), ("HOSPITAL", "090-201-OS001"), ("MUNICIPALITY", "090-201-CM001"),
+                     ("REGIONAL_OFFICE", "090-000-RT001"), ("PHARMACY", "090-201-FA001") })
+        {
+            var (client, _, _) = await ActorAsync("Operator", type, code);
+            callers.Add(new Caller($"Operator@{type}", type == "PHARMACY" ? [Operator, Authenticated] : [Operator, InteropOperator, Authenticated], Client: client));
+        }
+        foreach (var role in new[] { SecurityAdministrator, Auditor, Issuer })
+            callers.Add(new Caller(role, [role, Authenticated], Client: (await ActorAsync(role)).Client));
+
+        // A citizen (or an operator) with their card's certificate, through the TLS-terminating proxy's header.
+        var tls = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
+        using var certificate = Factory.Certificates.SmartCard("RSSMRA80A01H501U");
+        tls.DefaultRequestHeaders.Add(CmsFactory.ClientCertificateHeader, TestCertificates.HeaderValue(certificate));
+        callers.Add(new Caller(Citizen, [CertificateHolder], Client: tls));
+
+        // A linked region, signing each request with the secret both hold.
+        var admin = await AdminAsync();
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var registered = await admin.PutAsync("/api/v1/admin/peers/200", JsonContent(new { name = "Sardegna", baseUrl = "http://127.0.0.1:9", secret, enabled = true }));
+        Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
+        callers.Add(new Caller(PeerRegion, [PeerRegion], Sign: (request, body) =>
+        {
+            var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            request.Headers.Add(PeerSignature.RegionHeader, "200");
+            request.Headers.Add(PeerSignature.TimestampHeader, stamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Compute(Encoding.UTF8.GetBytes(secret), request.Method.Method,
+                request.RequestUri!.OriginalString.Split('?')[0], stamp, "200", body));
+            return Task.CompletedTask;
+        }, Client: Factory.CreateClient()));
+
+        var wrong = new List<string>();
+        var checkedCount = 0;
+        foreach (var operation in ContractOperations())
+        {
+            var allowedTo = Rules[operation.Id];
+            foreach (var caller in callers)
+            {
+                var allowed = allowedTo.Contains(Anyone) || allowedTo.Any(caller.Is.Contains);
+                var path = Concrete(operation.Path);
+                var body = operation.Method == HttpMethod.Get ? [] : Encoding.UTF8.GetBytes($"{{\"nonce\":\"{Guid.NewGuid():N}\"}}");
+                using var request = new HttpRequestMessage(operation.Method, path);
+                if (operation.Method != HttpMethod.Get) request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+                if (caller.Sign is not null) await caller.Sign(request, body);
+                var client = caller.Client ?? Factory.CreateClient();
+                using var response = await client.SendAsync(request);
+                var refused = await RefusedByAuthorisationAsync(response);
+                checkedCount++;
+                if (refused == allowed)
+                    wrong.Add($"{operation.Id} ({operation.Method} {operation.Path}) by {caller.Name}: {(int)response.StatusCode}, expected {(allowed ? "to get through" : "a refusal")}");
+            }
+        }
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {checkedCount} calls broke the matrix:\n{string.Join('\n', wrong)}");
+        Assert.True(checkedCount >= 70 * 10, $"only {checkedCount} calls made");
+    }
+
+    /// <summary>401/403 from authentication or authorisation (not a business rule that happens to answer 401/403).</summary>
+    private static async Task<bool> RefusedByAuthorisationAsync(HttpResponseMessage response)
+    {
+        if (response.StatusCode is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)) return false;
+        var text = await response.Content.ReadAsStringAsync();
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            var type = json.RootElement.TryGetProperty("type", out var t) ? t.GetString() : null;
+            return type is null or "urn:cms:problem:unauthenticated" or "urn:cms:problem:forbidden" or "urn:cms:problem:peer-authentication-failed"
+                || !type.StartsWith("urn:cms:problem:", StringComparison.Ordinal);
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task An_operator_never_sees_another_operators_report_nor_another_counters_requests()
+    {
+        const string number = "80380000900000066001";
+        await FeedAsync(Card(number));
+        var (first, _, _) = await ActorAsync("Operator");
+        var (colleague, _, _) = await ActorAsync("Operator");             // same counter
+        var (elsewhere, _, _) = await ActorAsync("Operator", "HOSPITAL");  // another counter
+        var created = await OkAsync(await first.PostAsync("/api/v1/activations", JsonContent(new
+        {
+            cardNumber = number, mode = "DIRECT",
+            document = new { type = "CARTA_IDENTITA", number = "CA12345AB", issuedBy = "Comune di Firenze", issueDate = Iso(Today.AddYears(-2)), expiryDate = Iso(Today.AddYears(8)) },
+            delivery = new { channel = "EMAIL", email = "titolare@example.it", emailConfirmation = "titolare@example.it" },
+            privacyConsent = true,
+        })), HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetString();
+        await OkAsync(await first.PostAsync($"/api/v1/activations/{id}/confirm", null));
+
+        Assert.Equal(1, (await OkAsync(await first.GetAsync("/api/v1/reports/my-operations"))).GetProperty("count").GetInt32());
+        Assert.Equal(0, (await OkAsync(await colleague.GetAsync("/api/v1/reports/my-operations"))).GetProperty("count").GetInt32());
+        Assert.DoesNotContain(number, await colleague.GetStringAsync("/api/v1/reports/my-operations/csv"));
+        Assert.Equal(1, (await OkAsync(await first.GetAsync("/api/v1/statistics/my-activations"))).GetProperty("activatedCards").GetInt32());
+        Assert.Equal(0, (await OkAsync(await colleague.GetAsync("/api/v1/statistics/my-activations"))).GetProperty("activatedCards").GetInt32());
+        // Another counter does not even learn that the request exists.
+        await ProblemAsync(await elsewhere.GetAsync($"/api/v1/activations/{id}"), HttpStatusCode.NotFound, "request-not-found");
+    }
+
+    private static StringContent JsonContent(object value) => new(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json");
+}
