@@ -1,0 +1,98 @@
+using System.Net;
+using System.Net.Http.Json;
+using Cms.Integration.Tests.Infrastructure;
+
+namespace Cms.Integration.Tests;
+
+/// <summary>
+/// Issue 10, concurrency: fifty simultaneous confirms for one card release its codes once; a thousand retries with one
+/// idempotency key have one effect. Figures in docs/reliability.md.
+/// </summary>
+public class ConcurrencyTests(CmsFactory factory) : ApiTest(factory)
+{
+    private const string Number = "80380000900000055501";
+
+    private static object Direct(string number) => new
+    {
+        cardNumber = number, mode = "DIRECT",
+        document = new { type = "CARTA_IDENTITA", number = "CA12345AB", issuedBy = "Comune di Firenze", issueDate = Iso(Today.AddYears(-2)), expiryDate = Iso(Today.AddYears(8)) },
+        delivery = new { channel = "EMAIL", email = "titolare@example.it", emailConfirmation = "titolare@example.it" },
+        privacyConsent = true,
+    };
+
+    [Fact]
+    public async Task Fifty_simultaneous_confirms_for_one_card_release_its_codes_exactly_once()
+    {
+        await FeedAsync(Card(Number));
+        var operators = new List<HttpClient>();
+        for (var i = 0; i < 5; i++) operators.Add((await ActorAsync("Operator")).Client);
+        // Fifty requests for the same card, made at five desks of the counter, all pending.
+        var ids = new List<(HttpClient Client, string Id)>();
+        for (var i = 0; i < 50; i++)
+        {
+            var client = operators[i % operators.Count];
+            ids.Add((client, (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Number)), HttpStatusCode.Created)).GetProperty("id").GetString()!));
+        }
+        using var start = new ManualResetEventSlim();
+        var confirms = ids.Select(r => Task.Run(async () =>
+        {
+            start.Wait();
+            return await r.Client.PostAsync($"/api/v1/activations/{r.Id}/confirm", null);
+        })).ToList();
+        start.Set();
+        var answers = await Task.WhenAll(confirms);
+        Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(49, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        foreach (var refused in answers.Where(a => a.StatusCode == HttpStatusCode.Conflict))
+            await ProblemAsync(refused, HttpStatusCode.Conflict, "card-not-activatable");
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages WHERE card_number = @n", ("n", Number)));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM activation.requests WHERE card_number = @n AND status = 'COMPLETED'", ("n", Number)));
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
+
+        // And one request confirmed fifty times at once: one answer, the others told it is no longer pending.
+        await SetStateAsync(Number, "NOT_ACTIVE");
+        var one = (await OkAsync(await operators[0].PostAsJsonAsync("/api/v1/activations", Direct(Number)), HttpStatusCode.Created)).GetProperty("id").GetString();
+        var same = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => operators[0].PostAsync($"/api/v1/activations/{one}/confirm", null)));
+        Assert.Equal(1, same.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(49, same.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+        Assert.Equal(2L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages WHERE card_number = @n", ("n", Number)));
+    }
+
+    [Fact]
+    public async Task A_thousand_retries_with_one_idempotency_key_have_one_effect()
+    {
+        await FeedAsync(Card(Number));
+        var (client, _, _) = await ActorAsync("Operator");
+        async Task<HttpResponseMessage> SendAsync(string path, object? body, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = body is null ? null : JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await client.SendAsync(request);
+        }
+        async Task<HttpResponseMessage[]> ThousandAsync(string path, object? body, string key)
+        {
+            var answers = new HttpResponseMessage[1000];
+            await Parallel.ForEachAsync(Enumerable.Range(0, 1000), new ParallelOptions { MaxDegreeOfParallelism = 25 },
+                async (i, _) => answers[i] = await SendAsync(path, body, key));
+            return answers;
+        }
+
+        var creates = await ThousandAsync("/api/v1/activations", Direct(Number), "mille-create");
+        // Every answer is the first one, or "still running" while the first was in flight; never a second request.
+        Assert.All(creates, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        var ids = new HashSet<string>();
+        foreach (var created in creates.Where(a => a.StatusCode == HttpStatusCode.Created))
+            ids.Add((await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!);
+        Assert.Single(ids);
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM activation.requests WHERE card_number = @n", ("n", Number)));
+
+        var confirms = await ThousandAsync($"/api/v1/activations/{ids.Single()}/confirm", null, "mille-confirm");
+        Assert.All(confirms, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        var bodies = new HashSet<string>();
+        foreach (var confirmed in confirms.Where(a => a.StatusCode == HttpStatusCode.OK)) bodies.Add(await confirmed.Content.ReadAsStringAsync());
+        Assert.Single(bodies);
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages WHERE card_number = @n", ("n", Number)));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'ACTIVATION' AND outcome = 'SUCCEEDED' AND card_number = @n AND detail LIKE 'confirm%'", ("n", Number)));
+    }
+}
