@@ -117,14 +117,20 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>The identity document shown at the counter.</summary>
+    private static object Document() => new
+    {
+        type = "CARTA_IDENTITA", number = "CA1234567", issuedBy = "Comune di Firenze",
+        issueDate = DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"), expiryDate = DateTime.Today.AddYears(8).ToString("yyyy-MM-dd"),
+    };
+
     private static object Body(string kind, (string Number, string Cf, string Surname, string Given, DateOnly Birth) card, string email,
         string? surname = null) => new
     {
         kind, cardNumber = card.Number,
         holder = new { codiceFiscale = card.Cf, surname = surname ?? card.Surname, givenName = card.Given, birthDate = card.Birth.ToString("yyyy-MM-dd") },
         mode = "DIRECT",
-        document = new { type = "CARTA_IDENTITA", number = "CA1234567", issuedBy = "Comune di Firenze",
-            issueDate = DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"), expiryDate = DateTime.Today.AddYears(8).ToString("yyyy-MM-dd") },
+        document = Document(),
         delivery = new { channel = "EMAIL", email, emailConfirmation = email },
         privacyConsent = true,
         reason = kind == "REPRINT" ? "SMARRIMENTO" : null,
@@ -231,8 +237,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
             kind = "REVOCATION", cardNumber = card.Number,
             holder = new { codiceFiscale = card.Cf, surname = card.Surname, givenName = card.Given, birthDate = card.Birth.ToString("yyyy-MM-dd") },
             mode = "DIRECT",
-            document = new { type = "CARTA_IDENTITA", number = "CA1234567", issuedBy = "Comune di Firenze",
-                issueDate = DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"), expiryDate = DateTime.Today.AddYears(8).ToString("yyyy-MM-dd") },
+            document = Document(),
             privacyConsent = true, revocationReason = "SMARRIMENTO", evidence = new { kind = "SELF_DECLARATION" }, cip,
         };
         await ProblemAsync(await counter.PostAsJsonAsync("/api/v1/interop/requests", new
@@ -240,8 +245,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
             kind = "REVOCATION", cardNumber = card.Number,
             holder = new { codiceFiscale = card.Cf, surname = card.Surname, givenName = card.Given, birthDate = card.Birth.ToString("yyyy-MM-dd") },
             mode = "DIRECT",
-            document = new { type = "CARTA_IDENTITA", number = "CA1234567", issuedBy = "Comune di Firenze",
-                issueDate = DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"), expiryDate = DateTime.Today.AddYears(8).ToString("yyyy-MM-dd") },
+            document = Document(),
             privacyConsent = true, revocationReason = "FURTO", cip = codes.Cip,
         }), HttpStatusCode.UnprocessableEntity, "loss-evidence-required");
         var wrongCip = await SendAsync(counter, Revocation(codes.Cip == "11111111" ? "22222222" : "11111111"), until: "FAILED");
@@ -313,8 +317,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
             requestId, kind = "ACTIVATION", originRegion = "090", originCounter = "090-201-AS001", cardNumber = second.Number,
             holder = new { codiceFiscale = second.Cf, surname = second.Surname, givenName = second.Given, birthDate = second.Birth.ToString("yyyy-MM-dd") },
             mode = "DIRECT",
-            document = new { type = "CARTA_IDENTITA", number = "CA1234567", issuedBy = "Comune di Firenze",
-                issueDate = DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"), expiryDate = DateTime.Today.AddYears(8).ToString("yyyy-MM-dd") },
+            document = Document(),
             delivery = new { channel = "EMAIL", email = "diretto@example.it", emailConfirmation = "diretto@example.it" },
             privacyConsent = true,
         }, new JsonSerializerOptions(JsonSerializerDefaults.Web));

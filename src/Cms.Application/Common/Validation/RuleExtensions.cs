@@ -17,6 +17,10 @@ public static class RuleExtensions
             .WithErrorCode("invalid-card-number")
             .WithMessage((_, v) => CardNumber.Problem(v) ?? "Numero di tessera non valido.");
 
+    /// <summary>The CIP the holder types: digits only.</summary>
+    public static IRuleBuilderOptions<T, string?> ValidCip<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.NotEmpty().Matches("^[0-9]{4,16}$").WithErrorCode("invalid-cip").WithMessage("Il CIP è fatto di sole cifre.");
+
     public static IRuleBuilderOptions<T, string?> IsoDate<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(v => TryParseDate(v, out _))
             .WithErrorCode("invalid-date")

@@ -19,12 +19,26 @@ public sealed record InteropInboundBody(
     Guid RequestId, InteropKind Kind, string? OriginRegion, string? OriginCounter, string? CardNumber, InteropHolderInput? Holder,
     RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery,
     bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
-    Cms.Domain.Revocation.RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null) : IPeopleInput
+    Cms.Domain.Revocation.RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null) : IInteropInput
 {
+    InteropKind? IInteropInput.Kind => Kind;
+
     public override string ToString() => $"InteropInboundBody {{ RequestId = {RequestId}, Kind = {Kind}, OriginRegion = {OriginRegion} }}";
 
     /// <summary>The wire name of the CIP field, added to the body only when it is sent (it is never stored with it).</summary>
     public const string CipField = "cip";
+}
+
+/// <summary>What an operation on another region's card carries, as the counter fills it in and as the issuing region receives it.</summary>
+public interface IInteropInput : IPeopleInput
+{
+    InteropKind? Kind { get; }
+    InteropHolderInput? Holder { get; }
+    ReprintReason? Reason { get; }
+    string? ReasonNote { get; }
+    Cms.Domain.Revocation.RevocationReason? RevocationReason { get; }
+    InteropEvidenceInput? Evidence { get; }
+    string? Cip { get; }
 }
 
 /// <summary>What backs a theft or a loss, for a revocation (as at a counter).</summary>

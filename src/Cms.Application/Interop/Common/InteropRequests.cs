@@ -49,6 +49,30 @@ public sealed class InteropRequests(ICmsDbContext db, ICurrentUser user, IOption
     }
 }
 
+/// <summary>
+/// The checks of an interop request's body, the same at the sending counter and at the issuing region: the holder, then
+/// the person at the counter with the delivery (activation, reprint, with the reprint's reason) or without it (revocation,
+/// with its reason, evidence and the holder's CIP).
+/// </summary>
+public static class InteropInputRules
+{
+    public static void Apply<T>(AbstractValidator<T> v) where T : IInteropInput
+    {
+        InteropHolderRules.Apply(v, x => x.Holder);
+        v.When(x => x.Kind != InteropKind.Revocation, () => PeopleInputRules.Apply(v));
+        v.When(x => x.Kind == InteropKind.Revocation, () =>
+        {
+            AttendeeInputRules.Apply(v);
+            v.RuleFor(x => x.RevocationReason).NotNull().IsInEnum();
+            v.RuleFor(x => x.Evidence!.Kind).NotNull().IsInEnum().OverridePropertyName("evidence.kind").When(x => x.Evidence is not null);
+            v.RuleFor(x => x.Evidence!.Reference).MaximumLength(100).OverridePropertyName("evidence.reference").When(x => x.Evidence is not null);
+            v.RuleFor(x => x.Cip).ValidCip();
+        });
+        v.RuleFor(x => x.Reason).NotNull().IsInEnum().When(x => x.Kind == InteropKind.Reprint);
+        v.RuleFor(x => x.ReasonNote).MaximumLength(300);
+    }
+}
+
 /// <summary>The holder's data as typed by the operator.</summary>
 public static class InteropHolderRules
 {

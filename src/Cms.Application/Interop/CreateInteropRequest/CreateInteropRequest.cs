@@ -29,7 +29,7 @@ public sealed record CreateInteropRequestCommand(
     InteropKind? Kind, string? CardNumber, InteropHolderInput? Holder, RequestMode? Mode, DelegationKind? DelegationKind,
     DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived,
     ReprintReason? Reason, string? ReasonNote, RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null)
-    : ICommand<InteropRequestView>, IAuditedMessage, IPeopleInput
+    : ICommand<InteropRequestView>, IAuditedMessage, IInteropInput
 {
     public OperationType OperationType => OperationType.Interoperability;
     public override string ToString() => $"CreateInteropRequestCommand {{ Kind = {Kind}, CardNumber = {CardNumber} }}";
@@ -41,18 +41,7 @@ public sealed class CreateInteropRequestValidator : AbstractValidator<CreateInte
     {
         RuleFor(c => c.Kind).NotNull().IsInEnum();
         RuleFor(c => c.CardNumber).ValidCardNumber();
-        InteropHolderRules.Apply(this, c => c.Holder);
-        When(c => c.Kind != InteropKind.Revocation, () => PeopleInputRules.Apply(this));
-        When(c => c.Kind == InteropKind.Revocation, () =>
-        {
-            AttendeeInputRules.Apply(this);
-            RuleFor(c => c.RevocationReason).NotNull().IsInEnum();
-            RuleFor(c => c.Evidence!.Kind).NotNull().IsInEnum().OverridePropertyName("evidence.kind").When(c => c.Evidence is not null);
-            RuleFor(c => c.Evidence!.Reference).MaximumLength(100).OverridePropertyName("evidence.reference").When(c => c.Evidence is not null);
-            RuleFor(c => c.Cip).NotEmpty().Matches("^[0-9]{4,16}$").WithErrorCode("invalid-cip").WithMessage("Il CIP è fatto di sole cifre.");
-        });
-        RuleFor(c => c.Reason).NotNull().IsInEnum().When(c => c.Kind == InteropKind.Reprint);
-        RuleFor(c => c.ReasonNote).MaximumLength(300);
+        InteropInputRules.Apply(this);
     }
 }
 

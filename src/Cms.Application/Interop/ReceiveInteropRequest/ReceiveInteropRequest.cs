@@ -50,21 +50,7 @@ public sealed class ReceiveInteropRequestValidator : AbstractValidator<ReceiveIn
 
     private sealed class BodyValidator : AbstractValidator<InteropInboundBody>
     {
-        public BodyValidator()
-        {
-            InteropHolderRules.Apply(this, b => b.Holder);
-            When(b => b.Kind != InteropKind.Revocation, () => PeopleInputRules.Apply(this));
-            When(b => b.Kind == InteropKind.Revocation, () =>
-            {
-                AttendeeInputRules.Apply(this);
-                RuleFor(b => b.RevocationReason).NotNull().IsInEnum();
-                RuleFor(b => b.Evidence!.Kind).NotNull().IsInEnum().OverridePropertyName("evidence.kind").When(b => b.Evidence is not null);
-                RuleFor(b => b.Evidence!.Reference).MaximumLength(100).OverridePropertyName("evidence.reference").When(b => b.Evidence is not null);
-                RuleFor(b => b.Cip).NotEmpty().Matches("^[0-9]{4,16}$").WithErrorCode("invalid-cip").WithMessage("Il CIP è fatto di sole cifre.");
-            });
-            RuleFor(b => b.Reason).NotNull().IsInEnum().When(b => b.Kind == InteropKind.Reprint);
-            RuleFor(b => b.ReasonNote).MaximumLength(300);
-        }
+        public BodyValidator() => InteropInputRules.Apply(this);
     }
 }
 

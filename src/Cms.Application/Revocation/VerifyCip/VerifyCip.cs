@@ -1,3 +1,4 @@
+using Cms.Application.Common.Validation;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Identification.Contracts;
@@ -29,7 +30,7 @@ public sealed class VerifyCipValidator : AbstractValidator<VerifyCipCommand>
     public VerifyCipValidator()
     {
         RuleFor(c => c.Id).NotEmpty();
-        RuleFor(c => c.Cip).NotEmpty().Matches("^[0-9]{4,16}$").WithErrorCode("invalid-cip").WithMessage("Il CIP è fatto di sole cifre.");
+        RuleFor(c => c.Cip).ValidCip();
     }
 }
 
