@@ -183,6 +183,8 @@ public static class ContractExamples
             "404" => ("card-not-found", "Non trovato", "Tessera non presente in banca dati."),
             "409" => ("request-not-pending", "Conflitto con lo stato attuale", "La richiesta non è più modificabile (stato COMPLETED)."),
             "423" => ("cip-locked", "Temporaneamente bloccato", "Troppi tentativi errati di verifica del CIP per questa tessera."),
+            "413" => ("payload-too-large", "Richiesta non leggibile", "La richiesta è troppo grande."),
+            "429" => ("rate-limited", "Troppe richieste", "Troppe richieste in poco tempo. Riprovare tra 42 secondi."),
             _ => ("privacy-consent-required", "Regola non rispettata",
                 "Il titolare della carta, o suo delegato, deve acconsentire al trattamento dei dati personali."),
         };

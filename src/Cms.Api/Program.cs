@@ -25,6 +25,7 @@ if (generatingDocument) builder.Configuration["ConnectionStrings:Cms"] ??= "Host
 builder.Services.AddCmsApplication();
 builder.Services.AddCmsInfrastructure(builder.Configuration);
 builder.Services.AddCmsAuthentication(builder.Configuration);
+builder.Services.AddCmsHardening(builder.Configuration, builder.WebHost);
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
 builder.Services.AddSingleton<IAccessTokenIssuer, JwtTokenIssuer>();
@@ -94,8 +95,10 @@ var app = builder.Build();
 
 // Behind a reverse proxy on this host (loopback), honour X-Forwarded-For/Proto; others are ignored.
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
+app.UseCmsSecurityHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCmsRequestSizeLimit();
 // The contract and its browser are public, as in the national API catalogue.
 app.UseSwagger(o => o.RouteTemplate = "openapi/{documentName}.json");
 app.UseSwaggerUI(o =>
@@ -106,6 +109,7 @@ app.UseSwaggerUI(o =>
 if (!string.IsNullOrEmpty(app.Configuration[ClientCertificateOptions.Section + ":ForwardingHeader"])) app.UseCertificateForwarding();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 app.UseMiddleware<IdempotencyMiddleware>();
 
 

@@ -25,13 +25,15 @@ public static class AuthEndpoints
                 return result.Success ?? throw result.Failure!;
             })
             .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignIn)
             .WithName("createAccessToken")
             .WithSummary("Accesso dell'operatore con codice fiscale e password")
             .WithDescription("Restituisce un token JWT. Dopo 5 tentativi errati l'utenza è bloccata per 15 minuti; una password scaduta va cambiata.")
             .Produces<SignInSuccess>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         auth.MapPost("/certificate-token", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
             {
@@ -41,12 +43,14 @@ public static class AuthEndpoints
                 return result.Success ?? throw result.Failure!;
             })
             .RequireAuthorization(Policies.ClientCertificate)
+            .RequireRateLimiting(RateLimits.SignIn)
             .WithName("createAccessTokenWithCertificate")
             .WithSummary("Accesso dell'operatore con smart card (certificato client)")
             .WithDescription("Il soggetto del certificato di autenticazione (TS-CNS o CNS dell'operatore) porta il codice fiscale.")
             .Produces<SignInSuccess>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         auth.MapPost("/password", async ([FromBody] ChangePasswordRequest request, IMediator mediator, CancellationToken ct) =>
             {
@@ -55,11 +59,13 @@ public static class AuthEndpoints
                 return Results.NoContent();
             })
             .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignIn)
             .WithName("changePassword")
             .WithSummary("Cambio password dell'operatore (anche scaduta)")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         auth.MapGet("/me", (HttpContext http) => new CurrentOperatorView(
                 http.User.FindFirst(CmsClaims.OperatorId)?.Value,

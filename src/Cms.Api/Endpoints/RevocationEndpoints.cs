@@ -71,7 +71,9 @@ public static class RevocationEndpoints
             .Produces<CipVerification>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status423Locked);
+            .ProducesProblem(StatusCodes.Status423Locked)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(RateLimits.CipVerification);
 
         revocations.MapPost("/{id:guid}/confirm", async (Guid id, [FromBody] ConfirmWithFormRequest? r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new ConfirmRevocationCommand(id, r?.FormPrintedAndSigned), ct))

@@ -71,6 +71,10 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Delivery:RetryMaxSeconds", "2");
         builder.UseSetting("Interop:RetryBaseSeconds", "1");
         builder.UseSetting("Interop:RetryMaxSeconds", "2");
+        // The suite signs in hundreds of times a minute from one address; HardeningTests run a process with the real limits.
+        builder.UseSetting("Hardening:SignIn:PermitLimit", "1000000");
+        builder.UseSetting("Hardening:CipVerification:PermitLimit", "1000000");
+        builder.UseSetting("Hardening:InboundInterop:PermitLimit", "1000000");
         builder.UseSetting("Integrations:CertificationAuthority:Url", CertificationAuthority.Url);
         builder.UseSetting("Integrations:CertificationAuthority:ApiKey", FakeExternalSystem.ApiKey);
         builder.UseSetting("Integrations:Fse:Url", Fse.Url);

@@ -41,6 +41,9 @@ public sealed class CmsProcess : IAsyncDisposable
         env["Hangfire__SchedulePollingSeconds"] = "1";
         env["Delivery__RetryBaseSeconds"] = "1";
         env["Delivery__LeaseSeconds"] = "3";
+        env["Hardening__SignIn__PermitLimit"] = "1000000";
+        env["Hardening__CipVerification__PermitLimit"] = "1000000";
+        env["Hardening__InboundInterop__PermitLimit"] = "1000000";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
         var process = Process.Start(start)!;
         // CMS_TEST_PROCESS_LOG=<folder>: each process's output in a file there (for a failing test's post-mortem).

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Cms.Api.Problems;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Cms.Api.Security;
+
+/// <summary>One rate limit: at most <see cref="PermitLimit"/> requests per <see cref="WindowSeconds"/> for one partition.</summary>
+public sealed class RateLimitRule
+{
+    public int PermitLimit { get; set; }
+    public int WindowSeconds { get; set; } = 60;
+}
+
+/// <summary>
+/// Section <c>Hardening</c>: the request size limit and the rate limits of the three doors an attacker would push on —
+/// sign-in (per client address), CIP verification (per operator) and inbound interoperability (per linked region).
+/// </summary>
+public sealed class HardeningOptions
+{
+    public const string Section = "Hardening";
+
+    /// <summary>Largest body any endpoint accepts, unless it declares its own (the issuer's card feed).</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    public RateLimitRule SignIn { get; set; } = new() { PermitLimit = 30 };
+    public RateLimitRule CipVerification { get; set; } = new() { PermitLimit = 10 };
+    public RateLimitRule InboundInterop { get; set; } = new() { PermitLimit = 600 };
+}
+
+public static class RateLimits
+{
+    public const string SignIn = "sign-in";
+    public const string CipVerification = "cip-verification";
+    public const string InboundInterop = "inbound-interop";
+    public const string Rule = "rate-limited";
+}
+
+public static class Hardening
+{
+    public static IServiceCollection AddCmsHardening(this IServiceCollection services, IConfiguration configuration, IWebHostBuilder webHost)
+    {
+        var options = configuration.GetSection(HardeningOptions.Section).Get<HardeningOptions>() ?? new HardeningOptions();
+        if (options.MaxRequestBodyBytes <= 0) throw new InvalidOperationException("Hardening:MaxRequestBodyBytes must be positive.");
+        foreach (var (name, rule) in new[] { (nameof(options.SignIn), options.SignIn), (nameof(options.CipVerification), options.CipVerification),
+                     (nameof(options.InboundInterop), options.InboundInterop) })
+            if (rule.PermitLimit <= 0 || rule.WindowSeconds <= 0)
+                throw new InvalidOperationException($"Hardening:{name}: PermitLimit and WindowSeconds must be positive.");
+        services.AddSingleton(options);
+        webHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.AddServerHeader = false;
+        });
+
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(RateLimits.SignIn, http => Window(options.SignIn, "address:" + ClientAddress(http)));
+            limiter.AddPolicy(RateLimits.CipVerification, http =>
+                Window(options.CipVerification, "operator:" + (http.User.FindFirst(CmsClaims.OperatorId)?.Value ?? ClientAddress(http))));
+            limiter.AddPolicy(RateLimits.InboundInterop, http =>
+                Window(options.InboundInterop, "region:" + (http.User.FindFirst(CmsClaims.Region)?.Value ?? ClientAddress(http))));
+            limiter.OnRejected = async (context, ct) =>
+            {
+                var http = context.HttpContext;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+                http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                var problem = new ProblemDetails
+                {
+                    Type = ProblemTypes.For(RateLimits.Rule),
+                    Title = "Troppe richieste",
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Detail = $"Troppe richieste in poco tempo. Riprovare tra {retryAfter} secondi.",
+                    Extensions = { ["rule"] = RateLimits.Rule, ["retryAfterSeconds"] = retryAfter },
+                };
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>()
+                    .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+            };
+        });
+        return services;
+    }
+
+    private static RateLimitPartition<string> Window(RateLimitRule rule, string key) =>
+        RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = rule.PermitLimit,
+            Window = TimeSpan.FromSeconds(rule.WindowSeconds),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+
+    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+
+    /// <summary>
+    /// Security headers on every answer, and the size limit checked from <c>Content-Length</c> before the body is read (Kestrel
+    /// also stops a chunked body at the limit). The API serves JSON and PDF only: nothing may frame it, sniff it or run in it;
+    /// answers are not cached unless an endpoint says otherwise (codes, personal data).
+    /// </summary>
+    public static IApplicationBuilder UseCmsSecurityHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var headers = http.Response.Headers;
+        var path = http.Request.Path;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["Cross-Origin-Resource-Policy"] = "same-origin";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+        // The contract's browser (Swagger UI) runs its own scripts and styles; the API itself answers data only.
+        headers.ContentSecurityPolicy = path.StartsWithSegments("/swagger")
+            ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+            : "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+        if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+        http.Response.OnStarting(() =>
+        {
+            if (!http.Response.Headers.ContainsKey("Cache-Control") && !path.StartsWithSegments("/swagger") && !path.StartsWithSegments("/openapi"))
+                http.Response.Headers.CacheControl = "no-store";
+            return Task.CompletedTask;
+        });
+        await next();
+    });
+
+    /// <summary>After routing: refuses a body larger than the endpoint accepts with 413 before anything reads it.</summary>
+    public static IApplicationBuilder UseCmsRequestSizeLimit(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        var options = http.RequestServices.GetRequiredService<HardeningOptions>();
+        var declared = http.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize;
+        var limit = declared ?? options.MaxRequestBodyBytes;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
+        if (http.Request.ContentLength > limit)
+            throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
+        await next();
+    });
+}
