@@ -15,12 +15,12 @@ namespace Cms.Integration.Tests;
 /// </summary>
 public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
 {
-    private const string Anyone = "anyone", Authenticated = "authenticated", Operator = "Operator", InteropOperator = "InteropOperator",
+    public const string Anyone = "anyone", Authenticated = "authenticated", Operator = "Operator", InteropOperator = "InteropOperator",
         SecurityAdministrator = "SecurityAdministrator", Auditor = "Auditor", Issuer = "Issuer", Citizen = "Citizen", PeerRegion = "PeerRegion",
         CertificateHolder = "CertificateHolder";
 
     /// <summary>Who may call each operation (by operationId). Operators and auditors read history; pharmacies never reach interop.</summary>
-    private static readonly Dictionary<string, string[]> Rules = new()
+    public static readonly IReadOnlyDictionary<string, string[]> Rules = new Dictionary<string, string[]>
     {
         ["getStatus"] = [Anyone], ["createAccessToken"] = [Anyone], ["changePassword"] = [Anyone],
         ["createAccessTokenWithCertificate"] = [CertificateHolder], ["renewCard"] = [CertificateHolder],
@@ -53,35 +53,10 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
         ["receiveInteropActivation"] = [PeerRegion], ["receiveInteropReprint"] = [PeerRegion], ["receiveInteropRevocation"] = [PeerRegion],
     };
 
-    private sealed record Caller(string Name, string[] Is, Func<HttpRequestMessage, byte[], Task>? Sign = null, HttpClient? Client = null);
-
-    private sealed record Operation(string Id, HttpMethod Method, string Path);
-
-    private static IReadOnlyList<Operation> ContractOperations()
-    {
-        using var contract = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestDatabase.RepositoryRoot(), "contracts", "cms-v1.openapi.json")));
-        var operations = new List<Operation>();
-        foreach (var path in contract.RootElement.GetProperty("paths").EnumerateObject())
-            foreach (var method in path.Value.EnumerateObject().Where(m => m.Name is "get" or "post" or "put" or "patch" or "delete"))
-                operations.Add(new Operation(method.Value.GetProperty("operationId").GetString()!, new HttpMethod(method.Name.ToUpperInvariant()), path.Name));
-        return operations;
-    }
-
-    /// <summary>Route values that are well-formed, so that what answers is authorisation, not routing.</summary>
-    private static string Concrete(string template) => System.Text.RegularExpressions.Regex.Replace(template, "{([^}]+)}", m => m.Groups[1].Value switch
-    {
-        "code" => "090-201-AS001",
-        "regionCode" => "200",
-        "name" => "modulo",
-        "codiceFiscale" => "RSSMRA80A01H501U",
-        "cardNumber" => "80380000900000000001",
-        _ => Guid.NewGuid().ToString(),
-    });
-
     [Fact]
     public void Every_operation_of_the_contract_has_a_rule_and_every_rule_an_operation()
     {
-        var ids = ContractOperations().Select(o => o.Id).ToHashSet();
+        var ids = ContractDocument.Operations().Select(o => o.Id).ToHashSet();
         Assert.Empty(ids.Except(Rules.Keys));
         Assert.Empty(Rules.Keys.Except(ids));
     }
@@ -89,52 +64,19 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task Each_caller_reaches_exactly_the_operations_its_role_allows()
     {
-        var callers = new List<Caller> { new("nobody", []) };
-        foreach (var (type, code) in new[] { ("ASL", "090-201-AS001"), ("HOSPITAL", "090-201-OS001"), ("MUNICIPALITY", "090-201-CM001"),
-                     ("REGIONAL_OFFICE", "090-000-RT001"), ("PHARMACY", "090-201-FA001") })
-        {
-            var (client, _, _) = await ActorAsync("Operator", type, code);
-            callers.Add(new Caller($"Operator@{type}", type == "PHARMACY" ? [Operator, Authenticated] : [Operator, InteropOperator, Authenticated], Client: client));
-        }
-        foreach (var role in new[] { SecurityAdministrator, Auditor, Issuer })
-            callers.Add(new Caller(role, [role, Authenticated], Client: (await ActorAsync(role)).Client));
-
-        // A citizen (or an operator) with their card's certificate, through the TLS-terminating proxy's header.
-        var tls = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
-        using var certificate = Factory.Certificates.SmartCard("RSSMRA80A01H501U");
-        tls.DefaultRequestHeaders.Add(CmsFactory.ClientCertificateHeader, TestCertificates.HeaderValue(certificate));
-        callers.Add(new Caller(Citizen, [CertificateHolder], Client: tls));
-
-        // A linked region, signing each request with the secret both hold.
-        var admin = await AdminAsync();
-        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        var registered = await admin.PutAsync("/api/v1/admin/peers/200", JsonContent(new { name = "Sardegna", baseUrl = "http://127.0.0.1:9", secret, enabled = true }));
-        Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
-        callers.Add(new Caller(PeerRegion, [PeerRegion], Sign: (request, body) =>
-        {
-            var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            request.Headers.Add(PeerSignature.RegionHeader, "200");
-            request.Headers.Add(PeerSignature.TimestampHeader, stamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Compute(Encoding.UTF8.GetBytes(secret), request.Method.Method,
-                request.RequestUri!.OriginalString.Split('?')[0], stamp, "200", body));
-            return Task.CompletedTask;
-        }, Client: Factory.CreateClient()));
+        var callers = await ContractCallersAsync();
 
         var wrong = new List<string>();
         var checkedCount = 0;
-        foreach (var operation in ContractOperations())
+        foreach (var operation in ContractDocument.Operations())
         {
             var allowedTo = Rules[operation.Id];
             foreach (var caller in callers)
             {
                 var allowed = allowedTo.Contains(Anyone) || allowedTo.Any(caller.Is.Contains);
-                var path = Concrete(operation.Path);
+                var path = ContractDocument.Concrete(operation.Path);
                 var body = operation.Method == HttpMethod.Get ? [] : Encoding.UTF8.GetBytes($"{{\"nonce\":\"{Guid.NewGuid():N}\"}}");
-                using var request = new HttpRequestMessage(operation.Method, path);
-                if (operation.Method != HttpMethod.Get) request.Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
-                if (caller.Sign is not null) await caller.Sign(request, body);
-                var client = caller.Client ?? Factory.CreateClient();
-                using var response = await client.SendAsync(request);
+                using var response = await caller.SendAsync(operation.Method, path, operation.Method == HttpMethod.Get ? null : body, "application/json");
                 var refused = await RefusedByAuthorisationAsync(response);
                 checkedCount++;
                 if (refused == allowed)

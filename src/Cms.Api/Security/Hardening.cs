@@ -124,7 +124,7 @@ public static class Hardening
         await next();
     });
 
-    /// <summary>After routing: refuses a body larger than the endpoint accepts with 413 before anything reads it.</summary>
+    /// <summary>After routing: refuses a body larger than the endpoint accepts with 413 before anything reads it, and a NUL in the address.</summary>
     public static IApplicationBuilder UseCmsRequestSizeLimit(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
         var options = http.RequestServices.GetRequiredService<HardeningOptions>();
@@ -133,6 +133,25 @@ public static class Hardening
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
         if (http.Request.ContentLength > limit)
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
+        // A NUL in a route or query value (the body's strings are checked by NoNulStringConverter).
+        if ((http.Request.Path.Value?.Contains('\0') ?? false) || http.Request.Query.Any(q => q.Key.Contains('\0') || q.Value.Any(v => v?.Contains('\0') == true)))
+            throw new BadHttpRequestException("NUL character in the address.", StatusCodes.Status400BadRequest);
         await next();
     });
+}
+
+/// <summary>
+/// Text with a NUL character is refused at the door (400 malformed-request naming the member): PostgreSQL cannot store it,
+/// and no name, code or address has one.
+/// </summary>
+public sealed class NoNulStringConverter : System.Text.Json.Serialization.JsonConverter<string>
+{
+    public override string? Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        var value = reader.GetString();
+        if (value is not null && value.Contains('\0')) throw new System.Text.Json.JsonException("NUL character in a string.");
+        return value;
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, string value, System.Text.Json.JsonSerializerOptions options) => writer.WriteStringValue(value);
 }

@@ -75,6 +75,38 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
         return (await SignInAsync(cf, OperatorPassword), cf, id);
     }
 
+    /// <summary>
+    /// One caller of each kind the contract knows: nobody; an operator at an ASL, a hospital, a municipality, a regional office
+    /// and a pharmacy; a security administrator; an auditor; the issuer; a citizen with their card's certificate (through the
+    /// TLS proxy's header); a linked region (<paramref name="peerRegion"/>) signing each request. <c>Is</c> holds the names of
+    /// <see cref="AuthorizationMatrixTests.Rules"/> each one meets.
+    /// </summary>
+    protected async Task<IReadOnlyList<ContractCaller>> ContractCallersAsync(string peerRegion = "200")
+    {
+        const string Operator = "Operator", Interop = "InteropOperator", Authenticated = "authenticated";
+        var callers = new List<ContractCaller> { new("nobody", [], Factory.CreateClient()) };
+        foreach (var (type, code) in new[] { ("ASL", "090-201-AS001"), ("HOSPITAL", "090-201-OS001"), ("MUNICIPALITY", "090-201-CM001"),
+                     ("REGIONAL_OFFICE", "090-000-RT001"), ("PHARMACY", "090-201-FA001") })
+        {
+            var (client, _, _) = await ActorAsync(Operator, type, code);
+            callers.Add(new ContractCaller($"Operator@{type}", type == "PHARMACY" ? [Operator, Authenticated] : [Operator, Interop, Authenticated], client));
+        }
+        foreach (var role in new[] { "SecurityAdministrator", "Auditor", "Issuer" })
+            callers.Add(new ContractCaller(role, [role, Authenticated], (await ActorAsync(role)).Client));
+
+        var tls = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
+        using (var certificate = Factory.Certificates.SmartCard("RSSMRA80A01H501U"))
+            tls.DefaultRequestHeaders.Add(CmsFactory.ClientCertificateHeader, TestCertificates.HeaderValue(certificate));
+        callers.Add(new ContractCaller("Citizen", ["CertificateHolder"], tls));
+
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var registered = await (await AdminAsync()).PutAsJsonAsync($"/api/v1/admin/peers/{peerRegion}",
+            new { name = "Regione " + peerRegion, baseUrl = "http://127.0.0.1:9", secret, enabled = true });
+        Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
+        callers.Add(new ContractCaller("PeerRegion", ["PeerRegion"], Factory.CreateClient(), ContractCaller.PeerSigner(peerRegion, secret)));
+        return callers;
+    }
+
     protected static CardFeedLine Card(string cardNumber, string? codiceFiscale = null, DateOnly? expiry = null, DateOnly? birth = null,
         string pin = "12345", string puk = "12345678", string cip = "87654321", string surname = "ROSSI", string givenName = "MARIO",
         string? household = null)

@@ -22,9 +22,12 @@ public static class RuleExtensions
         rule.NotEmpty().Matches("^[0-9]{4,16}$").WithErrorCode("invalid-cip").WithMessage("Il CIP è fatto di sole cifre.");
 
     public static IRuleBuilderOptions<T, string?> IsoDate<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => TryParseDate(v, out _))
+        rule.Must(v => TryParseDate(v, out var date) && date.Year is >= MinYear and <= MaxYear)
             .WithErrorCode("invalid-date")
-            .WithMessage("La data deve essere nel formato AAAA-MM-GG.");
+            .WithMessage($"La data deve essere nel formato AAAA-MM-GG, tra il {MinYear} e il {MaxYear}.");
+
+    /// <summary>Dates outside these years are typing errors (and 9999-12-31 has no next day to end a period with).</summary>
+    public const int MinYear = 1900, MaxYear = 2199;
 
     public static bool TryParseDate(string? value, out DateOnly date) =>
         DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
