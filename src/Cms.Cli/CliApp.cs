@@ -18,6 +18,7 @@ namespace Cms.Cli;
 ///   cms import-cards FILE.ndjson   loads a card feed of any size (same rules as POST /api/v1/issuer/card-feed)
 ///   cms demo-feed N FILE.ndjson    writes a realistic feed of N holders (valid codici fiscali) for tests and benchmarks
 ///   cms migrate                    applies the database migrations
+///   cms reseal                     seals every sealed value again under the active key (the last step of a key rotation)
 /// Configuration comes from the environment (ConnectionStrings__Cms, CodeEncryption__…), as for the API.
 /// </summary>
 public static class CliApp
@@ -27,7 +28,7 @@ public static class CliApp
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            await output.WriteLineAsync("usage: cms import-cards FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate");
+            await output.WriteLineAsync("usage: cms import-cards FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate | cms reseal");
             return args.Length == 0 ? 2 : 0;
         }
         try
@@ -38,6 +39,7 @@ public static class CliApp
                 "demo-feed" when args.Length == 3 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var holders) =>
                     await DemoFeedAsync(holders, args[2], output, cancellationToken),
                 "migrate" => await MigrateAsync(output, settings, cancellationToken),
+                "reseal" when args.Length == 1 => await ResealAsync(output, settings, cancellationToken),
                 _ => await Usage(error),
             };
         }
@@ -50,7 +52,7 @@ public static class CliApp
 
     private static async Task<int> Usage(TextWriter error)
     {
-        await error.WriteLineAsync("usage: cms import-cards FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate");
+        await error.WriteLineAsync("usage: cms import-cards FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate | cms reseal");
         return 2;
     }
 
@@ -107,6 +109,22 @@ public static class CliApp
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database, cancellationToken);
         await output.WriteLineAsync("migrated");
+        return 0;
+    }
+
+    private static async Task<int> ResealAsync(TextWriter output, IEnumerable<KeyValuePair<string, string?>>? settings, CancellationToken cancellationToken)
+    {
+        await using var provider = Services(settings);
+        await using var scope = provider.CreateAsyncScope();
+        var counts = await scope.ServiceProvider.GetRequiredService<Cms.Infrastructure.Security.Resealer>().ResealAllAsync(cancellationToken);
+        var cipher = scope.ServiceProvider.GetRequiredService<ICodeCipher>();
+        foreach (var count in counts)
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{count.What}: {count.Resealed} sealed again, {count.AlreadyActive} now under key {cipher.ActiveKeyId}"));
+        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+        db.Operations.Add(new OperationEntry(Guid.CreateVersion7(), DateTimeOffset.UtcNow, OperationType.KeyRotation, OperationOutcome.Succeeded,
+            null, null, null, null, null, null, null, $"cli reseal key={cipher.ActiveKeyId} resealed={counts.Sum(c => c.Resealed)}"));
+        await db.SaveChangesAsync(cancellationToken);
         return 0;
     }
 

@@ -58,6 +58,7 @@ public static class DependencyInjection
         services.Configure<PasswordHashingOptions>(configuration.GetSection(PasswordHashingOptions.Section));
 
         services.AddSingleton<ICodeCipher, AesGcmCodeCipher>();
+        services.AddTransient<Cms.Infrastructure.Security.Resealer>();
         services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<ICardFeedImporter, CardFeedImporter>();
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));

@@ -272,6 +272,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         await using var b = bPeer.Process;
         await using var a = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Fast);
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        SecretLedger.Register("peer secret", secret);
         await LinkAsync(a, "090", c.Process, "150", secret);
         await LinkAsync(a, "090", b, "200", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         using var counter = await SignInAsync(a, Operator);
@@ -372,6 +373,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         var card = await CardAsync(peer.ConnectionString, "NOT_ACTIVE");
         var expiry = await ScalarAsync<DateOnly>(peer.ConnectionString, "SELECT expiry_date FROM identification.cards WHERE card_number = @n", ("n", card.Number));
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        SecretLedger.Register("peer secret", secret);
         using (var bAdmin = await SignInAsync(b, SecurityAdmin))
             Assert.True((await bAdmin.PutAsJsonAsync("/api/v1/admin/peers/090", new { name = "Toscana", baseUrl = a.Url, secret, enabled = true })).IsSuccessStatusCode);
 

@@ -63,6 +63,7 @@ public class HardeningTests(CmsFactory factory) : ApiTest(factory)
         foreach (var region in new[] { "200", "190" })
         {
             secrets[region] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+            SecretLedger.Register("peer secret", secrets[region]);
             await OkAsync(await admin.PutAsJsonAsync($"/api/v1/admin/peers/{region}",
                 new { name = "Regione " + region, baseUrl = "http://127.0.0.1:9", secret = secrets[region], enabled = true }));
         }

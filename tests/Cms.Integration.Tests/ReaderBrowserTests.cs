@@ -34,8 +34,8 @@ public class ReaderBrowserTests(CmsFactory factory) : ApiTest(factory)
                 RedirectStandardOutput = true, RedirectStandardError = true,
             };
             var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            process.OutputDataReceived += (_, e) => { if (e.Data is not null) SecretLedger.Log(e.Data); };
+            process.ErrorDataReceived += (_, e) => { if (e.Data is not null) SecretLedger.Log(e.Data); };
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var url = $"http://127.0.0.1:{port}";

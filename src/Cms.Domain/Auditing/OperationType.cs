@@ -25,6 +25,7 @@ public enum OperationType
     NoticeManagement,
     AuditConsultation,
     ReportConsultation,
+    KeyRotation,
 }
 
 public static class OperationTypes
@@ -50,6 +51,7 @@ public static class OperationTypes
         OperationType.NoticeManagement => "GESTIONE AVVISI",
         OperationType.AuditConsultation => "CONSULTAZIONE AUDIT",
         OperationType.ReportConsultation => "CONSULTAZIONE REPORT",
+        OperationType.KeyRotation => "ROTAZIONE CHIAVI",
         _ => type.ToString().ToUpperInvariant(),
     };
 

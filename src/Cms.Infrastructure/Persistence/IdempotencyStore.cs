@@ -75,7 +75,7 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, ICodeCipher ci
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string Context(Guid operatorId, string key) => $"idempotency:{operatorId:N}:{key}";
+    public static string Context(Guid operatorId, string key) => $"idempotency:{operatorId:N}:{key}";
 }
 
 /// <summary>Only for the migration: the table the store above works on.</summary>

@@ -90,7 +90,8 @@ public sealed record KeyRing(string ActiveKeyId, Dictionary<string, string> Keys
 {
     public static KeyRing Load(CodeEncryptionOptions o)
     {
-        var keys = new Dictionary<string, string>(o.Keys);
+        // A key set to nothing is retired (CodeEncryption__Keys__2025a= once `cms reseal` has moved everything off it).
+        var keys = o.Keys.Where(k => !string.IsNullOrWhiteSpace(k.Value)).ToDictionary(k => k.Key, k => k.Value);
         var active = o.ActiveKeyId;
         if (!string.IsNullOrEmpty(o.KeyRingFile))
         {

@@ -100,6 +100,7 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
         callers.Add(new ContractCaller("Citizen", ["CertificateHolder"], tls));
 
         var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        SecretLedger.Register("peer secret", secret);
         var registered = await (await AdminAsync()).PutAsJsonAsync($"/api/v1/admin/peers/{peerRegion}",
             new { name = "Regione " + peerRegion, baseUrl = "http://127.0.0.1:9", secret, enabled = true });
         Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
@@ -141,6 +142,11 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
 
     protected async Task<JsonElement> FeedAsync(params CardFeedLine[] cards)
     {
+        foreach (var card in cards)
+        {
+            SecretLedger.Register("PUK of a fed card", card.Codes?.Puk);
+            SecretLedger.Register("CIP of a fed card", card.Codes?.Cip);
+        }
         var (issuer, _, _) = await ActorAsync("Issuer");
         var response = await issuer.PostAsync("/api/v1/issuer/card-feed", Ndjson(cards.Select(DemoPopulation.ToNdjsonLine)));
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());

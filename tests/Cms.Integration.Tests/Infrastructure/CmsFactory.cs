@@ -46,7 +46,15 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public void StopSmtp() => Smtp.Stop();
 
-    public CmsFactory() => StartSmtp();
+    public string JwtKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    public CmsFactory()
+    {
+        StartSmtp();
+        foreach (var (what, secret) in new[] { ("administrator password", AdminPassword), ("code key", CodeKey), ("token signing key", JwtKey),
+                     ("SMS gateway key", FakeSmsGateway.ApiKey), ("integration key", FakeExternalSystem.ApiKey), ("operator password", ApiTest.OperatorPassword) })
+            SecretLedger.Register(what, secret);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -54,7 +62,7 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Cms", ConnectionString);
         builder.UseSetting("CodeEncryption:ActiveKeyId", "test-1");
         builder.UseSetting("CodeEncryption:Keys:test-1", CodeKey);
-        builder.UseSetting("Jwt:SigningKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        builder.UseSetting("Jwt:SigningKey", JwtKey);
         builder.UseSetting("Jwt:OperatorCheckSeconds", "0");
         builder.UseSetting("Security:PasswordHashing:Iterations", "1000");
         builder.UseSetting("Bootstrap:AdminCodiceFiscale", AdminCf);
@@ -240,7 +248,11 @@ public sealed class LogSink : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = $"{logLevel} {category}: {formatter(state, exception)} {exception}";
+            lines.Enqueue(line);
+            SecretLedger.Log(line);
+        }
     }
 }

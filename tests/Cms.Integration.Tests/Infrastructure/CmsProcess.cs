@@ -32,6 +32,7 @@ public sealed class CmsProcess : IAsyncDisposable
         env["CodeEncryption__ActiveKeyId"] = "test-1";
         env["CodeEncryption__Keys__test-1"] = factory.CodeKey;
         env["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        SecretLedger.Register("token signing key of a process", env["Jwt__SigningKey"]);
         env["Database__MigrateOnStartup"] = "false";
         env["DemoData__Enabled"] = "false";
         env["Smtp__Host"] = "127.0.0.1";
@@ -54,8 +55,8 @@ public sealed class CmsProcess : IAsyncDisposable
             Directory.CreateDirectory(logFolder);
             log = new StreamWriter(Path.Combine(logFolder, $"cms-{new Uri(url).Port}-{DateTime.UtcNow:HHmmssfff}.log")) { AutoFlush = true };
         }
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (process) log?.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (process) log?.WriteLine(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (process) log?.WriteLine(e.Data); SecretLedger.Log(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (process) log?.WriteLine(e.Data); SecretLedger.Log(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var cms = new CmsProcess(process, url);

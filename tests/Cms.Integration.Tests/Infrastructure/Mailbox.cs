@@ -22,4 +22,14 @@ public static class Mailbox
         }
         throw new TimeoutException($"No e-mail for {address} within the time allowed.");
     }
+
+    public static async Task WaitForCountAsync(CmsFactory factory, string address, int count, TimeSpan? timeout = null)
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (For(factory, address).Count < count)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"Fewer than {count} e-mails for {address} within the time allowed.");
+            await Task.Delay(100);
+        }
+    }
 }

@@ -40,8 +40,8 @@ public sealed class WebUi : IAsyncDisposable
         start.Environment["Web__ApiUrl"] = apiUrl;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) SecretLedger.Log(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) SecretLedger.Log(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient();

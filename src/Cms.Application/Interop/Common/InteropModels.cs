@@ -73,5 +73,5 @@ public sealed class PeerSecrets(ICodeCipher cipher)
 
     public byte[] Open(Peer peer) => cipher.OpenBytes(peer.SecretKeyId, peer.SecretCiphertext, Context(peer.RegionCode));
 
-    private static string Context(string region) => "interop-peer-secret:" + region;
+    public static string Context(string region) => "interop-peer-secret:" + region;
 }

@@ -114,5 +114,5 @@ public sealed class ReceiveInteropRequestHandler(
         return answer;
     }
 
-    private static string AnswerContext(string region, Guid requestId) => $"interop-answer:{region}:{requestId:N}";
+    public static string AnswerContext(string region, Guid requestId) => $"interop-answer:{region}:{requestId:N}";
 }
