@@ -67,6 +67,7 @@ public static class DependencyInjection
         services.Configure<DocumentOptions>(configuration.GetSection(DocumentOptions.Section));
         services.Configure<BackgroundJobOptions>(configuration.GetSection(BackgroundJobOptions.Section));
         services.AddSingleton<IFormRenderer, PdfFormRenderer>();
+        services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<Cms.Application.Common.Auditing.IAuditTrail, Auditing.PostgresAuditTrail>();
 
@@ -114,6 +115,7 @@ public static class DependencyInjection
                 QueuePollInterval = TimeSpan.FromMilliseconds(500),
                 EnableLongPolling = true,
                 PrepareSchemaIfNecessary = true,
+                DistributedLockTimeout = TimeSpan.FromSeconds(jobs.LockTimeoutSeconds),
             }));
         if (jobs.ServerEnabled)
         {

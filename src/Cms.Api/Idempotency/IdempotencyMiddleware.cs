@@ -17,7 +17,7 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
 {
     public const string Header = "Idempotency-Key";
 
-    public async Task InvokeAsync(HttpContext http, IIdempotencyStore store, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext http, IIdempotencyStore store, IProblemDetailsService problems, ILogger<IdempotencyMiddleware> logger)
     {
         var request = http.Request;
         if (!request.Headers.TryGetValue(Header, out var values) || !(HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method))
@@ -73,12 +73,29 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
                 completed = true;
             }
         }
-        finally
+        catch
         {
-            if (!completed) await store.AbandonAsync(operatorId, key, CancellationToken.None);
+            // The exception handler answers on the real body; the reservation is given up (or expires after its lease).
             http.Response.Body = original;
-            buffer.Position = 0;
-            await buffer.CopyToAsync(original, CancellationToken.None);
+            await AbandonAsync(store, operatorId, key, logger);
+            throw;
+        }
+        http.Response.Body = original;
+        if (!completed) await AbandonAsync(store, operatorId, key, logger);
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original, CancellationToken.None);
+    }
+
+    /// <summary>Gives the key back so that a retry runs again; when the database is gone too, its lease does that later.</summary>
+    private static async Task AbandonAsync(IIdempotencyStore store, Guid operatorId, string key, ILogger logger)
+    {
+        try
+        {
+            await store.AbandonAsync(operatorId, key, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Idempotency key not released ({ExceptionType}); it expires after its lease", e.GetType().Name);
         }
     }
 

@@ -19,9 +19,11 @@ public sealed class CmsExceptionHandler(IProblemDetailsService problems, ILogger
             ValidationException v => Validation(v),
             DomainRuleException r => Rule(r),
             BadHttpRequestException b => Malformed(b),
+            _ when Cms.Infrastructure.Persistence.DatabaseFailures.IsUnavailable(exception) => Unavailable(exception),
             _ => Unexpected(exception),
         };
         http.Response.StatusCode = problem.Status!.Value;
+        if (problem.Status == StatusCodes.Status503ServiceUnavailable) http.Response.Headers.RetryAfter = "5";
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 
@@ -79,6 +81,20 @@ public sealed class CmsExceptionHandler(IProblemDetailsService problems, ILogger
         };
         problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = ["Valore mancante o di tipo non valido."] };
         return problem;
+    }
+
+    /// <summary>The database is down or restarting: nothing was written (the transaction did not commit); try again shortly.</summary>
+    private ProblemDetails Unavailable(Exception exception)
+    {
+        logger.LogWarning("Database unavailable: {ExceptionType}", exception.GetType().FullName);
+        return new ProblemDetails
+        {
+            Type = ProblemTypes.For("service-unavailable"),
+            Title = "Servizio temporaneamente non disponibile",
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Detail = "La banca dati non è raggiungibile in questo momento. L'operazione non è stata eseguita: riprovare tra qualche secondo.",
+            Extensions = { ["rule"] = "service-unavailable" },
+        };
     }
 
     private ProblemDetails Unexpected(Exception exception)

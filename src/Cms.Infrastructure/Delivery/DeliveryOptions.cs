@@ -47,4 +47,10 @@ public sealed class BackgroundJobOptions
     public bool ServerEnabled { get; set; } = true;
     public int WorkerCount { get; set; } = 4;
     public int SchedulePollingSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// A Hangfire lock older than this is taken to belong to a dead server and removed (Hangfire.PostgreSql's default, 10 minutes,
+    /// would stop scheduled retries and the sweep for that long after a crash). Every job of Cms holds its locks for well under it.
+    /// </summary>
+    public int LockTimeoutSeconds { get; set; } = 30;
 }

@@ -4,7 +4,8 @@ using Npgsql;
 namespace Cms.Infrastructure.Persistence;
 
 /// <summary>Table platform.idempotency_keys; answers are kept 24 hours, sealed with the code key.</summary>
-public sealed class IdempotencyStore(NpgsqlDataSource dataSource, ICodeCipher cipher) : IIdempotencyStore
+public sealed class IdempotencyStore(NpgsqlDataSource dataSource, ICodeCipher cipher, Microsoft.Extensions.Options.IOptions<IdempotencyOptions> options)
+    : IIdempotencyStore
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
@@ -21,9 +22,15 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, ICodeCipher ci
         }
         await using (var reserve = new NpgsqlCommand("""
             INSERT INTO platform.idempotency_keys (operator_id, key, method, path, request_hash, created_at)
-            VALUES (@o, @k, @m, @p, @h, now()) ON CONFLICT (operator_id, key) DO NOTHING
+            VALUES (@o, @k, @m, @p, @h, now())
+            ON CONFLICT (operator_id, key) DO UPDATE
+                SET method = excluded.method, path = excluded.path, request_hash = excluded.request_hash, created_at = now()
+                WHERE platform.idempotency_keys.status_code IS NULL AND platform.idempotency_keys.created_at < now() - @lease
             """, connection))
         {
+            // A reservation without an answer older than the lease was left by a process that died (or lost its database)
+            // mid-request: the retry takes it over. Its effects, if any committed, are guarded by the use case's own row locks.
+            reserve.Parameters.AddWithValue("lease", TimeSpan.FromSeconds(options.Value.InProgressLeaseSeconds));
             reserve.Parameters.AddWithValue("o", operatorId);
             reserve.Parameters.AddWithValue("k", key);
             reserve.Parameters.AddWithValue("m", method);
@@ -76,6 +83,15 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, ICodeCipher ci
     }
 
     public static string Context(Guid operatorId, string key) => $"idempotency:{operatorId:N}:{key}";
+}
+
+/// <summary>Section <c>Idempotency</c>.</summary>
+public sealed class IdempotencyOptions
+{
+    public const string Section = "Idempotency";
+
+    /// <summary>A key reserved this long without an answer was left by a process that died mid-request: a retry takes it over.</summary>
+    public int InProgressLeaseSeconds { get; set; } = 30;
 }
 
 /// <summary>Only for the migration: the table the store above works on.</summary>
