@@ -3,6 +3,8 @@
 #   bench/run.sh card-feed [cards]      default 1,000,000 cards, beside PostgreSQL's COPY of the same rows
 #   bench/run.sh activations [seconds]  create+confirm over HTTP with 32 clients, beside pgbench with 32 clients
 #   bench/run.sh forms [seconds]        printed forms rendered per second
+#   bench/run.sh soak [minutes]         default 30 minutes at half the measured maximum rate of activations: errors, latency,
+#                                       the API's resident memory (flat within 10%)
 #   bench/run.sh reports [operations]   10,000,000 operations: an operator's monthly report and an auditor's yearly statistics,
 #                                       through the API and as SQL straight on the cluster
 set -euo pipefail

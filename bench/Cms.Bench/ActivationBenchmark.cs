@@ -24,7 +24,7 @@ public static class ActivationBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+        var seconds = args.Length > 1 && args[0] == "activations" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
         var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")!;
         var pgbenchConnection = Environment.GetEnvironmentVariable("CMS_PGBENCH_CONNECTION")!;
         var apiDll = Environment.GetEnvironmentVariable("CMS_API_DLL")!;
@@ -34,8 +34,16 @@ public static class ActivationBenchmark
         // 1. A clean database with enough cards to activate.
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         await using (var c = await dataSource.OpenConnectionAsync())
-        await using (var drop = new NpgsqlCommand("DROP SCHEMA IF EXISTS activation, delivery, platform, audit, identification, administration, hangfire CASCADE; DROP TABLE IF EXISTS public.\"__EFMigrationsHistory\"", c))
-            await drop.ExecuteNonQueryAsync();
+        await using (var drop = new NpgsqlCommand("""
+            DO $$ DECLARE s text; BEGIN
+              FOR s IN SELECT schema_name FROM information_schema.schemata
+                       WHERE schema_name NOT IN ('public', 'information_schema') AND schema_name NOT LIKE 'pg\_%' LOOP
+                EXECUTE format('DROP SCHEMA %I CASCADE', s);
+              END LOOP;
+            END $$;
+            DROP TABLE IF EXISTS public."__EFMigrationsHistory"
+            """, c))
+            await drop.ExecuteNonQueryAsync(); // every module's schema, whichever exist
 
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         const string adminCf = "SCRMNS80A01D612M", adminPassword = "Bench-Admin-Pwd-1", operatorPassword = "Bench-Operator-Pwd-1";
@@ -96,6 +104,7 @@ public static class ActivationBenchmark
             // Warm-up, then the measured window.
             var next = -1;
             string NextCard() => numbers[Interlocked.Increment(ref next)];
+            if (args[0] == "soak") return await SoakBenchmark.RunAsync(http, token, NextCard, api, args, work);
             await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(3));
             var (done, failed, elapsed) = await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(seconds));
             var activationsPerSecond = done / elapsed.TotalSeconds;
@@ -121,7 +130,7 @@ public static class ActivationBenchmark
         }
     }
 
-    private static async Task<(long Done, long Failed, TimeSpan Elapsed)> RunClientsAsync(HttpClient http, string token, Func<string> nextCard, TimeSpan duration)
+    public static async Task<(long Done, long Failed, TimeSpan Elapsed)> RunClientsAsync(HttpClient http, string token, Func<string> nextCard, TimeSpan duration)
     {
         long done = 0, failed = 0, createTicks = 0, confirmTicks = 0;
         var watch = Stopwatch.StartNew();

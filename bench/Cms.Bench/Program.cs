@@ -16,7 +16,7 @@ using Npgsql;
 // PostgreSQL's own COPY of the very same rows into the same tables, on the same cluster, in the same run.
 //   dotnet run -c Release --project bench/Cms.Bench -- card-feed [cards] (connection string in CMS_BENCH_CONNECTION)
 
-if (args.Length > 0 && args[0] == "activations") return await Cms.Bench.ActivationBenchmark.RunAsync(args);
+if (args.Length > 0 && args[0] is "activations" or "soak") return await Cms.Bench.ActivationBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "forms") return Cms.Bench.FormsBenchmark.Run(args);
 if (args.Length > 0 && args[0] == "reports") return await Cms.Bench.ReportsBenchmark.RunAsync(args);
 

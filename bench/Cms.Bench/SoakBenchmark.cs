@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Cms.Bench;
+
+/// <summary>
+/// Issue 10, item 6: 30 minutes (or the minutes given) at half the measured maximum rate of activations (create + confirm over
+/// HTTP, messages to the pickup folder meanwhile), with an identification and a history read beside each — no error allowed,
+/// and the API process's memory (resident set) must stay flat within 10% between the first and the last five minutes.
+///   bench/run.sh soak [minutes]
+/// </summary>
+public static class SoakBenchmark
+{
+    public static async Task<int> RunAsync(HttpClient http, string token, Func<string> nextCard, Process api, string[] args, string work)
+    {
+        var minutes = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 30;
+
+        // 1. The maximum rate, measured here with 32 clients for 30 s (after a warm-up).
+        await ActivationBenchmark.RunClientsAsync(http, token, nextCard, TimeSpan.FromSeconds(5));
+        var (maxDone, _, maxElapsed) = await ActivationBenchmark.RunClientsAsync(http, token, nextCard, TimeSpan.FromSeconds(30));
+        var maxRate = maxDone / maxElapsed.TotalSeconds;
+        var rate = maxRate / 2;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"maximum {maxRate:0.0} activations/s; soak at {rate:0.0}/s for {minutes} min"));
+
+        // 2. The soak: one activation started every 1/rate seconds (at most 64 in flight), memory sampled every 10 s.
+        var duration = TimeSpan.FromMinutes(minutes);
+        var interval = TimeSpan.FromSeconds(1 / rate);
+        long done = 0, failed = 0, reads = 0;
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var samples = new List<(double Minute, long RssKiB)>();
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        using var inFlight = new SemaphoreSlim(64);
+        var watch = Stopwatch.StartNew();
+        var sampling = Task.Run(async () =>
+        {
+            while (watch.Elapsed < duration)
+            {
+                lock (samples) samples.Add((watch.Elapsed.TotalMinutes, ResidentKiB(api.Id)));
+                await Task.Delay(TimeSpan.FromSeconds(10));
+            }
+        });
+        var started = 0L;
+        var tasks = new List<Task>();
+        while (watch.Elapsed < duration)
+        {
+            var due = TimeSpan.FromTicks(interval.Ticks * started);
+            if (due > watch.Elapsed) await Task.Delay(due - watch.Elapsed);
+            started++;
+            await inFlight.WaitAsync();
+            tasks.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var t0 = Stopwatch.GetTimestamp();
+                    var error = await OneAsync(http, token, nextCard());
+                    latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                    if (error is null) { Interlocked.Increment(ref done); Interlocked.Add(ref reads, 2); }
+                    else { Interlocked.Increment(ref failed); errors.Enqueue(error); }
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            }));
+            if (tasks.Count > 1000) tasks.RemoveAll(t => t.IsCompleted);
+        }
+        await Task.WhenAll(tasks);
+        await sampling;
+        var elapsed = watch.Elapsed;
+
+        // 3. Memory: mean of the first five minutes (after the first) against the mean of the last five.
+        var span = Math.Min(5, minutes / 3);
+        var early = samples.Where(s => s.Minute >= Math.Min(1, span) && s.Minute < Math.Min(1, span) + span).Select(s => (double)s.RssKiB).DefaultIfEmpty(0).Average();
+        var late = samples.Where(s => s.Minute >= minutes - span).Select(s => (double)s.RssKiB).DefaultIfEmpty(0).Average();
+        var growth = early == 0 ? 0 : (late - early) / early;
+        var sorted = latencies.OrderBy(l => l).ToArray();
+        double P(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
+        var perMinute = samples.GroupBy(s => (int)s.Minute).Select(g => $"{g.Key}′ {g.Average(s => s.RssKiB) / 1024:0} MiB");
+
+        var report = string.Create(CultureInfo.InvariantCulture, $"""
+            | what | figure |
+            |---|---:|
+            | maximum rate (32 clients, 30 s) | {maxRate:0.0} activations/s |
+            | soak rate (half) | {rate:0.0} activations/s |
+            | duration | {elapsed.TotalMinutes:0.0} min |
+            | activations done (create + confirm) | {done} |
+            | reads beside them (identification, request) | {reads} |
+            | errors | {failed} |
+            | latency of one activation, p50 / p95 / p99 | {P(0.5):0} / {P(0.95):0} / {P(0.99):0} ms |
+            | API resident memory, first {span:0} min (after the first) / last {span:0} min | {early / 1024:0} / {late / 1024:0} MiB |
+            | memory growth | {growth * 100:0.0}% (goal within 10%) |
+
+            Resident memory per minute: {string.Join(", ", perMinute)}
+            {(errors.IsEmpty ? "" : "First errors: " + string.Join("; ", errors.Take(5)))}
+            """);
+        Console.WriteLine(report);
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "soak-last.md"), report);
+        return failed == 0 && Math.Abs(growth) <= 0.10 ? 0 : 1;
+    }
+
+    /// <summary>Identify the card, create and confirm its activation, read the request back. Null when all went right.</summary>
+    private static async Task<string?> OneAsync(HttpClient http, string token, string number)
+    {
+        async Task<(bool Ok, JsonElement Body, string Text)> SendAsync(HttpMethod method, string path, object? body)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (body is not null) request.Content = JsonContent.Create(body);
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            return (response.IsSuccessStatusCode, response.IsSuccessStatusCode && text.Length > 0 ? JsonDocument.Parse(text).RootElement.Clone() : default,
+                $"{method} {path} → {(int)response.StatusCode} {text[..Math.Min(text.Length, 200)]}");
+        }
+        try
+        {
+            var identified = await SendAsync(HttpMethod.Post, "/api/v1/cards/identify", new { cardNumber = number });
+            if (!identified.Ok) return identified.Text;
+            var address = $"s{number}@example.it";
+            var created = await SendAsync(HttpMethod.Post, "/api/v1/activations", new
+            {
+                cardNumber = number, mode = "DIRECT",
+                document = new { type = "CARTA_IDENTITA", number = "CA00000AA", issuedBy = "Comune", issueDate = "2022-01-01", expiryDate = "2032-01-01" },
+                delivery = new { channel = "EMAIL", email = address, emailConfirmation = address }, privacyConsent = true,
+            });
+            if (!created.Ok) return created.Text;
+            var id = created.Body.GetProperty("id").GetString();
+            var confirmed = await SendAsync(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null);
+            if (!confirmed.Ok) return confirmed.Text;
+            var read = await SendAsync(HttpMethod.Get, $"/api/v1/activations/{id}", null);
+            return read.Ok ? null : read.Text;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return e.GetType().Name + ": " + e.Message;
+        }
+    }
+
+    /// <summary>VmRSS of the process, from /proc (Linux).</summary>
+    private static long ResidentKiB(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
+    }
+}
