@@ -148,11 +148,14 @@ public class HardeningTests(CmsFactory factory) : ApiTest(factory)
         var loaded = await OkAsync(await issuer.PostAsync("/api/v1/issuer/card-feed", feed));
         Assert.Equal(400, loaded.GetProperty("accepted").GetInt32());
 
-        // Security headers: on data, on a problem, on the 401 of a missing token; the contract's browser has its own policy.
+        // Security headers: on data, on problems (the exception handler's too), on the 401 of a missing token; the contract's
+        // browser has its own policy.
         foreach (var response in new[]
                  {
                      await issuer.GetAsync("/api/v1/auth/me"), await cms.Client.GetAsync("/api/v1/auth/me"),
                      await issuer.GetAsync($"/api/v1/cards/{Guid.NewGuid()}/history"), await cms.Client.GetAsync("/status"),
+                     await cms.Client.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = "x" }), // a validation problem
+                     await cms.Client.PostAsync("/api/v1/auth/token", new StringContent("{", Encoding.UTF8, "application/json")), // unreadable
                  })
         {
             var what = $"{response.RequestMessage!.RequestUri} → {(int)response.StatusCode}";
@@ -163,6 +166,11 @@ public class HardeningTests(CmsFactory factory) : ApiTest(factory)
             Assert.True(response.Headers.CacheControl?.NoStore == true, what + ": no-store missing");
             Assert.False(response.Headers.Contains("Server"), what + ": Server header");
         }
+        // A NUL in the path is Kestrel's 400, before the application; in the query, the application's.
+        Assert.Equal(HttpStatusCode.BadRequest, (await issuer.GetAsync("/api/v1/cards/8038%00/history")).StatusCode);
+        var query = await ProblemAsync(await issuer.GetAsync("/api/v1/reports/my-operations?from=2026%00"), HttpStatusCode.BadRequest);
+        Assert.Equal("urn:cms:problem:malformed-request", query.GetProperty("type").GetString());
+
         var swagger = await cms.Client.GetAsync("/swagger/index.html");
         Assert.Equal(HttpStatusCode.OK, swagger.StatusCode);
         Assert.Contains("frame-ancestors 'none'", swagger.Headers.GetValues("Content-Security-Policy").Single());

@@ -68,7 +68,8 @@ public sealed class CmsExceptionHandler(IProblemDetailsService problems, ILogger
     {
         // A JSON error names the path of the bad value ($.delivery.channel); the message quotes no value.
         var path = (b.InnerException as JsonException)?.Path;
-        var field = string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
+        var field = b.Message == Cms.Api.Security.Hardening.NulInAddress ? "address"
+            : string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
         var status = b.StatusCode is >= 400 and < 500 ? b.StatusCode : StatusCodes.Status400BadRequest;
         var problem = new ProblemDetails
         {
@@ -77,6 +78,7 @@ public sealed class CmsExceptionHandler(IProblemDetailsService problems, ILogger
             Status = status,
             Detail = status == StatusCodes.Status413PayloadTooLarge
                 ? "La richiesta è troppo grande."
+                : field == "address" ? "L'indirizzo della richiesta contiene un carattere non ammesso."
                 : $"Il corpo della richiesta non è leggibile: valore non valido in '{field}'.",
         };
         problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = ["Valore mancante o di tipo non valido."] };

@@ -41,6 +41,8 @@ public static class RateLimits
 
 public static class Hardening
 {
+    public const string NulInAddress = "NUL character in the address.";
+
     public static IServiceCollection AddCmsHardening(this IServiceCollection services, IConfiguration configuration, IWebHostBuilder webHost)
     {
         var options = configuration.GetSection(HardeningOptions.Section).Get<HardeningOptions>() ?? new HardeningOptions();
@@ -103,22 +105,23 @@ public static class Hardening
     /// </summary>
     public static IApplicationBuilder UseCmsSecurityHeaders(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        var headers = http.Response.Headers;
-        var path = http.Request.Path;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers["Cross-Origin-Resource-Policy"] = "same-origin";
-        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
-        // The contract's browser (Swagger UI) runs its own scripts and styles; the API itself answers data only.
-        headers.ContentSecurityPolicy = path.StartsWithSegments("/swagger")
-            ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
-            : "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-        if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+        // Set as the answer starts, so that an error answer (the exception handler clears the headers first) has them too.
         http.Response.OnStarting(() =>
         {
-            if (!http.Response.Headers.ContainsKey("Cache-Control") && !path.StartsWithSegments("/swagger") && !path.StartsWithSegments("/openapi"))
-                http.Response.Headers.CacheControl = "no-store";
+            var headers = http.Response.Headers;
+            var path = http.Request.Path;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers["Cross-Origin-Resource-Policy"] = "same-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
+            // The contract's browser (Swagger UI) runs its own scripts and styles; the API itself answers data only.
+            headers.ContentSecurityPolicy = path.StartsWithSegments("/swagger")
+                ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+                : "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+            if (http.Request.IsHttps) headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
+            if (!headers.ContainsKey("Cache-Control") && !path.StartsWithSegments("/swagger") && !path.StartsWithSegments("/openapi"))
+                headers.CacheControl = "no-store";
             return Task.CompletedTask;
         });
         await next();
@@ -135,7 +138,7 @@ public static class Hardening
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
         // A NUL in a route or query value (the body's strings are checked by NoNulStringConverter).
         if ((http.Request.Path.Value?.Contains('\0') ?? false) || http.Request.Query.Any(q => q.Key.Contains('\0') || q.Value.Any(v => v?.Contains('\0') == true)))
-            throw new BadHttpRequestException("NUL character in the address.", StatusCodes.Status400BadRequest);
+            throw new BadHttpRequestException(NulInAddress, StatusCodes.Status400BadRequest);
         await next();
     });
 }
