@@ -227,9 +227,11 @@ public class FaultTests(CmsFactoryWithoutJobs factory, ITestOutputHelper output)
     [Fact]
     public async Task PostgreSQL_restarted_under_load_the_api_answers_503_then_recovers_by_itself_with_nothing_half_written()
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CMS_TEST_CONNECTION")))
+        // On a database that is not the project's own cluster (CMS_TEST_CONNECTION elsewhere) there is nothing this test may
+        // restart; scripts/test.sh and CI always use the project's cluster.
+        if (!TestDatabase.IsProjectCluster(Factory.ConnectionString))
         {
-            output.WriteLine("CMS_TEST_CONNECTION points at a database this test cannot restart: skipped.");
+            output.WriteLine("CMS_TEST_CONNECTION points at a database this test may not restart: nothing done.");
             return;
         }
         const string Prefix = "80380000900002";

@@ -17,11 +17,11 @@ namespace Cms.Integration.Tests;
 /// </summary>
 public class SecretsTests(CmsFactory factory) : ApiTest(factory)
 {
-    // Codes of this test only. Halves (printed digits: PIN 2, PUK 4, CIP 4): PIN 40|091, PUK 6280|0517, CIP 9317|0284; the second
-    // halves start with 0, so that no number in a row or a log line (an id, a count) can look like one.
+    // Codes of this test only. Halves (printed digits: PIN 2, PUK 4, CIP 4): PIN 04|091, PUK 0628|0517, CIP 0931|0284. Every code
+    // and every half starts with 0, so that no number in a row or a log line (an id, a count, a duration) can look like one.
     private const string Number = "80380000900000055001", SmsNumber = "80380000900000055002";
-    private const string Pin = "40091", Puk = "62800517", Cip = "93170284";
-    private const string SmsPin = "71062", SmsPuk = "35190462", SmsCip = "58020319";
+    private const string Pin = "04091", Puk = "06280517", Cip = "09310284";
+    private const string SmsPin = "07062", SmsPuk = "03590462", SmsCip = "05820319";
     private const string Address = "segreti@example.it", Mobile = "+393471234567";
 
     /// <summary>Every answer Cms gave in this test, with the request that asked for it.</summary>
@@ -73,7 +73,7 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
         }
         Assert.Equal(confirmedAnswers[0], confirmedAnswers[1]);
         using (var first = JsonDocument.Parse(confirmedAnswers[0]))
-            Assert.Equal(["40", "6280", "9317"], new[] { "pin", "puk", "cip" }.Select(c => first.RootElement.GetProperty("firstHalves").GetProperty(c).GetString()));
+            Assert.Equal(["04", "0628", "0931"], new[] { "pin", "puk", "cip" }.Select(c => first.RootElement.GetProperty("firstHalves").GetProperty(c).GetString()));
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/activations/{id}/documents/codici-personali")).StatusCode);
         var mail = await Mailbox.WaitForAsync(Factory, Address);
 
@@ -99,7 +99,7 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
             evidence = new { kind = "POLICE_REPORT", reference = "Denuncia n. 55/2026" }, document = RevocationTests.Document(),
         }), HttpStatusCode.Created);
         var revocationId = revocation.GetProperty("id").GetString();
-        await ProblemAsync(await client.PostAsJsonAsync($"/api/v1/revocations/{revocationId}/verify-cip", new { cip = "93170285" }),
+        await ProblemAsync(await client.PostAsJsonAsync($"/api/v1/revocations/{revocationId}/verify-cip", new { cip = "09310285" }),
             HttpStatusCode.UnprocessableEntity, "cip-mismatch");
         await OkAsync(await client.PostAsJsonAsync($"/api/v1/revocations/{revocationId}/verify-cip", new { cip = Cip }));
 
@@ -125,7 +125,7 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
         {
             foreach (var secret in whole.Concat(secondHalves).Concat(others))
                 Assert.False(Contains(answer, secret), $"{request} answered with a secret ({Mask(secret)})");
-            foreach (var half in new[] { "\"6280\"", "\"9317\"" })
+            foreach (var half in new[] { "\"0628\"", "\"0931\"" })
                 if (answer.Contains(half, StringComparison.Ordinal))
                     Assert.Matches("^POST /api/v1/(activations|reprints)/[^/]+/confirm$", request);
         }
@@ -147,14 +147,17 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
         // 4. The messages: the second halves, never a whole code nor a first half.
         var body = mail.TextBody + mail.HtmlBody;
         foreach (var half in new[] { "091", "0517", "0284" }) Assert.True(Contains(body, half), $"the e-mail lacks a second half ({half.Length} digits)");
-        foreach (var secret in whole.Append("6280").Append("9317")) Assert.False(Contains(body, secret), $"the e-mail holds {Mask(secret)}");
+        foreach (var secret in whole.Append("0628").Append("0931")) Assert.False(Contains(body, secret), $"the e-mail holds {Mask(secret)}");
         foreach (var half in new[] { "062", "0462", "0319" }) Assert.True(Contains(text, half), $"the SMS lacks a second half ({half.Length} digits)");
-        foreach (var secret in new[] { SmsPin, SmsPuk, SmsCip, "3519", "5802" }) Assert.False(Contains(text, secret), $"the SMS holds {Mask(secret)}");
+        foreach (var secret in new[] { SmsPin, SmsPuk, SmsCip, "0359", "0582" }) Assert.False(Contains(text, secret), $"the SMS holds {Mask(secret)}");
     }
 
-    /// <summary>The value as a whole token: digits not inside a longer number or a hex id (GUID group), text anywhere.</summary>
+    /// <summary>
+    /// The value as a whole token: digits not inside a longer number, a decimal fraction (a timestamp's microseconds) or a hex
+    /// id (a GUID group); text anywhere.
+    /// </summary>
     private static bool Contains(string haystack, string secret) => secret.All(char.IsAsciiDigit)
-        ? Regex.IsMatch(haystack, $"(?<![0-9A-Za-z-]){secret}(?![0-9A-Za-z-])")
+        ? Regex.IsMatch(haystack, $"(?<![0-9A-Za-z.-]){secret}(?![0-9A-Za-z-])")
         : haystack.Contains(secret, StringComparison.Ordinal);
 
     private static string Mask(string secret) => secret.Length <= 4 ? new string('*', secret.Length) : secret[..2] + new string('*', secret.Length - 2);
@@ -197,7 +200,7 @@ public class SecretsAfterTheSuiteTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.True(secrets.Count >= 5, $"only {secrets.Count} secrets registered");
         Assert.True(lines > 0, "no log line was written (run with the rest of the suite)");
         var digits = secrets.Keys.Where(s => s.All(char.IsAsciiDigit)).ToList();
-        var numbers = digits.Count == 0 ? null : new Regex($"(?<![0-9])({string.Join('|', digits)})(?![0-9])", RegexOptions.Compiled);
+        var numbers = digits.Count == 0 ? null : new Regex($"(?<![0-9.])({string.Join('|', digits)})(?![0-9])", RegexOptions.Compiled);
         var texts = secrets.Keys.Except(digits).ToList();
         var found = new List<string>();
         long read = 0;

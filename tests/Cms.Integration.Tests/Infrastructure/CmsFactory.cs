@@ -211,6 +211,19 @@ public static class TestDatabase
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("CMS_TEST_CONNECTION");
         if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
+        return ProjectClusterConnectionString();
+    }
+
+    /// <summary>True when the tests run on the project's own cluster (scripts/db.sh), which a test may stop and start.</summary>
+    public static bool IsProjectCluster(string connectionString)
+    {
+        var ours = new NpgsqlConnectionStringBuilder(ProjectClusterConnectionString());
+        var used = new NpgsqlConnectionStringBuilder(connectionString);
+        return ours.Host == used.Host && ours.Port == used.Port;
+    }
+
+    private static string ProjectClusterConnectionString()
+    {
         var root = RepositoryRoot();
         var start = new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "db.sh"), "url", "cms_test"])
         {
