@@ -252,30 +252,34 @@ public class FaultTests(CmsFactoryWithoutJobs factory, ITestOutputHelper output)
 
         // A probe asks every 100 ms while the database goes away and comes back.
         var probe = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(20) };
-        var answers = new ConcurrentQueue<(double At, int Status, string Rule)>();
+        // Each answer keeps when its request was sent and when it came back: only requests sent after the database had stopped
+        // and answered before it was started again count as "while down" (a stop under load takes its time to finish).
+        var answers = new ConcurrentQueue<(double Sent, double At, int Status, string Rule)>();
         using var stopProbe = new CancellationTokenSource();
         var probing = Task.Run(async () =>
         {
             while (!stopProbe.IsCancellationRequested)
             {
+                var sent = clock.Elapsed.TotalSeconds;
                 try
                 {
                     using var response = await probe.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = work[0].Cf, password = OperatorPassword });
                     var text = await response.Content.ReadAsStringAsync();
-                    answers.Enqueue((clock.Elapsed.TotalSeconds, (int)response.StatusCode,
+                    answers.Enqueue((sent, clock.Elapsed.TotalSeconds, (int)response.StatusCode,
                         text.Contains("urn:cms:problem:", StringComparison.Ordinal) ? text.Split("urn:cms:problem:")[1].Split('"')[0] : ""));
                 }
                 catch (HttpRequestException)
                 {
-                    answers.Enqueue((clock.Elapsed.TotalSeconds, 0, "no answer"));
+                    answers.Enqueue((sent, clock.Elapsed.TotalSeconds, 0, "no answer"));
                 }
                 await Task.Delay(100);
             }
         });
 
         await Task.Delay(3000);
-        var down = clock.Elapsed.TotalSeconds;
+        var stopping = clock.Elapsed.TotalSeconds;
         await ClusterAsync("stop");
+        var down = clock.Elapsed.TotalSeconds;
         await Task.Delay(5000);
         var backUp = clock.Elapsed.TotalSeconds;
         await ClusterAsync("start");
@@ -287,7 +291,7 @@ public class FaultTests(CmsFactoryWithoutJobs factory, ITestOutputHelper output)
         var until = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < until && recoveredAt < 0)
         {
-            if (answers.Any(a => a.At > backUp && a.Status == 200)) recoveredAt = answers.First(a => a.At > backUp && a.Status == 200).At;
+            if (answers.Any(a => a.Sent > backUp && a.Status == 200)) recoveredAt = answers.First(a => a.Sent > backUp && a.Status == 200).At;
             await Task.Delay(200);
         }
         await Task.WhenAll(deskTasks);
@@ -295,8 +299,8 @@ public class FaultTests(CmsFactoryWithoutJobs factory, ITestOutputHelper output)
         await probing;
         await WaitForAllSentAsync(Prefix, TimeSpan.FromMinutes(2));
 
-        var during = answers.Where(a => a.At > down + 0.5 && a.At < backUp).ToList();
-        output.WriteLine($"PostgreSQL down at {down:0.0} s, started again at {backUp:0.0} s; probe answers while down: " +
+        var during = answers.Where(a => a.Sent > down && a.At < backUp).ToList();
+        output.WriteLine($"PostgreSQL stopping at {stopping:0.0} s, down at {down:0.0} s, started again at {backUp:0.0} s; probe answers while down: " +
             string.Join(", ", during.GroupBy(a => $"{a.Status} {a.Rule}".Trim()).Select(g => $"{g.Key}×{g.Count()}")) +
             $"; first 200 again at {recoveredAt:0.0} s ({recoveredAt - backUp:0.0} s after the start); desks' answers " +
             string.Join(", ", desks.SelectMany(d => d.Statuses).GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}")));
