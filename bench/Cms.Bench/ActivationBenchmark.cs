@@ -71,6 +71,13 @@ public static class ActivationBenchmark
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(url) };
             await WaitReadyAsync(http);
+            // CMS_BENCH_SQL_AFTER_START: SQL run on the bench database once the API has migrated it (for experiments).
+            if (Environment.GetEnvironmentVariable("CMS_BENCH_SQL_AFTER_START") is { Length: > 0 } experiment)
+            {
+                await using var c = await dataSource.OpenConnectionAsync();
+                await using var q = new NpgsqlCommand(experiment, c);
+                await q.ExecuteNonQueryAsync();
+            }
 
             var cards = 200_000;
             var options = Options.Create(new CmsOptions());

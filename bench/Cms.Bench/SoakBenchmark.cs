@@ -30,15 +30,17 @@ public static class SoakBenchmark
         var interval = TimeSpan.FromSeconds(1 / rate);
         long done = 0, failed = 0, reads = 0;
         var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        var samples = new List<(double Minute, long RssKiB)>();
-        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var samples = new List<(double Minute, long RssKiB, int Threads, long Connections)>();
+        var latencies = new System.Collections.Concurrent.ConcurrentQueue<(double At, double Ms)>();
+        await using var pg = Npgsql.NpgsqlDataSource.Create(Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")!);
         using var inFlight = new SemaphoreSlim(64);
         var watch = Stopwatch.StartNew();
         var sampling = Task.Run(async () =>
         {
             while (watch.Elapsed < duration)
             {
-                lock (samples) samples.Add((watch.Elapsed.TotalMinutes, ResidentKiB(api.Id)));
+                var connections = await ConnectionsAsync(pg);
+                lock (samples) samples.Add((watch.Elapsed.TotalMinutes, ResidentKiB(api.Id), Threads(api.Id), connections));
                 await Task.Delay(TimeSpan.FromSeconds(10));
             }
         });
@@ -56,7 +58,7 @@ public static class SoakBenchmark
                 {
                     var t0 = Stopwatch.GetTimestamp();
                     var error = await OneAsync(http, token, nextCard());
-                    latencies.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                    latencies.Enqueue((watch.Elapsed.TotalMinutes, Stopwatch.GetElapsedTime(t0).TotalMilliseconds));
                     if (error is null) { Interlocked.Increment(ref done); Interlocked.Add(ref reads, 2); }
                     else { Interlocked.Increment(ref failed); errors.Enqueue(error); }
                 }
@@ -76,7 +78,7 @@ public static class SoakBenchmark
         var early = samples.Where(s => s.Minute >= Math.Min(1, span) && s.Minute < Math.Min(1, span) + span).Select(s => (double)s.RssKiB).DefaultIfEmpty(0).Average();
         var late = samples.Where(s => s.Minute >= minutes - span).Select(s => (double)s.RssKiB).DefaultIfEmpty(0).Average();
         var growth = early == 0 ? 0 : (late - early) / early;
-        var sorted = latencies.OrderBy(l => l).ToArray();
+        var sorted = latencies.Select(l => l.Ms).Order().ToArray();
         double P(double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
         var perMinute = samples.GroupBy(s => (int)s.Minute).Select(g => $"{g.Key}′ {g.Average(s => s.RssKiB) / 1024:0} MiB");
 
@@ -94,6 +96,9 @@ public static class SoakBenchmark
             | memory growth | {growth * 100:0.0}% (goal within 10%) |
 
             Resident memory per minute: {string.Join(", ", perMinute)}
+
+            Every 30 s: activations done, their p95 latency, the API's resident memory, threads and database connections
+            {string.Join("\n", Timeline(samples, latencies))}
             {(errors.IsEmpty ? "" : "First errors: " + string.Join("; ", errors.Take(5)))}
             """);
         Console.WriteLine(report);
@@ -136,6 +141,46 @@ public static class SoakBenchmark
         {
             return e.GetType().Name + ": " + e.Message;
         }
+    }
+
+    private static IEnumerable<string> Timeline(List<(double Minute, long RssKiB, int Threads, long Connections)> samples,
+        IEnumerable<(double At, double Ms)> latencies)
+    {
+        var byWindow = latencies.GroupBy(l => (int)(l.At * 2)).ToDictionary(g => g.Key, g => g.Select(l => l.Ms).Order().ToArray());
+        foreach (var window in samples.GroupBy(s => (int)(s.Minute * 2)).OrderBy(g => g.Key))
+        {
+            var done = byWindow.GetValueOrDefault(window.Key, []);
+            var p95 = done.Length == 0 ? 0 : done[Math.Min(done.Length - 1, (int)(0.95 * done.Length))];
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"    {window.Key / 2.0,5:0.0}′ {done.Length,5} done  p95 {p95,6:0} ms  {window.Max(s => s.RssKiB) / 1024,4} MiB  {window.Max(s => s.Threads),3} threads  {window.Max(s => s.Connections),3} connections");
+        }
+    }
+
+    private static async Task<long> ConnectionsAsync(Npgsql.NpgsqlDataSource pg)
+    {
+        try
+        {
+            await using var command = pg.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            return -1;
+        }
+    }
+
+    private static int Threads(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                    return int.Parse(line.Split('\t', ' ').Last(x => x.Length > 0), CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
     }
 
     /// <summary>VmRSS of the process, from /proc (Linux).</summary>
