@@ -70,6 +70,8 @@ public static class DependencyInjection
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
         services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<Cms.Application.Common.Auditing.IAuditTrail, Auditing.PostgresAuditTrail>();
+        services.Configure<Auditing.AuditChainerOptions>(configuration.GetSection(Auditing.AuditChainerOptions.Section));
+        services.AddHostedService<Auditing.AuditChainer>();
 
         // Code messages: SMTP when a host is configured, else the pickup folder; SMS likewise.
         services.AddSingleton<IEmailTransport>(sp => string.IsNullOrEmpty(sp.GetRequiredService<IOptions<SmtpOptions>>().Value.Host)

@@ -14,8 +14,12 @@ public class AuditTrailTests(CmsFactory factory) : ApiTest(factory)
         var (auditor, _, _) = await ActorAsync("Auditor");
         await ActorAsync("Operator");
         await ActorAsync("Issuer");
+        // Chained now rather than at the chainer's next pass: the tests below pick entries by their place in the chain.
+        await ChainAsync();
         return auditor;
     }
+
+    private Task ChainAsync() => Factory.ExecuteAsync("SELECT audit.chain_pending(100000)");
 
     private async Task<JsonElement> IntegrityAsync(HttpClient auditor, string query = "") =>
         await OkAsync(await auditor.GetAsync("/api/v1/audit/integrity" + query));
@@ -36,6 +40,43 @@ public class AuditTrailTests(CmsFactory factory) : ApiTest(factory)
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
         }
         Assert.True(await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations") > 5);
+    }
+
+    [Fact]
+    public async Task Entries_are_written_plain_and_the_chainer_chains_and_counts_them_in_the_order_of_writing()
+    {
+        // Entries that nobody asks about: the background chainer alone chains them, within moments.
+        await ActorAsync("Operator");
+        await ActorAsync("Issuer");
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE chain_index IS NULL") > 0 && DateTime.UtcNow < until)
+            await Task.Delay(100);
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE chain_index IS NULL"));
+        Assert.True(await Factory.ScalarAsync<bool>("""
+            SELECT bool_and(chain_index = position) AND bool_and(hash = sha256(previous_hash || convert_to(audit.canonical(o), 'UTF8')))
+            FROM (SELECT o, o.chain_index, o.previous_hash, o.hash, row_number() OVER (ORDER BY o.sequence) AS position FROM audit.operations o) s
+            """));
+        Assert.Equal(await Factory.ScalarAsync<long>("SELECT max(chain_index) FROM audit.operations"),
+            await Factory.ScalarAsync<long>("SELECT chain_index FROM audit.chain_head"));
+
+        // An entry cannot be written already chained, and the one change the trail accepts — its chaining — cannot alter its content.
+        var id = await Factory.ScalarAsync<Guid>("""
+            INSERT INTO audit.operations (id, occurred_at, type, outcome, detail, chain_index, previous_hash, hash)
+            VALUES (gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'plain', 999999, '\x00', '\x00') RETURNING id
+            """);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => Factory.ExecuteAsync("""
+            DO $$ DECLARE s bigint; BEGIN
+                INSERT INTO audit.operations (id, occurred_at, type, outcome, detail) VALUES (gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'plain')
+                RETURNING sequence INTO s;
+                UPDATE audit.operations SET chain_index = 999999, previous_hash = '\x00', hash = '\x00', detail = 'forged' WHERE sequence = s;
+            END $$
+            """));
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        await ChainAsync();
+        Assert.NotEqual(999999L, await Factory.ScalarAsync<long>("SELECT chain_index FROM audit.operations WHERE id = @id", ("id", id)));
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE detail = 'forged'"));
+        var (auditor, _, _) = await ActorAsync("Auditor");
+        Assert.True((await IntegrityAsync(auditor)).GetProperty("intact").GetBoolean());
     }
 
     [Fact]

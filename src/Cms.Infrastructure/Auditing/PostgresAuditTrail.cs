@@ -4,8 +4,9 @@ using Npgsql;
 namespace Cms.Infrastructure.Auditing;
 
 /// <summary>
-/// Verifies the hash chain that the database keeps on audit.operations (migration AuditChain): one pass in SQL over the
-/// entries in chain order, recomputing each hash from the entry's canonical text and the previous hash.
+/// Chains and verifies the hash chain on audit.operations (migrations AuditChain and AuditChainer): chaining is
+/// audit.chain_pending() in batches; the walk is one pass in SQL over the chained entries in chain order, recomputing each
+/// hash from the entry's canonical text and the previous hash.
 /// </summary>
 public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider clock) : IAuditTrail
 {
@@ -15,6 +16,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider
                    lag(o.hash) OVER w AS linked_hash, lag(o.chain_index) OVER w AS linked_index,
                    sha256(o.previous_hash || convert_to(audit.canonical(o), 'UTF8')) AS expected
             FROM audit.operations o
+            WHERE o.chain_index IS NOT NULL
             WINDOW w AS (ORDER BY o.chain_index))
         SELECT chain_index, sequence,
                CASE WHEN chain_index <> coalesce(linked_index, 0) + 1 THEN 'REMOVED'
@@ -31,8 +33,27 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider
         LIMIT 1
         """;
 
+    /// <summary>Entries chained per transaction: the head is held for one batch at a time.</summary>
+    public const int ChainBatch = 5000;
+
+    public async Task<int> ChainPendingAsync(CancellationToken cancellationToken)
+    {
+        var total = 0;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        while (true)
+        {
+            await using var chain = new NpgsqlCommand("SELECT audit.chain_pending(@batch)", connection) { CommandTimeout = 600 };
+            chain.Parameters.AddWithValue("batch", ChainBatch);
+            var chainedNow = (int)(await chain.ExecuteScalarAsync(cancellationToken))!;
+            total += chainedNow;
+            if (chainedNow < ChainBatch) return total;
+        }
+    }
+
     public async Task<IntegrityReport> VerifyAsync(long? anchorIndex, string? anchorHash, CancellationToken cancellationToken)
     {
+        // Everything committed before the check is in the chain when it is walked.
+        await ChainPendingAsync(cancellationToken);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One snapshot for the head and the walk: entries written meanwhile are not half-seen.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
@@ -49,7 +70,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider
         }
         long count;
         long maxIndex;
-        await using (var stats = new NpgsqlCommand("SELECT count(*), coalesce(max(chain_index), 0) FROM audit.operations", connection, transaction))
+        await using (var stats = new NpgsqlCommand("SELECT count(chain_index), coalesce(max(chain_index), 0) FROM audit.operations", connection, transaction))
         await using (var reader = await stats.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);

@@ -112,17 +112,18 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await using (var connection = new NpgsqlConnection(ConnectionString))
         {
             await connection.OpenAsync();
-            // The trail refuses DELETE and TRUNCATE (append-only): the test database's owner lifts that for the reset only.
-            await using (var off = new NpgsqlCommand("ALTER TABLE audit.operations DISABLE TRIGGER USER", connection)) await off.ExecuteNonQueryAsync();
-            try
-            {
-                await respawner!.ResetAsync(connection);
-            }
-            finally
-            {
-                await using var on = new NpgsqlCommand("ALTER TABLE audit.operations ENABLE TRIGGER USER", connection);
+            // The trail refuses DELETE and TRUNCATE (append-only): the test database's owner lifts that for the reset only, in
+            // one transaction that first takes the trail and its chain's head from the chainer (in the order the chainer takes them).
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var off = new NpgsqlCommand("""
+                LOCK TABLE audit.operations, audit.chain_head IN ACCESS EXCLUSIVE MODE;
+                ALTER TABLE audit.operations DISABLE TRIGGER USER
+                """, connection, transaction)) await off.ExecuteNonQueryAsync();
+            // Respawn's own statement (foreign keys in order), run inside this transaction.
+            await using (var delete = new NpgsqlCommand(respawner!.DeleteSql, connection, transaction)) await delete.ExecuteNonQueryAsync();
+            await using (var on = new NpgsqlCommand("ALTER TABLE audit.operations ENABLE TRIGGER USER", connection, transaction))
                 await on.ExecuteNonQueryAsync();
-            }
+            await transaction.CommitAsync();
         }
         using var scope = Services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(migrate: false, CancellationToken.None);

@@ -19,9 +19,16 @@ public sealed record ChainHead(long ChainIndex, string Hash);
 public sealed record IntegrityReport(bool Intact, long EntriesChecked, ChainHead Head, IntegrityBreak? FirstBreak, bool? AnchorMatches,
     DateTimeOffset CheckedAt);
 
-/// <summary>The tamper-evident operations trail (hash chain kept by the database, see decision 0011).</summary>
+/// <summary>The tamper-evident operations trail (hash chain kept by the database, see decisions 0011 and 0019).</summary>
 public interface IAuditTrail
 {
+    /// <summary>
+    /// Chains (and counts into the roll-ups) every entry committed so far and not yet chained, in its own short transaction;
+    /// returns how many were chained. The chainer does this continuously; readers that need the chain or the counts to be up
+    /// to the moment (integrity, statistics) call it first.
+    /// </summary>
+    Task<int> ChainPendingAsync(CancellationToken cancellationToken);
+
     /// <summary>Walks the whole chain and reports the first entry that was changed, removed or inserted.</summary>
     Task<IntegrityReport> VerifyAsync(long? anchorIndex, string? anchorHash, CancellationToken cancellationToken);
 }

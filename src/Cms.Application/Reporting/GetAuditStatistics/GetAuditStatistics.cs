@@ -37,11 +37,14 @@ public sealed class GetAuditStatisticsValidator : AbstractValidator<GetAuditStat
 /// from the region's daily counts, per counter from the monthly counts for the whole months of the period and the daily
 /// counts for the days at its ends. One counter's question reads that counter's daily counts alone.
 /// </summary>
-public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit) : IQueryHandler<GetAuditStatisticsQuery, AuditStatistics>
+public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit, IAuditTrail trail)
+    : IQueryHandler<GetAuditStatisticsQuery, AuditStatistics>
 {
     public async ValueTask<AuditStatistics> Handle(GetAuditStatisticsQuery q, CancellationToken cancellationToken)
     {
         var period = ReportPeriod.Parse(q.From, q.To);
+        // The counts are kept by the chainer (decision 0019): whatever was committed before this question is counted first.
+        await trail.ChainPendingAsync(cancellationToken);
         audit.Detail = $"statistics region={q.Region} counter={q.Counter} type={q.Type} {q.From}..{q.To}";
         var type = ApiNames.Parse<OperationType>(q.Type);
 

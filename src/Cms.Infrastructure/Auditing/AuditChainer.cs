@@ -1,0 +1,63 @@
+using Cms.Application.Common.Auditing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cms.Infrastructure.Auditing;
+
+/// <summary>Section <c>Audit</c>.</summary>
+public sealed class AuditChainerOptions
+{
+    public const string Section = "Audit";
+
+    /// <summary>Every API instance chains; several instances queue on the chain's head, which is harmless.</summary>
+    public bool ChainerEnabled { get; set; } = true;
+
+    /// <summary>How often the pending entries are chained: the longest an entry stays out of the chain and the counts.</summary>
+    public int ChainIntervalMilliseconds { get; set; } = 200;
+}
+
+/// <summary>
+/// Chains the trail continuously (decision 0019): entries written since the last pass get their place in the hash chain and
+/// are counted into the roll-ups, in one short transaction per batch, so that no writing transaction waits for another.
+/// </summary>
+public sealed class AuditChainer(IAuditTrail trail, IOptions<AuditChainerOptions> options, ILogger<AuditChainer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.ChainerEnabled) return;
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(options.Value.ChainIntervalMilliseconds, 10)));
+        var failing = false;
+        while (await WaitAsync(timer, stoppingToken))
+        {
+            try
+            {
+                await trail.ChainPendingAsync(stoppingToken);
+                if (failing) logger.LogInformation("Audit chainer: chaining again");
+                failing = false;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The database may be away: the entries wait, committed, for the next pass. The type only: never values.
+                if (!failing) logger.LogWarning("Audit chainer: chaining failed ({ExceptionType}); retrying", e.GetType().Name);
+                failing = true;
+            }
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
