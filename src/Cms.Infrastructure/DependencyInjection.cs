@@ -30,7 +30,7 @@ public static class DependencyInjection
     /// </summary>
     public static NpgsqlDataSource DataSource(string connectionString)
     {
-        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var builder = new NpgsqlDataSourceBuilder(WithPoolDefaults(connectionString));
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
             && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
         {
@@ -38,6 +38,27 @@ public static class DependencyInjection
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
         return builder.Build();
+    }
+
+    /// <summary>Connections the pool keeps however long they sit idle, unless the connection string says otherwise (decision 0020).</summary>
+    public const int MinimumPoolSize = 32;
+
+    /// <summary>
+    /// The connection string with the pool's floor (decision 0020): Npgsql closes, every <c>Connection Idle Lifetime</c>
+    /// (5 minutes), as many connections as were idle at the median of its samples — under a steady but uneven load that
+    /// is a good part of those the next busy second needs, and opening them all again at once (a new server process,
+    /// authentication, cold catalogue caches, statements prepared again) stalled every request for 1–2 s and grew the
+    /// pool beyond its earlier size. Below <see cref="MinimumPoolSize"/> nothing is closed.
+    /// </summary>
+    public static string WithPoolDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        // The builder knows every keyword whether set or not: look at what the string itself names.
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal));
+        if (!named.Any(k => k.Equals("MinimumPoolSize", StringComparison.OrdinalIgnoreCase) || k.Equals("MinPoolSize", StringComparison.OrdinalIgnoreCase)))
+            builder.MinPoolSize = Math.Min(MinimumPoolSize, builder.MaxPoolSize);
+        return builder.ConnectionString;
     }
 
     public static IServiceCollection AddCmsInfrastructure(this IServiceCollection services, IConfiguration configuration)
@@ -111,7 +132,7 @@ public static class DependencyInjection
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
-            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+            .UsePostgreSqlStorage(o => o.UseNpgsqlConnection(WithPoolDefaults(connectionString)), new PostgreSqlStorageOptions
             {
                 SchemaName = "hangfire",
                 QueuePollInterval = TimeSpan.FromMilliseconds(500),

@@ -19,7 +19,7 @@ public class AuditTrailTests(CmsFactory factory) : ApiTest(factory)
         return auditor;
     }
 
-    private Task ChainAsync() => Factory.ExecuteAsync("SELECT audit.chain_pending(100000)");
+    private Task ChainAsync() => Factory.ChainAuditTrailAsync();
 
     private async Task<JsonElement> IntegrityAsync(HttpClient auditor, string query = "") =>
         await OkAsync(await auditor.GetAsync("/api/v1/audit/integrity" + query));

@@ -30,14 +30,6 @@ public class HardeningTests(CmsFactory factory) : ApiTest(factory)
         ["Hardening__MaxRequestBodyBytes"] = "65536",
     };
 
-    private static async Task<HttpClient> SignInAsync(CmsProcess cms, string codiceFiscale, string password)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(cms.Url) };
-        var token = await OkAsync(await client.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale, password }));
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
-        return client;
-    }
-
     private static async Task<JsonElement> RateLimitedAsync(HttpResponseMessage response)
     {
         var problem = await ProblemAsync(response, HttpStatusCode.TooManyRequests, "rate-limited");
@@ -71,7 +63,7 @@ public class HardeningTests(CmsFactory factory) : ApiTest(factory)
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Limits(signIn: 4, cip: 3, inbound: 3));
 
         // Sign-in: four tries per address in the window, right or wrong, then 429 — the right password too.
-        var operatorClient = await SignInAsync(cms, operatorCf, OperatorPassword);
+        var operatorClient = await cms.SignInAsync(operatorCf, OperatorPassword);
         for (var i = 0; i < 3; i++)
             await ProblemAsync(await cms.Client.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = NewCf(), password = "Sbagliata-Password-1" }),
                 HttpStatusCode.Unauthorized);
@@ -116,7 +108,7 @@ public class HardeningTests(CmsFactory factory) : ApiTest(factory)
         var (issuerLocal, issuerCf, _) = await ActorAsync("Issuer");
         _ = issuerLocal;
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Limits());
-        var issuer = await SignInAsync(cms, issuerCf, OperatorPassword);
+        var issuer = await cms.SignInAsync(issuerCf, OperatorPassword);
 
         // Declared length over the limit: refused before the body is read.
         var huge = "{\"codiceFiscale\":\"" + new string('A', 70_000) + "\",\"password\":\"x\"}";

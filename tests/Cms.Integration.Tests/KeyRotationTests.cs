@@ -18,14 +18,6 @@ public class KeyRotationTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
 {
     private const string Early = "80380000900000044001", Late = "80380000900000044002", New = "80380000900000044003";
 
-    private static async Task<HttpClient> SignInAsync(CmsProcess cms, string codiceFiscale, string password)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(cms.Url) };
-        var token = await OkAsync(await client.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale, password }));
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
-        return client;
-    }
-
     private static async Task<(string Pin, string Puk, string Cip)> ActivateAsync(HttpClient client, string number, string address)
     {
         var created = await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", new
@@ -60,11 +52,11 @@ public class KeyRotationTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
         // 1. The new key is active, the old one still in the ring: old seals open, new ones use the new key.
         await using (var both = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, rotated))
         {
-            var client = await SignInAsync(both, operatorCf, OperatorPassword);
+            var client = await both.SignInAsync(operatorCf, OperatorPassword);
             Assert.Equal(("52", "8192", "3057"), await ActivateAsync(client, Early, "early@example.it"));
             var (issuerClient, issuerCf, _) = await ActorAsync("Issuer");
             _ = issuerClient;
-            var issuer = await SignInAsync(both, issuerCf, OperatorPassword);
+            var issuer = await both.SignInAsync(issuerCf, OperatorPassword);
             var fed = await issuer.PostAsync("/api/v1/issuer/card-feed",
                 Ndjson([Cms.Infrastructure.DemoData.DemoPopulation.ToNdjsonLine(Card(New, codiceFiscale: NewCf(), pin: "11223", puk: "44556677", cip: "88990011"))]));
             Assert.Equal(HttpStatusCode.OK, fed.StatusCode);
@@ -91,7 +83,7 @@ public class KeyRotationTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
         // 3. The old key retired: the codes sealed under it in the beginning are still released right, and the peer still signs.
         rotated["CodeEncryption__Keys__test-1"] = "";
         await using var only = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, rotated);
-        var after = await SignInAsync(only, operatorCf, OperatorPassword);
+        var after = await only.SignInAsync(operatorCf, OperatorPassword);
         Assert.Equal(("60", "2715", "9146"), await ActivateAsync(after, Late, "late@example.it"));
         var mail = await Mailbox.WaitForAsync(Factory, "late@example.it", TimeSpan.FromSeconds(40));
         var body = mail.TextBody + mail.HtmlBody;

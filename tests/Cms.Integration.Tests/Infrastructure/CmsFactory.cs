@@ -164,6 +164,13 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>Chains every entry written so far, as the background chainer would at its next pass (decision 0019).</summary>
+    public async Task ChainAuditTrailAsync()
+    {
+        using var scope = Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<Cms.Application.Common.Auditing.IAuditTrail>().ChainPendingAsync(CancellationToken.None);
+    }
+
     public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
