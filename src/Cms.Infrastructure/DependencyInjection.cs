@@ -31,8 +31,7 @@ public static class DependencyInjection
     public static NpgsqlDataSource DataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(WithPoolDefaults(connectionString));
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)
-            && !connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase))
+        if (!Names(connectionString, "AutoPrepare"))
         {
             builder.ConnectionStringBuilder.MaxAutoPrepare = 100;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
@@ -53,13 +52,18 @@ public static class DependencyInjection
     public static string WithPoolDefaults(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        // The builder knows every keyword whether set or not: look at what the string itself names.
-        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
-            .Select(k => k.Replace(" ", "", StringComparison.Ordinal));
-        if (!named.Any(k => k.Equals("MinimumPoolSize", StringComparison.OrdinalIgnoreCase) || k.Equals("MinPoolSize", StringComparison.OrdinalIgnoreCase)))
+        if (!Names(connectionString, "MinimumPoolSize") && !Names(connectionString, "MinPoolSize"))
             builder.MinPoolSize = Math.Min(MinimumPoolSize, builder.MaxPoolSize);
         return builder.ConnectionString;
     }
+
+    /// <summary>
+    /// Whether the connection string itself sets a keyword containing <paramref name="part"/> (spaces and case ignored).
+    /// Npgsql's own builder cannot tell: it knows every keyword, set or not.
+    /// </summary>
+    private static bool Names(string connectionString, string part) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(k => k.Replace(" ", "", StringComparison.Ordinal).Contains(part, StringComparison.OrdinalIgnoreCase));
 
     public static IServiceCollection AddCmsInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {

@@ -36,4 +36,14 @@ public sealed class ConnectionPoolTests
         using var dataSource = DependencyInjection.DataSource("Host=db;Database=cms;Username=cms");
         Assert.Equal(DependencyInjection.MinimumPoolSize, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MinPoolSize);
     }
+
+    [Theory]
+    [InlineData("Host=db", 100)]
+    [InlineData("Host=db;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;MaxAutoPrepare=7", 7)]
+    public void Statements_are_prepared_unless_the_connection_string_says_otherwise(string connectionString, int expected)
+    {
+        using var dataSource = DependencyInjection.DataSource(connectionString);
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxAutoPrepare);
+    }
 }
