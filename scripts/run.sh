@@ -81,4 +81,5 @@ WEB_PID=$!
 dotnet run --project src/Cms.ReaderCli -c Release --no-build --no-launch-profile -- bridge --web "$WEB_URL" --port 5090 &
 BRIDGE_PID=$!
 trap 'kill $WEB_PID $BRIDGE_PID 2>/dev/null || true' EXIT INT TERM
-dotnet run --project src/Cms.Api -c Release --no-build --no-launch-profile -- --urls "$URL"
+# Two glibc arenas keep the API's native memory small and flat (decision 0021).
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" dotnet run --project src/Cms.Api -c Release --no-build --no-launch-profile -- --urls "$URL"

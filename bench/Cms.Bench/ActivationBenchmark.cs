@@ -59,6 +59,7 @@ public static class ActivationBenchmark
         start.Environment["Bootstrap__AdminPassword"] = adminPassword;
         start.Environment["Delivery__PickupFolder"] = Path.Combine(work, "pickup");
         start.Environment["Security__PasswordHashing__Iterations"] = "600000";
+        start.Environment["MALLOC_ARENA_MAX"] = "2"; // as the Docker image and docs/production.md run it (decision 0021)
         // CMS_BENCH_API_<Setting> passes any setting to the API, e.g. CMS_BENCH_API_Hangfire__ServerEnabled=false.
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
             if (e.Key is string k && k.StartsWith("CMS_BENCH_API_", StringComparison.Ordinal)) start.Environment[k["CMS_BENCH_API_".Length..]] = (string?)e.Value;

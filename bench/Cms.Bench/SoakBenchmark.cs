@@ -22,7 +22,9 @@ public static class SoakBenchmark
         await ActivationBenchmark.RunClientsAsync(http, token, nextCard, TimeSpan.FromSeconds(5));
         var (maxDone, _, maxElapsed) = await ActivationBenchmark.RunClientsAsync(http, token, nextCard, TimeSpan.FromSeconds(30));
         var maxRate = maxDone / maxElapsed.TotalSeconds;
-        var rate = maxRate / 2;
+        // CMS_BENCH_SOAK_RATE fixes the soak's rate (activations/s) so that two runs of an experiment carry the same load.
+        var rate = double.TryParse(Environment.GetEnvironmentVariable("CMS_BENCH_SOAK_RATE"), NumberStyles.Float, CultureInfo.InvariantCulture, out var fixedRate)
+            && fixedRate > 0 ? fixedRate : maxRate / 2;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"maximum {maxRate:0.0} activations/s; soak at {rate:0.0}/s for {minutes} min"));
 
         // 2. The soak: one activation started every 1/rate seconds (at most 64 in flight), memory sampled every 10 s.

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cms.Api;
 using Cms.Api.Endpoints;
+using Cms.Api.Hosting;
 using Cms.Api.Idempotency;
 using Cms.Api.Problems;
 using Cms.Api.Security;
@@ -15,6 +16,9 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.OpenApi;
+
+// Process-wide memory settings (decision 0021), before any thread allocates.
+ProcessMemory.Apply();
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -21,6 +21,16 @@ public class PlatformTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public void The_host_switches_off_transaction_timeouts()
+    {
+        // Decision 0021: Hangfire.PostgreSql's TransactionScopes must not enter System.Transactions' timeout table, whose
+        // buckets piled up in generation 2.
+        Assert.NotNull(Factory.Services); // the host has run Program.cs
+        Assert.Equal(TimeSpan.Zero, System.Transactions.TransactionManager.MaximumTimeout);
+        Assert.Equal(TimeSpan.Zero, System.Transactions.TransactionManager.DefaultTimeout);
+    }
+
+    [Fact]
     public async Task The_openapi_document_is_served_and_names_the_paths()
     {
         var document = await OkAsync(await Anonymous().GetAsync("/openapi/v1.json"));
