@@ -17,7 +17,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.OpenApi;
 
-// Process-wide memory settings (decision 0021), before any thread allocates.
+// Process-wide memory settings (decision 0021), before anything opens a transaction.
 ProcessMemory.Apply();
 
 var builder = WebApplication.CreateBuilder(args);
