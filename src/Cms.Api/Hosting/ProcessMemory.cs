@@ -16,11 +16,9 @@ namespace Cms.Api.Hosting;
 /// </summary>
 public static class ProcessMemory
 {
-    private static int _applied;
-
+    /// <summary>Sets static values only, so running it again (a second host in one process) changes nothing.</summary>
     public static void Apply()
     {
-        if (Interlocked.Exchange(ref _applied, 1) == 1) return;
         // MaximumTimeout first: while it is finite, a zero DefaultTimeout would be read as the maximum.
         TransactionManager.MaximumTimeout = TimeSpan.Zero;
         TransactionManager.DefaultTimeout = TimeSpan.Zero;
