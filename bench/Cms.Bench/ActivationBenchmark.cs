@@ -113,12 +113,18 @@ public static class ActivationBenchmark
             var next = -1;
             string NextCard() => numbers[Interlocked.Increment(ref next)];
             if (args[0] == "soak") return await SoakBenchmark.RunAsync(http, token, NextCard, api, args, work);
-            await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(3));
+            // The warm-up lasts until the runtime's tiered JIT has recompiled the hot paths (it is still busy after a few
+            // seconds: a third of the API's CPU went to the JIT and to not-yet-optimised code with a 3 s warm-up).
+            var warmUp = int.TryParse(Environment.GetEnvironmentVariable("CMS_BENCH_WARMUP"), out var w) ? w : 20;
+            await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(warmUp));
+            var cmsCpu = new CpuWindow(api.Id);
             var (done, failed, elapsed) = await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(seconds));
+            var (cmsMachine, cmsPostgres, cmsApi) = cmsCpu.Stop();
             var activationsPerSecond = done / elapsed.TotalSeconds;
 
             // 2. pgbench on the same cluster, right after.
-            var tps = await PgbenchAsync(pgbenchConnection, seconds);
+            var (tps, transactions, pgbenchCpu) = await PgbenchAsync(pgbenchConnection, seconds);
+            static string Ms(TimeSpan cpu, double units) => (cpu.TotalMilliseconds / Math.Max(units, 1)).ToString("0.00", CultureInfo.InvariantCulture);
 
             var report = string.Create(CultureInfo.InvariantCulture, $"""
                 | what | clients | seconds | per second |
@@ -127,6 +133,11 @@ public static class ActivationBenchmark
                 | pgbench TPC-B-like transactions (scale 10) | {Clients} | {seconds} | {tps:0.0} |
 
                 Activations / pgbench rate: **{activationsPerSecond / tps:0.00}** (goal ≥ 0.50); failed requests: {failed}
+
+                | CPU time per unit of work (ms) | whole machine | API process | PostgreSQL |
+                |---|---:|---:|---:|
+                | one activation (create + confirm, its message sent) | {Ms(cmsMachine, done)} | {Ms(cmsApi, done)} | {Ms(cmsPostgres, done)} |
+                | one pgbench transaction (pgbench's own client included) | {Ms(pgbenchCpu.Machine, transactions)} | | |
                 """);
             Console.WriteLine(report);
             await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "activations-last.md"), report);
@@ -177,7 +188,8 @@ public static class ActivationBenchmark
         return (done, failed, watch.Elapsed);
     }
 
-    private static async Task<double> PgbenchAsync(string connection, int seconds)
+    private static async Task<(double Tps, long Transactions, (TimeSpan Machine, TimeSpan Postgres, TimeSpan Process) Cpu)> PgbenchAsync(
+        string connection, int seconds)
     {
         var b = new NpgsqlConnectionStringBuilder(connection);
         async Task<string> Run(params string[] args)
@@ -192,9 +204,13 @@ public static class ActivationBenchmark
         }
         string[] conn = ["-h", b.Host!, "-p", b.Port.ToString(CultureInfo.InvariantCulture), "-U", b.Username!];
         await Run([.. conn, "-i", "-q", "-s", "10", b.Database!]);
+        var cpu = new CpuWindow(null);
         var result = await Run([.. conn, "-c", Clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture), b.Database!]);
+        var used = cpu.Stop();
         var line = result.Split('\n').First(l => l.StartsWith("tps = ", StringComparison.Ordinal));
-        return double.Parse(line.Split(' ')[2], CultureInfo.InvariantCulture);
+        var processed = result.Split('\n').First(l => l.StartsWith("number of transactions actually processed: ", StringComparison.Ordinal));
+        return (double.Parse(line.Split(' ')[2], CultureInfo.InvariantCulture),
+            long.Parse(processed.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture), used);
     }
 
     private static async Task WaitReadyAsync(HttpClient http)

@@ -42,7 +42,7 @@ public static class SoakBenchmark
             while (watch.Elapsed < duration)
             {
                 var connections = await ConnectionsAsync(pg);
-                lock (samples) samples.Add((watch.Elapsed.TotalMinutes, ResidentKiB(api.Id), Threads(api.Id), connections));
+                lock (samples) samples.Add((watch.Elapsed.TotalMinutes, ProcFs.Status(api.Id, "VmRSS"), (int)ProcFs.Status(api.Id, "Threads"), connections));
                 await Task.Delay(TimeSpan.FromSeconds(10));
             }
         });
@@ -169,34 +169,5 @@ public static class SoakBenchmark
         {
             return -1;
         }
-    }
-
-    private static int Threads(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("Threads:", StringComparison.Ordinal))
-                    return int.Parse(line.Split('\t', ' ').Last(x => x.Length > 0), CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-        }
-        return 0;
-    }
-
-    /// <summary>VmRSS of the process, from /proc (Linux).</summary>
-    private static long ResidentKiB(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-        }
-        return 0;
     }
 }

@@ -58,6 +58,52 @@ public class DeliveryTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task Several_instances_claiming_batches_from_one_outbox_never_send_a_message_twice()
+    {
+        var queued = await QueueAsync(40);
+        // Three "instances", each claiming the whole batch in one statement, in a different order.
+        var instances = Enumerable.Range(0, 3).Select(_ =>
+        {
+            var ids = queued.Select(q => q.Id).OrderBy(_ => Random.Shared.Next()).ToArray();
+            return Task.Run(async () =>
+            {
+                using var scope = Factory.Services.CreateScope();
+                await scope.ServiceProvider.GetRequiredService<CodeMessageSender>().SendManyAsync(ids, CancellationToken.None);
+            });
+        });
+        await Task.WhenAll(instances);
+        await Task.Delay(500);
+        foreach (var (id, address) in queued)
+        {
+            Assert.Single(Mailbox.For(Factory, address));
+            Assert.Equal("SENT", await Factory.ScalarAsync<string>("SELECT status FROM delivery.messages WHERE id = @id", ("id", id)));
+            Assert.Equal(1, await Factory.ScalarAsync<int>("SELECT attempts FROM delivery.messages WHERE id = @id", ("id", id)));
+        }
+    }
+
+    [Fact]
+    public async Task A_woken_message_is_sent_by_the_instance_itself_not_through_a_hangfire_job()
+    {
+        var queued = await QueueAsync(12);
+        var scheduler = Factory.Services.GetRequiredService<IDeliveryScheduler>();
+        foreach (var (id, _) in queued) scheduler.Schedule(id);
+        // The sweep runs once a minute: well within that, every message is sent, each once.
+        var until = DateTime.UtcNow.AddSeconds(10);
+        var ids = queued.Select(q => q.Id).ToArray();
+        while (DateTime.UtcNow < until
+            && await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages WHERE id = ANY(@ids) AND status <> 'SENT'", ("ids", ids)) > 0)
+            await Task.Delay(50);
+        foreach (var (id, address) in queued)
+        {
+            Assert.Equal("SENT", await Factory.ScalarAsync<string>("SELECT status FROM delivery.messages WHERE id = @id", ("id", id)));
+            Assert.Single(Mailbox.For(Factory, address));
+            // Decision 0022: the instance running a Hangfire server sends by itself; no job was made for the wake-up.
+            Assert.Equal(0, await Factory.ScalarAsync<long>("SELECT count(*) FROM hangfire.job WHERE arguments::text LIKE '%' || @id || '%'",
+                ("id", id.ToString())));
+        }
+    }
+
+    [Fact]
     public async Task The_sweep_sends_what_was_committed_but_never_handed_to_the_sender()
     {
         var queued = await QueueAsync(3);

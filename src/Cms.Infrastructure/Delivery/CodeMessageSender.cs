@@ -2,6 +2,7 @@ using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Delivery;
 using Cms.Domain.Requests;
 using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -19,17 +20,39 @@ public sealed class CodeMessageSender(
     IBackgroundJobClient jobs, ILogger<CodeMessageSender> logger)
 {
     [AutomaticRetry(Attempts = 0)]
-    public async Task SendAsync(Guid id, CancellationToken cancellationToken)
+    public Task SendAsync(Guid id, CancellationToken cancellationToken) => SendManyAsync([id], cancellationToken);
+
+    /// <summary>
+    /// Sends several messages: claims in one statement those that are due and free, then sends each and records it as soon as
+    /// the server accepted it. A message not claimed was sent, failed, is held by another instance, or was woken too early (it
+    /// is looked at again when due).
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)]
+    public async Task SendManyAsync(Guid[] ids, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var message = await ClaimAsync(id, o.LeaseSeconds, cancellationToken);
-        if (message is null)
+        var claimed = await ClaimAsync(ids, o.LeaseSeconds, cancellationToken);
+        if (claimed.Count < ids.Length)
         {
-            // Sent, failed, or held by another instance: nothing to do. Woken too early: come back when it is due.
-            var notDueFor = await NotDueForAsync(id, cancellationToken);
-            if (notDueFor is { } wait) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), wait + TimeSpan.FromMilliseconds(200));
-            return;
+            var taken = claimed.Select(c => c.Id).ToHashSet();
+            foreach (var id in ids.Where(id => !taken.Contains(id)))
+            {
+                var notDueFor = await NotDueForAsync(id, cancellationToken);
+                if (notDueFor is { } wait) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), wait + TimeSpan.FromMilliseconds(200));
+            }
         }
+        if (claimed.Count == 1) await DeliverAsync(claimed[0], o, cancellationToken);
+        else if (claimed.Count > 1)
+            await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = CancellationToken.None },
+                (message, _) => new ValueTask(DeliverAsync(message, o, cancellationToken)));
+    }
+
+    /// <summary>Messages of one batch in flight at once (each its own SMTP session or gateway call).</summary>
+    public const int ParallelSends = 8;
+
+    private async Task DeliverAsync(Claimed message, DeliveryOptions o, CancellationToken cancellationToken)
+    {
+        var id = message.Id;
         try
         {
             var content = CodeMessageOutbox.Open(cipher, id, message.KeyId, message.Ciphertext);
@@ -65,13 +88,6 @@ public sealed class CodeMessageSender(
         }
     }
 
-    /// <summary>Sends several messages in one job: under load the wake-ups are coalesced, which spares Hangfire's bookkeeping.</summary>
-    [AutomaticRetry(Attempts = 0)]
-    public async Task SendManyAsync(Guid[] ids, CancellationToken cancellationToken)
-    {
-        foreach (var id in ids) await SendAsync(id, cancellationToken);
-    }
-
     /// <summary>The safety net: sends whatever is due and was never scheduled (a crash after commit) or whose sender died.</summary>
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
@@ -96,28 +112,30 @@ public sealed class CodeMessageSender(
                 else soon.Add((reader.GetGuid(0), wait));
             }
         }
-        foreach (var id in due) await SendAsync(id, cancellationToken);
+        foreach (var chunk in due.Chunk(100)) await SendManyAsync(chunk, cancellationToken);
         // Due before the next sweep, or held by a lease that may belong to a dead instance: look again then.
         foreach (var (id, wait) in soon) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), wait + TimeSpan.FromMilliseconds(200));
     }
 
-    private sealed record Claimed(DeliveryChannel Channel, string Recipient, string MessageId, string KeyId, byte[] Ciphertext,
+    private sealed record Claimed(Guid Id, DeliveryChannel Channel, string Recipient, string MessageId, string KeyId, byte[] Ciphertext,
         DateTimeOffset CreatedAt, int Attempts);
 
-    private async Task<Claimed?> ClaimAsync(Guid id, int leaseSeconds, CancellationToken cancellationToken)
+    private async Task<List<Claimed>> ClaimAsync(Guid[] ids, int leaseSeconds, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("""
             UPDATE delivery.messages SET status = 'SENDING', lease_until = now() + make_interval(secs => @lease), attempts = attempts + 1
-            WHERE id = @id AND ((status = 'QUEUED' AND next_attempt_at <= now()) OR (status = 'SENDING' AND lease_until < now()))
-            RETURNING channel, recipient, message_id, key_id, content_ciphertext, created_at, attempts
+            WHERE id = ANY(@ids) AND ((status = 'QUEUED' AND next_attempt_at <= now()) OR (status = 'SENDING' AND lease_until < now()))
+            RETURNING id, channel, recipient, message_id, key_id, content_ciphertext, created_at, attempts
             """, connection);
-        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("ids", ids);
         command.Parameters.AddWithValue("lease", (double)leaseSeconds);
+        var claimed = new List<Claimed>(ids.Length);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new Claimed(reader.GetString(0) == "SMS" ? DeliveryChannel.Sms : DeliveryChannel.Email, reader.GetString(1), reader.GetString(2),
-            reader.GetString(3), (byte[])reader[4], reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6));
+        while (await reader.ReadAsync(cancellationToken))
+            claimed.Add(new Claimed(reader.GetGuid(0), reader.GetString(1) == "SMS" ? DeliveryChannel.Sms : DeliveryChannel.Email, reader.GetString(2),
+                reader.GetString(3), reader.GetString(4), (byte[])reader[5], reader.GetFieldValue<DateTimeOffset>(6), reader.GetInt32(7)));
+        return claimed;
     }
 
     private async Task<TimeSpan?> NotDueForAsync(Guid id, CancellationToken cancellationToken)
@@ -160,6 +178,13 @@ public abstract class HangfireWakeups(ILogger logger, string what) : Microsoft.E
     /// <summary>Enqueues the job(s) for these ids (one alone when the counter is quiet).</summary>
     protected abstract void Hand(Guid[] ids);
 
+    /// <summary>Hands what arrived meanwhile on; by default as a Hangfire job.</summary>
+    protected virtual Task HandAsync(Guid[] ids)
+    {
+        Hand(ids);
+        return Task.CompletedTask;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -171,18 +196,25 @@ public abstract class HangfireWakeups(ILogger logger, string what) : Microsoft.E
             var ids = batch.ToArray();
             try
             {
-                Hand(ids);
+                await HandAsync(ids);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                logger.LogWarning("Could not hand {Count} {What} to Hangfire ({ExceptionType}); the sweep will take them", ids.Length, what, ex.GetType().Name);
+                logger.LogWarning("Could not hand {Count} {What} on ({ExceptionType}); the sweep will take them", ids.Length, what, ex.GetType().Name);
             }
         }
     }
 }
 
-/// <summary>Wakes the code-message sender after the commit.</summary>
-public sealed class HangfireDeliveryScheduler(IBackgroundJobClient jobs, ILogger<HangfireDeliveryScheduler> logger)
+/// <summary>
+/// Wakes the code-message sender after the commit. An instance that runs a Hangfire server sends right away, in this
+/// loop: what arrived while the last batch was being sent is claimed in one statement and sent (decision 0022) — a Hangfire
+/// job per wake-up cost PostgreSQL about as many statements and commits as the activation itself. An instance without a
+/// server (<c>Hangfire:ServerEnabled=false</c>) hands the ids to Hangfire as a job for the instances that have one.
+/// Retries and the sweep are Hangfire's either way.
+/// </summary>
+public sealed class HangfireDeliveryScheduler(
+    IBackgroundJobClient jobs, IServiceScopeFactory scopes, IOptions<BackgroundJobOptions> backgroundJobs, ILogger<HangfireDeliveryScheduler> logger)
     : HangfireWakeups(logger, "code message(s)"), IDeliveryScheduler
 {
     public void Schedule(Guid messageId) => Wake(messageId);
@@ -191,5 +223,17 @@ public sealed class HangfireDeliveryScheduler(IBackgroundJobClient jobs, ILogger
     {
         if (ids.Length == 1) jobs.Enqueue<CodeMessageSender>(s => s.SendAsync(ids[0], CancellationToken.None));
         else jobs.Enqueue<CodeMessageSender>(s => s.SendManyAsync(ids, CancellationToken.None));
+    }
+
+    protected override async Task HandAsync(Guid[] ids)
+    {
+        if (!backgroundJobs.Value.ServerEnabled)
+        {
+            Hand(ids);
+            return;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        // Not cancelled by the host's stop: a message being sent is finished and recorded; what is still queued is the sweep's.
+        await scope.ServiceProvider.GetRequiredService<CodeMessageSender>().SendManyAsync(ids, CancellationToken.None);
     }
 }

@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace Cms.Bench;
+
+/// <summary>
+/// What the benchmarks read from Linux's <c>/proc</c>: a process's resident memory and threads, the CPU time of a process,
+/// of every process of a name (PostgreSQL's backends) and of the whole machine. CPU time per unit of work varies far less
+/// from run to run than the rates on this shared two-core machine, so the benchmarks print both.
+/// </summary>
+public static class ProcFs
+{
+    /// <summary>Clock ticks per second of /proc's CPU times (USER_HZ, 100 on every Linux build .NET runs on).</summary>
+    private const double TicksPerSecond = 100;
+
+    /// <summary>A field of <c>/proc/&lt;pid&gt;/status</c> as a number (VmRSS in KiB, Threads), or 0 when the process is gone.</summary>
+    public static long Status(int pid, string field)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                    return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+        }
+        return 0;
+    }
+
+    /// <summary>User + system CPU time of one process so far.</summary>
+    public static TimeSpan ProcessCpu(int pid) => Stat(pid) is { } s ? s.Cpu : TimeSpan.Zero;
+
+    /// <summary>User + system CPU time so far of every live process whose name is <paramref name="comm"/>.</summary>
+    public static TimeSpan ProcessesCpu(string comm)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { } s && s.Comm == comm) total += s.Cpu;
+        return total;
+    }
+
+    /// <summary>CPU time the whole machine spent busy so far (every core; idle and I/O wait excluded).</summary>
+    public static TimeSpan MachineBusy()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        // user nice system idle iowait irq softirq steal ...
+        var busy = fields[0] + fields[1] + fields[2] + fields[5] + fields[6] + fields[7];
+        return TimeSpan.FromSeconds(busy / TicksPerSecond);
+    }
+
+    private static (string Comm, TimeSpan Cpu)? Stat(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/stat");
+            // pid (comm) state ppid ... utime(14) stime(15): the name may hold spaces, so split after its closing parenthesis.
+            var open = text.IndexOf('(');
+            var close = text.LastIndexOf(')');
+            var rest = text[(close + 2)..].Split(' ');
+            var ticks = long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
+            return (text[(open + 1)..close], TimeSpan.FromSeconds(ticks / TicksPerSecond));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>CPU time spent between its start and <see cref="Stop"/>: the machine's, one process's and PostgreSQL's.</summary>
+public sealed class CpuWindow(int? pid)
+{
+    private readonly TimeSpan machine0 = ProcFs.MachineBusy(), postgres0 = ProcFs.ProcessesCpu("postgres"),
+        process0 = pid is { } p ? ProcFs.ProcessCpu(p) : TimeSpan.Zero;
+
+    public (TimeSpan Machine, TimeSpan Postgres, TimeSpan Process) Stop() => (ProcFs.MachineBusy() - machine0,
+        ProcFs.ProcessesCpu("postgres") - postgres0, pid is { } p ? ProcFs.ProcessCpu(p) - process0 : TimeSpan.Zero);
+}
