@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Cms.Integration.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Cms.Integration.Tests;
 
@@ -19,6 +21,39 @@ public class ConcurrencyTests(CmsFactory factory) : ApiTest(factory)
         delivery = new { channel = "EMAIL", email = "titolare@example.it", emailConfirmation = "titolare@example.it" },
         privacyConsent = true,
     };
+
+    [Fact]
+    public async Task A_row_read_for_update_stays_locked_until_the_commands_transaction_ends()
+    {
+        const string number = "80380000900000055502";
+        await FeedAsync(Card(number));
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Cms.Infrastructure.Persistence.CmsDbContext>();
+        await db.BeginAsync(CancellationToken.None);
+        var card = await db.CardForUpdate(number).SingleAsync();
+        Assert.Equal(number, card.CardNumber.Trim());
+        // Another session cannot take the row while the transaction holds it (55P03: lock_not_available) ...
+        async Task<string?> TryLockAsync()
+        {
+            await using var other = new Npgsql.NpgsqlConnection(Factory.ConnectionString);
+            await other.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT 1 FROM identification.cards WHERE card_number = @n FOR UPDATE NOWAIT", other);
+            command.Parameters.AddWithValue("n", number);
+            try
+            {
+                await command.ExecuteScalarAsync();
+                return null;
+            }
+            catch (Npgsql.PostgresException ex)
+            {
+                return ex.SqlState;
+            }
+        }
+        Assert.Equal("55P03", await TryLockAsync());
+        // ... and takes it once the transaction is over.
+        await db.RollbackAsync(CancellationToken.None);
+        Assert.Null(await TryLockAsync());
+    }
 
     [Fact]
     public async Task Fifty_simultaneous_confirms_for_one_card_release_its_codes_exactly_once()

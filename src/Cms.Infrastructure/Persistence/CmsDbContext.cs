@@ -88,16 +88,20 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
         await Database.ExecuteSqlAsync(sql, cancellationToken);
     }
 
-    public async Task LockRowAsync<T>(Guid id, CancellationToken cancellationToken) where T : class
+    // Every context locks what RowForUpdate and CardForUpdate read, however it was configured.
+    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.AddInterceptors(RowLockInterceptor.Instance);
+
+    public IQueryable<T> RowForUpdate<T>(Guid id) where T : class
     {
         if (transaction is null) throw new InvalidOperationException("Row locks need the command's transaction.");
         var entity = Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
-        var table = $"\"{entity.GetSchema()}\".\"{entity.GetTableName()}\"";
-        var key = entity.FindPrimaryKey()!.Properties.Single().GetColumnName();
-        // Identifiers come from the model, never from input; the id is a parameter.
-        var sql = "SELECT 1 FROM " + table + " WHERE \"" + key + "\" = {0} FOR UPDATE";
-        await Database.ExecuteSqlRawAsync(sql, [id], cancellationToken);
+        var key = entity.FindPrimaryKey()!.Properties.Single().Name;
+        return Set<T>().TagWith(RowLockInterceptor.Tag).Where(e => EF.Property<Guid>(e, key) == id);
     }
+
+    public IQueryable<Card> CardForUpdate(string cardNumber) => transaction is null
+        ? throw new InvalidOperationException("Row locks need the command's transaction.")
+        : Cards.TagWith(RowLockInterceptor.Tag).Where(c => c.CardNumber == cardNumber);
 
     public Task LockKeyAsync(string key, CancellationToken cancellationToken) =>
         LockAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", cancellationToken);

@@ -41,8 +41,14 @@ public interface ICmsDbContext
     /// <summary>Takes row locks (SELECT … FOR UPDATE) held until the command's transaction ends.</summary>
     Task LockAsync(FormattableString sql, CancellationToken cancellationToken);
 
-    /// <summary>Locks the row of an entity with a Guid key (SELECT … FOR UPDATE on its own table) until the transaction ends.</summary>
-    Task LockRowAsync<T>(Guid id, CancellationToken cancellationToken) where T : class;
+    /// <summary>
+    /// The row of an entity with a Guid key, read and locked by one statement (SELECT … FOR UPDATE on its own table, held until
+    /// the transaction ends): one round trip where a lock and a read took two.
+    /// </summary>
+    IQueryable<T> RowForUpdate<T>(Guid id) where T : class;
+
+    /// <summary>A card's row, read and locked by one statement (SELECT … FOR UPDATE), held until the transaction ends.</summary>
+    IQueryable<Cms.Domain.Identification.Card> CardForUpdate(string cardNumber);
 
     /// <summary>
     /// Serialises work on one key that has no row to lock (a household's readers, a holder's consent versions) with a

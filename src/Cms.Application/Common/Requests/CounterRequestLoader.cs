@@ -13,8 +13,9 @@ public sealed class CounterRequestLoader(ICmsDbContext db, ICurrentUser user)
 {
     public async Task<T> LoadAsync<T>(Guid id, string notFound, CancellationToken cancellationToken, bool forUpdate = false) where T : CounterRequest
     {
-        if (forUpdate) await db.LockRowAsync<T>(id, cancellationToken);
-        var request = await db.Set<T>().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var request = forUpdate
+            ? await db.RowForUpdate<T>(id).SingleOrDefaultAsync(cancellationToken)
+            : await db.Set<T>().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (request is null || request.CounterCode != user.CounterCode)
             throw new DomainRuleException("request-not-found", notFound, RuleKind.NotFound);
         return request;

@@ -41,27 +41,21 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
 {
     public async Task<CardCodes> ActivateAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await LockAsync(cardNumber, cancellationToken);
-        var card = await db.Cards.SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
-            ?? throw CardNotFound.Error();
+        var card = await db.CardForUpdate(cardNumber).SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
         card.Activate(now);
         return cipher.Open(card.CardNumber, card.Codes);
     }
 
     public async Task<CardCodes> ReleaseAgainAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await LockAsync(cardNumber, cancellationToken);
-        var card = await db.Cards.AsNoTracking().SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
-            ?? throw CardNotFound.Error();
+        var card = await db.CardForUpdate(cardNumber).AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
         Card.EnsureReprintable(card.StateOn(DateOnly.FromDateTime(now.UtcDateTime)));
         return cipher.Open(card.CardNumber, card.Codes);
     }
 
     public async Task<bool> CipMatchesAsync(string cardNumber, string cip, CancellationToken cancellationToken)
     {
-        await LockAsync(cardNumber, cancellationToken);
-        var card = await db.Cards.AsNoTracking().SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
-            ?? throw CardNotFound.Error();
+        var card = await db.CardForUpdate(cardNumber).AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
         var codes = cipher.Open(card.CardNumber, card.Codes);
         // Hashing first makes both sides the same length, so neither the length nor the first wrong digit shows in the timing.
         var given = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cip));
@@ -71,8 +65,7 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
 
     public async Task ChangeStateAsync(string cardNumber, CardTransition transition, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await LockAsync(cardNumber, cancellationToken);
-        var card = await db.Cards.SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken) ?? throw CardNotFound.Error();
+        var card = await db.CardForUpdate(cardNumber).SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
         switch (transition)
         {
             case CardTransition.Revoke: card.Revoke(now); break;
@@ -80,10 +73,6 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
             default: card.Reactivate(now); break;
         }
     }
-
-    // The cast keeps the primary-key index in use (a text parameter against character(20) would scan the table).
-    private Task LockAsync(string cardNumber, CancellationToken cancellationToken) =>
-        db.LockAsync($"SELECT 1 FROM identification.cards WHERE card_number = CAST({cardNumber} AS character(20)) FOR UPDATE", cancellationToken);
 
     public async Task<CardCodes> ReadCodesAsync(string cardNumber, CancellationToken cancellationToken)
     {

@@ -26,8 +26,9 @@ public sealed class InteropRequests(ICmsDbContext db, ICurrentUser user, IOption
     /// <summary>Visible to the counter that made it only; others get 404 (as every counter request).</summary>
     public async Task<InteropRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false)
     {
-        if (forUpdate) await db.LockRowAsync<InteropRequest>(id, cancellationToken);
-        var request = await db.InteropRequests.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var request = forUpdate
+            ? await db.RowForUpdate<InteropRequest>(id).SingleOrDefaultAsync(cancellationToken)
+            : await db.InteropRequests.SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (request is null || request.CounterCode != user.CounterCode)
             throw new DomainRuleException("request-not-found", "Richiesta in interoperabilità non trovata.", RuleKind.NotFound);
         return request;
