@@ -113,9 +113,9 @@ public static class ActivationBenchmark
             var next = -1;
             string NextCard() => numbers[Interlocked.Increment(ref next)];
             if (args[0] == "soak") return await SoakBenchmark.RunAsync(http, token, NextCard, api, args, work);
-            // The warm-up lasts until the runtime's tiered JIT has recompiled the hot paths (it is still busy after a few
-            // seconds: a third of the API's CPU went to the JIT and to not-yet-optimised code with a 3 s warm-up).
-            var warmUp = int.TryParse(Environment.GetEnvironmentVariable("CMS_BENCH_WARMUP"), out var w) ? w : 20;
+            // The warm-up lasts until the runtime's tiered JIT has recompiled the hot paths: under this load it is busy for about a
+            // minute (after 3 s, half of the API's CPU went to the JIT and to code not yet optimised; after 20 s still a quarter).
+            var warmUp = int.TryParse(Environment.GetEnvironmentVariable("CMS_BENCH_WARMUP"), out var w) ? w : 90;
             await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(warmUp));
             var cmsCpu = new CpuWindow(api.Id);
             var (done, failed, elapsed) = await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(seconds));

@@ -70,8 +70,10 @@ public static class DependencyInjection
         var connectionString = configuration.GetConnectionString("Cms")
             ?? throw new InvalidOperationException("ConnectionStrings:Cms is not configured.");
         services.AddSingleton(_ => DataSource(connectionString));
-        services.AddDbContext<CmsDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(),
-            npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", "public")));
+        // Pooled: building a context's options and internal services cost a tenth of a request's CPU (a profile of the activations
+        // benchmark); CmsDbContext clears its own state (the command's transaction) when it goes back to the pool.
+        services.AddDbContextPool<CmsDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(),
+            npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", "public")).AddInterceptors(RowLockInterceptor.Instance));
         services.AddScoped<ICmsDbContext>(sp => sp.GetRequiredService<CmsDbContext>());
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<CmsDbContext>());
 

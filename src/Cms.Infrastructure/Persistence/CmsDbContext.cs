@@ -6,6 +6,7 @@ using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
@@ -88,20 +89,42 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
         await Database.ExecuteSqlAsync(sql, cancellationToken);
     }
 
-    // Every context locks what RowForUpdate and CardForUpdate read, however it was configured.
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.AddInterceptors(RowLockInterceptor.Instance);
+    /// <summary>Whether this context's options carry the <see cref="RowLockInterceptor"/> (without it a row "for update" would not be locked).</summary>
+    private bool? locksRows;
+
+    private void EnsureRowLocks()
+    {
+        if (transaction is null) throw new InvalidOperationException("Row locks need the command's transaction.");
+        locksRows ??= this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.Contains(RowLockInterceptor.Instance) == true;
+        if (locksRows != true) throw new InvalidOperationException("The context's options lack the RowLockInterceptor: rows read for update would not be locked.");
+    }
+
+    /// <summary>A pooled context goes back to the pool without the last command's transaction.</summary>
+    public override void Dispose()
+    {
+        transaction = null;
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        transaction = null;
+        return base.DisposeAsync();
+    }
 
     public IQueryable<T> RowForUpdate<T>(Guid id) where T : class
     {
-        if (transaction is null) throw new InvalidOperationException("Row locks need the command's transaction.");
+        EnsureRowLocks();
         var entity = Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
         var key = entity.FindPrimaryKey()!.Properties.Single().Name;
         return Set<T>().TagWith(RowLockInterceptor.Tag).Where(e => EF.Property<Guid>(e, key) == id);
     }
 
-    public IQueryable<Card> CardForUpdate(string cardNumber) => transaction is null
-        ? throw new InvalidOperationException("Row locks need the command's transaction.")
-        : Cards.TagWith(RowLockInterceptor.Tag).Where(c => c.CardNumber == cardNumber);
+    public IQueryable<Card> CardForUpdate(string cardNumber)
+    {
+        EnsureRowLocks();
+        return Cards.TagWith(RowLockInterceptor.Tag).Where(c => c.CardNumber == cardNumber);
+    }
 
     public Task LockKeyAsync(string key, CancellationToken cancellationToken) =>
         LockAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", cancellationToken);

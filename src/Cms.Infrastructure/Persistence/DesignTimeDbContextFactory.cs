@@ -9,5 +9,6 @@ public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<Cms
     public CmsDbContext CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<CmsDbContext>()
         .UseNpgsql(Environment.GetEnvironmentVariable("ConnectionStrings__Cms") ?? "Host=127.0.0.1;Database=cms_design",
             npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", "public"))
+        .AddInterceptors(RowLockInterceptor.Instance)
         .Options);
 }
