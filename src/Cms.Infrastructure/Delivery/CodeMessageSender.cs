@@ -23,31 +23,32 @@ public sealed class CodeMessageSender(
     public Task SendAsync(Guid id, CancellationToken cancellationToken) => SendManyAsync([id], cancellationToken);
 
     /// <summary>
-    /// Sends several messages: claims in one statement those that are due and free, then sends each and records it as soon as
-    /// the server accepted it. A message not claimed was sent, failed, is held by another instance, or was woken too early (it
-    /// is looked at again when due).
+    /// Sends several messages, <see cref="ParallelSends"/> at a time: each group is claimed in one statement right before its
+    /// sends start — so that a claim's lease only has to outlast one send, as with a message claimed alone — and each message
+    /// is recorded as soon as its server accepted it. A message not claimed was sent, failed, is held by another instance, or
+    /// was woken too early (it is looked at again when due).
     /// </summary>
     [AutomaticRetry(Attempts = 0)]
     public async Task SendManyAsync(Guid[] ids, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var claimed = await ClaimAsync(ids, o.LeaseSeconds, cancellationToken);
-        if (claimed.Count < ids.Length)
+        foreach (var group in ids.Chunk(ParallelSends))
         {
-            var taken = claimed.Select(c => c.Id).ToHashSet();
-            foreach (var id in ids.Where(id => !taken.Contains(id)))
+            var claimed = await ClaimAsync(group, o.LeaseSeconds, cancellationToken);
+            if (claimed.Count < group.Length)
             {
-                var notDueFor = await NotDueForAsync(id, cancellationToken);
-                if (notDueFor is { } wait) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), wait + TimeSpan.FromMilliseconds(200));
+                var taken = claimed.Select(c => c.Id).ToHashSet();
+                foreach (var id in group.Where(id => !taken.Contains(id)))
+                {
+                    var notDueFor = await NotDueForAsync(id, cancellationToken);
+                    if (notDueFor is { } wait) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), wait + TimeSpan.FromMilliseconds(200));
+                }
             }
+            await Task.WhenAll(claimed.Select(message => DeliverAsync(message, o, cancellationToken)));
         }
-        if (claimed.Count == 1) await DeliverAsync(claimed[0], o, cancellationToken);
-        else if (claimed.Count > 1)
-            await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = CancellationToken.None },
-                (message, _) => new ValueTask(DeliverAsync(message, o, cancellationToken)));
     }
 
-    /// <summary>Messages of one batch in flight at once (each its own SMTP session or gateway call).</summary>
+    /// <summary>Messages in flight at once (each its own SMTP session or gateway call), claimed together.</summary>
     public const int ParallelSends = 8;
 
     private async Task DeliverAsync(Claimed message, DeliveryOptions o, CancellationToken cancellationToken)
@@ -112,7 +113,7 @@ public sealed class CodeMessageSender(
                 else soon.Add((reader.GetGuid(0), wait));
             }
         }
-        foreach (var chunk in due.Chunk(100)) await SendManyAsync(chunk, cancellationToken);
+        await SendManyAsync([.. due], cancellationToken);
         // Due before the next sweep, or held by a lease that may belong to a dead instance: look again then.
         foreach (var (id, wait) in soon) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), wait + TimeSpan.FromMilliseconds(200));
     }
