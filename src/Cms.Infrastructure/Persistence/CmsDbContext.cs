@@ -83,7 +83,7 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
         }
     }
 
-    public async Task LockAsync(FormattableString sql, CancellationToken cancellationToken)
+    private async Task LockAsync(FormattableString sql, CancellationToken cancellationToken)
     {
         if (transaction is null) throw new InvalidOperationException("Row locks need the command's transaction.");
         await Database.ExecuteSqlAsync(sql, cancellationToken);

@@ -38,9 +38,6 @@ public interface ICmsDbContext
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Takes row locks (SELECT … FOR UPDATE) held until the command's transaction ends.</summary>
-    Task LockAsync(FormattableString sql, CancellationToken cancellationToken);
-
     /// <summary>
     /// The row of an entity with a Guid key, read and locked by one statement (SELECT … FOR UPDATE on its own table, held until
     /// the transaction ends): one round trip where a lock and a read took two.
