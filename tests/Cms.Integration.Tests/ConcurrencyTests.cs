@@ -30,7 +30,7 @@ public class ConcurrencyTests(CmsFactory factory) : ApiTest(factory)
         using var scope = Factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<Cms.Infrastructure.Persistence.CmsDbContext>();
         await db.BeginAsync(CancellationToken.None);
-        var card = await db.CardForUpdate(number).SingleAsync();
+        var card = await db.ForUpdate<Cms.Domain.Identification.Card>(c => c.CardNumber == number).SingleAsync();
         Assert.Equal(number, card.CardNumber.Trim());
         // Another session cannot take the row while the transaction holds it (55P03: lock_not_available) ...
         async Task<string?> TryLockAsync()
@@ -53,6 +53,53 @@ public class ConcurrencyTests(CmsFactory factory) : ApiTest(factory)
         // ... and takes it once the transaction is over.
         await db.RollbackAsync(CancellationToken.None);
         Assert.Null(await TryLockAsync());
+    }
+
+    [Fact]
+    public async Task The_card_lock_finds_its_row_through_the_card_number_index()
+    {
+        // A parameter typed text against the character(20) column would make PostgreSQL compare as text and scan the whole
+        // table under the lock; the statement EF sends, with EF's own parameters, is explained with sequential scans priced out.
+        var number = "80380000900000055503"; // a variable, as in CardRegistry: EF sends it as a parameter (a constant would be inlined)
+        await FeedAsync(Card(number));
+        var explain = new ExplainingInterceptor();
+        await using var db = new Cms.Infrastructure.Persistence.CmsDbContext(new DbContextOptionsBuilder<Cms.Infrastructure.Persistence.CmsDbContext>()
+            .UseNpgsql(Factory.ConnectionString).AddInterceptors(Cms.Infrastructure.Persistence.RowLockInterceptor.Instance, explain).Options);
+        await db.BeginAsync(CancellationToken.None);
+        var card = await db.ForUpdate<Cms.Domain.Identification.Card>(c => c.CardNumber == number).SingleAsync();
+        Assert.Equal(number, card.CardNumber.Trim());
+        await db.RollbackAsync(CancellationToken.None);
+        Assert.NotNull(explain.Plan);
+        Assert.Equal(1, explain.Parameters);
+        Assert.Contains("LockRows", explain.Plan);
+        Assert.Contains("Index Scan", explain.Plan);
+        Assert.DoesNotContain("Seq Scan", explain.Plan);
+    }
+
+    /// <summary>Explains the statement tagged for update just before it runs, on its connection, with its parameters.</summary>
+    private sealed class ExplainingInterceptor : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public string? Plan { get; private set; }
+
+        public int Parameters { get; private set; }
+
+        public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (!command.CommandText.Contains("FOR UPDATE", StringComparison.Ordinal)) return result;
+            var connection = (Npgsql.NpgsqlConnection)command.Connection!;
+            await using (var off = new Npgsql.NpgsqlCommand("SET LOCAL enable_seqscan = off", connection, (Npgsql.NpgsqlTransaction?)command.Transaction))
+                await off.ExecuteNonQueryAsync(cancellationToken);
+            await using var explain = new Npgsql.NpgsqlCommand("EXPLAIN " + command.CommandText, connection, (Npgsql.NpgsqlTransaction?)command.Transaction);
+            foreach (Npgsql.NpgsqlParameter p in command.Parameters) explain.Parameters.Add(p.Clone());
+            var lines = new List<string>();
+            await using (var reader = await explain.ExecuteReaderAsync(cancellationToken))
+                while (await reader.ReadAsync(cancellationToken)) lines.Add(reader.GetString(0));
+            Plan = string.Join("\n", lines);
+            Parameters = command.Parameters.Count;
+            return result;
+        }
     }
 
     [Fact]

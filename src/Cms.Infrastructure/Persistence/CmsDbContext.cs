@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Cms.Application.Common.Abstractions;
 using Cms.Domain.Activation;
 using Cms.Domain.Administration;
@@ -114,16 +115,15 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
 
     public IQueryable<T> RowForUpdate<T>(Guid id) where T : class
     {
-        EnsureRowLocks();
         var entity = Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
         var key = entity.FindPrimaryKey()!.Properties.Single().Name;
-        return Set<T>().TagWith(RowLockInterceptor.Tag).Where(e => EF.Property<Guid>(e, key) == id);
+        return ForUpdate<T>(e => EF.Property<Guid>(e, key) == id);
     }
 
-    public IQueryable<Card> CardForUpdate(string cardNumber)
+    public IQueryable<T> ForUpdate<T>(Expression<Func<T, bool>> row) where T : class
     {
         EnsureRowLocks();
-        return Cards.TagWith(RowLockInterceptor.Tag).Where(c => c.CardNumber == cardNumber);
+        return Set<T>().TagWith(RowLockInterceptor.Tag).Where(row);
     }
 
     public Task LockKeyAsync(string key, CancellationToken cancellationToken) =>

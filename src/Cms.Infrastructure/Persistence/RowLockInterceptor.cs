@@ -12,7 +12,7 @@ public sealed class RowLockInterceptor : DbCommandInterceptor
 {
     public const string Tag = "cms:for-update";
 
-    private static readonly string Marker = "-- " + Tag + "\n";
+    private const string Marker = "-- " + Tag;
 
     public static RowLockInterceptor Instance { get; } = new();
 
@@ -31,6 +31,23 @@ public sealed class RowLockInterceptor : DbCommandInterceptor
 
     private static void Lock(DbCommand command)
     {
-        if (command.CommandText.StartsWith(Marker, StringComparison.Ordinal)) command.CommandText += " FOR UPDATE";
+        if (IsTagged(command.CommandText)) command.CommandText += " FOR UPDATE";
+    }
+
+    /// <summary>
+    /// Whether one of the comment lines EF writes before the statement (one per tag, each ended by the platform's newline:
+    /// "\n" here, "\r\n" on Windows) is exactly the tag.
+    /// </summary>
+    public static bool IsTagged(string commandText)
+    {
+        var rest = commandText.AsSpan();
+        while (rest.StartsWith("-- ", StringComparison.Ordinal))
+        {
+            var end = rest.IndexOf('\n');
+            if (end < 0) return false;
+            if (rest[..end].TrimEnd('\r').SequenceEqual(Marker)) return true;
+            rest = rest[(end + 1)..];
+        }
+        return false;
     }
 }

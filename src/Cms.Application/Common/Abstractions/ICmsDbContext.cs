@@ -44,8 +44,11 @@ public interface ICmsDbContext
     /// </summary>
     IQueryable<T> RowForUpdate<T>(Guid id) where T : class;
 
-    /// <summary>A card's row, read and locked by one statement (SELECT … FOR UPDATE), held until the transaction ends.</summary>
-    IQueryable<Cms.Domain.Identification.Card> CardForUpdate(string cardNumber);
+    /// <summary>
+    /// The rows of one table that match <paramref name="row"/>, read and locked by one statement (SELECT … FOR UPDATE), held
+    /// until the transaction ends. Only for single-table filters (a key, a unique column).
+    /// </summary>
+    IQueryable<T> ForUpdate<T>(System.Linq.Expressions.Expression<Func<T, bool>> row) where T : class;
 
     /// <summary>
     /// Serialises work on one key that has no row to lock (a household's readers, a holder's consent versions) with a

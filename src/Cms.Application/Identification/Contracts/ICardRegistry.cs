@@ -39,23 +39,26 @@ public enum CardTransition
 
 internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICardRegistry
 {
+    /// <summary>The card's row, read and locked (until the command's transaction ends) by one statement.</summary>
+    private IQueryable<Card> Locked(string cardNumber) => db.ForUpdate<Card>(c => c.CardNumber == cardNumber);
+
     public async Task<CardCodes> ActivateAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var card = await db.CardForUpdate(cardNumber).SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
+        var card = await Locked(cardNumber).SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
         card.Activate(now);
         return cipher.Open(card.CardNumber, card.Codes);
     }
 
     public async Task<CardCodes> ReleaseAgainAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var card = await db.CardForUpdate(cardNumber).AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
+        var card = await Locked(cardNumber).AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
         Card.EnsureReprintable(card.StateOn(DateOnly.FromDateTime(now.UtcDateTime)));
         return cipher.Open(card.CardNumber, card.Codes);
     }
 
     public async Task<bool> CipMatchesAsync(string cardNumber, string cip, CancellationToken cancellationToken)
     {
-        var card = await db.CardForUpdate(cardNumber).AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
+        var card = await Locked(cardNumber).AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
         var codes = cipher.Open(card.CardNumber, card.Codes);
         // Hashing first makes both sides the same length, so neither the length nor the first wrong digit shows in the timing.
         var given = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cip));
@@ -65,7 +68,7 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
 
     public async Task ChangeStateAsync(string cardNumber, CardTransition transition, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var card = await db.CardForUpdate(cardNumber).SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
+        var card = await Locked(cardNumber).SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
         switch (transition)
         {
             case CardTransition.Revoke: card.Revoke(now); break;
