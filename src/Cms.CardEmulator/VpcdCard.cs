@@ -99,11 +99,13 @@ public sealed class VpcdCard : IAsyncDisposable
     private void QuickAck()
     {
         if (!OperatingSystem.IsLinux()) return;
+        // Removal disposes the client while this loop may be between two reads: its socket is then gone (null).
+        if (client.Client is not { } socket) return;
         try
         {
-            client.Client.SetRawSocketOption(6, 12, BitConverter.GetBytes(1));
+            socket.SetRawSocketOption(6, 12, BitConverter.GetBytes(1));
         }
-        catch (SocketException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
         }
     }
