@@ -38,26 +38,18 @@ public static class ActivationBenchmark
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         const string adminCf = "SCRMNS80A01D612M", adminPassword = "Bench-Admin-Pwd-1", operatorPassword = "Bench-Operator-Pwd-1";
         var url = "http://127.0.0.1:5099";
-        // Started from its own folder, as the Docker image runs it: from the repository's root its configuration watcher would
-        // follow every write of the cluster's data folder (.data/pg), a few percent of the API's CPU under load.
-        var start = new ProcessStartInfo("dotnet", [apiDll, "--urls", url])
+        var start = BenchApi.StartInfo(apiDll, url, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(apiDll))!,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["ConnectionStrings__Cms"] = connectionString + ";Maximum Pool Size=100";
-        start.Environment["CodeEncryption__ActiveKeyId"] = "bench";
-        start.Environment["CodeEncryption__Keys__bench"] = key;
-        start.Environment["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        start.Environment["Bootstrap__AdminCodiceFiscale"] = adminCf;
-        start.Environment["Bootstrap__AdminPassword"] = adminPassword;
-        start.Environment["Delivery__PickupFolder"] = Path.Combine(work, "pickup");
-        start.Environment["Security__PasswordHashing__Iterations"] = "600000";
-        start.Environment["MALLOC_ARENA_MAX"] = "2"; // as the Docker image and docs/production.md run it (decision 0021)
-        // CMS_BENCH_API_<Setting> passes any setting to the API, e.g. CMS_BENCH_API_Hangfire__ServerEnabled=false.
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-            if (e.Key is string k && k.StartsWith("CMS_BENCH_API_", StringComparison.Ordinal)) start.Environment[k["CMS_BENCH_API_".Length..]] = (string?)e.Value;
+            ["ConnectionStrings__Cms"] = connectionString + ";Maximum Pool Size=100",
+            ["CodeEncryption__ActiveKeyId"] = "bench",
+            ["CodeEncryption__Keys__bench"] = key,
+            ["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Bootstrap__AdminCodiceFiscale"] = adminCf,
+            ["Bootstrap__AdminPassword"] = adminPassword,
+            ["Delivery__PickupFolder"] = Path.Combine(work, "pickup"),
+            ["Security__PasswordHashing__Iterations"] = "600000",
+            ["MALLOC_ARENA_MAX"] = "2", // as the Docker image and docs/production.md run it (decision 0021)
+        });
         using var api = Process.Start(start)!;
         api.OutputDataReceived += (_, _) => { };
         api.ErrorDataReceived += (_, e) => { if (e.Data is not null && e.Data.Contains("fail", StringComparison.Ordinal)) Console.Error.WriteLine(e.Data); };

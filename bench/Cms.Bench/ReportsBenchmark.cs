@@ -103,26 +103,18 @@ public static class ReportsBenchmark
             new Cms.Infrastructure.Security.PasswordHashingOptions { Iterations = 1000 })).Hash(Password);
 
         var url = "http://127.0.0.1:5098";
-        // Started from its own folder, as the Docker image runs it: from the repository's root its configuration watcher would
-        // follow every write of the cluster's data folder (.data/pg), a few percent of the API's CPU under load.
-        var start = new ProcessStartInfo("dotnet", [apiDll, "--urls", url])
+        var start = BenchApi.StartInfo(apiDll, url, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(apiDll))!,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["ConnectionStrings__Cms"] = connectionString;
-        start.Environment["CodeEncryption__ActiveKeyId"] = "bench";
-        start.Environment["CodeEncryption__Keys__bench"] = Convert.ToBase64String(new byte[32]);
-        start.Environment["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        start.Environment["Security__PasswordHashing__Iterations"] = "1000";
-        start.Environment["Hangfire__ServerEnabled"] = "false";
-        // Two hundred operators sign in from this one address within the minute (production allows 30 per address).
-        start.Environment["Hardening__SignIn__PermitLimit"] = "100000";
-        // CMS_BENCH_API_<Setting> passes any setting to the API (as with the activations), e.g. CMS_BENCH_API_DOTNET_PerfMapEnabled=1.
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-            if (e.Key is string k && k.StartsWith("CMS_BENCH_API_", StringComparison.Ordinal)) start.Environment[k["CMS_BENCH_API_".Length..]] = (string?)e.Value;
-        start.Environment["Delivery__PickupFolder"] = Path.Combine(Path.GetTempPath(), "cms-bench", "pickup");
+            ["ConnectionStrings__Cms"] = connectionString,
+            ["CodeEncryption__ActiveKeyId"] = "bench",
+            ["CodeEncryption__Keys__bench"] = Convert.ToBase64String(new byte[32]),
+            ["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Security__PasswordHashing__Iterations"] = "1000",
+            ["Hangfire__ServerEnabled"] = "false",
+            // Two hundred operators sign in from this one address within the minute (production allows 30 per address).
+            ["Hardening__SignIn__PermitLimit"] = "100000",
+            ["Delivery__PickupFolder"] = Path.Combine(Path.GetTempPath(), "cms-bench", "pickup"),
+        });
         using var api = Process.Start(start)!;
         api.OutputDataReceived += (_, _) => { };
         api.ErrorDataReceived += (_, _) => { };

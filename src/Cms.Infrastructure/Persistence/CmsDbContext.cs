@@ -84,12 +84,6 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
         }
     }
 
-    private async Task LockAsync(FormattableString sql, CancellationToken cancellationToken)
-    {
-        if (transaction is null) throw new InvalidOperationException("Row locks need the command's transaction.");
-        await Database.ExecuteSqlAsync(sql, cancellationToken);
-    }
-
     /// <summary>Whether this context's options carry the <see cref="RowLockInterceptor"/> (without it a row "for update" would not be locked).</summary>
     private bool? locksRows;
 
@@ -126,8 +120,11 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
         return Set<T>().TagWith(RowLockInterceptor.Tag).Where(row);
     }
 
-    public Task LockKeyAsync(string key, CancellationToken cancellationToken) =>
-        LockAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", cancellationToken);
+    public async Task LockKeyAsync(string key, CancellationToken cancellationToken)
+    {
+        if (transaction is null) throw new InvalidOperationException("Row locks need the command's transaction.");
+        await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", cancellationToken);
+    }
 
     public bool HasActiveTransaction => transaction is not null;
 
