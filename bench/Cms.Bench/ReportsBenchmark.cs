@@ -57,7 +57,7 @@ public static class ReportsBenchmark
         await ExecAsync(dataSource, $"""
             ALTER TABLE audit.operations DISABLE TRIGGER USER;
             INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_id, operator_codice_fiscale, counter_code, region, card_number,
-                                          holder_codice_fiscale, request_id, detail, chain_index, previous_hash, hash)
+                                          holder_codice_fiscale, request_id, detail)
             SELECT gen_random_uuid(), now() - make_interval(secs => (g::double precision / {operations}) * 3 * 365 * 86400),
                    (ARRAY['ACTIVATION','ACTIVATION','ACTIVATION','IDENTIFICATION','IDENTIFICATION','FSE_CONSENTS','REPRINT','REVOCATION',
                           'HISTORY_CONSULTATION','READER_DELIVERY'])[1 + (g * 7919) % 10],
@@ -65,9 +65,9 @@ public static class ReportsBenchmark
                    md5('op' || (g * 104729) % {Operators})::uuid, upper(substr(md5('cf' || (g * 104729) % {Operators}), 1, 16)),
                    'C' || lpad((((g * 104729) % {Operators}) % {Counters})::text, 5, '0'), '090',
                    '80380000900' || lpad(((g * 31) % 100000000)::text, 9, '0'), upper(substr(md5('h' || (g * 31) % {Holders}), 1, 16)),
-                   gen_random_uuid()::text, CASE WHEN g % 2 = 0 THEN 'confirm' ELSE 'create' END,
-                   g, '\x00'::bytea, sha256(int8send(g))
+                   gen_random_uuid()::text, CASE WHEN g % 2 = 0 THEN 'confirm' ELSE 'create' END
             FROM generate_series(1::bigint, {operations}::bigint) g;
+            INSERT INTO audit.chain_links SELECT sequence, sequence, '\x00'::bytea, sha256(int8send(sequence)) FROM audit.operations;
             INSERT INTO audit.chain_head VALUES (1, {operations}, sha256(int8send({operations}::bigint)))
                 ON CONFLICT (id) DO UPDATE SET chain_index = excluded.chain_index, hash = excluded.hash;
             ALTER TABLE audit.operations ENABLE TRIGGER USER;

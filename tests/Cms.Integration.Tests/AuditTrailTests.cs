@@ -25,21 +25,31 @@ public class AuditTrailTests(CmsFactory factory) : ApiTest(factory)
         await OkAsync(await auditor.GetAsync("/api/v1/audit/integrity" + query));
 
     /// <summary>As the database's owner would, behind the application's back: the append-only triggers lifted for one statement.</summary>
-    private Task TamperAsync(string sql) => Factory.ExecuteAsync(
-        $"ALTER TABLE audit.operations DISABLE TRIGGER USER; {sql}; ALTER TABLE audit.operations ENABLE TRIGGER USER;");
+    private Task TamperAsync(string sql) => Factory.ExecuteAsync($"""
+        ALTER TABLE audit.operations DISABLE TRIGGER USER; ALTER TABLE audit.chain_links DISABLE TRIGGER USER;
+        {sql};
+        ALTER TABLE audit.operations ENABLE TRIGGER USER; ALTER TABLE audit.chain_links ENABLE TRIGGER USER;
+        """);
 
-    private Task<long> MiddleAsync() => Factory.ScalarAsync<long>("SELECT chain_index FROM audit.operations ORDER BY chain_index OFFSET 3 LIMIT 1");
+    private Task<long> MiddleAsync() => Factory.ScalarAsync<long>("SELECT chain_index FROM audit.chain_links ORDER BY chain_index OFFSET 3 LIMIT 1");
+
+    private static string EntryAt(long index) => $"sequence = (SELECT sequence FROM audit.chain_links WHERE chain_index = {index})";
 
     [Fact]
     public async Task The_application_cannot_update_delete_or_truncate_the_trail()
     {
         await TrailAsync();
-        foreach (var sql in new[] { "UPDATE audit.operations SET detail = 'x'", "DELETE FROM audit.operations", "TRUNCATE audit.operations" })
+        foreach (var sql in new[]
+                 {
+                     "UPDATE audit.operations SET detail = 'x'", "DELETE FROM audit.operations", "TRUNCATE audit.operations",
+                     "UPDATE audit.chain_links SET hash = '\\x00'", "DELETE FROM audit.chain_links", "TRUNCATE audit.chain_links",
+                 })
         {
             var refused = await Assert.ThrowsAsync<PostgresException>(() => Factory.ExecuteAsync(sql));
             Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
         }
         Assert.True(await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations") > 5);
+        Assert.True(await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.chain_links") > 5);
     }
 
     [Fact]
@@ -49,32 +59,34 @@ public class AuditTrailTests(CmsFactory factory) : ApiTest(factory)
         await ActorAsync("Operator");
         await ActorAsync("Issuer");
         var until = DateTime.UtcNow.AddSeconds(20);
-        while (await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE chain_index IS NULL") > 0 && DateTime.UtcNow < until)
+        while (await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.pending_entries") > 0 && DateTime.UtcNow < until)
             await Task.Delay(100);
-        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE chain_index IS NULL"));
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.pending_entries"));
+        // Every entry has its link, in the order of writing, with the hash of its content and of its predecessor's hash.
         Assert.True(await Factory.ScalarAsync<bool>("""
-            SELECT bool_and(chain_index = position) AND bool_and(hash = sha256(previous_hash || convert_to(audit.canonical(o), 'UTF8')))
-            FROM (SELECT o, o.chain_index, o.previous_hash, o.hash, row_number() OVER (ORDER BY o.sequence) AS position FROM audit.operations o) s
+            SELECT count(l.sequence) = count(*)
+                   AND bool_and(l.chain_index = e.position)
+                   AND bool_and(l.hash = sha256(l.previous_hash || convert_to(audit.canonical(o, l.chain_index), 'UTF8')))
+                   AND bool_and(l.previous_hash = coalesce(p.hash, audit.genesis()))
+            FROM audit.operations o
+            JOIN (SELECT sequence, row_number() OVER (ORDER BY sequence) AS position FROM audit.operations) e ON e.sequence = o.sequence
+            LEFT JOIN audit.chain_links l ON l.sequence = o.sequence
+            LEFT JOIN audit.chain_links p ON p.chain_index = l.chain_index - 1
             """));
-        Assert.Equal(await Factory.ScalarAsync<long>("SELECT max(chain_index) FROM audit.operations"),
+        Assert.Equal(await Factory.ScalarAsync<long>("SELECT max(chain_index) FROM audit.chain_links"),
             await Factory.ScalarAsync<long>("SELECT chain_index FROM audit.chain_head"));
 
-        // An entry cannot be written already chained, and the one change the trail accepts — its chaining — cannot alter its content.
-        var id = await Factory.ScalarAsync<Guid>("""
-            INSERT INTO audit.operations (id, occurred_at, type, outcome, detail, chain_index, previous_hash, hash)
-            VALUES (gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'plain', 999999, '\x00', '\x00') RETURNING id
+        // Whoever writes an entry — the application's role directly, here — queues it in the same statement; the chaining
+        // adds a link and changes nothing in the entry (an entry cannot be changed at all, see above).
+        var sequence = await Factory.ScalarAsync<long>("""
+            INSERT INTO audit.operations (id, occurred_at, type, outcome, detail)
+            VALUES (gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'plain') RETURNING sequence
             """);
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => Factory.ExecuteAsync("""
-            DO $$ DECLARE s bigint; BEGIN
-                INSERT INTO audit.operations (id, occurred_at, type, outcome, detail) VALUES (gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'plain')
-                RETURNING sequence INTO s;
-                UPDATE audit.operations SET chain_index = 999999, previous_hash = '\x00', hash = '\x00', detail = 'forged' WHERE sequence = s;
-            END $$
-            """));
-        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.pending_entries WHERE sequence = @s", ("s", sequence)));
         await ChainAsync();
-        Assert.NotEqual(999999L, await Factory.ScalarAsync<long>("SELECT chain_index FROM audit.operations WHERE id = @id", ("id", id)));
-        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE detail = 'forged'"));
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.pending_entries"));
+        Assert.Equal(await Factory.ScalarAsync<long>("SELECT chain_index FROM audit.chain_head"),
+            await Factory.ScalarAsync<long>("SELECT chain_index FROM audit.chain_links WHERE sequence = @s", ("s", sequence)));
         var (auditor, _, _) = await ActorAsync("Auditor");
         Assert.True((await IntegrityAsync(auditor)).GetProperty("intact").GetBoolean());
     }
@@ -109,7 +121,7 @@ public class AuditTrailTests(CmsFactory factory) : ApiTest(factory)
     {
         var auditor = await TrailAsync();
         var index = await MiddleAsync();
-        await TamperAsync($"UPDATE audit.operations SET counter_code = '999-999-XX999' WHERE chain_index = {index}");
+        await TamperAsync($"UPDATE audit.operations SET counter_code = '999-999-XX999' WHERE {EntryAt(index)}");
         var report = await IntegrityAsync(auditor);
         Assert.False(report.GetProperty("intact").GetBoolean());
         Assert.Equal("CHANGED", report.GetProperty("firstBreak").GetProperty("finding").GetString());
@@ -122,8 +134,9 @@ public class AuditTrailTests(CmsFactory factory) : ApiTest(factory)
         var auditor = await TrailAsync();
         var index = await MiddleAsync();
         await TamperAsync($"""
-            UPDATE audit.operations SET operator_codice_fiscale = 'RSSMRA80A01H501U' WHERE chain_index = {index};
-            UPDATE audit.operations o SET hash = sha256(o.previous_hash || convert_to(audit.canonical(o), 'UTF8')) WHERE chain_index = {index}
+            UPDATE audit.operations SET operator_codice_fiscale = 'RSSMRA80A01H501U' WHERE {EntryAt(index)};
+            UPDATE audit.chain_links l SET hash = sha256(l.previous_hash || convert_to(audit.canonical(o, l.chain_index), 'UTF8'))
+            FROM audit.operations o WHERE o.sequence = l.sequence AND l.chain_index = {index}
             """);
         var report = await IntegrityAsync(auditor);
         Assert.Equal("CHANGED", report.GetProperty("firstBreak").GetProperty("finding").GetString());
@@ -133,17 +146,28 @@ public class AuditTrailTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_removed_entry_is_found_in_the_middle_and_at_the_end()
     {
+        // The entry and its link removed: a gap in the chain.
         var auditor = await TrailAsync();
         var index = await MiddleAsync();
-        await TamperAsync($"DELETE FROM audit.operations WHERE chain_index = {index}");
+        await TamperAsync($"DELETE FROM audit.operations WHERE {EntryAt(index)}; DELETE FROM audit.chain_links WHERE chain_index = {index}");
         var report = await IntegrityAsync(auditor);
         Assert.Equal("REMOVED", report.GetProperty("firstBreak").GetProperty("finding").GetString());
         Assert.Equal(index, report.GetProperty("firstBreak").GetProperty("chainIndex").GetInt64());
 
+        // The last entry removed, its link left: the link points at nothing.
         await Factory.ResetAsync();
         auditor = await TrailAsync();
-        var last = await Factory.ScalarAsync<long>("SELECT max(chain_index) FROM audit.operations");
-        await TamperAsync($"DELETE FROM audit.operations WHERE chain_index = {last}");
+        var last = await Factory.ScalarAsync<long>("SELECT max(chain_index) FROM audit.chain_links");
+        await TamperAsync($"DELETE FROM audit.operations WHERE {EntryAt(last)}");
+        report = await IntegrityAsync(auditor);
+        Assert.Equal("REMOVED", report.GetProperty("firstBreak").GetProperty("finding").GetString());
+        Assert.Equal(last, report.GetProperty("firstBreak").GetProperty("chainIndex").GetInt64());
+
+        // The last entry and its link removed: fewer links than the head counts.
+        await Factory.ResetAsync();
+        auditor = await TrailAsync();
+        last = await Factory.ScalarAsync<long>("SELECT max(chain_index) FROM audit.chain_links");
+        await TamperAsync($"DELETE FROM audit.operations WHERE {EntryAt(last)}; DELETE FROM audit.chain_links WHERE chain_index = {last}");
         report = await IntegrityAsync(auditor);
         // The check itself was appended after the deletion: the gap is where the entry was.
         Assert.Equal("REMOVED", report.GetProperty("firstBreak").GetProperty("finding").GetString());
@@ -153,17 +177,35 @@ public class AuditTrailTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_inserted_entry_is_found()
     {
+        // With a forged link beyond the chain's head.
         var auditor = await TrailAsync();
         var head = await Factory.ScalarAsync<long>("SELECT chain_index FROM audit.chain_head");
         await TamperAsync($"""
-            INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_codice_fiscale, card_number, chain_index, previous_hash, hash)
-            SELECT gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'RSSMRA80A01H501U', '80380000900000000001', {head} + 1, hash, sha256(hash)
-            FROM audit.chain_head
+            WITH forged AS (
+                INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_codice_fiscale, card_number)
+                VALUES (gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'RSSMRA80A01H501U', '80380000900000000001') RETURNING sequence)
+            INSERT INTO audit.chain_links SELECT {head} + 1, forged.sequence, h.hash, sha256(h.hash) FROM forged, audit.chain_head h
             """);
         var report = await IntegrityAsync(auditor);
         Assert.False(report.GetProperty("intact").GetBoolean());
         var found = report.GetProperty("firstBreak");
         Assert.Contains(found.GetProperty("finding").GetString(), new[] { "INSERTED", "CHANGED" });
         Assert.Equal(head + 1, found.GetProperty("chainIndex").GetInt64());
+
+        // Without a link: the entry has no place in the chain and is not waiting for one.
+        await Factory.ResetAsync();
+        auditor = await TrailAsync();
+        var sequence = await Factory.ScalarAsync<long>("""
+            ALTER TABLE audit.operations DISABLE TRIGGER USER;
+            INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_codice_fiscale)
+            VALUES (gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'RSSMRA80A01H501U') RETURNING sequence;
+            ALTER TABLE audit.operations ENABLE TRIGGER USER;
+            """);
+        report = await IntegrityAsync(auditor);
+        Assert.False(report.GetProperty("intact").GetBoolean());
+        found = report.GetProperty("firstBreak");
+        Assert.Equal("INSERTED", found.GetProperty("finding").GetString());
+        Assert.Equal(0L, found.GetProperty("chainIndex").GetInt64());
+        Assert.Equal(sequence, found.GetProperty("sequence").GetInt64());
     }
 }

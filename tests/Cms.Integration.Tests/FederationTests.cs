@@ -32,36 +32,9 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
 
     private sealed record Region(string Code, string ConnectionString, CmsProcess Process);
 
-    /// <summary>An empty database of its own for a peer region, on the test cluster (created on first use).</summary>
-    private static async Task<string> FreshDatabaseAsync(string name)
-    {
-        var url = TestDatabase.ConnectionString().Replace("Database=cms_test", $"Database={name}", StringComparison.OrdinalIgnoreCase);
-        var admin = new Npgsql.NpgsqlConnectionStringBuilder(url) { Database = "postgres" }.ConnectionString;
-        await using (var connection = new Npgsql.NpgsqlConnection(admin))
-        {
-            await connection.OpenAsync();
-            await using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", connection);
-            exists.Parameters.AddWithValue("n", name);
-            if (await exists.ExecuteScalarAsync() is null)
-                await new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection).ExecuteNonQueryAsync();
-        }
-        await using (var connection = new Npgsql.NpgsqlConnection(url))
-        {
-            await connection.OpenAsync();
-            var schemas = new List<string>();
-            await using (var list = new Npgsql.NpgsqlCommand(
-                "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public')", connection))
-            await using (var reader = await list.ExecuteReaderAsync())
-                while (await reader.ReadAsync()) schemas.Add(reader.GetString(0));
-            foreach (var schema in schemas) await new Npgsql.NpgsqlCommand($"DROP SCHEMA \"{schema}\" CASCADE", connection).ExecuteNonQueryAsync();
-            await new Npgsql.NpgsqlCommand("DROP TABLE IF EXISTS public.\"__EFMigrationsHistory\"", connection).ExecuteNonQueryAsync();
-        }
-        return url;
-    }
-
     private async Task<Region> StartPeerAsync(string code, string database, string? url = null)
     {
-        var connection = await FreshDatabaseAsync(database);
+        var connection = await TestDatabase.FreshAsync(database);
         return new Region(code, connection, await StartOnAsync(code, connection, url));
     }
 

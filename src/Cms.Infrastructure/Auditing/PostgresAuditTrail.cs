@@ -4,32 +4,38 @@ using Npgsql;
 namespace Cms.Infrastructure.Auditing;
 
 /// <summary>
-/// Chains and verifies the hash chain on audit.operations (migrations AuditChain and AuditChainer): chaining is
-/// audit.chain_pending() in batches; the walk is one pass in SQL over the chained entries in chain order, recomputing each
-/// hash from the entry's canonical text and the previous hash.
+/// Chains and verifies the hash chain of audit.operations (migrations AuditChain, AuditChainer, AuditChainLinks): chaining is
+/// audit.chain_pending() in batches; the walk is one pass in SQL over the chain's links in chain order, each joined with its
+/// entry, recomputing each hash from the entry's canonical text and the previous hash, and finding the entries that are
+/// neither chained nor queued for the chainer.
 /// </summary>
 public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider clock) : IAuditTrail
 {
     private const string Walk = """
         WITH chain AS (
-            SELECT o.chain_index, o.sequence, o.hash, o.previous_hash,
-                   lag(o.hash) OVER w AS linked_hash, lag(o.chain_index) OVER w AS linked_index,
-                   sha256(o.previous_hash || convert_to(audit.canonical(o), 'UTF8')) AS expected
-            FROM audit.operations o
-            WHERE o.chain_index IS NOT NULL
-            WINDOW w AS (ORDER BY o.chain_index))
-        SELECT chain_index, sequence,
-               CASE WHEN chain_index <> coalesce(linked_index, 0) + 1 THEN 'REMOVED'
+            SELECT l.chain_index, coalesce(l.sequence, o.sequence) AS sequence, l.hash, l.previous_hash, o.sequence IS NULL AS entry_missing,
+                   lag(l.hash) OVER w AS linked_hash, lag(l.chain_index) OVER w AS linked_index,
+                   sha256(l.previous_hash || convert_to(audit.canonical(o, l.chain_index), 'UTF8')) AS expected
+            FROM audit.chain_links l
+            FULL JOIN audit.operations o ON o.sequence = l.sequence
+            WHERE l.sequence IS NOT NULL OR NOT EXISTS (SELECT FROM audit.pending_entries p WHERE p.sequence = o.sequence)
+            WINDOW w AS (ORDER BY l.chain_index))
+        SELECT coalesce(chain_index, 0), sequence,
+               CASE WHEN chain_index IS NULL THEN 'UNCHAINED'
+                    WHEN chain_index <> coalesce(linked_index, 0) + 1 THEN 'REMOVED'
                     WHEN chain_index > @head_index THEN 'INSERTED'
+                    WHEN entry_missing THEN 'MISSING'
                     WHEN hash <> expected THEN 'CHANGED'
                     ELSE 'RELINKED' END AS finding,
                coalesce(linked_index, 0) AS linked_index
         FROM chain
-        WHERE chain_index <> coalesce(linked_index, 0) + 1
+        WHERE chain_index IS NULL
+           OR chain_index <> coalesce(linked_index, 0) + 1
            OR chain_index > @head_index
+           OR entry_missing
            OR hash <> expected
            OR previous_hash <> coalesce(linked_hash, audit.genesis())
-        ORDER BY chain_index
+        ORDER BY chain_index NULLS LAST, sequence
         LIMIT 1
         """;
 
@@ -70,7 +76,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider
         }
         long count;
         long maxIndex;
-        await using (var stats = new NpgsqlCommand("SELECT count(chain_index), coalesce(max(chain_index), 0) FROM audit.operations", connection, transaction))
+        await using (var stats = new NpgsqlCommand("SELECT count(*), coalesce(max(chain_index), 0) FROM audit.chain_links", connection, transaction))
         await using (var reader = await stats.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
@@ -93,6 +99,10 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider
                         $"Mancano le voci dalla posizione {linked + 1} alla {index - 1} della catena."),
                     "INSERTED" => new IntegrityBreak(IntegrityFinding.Inserted, index, sequence,
                         $"La voce in posizione {index} non è registrata dalla testa della catena (ultima posizione {headIndex})."),
+                    "MISSING" => new IntegrityBreak(IntegrityFinding.Removed, index, sequence,
+                        $"La voce in posizione {index} (n. {sequence}) non è più nel registro."),
+                    "UNCHAINED" => new IntegrityBreak(IntegrityFinding.Inserted, 0, sequence,
+                        $"La voce n. {sequence} è nel registro senza un posto nella catena: è stata scritta alle spalle dell'applicazione."),
                     "CHANGED" => new IntegrityBreak(IntegrityFinding.Changed, index, sequence,
                         $"Il contenuto della voce in posizione {index} non corrisponde più al suo hash."),
                     _ => new IntegrityBreak(IntegrityFinding.Changed, linked, null,
@@ -106,7 +116,7 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider
         bool? anchorMatches = null;
         if (anchorIndex is not null)
         {
-            await using var anchor = new NpgsqlCommand("SELECT encode(hash, 'hex') FROM audit.operations WHERE chain_index = @i", connection, transaction);
+            await using var anchor = new NpgsqlCommand("SELECT encode(hash, 'hex') FROM audit.chain_links WHERE chain_index = @i", connection, transaction);
             anchor.Parameters.AddWithValue("i", anchorIndex.Value);
             anchorMatches = await anchor.ExecuteScalarAsync(cancellationToken) is string h && h == anchorHash;
         }

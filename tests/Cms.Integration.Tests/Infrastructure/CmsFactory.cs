@@ -109,27 +109,43 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Empties every module's tables and creates the bootstrap administrator again.</summary>
     public async Task ResetAsync()
     {
-        await using (var connection = new NpgsqlConnection(ConnectionString))
+        // The trail refuses DELETE and TRUNCATE (append-only): the test database's owner lifts that for the reset only, in one
+        // transaction that first takes the chainer's tables in the order the chainer takes them. A writer still busy in the
+        // background takes the trail before the chainer's queue: should the reset and it deadlock, the reset tries again.
+        for (var attempt = 1; ; attempt++)
         {
-            await connection.OpenAsync();
-            // The trail refuses DELETE and TRUNCATE (append-only): the test database's owner lifts that for the reset only, in
-            // one transaction that first takes the trail and its chain's head from the chainer (in the order the chainer takes them).
-            await using var transaction = await connection.BeginTransactionAsync();
-            await using (var off = new NpgsqlCommand("""
-                LOCK TABLE audit.operations, audit.chain_head IN ACCESS EXCLUSIVE MODE;
-                ALTER TABLE audit.operations DISABLE TRIGGER USER
-                """, connection, transaction)) await off.ExecuteNonQueryAsync();
-            // Respawn's own statement (foreign keys in order), run inside this transaction.
-            await using (var delete = new NpgsqlCommand(respawner!.DeleteSql, connection, transaction)) await delete.ExecuteNonQueryAsync();
-            await using (var on = new NpgsqlCommand("ALTER TABLE audit.operations ENABLE TRIGGER USER", connection, transaction))
-                await on.ExecuteNonQueryAsync();
-            await transaction.CommitAsync();
+            try
+            {
+                await EmptyTablesAsync();
+                break;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 3)
+            {
+            }
         }
         using var scope = Services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(migrate: false, CancellationToken.None);
         Logs.Clear();
         CertificationAuthority.Reset();
         Fse.Reset();
+    }
+
+    private async Task EmptyTablesAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var off = new NpgsqlCommand("""
+            LOCK TABLE audit.pending_entries, audit.chain_head, audit.operations, audit.chain_links IN ACCESS EXCLUSIVE MODE;
+            ALTER TABLE audit.operations DISABLE TRIGGER USER;
+            ALTER TABLE audit.chain_links DISABLE TRIGGER USER
+            """, connection, transaction)) await off.ExecuteNonQueryAsync();
+        // Respawn's own statement (foreign keys in order), run inside this transaction.
+        await using (var delete = new NpgsqlCommand(respawner!.DeleteSql, connection, transaction)) await delete.ExecuteNonQueryAsync();
+        await using (var on = new NpgsqlCommand("ALTER TABLE audit.operations ENABLE TRIGGER USER; ALTER TABLE audit.chain_links ENABLE TRIGGER USER",
+                         connection, transaction))
+            await on.ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
     }
 
     /// <summary>
@@ -220,6 +236,33 @@ public static class TestDatabase
         var fromEnvironment = Environment.GetEnvironmentVariable("CMS_TEST_CONNECTION");
         if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
         return ProjectClusterConnectionString();
+    }
+
+    /// <summary>An empty database of its own (a peer region, a migration's history), on the test cluster (created on first use).</summary>
+    public static async Task<string> FreshAsync(string name)
+    {
+        var url = ConnectionString().Replace("Database=cms_test", $"Database={name}", StringComparison.OrdinalIgnoreCase);
+        var admin = new Npgsql.NpgsqlConnectionStringBuilder(url) { Database = "postgres" }.ConnectionString;
+        await using (var connection = new Npgsql.NpgsqlConnection(admin))
+        {
+            await connection.OpenAsync();
+            await using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @n", connection);
+            exists.Parameters.AddWithValue("n", name);
+            if (await exists.ExecuteScalarAsync() is null)
+                await new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection).ExecuteNonQueryAsync();
+        }
+        await using (var connection = new Npgsql.NpgsqlConnection(url))
+        {
+            await connection.OpenAsync();
+            var schemas = new List<string>();
+            await using (var list = new Npgsql.NpgsqlCommand(
+                "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public')", connection))
+            await using (var reader = await list.ExecuteReaderAsync())
+                while (await reader.ReadAsync()) schemas.Add(reader.GetString(0));
+            foreach (var schema in schemas) await new Npgsql.NpgsqlCommand($"DROP SCHEMA \"{schema}\" CASCADE", connection).ExecuteNonQueryAsync();
+            await new Npgsql.NpgsqlCommand("DROP TABLE IF EXISTS public.\"__EFMigrationsHistory\"", connection).ExecuteNonQueryAsync();
+        }
+        return url;
     }
 
     /// <summary>True when the tests run on the project's own cluster (scripts/db.sh), which a test may stop and start.</summary>

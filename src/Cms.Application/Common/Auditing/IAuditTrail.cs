@@ -11,6 +11,7 @@ public enum IntegrityFinding
     Inserted,
 }
 
+/// <summary>The first break of the chain: its position (0 for an entry that has no place in the chain at all) and the entry's sequence.</summary>
 public sealed record IntegrityBreak(IntegrityFinding Finding, long ChainIndex, long? Sequence, string Explanation);
 
 /// <summary>The chain's head: an auditor may note it and later ask whether that entry still has that hash.</summary>

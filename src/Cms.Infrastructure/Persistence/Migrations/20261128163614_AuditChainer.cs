@@ -21,6 +21,15 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     ALTER COLUMN previous_hash DROP NOT NULL, ALTER COLUMN hash DROP NOT NULL;
                 CREATE INDEX ix_operations_pending ON audit.operations (sequence) WHERE chain_index IS NULL;
 
+                DROP TRIGGER count_operation ON audit.operations;
+                DROP FUNCTION audit.count_operation();
+
+                """);
+            migrationBuilder.Sql(ChainerFunctions);
+        }
+
+        /// <summary>The chaining functions this migration creates (also restored by the next migration's Down).</summary>
+        internal const string ChainerFunctions = """
                 -- Written plain: nobody writes an entry already chained (the chainer does that).
                 CREATE OR REPLACE FUNCTION audit.chain_entry() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
@@ -29,9 +38,6 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     NEW.hash := NULL;
                     RETURN NEW;
                 END $$;
-
-                DROP TRIGGER count_operation ON audit.operations;
-                DROP FUNCTION audit.count_operation();
 
                 CREATE OR REPLACE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
@@ -121,8 +127,7 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     INSERT INTO audit.region_day_counts
                         SELECT day, region, type, sum(operations) FROM audit.counter_day_counts GROUP BY 1, 2, 3;
                 END $$;
-                """);
-        }
+            """;
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
