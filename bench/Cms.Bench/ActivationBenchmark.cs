@@ -124,7 +124,10 @@ public static class ActivationBenchmark
                 | CPU time per unit of work (ms) | whole machine | API process | PostgreSQL |
                 |---|---:|---:|---:|
                 | one activation (create + confirm, its message sent) | {Ms(cmsMachine, done)} | {Ms(cmsApi, done)} | {Ms(cmsPostgres, done)} |
-                | one pgbench transaction (pgbench's own client included) | {Ms(pgbenchCpu.Machine, transactions)} | | |
+                | one pgbench transaction (pgbench's own client included) | {Ms(pgbenchCpu.Machine, transactions)} | | {Ms(pgbenchCpu.Postgres, transactions)} |
+
+                Half of pgbench's rate leaves {Ms(pgbenchCpu.Machine * 2, transactions)} ms of the whole machine per activation; PostgreSQL
+                alone spends {Ms(cmsPostgres, done)} ms on one.
                 """);
             Console.WriteLine(report);
             await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "activations-last.md"), report);
