@@ -67,7 +67,9 @@ public static class ActivationBenchmark
                 await q.ExecuteNonQueryAsync();
             }
 
-            var cards = 200_000;
+            // Every activation takes a card of its own: 200,000 for the rate benchmark (a 90 s warm-up and the window at up to ~500/s),
+            // more for the soak (half the maximum rate, up to ~250/s on a fast machine, for its minutes); minors are left out below.
+            var cards = args[0] == "soak" ? 200_000 + (int)(SoakBenchmark.Minutes(args) * 60 * 300) : 200_000;
             var options = Options.Create(new CmsOptions());
             var cipher = new AesGcmCodeCipher(Options.Create(new CodeEncryptionOptions { ActiveKeyId = "bench", Keys = new() { ["bench"] = key } }));
             using (var feed = new MemoryStream())
@@ -98,7 +100,8 @@ public static class ActivationBenchmark
 
             // Warm-up, then the measured window.
             var next = -1;
-            string NextCard() => numbers[Interlocked.Increment(ref next)];
+            string NextCard() => Interlocked.Increment(ref next) is var i && i < numbers.Count ? numbers[i]
+                : throw new InvalidOperationException($"The benchmark used all {numbers.Count} cards it loaded.");
             if (args[0] == "soak") return await SoakBenchmark.RunAsync(http, token, NextCard, api, args, work);
             // The warm-up lasts until the runtime's tiered JIT has recompiled the hot paths: under this load it is busy for about a
             // minute (after 3 s, half of the API's CPU went to the JIT and to code not yet optimised; after 20 s still a quarter).

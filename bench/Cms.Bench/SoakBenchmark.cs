@@ -14,9 +14,11 @@ namespace Cms.Bench;
 /// </summary>
 public static class SoakBenchmark
 {
+    public static double Minutes(string[] args) => args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 30;
+
     public static async Task<int> RunAsync(HttpClient http, string token, Func<string> nextCard, Process api, string[] args, string work)
     {
-        var minutes = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 30;
+        var minutes = Minutes(args);
 
         // 1. The maximum rate, measured here with 32 clients for 30 s (after a warm-up).
         await ActivationBenchmark.RunClientsAsync(http, token, nextCard, TimeSpan.FromSeconds(5));
