@@ -24,7 +24,7 @@ public class MigrationTests
 
         // An installation before the links: 50 entries, 40 of them chained by the chainer of that time.
         await migrator.MigrateAsync(Chainer);
-        await ExecAsync(dataSource, """
+        await TestDatabase.ExecuteAsync(url, """
             INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_codice_fiscale, counter_code, region, card_number, detail)
             SELECT gen_random_uuid(), now() - make_interval(mins => 60 - g), CASE WHEN g % 3 = 0 THEN 'ACTIVATION' ELSE 'IDENTIFICATION' END,
                    'SUCCEEDED', 'RSSMRA80A01H501U', CASE WHEN g % 2 = 0 THEN '090-001' END, '090', '8038000090000000' || lpad(g::text, 4, '0'),
@@ -32,38 +32,38 @@ public class MigrationTests
             FROM generate_series(1, 50) g;
             SELECT audit.chain_pending(40);
             """);
-        var before = await ChainAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.operations WHERE chain_index IS NOT NULL");
+        var before = await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.operations WHERE chain_index IS NOT NULL");
         Assert.Equal(40, before.Count);
-        var head = await ScalarAsync<byte[]>(dataSource, "SELECT hash FROM audit.chain_head");
+        var head = await TestDatabase.ScalarAsync<byte[]>(url, "SELECT hash FROM audit.chain_head");
 
         // Upgraded: the same links, the ten pending entries queued, and the walk finds the chain intact once they are chained.
         await migrator.MigrateAsync();
-        Assert.Equal(before, await ChainAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.chain_links"));
-        Assert.Equal(10L, await ScalarAsync<long>(dataSource, "SELECT count(*) FROM audit.pending_entries"));
+        Assert.Equal(before, await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.chain_links"));
+        Assert.Equal(10L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.pending_entries"));
         var trail = new PostgresAuditTrail(dataSource, TimeProvider.System);
         var report = await trail.VerifyAsync(40, Convert.ToHexStringLower(head), CancellationToken.None);
         Assert.True(report.Intact, report.FirstBreak?.Explanation);
         Assert.True(report.AnchorMatches);
         Assert.Equal(50, report.EntriesChecked);
-        Assert.Equal(await ScalarAsync<long>(dataSource, "SELECT sum(operations) FROM audit.counter_day_counts"),
-            await ScalarAsync<long>(dataSource, "SELECT count(*) FROM audit.operations WHERE detail = 'confirm'"));
-        var after = await ChainAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.chain_links");
+        Assert.Equal(await TestDatabase.ScalarAsync<long>(url, "SELECT sum(operations) FROM audit.counter_day_counts"),
+            await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.operations WHERE detail = 'confirm'"));
+        var after = await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.chain_links");
 
         // Rolled back: every link is in its entry again and the chainer of that time carries on from the same head.
         await migrator.MigrateAsync(Chainer);
-        Assert.Equal(after, await ChainAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.operations"));
-        await ExecAsync(dataSource, """
+        Assert.Equal(after, await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.operations"));
+        await TestDatabase.ExecuteAsync(url, """
             INSERT INTO audit.operations (id, occurred_at, type, outcome, detail) VALUES (gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'late');
             SELECT audit.chain_pending(10);
             """);
-        Assert.True(await ScalarAsync<bool>(dataSource, """
+        Assert.True(await TestDatabase.ScalarAsync<bool>(url, """
             SELECT o.chain_index = 51 AND o.previous_hash = (SELECT hash FROM audit.operations WHERE chain_index = 50)
                    AND o.hash = sha256(o.previous_hash || convert_to(audit.canonical(o), 'UTF8'))
             FROM audit.operations o WHERE detail = 'late'
             """));
     }
 
-    private static async Task<List<(long Sequence, long Index, string Previous, string Hash)>> ChainAsync(NpgsqlDataSource dataSource, string sql)
+    private static async Task<List<(long Sequence, long Index, string Previous, string Hash)>> LinksAsync(NpgsqlDataSource dataSource, string sql)
     {
         var links = new List<(long, long, string, string)>();
         await using var command = dataSource.CreateCommand(sql + " ORDER BY 2");
@@ -72,17 +72,5 @@ public class MigrationTests
             links.Add((reader.GetInt64(0), reader.GetInt64(1), Convert.ToHexString(reader.GetFieldValue<byte[]>(2)),
                 Convert.ToHexString(reader.GetFieldValue<byte[]>(3))));
         return links;
-    }
-
-    private static async Task ExecAsync(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -171,14 +171,8 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         public void Dispose() => action();
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
+    public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
+        TestDatabase.ScalarAsync<T>(ConnectionString, sql, parameters);
 
     /// <summary>Chains every entry written so far, as the background chainer would at its next pass (decision 0019).</summary>
     public async Task ChainAuditTrailAsync()
@@ -187,14 +181,8 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await scope.ServiceProvider.GetRequiredService<Cms.Application.Common.Auditing.IAuditTrail>().ChainPendingAsync(CancellationToken.None);
     }
 
-    public async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        await command.ExecuteNonQueryAsync();
-    }
+    public Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters) =>
+        TestDatabase.ExecuteAsync(ConnectionString, sql, parameters);
 
     async Task IAsyncLifetime.DisposeAsync()
     {
@@ -263,6 +251,24 @@ public static class TestDatabase
             await new Npgsql.NpgsqlCommand("DROP TABLE IF EXISTS public.\"__EFMigrationsHistory\"", connection).ExecuteNonQueryAsync();
         }
         return url;
+    }
+
+    public static async Task<T> ScalarAsync<T>(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static async Task ExecuteAsync(string connectionString, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>True when the tests run on the project's own cluster (scripts/db.sh), which a test may stop and start.</summary>
