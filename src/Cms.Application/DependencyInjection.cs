@@ -30,6 +30,7 @@ public static class DependencyInjection
         services.AddValidatorsFromAssembly(typeof(DependencyInjection).Assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<AuditScope>();
         services.AddScoped<AfterCommit>();
+        services.AddScoped<CommandTransaction>();
         services.AddScoped<Common.Delivery.CodeMessageOutbox>();
         services.AddScoped<Common.Delivery.CodeRelease>();
         services.AddScoped<ICardRegistry, CardRegistry>();

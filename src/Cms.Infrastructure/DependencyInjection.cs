@@ -95,7 +95,7 @@ public static class DependencyInjection
         services.Configure<BackgroundJobOptions>(configuration.GetSection(BackgroundJobOptions.Section));
         services.AddSingleton<IFormRenderer, PdfFormRenderer>();
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
-        services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
+        services.AddScoped<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<Cms.Application.Common.Auditing.IAuditTrail, Auditing.PostgresAuditTrail>();
         services.Configure<Auditing.AuditChainerOptions>(configuration.GetSection(Auditing.AuditChainerOptions.Section));
         services.AddHostedService<Auditing.AuditChainer>();

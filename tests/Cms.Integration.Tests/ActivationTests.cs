@@ -352,12 +352,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
     {
         var (client, _) = await ArrangeAsync();
         var address = Address();
-        async Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body, string key)
-        {
-            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-            request.Headers.Add("Idempotency-Key", key);
-            return await client.SendAsync(request);
-        }
+        Task<HttpResponseMessage> Send(HttpMethod method, string path, object? body, string key) => SendWithKeyAsync(client, method, path, body, key);
         var first = await Send(HttpMethod.Post, "/api/v1/activations", Direct(address), "create-1");
         var second = await Send(HttpMethod.Post, "/api/v1/activations", Direct(address), "create-1");
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
@@ -377,6 +372,91 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         var stored = await Factory.ScalarAsync<byte[]>("SELECT body_ciphertext FROM platform.idempotency_keys WHERE key = 'confirm-1'");
         Assert.DoesNotContain("2468", System.Text.Encoding.UTF8.GetString(stored)); // the stored answer is sealed
         await ProblemAsync(await Send(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "confirm-2"), HttpStatusCode.Conflict, "request-not-pending");
+    }
+
+    private async Task<HttpResponseMessage> SendWithKeyAsync(HttpClient client, HttpMethod method, string path, object? body, string key)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request);
+    }
+
+    private async Task AssertNothingOfTheConfirmCommittedAsync(string id)
+    {
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
+        Assert.Equal("PENDING", await Factory.ScalarAsync<string>("SELECT status FROM activation.requests WHERE id = @i", ("i", Guid.Parse(id))));
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages"));
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE type = 'ACTIVATION' AND outcome = 'SUCCEEDED' AND detail LIKE 'confirm%'"));
+    }
+
+    [Fact]
+    public async Task A_write_with_an_idempotency_key_commits_with_its_stored_answer_or_not_at_all()
+    {
+        // The stored answer cannot be written (as if the process died between the confirm's commit and storing its answer):
+        // the confirm must not have committed either, or a retry would meet "not pending" and the first halves would be lost.
+        var (client, _) = await ArrangeAsync();
+        var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Address())), HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        await Factory.ExecuteAsync("""
+            CREATE FUNCTION platform.test_refuse_answer() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF NEW.key = 'answer-lost' AND NEW.status_code IS NOT NULL THEN RAISE EXCEPTION 'the answer is not written'; END IF;
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER test_refuse_answer BEFORE INSERT OR UPDATE ON platform.idempotency_keys
+                FOR EACH ROW EXECUTE FUNCTION platform.test_refuse_answer();
+            """);
+        try
+        {
+            var failed = await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "answer-lost");
+            Assert.True((int)failed.StatusCode >= 500, $"{(int)failed.StatusCode} {await failed.Content.ReadAsStringAsync()}");
+        }
+        finally
+        {
+            await Factory.ExecuteAsync("DROP TRIGGER test_refuse_answer ON platform.idempotency_keys; DROP FUNCTION platform.test_refuse_answer();");
+        }
+        await AssertNothingOfTheConfirmCommittedAsync(id);
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM platform.idempotency_keys WHERE key = 'answer-lost'"));
+
+        // The retry runs the confirm once and answers the first halves; the next retry replays that answer.
+        var retried = await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "answer-lost");
+        var confirmed = await OkAsync(retried);
+        Assert.False(retried.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("13", confirmed.GetProperty("firstHalves").GetProperty("pin").GetString());
+        var replayed = await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "answer-lost");
+        Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(confirmed.GetRawText(), (await OkAsync(replayed)).GetRawText());
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages"));
+    }
+
+    [Fact]
+    public async Task A_run_whose_key_was_answered_by_another_run_of_the_request_rolls_back_and_says_it_is_in_progress()
+    {
+        // A run stuck past the key's lease while a retry took the key over and answered: the late run finds the key answered
+        // when it comes to store its own answer (simulated here inside the run itself) and must undo its work.
+        var (client, _) = await ArrangeAsync();
+        var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Address())), HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        await Factory.ExecuteAsync("""
+            CREATE FUNCTION activation.test_answer_elsewhere() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE platform.idempotency_keys SET status_code = 200, key_id = 'elsewhere', body_ciphertext = decode('00', 'hex'), completed_at = now()
+                WHERE key = 'taken-over';
+                RETURN NEW;
+            END $$;
+            CREATE TRIGGER test_answer_elsewhere AFTER UPDATE ON activation.requests
+                FOR EACH ROW EXECUTE FUNCTION activation.test_answer_elsewhere();
+            """);
+        try
+        {
+            await ProblemAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "taken-over"),
+                HttpStatusCode.Conflict, "idempotency-request-in-progress");
+        }
+        finally
+        {
+            await Factory.ExecuteAsync("DROP TRIGGER test_answer_elsewhere ON activation.requests; DROP FUNCTION activation.test_answer_elsewhere();");
+        }
+        await AssertNothingOfTheConfirmCommittedAsync(id);
+        await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "another-key"));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages"));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Cms.Api.Problems;
 using Cms.Api.Security;
 using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Behaviours;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Cms.Api.Idempotency;
@@ -11,13 +12,15 @@ namespace Cms.Api.Idempotency;
 /// Writes sent with an <c>Idempotency-Key</c> header (POST/PUT under /api/v1, by a signed-in operator) are
 /// answered once: a retry with the same key and the same request gets the first answer again (with
 /// <c>Idempotent-Replayed: true</c>); the same key with another request is a 422; a retry while the first is
-/// still running is a 409. Server errors are not remembered, so they can be retried.
+/// still running is a 409. The request and its stored answer commit in one transaction. Server errors are not remembered,
+/// so they can be retried.
 /// </summary>
 public sealed partial class IdempotencyMiddleware(RequestDelegate next)
 {
     public const string Header = "Idempotency-Key";
 
-    public async Task InvokeAsync(HttpContext http, IIdempotencyStore store, IProblemDetailsService problems, ILogger<IdempotencyMiddleware> logger)
+    public async Task InvokeAsync(HttpContext http, IIdempotencyStore store, CommandTransaction transaction, IProblemDetailsService problems,
+        ILogger<IdempotencyMiddleware> logger)
     {
         var request = http.Request;
         if (!request.Headers.TryGetValue(Header, out var values) || !(HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method))
@@ -58,20 +61,31 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
                 return;
         }
 
+        // The request runs in one transaction that also writes its answer: what commits has its answer stored, and what has no
+        // stored answer did not commit — a process killed (or a database lost) at any moment leaves no effect without an answer.
         var original = http.Response.Body;
         using var buffer = new MemoryStream();
         http.Response.Body = buffer;
-        var completed = false;
+        bool answered;
         try
         {
-            await next(http);
-            if (http.Response.StatusCode < 500)
+            answered = await transaction.RunAsync(async ct =>
             {
+                await next(http);
+                if (http.Response.StatusCode >= 500) return false;
                 var location = http.Response.Headers.Location.ToString();
-                await store.CompleteAsync(operatorId, key, new StoredResponse(http.Response.StatusCode, http.Response.ContentType,
-                    location.Length > 0 ? location : null, buffer.ToArray()), CancellationToken.None);
-                completed = true;
-            }
+                var response = new StoredResponse(http.Response.StatusCode, http.Response.ContentType, location.Length > 0 ? location : null, buffer.ToArray());
+                if (!await store.CompleteAsync(operatorId, key, request.Method, path, hash, response, ct)) throw new KeyTakenOverException();
+                return true;
+            }, http.RequestAborted);
+        }
+        catch (KeyTakenOverException)
+        {
+            // Another run of this request took the key over after its lease and answered first; this run's work is rolled back.
+            http.Response.Body = original;
+            http.Response.Clear();
+            await Problem(http, problems, 409, "idempotency-request-in-progress", "Una richiesta con questa Idempotency-Key è ancora in corso: riprovare tra poco.");
+            return;
         }
         catch
         {
@@ -81,10 +95,12 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
             throw;
         }
         http.Response.Body = original;
-        if (!completed) await AbandonAsync(store, operatorId, key, logger);
+        if (!answered) await AbandonAsync(store, operatorId, key, logger);
         buffer.Position = 0;
         await buffer.CopyToAsync(original, CancellationToken.None);
     }
+
+    private sealed class KeyTakenOverException : Exception;
 
     /// <summary>Gives the key back so that a retry runs again; when the database is gone too, its lease does that later.</summary>
     private static async Task AbandonAsync(IIdempotencyStore store, Guid operatorId, string key, ILogger logger)

@@ -1,10 +1,16 @@
 using Cms.Application.Common.Abstractions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Cms.Infrastructure.Persistence;
 
-/// <summary>Table platform.idempotency_keys; answers are kept 24 hours, sealed with the code key.</summary>
-public sealed class IdempotencyStore(NpgsqlDataSource dataSource, ICodeCipher cipher, Microsoft.Extensions.Options.IOptions<IdempotencyOptions> options)
+/// <summary>
+/// Table platform.idempotency_keys; answers are kept 24 hours, sealed with the code key. Reservations are written and given
+/// back on connections of their own (a retry must see them at once); answers in the request's transaction.
+/// </summary>
+public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext db, ICodeCipher cipher,
+    Microsoft.Extensions.Options.IOptions<IdempotencyOptions> options)
     : IIdempotencyStore
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
@@ -29,7 +35,8 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, ICodeCipher ci
             """, connection))
         {
             // A reservation without an answer older than the lease was left by a process that died (or lost its database)
-            // mid-request: the retry takes it over. Its effects, if any committed, are guarded by the use case's own row locks.
+            // mid-request: the retry takes it over. Nothing of that run committed (its answer commits with its effects), unless
+            // it is still running, stuck past the lease: then the first of the two to commit answers, the other rolls back.
             reserve.Parameters.AddWithValue("lease", TimeSpan.FromSeconds(options.Value.InProgressLeaseSeconds));
             reserve.Parameters.AddWithValue("o", operatorId);
             reserve.Parameters.AddWithValue("k", key);
@@ -54,22 +61,34 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, ICodeCipher ci
             reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), body));
     }
 
-    public async Task CompleteAsync(Guid operatorId, string key, StoredResponse response, CancellationToken cancellationToken)
+    public async Task<bool> CompleteAsync(Guid operatorId, string key, string method, string path, string requestHash, StoredResponse response,
+        CancellationToken cancellationToken)
     {
+        if (db.Database.CurrentTransaction is not { } transaction)
+            throw new InvalidOperationException("The answer is written in the request's transaction.");
         var (keyId, ciphertext) = cipher.SealBytes(response.Body, Context(operatorId, key));
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // An upsert: a run that gave the key back (it failed while this one, which took the key over, was running) has deleted
+        // the reservation. The answer is written only over this request's own unanswered reservation.
         await using var command = new NpgsqlCommand("""
-            UPDATE platform.idempotency_keys SET status_code = @s, content_type = @c, location = @l, key_id = @kid, body_ciphertext = @b, completed_at = now()
-            WHERE operator_id = @o AND key = @k
-            """, connection);
+            INSERT INTO platform.idempotency_keys AS k (operator_id, key, method, path, request_hash, created_at,
+                                                        status_code, content_type, location, key_id, body_ciphertext, completed_at)
+            VALUES (@o, @k, @m, @p, @h, now(), @s, @c, @l, @kid, @b, clock_timestamp())
+            ON CONFLICT (operator_id, key) DO UPDATE
+                SET status_code = excluded.status_code, content_type = excluded.content_type, location = excluded.location,
+                    key_id = excluded.key_id, body_ciphertext = excluded.body_ciphertext, completed_at = excluded.completed_at
+                WHERE k.status_code IS NULL AND k.method = excluded.method AND k.path = excluded.path AND k.request_hash = excluded.request_hash
+            """, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
         command.Parameters.AddWithValue("o", operatorId);
         command.Parameters.AddWithValue("k", key);
+        command.Parameters.AddWithValue("m", method);
+        command.Parameters.AddWithValue("p", path);
+        command.Parameters.AddWithValue("h", requestHash);
         command.Parameters.AddWithValue("s", response.StatusCode);
         command.Parameters.AddWithValue("c", (object?)response.ContentType ?? DBNull.Value);
         command.Parameters.AddWithValue("l", (object?)response.Location ?? DBNull.Value);
         command.Parameters.AddWithValue("kid", keyId);
         command.Parameters.AddWithValue("b", ciphertext);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     public async Task AbandonAsync(Guid operatorId, string key, CancellationToken cancellationToken)
