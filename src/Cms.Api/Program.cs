@@ -13,6 +13,7 @@ using Cms.Infrastructure;
 using Cms.Infrastructure.Persistence;
 using Cms.Infrastructure.Startup;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.OpenApi;
@@ -95,6 +96,10 @@ builder.Services.AddSwaggerGen(o =>
         ? t.Name
         : t.FullName!.Replace("Cms.Application.", "").Replace("Cms.Domain.", "").Replace("Cms.Api.Endpoints.", "").Replace('+', '.'));
 });
+
+// Generating the document runs nothing in the background (the chainer, Hangfire's server and the outbox loops would only
+// fail against the database that is not there, and say so in the build's output).
+if (generatingDocument) builder.Services.RemoveAll<Microsoft.Extensions.Hosting.IHostedService>();
 
 var app = builder.Build();
 
