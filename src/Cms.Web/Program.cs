@@ -10,7 +10,8 @@ builder.Services.AddHttpClient("cms", (sp, http) =>
 {
     http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<WebOptions>>().Value.ApiUrl);
     http.Timeout = TimeSpan.FromSeconds(30);
-});
+}).AddHttpMessageHandler<IdempotencyKeyHandler>();
+builder.Services.AddTransient<IdempotencyKeyHandler>();
 builder.Services.AddScoped<CmsApi>();
 builder.Services.AddSingleton<ReaderHandoff>();
 

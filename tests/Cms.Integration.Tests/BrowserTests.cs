@@ -257,6 +257,53 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_confirm_sent_twice_shows_the_same_first_halves_each_time_and_activates_once()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, cf, expiry) = await DemoCardAsync(minor: false);
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await IdentifyAsync(page, number, cf, expiry);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con l'attivazione" }).ClickAsync();
+        await FillDocumentAsync(page);
+        await page.Locator("label[for=Input_Delivery_Channel_EMAIL]").ClickAsync();
+        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync("due.volte@example.it");
+        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync("due.volte@example.it");
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
+
+        // What the browser sends on a double click, or when the form is sent again after a lost answer: the same form (its
+        // anti-forgery token and its key) more than once — here twice at once, then once more.
+        var confirm = page.Locator("form", new() { Has = page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }) });
+        var action = new Uri(new Uri(page.Url), await confirm.GetAttributeAsync("action")).ToString();
+        var fields = new Dictionary<string, string>();
+        foreach (var input in await confirm.Locator("input[type=hidden]").AllAsync())
+            fields[(await input.GetAttributeAsync("name"))!] = await input.InputValueAsync();
+        Assert.Contains("idempotencyKey", fields.Keys);
+        async Task<string> SubmitAsync()
+        {
+            var form = page.Context.APIRequest.CreateFormData();
+            foreach (var (name, value) in fields) form.Set(name, value);
+            var response = await page.Context.APIRequest.PostAsync(action, new() { Form = form });
+            Assert.Equal(200, response.Status);
+            var html = await response.TextAsync();
+            var pin = Regex.Match(html, "data-testid=\"pin\">([0-9]+)<");
+            Assert.True(pin.Success, "no first half of the PIN on the page: " + Regex.Match(html, "<main.*?</main>", RegexOptions.Singleline).Value);
+            return pin.Groups[1].Value;
+        }
+        var pins = (await Task.WhenAll(SubmitAsync(), SubmitAsync())).Append(await SubmitAsync()).ToList();
+        Assert.Single(pins.Distinct());
+
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages WHERE card_number = @n", ("n", number)));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'ACTIVATION' AND outcome = 'SUCCEEDED' AND card_number = @n AND detail LIKE 'confirm%'",
+            ("n", number)));
+    }
+
+    [Fact]
     public async Task An_expired_password_is_changed_before_anything_else_each_refusal_beside_its_field()
     {
         const string Nurse = "VRDLCU82L44D612C"; // Lucia Verdi, hospital counter
