@@ -96,6 +96,7 @@ public static class DependencyInjection
         services.AddSingleton<IFormRenderer, PdfFormRenderer>();
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();
+        services.AddSingleton<IdempotencyRetention>();
         services.AddSingleton<Cms.Application.Common.Auditing.IAuditTrail, Auditing.PostgresAuditTrail>();
         services.Configure<Auditing.AuditChainerOptions>(configuration.GetSection(Auditing.AuditChainerOptions.Section));
         services.AddHostedService<Auditing.AuditChainer>();

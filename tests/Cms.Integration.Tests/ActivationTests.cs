@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Cms.Infrastructure.Persistence;
 using Cms.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using UglyToad.PdfPig;
 
 namespace Cms.Integration.Tests;
@@ -457,6 +459,22 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         await AssertNothingOfTheConfirmCommittedAsync(id);
         await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "another-key"));
         Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages"));
+    }
+
+    [Fact]
+    public async Task Stored_idempotent_answers_are_deleted_after_a_day_by_a_recurring_job()
+    {
+        var (client, _) = await ArrangeAsync();
+        var id = (await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, "/api/v1/activations", Direct(Address()), "day-old"),
+            HttpStatusCode.Created)).GetProperty("id").GetString();
+        await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "fresh"));
+        await Factory.ExecuteAsync("UPDATE platform.idempotency_keys SET created_at = created_at - interval '24 hours 1 minute' WHERE key = 'day-old'");
+
+        Assert.Equal(1, await Factory.Services.GetRequiredService<IdempotencyRetention>().PurgeExpiredAsync(CancellationToken.None));
+        Assert.Equal("fresh", await Factory.ScalarAsync<string>("SELECT string_agg(key, ',') FROM platform.idempotency_keys"));
+        using var jobs = Factory.Services.GetRequiredService<Hangfire.JobStorage>().GetConnection();
+        var job = Assert.Single(Hangfire.Storage.StorageConnectionExtensions.GetRecurringJobs(jobs), j => j.Id == "idempotency-retention");
+        Assert.Equal("17 * * * *", job.Cron);
     }
 
     [Fact]

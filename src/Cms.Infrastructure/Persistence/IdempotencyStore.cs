@@ -111,6 +111,37 @@ public sealed class IdempotencyOptions
 
     /// <summary>A key reserved this long without an answer was left by a process that died mid-request: a retry takes it over.</summary>
     public int InProgressLeaseSeconds { get; set; } = 30;
+
+    /// <summary>When the keys and answers older than <see cref="IdempotencyStore.Retention"/> are deleted (Hangfire cron, hourly).</summary>
+    public string RetentionCron { get; set; } = "17 * * * *";
+}
+
+/// <summary>
+/// Deletes the keys and their stored answers (sealed, a confirm's carry first halves) once they are older than
+/// <see cref="IdempotencyStore.Retention"/>: a retry after that runs as a new request. A recurring job; batches keep each
+/// transaction short.
+/// </summary>
+public sealed class IdempotencyRetention(NpgsqlDataSource dataSource)
+{
+    private const int Batch = 10_000;
+
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var purged = 0;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        while (true)
+        {
+            await using var command = new NpgsqlCommand("""
+                DELETE FROM platform.idempotency_keys WHERE ctid = ANY (ARRAY(
+                    SELECT ctid FROM platform.idempotency_keys WHERE created_at < now() - @retention LIMIT @batch))
+                """, connection);
+            command.Parameters.AddWithValue("retention", IdempotencyStore.Retention);
+            command.Parameters.AddWithValue("batch", Batch);
+            var deleted = await command.ExecuteNonQueryAsync(cancellationToken);
+            purged += deleted;
+            if (deleted < Batch) return purged;
+        }
+    }
 }
 
 /// <summary>Only for the migration: the table the store above works on.</summary>

@@ -16,6 +16,7 @@ namespace Cms.Infrastructure.Startup;
 /// </summary>
 public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapper bootstrapper, DemoDataSeeder seeder,
     IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, IOptions<DeliveryOptions> delivery, IOptions<Outbound.IntegrationOptions> integrations, IOptions<Interop.InteropOptions> interop,
+    IOptions<IdempotencyOptions> idempotency,
     IRecurringJobManager recurringJobs, IBackgroundJobClient jobs, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(bool migrate, CancellationToken cancellationToken)
@@ -32,6 +33,8 @@ public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapp
         // And for the requests to peer regions.
         recurringJobs.AddOrUpdate<Interop.InteropSender>("interop-sweep", s => s.SweepAsync(CancellationToken.None), interop.Value.SweepCron);
         jobs.Enqueue<Interop.InteropSender>(s => s.SweepAsync(CancellationToken.None));
+        // Stored idempotent answers are kept 24 hours.
+        recurringJobs.AddOrUpdate<IdempotencyRetention>("idempotency-retention", r => r.PurgeExpiredAsync(CancellationToken.None), idempotency.Value.RetentionCron);
         if (await bootstrapper.RunAsync(bootstrap.Value, cancellationToken))
             logger.LogInformation("Bootstrap security administrator created");
         if (demo.Value.Enabled && await seeder.SeedAsync(demo.Value, cancellationToken))
