@@ -383,6 +383,26 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         return await client.SendAsync(request);
     }
 
+    /// <summary>Creates a pending activation, then confirms it with the key while a test trigger (its function's body given) is in place.</summary>
+    private async Task<(HttpClient Client, string Id, HttpResponseMessage Answer)> ConfirmUnderTriggerAsync(
+        string key, string function, string trigger, string body)
+    {
+        var (client, _) = await ArrangeAsync();
+        var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Address())), HttpStatusCode.Created)).GetProperty("id").GetString()!;
+        await Factory.ExecuteAsync($"""
+            CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NEW; END $$;
+            CREATE TRIGGER test_trigger {trigger} FOR EACH ROW EXECUTE FUNCTION {function}();
+            """);
+        try
+        {
+            return (client, id, await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, key));
+        }
+        finally
+        {
+            await Factory.ExecuteAsync($"DROP FUNCTION {function}() CASCADE;");
+        }
+    }
+
     private async Task AssertNothingOfTheConfirmCommittedAsync(string id)
     {
         Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
@@ -396,26 +416,10 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
     {
         // The stored answer cannot be written (as if the process died between the confirm's commit and storing its answer):
         // the confirm must not have committed either, or a retry would meet "not pending" and the first halves would be lost.
-        var (client, _) = await ArrangeAsync();
-        var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Address())), HttpStatusCode.Created)).GetProperty("id").GetString()!;
-        await Factory.ExecuteAsync("""
-            CREATE FUNCTION platform.test_refuse_answer() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF NEW.key = 'answer-lost' AND NEW.status_code IS NOT NULL THEN RAISE EXCEPTION 'the answer is not written'; END IF;
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER test_refuse_answer BEFORE INSERT OR UPDATE ON platform.idempotency_keys
-                FOR EACH ROW EXECUTE FUNCTION platform.test_refuse_answer();
-            """);
-        try
-        {
-            var failed = await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "answer-lost");
-            Assert.True((int)failed.StatusCode >= 500, $"{(int)failed.StatusCode} {await failed.Content.ReadAsStringAsync()}");
-        }
-        finally
-        {
-            await Factory.ExecuteAsync("DROP TRIGGER test_refuse_answer ON platform.idempotency_keys; DROP FUNCTION platform.test_refuse_answer();");
-        }
+        var (client, id, failed) = await ConfirmUnderTriggerAsync("answer-lost", "platform.test_refuse_answer",
+            "BEFORE INSERT OR UPDATE ON platform.idempotency_keys",
+            "IF NEW.key = 'answer-lost' AND NEW.status_code IS NOT NULL THEN RAISE EXCEPTION 'the answer is not written'; END IF;");
+        Assert.True((int)failed.StatusCode >= 500, $"{(int)failed.StatusCode} {await failed.Content.ReadAsStringAsync()}");
         await AssertNothingOfTheConfirmCommittedAsync(id);
         Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM platform.idempotency_keys WHERE key = 'answer-lost'"));
 
@@ -435,27 +439,10 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
     {
         // A run stuck past the key's lease while a retry took the key over and answered: the late run finds the key answered
         // when it comes to store its own answer (simulated here inside the run itself) and must undo its work.
-        var (client, _) = await ArrangeAsync();
-        var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Address())), HttpStatusCode.Created)).GetProperty("id").GetString()!;
-        await Factory.ExecuteAsync("""
-            CREATE FUNCTION activation.test_answer_elsewhere() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                UPDATE platform.idempotency_keys SET status_code = 200, key_id = 'elsewhere', body_ciphertext = decode('00', 'hex'), completed_at = now()
-                WHERE key = 'taken-over';
-                RETURN NEW;
-            END $$;
-            CREATE TRIGGER test_answer_elsewhere AFTER UPDATE ON activation.requests
-                FOR EACH ROW EXECUTE FUNCTION activation.test_answer_elsewhere();
-            """);
-        try
-        {
-            await ProblemAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "taken-over"),
-                HttpStatusCode.Conflict, "idempotency-request-in-progress");
-        }
-        finally
-        {
-            await Factory.ExecuteAsync("DROP TRIGGER test_answer_elsewhere ON activation.requests; DROP FUNCTION activation.test_answer_elsewhere();");
-        }
+        var (client, id, answer) = await ConfirmUnderTriggerAsync("taken-over", "activation.test_answer_elsewhere",
+            "AFTER UPDATE ON activation.requests",
+            "UPDATE platform.idempotency_keys SET status_code = 200, key_id = 'elsewhere', body_ciphertext = decode('00', 'hex') WHERE key = 'taken-over';");
+        await ProblemAsync(answer, HttpStatusCode.Conflict, "idempotency-request-in-progress");
         await AssertNothingOfTheConfirmCommittedAsync(id);
         await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "another-key"));
         Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages"));

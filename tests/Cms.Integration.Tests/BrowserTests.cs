@@ -56,6 +56,25 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.Locator("#Input_Document_ExpiryDate").FillAsync(DateTime.Today.AddYears(8).ToString("yyyy-MM-dd"));
     }
 
+    /// <summary>Signs the demo operator in, identifies an adult's card that is not active and opens its activation form.</summary>
+    private async Task<string> OpenActivationOfAnAdultAsync(IPage page)
+    {
+        var (number, cf, expiry) = await DemoCardAsync(minor: false);
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await IdentifyAsync(page, number, cf, expiry);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con l'attivazione" }).ClickAsync();
+        return number;
+    }
+
+    /// <summary>Codes by e-mail (the address twice) and the privacy notice accepted.</summary>
+    private static async Task DeliverByEmailWithConsentAsync(IPage page, string address)
+    {
+        await page.Locator("label[for=Input_Delivery_Channel_EMAIL]").ClickAsync();
+        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync(address);
+        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync(address);
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+    }
+
     [Fact]
     public async Task An_operator_signs_in_identifies_a_card_and_activates_it_directly_with_the_codes_printed_and_mailed()
     {
@@ -191,10 +210,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con l'attivazione" }).ClickAsync();
 
         await FillDocumentAsync(page);
-        await page.Locator("label[for=Input_Delivery_Channel_EMAIL]").ClickAsync();
-        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync("genitore@example.it");
-        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync("genitore@example.it");
-        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await DeliverByEmailWithConsentAsync(page, "genitore@example.it");
         await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
         await Assertions.Expect(page.Locator("#Input_Mode_error")).ToContainTextAsync("minore");
 
@@ -223,20 +239,14 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
         await using var ui = await WebUi.StartAsync(cms.Url);
         var page = await ui.NewPageAsync();
-        var (number, cf, expiry) = await DemoCardAsync(minor: false);
-        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
-        await IdentifyAsync(page, number, cf, expiry);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con l'attivazione" }).ClickAsync();
+        var number = await OpenActivationOfAnAdultAsync(page);
 
         await page.Locator("label[for=Input_Mode_HEALTH_DELEGATION]").ClickAsync();
         await page.GetByLabel("Codice fiscale del delegato").FillAsync("RSSMRA80A01H501U");
         await page.GetByLabel("Cognome del delegato").FillAsync("Rossi");
         await page.GetByLabel("Nome del delegato", new() { Exact = true }).FillAsync("Mario");
         await FillDocumentAsync(page);
-        await page.Locator("label[for=Input_Delivery_Channel_EMAIL]").ClickAsync();
-        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync("delegato@example.it");
-        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync("delegato@example.it");
-        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await DeliverByEmailWithConsentAsync(page, "delegato@example.it");
         // Without the holder's signed delegation and a copy of their document: refused beside that box.
         await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
         await Assertions.Expect(page.Locator("#Input_HealthDelegationDocumentsReceived_error")).ToContainTextAsync("modulo di delega firmato");
@@ -262,15 +272,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
         await using var ui = await WebUi.StartAsync(cms.Url);
         var page = await ui.NewPageAsync();
-        var (number, cf, expiry) = await DemoCardAsync(minor: false);
-        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
-        await IdentifyAsync(page, number, cf, expiry);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con l'attivazione" }).ClickAsync();
+        var number = await OpenActivationOfAnAdultAsync(page);
         await FillDocumentAsync(page);
-        await page.Locator("label[for=Input_Delivery_Channel_EMAIL]").ClickAsync();
-        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync("due.volte@example.it");
-        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync("due.volte@example.it");
-        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await DeliverByEmailWithConsentAsync(page, "due.volte@example.it");
         await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
 
