@@ -31,6 +31,7 @@ builder.Services.AddCmsApplication();
 builder.Services.AddCmsInfrastructure(builder.Configuration);
 builder.Services.AddCmsAuthentication(builder.Configuration);
 builder.Services.AddCmsHardening(builder.Configuration, builder.WebHost);
+var telemetry = builder.AddCmsTelemetry();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddScoped<ICurrentUser, HttpCurrentUser>();
 builder.Services.AddSingleton<IAccessTokenIssuer, JwtTokenIssuer>();
@@ -102,6 +103,7 @@ builder.Services.AddSwaggerGen(o =>
 if (generatingDocument) builder.Services.RemoveAll<Microsoft.Extensions.Hosting.IHostedService>();
 
 var app = builder.Build();
+if (telemetry) app.StartCmsTelemetry();
 
 // Behind a reverse proxy on this host (loopback), honour X-Forwarded-For/Proto; others are ignored.
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });

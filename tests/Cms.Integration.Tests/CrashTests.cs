@@ -23,14 +23,14 @@ public class CrashTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
         return (cf, number);
     }
 
-    private static async Task SignInAsync(CmsProcess cms, string cf)
+    internal static async Task SignInAsync(CmsProcess cms, string cf)
     {
         var response = await cms.Client.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = cf, password = OperatorPassword });
         var body = await OkAsync(response);
         cms.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("accessToken").GetString());
     }
 
-    private static async Task<string> ActivateAsync(CmsProcess cms, string number, string address)
+    internal static async Task<string> ActivateAsync(CmsProcess cms, string number, string address)
     {
         var created = await OkAsync(await cms.Client.PostAsJsonAsync("/api/v1/activations", new
         {

@@ -1,5 +1,6 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Delivery;
+using Cms.Application.Common.Telemetry;
 using Cms.Domain.Requests;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,6 +66,7 @@ public sealed class CodeMessageSender(
                 WHERE id = @id AND status = 'SENDING'
                 """, id, cancellationToken);
             logger.LogInformation("Code message {MessageId} sent by {Channel} after {Attempts} attempt(s)", id, message.Channel, message.Attempts);
+            CmsMetrics.CodeMessagesSent.Add(1, new KeyValuePair<string, object?>("cms.channel", ChannelTag(message.Channel)));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -83,11 +85,15 @@ public sealed class CodeMessageSender(
                 command.Parameters.AddWithValue("error", error.Length > 500 ? error[..500] : error);
                 await command.ExecuteNonQueryAsync(CancellationToken.None);
             }
+            CmsMetrics.CodeMessageAttemptsFailed.Add(1, new KeyValuePair<string, object?>("cms.channel", ChannelTag(message.Channel)),
+                new KeyValuePair<string, object?>("cms.given_up", giveUp));
             logger.LogWarning("Code message {MessageId} not sent (attempt {Attempts}, {ExceptionType}); {Next}", id, message.Attempts,
                 ex.GetType().Name, giveUp ? "given up" : $"retry in {delay.TotalSeconds:0} s");
             if (!giveUp) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), delay);
         }
     }
+
+    private static string ChannelTag(DeliveryChannel channel) => channel == DeliveryChannel.Email ? "email" : "sms";
 
     /// <summary>The safety net: sends whatever is due and was never scheduled (a crash after commit) or whose sender died.</summary>
     [AutomaticRetry(Attempts = 0)]
