@@ -192,6 +192,33 @@ public class RevocationTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_wrong_cip_retried_with_its_idempotency_key_gets_the_first_answer_and_counts_once()
+    {
+        // The try is counted even though the CIP was refused: a retry after a lost answer must not count it again.
+        var client = await ArrangeAsync();
+        var id = await CreateAsync(client);
+        async Task<HttpResponseMessage> VerifyWithKeyAsync(string cip, string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/revocations/{id}/verify-cip") { Content = JsonContent.Create(new { cip }) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await client.SendAsync(request);
+        }
+        var first = await ProblemAsync(await VerifyWithKeyAsync("12345678", "cip-1"), HttpStatusCode.UnprocessableEntity, "cip-mismatch");
+        Assert.Equal(4, first.GetProperty("remainingAttempts").GetInt32());
+        var retried = await VerifyWithKeyAsync("12345678", "cip-1");
+        Assert.Equal("true", retried.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(first.GetRawText(), (await ProblemAsync(retried, HttpStatusCode.UnprocessableEntity, "cip-mismatch")).GetRawText());
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM revocation.cip_attempts WHERE NOT succeeded"));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'REVOCATION' AND outcome = 'REJECTED' AND detail = 'cip-mismatch'"));
+
+        // Another key is another try; the right CIP still verifies.
+        var second = await ProblemAsync(await VerifyWithKeyAsync("12345678", "cip-2"), HttpStatusCode.UnprocessableEntity, "cip-mismatch");
+        Assert.Equal(3, second.GetProperty("remainingAttempts").GetInt32());
+        Assert.True((await OkAsync(await VerifyWithKeyAsync(Cip, "cip-3"))).GetProperty("verified").GetBoolean());
+    }
+
+    [Fact]
     public async Task Wrong_cips_sent_all_at_once_still_count_one_by_one()
     {
         var client = await ArrangeAsync();

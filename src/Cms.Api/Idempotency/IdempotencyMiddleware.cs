@@ -4,6 +4,7 @@ using Cms.Api.Problems;
 using Cms.Api.Security;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Behaviours;
+using Cms.Domain.Common;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Cms.Api.Idempotency;
@@ -12,8 +13,8 @@ namespace Cms.Api.Idempotency;
 /// Writes sent with an <c>Idempotency-Key</c> header (POST/PUT under /api/v1, by a signed-in operator) are
 /// answered once: a retry with the same key and the same request gets the first answer again (with
 /// <c>Idempotent-Replayed: true</c>); the same key with another request is a 422; a retry while the first is
-/// still running is a 409. The request and its stored answer commit in one transaction. Server errors are not remembered,
-/// so they can be retried.
+/// still running is a 409. The request and its stored answer commit in one transaction (decision 0025). Refusals roll back
+/// and are not remembered, except one that keeps work (a wrong CIP try); server errors are not remembered either.
 /// </summary>
 public sealed partial class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -66,18 +67,41 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
         var original = http.Response.Body;
         using var buffer = new MemoryStream();
         http.Response.Body = buffer;
-        bool answered;
+        bool answered, keptRefusal = false;
+        async Task CompleteAsync(CancellationToken ct)
+        {
+            var location = http.Response.Headers.Location.ToString();
+            var response = new StoredResponse(http.Response.StatusCode, http.Response.ContentType, location.Length > 0 ? location : null, buffer.ToArray());
+            if (!await store.CompleteAsync(operatorId, key, request.Method, path, hash, response, ct)) throw new KeyTakenOverException();
+        }
         try
         {
             answered = await transaction.RunAsync(async ct =>
             {
-                await next(http);
+                try
+                {
+                    await next(http);
+                }
+                catch (DomainRuleException refusal) when (refusal.KeepsWork)
+                {
+                    // The refusal's work commits (a wrong CIP try is counted), so its answer commits with it: a retry gets that
+                    // answer instead of counting the try again.
+                    var problem = CmsExceptionHandler.Rule(refusal);
+                    http.Response.StatusCode = problem.Status!.Value;
+                    await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = refusal });
+                    await CompleteAsync(ct);
+                    keptRefusal = true;
+                    throw;
+                }
                 if (http.Response.StatusCode >= 500) return false;
-                var location = http.Response.Headers.Location.ToString();
-                var response = new StoredResponse(http.Response.StatusCode, http.Response.ContentType, location.Length > 0 ? location : null, buffer.ToArray());
-                if (!await store.CompleteAsync(operatorId, key, request.Method, path, hash, response, ct)) throw new KeyTakenOverException();
+                await CompleteAsync(ct);
                 return true;
             }, http.RequestAborted);
+        }
+        catch (DomainRuleException) when (keptRefusal)
+        {
+            // Committed with its stored answer: answered like any other stored answer.
+            answered = true;
         }
         catch (KeyTakenOverException)
         {

@@ -45,7 +45,8 @@ public sealed class CmsExceptionHandler(IProblemDetailsService problems, ILogger
         };
     }
 
-    private static ProblemDetails Rule(DomainRuleException r)
+    /// <summary>The problem of a broken rule (also written by the idempotency middleware for a refusal that keeps work).</summary>
+    public static ProblemDetails Rule(DomainRuleException r)
     {
         var status = r.Kind switch
         {
