@@ -66,6 +66,29 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         return number;
     }
 
+    /// <summary>
+    /// Sends the form holding the named button as the browser would send it again (a double click, a form resent after a lost
+    /// answer): its hidden fields (anti-forgery token, key) and the given fields, with the page's cookies. Answers the page.
+    /// </summary>
+    private static async Task<string> SubmitAgainAsync(IPage page, string button, Dictionary<string, string>? fields = null)
+    {
+        var form = page.Locator("form", new() { Has = page.GetByRole(AriaRole.Button, new() { Name = button }) });
+        var action = new Uri(new Uri(page.Url), await form.GetAttributeAsync("action")).ToString();
+        var data = page.Context.APIRequest.CreateFormData();
+        var hidden = new List<string>();
+        foreach (var input in await form.Locator("input[type=hidden]").AllAsync())
+        {
+            var name = (await input.GetAttributeAsync("name"))!;
+            hidden.Add(name);
+            data.Set(name, await input.InputValueAsync());
+        }
+        Assert.Contains("idempotencyKey", hidden);
+        foreach (var (name, value) in fields ?? []) data.Set(name, value);
+        var response = await page.Context.APIRequest.PostAsync(action, new() { Form = data });
+        Assert.Equal(200, response.Status);
+        return await response.TextAsync();
+    }
+
     /// <summary>Codes by e-mail (the address twice) and the privacy notice accepted.</summary>
     private static async Task DeliverByEmailWithConsentAsync(IPage page, string address)
     {
@@ -280,19 +303,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
 
         // What the browser sends on a double click, or when the form is sent again after a lost answer: the same form (its
         // anti-forgery token and its key) more than once — here twice at once, then once more.
-        var confirm = page.Locator("form", new() { Has = page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }) });
-        var action = new Uri(new Uri(page.Url), await confirm.GetAttributeAsync("action")).ToString();
-        var fields = new Dictionary<string, string>();
-        foreach (var input in await confirm.Locator("input[type=hidden]").AllAsync())
-            fields[(await input.GetAttributeAsync("name"))!] = await input.InputValueAsync();
-        Assert.Contains("idempotencyKey", fields.Keys);
         async Task<string> SubmitAsync()
         {
-            var form = page.Context.APIRequest.CreateFormData();
-            foreach (var (name, value) in fields) form.Set(name, value);
-            var response = await page.Context.APIRequest.PostAsync(action, new() { Form = form });
-            Assert.Equal(200, response.Status);
-            var html = await response.TextAsync();
+            var html = await SubmitAgainAsync(page, "Conferma l'attivazione");
             var pin = Regex.Match(html, "data-testid=\"pin\">([0-9]+)<");
             Assert.True(pin.Success, "no first half of the PIN on the page: " + Regex.Match(html, "<main.*?</main>", RegexOptions.Singleline).Value);
             return pin.Groups[1].Value;
@@ -476,6 +489,11 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByRole(AriaRole.Button, new() { Name = "Verifica il CIP" }).ClickAsync();
         await Assertions.Expect(page.Locator("#Cip_error")).ToBeVisibleAsync();
         await WebUi.AssertAccessibleAsync(page);
+        // The next wrong CIP sent twice (a double click): one try, the same answer twice.
+        var wrong = new Dictionary<string, string> { ["cip"] = cip == "22222222" ? "33333333" : "22222222" };
+        var answers = await Task.WhenAll(SubmitAgainAsync(page, "Verifica il CIP", wrong), SubmitAgainAsync(page, "Verifica il CIP", wrong));
+        Assert.All(answers, a => Assert.Contains("Tentativi rimasti nelle 24 ore: 3.", a));
+        Assert.Equal(2L, await Factory.ScalarAsync<long>("SELECT count(*) FROM revocation.cip_attempts WHERE card_number = @n AND NOT succeeded", ("n", number)));
         await page.Locator("#Cip").FillAsync(cip);
         await page.GetByRole(AriaRole.Button, new() { Name = "Verifica il CIP" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("cip-state")).ToHaveTextAsync("verificato");

@@ -7,9 +7,10 @@ namespace Cms.Web.Services;
 
 /// <summary>
 /// A confirm sent twice — a double click, the browser sending the form again after a lost answer — must show the first
-/// answer again, not "the request is no longer pending": the first halves of the codes are shown only once. Each confirm form
-/// carries a key made when the page was drawn (<see cref="FormField"/>); every write the page's handler sends to the API then
-/// goes with an <c>Idempotency-Key</c> made of that key and the call, and a "still running" answer (the first submission
+/// answer again, not "the request is no longer pending": the first halves of the codes are shown only once; a wrong CIP sent
+/// twice must count as one try. Each confirm form, and the CIP form, carries a key made when the page was drawn
+/// (<see cref="FormField"/>); every write the page's handler sends to the API then goes with an <c>Idempotency-Key</c> made
+/// of that key, the call and its body, and a "still running" answer (the first submission
 /// has not finished yet) is waited out, so that the second submission shows what the first one got.
 /// </summary>
 public sealed partial class IdempotencyKeyHandler(IHttpContextAccessor accessor) : DelegatingHandler
@@ -26,10 +27,16 @@ public sealed partial class IdempotencyKeyHandler(IHttpContextAccessor accessor)
         if ((request.Method != HttpMethod.Post && request.Method != HttpMethod.Put) || await FormKeyAsync(cancellationToken) is not { } formKey)
             return await base.SendAsync(request, cancellationToken);
 
-        // One key per call of the page's handler: the form's key and a digest of the call (a handler may write more than once).
-        var call = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.Method} {request.RequestUri?.AbsolutePath}")))[..16];
-        request.Headers.Add("Idempotency-Key", $"{formKey}-{call}");
-        if (request.Content is not null) await request.Content.LoadIntoBufferAsync(cancellationToken);
+        // One key per call and content: the form's key and a digest of the call and its body. A handler may write more than
+        // once, and the same form sent again with other values (a CIP typed again after a lost answer) is another request.
+        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        digest.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.RequestUri?.AbsolutePath}\n"));
+        if (request.Content is not null)
+        {
+            await request.Content.LoadIntoBufferAsync(cancellationToken);
+            digest.AppendData(await request.Content.ReadAsByteArrayAsync(cancellationToken));
+        }
+        request.Headers.Add("Idempotency-Key", $"{formKey}-{Convert.ToHexString(digest.GetHashAndReset())[..24]}");
         var until = DateTime.UtcNow + WaitForFirst;
         while (true)
         {
