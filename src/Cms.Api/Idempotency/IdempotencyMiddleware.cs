@@ -58,7 +58,7 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
                 await Problem(http, problems, 422, "idempotency-key-reused", "Questa Idempotency-Key è già stata usata per una richiesta diversa.");
                 return;
             case IdempotencyOutcome.InProgress:
-                await Problem(http, problems, 409, "idempotency-request-in-progress", "Una richiesta con questa Idempotency-Key è ancora in corso: riprovare tra poco.");
+                await InProgressAsync(http, problems);
                 return;
         }
 
@@ -108,7 +108,7 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
             // Another run of this request took the key over after its lease and answered first; this run's work is rolled back.
             http.Response.Body = original;
             http.Response.Clear();
-            await Problem(http, problems, 409, "idempotency-request-in-progress", "Una richiesta con questa Idempotency-Key è ancora in corso: riprovare tra poco.");
+            await InProgressAsync(http, problems);
             return;
         }
         catch
@@ -138,6 +138,9 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
             logger.LogWarning("Idempotency key not released ({ExceptionType}); it expires after its lease", e.GetType().Name);
         }
     }
+
+    private static Task InProgressAsync(HttpContext http, IProblemDetailsService problems) =>
+        Problem(http, problems, 409, "idempotency-request-in-progress", "Una richiesta con questa Idempotency-Key è ancora in corso: riprovare tra poco.");
 
     private static async Task Problem(HttpContext http, IProblemDetailsService problems, int status, string rule, string detail)
     {
