@@ -122,7 +122,7 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
 
     public async Task LockKeyAsync(string key, CancellationToken cancellationToken)
     {
-        if (transaction is null) throw new InvalidOperationException("Row locks need the command's transaction.");
+        if (transaction is null) throw new InvalidOperationException("An advisory lock of a key needs the command's transaction.");
         await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", cancellationToken);
     }
 
