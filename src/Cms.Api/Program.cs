@@ -21,7 +21,10 @@ using Microsoft.OpenApi;
 // Process-wide memory settings (decision 0021), before anything opens a transaction.
 ProcessMemory.Apply();
 
-var builder = WebApplication.CreateBuilder(args);
+// Options are read once at start (a changed setting takes a restart, as key rotation does), so nothing watches the
+// configuration files: the watcher covers the content root and every folder below it, and woke on every write of a data
+// folder kept there. First, so that an operator's own argument can still turn it back on.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 // The build-time OpenAPI generator runs this file without a database.
 var generatingDocument = Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";

@@ -3,7 +3,8 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
-var builder = WebApplication.CreateBuilder(args);
+// Options are read once at start: nothing watches the configuration files (as in the API).
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 builder.Services.Configure<WebOptions>(builder.Configuration.GetSection(WebOptions.Section));
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddHttpClient("cms", (sp, http) =>

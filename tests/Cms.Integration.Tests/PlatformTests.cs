@@ -31,6 +31,17 @@ public class PlatformTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public void No_configuration_file_is_watched_for_changes()
+    {
+        // A watcher on the content root wakes on every write below it (a data folder kept there cost a tenth of the CPU);
+        // the options are read once at start.
+        var configuration = (Microsoft.Extensions.Configuration.IConfigurationRoot)Factory.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+        var files = configuration.Providers.OfType<Microsoft.Extensions.Configuration.FileConfigurationProvider>().ToList();
+        Assert.NotEmpty(files);
+        Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, f.Source.Path));
+    }
+
+    [Fact]
     public async Task The_openapi_document_is_served_and_names_the_paths()
     {
         var document = await OkAsync(await Anonymous().GetAsync("/openapi/v1.json"));
