@@ -449,6 +449,22 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_key_older_than_a_day_is_a_new_request_even_before_the_job_deletes_it()
+    {
+        var (client, _) = await ArrangeAsync();
+        var first = await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, "/api/v1/activations", Direct(Address()), "reused"), HttpStatusCode.Created);
+        await Factory.ExecuteAsync("UPDATE platform.idempotency_keys SET created_at = created_at - interval '24 hours 1 minute' WHERE key = 'reused'");
+        // Another request with the old key: neither "reused for a different request" nor the old answer.
+        var another = Direct(Address());
+        var again = await SendWithKeyAsync(client, HttpMethod.Post, "/api/v1/activations", another, "reused");
+        Assert.False(again.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotEqual(first.GetProperty("id").GetString(), (await OkAsync(again, HttpStatusCode.Created)).GetProperty("id").GetString());
+        // And its retry replays the new answer.
+        Assert.Equal("true", (await SendWithKeyAsync(client, HttpMethod.Post, "/api/v1/activations", another, "reused"))
+            .Headers.GetValues("Idempotent-Replayed").Single());
+    }
+
+    [Fact]
     public async Task Stored_idempotent_answers_are_deleted_after_a_day_by_a_recurring_job()
     {
         var (client, _) = await ArrangeAsync();

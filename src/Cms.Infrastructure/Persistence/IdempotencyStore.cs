@@ -18,25 +18,20 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext d
     public async Task<IdempotencyBegin> BeginAsync(Guid operatorId, string key, string method, string path, string requestHash, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var cleanup = new NpgsqlCommand(
-            "DELETE FROM platform.idempotency_keys WHERE operator_id = @o AND key = @k AND created_at < now() - @retention", connection))
-        {
-            cleanup.Parameters.AddWithValue("o", operatorId);
-            cleanup.Parameters.AddWithValue("k", key);
-            cleanup.Parameters.AddWithValue("retention", Retention);
-            await cleanup.ExecuteNonQueryAsync(cancellationToken);
-        }
         await using (var reserve = new NpgsqlCommand("""
-            INSERT INTO platform.idempotency_keys (operator_id, key, method, path, request_hash, created_at)
+            INSERT INTO platform.idempotency_keys AS k (operator_id, key, method, path, request_hash, created_at)
             VALUES (@o, @k, @m, @p, @h, now())
             ON CONFLICT (operator_id, key) DO UPDATE
-                SET method = excluded.method, path = excluded.path, request_hash = excluded.request_hash, created_at = now()
-                WHERE platform.idempotency_keys.status_code IS NULL AND platform.idempotency_keys.created_at < now() - @lease
+                SET method = excluded.method, path = excluded.path, request_hash = excluded.request_hash, created_at = now(),
+                    status_code = NULL, content_type = NULL, location = NULL, key_id = NULL, body_ciphertext = NULL, completed_at = NULL
+                WHERE (k.status_code IS NULL AND k.created_at < now() - @lease) OR k.created_at < now() - @retention
             """, connection))
         {
+            // A key older than the retention is new again (its answer is forgotten, as the retention job would have).
             // A reservation without an answer older than the lease was left by a process that died (or lost its database)
             // mid-request: the retry takes it over. Nothing of that run committed (its answer commits with its effects), unless
             // it is still running, stuck past the lease: then the first of the two to commit answers, the other rolls back.
+            reserve.Parameters.AddWithValue("retention", Retention);
             reserve.Parameters.AddWithValue("lease", TimeSpan.FromSeconds(options.Value.InProgressLeaseSeconds));
             reserve.Parameters.AddWithValue("o", operatorId);
             reserve.Parameters.AddWithValue("k", key);
