@@ -8,8 +8,8 @@ namespace Cms.Web.Services;
 /// <summary>
 /// A confirm sent twice — a double click, the browser sending the form again after a lost answer — must show the first
 /// answer again, not "the request is no longer pending": the first halves of the codes are shown only once; a wrong CIP sent
-/// twice must count as one try. Each confirm form, and the CIP form, carries a key made when the page was drawn
-/// (<see cref="FormField"/>); every write the page's handler sends to the API then goes with an <c>Idempotency-Key</c> made
+/// twice must count as one try; a create sent twice must make one request. Every form the site posts to itself carries a key
+/// made when the page was drawn (<see cref="FormField"/>, <see cref="IdempotencyKeyTagHelper"/>); every write the page's handler sends to the API then goes with an <c>Idempotency-Key</c> made
 /// of that key, the call and its body, and a "still running" answer (the first submission
 /// has not finished yet) is waited out, so that the second submission shows what the first one got.
 /// </summary>
