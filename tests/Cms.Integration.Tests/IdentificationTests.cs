@@ -21,6 +21,25 @@ public class IdentificationTests(CmsFactory factory) : ApiTest(factory)
     private static object Manual(string cf, string last5, string expiry) => new { codiceFiscale = cf, cardNumberLast5 = last5, expiryDate = expiry };
 
     [Fact]
+    public async Task An_identification_sent_with_an_idempotency_key_is_answered_afresh_and_its_answer_is_not_kept()
+    {
+        // A read: repeating it is harmless, and its answer is a holder's personal data, which the key store must not keep.
+        var (client, card) = await ArrangeAsync();
+        for (var i = 0; i < 2; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cards/identify")
+            {
+                Content = JsonContent.Create(Manual(card.Holder!.CodiceFiscale!, "12345", "2030-06-30")),
+            };
+            request.Headers.Add("Idempotency-Key", "identify-1");
+            var response = await client.SendAsync(request);
+            await OkAsync(response);
+            Assert.False(response.Headers.Contains("Idempotent-Replayed"));
+        }
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM platform.idempotency_keys"));
+    }
+
+    [Fact]
     public async Task Manual_identification_needs_codice_fiscale_last_five_digits_and_expiry_to_match()
     {
         var (client, card) = await ArrangeAsync();

@@ -10,7 +10,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Cms.Api.Idempotency;
 
 /// <summary>
-/// Writes sent with an <c>Idempotency-Key</c> header (POST/PUT under /api/v1, by a signed-in operator) are
+/// Writes sent with an <c>Idempotency-Key</c> header (POST/PUT under /api/v1 but sign-in, the card feed and identification,
+/// by a signed-in operator) are
 /// answered once: a retry with the same key and the same request gets the first answer again (with
 /// <c>Idempotent-Replayed: true</c>); the same key with another request is a 422; a retry while the first is
 /// still running is a 409. The request and its stored answer commit in one transaction (decision 0025). Refusals roll back
@@ -27,6 +28,8 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
         if (!request.Headers.TryGetValue(Header, out var values) || !(HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method))
             || !request.Path.StartsWithSegments("/api/v1") || request.Path.StartsWithSegments("/api/v1/auth")
             || request.Path.StartsWithSegments("/api/v1/issuer/card-feed")
+            // Identification is a read sent as a POST: repeating it is harmless, and its answer (personal data) is not kept.
+            || request.Path.StartsWithSegments("/api/v1/cards/identify")
             || !Guid.TryParse(http.User.FindFirst(CmsClaims.OperatorId)?.Value, out var operatorId))
         {
             await next(http);
