@@ -12,10 +12,10 @@ using Cms.Application.Common.Abstractions;
 using Cms.Infrastructure;
 using Cms.Infrastructure.Persistence;
 using Cms.Infrastructure.Startup;
-using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi;
 
 // Process-wide memory settings (decision 0021), before anything opens a transaction.

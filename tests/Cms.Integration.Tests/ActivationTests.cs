@@ -376,13 +376,6 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         await ProblemAsync(await Send(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "confirm-2"), HttpStatusCode.Conflict, "request-not-pending");
     }
 
-    private async Task<HttpResponseMessage> SendWithKeyAsync(HttpClient client, HttpMethod method, string path, object? body, string key)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", key);
-        return await client.SendAsync(request);
-    }
-
     /// <summary>Creates a pending activation, then confirms it with the key while a test trigger (its function's body given) is in place.</summary>
     private async Task<(HttpClient Client, string Id, HttpResponseMessage Answer)> ConfirmUnderTriggerAsync(
         string key, string function, string trigger, string body)

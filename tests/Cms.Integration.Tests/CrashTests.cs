@@ -30,14 +30,17 @@ public class CrashTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
         cms.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", body.GetProperty("accessToken").GetString());
     }
 
+    /// <summary>A direct activation with a passport, the codes by e-mail.</summary>
+    internal static object DirectActivation(string number, string address) => new
+    {
+        cardNumber = number, mode = "DIRECT",
+        document = new { type = "PASSAPORTO", number = "YA0000001", issuedBy = "Questura", issueDate = Iso(Today.AddYears(-1)), expiryDate = Iso(Today.AddYears(5)) },
+        delivery = new { channel = "EMAIL", email = address, emailConfirmation = address }, privacyConsent = true,
+    };
+
     internal static async Task<string> ActivateAsync(CmsProcess cms, string number, string address)
     {
-        var created = await OkAsync(await cms.Client.PostAsJsonAsync("/api/v1/activations", new
-        {
-            cardNumber = number, mode = "DIRECT",
-            document = new { type = "PASSAPORTO", number = "YA0000001", issuedBy = "Questura", issueDate = Iso(Today.AddYears(-1)), expiryDate = Iso(Today.AddYears(5)) },
-            delivery = new { channel = "EMAIL", email = address, emailConfirmation = address }, privacyConsent = true,
-        }), HttpStatusCode.Created);
+        var created = await OkAsync(await cms.Client.PostAsJsonAsync("/api/v1/activations", DirectActivation(number, address)), HttpStatusCode.Created);
         var confirmed = await OkAsync(await cms.Client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", null));
         return confirmed.GetProperty("deliveryId").GetString()!;
     }

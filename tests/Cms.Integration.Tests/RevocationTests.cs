@@ -197,12 +197,8 @@ public class RevocationTests(CmsFactory factory) : ApiTest(factory)
         // The try is counted even though the CIP was refused: a retry after a lost answer must not count it again.
         var client = await ArrangeAsync();
         var id = await CreateAsync(client);
-        async Task<HttpResponseMessage> VerifyWithKeyAsync(string cip, string key)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/revocations/{id}/verify-cip") { Content = JsonContent.Create(new { cip }) };
-            request.Headers.Add("Idempotency-Key", key);
-            return await client.SendAsync(request);
-        }
+        Task<HttpResponseMessage> VerifyWithKeyAsync(string cip, string key) =>
+            SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/revocations/{id}/verify-cip", new { cip }, key);
         var first = await ProblemAsync(await VerifyWithKeyAsync("12345678", "cip-1"), HttpStatusCode.UnprocessableEntity, "cip-mismatch");
         Assert.Equal(4, first.GetProperty("remainingAttempts").GetInt32());
         var retried = await VerifyWithKeyAsync("12345678", "cip-1");

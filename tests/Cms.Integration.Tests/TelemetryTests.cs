@@ -29,12 +29,7 @@ public class TelemetryTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
         var address = $"metriche.{Guid.NewGuid():N}@example.it";
         await CrashTests.ActivateAsync(cms, Number, address);
         // A second activation of the same card is refused by its rule.
-        var refused = await cms.Client.PostAsJsonAsync("/api/v1/activations", new
-        {
-            cardNumber = Number, mode = "DIRECT",
-            document = new { type = "PASSAPORTO", number = "YA0000001", issuedBy = "Questura", issueDate = Iso(Today.AddYears(-1)), expiryDate = Iso(Today.AddYears(5)) },
-            delivery = new { channel = "EMAIL", email = address, emailConfirmation = address }, privacyConsent = true,
-        });
+        var refused = await cms.Client.PostAsJsonAsync("/api/v1/activations", CrashTests.DirectActivation(Number, address));
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
 
         var missing = await collector.WaitForAsync([

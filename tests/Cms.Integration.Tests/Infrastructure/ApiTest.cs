@@ -153,6 +153,14 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>Sends a JSON body (or none) with an <c>Idempotency-Key</c>.</summary>
+    protected static async Task<HttpResponseMessage> SendWithKeyAsync(HttpClient client, HttpMethod method, string path, object? body, string key)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : System.Net.Http.Json.JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await client.SendAsync(request);
+    }
+
     protected static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status, string? rule = null)
     {
         var text = await response.Content.ReadAsStringAsync();

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Cms.Integration.Tests.Infrastructure;
 
@@ -26,12 +24,7 @@ public sealed class FakeExternalSystem : IAsyncDisposable
 
     public FakeExternalSystem()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        Port = FakeSmsGateway.FreePort();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
-        app = builder.Build();
-        app.MapPost("/calls", async (HttpContext http) =>
+        (app, Port) = FakeSmsGateway.StartLoopback(app => app.MapPost("/calls", async (HttpContext http) =>
         {
             Interlocked.Increment(ref attempts);
             if (Down) return Results.StatusCode(503);
@@ -40,8 +33,7 @@ public sealed class FakeExternalSystem : IAsyncDisposable
             Received.Enqueue(new Call(body.RootElement.Clone(), http.Request.Headers["Idempotency-Key"].ToString(),
                 http.Request.Headers["X-Api-Key"].ToString(), http.Request.Headers["X-Cms-Call-Kind"].ToString()));
             return Results.Accepted();
-        });
-        app.StartAsync().GetAwaiter().GetResult();
+        }));
     }
 
     public int Port { get; }

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Cms.Integration.Tests.Infrastructure;
 
@@ -18,20 +16,14 @@ public sealed class FakeOtlpCollector : IAsyncDisposable
 
     public FakeOtlpCollector()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        Port = FakeSmsGateway.FreePort();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
-        app = builder.Build();
-        app.MapPost("/v1/metrics", async (HttpContext http) =>
+        (app, Port) = FakeSmsGateway.StartLoopback(app => app.MapPost("/v1/metrics", async (HttpContext http) =>
         {
             using var body = new MemoryStream();
             await http.Request.Body.CopyToAsync(body);
             exports.Enqueue(body.ToArray());
             // An empty ExportMetricsServiceResponse: everything accepted.
             return Results.Bytes([], "application/x-protobuf");
-        });
-        app.StartAsync().GetAwaiter().GetResult();
+        }));
     }
 
     public int Port { get; }

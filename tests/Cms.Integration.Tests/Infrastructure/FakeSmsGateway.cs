@@ -23,12 +23,7 @@ public sealed class FakeSmsGateway : IAsyncDisposable
 
     public FakeSmsGateway()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        Port = FreePort();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Port}");
-        app = builder.Build();
-        app.MapPost("/sms", async (HttpContext http) =>
+        (app, Port) = StartLoopback(app => app.MapPost("/sms", async (HttpContext http) =>
         {
             if (Failing) return Results.StatusCode(503);
             var body = await JsonDocument.ParseAsync(http.Request.Body);
@@ -36,12 +31,24 @@ public sealed class FakeSmsGateway : IAsyncDisposable
             Received.Enqueue(new Sms(r.GetProperty("to").GetString()!, r.GetProperty("text").GetString()!, r.GetProperty("sender").GetString()!,
                 r.GetProperty("reference").GetString()!, http.Request.Headers["X-Api-Key"].ToString()));
             return Results.Accepted();
-        });
-        app.StartAsync().GetAwaiter().GetResult();
+        }));
     }
 
     public int Port { get; }
     public string Url => $"http://127.0.0.1:{Port}/sms";
+
+    /// <summary>A real HTTP server on a free loopback port with the given routes, started; the fakes' common ground.</summary>
+    public static (WebApplication App, int Port) StartLoopback(Action<WebApplication> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        var port = FreePort();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        map(app);
+        app.StartAsync().GetAwaiter().GetResult();
+        return (app, port);
+    }
 
     public static int FreePort()
     {

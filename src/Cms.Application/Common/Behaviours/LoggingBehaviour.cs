@@ -22,9 +22,9 @@ public sealed class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehavio
         try
         {
             var response = await next(message, cancellationToken);
-            CmsMetrics.UseCase(name, "succeeded", null, Stopwatch.GetElapsedTime(started));
-            logger.LogInformation("{UseCase} by operator {OperatorId} succeeded in {ElapsedMs:0.0} ms",
-                name, user.OperatorId, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            CmsMetrics.UseCase(name, "succeeded", null, elapsed);
+            logger.LogInformation("{UseCase} by operator {OperatorId} succeeded in {ElapsedMs:0.0} ms", name, user.OperatorId, elapsed.TotalMilliseconds);
             return response;
         }
         catch (ValidationException ex)
@@ -43,9 +43,10 @@ public sealed class LoggingBehaviour<TMessage, TResponse>(ILogger<LoggingBehavio
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The exception type only: messages of lower layers may quote values.
-            CmsMetrics.UseCase(name, "failed", null, Stopwatch.GetElapsedTime(started));
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            CmsMetrics.UseCase(name, "failed", null, elapsed);
             logger.LogError("{UseCase} by operator {OperatorId} failed with {ExceptionType} after {ElapsedMs:0.0} ms",
-                name, user.OperatorId, ex.GetType().FullName, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                name, user.OperatorId, ex.GetType().FullName, elapsed.TotalMilliseconds);
             throw;
         }
     }
