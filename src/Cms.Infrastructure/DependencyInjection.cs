@@ -85,6 +85,7 @@ public static class DependencyInjection
         services.Configure<PasswordHashingOptions>(configuration.GetSection(PasswordHashingOptions.Section));
 
         services.AddSingleton<ICodeCipher, AesGcmCodeCipher>();
+        services.AddSingleton<IKeyedDigest, KeyedDigest>();
         services.AddTransient<Cms.Infrastructure.Security.Resealer>();
         services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<ICardFeedImporter, CardFeedImporter>();

@@ -497,6 +497,11 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.Locator("#Cip").FillAsync(cip);
         await page.GetByRole(AriaRole.Button, new() { Name = "Verifica il CIP" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("cip-state")).ToHaveTextAsync("verificato");
+        // The keys the page's calls were sent with, and their fingerprints, give no CIP away to whoever reads the key store (issue 23).
+        var path = await Factory.ScalarAsync<string>("SELECT path FROM platform.idempotency_keys WHERE path LIKE '%/verify-cip' LIMIT 1");
+        var stored = await SecretsTests.StoredKeysAsync(Factory, path);
+        Assert.True(stored.Count >= 4, $"{stored.Count / 2} keys stored for the CIP's calls");
+        Assert.Null(CipBruteForce.Search(cip, path, stored));
 
         // Confirming before the form was printed and signed is refused beside the acknowledgement.
         await page.Locator("label[for=FormPrintedAndSigned]").ClickAsync();

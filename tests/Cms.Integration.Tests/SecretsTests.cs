@@ -24,11 +24,17 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
     private const string SmsPin = "07062", SmsPuk = "03590462", SmsCip = "05820319";
     private const string Address = "segreti@example.it", Mobile = "+393471234567";
 
-    /// <summary>Every answer Cms gave in this test, with the request that asked for it.</summary>
-    private sealed class Recorder(List<(string Request, string Answer)> answers) : DelegatingHandler
+    /// <summary>Every answer Cms gave in this test, with the request that asked for it; every request body sent.</summary>
+    private sealed class Recorder(List<(string Request, string Answer)> answers, List<byte[]>? bodies = null) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (bodies is not null && request.Content is not null)
+            {
+                await request.Content.LoadIntoBufferAsync(cancellationToken);
+                var sent = await request.Content.ReadAsByteArrayAsync(cancellationToken);
+                lock (bodies) bodies.Add(sent);
+            }
             var response = await base.SendAsync(request, cancellationToken);
             var media = response.Content.Headers.ContentType?.MediaType;
             var body = media == "application/pdf" ? "(pdf)" : await response.Content.ReadAsStringAsync(cancellationToken);
@@ -37,9 +43,9 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
         }
     }
 
-    private async Task<HttpClient> RecordedAsync(List<(string, string)> answers, string codiceFiscale, string password)
+    private async Task<HttpClient> RecordedAsync(List<(string, string)> answers, string codiceFiscale, string password, List<byte[]>? bodies = null)
     {
-        var client = Factory.CreateDefaultClient(new Recorder(answers));
+        var client = Factory.CreateDefaultClient(new Recorder(answers, bodies));
         var token = await OkAsync(await client.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale, password }));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("accessToken").GetString());
         return client;
@@ -57,8 +63,9 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
     {
         await FeedAsync(Card(Number, pin: Pin, puk: Puk, cip: Cip), Card(SmsNumber, codiceFiscale: NewCf(), pin: SmsPin, puk: SmsPuk, cip: SmsCip));
         var answers = new List<(string Request, string Answer)>();
+        var bodies = new List<byte[]>();
         var (_, operatorCf, _) = await ActorAsync("Operator");
-        var client = await RecordedAsync(answers, operatorCf, OperatorPassword);
+        var client = await RecordedAsync(answers, operatorCf, OperatorPassword, bodies);
 
         // Activation by e-mail, its confirm retried with the same Idempotency-Key (the stored answer is sealed).
         var created = await OkAsync(await client.PostAsJsonAsync("/api/v1/activations",
@@ -83,7 +90,7 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
         await OkAsync(await client.PostAsync($"/api/v1/activations/{sms.GetProperty("id").GetString()}/confirm", null));
         var until = DateTime.UtcNow.AddSeconds(20);
         while (!Factory.SmsGateway.Received.Any(m => m.To == Mobile) && DateTime.UtcNow < until) await Task.Delay(100);
-        var text = Assert.Single(Factory.SmsGateway.Received, m => m.To == Mobile).Text;
+        var smsText = Assert.Single(Factory.SmsGateway.Received, m => m.To == Mobile).Text;
 
         // A reprint of the e-mail card, then its revocation with a wrong and the right CIP.
         var reprint = await OkAsync(await client.PostAsJsonAsync("/api/v1/reprints", new
@@ -99,9 +106,11 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
             evidence = new { kind = "POLICE_REPORT", reference = "Denuncia n. 55/2026" }, document = RevocationTests.Document(),
         }), HttpStatusCode.Created);
         var revocationId = revocation.GetProperty("id").GetString();
-        await ProblemAsync(await client.PostAsJsonAsync($"/api/v1/revocations/{revocationId}/verify-cip", new { cip = "09310285" }),
-            HttpStatusCode.UnprocessableEntity, "cip-mismatch");
-        await OkAsync(await client.PostAsJsonAsync($"/api/v1/revocations/{revocationId}/verify-cip", new { cip = Cip }));
+        // Both CIPs with an Idempotency-Key, as the web UI sends them: the key store knows the request by a fingerprint of its body.
+        const string WrongCip = "09310285";
+        await ProblemAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/revocations/{revocationId}/verify-cip", new { cip = WrongCip },
+            "segreti-cip-1"), HttpStatusCode.UnprocessableEntity, "cip-mismatch");
+        await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/revocations/{revocationId}/verify-cip", new { cip = Cip }, "segreti-cip-2"));
 
         // A password change, and a linked region's registration with its shared secret.
         const string NewPassword = "Segreti-Nuova-Password-9";
@@ -109,15 +118,23 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
             new { codiceFiscale = operatorCf, currentPassword = OperatorPassword, newPassword = NewPassword })).StatusCode);
         var peerSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         SecretLedger.Register("peer secret", peerSecret);
-        var admin = await RecordedAsync(answers, CmsFactory.AdminCf, CmsFactory.AdminPassword);
+        var admin = await RecordedAsync(answers, CmsFactory.AdminCf, CmsFactory.AdminPassword, bodies);
         await OkAsync(await admin.PutAsJsonAsync("/api/v1/admin/peers/200", new { name = "Sardegna", baseUrl = "http://127.0.0.1:9", secret = peerSecret, enabled = true }));
+        // A new operator's starting password, sent with an Idempotency-Key.
+        const string StartingPassword = "Segreti-Avvio-Password-7";
+        await EnsureCounterAsync(admin, "090-201-AS001", "ASL");
+        await OkAsync(await SendWithKeyAsync(admin, HttpMethod.Post, "/api/v1/admin/operators", new
+        {
+            codiceFiscale = NewCf('F'), givenName = "Giulia", surname = "Segreti", counterCode = "090-201-AS001",
+            roles = new[] { "Operator" }, password = StartingPassword, enabledForCms = true,
+        }, "segreti-operatore"), HttpStatusCode.Created);
         await OkAsync(await admin.GetAsync("/api/v1/admin/peers"));
         await Mailbox.WaitForCountAsync(Factory, Address, 2); // the reprint's message too
 
         // What must never be seen outside its place, and where it may be.
         var whole = new[] { Pin, Puk, Cip, SmsPin, SmsPuk, SmsCip };
         var secondHalves = new[] { "091", "0517", "0284", "062", "0462", "0319" };
-        var others = new[] { OperatorPassword, NewPassword, CmsFactory.AdminPassword, Factory.CodeKey, Factory.JwtKey, peerSecret, FakeSmsGateway.ApiKey };
+        var others = new[] { OperatorPassword, NewPassword, StartingPassword, CmsFactory.AdminPassword, Factory.CodeKey, Factory.JwtKey, peerSecret, FakeSmsGateway.ApiKey };
 
         // 1. Answers: no whole code, no second half, no password or key; first halves only in the confirm answers.
         Assert.True(answers.Count >= 15, $"only {answers.Count} answers recorded");
@@ -144,12 +161,81 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
             foreach (var secret in whole.Concat(secondHalves).Concat(others))
                 Assert.False(Contains(row, secret), $"a row holds a secret in clear ({Mask(secret)}): {row[..Math.Min(row.Length, 60)]}");
 
+        // 3b. Nor any unkeyed digest of them (MD5, SHA-1/256/512 in hex or base64; of the secret alone, quoted, or of a request body
+        // that carried it as sent): for a short code a plain hash is the code.
+        Assert.Contains(rows, r => r.StartsWith("platform.idempotency_keys", StringComparison.Ordinal)); // fingerprints were stored
+        var text = string.Join('\n', rows);
+        var lower = text.ToLowerInvariant();
+        foreach (var secret in whole.Append(WrongCip).Concat(others))
+        {
+            var carriers = bodies.Where(b => Encoding.UTF8.GetString(b).Contains(secret, StringComparison.Ordinal)).ToList();
+            if (secret is Cip or WrongCip or StartingPassword) Assert.NotEmpty(carriers);
+            foreach (var (form, digest) in UnkeyedDigests(secret, carriers))
+            {
+                var hex = Convert.ToHexStringLower(digest)[..24];
+                var base64 = Convert.ToBase64String(digest)[..20];
+                var base64Url = base64.Replace('+', '-').Replace('/', '_');
+                Assert.False(lower.Contains(hex, StringComparison.Ordinal), $"a row holds an unkeyed digest ({form}, hex) of {Mask(secret)}");
+                Assert.False(text.Contains(base64, StringComparison.Ordinal) || text.Contains(base64Url, StringComparison.Ordinal),
+                    $"a row holds an unkeyed digest ({form}, base64) of {Mask(secret)}");
+            }
+        }
+
         // 4. The messages: the second halves, never a whole code nor a first half.
         var body = mail.TextBody + mail.HtmlBody;
         foreach (var half in new[] { "091", "0517", "0284" }) Assert.True(Contains(body, half), $"the e-mail lacks a second half ({half.Length} digits)");
         foreach (var secret in whole.Append("0628").Append("0931")) Assert.False(Contains(body, secret), $"the e-mail holds {Mask(secret)}");
-        foreach (var half in new[] { "062", "0462", "0319" }) Assert.True(Contains(text, half), $"the SMS lacks a second half ({half.Length} digits)");
-        foreach (var secret in new[] { SmsPin, SmsPuk, SmsCip, "0359", "0582" }) Assert.False(Contains(text, secret), $"the SMS holds {Mask(secret)}");
+        foreach (var half in new[] { "062", "0462", "0319" }) Assert.True(Contains(smsText, half), $"the SMS lacks a second half ({half.Length} digits)");
+        foreach (var secret in new[] { SmsPin, SmsPuk, SmsCip, "0359", "0582" }) Assert.False(Contains(smsText, secret), $"the SMS holds {Mask(secret)}");
+    }
+
+    [Fact]
+    public async Task A_cip_verified_with_an_idempotency_key_is_not_found_by_trying_every_cip_against_the_key_store()
+    {
+        const string number = "80380000900000055003", cip = "09470316";
+        await FeedAsync(Card(number, codiceFiscale: NewCf(), cip: cip));
+        await SetStateAsync(number, "ACTIVE");
+        var (client, _, _) = await ActorAsync("Operator");
+        var revocation = await OkAsync(await client.PostAsJsonAsync("/api/v1/revocations", new
+        {
+            cardNumber = number, mode = "DIRECT", reason = "FURTO", privacyConsent = true,
+            evidence = new { kind = "POLICE_REPORT", reference = "Denuncia n. 56/2026" }, document = RevocationTests.Document(),
+        }), HttpStatusCode.Created);
+        var path = $"/api/v1/revocations/{revocation.GetProperty("id").GetString()}/verify-cip";
+        await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, path, new { cip }, "forza-bruta"));
+
+        var stored = await StoredKeysAsync(Factory, path);
+        Assert.NotEmpty(stored);
+        Assert.Null(CipBruteForce.Search(cip, path, stored));
+        // The control: the same search over what was stored before finds the CIP.
+        Assert.Equal(cip, CipBruteForce.Search(cip, path, CipBruteForce.OldDigests(cip, path)));
+    }
+
+    /// <summary>The keys and request fingerprints the key store holds for a path.</summary>
+    public static async Task<List<string>> StoredKeysAsync(CmsFactory factory, string path)
+    {
+        await using var connection = new NpgsqlConnection(factory.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT key, request_hash FROM platform.idempotency_keys WHERE path = @p", connection);
+        command.Parameters.AddWithValue("p", path);
+        var stored = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) stored.AddRange([reader.GetString(0), reader.GetString(1)]);
+        return stored;
+    }
+
+    /// <summary>MD5, SHA-1, SHA-256 and SHA-512 of the secret alone, of it quoted as a JSON string, and of each body that carried it.</summary>
+    private static IEnumerable<(string Form, byte[] Digest)> UnkeyedDigests(string secret, IEnumerable<byte[]> carriers)
+    {
+        var forms = new List<(string, byte[])> { ("alone", Encoding.UTF8.GetBytes(secret)), ("quoted", Encoding.UTF8.GetBytes($"\"{secret}\"")) };
+        forms.AddRange(carriers.Select(b => ("request body", b)));
+        foreach (var (form, bytes) in forms)
+        {
+            yield return ($"MD5 of {form}", System.Security.Cryptography.MD5.HashData(bytes));
+            yield return ($"SHA-1 of {form}", System.Security.Cryptography.SHA1.HashData(bytes));
+            yield return ($"SHA-256 of {form}", System.Security.Cryptography.SHA256.HashData(bytes));
+            yield return ($"SHA-512 of {form}", System.Security.Cryptography.SHA512.HashData(bytes));
+        }
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Cms.Api.Problems;
 using Cms.Api.Security;
@@ -21,7 +20,7 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
 {
     public const string Header = "Idempotency-Key";
 
-    public async Task InvokeAsync(HttpContext http, IIdempotencyStore store, CommandTransaction transaction, IProblemDetailsService problems,
+    public async Task InvokeAsync(HttpContext http, IIdempotencyStore store, IKeyedDigest digest, CommandTransaction transaction, IProblemDetailsService problems,
         ILogger<IdempotencyMiddleware> logger)
     {
         var request = http.Request;
@@ -43,9 +42,9 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
         }
 
         request.EnableBuffering();
-        var hash = Convert.ToHexString(await SHA256.HashDataAsync(request.Body, http.RequestAborted));
-        request.Body.Position = 0;
         var path = request.Path.Value!;
+        // Keyed: a body may carry a CIP or a password, and a plain hash of it would give the secret back to whoever reads the table.
+        var hash = new RequestFingerprint(digest.ComputeAll(await BodyAsync(request, http.RequestAborted), "idempotency " + request.Method + " " + path));
         var begin = await store.BeginAsync(operatorId, key, request.Method, path, hash, http.RequestAborted);
         switch (begin.Outcome)
         {
@@ -128,6 +127,14 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
     }
 
     private sealed class KeyTakenOverException : Exception;
+
+    private static async Task<byte[]> BodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var copy = new MemoryStream();
+        await request.Body.CopyToAsync(copy, cancellationToken);
+        request.Body.Position = 0;
+        return copy.ToArray();
+    }
 
     /// <summary>Gives the key back so that a retry runs again; when the database is gone too, its lease does that later.</summary>
     private static async Task AbandonAsync(IIdempotencyStore store, Guid operatorId, string key, ILogger logger)

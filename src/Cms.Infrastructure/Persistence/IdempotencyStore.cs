@@ -6,7 +6,8 @@ using Npgsql;
 namespace Cms.Infrastructure.Persistence;
 
 /// <summary>
-/// Table platform.idempotency_keys; answers are kept 24 hours, sealed with the code key. Reservations are written and given
+/// Table platform.idempotency_keys; answers are kept 24 hours, sealed with the code key; a request is known by its keyed
+/// fingerprint (<see cref="RequestFingerprint"/>), never by a plain hash of its body. Reservations are written and given
 /// back on connections of their own (a retry must see them at once); answers in the request's transaction.
 /// </summary>
 public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext db, ICodeCipher cipher,
@@ -15,7 +16,7 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext d
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
-    public async Task<IdempotencyBegin> BeginAsync(Guid operatorId, string key, string method, string path, string requestHash, CancellationToken cancellationToken)
+    public async Task<IdempotencyBegin> BeginAsync(Guid operatorId, string key, string method, string path, RequestFingerprint request, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var reserve = new NpgsqlCommand("""
@@ -37,7 +38,7 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext d
             reserve.Parameters.AddWithValue("k", key);
             reserve.Parameters.AddWithValue("m", method);
             reserve.Parameters.AddWithValue("p", path);
-            reserve.Parameters.AddWithValue("h", requestHash);
+            reserve.Parameters.AddWithValue("h", request.Current);
             if (await reserve.ExecuteNonQueryAsync(cancellationToken) == 1) return new IdempotencyBegin(IdempotencyOutcome.Reserved, null);
         }
         await using var read = new NpgsqlCommand("""
@@ -48,7 +49,7 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext d
         read.Parameters.AddWithValue("k", key);
         await using var reader = await read.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return new IdempotencyBegin(IdempotencyOutcome.InProgress, null);
-        if (reader.GetString(0) != method || reader.GetString(1) != path || reader.GetString(2) != requestHash)
+        if (reader.GetString(0) != method || reader.GetString(1) != path || !request.Matches(reader.GetString(2)))
             return new IdempotencyBegin(IdempotencyOutcome.Mismatch, null);
         if (reader.IsDBNull(3)) return new IdempotencyBegin(IdempotencyOutcome.InProgress, null);
         var body = cipher.OpenBytes(reader.GetString(6), (byte[])reader[7], Context(operatorId, key));
@@ -56,7 +57,7 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext d
             reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), body));
     }
 
-    public async Task<bool> CompleteAsync(Guid operatorId, string key, string method, string path, string requestHash, StoredResponse response,
+    public async Task<bool> CompleteAsync(Guid operatorId, string key, string method, string path, RequestFingerprint request, StoredResponse response,
         CancellationToken cancellationToken)
     {
         if (db.Database.CurrentTransaction is not { } transaction)
@@ -71,13 +72,14 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext d
             ON CONFLICT (operator_id, key) DO UPDATE
                 SET status_code = excluded.status_code, content_type = excluded.content_type, location = excluded.location,
                     key_id = excluded.key_id, body_ciphertext = excluded.body_ciphertext, completed_at = excluded.completed_at
-                WHERE k.status_code IS NULL AND k.method = excluded.method AND k.path = excluded.path AND k.request_hash = excluded.request_hash
+                WHERE k.status_code IS NULL AND k.method = excluded.method AND k.path = excluded.path AND k.request_hash = ANY (@all)
             """, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction());
         command.Parameters.AddWithValue("o", operatorId);
         command.Parameters.AddWithValue("k", key);
         command.Parameters.AddWithValue("m", method);
         command.Parameters.AddWithValue("p", path);
-        command.Parameters.AddWithValue("h", requestHash);
+        command.Parameters.AddWithValue("h", request.Current);
+        command.Parameters.AddWithValue("all", request.Digests.ToArray());
         command.Parameters.AddWithValue("s", response.StatusCode);
         command.Parameters.AddWithValue("c", (object?)response.ContentType ?? DBNull.Value);
         command.Parameters.AddWithValue("l", (object?)response.Location ?? DBNull.Value);

@@ -27,16 +27,17 @@ public sealed partial class IdempotencyKeyHandler(IHttpContextAccessor accessor)
         if ((request.Method != HttpMethod.Post && request.Method != HttpMethod.Put) || await FormKeyAsync(cancellationToken) is not { } formKey)
             return await base.SendAsync(request, cancellationToken);
 
-        // One key per call and content: the form's key and a digest of the call and its body. A handler may write more than
-        // once, and the same form sent again with other values (a CIP typed again after a lost answer) is another request.
-        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        digest.AppendData(Encoding.UTF8.GetBytes($"{request.Method} {request.RequestUri?.AbsolutePath}\n"));
+        // One key per call and content: a handler may write more than once, and the same form sent again with other values (a
+        // CIP typed again after a lost answer) is another request. The key is an HMAC of the call and its body under the form's
+        // key, which never leaves the page and this request: the API stores the key, and a plain hash of a body carrying a CIP
+        // would give the CIP back to whoever reads that table.
+        byte[] body = [];
         if (request.Content is not null)
         {
             await request.Content.LoadIntoBufferAsync(cancellationToken);
-            digest.AppendData(await request.Content.ReadAsByteArrayAsync(cancellationToken));
+            body = await request.Content.ReadAsByteArrayAsync(cancellationToken);
         }
-        request.Headers.Add("Idempotency-Key", $"{formKey}-{Convert.ToHexString(digest.GetHashAndReset())[..24]}");
+        request.Headers.Add("Idempotency-Key", Derive(formKey, request.Method.Method, request.RequestUri?.AbsolutePath ?? "", body));
         var until = DateTime.UtcNow + WaitForFirst;
         while (true)
         {
@@ -48,6 +49,15 @@ public sealed partial class IdempotencyKeyHandler(IHttpContextAccessor accessor)
             response.Dispose();
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
+    }
+
+    /// <summary>The API's key for one call of a form: 48 hex digits of HMAC-SHA256(form key, method, path, body).</summary>
+    public static string Derive(string formKey, string method, string path, ReadOnlySpan<byte> body)
+    {
+        using var mac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.ASCII.GetBytes(formKey));
+        mac.AppendData(Encoding.UTF8.GetBytes($"{method} {path}\n"));
+        mac.AppendData(body);
+        return "web-" + Convert.ToHexString(mac.GetHashAndReset())[..48];
     }
 
     private async Task<string?> FormKeyAsync(CancellationToken cancellationToken)

@@ -41,3 +41,17 @@ public interface IAccessTokenIssuer
     /// <param name="method">How the operator proved who they are: <c>pwd</c> or <c>smartcard</c>.</param>
     AccessToken Issue(Operator op, Counter? counter, string method);
 }
+
+/// <summary>
+/// The fingerprint of something that may carry a secret (a request body with a CIP or a password): HMAC-SHA256 under a key
+/// derived from the code key ring, which is kept outside the database. A plain hash of a short secret is the secret itself
+/// to whoever holds the table (10^8 CIPs are tried in seconds); a keyed one tells nothing without the key.
+/// </summary>
+public interface IKeyedDigest
+{
+    /// <summary>The fingerprint under the active key: 64 hex digits.</summary>
+    string Compute(ReadOnlySpan<byte> data, string purpose);
+
+    /// <summary>The fingerprints under every key of the ring, the active one first: a fingerprint written before a rotation still matches.</summary>
+    IReadOnlyList<string> ComputeAll(ReadOnlySpan<byte> data, string purpose);
+}
