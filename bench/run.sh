@@ -11,8 +11,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/deps.sh run
-CMS_BENCH_CONNECTION="$(bash scripts/db.sh url cms_bench)"
-CMS_PGBENCH_CONNECTION="$(bash scripts/db.sh url cms_pgbench)"
+CMS_BENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_bench)"
+CMS_PGBENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_pgbench)"
 export CMS_BENCH_CONNECTION CMS_PGBENCH_CONNECTION
 export CMS_API_DLL="$ROOT/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll"
 command -v pgbench >/dev/null || export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"

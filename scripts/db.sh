@@ -2,7 +2,11 @@
 # A private PostgreSQL cluster for Cms, in a git-ignored folder, on its own port.
 #   scripts/db.sh start      install PostgreSQL if missing, create the cluster if missing, start it
 #   scripts/db.sh stop       stop it
-#   scripts/db.sh url DB     print the connection string of database DB (created if missing)
+#   scripts/db.sh url DB        print the runtime role's connection string of database DB (created if missing): what the API
+#                               and its workers use; it reads and writes rows, owns nothing, and cannot touch the trail's history
+#   scripts/db.sh owner-url DB  print the owner role's connection string of DB: migrations (cms migrate), tests' set-up
+# Two roles (decision 0029): cms_owner owns the databases and every object in them; cms is the runtime role, granted its rights
+# by the migration step (Database__RuntimeRole=cms).
 # Environment: CMS_PG_PORT (default 55432), CMS_PG_DIR (default .data/pg, or /var/tmp/cms-pg-<hash>
 # when the postgres user cannot reach the project folder).
 set -euo pipefail
@@ -11,6 +15,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PORT="${CMS_PG_PORT:-55432}"
 DB_USER=cms
 DB_PASSWORD=cms-local-dev
+OWNER_USER=cms_owner
+OWNER_PASSWORD=cms-local-dev-owner
 
 log() { printf '[db] %s\n' "$*" >&2; }
 
@@ -85,12 +91,20 @@ start() {
   fi
   as_pg "$bin/psql" -h "$sock" -p "$PORT" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 <<SQL >/dev/null
 DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$OWNER_USER') THEN
+    CREATE ROLE $OWNER_USER LOGIN PASSWORD '$OWNER_PASSWORD' CREATEDB;
+  END IF;
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
-    CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD' CREATEDB;
+    CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
   END IF;
 END \$\$;
 SET client_min_messages = warning;
-GRANT pg_checkpoint TO $DB_USER;
+-- A cluster made before the two roles: the runtime role owned everything and could create databases.
+ALTER ROLE $DB_USER NOCREATEDB;
+DO \$\$ BEGIN
+  IF pg_has_role('$DB_USER', 'pg_checkpoint', 'MEMBER') THEN REVOKE pg_checkpoint FROM $DB_USER; END IF;
+END \$\$;
+GRANT pg_checkpoint TO $OWNER_USER;
 SQL
 }
 
@@ -100,7 +114,14 @@ ensure_db() {
   dir=$(cluster_dir)
   if ! as_pg "$bin/psql" -h "$dir/socket" -p "$PORT" -U postgres -d postgres -qtA \
       -c "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
-    as_pg "$bin/psql" -h "$dir/socket" -p "$PORT" -U postgres -d postgres -q -c "CREATE DATABASE \"$name\" OWNER $DB_USER" >/dev/null
+    as_pg "$bin/psql" -h "$dir/socket" -p "$PORT" -U postgres -d postgres -q -c "CREATE DATABASE \"$name\" OWNER $OWNER_USER" >/dev/null
+  fi
+  # A database made before the two roles belongs to the runtime role: everything in it moves to the owner.
+  if as_pg "$bin/psql" -h "$dir/socket" -p "$PORT" -U postgres -d postgres -qtA \
+      -c "SELECT 1 FROM pg_database WHERE datname = '$name' AND pg_get_userbyid(datdba) = '$DB_USER'" | grep -q 1; then
+    log "moving database $name to the owner role $OWNER_USER"
+    as_pg "$bin/psql" -h "$dir/socket" -p "$PORT" -U postgres -d "$name" -q -v ON_ERROR_STOP=1 \
+      -c "REASSIGN OWNED BY $DB_USER TO $OWNER_USER" -c "ALTER DATABASE \"$name\" OWNER TO $OWNER_USER" >/dev/null
   fi
 }
 
@@ -119,10 +140,15 @@ case "${1:-start}" in
     ensure_db "${2:-cms}"
     echo "Host=127.0.0.1;Port=$PORT;Database=${2:-cms};Username=$DB_USER;Password=$DB_PASSWORD"
     ;;
+  owner-url)
+    start
+    ensure_db "${2:-cms}"
+    echo "Host=127.0.0.1;Port=$PORT;Database=${2:-cms};Username=$OWNER_USER;Password=$OWNER_PASSWORD"
+    ;;
   psql)
     start
     shift
     exec env PGPASSWORD="$DB_PASSWORD" psql -h 127.0.0.1 -p "$PORT" -U "$DB_USER" "$@"
     ;;
-  *) echo "usage: $0 start|stop|url [DB]|psql [args]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|url [DB]|owner-url [DB]|psql [args]" >&2; exit 2 ;;
 esac

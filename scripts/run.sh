@@ -21,7 +21,9 @@ mkdir -p "$DATA/keys"
 chmod 700 "$DATA/keys"
 
 bash scripts/deps.sh run
+# Two roles (decision 0029): the owner migrates (cms migrate, below); the API connects as the runtime role, which owns nothing.
 ConnectionStrings__Cms="$(bash scripts/db.sh url cms)"
+OWNER_CONNECTION="$(bash scripts/db.sh owner-url cms)"
 export ConnectionStrings__Cms
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 # Development keys live in the git-ignored data folder and are generated on first run.
@@ -72,6 +74,10 @@ echo
 dotnet build src/Cms.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build src/Cms.Web -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build src/Cms.ReaderCli -c Release -nologo -v quiet -clp:ErrorsOnly
+dotnet build src/Cms.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
+# Migrations, Hangfire's schema and the runtime role's grants, as the owner; the API itself never migrates.
+ConnectionStrings__CmsMigrations="$OWNER_CONNECTION" Database__RuntimeRole=cms \
+  dotnet run --project src/Cms.Cli -c Release --no-build --no-launch-profile -- migrate
 # The web UI beside the API (it only calls the API); stopped with it.
 mkdir -p "$DATA/keys/web"
 Web__ApiUrl="$URL" Web__KeysFolder="$DATA/keys/web" \

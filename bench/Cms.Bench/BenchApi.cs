@@ -18,6 +18,8 @@ internal static class BenchApi
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The bench database is made by the bench itself: the API migrates it as its owner, one role for all (decision 0029).
+        start.Environment["Database__MigrateOnStartup"] = "true";
         foreach (var (name, value) in settings) start.Environment[name] = value;
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
             if (e.Key is string k && k.StartsWith("CMS_BENCH_API_", StringComparison.Ordinal)) start.Environment[k["CMS_BENCH_API_".Length..]] = (string?)e.Value;

@@ -24,7 +24,9 @@ ProcessMemory.Apply();
 // Options are read once at start (a changed setting takes a restart, as key rotation does), so nothing watches the
 // configuration files: the watcher covers the content root and every folder below it, and woke on every write of a data
 // folder kept there. First, so that an operator's own argument can still turn it back on.
-var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
+// --migrate: this instance migrates the database as its owner before it serves (Database:MigrateOnStartup, decision 0029).
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false",
+    .. args.Select(a => a == "--migrate" ? "--Database:MigrateOnStartup=true" : a)]);
 
 // The build-time OpenAPI generator runs this file without a database.
 var generatingDocument = Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
@@ -149,7 +151,7 @@ if (!generatingDocument)
 {
     using var scope = app.Services.CreateScope();
     var initializer = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
-    await initializer.InitializeAsync(app.Configuration.GetValue("Database:MigrateOnStartup", true), app.Lifetime.ApplicationStopping);
+    await initializer.InitializeAsync(app.Configuration.GetValue("Database:MigrateOnStartup", false), app.Lifetime.ApplicationStopping);
 }
 
 await app.RunAsync();

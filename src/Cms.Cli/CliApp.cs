@@ -17,7 +17,8 @@ namespace Cms.Cli;
 /// Command-line tools for the issuer and for operations:
 ///   cms import-cards FILE.ndjson   loads a card feed of any size (same rules as POST /api/v1/issuer/card-feed)
 ///   cms demo-feed N FILE.ndjson    writes a realistic feed of N holders (valid codici fiscali) for tests and benchmarks
-///   cms migrate                    applies the database migrations
+///   cms migrate                    applies the database migrations as the owner role (ConnectionStrings__CmsMigrations, else
+///                                  ConnectionStrings__Cms) and grants the runtime role (Database__RuntimeRole) its rights
 ///   cms reseal                     seals every sealed value again under the active key (the last step of a key rotation)
 /// Configuration comes from the environment (ConnectionStrings__Cms, CodeEncryption__…), as for the API.
 /// </summary>
@@ -104,10 +105,11 @@ public static class CliApp
 
     private static async Task<int> MigrateAsync(TextWriter output, IEnumerable<KeyValuePair<string, string?>>? settings, CancellationToken cancellationToken)
     {
-        await using var provider = Services(settings);
-        await using var scope = provider.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-        await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database, cancellationToken);
+        // Only the owner's connection is needed: not the whole application (which wants the runtime connection and the keys).
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(settings ?? []).Build();
+        using var logging = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        await new Cms.Infrastructure.Startup.DatabaseMigrator(configuration, logging.CreateLogger<Cms.Infrastructure.Startup.DatabaseMigrator>())
+            .MigrateAsync(cancellationToken);
         await output.WriteLineAsync("migrated");
         return 0;
     }

@@ -146,7 +146,8 @@ public static class DependencyInjection
                 SchemaName = "hangfire",
                 QueuePollInterval = TimeSpan.FromMilliseconds(500),
                 EnableLongPolling = true,
-                PrepareSchemaIfNecessary = true,
+                // Installed by the migration step (DatabaseMigrator), as the owner: the runtime role creates nothing.
+                PrepareSchemaIfNecessary = false,
                 DistributedLockTimeout = TimeSpan.FromSeconds(jobs.LockTimeoutSeconds),
             }));
         if (jobs.ServerEnabled)
@@ -161,6 +162,7 @@ public static class DependencyInjection
 
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<DatabaseInitializer>();
+        services.AddTransient<DatabaseMigrator>();
         return services;
     }
 }

@@ -110,7 +110,7 @@ public class CardFeedTests(CmsFactory factory) : ApiTest(factory)
             var output = new StringWriter();
             var exit = await Cms.Cli.CliApp.RunAsync(["import-cards", file], output, new StringWriter(), CancellationToken.None,
             [
-                new("ConnectionStrings:Cms", Factory.ConnectionString),
+                new("ConnectionStrings:Cms", Factory.RuntimeConnectionString),
                 new("CodeEncryption:ActiveKeyId", "test-1"),
                 new("CodeEncryption:Keys:test-1", Factory.CodeKey),
             ]);

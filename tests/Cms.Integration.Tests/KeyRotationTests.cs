@@ -67,7 +67,7 @@ public class KeyRotationTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
         var output = new StringWriter();
         var exit = await Cms.Cli.CliApp.RunAsync(["reseal"], output, new StringWriter(), CancellationToken.None,
         [
-            new("ConnectionStrings:Cms", Factory.ConnectionString),
+            new("ConnectionStrings:Cms", Factory.RuntimeConnectionString),
             new("CodeEncryption:ActiveKeyId", "test-2"),
             new("CodeEncryption:Keys:test-1", Factory.CodeKey),
             new("CodeEncryption:Keys:test-2", newKey),

@@ -10,19 +10,19 @@ using Microsoft.Extensions.Options;
 namespace Cms.Infrastructure.Startup;
 
 /// <summary>
-/// At start-up: applies migrations, creates the first security administrator on an empty database, then
+/// At start-up: applies migrations when asked (<see cref="DatabaseMigrator"/>, as the owner role), creates the first security administrator on an empty database, then
 /// (when enabled) the demo data, in that order, so that a first run with the bootstrap settings always
 /// yields that administrator.
 /// </summary>
-public sealed class DatabaseInitializer(CmsDbContext db, AdministratorBootstrapper bootstrapper, DemoDataSeeder seeder,
+public sealed class DatabaseInitializer(AdministratorBootstrapper bootstrapper, DemoDataSeeder seeder,
     IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, IOptions<DeliveryOptions> delivery, IOptions<Outbound.IntegrationOptions> integrations, IOptions<Interop.InteropOptions> interop,
-    IOptions<IdempotencyOptions> idempotency,
+    IOptions<IdempotencyOptions> idempotency, DatabaseMigrator migrator,
     IRecurringJobManager recurringJobs, IBackgroundJobClient jobs, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(bool migrate, CancellationToken cancellationToken)
     {
-        // EF Core takes a migration lock, so several instances may start together.
-        if (migrate) await db.Database.MigrateAsync(cancellationToken);
+        // One instance at a time migrates (an advisory lock), so several may be started with the flag together.
+        if (migrate) await migrator.MigrateAsync(cancellationToken);
         // The safety net of the outbox: messages due and not in flight are sent by this sweep.
         recurringJobs.AddOrUpdate<CodeMessageSender>("delivery-sweep", s => s.SweepAsync(CancellationToken.None), delivery.Value.SweepCron);
         // After a restart (or a crash) whatever was left due goes out now, not at the next sweep.

@@ -15,7 +15,7 @@ using Respawn;
 namespace Cms.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// The API in-process against the real PostgreSQL of scripts/db.sh (database cms_test), with the
+/// The API in-process against the real PostgreSQL of scripts/db.sh (database cms_test, as the runtime role), with the
 /// database emptied by Respawn before every test and the bootstrap administrator created again.
 /// </summary>
 public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
@@ -26,7 +26,10 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     private Respawner? respawner;
 
+    /// <summary>The owner role's connection (decision 0029): the tests' set-up, resets and tampering.</summary>
     public string ConnectionString { get; } = TestDatabase.ConnectionString();
+    /// <summary>The runtime role's connection: what the API, its workers and its command-line tools use.</summary>
+    public string RuntimeConnectionString { get; } = TestDatabase.RuntimeConnectionString();
     public TestCertificates Certificates { get; } = new();
     public LogSink Logs { get; } = new();
     public string CodeKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -59,7 +62,11 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Cms", ConnectionString);
+        builder.UseSetting("ConnectionStrings:Cms", RuntimeConnectionString);
+        // The host migrates once, as the owner, and grants the runtime role its rights, as `cms migrate` does.
+        builder.UseSetting("ConnectionStrings:CmsMigrations", ConnectionString);
+        builder.UseSetting("Database:MigrateOnStartup", "true");
+        builder.UseSetting("Database:RuntimeRole", new NpgsqlConnectionStringBuilder(RuntimeConnectionString).Username);
         builder.UseSetting("CodeEncryption:ActiveKeyId", "test-1");
         builder.UseSetting("CodeEncryption:Keys:test-1", CodeKey);
         builder.UseSetting("Jwt:SigningKey", JwtKey);
@@ -216,14 +223,24 @@ public sealed class ProcessCollection : ICollectionFixture<CmsFactoryWithoutJobs
     public const string Name = "processes";
 }
 
-/// <summary>Finds the test database: CMS_TEST_CONNECTION, or the project's own cluster (started if needed).</summary>
+/// <summary>
+/// Finds the test database: CMS_TEST_CONNECTION (the owner role) and CMS_TEST_RUNTIME_CONNECTION (the runtime role), or the
+/// project's own cluster (started if needed).
+/// </summary>
 public static class TestDatabase
 {
     public static string ConnectionString()
     {
         var fromEnvironment = Environment.GetEnvironmentVariable("CMS_TEST_CONNECTION");
         if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
-        return ProjectClusterConnectionString();
+        return ProjectClusterConnectionString("owner-url");
+    }
+
+    public static string RuntimeConnectionString()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("CMS_TEST_RUNTIME_CONNECTION");
+        if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
+        return ProjectClusterConnectionString("url");
     }
 
     /// <summary>An empty database of its own (a peer region, a migration's history), on the test cluster (created on first use).</summary>
@@ -274,15 +291,15 @@ public static class TestDatabase
     /// <summary>True when the tests run on the project's own cluster (scripts/db.sh), which a test may stop and start.</summary>
     public static bool IsProjectCluster(string connectionString)
     {
-        var ours = new NpgsqlConnectionStringBuilder(ProjectClusterConnectionString());
+        var ours = new NpgsqlConnectionStringBuilder(ProjectClusterConnectionString("url"));
         var used = new NpgsqlConnectionStringBuilder(connectionString);
         return ours.Host == used.Host && ours.Port == used.Port;
     }
 
-    private static string ProjectClusterConnectionString()
+    private static string ProjectClusterConnectionString(string role)
     {
         var root = RepositoryRoot();
-        var start = new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "db.sh"), "url", "cms_test"])
+        var start = new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "db.sh"), role, "cms_test"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root,
         };

@@ -41,7 +41,7 @@ public sealed class CmsProcess : IAsyncDisposable
         };
         var env = start.Environment;
         env["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        env["ConnectionStrings__Cms"] = factory.ConnectionString;
+        env["ConnectionStrings__Cms"] = factory.RuntimeConnectionString;
         env["CodeEncryption__ActiveKeyId"] = "test-1";
         env["CodeEncryption__Keys__test-1"] = factory.CodeKey;
         env["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+using Cms.Infrastructure.Persistence;
+using Hangfire.PostgreSql;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Cms.Infrastructure.Startup;
+
+/// <summary>Section <c>Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>
+    /// Whether the API migrates when it starts. Off: migrations are a step of their own (<c>cms migrate</c>, or one instance
+    /// started with <c>--migrate</c>), run by the owner role, not by every instance with the runtime role's connection.
+    /// </summary>
+    public bool MigrateOnStartup { get; set; }
+
+    /// <summary>
+    /// The role the API and its workers connect as (<c>ConnectionStrings:Cms</c>): after migrating, the owner grants it what it
+    /// needs and nothing more (decision 0029). Empty: no grants (a single-role installation, owner and runtime alike).
+    /// </summary>
+    public string? RuntimeRole { get; set; }
+}
+
+/// <summary>
+/// Migrates the database as its owner (<c>ConnectionStrings:CmsMigrations</c>, else <c>ConnectionStrings:Cms</c>): the
+/// EF Core migrations, Hangfire's schema, then the runtime role's grants (<see cref="DatabaseRoles"/>). One instance at a time
+/// (an advisory lock), so several may be started with the flag together.
+/// </summary>
+public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<DatabaseMigrator> logger)
+{
+    public const string OwnerConnection = "CmsMigrations";
+    private const long LockKey = 0x636d_735f_6d69_67; // "cms_mig"
+
+    public static string OwnerConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString(OwnerConnection) is { Length: > 0 } owner ? owner
+        : configuration.GetConnectionString("Cms") ?? throw new InvalidOperationException("ConnectionStrings:CmsMigrations (or ConnectionStrings:Cms) is not configured.");
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var connectionString = OwnerConnectionString(configuration);
+        var runtimeRole = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.RuntimeRole;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection)) await take.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await using (var db = new CmsDbContext(new DbContextOptionsBuilder<CmsDbContext>()
+                .UseNpgsql(connection, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options))
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+                // Hangfire's own tables: the runtime role may not create them, so the API never prepares that schema itself.
+                PostgreSqlObjectsInstaller.Install(connection, "hangfire");
+                if (!string.IsNullOrWhiteSpace(runtimeRole))
+                {
+                    var schemas = db.Model.GetEntityTypes().Select(e => e.GetSchema()).OfType<string>().Append("hangfire").Distinct().Order().ToList();
+                    await DatabaseRoles.GrantRuntimeAsync(connection, runtimeRole, schemas, cancellationToken);
+                    logger.LogInformation("Database migrated; runtime role granted");
+                    return;
+                }
+            }
+            logger.LogInformation("Database migrated");
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", connection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+}
+
+/// <summary>
+/// What the runtime role may do (decision 0029). In every module's schema and Hangfire's: read and write rows. In the trail's
+/// schema: read, and add operations — nothing else: no UPDATE, DELETE or TRUNCATE of the trail, the chain, its head or the
+/// counts, no DDL (it owns nothing, so it can neither alter a table, switch a trigger off nor replace a function), no new
+/// objects in any schema. The chain and the counts move only through audit.chain_pending and the insert trigger, which run as
+/// their owner (SECURITY DEFINER with a fixed search_path) and only append.
+/// </summary>
+public static partial class DatabaseRoles
+{
+    public static async Task GrantRuntimeAsync(NpgsqlConnection owner, string runtimeRole, IReadOnlyList<string> schemas, CancellationToken cancellationToken)
+    {
+        if (!RoleName().IsMatch(runtimeRole)) throw new InvalidOperationException($"Database:RuntimeRole '{runtimeRole}' is not a plain role name.");
+        foreach (var schema in schemas)
+            if (!RoleName().IsMatch(schema)) throw new InvalidOperationException($"Unexpected schema name '{schema}'.");
+        await using (var check = new NpgsqlCommand("SELECT current_user = @r, EXISTS (SELECT FROM pg_roles WHERE rolname = @r)", owner))
+        {
+            check.Parameters.AddWithValue("r", runtimeRole);
+            await using var reader = await check.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetBoolean(0)) throw new InvalidOperationException("The runtime role must not be the role that owns the database (ConnectionStrings:CmsMigrations).");
+            if (!reader.GetBoolean(1)) throw new InvalidOperationException($"The runtime role '{runtimeRole}' does not exist: create it first (docs/production.md).");
+        }
+        var role = $"\"{runtimeRole}\"";
+        var statements = new List<string>();
+        foreach (var schema in schemas.Where(s => s != "audit"))
+        {
+            statements.Add($"GRANT USAGE ON SCHEMA {schema} TO {role}");
+            statements.Add($"REVOKE ALL ON ALL TABLES IN SCHEMA {schema} FROM {role}");
+            statements.Add($"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}");
+            statements.Add($"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}");
+        }
+        statements.AddRange([
+            $"GRANT USAGE ON SCHEMA audit TO {role}",
+            $"REVOKE ALL ON ALL TABLES IN SCHEMA audit FROM {role}",
+            $"GRANT SELECT ON ALL TABLES IN SCHEMA audit TO {role}",
+            $"GRANT INSERT ON audit.operations TO {role}",
+            $"GRANT USAGE ON ALL SEQUENCES IN SCHEMA audit TO {role}",
+            // The functions that append to the chain and the counts run as their owner; nothing else in the schema does.
+            """
+            DO $$
+            DECLARE f regprocedure;
+            BEGIN
+                FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+                         WHERE p.pronamespace = 'audit'::regnamespace AND p.proname IN ('chain_pending', 'chain_entry') LOOP
+                    EXECUTE format('ALTER FUNCTION %s SECURITY DEFINER SET search_path = pg_catalog, pg_temp', f);
+                END LOOP;
+            END $$
+            """,
+            $"GRANT SELECT ON public.\"__EFMigrationsHistory\" TO {role}",
+            // Nobody but the owner creates objects in the public schema (PostgreSQL 15's default, made sure of).
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+        ]);
+        await using var batch = new NpgsqlBatch(owner);
+        foreach (var statement in statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+        await using var transaction = await owner.BeginTransactionAsync(cancellationToken);
+        batch.Transaction = transaction;
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex RoleName();
+}
