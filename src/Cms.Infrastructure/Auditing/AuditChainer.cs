@@ -20,8 +20,10 @@ public sealed class AuditChainerOptions
 /// <summary>
 /// Chains the trail continuously (decision 0019): entries written since the last pass get their place in the hash chain and
 /// are counted into the roll-ups, in one short transaction per batch, so that no writing transaction waits for another.
+/// After a pass it signs a checkpoint of the chain's head when one is due (decision 0028).
 /// </summary>
-public sealed class AuditChainer(IAuditTrail trail, IOptions<AuditChainerOptions> options, ILogger<AuditChainer> logger) : BackgroundService
+public sealed class AuditChainer(IAuditTrail trail, AuditCheckpointWriter checkpoints, IOptions<AuditChainerOptions> options,
+    ILogger<AuditChainer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -33,6 +35,7 @@ public sealed class AuditChainer(IAuditTrail trail, IOptions<AuditChainerOptions
             try
             {
                 await trail.ChainPendingAsync(stoppingToken);
+                await checkpoints.WriteIfDueAsync(stoppingToken);
                 if (failing) logger.LogInformation("Audit chainer: chaining again");
                 failing = false;
             }
@@ -42,7 +45,8 @@ public sealed class AuditChainer(IAuditTrail trail, IOptions<AuditChainerOptions
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // The database may be away: the entries wait, committed, for the next pass. The type only: never values.
+                // The database (or the checkpoint folder) may be away: the entries wait, committed, for the next pass. The type
+                // only: never values.
                 if (!failing) logger.LogWarning("Audit chainer: chaining failed ({ExceptionType}); retrying", e.GetType().Name);
                 failing = true;
             }
