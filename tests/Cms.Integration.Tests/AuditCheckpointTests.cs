@@ -16,24 +16,30 @@ namespace Cms.Integration.Tests;
 /// </summary>
 public class AuditCheckpointTests(CmsFactory factory) : ApiTest(factory)
 {
-    private AuditCheckpointOptions SigningOptions => new()
+    private AuditCheckpointOptions SigningOptions(string? url = null) => new()
     {
         CheckpointSigningKeyFile = Factory.Checkpoints.SigningKeyFile,
         CheckpointFolder = Factory.Checkpoints.Folder,
+        CheckpointUrl = url,
         CheckpointEveryEntries = 1,
     };
 
-    /// <summary>A checkpoint of the head now, by the chainer's writer with the private key (the API's own settings have only the public one).</summary>
+    /// <summary>The chainer's checkpoint writer with the private key (the API's own settings have only the public one).</summary>
+    private AuditCheckpointWriter Writer(NpgsqlDataSource dataSource, AuditCheckpointKeys keys, string? url = null)
+    {
+        var options = Options.Create(SigningOptions(url));
+        return new AuditCheckpointWriter(dataSource, keys,
+            new ConfiguredCheckpointSink(options, Factory.Services.GetRequiredService<IHttpClientFactory>(), NullLogger<ConfiguredCheckpointSink>.Instance),
+            options, TimeProvider.System, NullLogger<AuditCheckpointWriter>.Instance);
+    }
+
+    /// <summary>A checkpoint of the head now, signed by the chainer's writer.</summary>
     private async Task<AuditCheckpoint> SignAsync()
     {
         await Factory.ChainAuditTrailAsync();
-        var options = Options.Create(SigningOptions);
         await using var dataSource = NpgsqlDataSource.Create(Factory.ConnectionString);
-        using var keys = new AuditCheckpointKeys(options);
-        var writer = new AuditCheckpointWriter(dataSource, keys,
-            new ConfiguredCheckpointSink(options, Factory.Services.GetRequiredService<IHttpClientFactory>(), NullLogger<ConfiguredCheckpointSink>.Instance),
-            options, TimeProvider.System, NullLogger<AuditCheckpointWriter>.Instance);
-        var checkpoint = await writer.WriteIfDueAsync(CancellationToken.None);
+        using var keys = new AuditCheckpointKeys(Options.Create(SigningOptions()));
+        var checkpoint = await Writer(dataSource, keys).WriteIfDueAsync(CancellationToken.None);
         Assert.NotNull(checkpoint);
         Assert.True(File.Exists(Path.Combine(Factory.Checkpoints.Folder, checkpoint.FileName)));
         return checkpoint;
@@ -221,24 +227,28 @@ public class AuditCheckpointTests(CmsFactory factory) : ApiTest(factory)
     public async Task The_chainer_signs_checkpoints_in_the_background_and_never_a_chain_that_does_not_extend_the_last()
     {
         await ActorAsync("Auditor");
-        var options = Options.Create(SigningOptions);
         await using var dataSource = NpgsqlDataSource.Create(Factory.ConnectionString);
-        using var keys = new AuditCheckpointKeys(options);
-        var writer = new AuditCheckpointWriter(dataSource, keys,
-            new ConfiguredCheckpointSink(options, Factory.Services.GetRequiredService<IHttpClientFactory>(), NullLogger<ConfiguredCheckpointSink>.Instance),
-            options, TimeProvider.System, NullLogger<AuditCheckpointWriter>.Instance);
-        using var chainer = new AuditChainer(Factory.Services.GetRequiredService<Cms.Application.Common.Auditing.IAuditTrail>(), writer,
+        await using var collector = new FakeExternalSystem(); // the HTTP sink: a log collector outside the database
+        using var keys = new AuditCheckpointKeys(Options.Create(SigningOptions()));
+        using var chainer = new AuditChainer(Factory.Services.GetRequiredService<Cms.Application.Common.Auditing.IAuditTrail>(),
+            Writer(dataSource, keys, collector.Url),
             Options.Create(new AuditChainerOptions { ChainIntervalMilliseconds = 50 }), NullLogger<AuditChainer>.Instance);
         await chainer.StartAsync(CancellationToken.None);
         try
         {
             var until = DateTime.UtcNow.AddSeconds(20);
-            while (Directory.GetFiles(Factory.Checkpoints.Folder, "checkpoint-*.json").Length == 0 && DateTime.UtcNow < until) await Task.Delay(50);
-            var written = Directory.GetFiles(Factory.Checkpoints.Folder, "checkpoint-*.json").Length;
-            Assert.True(written > 0);
+            // Written to the folder first, then posted.
+            while (collector.Received.IsEmpty && DateTime.UtcNow < until) await Task.Delay(50);
+            Assert.NotEmpty(Directory.GetFiles(Factory.Checkpoints.Folder, "checkpoint-*.json"));
+            Assert.True(collector.Received.TryPeek(out var posted));
+            var sent = posted.Body.Deserialize<AuditCheckpoint>(JsonSerializerOptions.Web)!;
+            Assert.True(keys.Verify(sent));
+            Assert.True(File.Exists(Path.Combine(Factory.Checkpoints.Folder, sent.FileName)));
             // The chain rewritten behind its back: the chainer signs nothing more, even as new entries are chained.
             var head = await Factory.ScalarAsync<long>("SELECT chain_index FROM audit.chain_head");
             await AsSuperuserAsync($"UPDATE audit.chain_links SET hash = sha256(hash) WHERE chain_index = {head}; UPDATE audit.chain_head SET hash = sha256(hash)");
+            await Task.Delay(300); // a checkpoint of the chain before, signed in a snapshot taken before, may still land
+            var written = Directory.GetFiles(Factory.Checkpoints.Folder, "checkpoint-*.json").Length;
             await ActorAsync("Operator");
             await Task.Delay(500);
             Assert.Equal(written, Directory.GetFiles(Factory.Checkpoints.Folder, "checkpoint-*.json").Length);

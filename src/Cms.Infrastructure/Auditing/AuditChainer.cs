@@ -35,9 +35,9 @@ public sealed class AuditChainer(IAuditTrail trail, AuditCheckpointWriter checkp
             try
             {
                 await trail.ChainPendingAsync(stoppingToken);
-                await checkpoints.WriteIfDueAsync(stoppingToken);
                 if (failing) logger.LogInformation("Audit chainer: chaining again");
                 failing = false;
+                await SignCheckpointAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -45,11 +45,28 @@ public sealed class AuditChainer(IAuditTrail trail, AuditCheckpointWriter checkp
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // The database (or the checkpoint folder) may be away: the entries wait, committed, for the next pass. The type
-                // only: never values.
+                // The database may be away: the entries wait, committed, for the next pass. The type only: never values.
                 if (!failing) logger.LogWarning("Audit chainer: chaining failed ({ExceptionType}); retrying", e.GetType().Name);
                 failing = true;
             }
+        }
+    }
+
+    private bool checkpointFailing;
+
+    private async Task SignCheckpointAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await checkpoints.WriteIfDueAsync(stoppingToken);
+            if (checkpointFailing) logger.LogInformation("Audit chainer: writing checkpoints again");
+            checkpointFailing = false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && e is not OperationCanceledException)
+        {
+            // The checkpoint folder or the database may be away: the next pass signs the head then reached.
+            if (!checkpointFailing) logger.LogWarning("Audit chainer: checkpoint not written ({ExceptionType}); retrying", e.GetType().Name);
+            checkpointFailing = true;
         }
     }
 
