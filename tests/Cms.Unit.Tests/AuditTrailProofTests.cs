@@ -1,3 +1,4 @@
+using Cms.Application.Common.Auditing;
 using Cms.Infrastructure.Auditing;
 using Microsoft.Extensions.Options;
 
@@ -77,5 +78,36 @@ public class AuditTrailProofTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public void The_checkpoints_that_match_bound_the_window_of_the_entries_changed()
+    {
+        var signedAt = new DateTimeOffset(2026, 12, 2, 13, 0, 0, TimeSpan.Zero);
+        AuditCheckpoint Checkpoint(long index, string hash) =>
+            new(AuditCheckpoint.CurrentFormat, index, hash, signedAt.AddMinutes(index - 1), signedAt.AddMinutes(index), "k", "s");
+        var walk = new AuditChainWalkResult { LastIndex = 25 };
+        walk.RecomputedAt[10] = [0x0a];
+        walk.RecomputedAt[20] = [0x0b];
+        AuditCheckpoint[] checkpoints = [Checkpoint(10, "0a"), Checkpoint(20, "0c"), Checkpoint(30, "0d")];
+
+        var comparison = AuditCheckpointComparison.Compare(true, checkpoints, [], walk, out var found);
+        Assert.Equal((3, 1), (comparison.Checked, comparison.Matching));
+        Assert.Equal(10, comparison.LastMatching!.ChainIndex);
+        Assert.Equal(20, comparison.FirstMismatch!.ChainIndex);
+        Assert.Equal(signedAt.AddMinutes(20), comparison.FirstMismatch.SignedAt);
+        Assert.Equal((IntegrityFinding.Changed, 11L), (found!.Finding, found.ChainIndex));
+        Assert.Contains("dalla posizione 11 alla 20", found.Explanation);
+
+        // Only the checkpoint beyond the end disagrees: the tail was cut after position 20.
+        walk.RecomputedAt[20] = [0x0c];
+        AuditCheckpointComparison.Compare(true, checkpoints, ["checkpoint-x.json"], walk, out found);
+        Assert.Equal((IntegrityFinding.Removed, 21L), (found!.Finding, found.ChainIndex));
+        Assert.Contains("oltre la fine della catena (ultima posizione 25)", found.Explanation);
+
+        // Without a public key nothing is compared, and the answer says so.
+        var off = AuditCheckpointComparison.Compare(false, checkpoints, [], walk, out found);
+        Assert.False(off.Enabled);
+        Assert.Null(found);
     }
 }

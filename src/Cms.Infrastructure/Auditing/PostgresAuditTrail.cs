@@ -61,14 +61,17 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider
         await transaction.CommitAsync(cancellationToken);
 
         var comparison = AuditCheckpointComparison.Compare(checkpointKeys.CanVerify, checkpoints, badSignatures, walk, out var checkpointBreak);
-        found ??= checkpointBreak;
+        // The first entry that disagrees: a checkpoint that no longer matches may point before the walk's first break (a
+        // consistent rewrite before an inconsistent edit); an entry outside the chain (position 0) comes after both.
+        if (checkpointBreak is not null && (found is null || found.ChainIndex == 0 || checkpointBreak.ChainIndex < found.ChainIndex))
+            found = checkpointBreak;
         bool? anchorMatches = anchorIndex is null ? null : walk.HashAtAnchor is { } hash && Convert.ToHexStringLower(hash) == anchorHash;
         return new IntegrityReport(found is null && anchorMatches != false && comparison.BadSignatures.Count == 0, walk.Links,
             new ChainHead(headIndex, Convert.ToHexStringLower(headHash)), found, anchorMatches, clock.GetUtcNow(), comparison);
     }
 
     /// <summary>The chain's head as the database records it (position 0 and the genesis hash before the first link).</summary>
-    internal static async Task<(long Index, byte[] Hash)> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+    private static async Task<(long Index, byte[] Hash)> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         CancellationToken cancellationToken)
     {
         await using var head = new NpgsqlCommand("SELECT chain_index, hash FROM audit.chain_head WHERE id = 1", connection, transaction);
