@@ -44,14 +44,8 @@ namespace Cms.Infrastructure.Persistence.Migrations
             // hashes again in format 1, from the first of them to the head, in this migration's transaction (decision 0028) —
             // the trail stays verifiable by the old version; checkpoints signed after the upgrade no longer match those
             // positions and are kept aside with the rollback's date.
+            migrationBuilder.Sql("CREATE OR REPLACE " + AuditChainLinks.CanonicalFormat1);
             migrationBuilder.Sql("""
-                CREATE OR REPLACE FUNCTION audit.canonical(o audit.operations, chain_index bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-                    SELECT concat_ws('|', chain_index, o.sequence, o.id,
-                        to_char(o.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                        o.type, o.outcome, coalesce(o.operator_id::text, '-'), coalesce(o.operator_codice_fiscale, '-'),
-                        coalesce(o.counter_code, '-'), coalesce(o.region, '-'), coalesce(o.card_number, '-'),
-                        coalesce(o.holder_codice_fiscale, '-'), coalesce(o.request_id, '-'), coalesce(o.detail, '-'))
-                $$;
                 DROP FUNCTION audit.canonical_field(text);
 
                 ALTER TABLE audit.chain_links DISABLE TRIGGER append_only;
