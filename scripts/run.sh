@@ -31,6 +31,10 @@ export CodeEncryption__KeyRingFile="$DATA/keys/codes-keyring.json"
 export CodeEncryption__GenerateIfMissing=true
 export Jwt__SigningKeyFile="$DATA/keys/jwt-signing.key"
 export Jwt__GenerateIfMissing=true
+# The trail's checkpoints (decision 0028): signed with a development key, written to a folder outside the database.
+export Audit__CheckpointSigningKeyFile="$DATA/keys/audit-checkpoint-signing.pem"
+export Audit__CheckpointGenerateIfMissing=true
+export Audit__CheckpointFolder="${Audit__CheckpointFolder:-$DATA/audit-checkpoints}"
 export DemoData__Enabled="$DEMO"
 # Without Smtp__Host, code messages are written to the pickup folder (.eml files, sms/*.txt).
 export Delivery__PickupFolder="${Delivery__PickupFolder:-$DATA/pickup}"

@@ -20,16 +20,25 @@ namespace Cms.Cli;
 ///   cms migrate                    applies the database migrations as the owner role (ConnectionStrings__CmsMigrations, else
 ///                                  ConnectionStrings__Cms) and grants the runtime role (Database__RuntimeRole) its rights
 ///   cms reseal                     seals every sealed value again under the active key (the last step of a key rotation)
+///   cms audit verify --checkpoints DIR [--public-key FILE]
+///                                  recomputes the trail's hash chain and compares it with the signed checkpoints of DIR
+///                                  (exit code 0 intact, 4 broken)
 /// Configuration comes from the environment (ConnectionStrings__Cms, CodeEncryption__…), as for the API.
 /// </summary>
 public static class CliApp
 {
+    private const string UsageText = "usage: cms import-cards FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate | cms reseal | " +
+        "cms audit verify --checkpoints DIR [--public-key FILE]";
+
+    /// <summary>The exit code of <c>cms audit verify</c> when the trail is not intact.</summary>
+    public const int TrailBroken = 4;
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken,
         IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help")
         {
-            await output.WriteLineAsync("usage: cms import-cards FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate | cms reseal");
+            await output.WriteLineAsync(UsageText);
             return args.Length == 0 ? 2 : 0;
         }
         try
@@ -41,6 +50,8 @@ public static class CliApp
                     await DemoFeedAsync(holders, args[2], output, cancellationToken),
                 "migrate" => await MigrateAsync(output, settings, cancellationToken),
                 "reseal" when args.Length == 1 => await ResealAsync(output, settings, cancellationToken),
+                "audit" when args.Length >= 4 && args[1] == "verify" && Options(args[2..]) is { } options && options.ContainsKey("--checkpoints") =>
+                    await VerifyTrailAsync(options, output, settings, cancellationToken),
                 _ => await Usage(error),
             };
         }
@@ -53,7 +64,7 @@ public static class CliApp
 
     private static async Task<int> Usage(TextWriter error)
     {
-        await error.WriteLineAsync("usage: cms import-cards FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate | cms reseal");
+        await error.WriteLineAsync(UsageText);
         return 2;
     }
 
@@ -128,6 +139,53 @@ public static class CliApp
             null, null, null, null, null, null, null, $"cli reseal key={cipher.ActiveKeyId} resealed={counts.Sum(c => c.Resealed)}"));
         await db.SaveChangesAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary><c>--name value</c> pairs; null when the arguments are not such pairs.</summary>
+    private static Dictionary<string, string>? Options(string[] args)
+    {
+        if (args.Length % 2 != 0) return null;
+        var options = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i += 2)
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || !options.TryAdd(args[i], args[i + 1])) return null;
+        return options;
+    }
+
+    private static async Task<int> VerifyTrailAsync(Dictionary<string, string> options, TextWriter output,
+        IEnumerable<KeyValuePair<string, string?>>? settings, CancellationToken cancellationToken)
+    {
+        var folder = options["--checkpoints"];
+        if (!Directory.Exists(folder)) throw new IOException($"the checkpoint folder {folder} does not exist");
+        List<KeyValuePair<string, string?>> verifySettings = [.. settings ?? [], new("Audit:CheckpointFolder", folder)];
+        if (options.TryGetValue("--public-key", out var publicKey)) verifySettings.Add(new("Audit:CheckpointPublicKeyFile", publicKey));
+        await using var provider = Services(verifySettings);
+        await using var scope = provider.CreateAsyncScope();
+        if (!scope.ServiceProvider.GetRequiredService<Cms.Infrastructure.Auditing.AuditCheckpointKeys>().CanVerify)
+            throw new InvalidOperationException("no public key to verify the checkpoints with: --public-key FILE or Audit__CheckpointPublicKeyFile");
+        var report = await scope.ServiceProvider.GetRequiredService<Cms.Application.Common.Auditing.IAuditTrail>()
+            .VerifyAsync(null, null, cancellationToken);
+        await output.WriteLineAsync(report.Intact
+            ? $"Registro integro: {report.EntriesChecked} voci verificate, testa in posizione {report.Head.ChainIndex} (hash {report.Head.Hash})."
+            : $"Registro NON integro: {report.FirstBreak?.Explanation ?? "vedi i punti di controllo."}");
+        if (report.FirstBreak is { } found)
+            await output.WriteLineAsync($"Prima voce in disaccordo: posizione {found.ChainIndex}{(found.Sequence is { } s ? $" (n. {s})" : "")}.");
+        if (report.Checkpoints is { } checkpoints)
+        {
+            await output.WriteLineAsync($"Punti di controllo: {checkpoints.Matching} su {checkpoints.Checked} corrispondono. {checkpoints.Explanation}");
+            if (checkpoints.FirstMismatch is { } mismatch)
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Finestra: dopo la posizione {checkpoints.LastMatching?.ChainIndex ?? 0} ({checkpoints.LastMatching?.SignedAt.UtcDateTime:u}) " +
+                    $"e fino alla posizione {mismatch.ChainIndex} ({mismatch.SignedAt.UtcDateTime:u})."));
+        }
+
+        // The check is recorded in the trail like the API's.
+        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
+        db.Operations.Add(new OperationEntry(Guid.CreateVersion7(), DateTimeOffset.UtcNow, OperationType.AuditConsultation, OperationOutcome.Succeeded,
+            null, null, null, null, null, null, null,
+            report.FirstBreak is { } broken ? $"cli integrity broken at={broken.ChainIndex} {broken.Finding}"
+            : report.Intact ? $"cli integrity intact head={report.Head.ChainIndex}" : "cli integrity checkpoint signatures"));
+        await db.SaveChangesAsync(cancellationToken);
+        return report.Intact ? 0 : TrailBroken;
     }
 
     private sealed class CliUser : ICurrentUser

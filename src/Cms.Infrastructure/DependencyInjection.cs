@@ -101,6 +101,11 @@ public static class DependencyInjection
         services.AddSingleton<Telemetry.QueueGauges>();
         services.AddSingleton<Cms.Application.Common.Auditing.IAuditTrail, Auditing.PostgresAuditTrail>();
         services.Configure<Auditing.AuditChainerOptions>(configuration.GetSection(Auditing.AuditChainerOptions.Section));
+        services.Configure<Auditing.AuditCheckpointOptions>(configuration.GetSection(Auditing.AuditChainerOptions.Section));
+        services.AddSingleton<Auditing.AuditCheckpointKeys>();
+        services.AddHttpClient(Auditing.ConfiguredCheckpointSink.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<Auditing.IAuditCheckpointSink, Auditing.ConfiguredCheckpointSink>();
+        services.AddSingleton<Auditing.AuditCheckpointWriter>();
         services.AddHostedService<Auditing.AuditChainer>();
 
         // Code messages: SMTP when a host is configured, else the pickup folder; SMS likewise.

@@ -4,6 +4,7 @@ using Cms.Integration.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Cms.Integration.Tests;
@@ -40,18 +41,31 @@ public class MigrationTests
         await migrator.MigrateAsync();
         Assert.Equal(before, await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.chain_links"));
         Assert.Equal(10L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.pending_entries"));
-        var trail = new PostgresAuditTrail(dataSource, TimeProvider.System);
+        var trail = new PostgresAuditTrail(dataSource, TimeProvider.System, new AuditCheckpointKeys(Options.Create(new AuditCheckpointOptions())),
+            Options.Create(new AuditCheckpointOptions()));
         var report = await trail.VerifyAsync(40, Convert.ToHexStringLower(head), CancellationToken.None);
         Assert.True(report.Intact, report.FirstBreak?.Explanation);
         Assert.True(report.AnchorMatches);
         Assert.Equal(50, report.EntriesChecked);
+        // The application's walk agrees with the database's chainer on both forms: the old links keep format 1, the ten
+        // chained since the upgrade are format 2 (migration AuditChainFormat, decision 0028).
+        Assert.Equal(40L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.chain_links WHERE format = 1 AND chain_index <= 40"));
+        Assert.Equal(10L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.chain_links WHERE format = 2 AND chain_index > 40"));
         Assert.Equal(await TestDatabase.ScalarAsync<long>(url, "SELECT sum(operations) FROM audit.counter_day_counts"),
             await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.operations WHERE detail = 'confirm'"));
         var after = await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.chain_links");
 
-        // Rolled back: every link is in its entry again and the chainer of that time carries on from the same head.
+        // Rolled back: every link is in its entry again, the old ones with their hashes, the ten of format 2 hashed again in the
+        // old form, and the chainer of that time carries on from the same head.
         await migrator.MigrateAsync(Chainer);
-        Assert.Equal(after, await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.operations"));
+        var rolledBack = await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.operations");
+        Assert.Equal(after.Take(40), rolledBack.Take(40));
+        Assert.Equal(after.Select(l => (l.Sequence, l.Index)), rolledBack.Select(l => (l.Sequence, l.Index)));
+        Assert.True(await TestDatabase.ScalarAsync<bool>(url, """
+            SELECT bool_and(o.hash = sha256(o.previous_hash || convert_to(audit.canonical(o), 'UTF8'))
+                            AND o.previous_hash = coalesce(p.hash, audit.genesis()))
+            FROM audit.operations o LEFT JOIN audit.operations p ON p.chain_index = o.chain_index - 1
+            """));
         await TestDatabase.ExecuteAsync(url, """
             INSERT INTO audit.operations (id, occurred_at, type, outcome, detail) VALUES (gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'late');
             SELECT audit.chain_pending(10);

@@ -20,8 +20,10 @@ public sealed class AuditChainerOptions
 /// <summary>
 /// Chains the trail continuously (decision 0019): entries written since the last pass get their place in the hash chain and
 /// are counted into the roll-ups, in one short transaction per batch, so that no writing transaction waits for another.
+/// After a pass it signs a checkpoint of the chain's head when one is due (decision 0028).
 /// </summary>
-public sealed class AuditChainer(IAuditTrail trail, IOptions<AuditChainerOptions> options, ILogger<AuditChainer> logger) : BackgroundService
+public sealed class AuditChainer(IAuditTrail trail, AuditCheckpointWriter checkpoints, IOptions<AuditChainerOptions> options,
+    ILogger<AuditChainer> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,6 +37,7 @@ public sealed class AuditChainer(IAuditTrail trail, IOptions<AuditChainerOptions
                 await trail.ChainPendingAsync(stoppingToken);
                 if (failing) logger.LogInformation("Audit chainer: chaining again");
                 failing = false;
+                await SignCheckpointAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -46,6 +49,24 @@ public sealed class AuditChainer(IAuditTrail trail, IOptions<AuditChainerOptions
                 if (!failing) logger.LogWarning("Audit chainer: chaining failed ({ExceptionType}); retrying", e.GetType().Name);
                 failing = true;
             }
+        }
+    }
+
+    private bool checkpointFailing;
+
+    private async Task SignCheckpointAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await checkpoints.WriteIfDueAsync(stoppingToken);
+            if (checkpointFailing) logger.LogInformation("Audit chainer: writing checkpoints again");
+            checkpointFailing = false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && e is not OperationCanceledException)
+        {
+            // The checkpoint folder or the database may be away: the next pass signs the head then reached.
+            if (!checkpointFailing) logger.LogWarning("Audit chainer: checkpoint not written ({ExceptionType}); retrying", e.GetType().Name);
+            checkpointFailing = true;
         }
     }
 

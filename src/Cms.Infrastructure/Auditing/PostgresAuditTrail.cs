@@ -1,41 +1,24 @@
 using Cms.Application.Common.Auditing;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Cms.Infrastructure.Auditing;
 
 /// <summary>
-/// Chains and verifies the hash chain of audit.operations (migrations AuditChain, AuditChainer, AuditChainLinks): chaining is
-/// audit.chain_pending() in batches; the walk is one pass in SQL over the chain's links in chain order, each joined with its
-/// entry, recomputing each hash from the entry's canonical text and the previous hash, and finding the entries that are
-/// neither chained nor queued for the chainer.
+/// Chains and verifies the hash chain of audit.operations (migrations AuditChain, AuditChainer, AuditChainLinks,
+/// AuditChainFormat): chaining is audit.chain_pending() in batches; the verification (decision 0028) runs in the application and
+/// uses no function stored in the database: one streamed pass over the chain's links in chain order, each joined with its
+/// entry, recomputing each hash (<see cref="AuditChainWalk"/>), then the entries that are neither chained nor queued for the
+/// chainer, then the chain compared with the signed checkpoints kept outside the database.
 /// </summary>
-public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider clock) : IAuditTrail
+public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider clock, AuditCheckpointKeys checkpointKeys,
+    IOptions<AuditCheckpointOptions> checkpointOptions) : IAuditTrail
 {
-    private const string Walk = """
-        WITH chain AS (
-            SELECT l.chain_index, coalesce(l.sequence, o.sequence) AS sequence, l.hash, l.previous_hash, o.sequence IS NULL AS entry_missing,
-                   lag(l.hash) OVER w AS linked_hash, lag(l.chain_index) OVER w AS linked_index,
-                   sha256(l.previous_hash || convert_to(audit.canonical(o, l.chain_index), 'UTF8')) AS expected
-            FROM audit.chain_links l
-            FULL JOIN audit.operations o ON o.sequence = l.sequence
-            WHERE l.sequence IS NOT NULL OR NOT EXISTS (SELECT FROM audit.pending_entries p WHERE p.sequence = o.sequence)
-            WINDOW w AS (ORDER BY l.chain_index))
-        SELECT coalesce(chain_index, 0), sequence,
-               CASE WHEN chain_index IS NULL THEN 'UNCHAINED'
-                    WHEN chain_index <> coalesce(linked_index, 0) + 1 THEN 'REMOVED'
-                    WHEN chain_index > @head_index THEN 'INSERTED'
-                    WHEN entry_missing THEN 'MISSING'
-                    WHEN hash <> expected THEN 'CHANGED'
-                    ELSE 'RELINKED' END AS finding,
-               coalesce(linked_index, 0) AS linked_index
-        FROM chain
-        WHERE chain_index IS NULL
-           OR chain_index <> coalesce(linked_index, 0) + 1
-           OR chain_index > @head_index
-           OR entry_missing
-           OR hash <> expected
-           OR previous_hash <> coalesce(linked_hash, audit.genesis())
-        ORDER BY chain_index NULLS LAST, sequence
+    private const string Unchained = """
+        SELECT o.sequence FROM audit.operations o
+        WHERE NOT EXISTS (SELECT FROM audit.chain_links l WHERE l.sequence = o.sequence)
+          AND NOT EXISTS (SELECT FROM audit.pending_entries p WHERE p.sequence = o.sequence)
+        ORDER BY o.sequence
         LIMIT 1
         """;
 
@@ -60,68 +43,49 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider
     {
         // Everything committed before the check is in the chain when it is walked.
         await ChainPendingAsync(cancellationToken);
+        var (checkpoints, badSignatures) = ReadCheckpoints();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         // One snapshot for the head and the walk: entries written meanwhile are not half-seen.
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        long headIndex = 0;
-        var headHash = "";
-        await using (var head = new NpgsqlCommand(
-            "SELECT coalesce((SELECT chain_index FROM audit.chain_head WHERE id = 1), 0), encode(coalesce((SELECT hash FROM audit.chain_head WHERE id = 1), audit.genesis()), 'hex')",
-            connection, transaction))
-        await using (var reader = await head.ExecuteReaderAsync(cancellationToken))
+        var (headIndex, headHash) = await ReadHeadAsync(connection, transaction, cancellationToken);
+        var walk = await AuditChainWalk.WalkAsync(connection, transaction, 0, AuditCanonical.Genesis, long.MaxValue, headIndex, anchorIndex,
+            checkpoints.Select(c => c.ChainIndex).ToHashSet(), cancellationToken);
+        var found = walk.FirstBreak;
+        if (found is null)
         {
-            await reader.ReadAsync(cancellationToken);
-            headIndex = reader.GetInt64(0);
-            headHash = reader.GetString(1);
-        }
-        long count;
-        long maxIndex;
-        await using (var stats = new NpgsqlCommand("SELECT count(*), coalesce(max(chain_index), 0) FROM audit.chain_links", connection, transaction))
-        await using (var reader = await stats.ExecuteReaderAsync(cancellationToken))
-        {
-            await reader.ReadAsync(cancellationToken);
-            count = reader.GetInt64(0);
-            maxIndex = reader.GetInt64(1);
-        }
-        IntegrityBreak? found = null;
-        await using (var walk = new NpgsqlCommand(Walk, connection, transaction) { CommandTimeout = 600 })
-        {
-            walk.Parameters.AddWithValue("head_index", headIndex);
-            await using var reader = await walk.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                var index = reader.GetInt64(0);
-                var sequence = reader.GetInt64(1);
-                var linked = reader.GetInt64(3);
-                found = reader.GetString(2) switch
-                {
-                    "REMOVED" => new IntegrityBreak(IntegrityFinding.Removed, linked + 1, null,
-                        $"Mancano le voci dalla posizione {linked + 1} alla {index - 1} della catena."),
-                    "INSERTED" => new IntegrityBreak(IntegrityFinding.Inserted, index, sequence,
-                        $"La voce in posizione {index} non è registrata dalla testa della catena (ultima posizione {headIndex})."),
-                    "MISSING" => new IntegrityBreak(IntegrityFinding.Removed, index, sequence,
-                        $"La voce in posizione {index} (n. {sequence}) non è più nel registro."),
-                    "UNCHAINED" => new IntegrityBreak(IntegrityFinding.Inserted, 0, sequence,
-                        $"La voce n. {sequence} è nel registro senza un posto nella catena: è stata scritta alle spalle dell'applicazione."),
-                    "CHANGED" => new IntegrityBreak(IntegrityFinding.Changed, index, sequence,
-                        $"Il contenuto della voce in posizione {index} non corrisponde più al suo hash."),
-                    _ => new IntegrityBreak(IntegrityFinding.Changed, linked, null,
-                        $"La voce in posizione {linked} non ha più l'hash a cui è collegata la voce successiva ({index})."),
-                };
-            }
-        }
-        if (found is null && maxIndex < headIndex)
-            found = new IntegrityBreak(IntegrityFinding.Removed, maxIndex + 1, null,
-                $"Mancano le ultime voci: la testa della catena conta {headIndex} voci, ne restano {maxIndex}.");
-        bool? anchorMatches = null;
-        if (anchorIndex is not null)
-        {
-            await using var anchor = new NpgsqlCommand("SELECT encode(hash, 'hex') FROM audit.chain_links WHERE chain_index = @i", connection, transaction);
-            anchor.Parameters.AddWithValue("i", anchorIndex.Value);
-            anchorMatches = await anchor.ExecuteScalarAsync(cancellationToken) is string h && h == anchorHash;
+            await using var unchained = new NpgsqlCommand(Unchained, connection, transaction) { CommandTimeout = 0 };
+            if (await unchained.ExecuteScalarAsync(cancellationToken) is long sequence)
+                found = new IntegrityBreak(IntegrityFinding.Inserted, 0, sequence,
+                    $"La voce n. {sequence} è nel registro senza un posto nella catena: è stata scritta alle spalle dell'applicazione.");
         }
         await transaction.CommitAsync(cancellationToken);
-        return new IntegrityReport(found is null && anchorMatches != false, count, new ChainHead(headIndex, headHash), found, anchorMatches,
-            clock.GetUtcNow());
+
+        var comparison = AuditCheckpointComparison.Compare(checkpointKeys.CanVerify, checkpoints, badSignatures, walk, out var checkpointBreak);
+        // The first entry that disagrees: a checkpoint that no longer matches may point before the walk's first break (a
+        // consistent rewrite before an inconsistent edit); an entry outside the chain (position 0) comes after both.
+        if (checkpointBreak is not null && (found is null || found.ChainIndex == 0 || checkpointBreak.ChainIndex < found.ChainIndex))
+            found = checkpointBreak;
+        bool? anchorMatches = anchorIndex is null ? null : walk.HashAtAnchor is { } hash && Convert.ToHexStringLower(hash) == anchorHash;
+        return new IntegrityReport(found is null && anchorMatches != false && comparison.BadSignatures.Count == 0, walk.Links,
+            new ChainHead(headIndex, Convert.ToHexStringLower(headHash)), found, anchorMatches, clock.GetUtcNow(), comparison);
+    }
+
+    /// <summary>The chain's head as the database records it (position 0 and the genesis hash before the first link).</summary>
+    private static async Task<(long Index, byte[] Hash)> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken cancellationToken)
+    {
+        await using var head = new NpgsqlCommand("SELECT chain_index, hash FROM audit.chain_head WHERE id = 1", connection, transaction);
+        await using var reader = await head.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : (0, AuditCanonical.Genesis);
+    }
+
+    /// <summary>The checkpoints of the configured folder whose signature verifies, and the names of those that do not.</summary>
+    private (List<AuditCheckpoint> Valid, List<string> BadSignatures) ReadCheckpoints()
+    {
+        var folder = checkpointOptions.Value.CheckpointFolder;
+        if (!checkpointKeys.CanVerify || string.IsNullOrEmpty(folder)) return ([], []);
+        var (all, unreadable) = AuditCheckpointFolder.Read(folder);
+        var verified = all.ToLookup(checkpointKeys.Verify);
+        return ([.. verified[true]], [.. unreadable, .. verified[false].Select(c => c.FileName)]);
     }
 }

@@ -51,6 +51,12 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string JwtKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>
+    /// The signed checkpoints of the trail (decision 0028): the API verifies with the public key against this folder; it signs
+    /// none itself (no private key in its settings), so that only the tests that sign checkpoints find any. Emptied on reset.
+    /// </summary>
+    public AuditCheckpointFiles Checkpoints { get; } = new();
+
     public CmsFactory()
     {
         StartSmtp();
@@ -97,6 +103,8 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Integrations:RetryBaseSeconds", "1");
         builder.UseSetting("Integrations:RetryMaxSeconds", "2");
         builder.UseSetting("Authentication:ClientCertificate:TrustedCaFiles:0", Certificates.CaFile);
+        builder.UseSetting("Audit:CheckpointPublicKeyFile", Checkpoints.PublicKeyFile);
+        builder.UseSetting("Audit:CheckpointFolder", Checkpoints.Folder);
         builder.ConfigureLogging(l => l.AddProvider(Logs));
     }
 
@@ -133,6 +141,7 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         using var scope = Services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DatabaseInitializer>().InitializeAsync(migrate: false, CancellationToken.None);
         Logs.Clear();
+        Checkpoints.Clear();
         CertificationAuthority.Reset();
         Fse.Reset();
     }
@@ -194,6 +203,7 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         Certificates.Dispose();
+        Checkpoints.Dispose();
         Smtp.Dispose();
         await SmsGateway.DisposeAsync();
         await CertificationAuthority.DisposeAsync();
@@ -288,6 +298,17 @@ public static class TestDatabase
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// The test database as its superuser, who can do anything to the trail (lift its triggers, replace its functions):
+    /// CMS_TEST_SUPERUSER_CONNECTION, or the role postgres of the same server with the password scripts/db.sh gives it.
+    /// </summary>
+    public static string SuperuserConnectionString()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("CMS_TEST_SUPERUSER_CONNECTION");
+        if (!string.IsNullOrEmpty(fromEnvironment)) return fromEnvironment;
+        return new NpgsqlConnectionStringBuilder(ConnectionString()) { Username = "postgres", Password = "cms-local-dev", Pooling = false }.ConnectionString;
+    }
+
     /// <summary>True when the tests run on the project's own cluster (scripts/db.sh), which a test may stop and start.</summary>
     public static bool IsProjectCluster(string connectionString)
     {
@@ -317,6 +338,31 @@ public static class TestDatabase
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Cms.sln"))) dir = dir.Parent;
         return dir?.FullName ?? throw new InvalidOperationException("Cms.sln not found above the test folder.");
     }
+}
+
+/// <summary>A checkpoint key pair (ECDSA P-256, PEM) and an empty checkpoint folder, in a temporary folder of their own.</summary>
+public sealed class AuditCheckpointFiles : IDisposable
+{
+    private readonly string root = Directory.CreateTempSubdirectory("cms-checkpoints-").FullName;
+
+    public AuditCheckpointFiles()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        File.WriteAllText(SigningKeyFile, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(PublicKeyFile, key.ExportSubjectPublicKeyInfoPem());
+        Directory.CreateDirectory(Folder);
+    }
+
+    public string SigningKeyFile => Path.Combine(root, "signing.pem");
+    public string PublicKeyFile => Path.Combine(root, "public.pem");
+    public string Folder => Path.Combine(root, "checkpoints");
+
+    public void Clear()
+    {
+        foreach (var file in Directory.EnumerateFiles(Folder)) File.Delete(file);
+    }
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
 }
 
 /// <summary>Keeps every log line the API writes, so tests can check that no secret is ever logged.</summary>

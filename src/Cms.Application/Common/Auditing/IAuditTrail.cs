@@ -17,10 +17,24 @@ public sealed record IntegrityBreak(IntegrityFinding Finding, long ChainIndex, l
 /// <summary>The chain's head: an auditor may note it and later ask whether that entry still has that hash.</summary>
 public sealed record ChainHead(long ChainIndex, string Hash);
 
-public sealed record IntegrityReport(bool Intact, long EntriesChecked, ChainHead Head, IntegrityBreak? FirstBreak, bool? AnchorMatches,
-    DateTimeOffset CheckedAt);
+/// <summary>A signed checkpoint of the chain's head, kept outside the database: its position and hash, when the entry there was written, when it was signed.</summary>
+public sealed record CheckpointMark(long ChainIndex, string Hash, DateTimeOffset? LastEntryAt, DateTimeOffset SignedAt);
 
-/// <summary>The tamper-evident operations trail (hash chain kept by the database, see decisions 0011 and 0019).</summary>
+/// <summary>
+/// The chain compared with the signed checkpoints (decision 0028). Enabled is false when no checkpoint key is configured. The
+/// checkpoints that match form a prefix: the entries changed are after <see cref="LastMatching"/> and up to
+/// <see cref="FirstMismatch"/> — the time window between the two. BadSignatures names the files whose signature does not verify.
+/// </summary>
+public sealed record CheckpointComparison(bool Enabled, int Checked, int Matching, CheckpointMark? LastMatching, CheckpointMark? FirstMismatch,
+    IReadOnlyList<string> BadSignatures, string Explanation);
+
+public sealed record IntegrityReport(bool Intact, long EntriesChecked, ChainHead Head, IntegrityBreak? FirstBreak, bool? AnchorMatches,
+    DateTimeOffset CheckedAt, CheckpointComparison? Checkpoints = null);
+
+/// <summary>
+/// The tamper-evident operations trail (hash chain kept by the database, see decisions 0011 and 0019; verified by the
+/// application against signed checkpoints kept outside the database, decision 0028).
+/// </summary>
 public interface IAuditTrail
 {
     /// <summary>
@@ -30,6 +44,9 @@ public interface IAuditTrail
     /// </summary>
     Task<int> ChainPendingAsync(CancellationToken cancellationToken);
 
-    /// <summary>Walks the whole chain and reports the first entry that was changed, removed or inserted.</summary>
+    /// <summary>
+    /// Walks the whole chain, recomputing every hash in the application, compares it with the signed checkpoints and reports
+    /// the first entry that was changed, removed or inserted.
+    /// </summary>
     Task<IntegrityReport> VerifyAsync(long? anchorIndex, string? anchorHash, CancellationToken cancellationToken);
 }

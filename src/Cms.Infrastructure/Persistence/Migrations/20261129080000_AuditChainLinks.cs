@@ -7,6 +7,17 @@ namespace Cms.Infrastructure.Persistence.Migrations
     /// <inheritdoc />
     public partial class AuditChainLinks : Migration
     {
+        /// <summary>The canonical text of format 1 (migration AuditChainFormat keeps it for the links chained before it), after CREATE or CREATE OR REPLACE.</summary>
+        internal const string CanonicalFormat1 = """
+            FUNCTION audit.canonical(o audit.operations, chain_index bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+                SELECT concat_ws('|', chain_index, o.sequence, o.id,
+                    to_char(o.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                    o.type, o.outcome, coalesce(o.operator_id::text, '-'), coalesce(o.operator_codice_fiscale, '-'),
+                    coalesce(o.counter_code, '-'), coalesce(o.region, '-'), coalesce(o.card_number, '-'),
+                    coalesce(o.holder_codice_fiscale, '-'), coalesce(o.request_id, '-'), coalesce(o.detail, '-'))
+            $$;
+            """;
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -32,15 +43,9 @@ namespace Cms.Infrastructure.Persistence.Migrations
                 DROP INDEX audit.ix_operations_pending;
                 DROP INDEX audit.ix_operations_chain_index;
                 ALTER TABLE audit.operations DROP COLUMN chain_index, DROP COLUMN previous_hash, DROP COLUMN hash;
-
-                CREATE FUNCTION audit.canonical(o audit.operations, chain_index bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-                    SELECT concat_ws('|', chain_index, o.sequence, o.id,
-                        to_char(o.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                        o.type, o.outcome, coalesce(o.operator_id::text, '-'), coalesce(o.operator_codice_fiscale, '-'),
-                        coalesce(o.counter_code, '-'), coalesce(o.region, '-'), coalesce(o.card_number, '-'),
-                        coalesce(o.holder_codice_fiscale, '-'), coalesce(o.request_id, '-'), coalesce(o.detail, '-'))
-                $$;
-
+                """);
+            migrationBuilder.Sql("CREATE " + CanonicalFormat1);
+            migrationBuilder.Sql("""
                 -- Every entry is queued for the chainer by the transaction that writes it.
                 CREATE OR REPLACE FUNCTION audit.chain_entry() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
