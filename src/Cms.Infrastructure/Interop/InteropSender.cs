@@ -1,10 +1,10 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Validation;
 using Cms.Application.Interop.Common;
 using Cms.Application.Interop.Contracts;
+using Cms.Infrastructure.Delivery;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -85,16 +85,14 @@ public sealed class InteropSender(
                 }
                 else
                 {
-                    var code = (int)response.StatusCode;
-                    error = $"HTTP {code} {response.ReasonPhrase}";
-                    if (code is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests))
-                        (refusalRule, refusalDetail) = Refusal(text, code);
+                    error = SendFailures.Describe(response);
+                    if (SendFailures.IsRefusal(response.StatusCode)) (refusalRule, refusalDetail) = Refusal(text, (int)response.StatusCode);
                 }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            error = ex.GetType().Name + (ex is HttpRequestException h && h.HttpRequestError != HttpRequestError.Unknown ? $": {h.HttpRequestError}" : "");
+            error = SendFailures.Describe(ex);
         }
 
         if (answer is not null && error is null)
