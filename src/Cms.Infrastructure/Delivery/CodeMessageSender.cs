@@ -136,6 +136,7 @@ public sealed class CodeMessageSender(
         await using var command = new NpgsqlCommand("""
             UPDATE delivery.messages SET status = 'SENDING', lease_until = now() + make_interval(secs => @lease), attempts = attempts + 1
             WHERE id = ANY(@ids) AND ((status = 'QUEUED' AND next_attempt_at <= now()) OR (status = 'SENDING' AND lease_until < now()))
+              AND content_ciphertext IS NOT NULL
             RETURNING id, channel, recipient, message_id, key_id, content_ciphertext, created_at, attempts
             """, connection);
         command.Parameters.AddWithValue("ids", ids);

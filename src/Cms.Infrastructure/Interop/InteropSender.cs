@@ -23,6 +23,13 @@ public sealed class InteropOptions
     public int LeaseSeconds { get; set; } = 60;
     public int TimeoutSeconds { get; set; } = 30;
     public string SweepCron { get; set; } = "* * * * *";
+    /// <summary>
+    /// Days after which the first halves of a completed request (kept here for the counter's print) and the answers this region
+    /// gave to its peers' requests (kept so that a repeat gets the same answer) are erased. A week: the print is made when the
+    /// issuing region answers, and a holder coming back after a weekend can still have it; a peer repeats a request for its
+    /// RetryForHours (48 hours) at most. Afterwards a reprint gives new codes.
+    /// </summary>
+    public int PurgeAnswersAfterDays { get; set; } = 7;
 }
 
 /// <summary>
