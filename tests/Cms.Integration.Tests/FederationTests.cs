@@ -321,6 +321,12 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(answer.GetProperty("firstHalves").GetProperty("puk").GetString(), answerAgain.GetProperty("firstHalves").GetProperty("puk").GetString());
         Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM activation.requests WHERE card_number = @n", ("n", second.Number)));
 
+        // Its answer erased (Interop:PurgeAnswersAfterDays later): a repeat is told so, and is still not done twice.
+        await TestDatabase.ExecuteAsync(c.ConnectionString,
+            "UPDATE interop.inbound_requests SET answer_key_id = NULL, answer_ciphertext = NULL WHERE request_id = @id", ("id", requestId));
+        await ProblemAsync(await PostAsync(payload, "090", key, now + 2), HttpStatusCode.Conflict, "interop-answer-purged");
+        Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM activation.requests WHERE card_number = @n", ("n", second.Number)));
+
         // Forged: another key, a region C does not know, a stale timestamp, a body changed after signing, no signature at all.
         var forgedBody = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(payload).Replace(requestId.ToString(), Guid.NewGuid().ToString()));
         await ProblemAsync(await PostAsync(forgedBody, "090", RandomNumberGenerator.GetBytes(32)), HttpStatusCode.Unauthorized, "peer-authentication-failed");
