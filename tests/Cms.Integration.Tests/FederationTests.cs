@@ -6,7 +6,9 @@ using System.Text;
 using System.Text.Json;
 using Cms.Application.Interop.Common;
 using Cms.Infrastructure.DemoData;
+using Cms.Infrastructure.Delivery;
 using Cms.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Cms.Integration.Tests;
@@ -411,5 +413,15 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("ACTIVE", await ScalarAsync<string>(peer.ConnectionString, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
         await Mailbox.WaitForAsync(Factory, email, TimeSpan.FromSeconds(30));
         await WebUi.ScreenshotAsync(page, "09-interoperabilita");
+
+        // A week later the first halves are erased: the page says so, and that a reprint is the way, instead of a broken link.
+        await Factory.ExecuteAsync("""
+            UPDATE interop.requests SET completed_at = now() - interval '8 days' WHERE card_number = @n;
+            """, ("n", card.Number));
+        using (var scope = Factory.Services.CreateScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SealedContentRetention>().PurgeAsync(CancellationToken.None)).InteropFirstHalves >= 1);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("interop-halves-purged")).ToContainTextAsync("occorre una ristampa");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("Codici personali") })).ToHaveCountAsync(0);
     }
 }
