@@ -98,6 +98,7 @@ public static class DependencyInjection
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<IdempotencyRetention>();
+        services.AddSingleton<SealedContentRetention>();
         services.AddSingleton<Telemetry.QueueGauges>();
         services.AddSingleton<Cms.Application.Common.Auditing.IAuditTrail, Auditing.PostgresAuditTrail>();
         services.Configure<Auditing.AuditChainerOptions>(configuration.GetSection(Auditing.AuditChainerOptions.Section));

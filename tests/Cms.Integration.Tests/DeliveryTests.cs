@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Delivery;
 using Cms.Application.Common.Requests;
@@ -118,6 +119,71 @@ public class DeliveryTests(CmsFactory factory) : ApiTest(factory)
         }
         Assert.Equal("FAILED", await Factory.ScalarAsync<string>("SELECT status FROM delivery.messages WHERE id = @id", ("id", id)));
         Assert.Contains("Socket", await Factory.ScalarAsync<string>("SELECT last_error FROM delivery.messages WHERE id = @id", ("id", id)));
+    }
+
+    private async Task<(string Status, int Attempts, string? LastError)> RowAsync(Guid id)
+    {
+        var row = await Factory.ScalarAsync<string>("SELECT status || '|' || attempts || '|' || coalesce(last_error, '') FROM delivery.messages WHERE id = @id", ("id", id));
+        var parts = row.Split('|', 3);
+        return (parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), parts[2]);
+    }
+
+    [Fact]
+    public async Task A_recipient_the_mail_server_refuses_for_good_fails_at_the_first_attempt_without_its_address_in_the_error()
+    {
+        using var server = new HoldingSmtpServer();
+        var queued = await QueueAsync(2);
+        var (refused, refusedAddress) = queued[0];
+        var (busy, busyAddress) = queued[1];
+        server.RecipientReplies[refusedAddress] = $"550 5.1.1 <{refusedAddress}>: Recipient address rejected: User unknown in virtual mailbox table";
+        server.RecipientReplies[busyAddress] = $"450 4.2.1 <{busyAddress}>: Recipient address rejected: mailbox busy, try again";
+        using (var scope = Factory.Services.CreateScope())
+        {
+            var sender = ActivatorUtilities.CreateInstance<CodeMessageSender>(scope.ServiceProvider,
+                new SmtpEmailTransport(Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = server.Port, Security = "None" })));
+            await sender.SendManyAsync([refused, busy], CancellationToken.None);
+        }
+
+        Assert.Equal(("FAILED", 1, "SmtpCommandException RecipientNotAccepted 550 5.1.1: […]"), await RowAsync(refused));
+        var (status, attempts, error) = await RowAsync(busy);
+        Assert.Equal(("QUEUED", 1), (status, attempts)); // 4xx: tried again later
+        Assert.Equal("SmtpCommandException RecipientNotAccepted 450 4.2.1: […]", error);
+        var dump = await Factory.ScalarAsync<string>("SELECT string_agg(coalesce(last_error, ''), '|') FROM delivery.messages");
+        foreach (var address in new[] { refusedAddress, busyAddress }) Assert.DoesNotContain(address.Split('@')[0], dump, StringComparison.Ordinal);
+
+        // What the counter sees of it.
+        var (client, _, _) = await ActorAsync("Operator");
+        var view = await OkAsync(await client.GetAsync($"/api/v1/deliveries/{refused}"));
+        Assert.Equal("FAILED", view.GetProperty("status").GetString());
+        Assert.Equal(1, view.GetProperty("attempts").GetInt32());
+        Assert.Equal(JsonValueKind.Null, view.GetProperty("nextAttemptAt").ValueKind);
+        Assert.StartsWith("SmtpCommandException RecipientNotAccepted 550", view.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_number_the_sms_gateway_refuses_fails_at_the_first_attempt_an_unavailable_gateway_is_tried_again()
+    {
+        var mobiles = Enumerable.Range(0, 2).Select(_ => "+39347" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Factory.SmsGateway.StatusFor[mobiles[0]] = 400;
+        Factory.SmsGateway.StatusFor[mobiles[1]] = 503;
+        try
+        {
+            Guid[] ids;
+            using (var scope = Factory.Services.CreateScope())
+            {
+                var outbox = scope.ServiceProvider.GetRequiredService<CodeMessageOutbox>();
+                ids = [.. mobiles.Select((m, i) => outbox.Enqueue(new DeliveryAddress(DeliveryChannel.Sms, null, m), $"803800009{i:D11}", "ACTIVATION",
+                    new CodeParts("123", "4567", "8901")))];
+                await scope.ServiceProvider.GetRequiredService<CmsDbContext>().SaveChangesAsync();
+                await scope.ServiceProvider.GetRequiredService<CodeMessageSender>().SendManyAsync(ids, CancellationToken.None);
+            }
+            Assert.Equal(("FAILED", 1, "HttpRequestException HTTP 400"), await RowAsync(ids[0]));
+            Assert.Equal(("QUEUED", 1, "HttpRequestException HTTP 503"), await RowAsync(ids[1]));
+        }
+        finally
+        {
+            foreach (var m in mobiles) Factory.SmsGateway.StatusFor.TryRemove(m, out _);
+        }
     }
 
     [Fact]

@@ -6,7 +6,9 @@ using System.Text;
 using System.Text.Json;
 using Cms.Application.Interop.Common;
 using Cms.Infrastructure.DemoData;
+using Cms.Infrastructure.Delivery;
 using Cms.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Cms.Integration.Tests;
@@ -321,6 +323,12 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(answer.GetProperty("firstHalves").GetProperty("puk").GetString(), answerAgain.GetProperty("firstHalves").GetProperty("puk").GetString());
         Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM activation.requests WHERE card_number = @n", ("n", second.Number)));
 
+        // Its answer erased (Interop:PurgeAnswersAfterDays later): a repeat is told so, and is still not done twice.
+        await TestDatabase.ExecuteAsync(c.ConnectionString,
+            "UPDATE interop.inbound_requests SET answer_key_id = NULL, answer_ciphertext = NULL WHERE request_id = @id", ("id", requestId));
+        await ProblemAsync(await PostAsync(payload, "090", key, now + 2), HttpStatusCode.Conflict, "interop-answer-purged");
+        Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM activation.requests WHERE card_number = @n", ("n", second.Number)));
+
         // Forged: another key, a region C does not know, a stale timestamp, a body changed after signing, no signature at all.
         var forgedBody = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(payload).Replace(requestId.ToString(), Guid.NewGuid().ToString()));
         await ProblemAsync(await PostAsync(forgedBody, "090", RandomNumberGenerator.GetBytes(32)), HttpStatusCode.Unauthorized, "peer-authentication-failed");
@@ -405,5 +413,15 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("ACTIVE", await ScalarAsync<string>(peer.ConnectionString, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
         await Mailbox.WaitForAsync(Factory, email, TimeSpan.FromSeconds(30));
         await WebUi.ScreenshotAsync(page, "09-interoperabilita");
+
+        // A week later the first halves are erased: the page says so, and that a reprint is the way, instead of a broken link.
+        await Factory.ExecuteAsync("""
+            UPDATE interop.requests SET completed_at = now() - interval '8 days' WHERE card_number = @n;
+            """, ("n", card.Number));
+        using (var scope = Factory.Services.CreateScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SealedContentRetention>().PurgeAsync(CancellationToken.None)).InteropFirstHalves >= 1);
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("interop-halves-purged")).ToContainTextAsync("occorre una ristampa");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("Codici personali") })).ToHaveCountAsync(0);
     }
 }

@@ -77,6 +77,36 @@ public class MigrationTests
             """));
     }
 
+    [Fact]
+    public async Task Erasable_sealed_content_rolls_back_without_the_rows_whose_content_was_erased()
+    {
+        const string Before = "20261129080000_AuditChainLinks";
+        var url = await TestDatabase.FreshAsync("cms_migration_purge");
+        await using var dataSource = NpgsqlDataSource.Create(url);
+        await using var db = new CmsDbContext(new DbContextOptionsBuilder<CmsDbContext>()
+            .UseNpgsql(dataSource, o => o.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options);
+        var migrator = db.GetService<IMigrator>();
+        await migrator.MigrateAsync();
+        await TestDatabase.ExecuteAsync(url, """
+            INSERT INTO delivery.messages (id, channel, recipient, card_number, purpose, message_id, key_id, content_ciphertext, status, attempts, created_at, next_attempt_at, sent_at)
+            VALUES (gen_random_uuid(), 'EMAIL', 'a@example.it', '80380000900000000001', 'ACTIVATION', '<a@x>', 'k1', '\x01', 'SENT', 1, now(), now(), now()),
+                   (gen_random_uuid(), 'EMAIL', 'b@example.it', '80380000900000000002', 'ACTIVATION', '<b@x>', NULL, NULL, 'SENT', 1, now(), now(), now());
+            INSERT INTO interop.inbound_requests (peer_region, request_id, kind, card_number, local_request_id, answer_key_id, answer_ciphertext, received_at)
+            VALUES ('200', gen_random_uuid(), 'ACTIVATION', '80380000900000000001', gen_random_uuid(), 'k1', '\x01', now()),
+                   ('200', gen_random_uuid(), 'ACTIVATION', '80380000900000000002', gen_random_uuid(), NULL, NULL, now());
+            """);
+
+        await migrator.MigrateAsync(Before);
+        Assert.Equal("a@example.it", await TestDatabase.ScalarAsync<string>(url, "SELECT string_agg(recipient, ',') FROM delivery.messages"));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM interop.inbound_requests"));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(url, """
+            SELECT count(*) FROM information_schema.columns
+            WHERE (table_schema, table_name) IN (('delivery', 'messages'), ('interop', 'inbound_requests'))
+              AND column_name IN ('key_id', 'content_ciphertext', 'answer_key_id', 'answer_ciphertext') AND (is_nullable = 'YES' OR column_default IS NOT NULL)
+            """));
+        await migrator.MigrateAsync();
+    }
+
     private static async Task<List<(long Sequence, long Index, string Previous, string Hash)>> LinksAsync(NpgsqlDataSource dataSource, string sql)
     {
         var links = new List<(long, long, string, string)>();

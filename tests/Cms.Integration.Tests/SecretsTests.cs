@@ -238,6 +238,31 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
         }
     }
 
+    [Fact]
+    public async Task A_password_typed_into_the_codice_fiscale_field_at_sign_in_is_in_no_column()
+    {
+        // Issue 23: the trail keeps what was typed as the codice fiscale only when it is one; a password typed there (a slip of
+        // the tab key) leaves a marker instead, on a failed sign-in and on a failed password change alike.
+        const string Typed = "Pw-Nel-Campo-CF7", Long = "Pw-Nel-Campo-CF-Lunga-9";
+        SecretLedger.Register("password typed as a codice fiscale", Typed);
+        SecretLedger.Register("password typed as a codice fiscale", Long);
+        var before = await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE operator_codice_fiscale = @m", ("m", Domain.Common.CodiceFiscale.NotValidMarker));
+        foreach (var typed in new[] { Typed, Typed.ToLowerInvariant() })
+            await ProblemAsync(await Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = typed, password = "Una-Password-Qualsiasi-1" }),
+                HttpStatusCode.Unauthorized, "invalid-credentials");
+        Assert.Equal(HttpStatusCode.BadRequest, (await Anonymous().PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = Long, password = "x" })).StatusCode);
+        Assert.False((await Anonymous().PostAsJsonAsync("/api/v1/auth/password",
+            new { codiceFiscale = Typed, currentPassword = "Una-Password-Qualsiasi-1", newPassword = "Nuova-Password-Lunga-7" })).IsSuccessStatusCode);
+
+        Assert.True(await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE operator_codice_fiscale = @m",
+            ("m", Domain.Common.CodiceFiscale.NotValidMarker)) >= before + 3);
+        foreach (var row in await DatabaseTextAsync())
+            foreach (var secret in new[] { Typed, Long })
+                Assert.False(row.Contains(secret, StringComparison.OrdinalIgnoreCase), $"a row holds the typed password ({Mask(secret)}): {row[..Math.Min(row.Length, 60)]}");
+        foreach (var line in Factory.Logs.Lines)
+            Assert.False(line.Contains(Typed, StringComparison.OrdinalIgnoreCase), $"a log line holds the typed password: {line[..Math.Min(line.Length, 60)]}");
+    }
+
     /// <summary>
     /// The value as a whole token: digits not inside a longer number, a decimal fraction (a timestamp's microseconds) or a hex
     /// id (a GUID group); text anywhere.

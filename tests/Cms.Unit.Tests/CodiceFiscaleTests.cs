@@ -113,4 +113,14 @@ public class CodiceFiscaleTests
         var cf = CodiceFiscale.Compute("Rossi", "Maria", new DateOnly(2000, 2, 29), 'F', "H501");
         Assert.True(CodiceFiscale.IsValid(cf));
     }
+
+    [Theory]
+    [InlineData(" rssmra80a01h501u ", "RSSMRA80A01H501U")]
+    [InlineData("RSSMRA80A01H501U", "RSSMRA80A01H501U")]
+    [InlineData("Pw-Nel-Campo-CF7", CodiceFiscale.NotValidMarker)]   // a password typed into the wrong field
+    [InlineData("RSSMRA80A01H501A", CodiceFiscale.NotValidMarker)]   // wrong check character: could be anything
+    [InlineData("", CodiceFiscale.NotValidMarker)]
+    [InlineData(null, CodiceFiscale.NotValidMarker)]
+    public void The_trail_keeps_a_typed_code_only_when_it_is_valid(string? typed, string expected) =>
+        Assert.Equal(expected, CodiceFiscale.ForTrail(typed));
 }

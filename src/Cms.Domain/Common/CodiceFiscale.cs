@@ -52,6 +52,19 @@ public static class CodiceFiscale
     /// <summary>Upper-cases and trims what a person typed; validity is checked separately.</summary>
     public static string Normalise(string? value) => (value ?? string.Empty).Trim().ToUpperInvariant();
 
+    /// <summary>What the operations trail may keep of a code typed at sign-in.</summary>
+    public const string NotValidMarker = "(non valido)";
+
+    /// <summary>
+    /// What a trail keeps of a code someone typed: the code when it is a valid one, otherwise <see cref="NotValidMarker"/> —
+    /// a password typed into the codice fiscale field must never reach the trail.
+    /// </summary>
+    public static string ForTrail(string? typed)
+    {
+        var normalised = Normalise(typed);
+        return IsValid(normalised) ? normalised : NotValidMarker;
+    }
+
     public static char CheckCharacter(ReadOnlySpan<char> first15)
     {
         var sum = 0;

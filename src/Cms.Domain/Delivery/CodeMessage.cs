@@ -12,7 +12,8 @@ public enum DeliveryStatus
 
 /// <summary>
 /// A message carrying the second halves of a card's codes, written to the outbox in the transaction that
-/// released them and sent by a background job. Its content stays encrypted until it is sent.
+/// released them and sent by a background job. Its content stays encrypted until it is sent, and is erased some days after
+/// (Delivery:PurgeSentAfterDays).
 /// </summary>
 public sealed class CodeMessage
 {
@@ -42,8 +43,9 @@ public sealed class CodeMessage
     public string Purpose { get; private set; } = null!;
     /// <summary>Fixed at creation, so that a resend after a crash is the identical message.</summary>
     public string MessageId { get; private set; } = null!;
-    public string KeyId { get; private set; } = null!;
-    public byte[] ContentCiphertext { get; private set; } = null!;
+    /// <summary>The sealed content; null once purged, some days after the message was sent or failed (its row stays, as history).</summary>
+    public string? KeyId { get; private set; }
+    public byte[]? ContentCiphertext { get; private set; }
     public DeliveryStatus Status { get; private set; }
     public int Attempts { get; private set; }
     public string? LastError { get; private set; }

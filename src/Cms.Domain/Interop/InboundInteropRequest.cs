@@ -27,7 +27,8 @@ public sealed class InboundInteropRequest
     public string CardNumber { get; private set; } = null!;
     /// <summary>The activation, reprint or revocation made here for it.</summary>
     public Guid LocalRequestId { get; private set; }
-    public string AnswerKeyId { get; private set; } = null!;
-    public byte[] AnswerCiphertext { get; private set; } = null!;
+    /// <summary>The sealed answer; null once purged (Interop:PurgeAnswersAfterDays), long after the sender stopped repeating.</summary>
+    public string? AnswerKeyId { get; private set; }
+    public byte[]? AnswerCiphertext { get; private set; }
     public DateTimeOffset ReceivedAt { get; private set; }
 }

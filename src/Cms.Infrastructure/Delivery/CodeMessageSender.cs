@@ -14,7 +14,8 @@ namespace Cms.Infrastructure.Delivery;
 /// Sends one message from the outbox. A message is claimed with a lease by a conditional UPDATE, so that of
 /// several instances exactly one sends it; it is marked SENT after the server accepted it. If the process dies
 /// between the server's acceptance and that mark, the lease expires and the message is sent again — the
-/// identical message, with the same Message-ID. Failures are retried with back-off for RetryForHours.
+/// identical message, with the same Message-ID. Failures are retried with back-off for RetryForHours, except a recipient or
+/// message refused for good (<see cref="SendFailures.IsPermanent"/>), which is FAILED at once; the error kept is masked.
 /// </summary>
 public sealed class CodeMessageSender(
     NpgsqlDataSource dataSource, ICodeCipher cipher, IEmailTransport email, ISmsTransport sms, IOptions<DeliveryOptions> options,
@@ -71,8 +72,10 @@ public sealed class CodeMessageSender(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var delay = TimeSpan.FromSeconds(Math.Min(o.RetryBaseSeconds * Math.Pow(2, Math.Max(message.Attempts - 1, 0)), o.RetryMaxSeconds));
-            var giveUp = DateTimeOffset.UtcNow - message.CreatedAt > TimeSpan.FromHours(o.RetryForHours);
-            var error = $"{ex.GetType().Name}: {ex.Message}";
+            // A recipient or message refused for good fails at once: 48 hours of retries would get the same answer.
+            var permanent = SendFailures.IsPermanent(ex);
+            var giveUp = permanent || DateTimeOffset.UtcNow - message.CreatedAt > TimeSpan.FromHours(o.RetryForHours);
+            var error = SendFailures.Describe(ex);
             await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
             await using (var command = new NpgsqlCommand("""
                 UPDATE delivery.messages SET status = @status, next_attempt_at = now() + @delay, lease_until = NULL, last_error = @error
@@ -82,13 +85,13 @@ public sealed class CodeMessageSender(
                 command.Parameters.AddWithValue("id", id);
                 command.Parameters.AddWithValue("status", giveUp ? "FAILED" : "QUEUED");
                 command.Parameters.AddWithValue("delay", delay);
-                command.Parameters.AddWithValue("error", error.Length > 500 ? error[..500] : error);
+                command.Parameters.AddWithValue("error", error);
                 await command.ExecuteNonQueryAsync(CancellationToken.None);
             }
             CmsMetrics.CodeMessageAttemptsFailed.Add(1, new KeyValuePair<string, object?>("cms.channel", ChannelTag(message.Channel)),
                 new KeyValuePair<string, object?>("cms.given_up", giveUp));
             logger.LogWarning("Code message {MessageId} not sent (attempt {Attempts}, {ExceptionType}); {Next}", id, message.Attempts,
-                ex.GetType().Name, giveUp ? "given up" : $"retry in {delay.TotalSeconds:0} s");
+                ex.GetType().Name, permanent ? "refused for good" : giveUp ? "given up" : $"retry in {delay.TotalSeconds:0} s");
             if (!giveUp) jobs.Schedule<CodeMessageSender>(s => s.SendAsync(id, CancellationToken.None), delay);
         }
     }
@@ -133,6 +136,7 @@ public sealed class CodeMessageSender(
         await using var command = new NpgsqlCommand("""
             UPDATE delivery.messages SET status = 'SENDING', lease_until = now() + make_interval(secs => @lease), attempts = attempts + 1
             WHERE id = ANY(@ids) AND ((status = 'QUEUED' AND next_attempt_at <= now()) OR (status = 'SENDING' AND lease_until < now()))
+              AND content_ciphertext IS NOT NULL
             RETURNING id, channel, recipient, message_id, key_id, content_ciphertext, created_at, attempts
             """, connection);
         command.Parameters.AddWithValue("ids", ids);

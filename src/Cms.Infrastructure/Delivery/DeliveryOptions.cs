@@ -14,6 +14,13 @@ public sealed class DeliveryOptions
     /// <summary>How long an instance holds a message while sending it; a crashed sender's lease then expires.</summary>
     public int LeaseSeconds { get; set; } = 120;
     public string SweepCron { get; set; } = "* * * * *";
+    /// <summary>
+    /// Days after which the sealed content (the second halves) of a message SENT — or FAILED, counted from its creation — is
+    /// erased; the row stays, with its status, for the delivery history. The content serves only a resend after a crash.
+    /// </summary>
+    public int PurgeSentAfterDays { get; set; } = 30;
+    /// <summary>When <see cref="SealedContentRetention"/> runs (Hangfire cron, hourly): code messages and interop answers.</summary>
+    public string PurgeCron { get; set; } = "47 * * * *";
 }
 
 /// <summary>Section <c>Smtp</c>.</summary>

@@ -1,10 +1,10 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Validation;
 using Cms.Application.Interop.Common;
 using Cms.Application.Interop.Contracts;
+using Cms.Infrastructure.Delivery;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,6 +23,13 @@ public sealed class InteropOptions
     public int LeaseSeconds { get; set; } = 60;
     public int TimeoutSeconds { get; set; } = 30;
     public string SweepCron { get; set; } = "* * * * *";
+    /// <summary>
+    /// Days after which the first halves of a completed request (kept here for the counter's print) and the answers this region
+    /// gave to its peers' requests (kept so that a repeat gets the same answer) are erased. A week: the print is made when the
+    /// issuing region answers, and a holder coming back after a weekend can still have it; a peer repeats a request for its
+    /// RetryForHours (48 hours) at most. Afterwards a reprint gives new codes.
+    /// </summary>
+    public int PurgeAnswersAfterDays { get; set; } = 7;
 }
 
 /// <summary>
@@ -85,16 +92,14 @@ public sealed class InteropSender(
                 }
                 else
                 {
-                    var code = (int)response.StatusCode;
-                    error = $"HTTP {code} {response.ReasonPhrase}";
-                    if (code is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests))
-                        (refusalRule, refusalDetail) = Refusal(text, code);
+                    error = SendFailures.Describe(response);
+                    if (SendFailures.IsRefusal(response.StatusCode)) (refusalRule, refusalDetail) = Refusal(text, (int)response.StatusCode);
                 }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            error = ex.GetType().Name + (ex is HttpRequestException h && h.HttpRequestError != HttpRequestError.Unknown ? $": {h.HttpRequestError}" : "");
+            error = SendFailures.Describe(ex);
         }
 
         if (answer is not null && error is null)

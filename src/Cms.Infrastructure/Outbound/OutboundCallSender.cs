@@ -1,4 +1,4 @@
-using System.Net;
+using Cms.Infrastructure.Delivery;
 using System.Text;
 using Cms.Application.Common.Outbound;
 using Hangfire;
@@ -72,15 +72,14 @@ public sealed class OutboundCallSender(
                 using var response = await http.CreateClient("outbound").SendAsync(request, cancellationToken);
                 if (!response.IsSuccessStatusCode)
                 {
-                    var code = (int)response.StatusCode;
-                    error = $"HTTP {code} {response.ReasonPhrase}";
-                    permanent = code is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests);
+                    error = SendFailures.Describe(response);
+                    permanent = SendFailures.IsRefusal(response.StatusCode);
                 }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            error = ex.GetType().Name + (ex is HttpRequestException h && h.HttpRequestError != HttpRequestError.Unknown ? $": {h.HttpRequestError}" : "");
+            error = SendFailures.Describe(ex);
         }
 
         if (error is null)

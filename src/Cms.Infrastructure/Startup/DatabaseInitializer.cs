@@ -35,6 +35,8 @@ public sealed class DatabaseInitializer(AdministratorBootstrapper bootstrapper, 
         jobs.Enqueue<Interop.InteropSender>(s => s.SweepAsync(CancellationToken.None));
         // Stored idempotent answers are kept 24 hours.
         recurringJobs.AddOrUpdate<IdempotencyRetention>("idempotency-retention", r => r.PurgeExpiredAsync(CancellationToken.None), idempotency.Value.RetentionCron);
+        // Code halves are erased once they have served: sent messages' second halves, interop first halves and answers.
+        recurringJobs.AddOrUpdate<SealedContentRetention>("sealed-content-retention", r => r.PurgeAsync(CancellationToken.None), delivery.Value.PurgeCron);
         if (await bootstrapper.RunAsync(bootstrap.Value, cancellationToken))
             logger.LogInformation("Bootstrap security administrator created");
         if (demo.Value.Enabled && await seeder.SeedAsync(demo.Value, cancellationToken))

@@ -21,6 +21,9 @@ public sealed class FakeSmsGateway : IAsyncDisposable
     public ConcurrentQueue<Sms> Received { get; } = new();
     public volatile bool Failing;
 
+    /// <summary>The status answered for a number (400: refused; 503: unavailable), with a body that echoes the message as some gateways do.</summary>
+    public ConcurrentDictionary<string, int> StatusFor { get; } = new();
+
     public FakeSmsGateway()
     {
         (app, Port) = StartLoopback(app => app.MapPost("/sms", async (HttpContext http) =>
@@ -28,6 +31,8 @@ public sealed class FakeSmsGateway : IAsyncDisposable
             if (Failing) return Results.StatusCode(503);
             var body = await JsonDocument.ParseAsync(http.Request.Body);
             var r = body.RootElement;
+            if (StatusFor.TryGetValue(r.GetProperty("to").GetString()!, out var status))
+                return Results.Text($"Invalid destination {r.GetProperty("to").GetString()} for '{r.GetProperty("text").GetString()}'", statusCode: status);
             Received.Enqueue(new Sms(r.GetProperty("to").GetString()!, r.GetProperty("text").GetString()!, r.GetProperty("sender").GetString()!,
                 r.GetProperty("reference").GetString()!, http.Request.Headers["X-Api-Key"].ToString()));
             return Results.Accepted();

@@ -8,7 +8,8 @@ namespace Cms.Integration.Tests.Infrastructure;
 /// <summary>
 /// A minimal SMTP server on loopback that records each message's raw DATA and, while <see cref="Hold"/> is
 /// set, never answers the end of DATA: the sender is left waiting in the window between the server's
-/// receipt of the message and its own record of success.
+/// receipt of the message and its own record of success. <see cref="RecipientReplies"/> makes it answer RCPT TO for an
+/// address as a real server would refuse it.
 /// </summary>
 public sealed class HoldingSmtpServer : IDisposable
 {
@@ -17,6 +18,9 @@ public sealed class HoldingSmtpServer : IDisposable
 
     public ConcurrentQueue<string> Messages { get; } = new();
     public volatile bool Hold;
+
+    /// <summary>The reply to RCPT TO for an address (e.g. <c>550 5.1.1 &lt;…&gt;: Recipient address rejected</c>); others get 250.</summary>
+    public ConcurrentDictionary<string, string> RecipientReplies { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public HoldingSmtpServer()
     {
@@ -64,6 +68,10 @@ public sealed class HoldingSmtpServer : IDisposable
                             Messages.Enqueue(data.ToString());
                             while (Hold) await Task.Delay(50, stop.Token);
                             await writer.WriteLineAsync("250 queued");
+                            break;
+                        case "RCPT":
+                            var address = line[(line.IndexOf('<') + 1)..line.LastIndexOf('>')];
+                            await writer.WriteLineAsync(RecipientReplies.TryGetValue(address, out var reply) ? reply : "250 ok");
                             break;
                         case "QUIT":
                             await writer.WriteLineAsync("221 bye");

@@ -15,7 +15,7 @@ public sealed record ChangePasswordCommand(string? CodiceFiscale, string? Curren
     : ICommand<ChangePasswordResult>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.OperatorManagement;
-    public override string ToString() => $"ChangePasswordCommand {{ CodiceFiscale = {CodiceFiscale} }}";
+    public override string ToString() => $"ChangePasswordCommand {{ CodiceFiscale = {Domain.Common.CodiceFiscale.ForTrail(CodiceFiscale)} }}";
 }
 
 public sealed record ChangePasswordResult(DomainRuleException? Failure);
@@ -41,7 +41,7 @@ public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hash
     {
         var cf = CodiceFiscale.Normalise(command.CodiceFiscale);
         var now = clock.GetUtcNow();
-        audit.ActorCodiceFiscale = cf;
+        audit.ActorCodiceFiscale = CodiceFiscale.ForTrail(cf);
         audit.Detail = "password-change";
         var op = await db.Operators.SingleOrDefaultAsync(o => o.CodiceFiscale == cf, cancellationToken);
         if (op is null) return new(gate.Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated).Failure);

@@ -16,7 +16,7 @@ namespace Cms.Application.Administration.SignIn;
 public sealed record SignInCommand(string? CodiceFiscale, string? Password) : ICommand<SignInResult>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.SignIn;
-    public override string ToString() => $"SignInCommand {{ CodiceFiscale = {CodiceFiscale} }}";
+    public override string ToString() => $"SignInCommand {{ CodiceFiscale = {Domain.Common.CodiceFiscale.ForTrail(CodiceFiscale)} }}";
 }
 
 public sealed record SignedInCounter(string Code, string Name, CounterType Type, string Region);
@@ -54,7 +54,7 @@ public sealed class SignInHandler(ICmsDbContext db, IPasswordHasher hasher, Oper
     {
         var cf = CodiceFiscale.Normalise(command.CodiceFiscale);
         var now = clock.GetUtcNow();
-        audit.ActorCodiceFiscale = cf;
+        audit.ActorCodiceFiscale = CodiceFiscale.ForTrail(cf);
         var op = await db.Operators.SingleOrDefaultAsync(o => o.CodiceFiscale == cf, cancellationToken);
         if (op is null)
         {

@@ -20,6 +20,17 @@ public sealed class InteropRequests(ICmsDbContext db, ICurrentUser user, IOption
     /// <summary>What the first halves answered by the peer are sealed to (the sender seals, the print opens).</summary>
     public static string FirstHalvesContext(Guid requestId) => "interop-first-halves:" + requestId.ToString("N");
 
+    /// <summary>
+    /// A completed activation or reprint whose first halves were erased (Interop:PurgeAnswersAfterDays after completion): a
+    /// revocation never had any.
+    /// </summary>
+    public static bool FirstHalvesPurged(InteropRequest r) =>
+        r.Status == InteropStatus.Completed && r.Kind != InteropKind.Revocation && r.FirstHalvesCiphertext is null;
+
+    public const string FirstHalvesPurgedText =
+        "La prima metà dei codici non è più disponibile: si conserva solo per alcuni giorni dopo il completamento della richiesta. " +
+        "Se il titolare non ha i codici, occorre una ristampa PIN/PUK.";
+
     /// <summary>What the CIP of a revocation is sealed to until it is sent.</summary>
     public static string SecretContext(Guid requestId) => "interop-secret:" + requestId.ToString("N");
 

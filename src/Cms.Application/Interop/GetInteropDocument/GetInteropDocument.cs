@@ -45,6 +45,8 @@ public sealed class GetInteropDocumentHandler(
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         if (query.Name != InteropRequests.PersonalCodes)
             throw new DomainRuleException("document-not-found", "Documento non previsto per questa richiesta.", RuleKind.NotFound);
+        if (InteropRequests.FirstHalvesPurged(request))
+            throw new DomainRuleException("first-halves-purged", InteropRequests.FirstHalvesPurgedText, RuleKind.Conflict);
         if (request.StatusAt(now) != InteropStatus.Completed || request.FirstHalvesCiphertext is null)
             throw new DomainRuleException("document-not-available",
                 "I codici si stampano quando la Regione emittente ha completato la richiesta.", RuleKind.Conflict)

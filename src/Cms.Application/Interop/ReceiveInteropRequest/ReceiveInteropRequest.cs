@@ -77,6 +77,11 @@ public sealed class ReceiveInteropRequestHandler(
         if (seen is not null)
         {
             audit.Detail += " repeat";
+            // Kept only as long as a sender repeats (Interop:PurgeAnswersAfterDays): the operation is not done twice either way.
+            if (seen.AnswerKeyId is null || seen.AnswerCiphertext is null)
+                throw new DomainRuleException("interop-answer-purged",
+                    "La richiesta è già stata eseguita da questa Regione, ma la sua risposta non è più conservata: per nuovi codici serve una ristampa.",
+                    RuleKind.Conflict);
             return JsonSerializer.Deserialize<InteropInboundAnswer>(
                 cipher.OpenBytes(seen.AnswerKeyId, seen.AnswerCiphertext, AnswerContext(region, body.RequestId)), ApiNames.Json)!;
         }

@@ -863,7 +863,6 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnName("channel");
 
                     b.Property<byte[]>("ContentCiphertext")
-                        .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("content_ciphertext");
 
@@ -872,7 +871,6 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnName("created_at");
 
                     b.Property<string>("KeyId")
-                        .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("key_id");
@@ -1099,12 +1097,10 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnName("request_id");
 
                     b.Property<byte[]>("AnswerCiphertext")
-                        .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("answer_ciphertext");
 
                     b.Property<string>("AnswerKeyId")
-                        .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("answer_key_id");

@@ -1,0 +1,59 @@
+using Cms.Infrastructure.Interop;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Cms.Infrastructure.Delivery;
+
+/// <summary>How many sealed values one run erased, by kind.</summary>
+public sealed record PurgedCounts(int CodeMessages, int InteropFirstHalves, int InteropAnswers);
+
+/// <summary>
+/// Keeps no code half longer than it serves (issue 23): erases the sealed content of code messages SENT more than
+/// <see cref="DeliveryOptions.PurgeSentAfterDays"/> ago (or FAILED, counted from their creation: nothing sends them again), the
+/// first halves of interop requests completed more than <see cref="InteropOptions.PurgeAnswersAfterDays"/> ago, and the
+/// sealed answers given to peers' requests received that long ago. The rows stay, with their status and dates. A recurring
+/// job; batches keep each transaction short.
+/// </summary>
+public sealed class SealedContentRetention(
+    NpgsqlDataSource dataSource, IOptions<DeliveryOptions> delivery, IOptions<InteropOptions> interop, ILogger<SealedContentRetention> logger)
+{
+    private const int Batch = 5_000;
+
+    public async Task<PurgedCounts> PurgeAsync(CancellationToken cancellationToken)
+    {
+        var messagesAfter = TimeSpan.FromDays(delivery.Value.PurgeSentAfterDays);
+        var answersAfter = TimeSpan.FromDays(interop.Value.PurgeAnswersAfterDays);
+        var counts = new PurgedCounts(
+            await PurgeAsync("delivery.messages", "key_id = NULL, content_ciphertext = NULL", """
+                content_ciphertext IS NOT NULL
+                AND ((status = 'SENT' AND sent_at < now() - @after) OR (status = 'FAILED' AND created_at < now() - @after))
+                """, messagesAfter, cancellationToken),
+            await PurgeAsync("interop.requests", "first_halves_key_id = NULL, first_halves_ciphertext = NULL",
+                "first_halves_ciphertext IS NOT NULL AND status = 'COMPLETED' AND completed_at < now() - @after", answersAfter, cancellationToken),
+            await PurgeAsync("interop.inbound_requests", "answer_key_id = NULL, answer_ciphertext = NULL",
+                "answer_ciphertext IS NOT NULL AND received_at < now() - @after", answersAfter, cancellationToken));
+        if (counts != new PurgedCounts(0, 0, 0))
+            logger.LogInformation("Sealed content erased: {CodeMessages} code message(s), {FirstHalves} interop first halves, {Answers} interop answer(s)",
+                counts.CodeMessages, counts.InteropFirstHalves, counts.InteropAnswers);
+        return counts;
+    }
+
+    private async Task<int> PurgeAsync(string table, string erase, string due, TimeSpan after, CancellationToken cancellationToken)
+    {
+        var purged = 0;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        while (true)
+        {
+            await using var command = new NpgsqlCommand($"""
+                UPDATE {table} SET {erase}
+                WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {due} LIMIT @batch))
+                """, connection);
+            command.Parameters.AddWithValue("after", after);
+            command.Parameters.AddWithValue("batch", Batch);
+            var erased = await command.ExecuteNonQueryAsync(cancellationToken);
+            purged += erased;
+            if (erased < Batch) return purged;
+        }
+    }
+}
