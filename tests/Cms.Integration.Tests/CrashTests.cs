@@ -56,6 +56,27 @@ public class CrashTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task An_instance_restarted_while_a_dead_ones_job_lock_is_still_held_waits_for_the_lock_to_expire_and_starts()
+    {
+        // What an instance killed while its scheduler held a recurring job's lock leaves behind (seen in a fault test's restart):
+        // registering that job at start waits for the lock, which Hangfire gives up on before the lock expires.
+        const string resource = "hangfire:lock:recurring-job:outbound-sweep";
+        await Factory.ExecuteAsync("INSERT INTO hangfire.lock (resource, updatecount, acquired) VALUES (@r, 0, now())", ("r", resource));
+        try
+        {
+            var started = DateTime.UtcNow;
+            await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort,
+                new Dictionary<string, string>(NoJobs) { ["Hangfire__LockTimeoutSeconds"] = "30" });
+            Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(25), "the instance did not wait for the lock");
+            Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM hangfire.lock WHERE resource = @r", ("r", resource)));
+        }
+        finally
+        {
+            await Factory.ExecuteAsync("DELETE FROM hangfire.lock WHERE resource = @r", ("r", resource));
+        }
+    }
+
+    [Fact]
     public async Task A_process_killed_after_the_confirm_loses_no_message_the_next_one_sends_it_once()
     {
         var (cf, number) = await ArrangeAsync("80380000900000077001");

@@ -17,29 +17,52 @@ namespace Cms.Infrastructure.Startup;
 public sealed class DatabaseInitializer(AdministratorBootstrapper bootstrapper, DemoDataSeeder seeder,
     IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, IOptions<DeliveryOptions> delivery, IOptions<Outbound.IntegrationOptions> integrations, IOptions<Interop.InteropOptions> interop,
     IOptions<IdempotencyOptions> idempotency, DatabaseMigrator migrator,
-    IRecurringJobManager recurringJobs, IBackgroundJobClient jobs, ILogger<DatabaseInitializer> logger)
+    IOptions<BackgroundJobOptions> backgroundJobs, IRecurringJobManager recurringJobs, IBackgroundJobClient jobs, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(bool migrate, CancellationToken cancellationToken)
     {
         // One instance at a time migrates (an advisory lock), so several may be started with the flag together.
         if (migrate) await migrator.MigrateAsync(cancellationToken);
-        // The safety net of the outbox: messages due and not in flight are sent by this sweep.
-        recurringJobs.AddOrUpdate<CodeMessageSender>("delivery-sweep", s => s.SweepAsync(CancellationToken.None), delivery.Value.SweepCron);
-        // After a restart (or a crash) whatever was left due goes out now, not at the next sweep.
-        jobs.Enqueue<CodeMessageSender>(s => s.SweepAsync(CancellationToken.None));
-        // Likewise for the calls to the certification authority and the FSE system.
-        recurringJobs.AddOrUpdate<Outbound.OutboundCallSender>("outbound-sweep", s => s.SweepAsync(CancellationToken.None), integrations.Value.SweepCron);
-        jobs.Enqueue<Outbound.OutboundCallSender>(s => s.SweepAsync(CancellationToken.None));
-        // And for the requests to peer regions.
-        recurringJobs.AddOrUpdate<Interop.InteropSender>("interop-sweep", s => s.SweepAsync(CancellationToken.None), interop.Value.SweepCron);
-        jobs.Enqueue<Interop.InteropSender>(s => s.SweepAsync(CancellationToken.None));
-        // Stored idempotent answers are kept 24 hours.
-        recurringJobs.AddOrUpdate<IdempotencyRetention>("idempotency-retention", r => r.PurgeExpiredAsync(CancellationToken.None), idempotency.Value.RetentionCron);
-        // Code halves are erased once they have served: sent messages' second halves, interop first halves and answers.
-        recurringJobs.AddOrUpdate<SealedContentRetention>("sealed-content-retention", r => r.PurgeAsync(CancellationToken.None), delivery.Value.PurgeCron);
+        await RegisterJobsAsync(cancellationToken);
         if (await bootstrapper.RunAsync(bootstrap.Value, cancellationToken))
             logger.LogInformation("Bootstrap security administrator created");
         if (demo.Value.Enabled && await seeder.SeedAsync(demo.Value, cancellationToken))
             logger.LogInformation("Demo data loaded");
+    }
+
+    /// <summary>
+    /// The recurring jobs, and a sweep of each outbox now. Registering a recurring job takes its Hangfire lock: an instance
+    /// killed while its scheduler held one leaves it behind until it expires (<see cref="BackgroundJobOptions.LockTimeoutSeconds"/>),
+    /// so an instance restarted at once waits for it instead of failing to start.
+    /// </summary>
+    private async Task RegisterJobsAsync(CancellationToken cancellationToken)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(2 * backgroundJobs.Value.LockTimeoutSeconds + 15);
+        while (true)
+        {
+            try
+            {
+                // The safety net of the outbox: messages due and not in flight are sent by this sweep.
+                recurringJobs.AddOrUpdate<CodeMessageSender>("delivery-sweep", s => s.SweepAsync(CancellationToken.None), delivery.Value.SweepCron);
+                // After a restart (or a crash) whatever was left due goes out now, not at the next sweep.
+                jobs.Enqueue<CodeMessageSender>(s => s.SweepAsync(CancellationToken.None));
+                // Likewise for the calls to the certification authority and the FSE system.
+                recurringJobs.AddOrUpdate<Outbound.OutboundCallSender>("outbound-sweep", s => s.SweepAsync(CancellationToken.None), integrations.Value.SweepCron);
+                jobs.Enqueue<Outbound.OutboundCallSender>(s => s.SweepAsync(CancellationToken.None));
+                // And for the requests to peer regions.
+                recurringJobs.AddOrUpdate<Interop.InteropSender>("interop-sweep", s => s.SweepAsync(CancellationToken.None), interop.Value.SweepCron);
+                jobs.Enqueue<Interop.InteropSender>(s => s.SweepAsync(CancellationToken.None));
+                // Stored idempotent answers are kept 24 hours.
+                recurringJobs.AddOrUpdate<IdempotencyRetention>("idempotency-retention", r => r.PurgeExpiredAsync(CancellationToken.None), idempotency.Value.RetentionCron);
+                // Code halves are erased once they have served: sent messages' second halves, interop first halves and answers.
+                recurringJobs.AddOrUpdate<SealedContentRetention>("sealed-content-retention", r => r.PurgeAsync(CancellationToken.None), delivery.Value.PurgeCron);
+                return;
+            }
+            catch (Hangfire.PostgreSql.PostgreSqlDistributedLockException) when (DateTime.UtcNow < until)
+            {
+                logger.LogWarning("A recurring job's lock is still held (by an instance that stopped?): waiting for it to expire");
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
     }
 }
