@@ -192,6 +192,8 @@ public static class CliApp
     {
         public bool IsAuthenticated => false;
         public Guid? OperatorId => null;
+        public Guid? SessionId => null;
+        public string? ClientAddress => null;
         public string? CodiceFiscale => null;
         public string? CounterCode => null;
         public string? Region => null;
@@ -202,7 +204,8 @@ public static class CliApp
 
     private sealed class NoTokens : IAccessTokenIssuer
     {
-        public AccessToken Issue(Cms.Domain.Administration.Operator op, Cms.Domain.Administration.Counter? counter, string method) =>
+        public AccessToken Issue(Cms.Domain.Administration.Operator op, Cms.Domain.Administration.Counter? counter,
+            Cms.Domain.Administration.OperatorSession session) =>
             throw new InvalidOperationException("The command line issues no tokens.");
     }
 }

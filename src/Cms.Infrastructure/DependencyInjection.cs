@@ -88,6 +88,7 @@ public static class DependencyInjection
         services.AddSingleton<IKeyedDigest, KeyedDigest>();
         services.AddTransient<Cms.Infrastructure.Security.Resealer>();
         services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
+        services.AddSingleton<ISessionGuard, SessionGuard>();
         services.AddSingleton<ICardFeedImporter, CardFeedImporter>();
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));

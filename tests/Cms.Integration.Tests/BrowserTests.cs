@@ -370,6 +370,48 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task An_operator_sees_their_sessions_ends_the_one_left_on_another_desk_and_signs_out()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var desk = await ui.NewPageAsync();
+        var other = await ui.NewPageAsync();
+        await WebUi.SignInAsync(other, Operator, DemoAccounts.Password);
+        await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Benvenuto") })).ToBeVisibleAsync();
+        await WebUi.SignInAsync(desk, Operator, DemoAccounts.Password);
+        await Assertions.Expect(desk.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Benvenuto") })).ToBeVisibleAsync();
+
+        await desk.GetByRole(AriaRole.Link, new() { Name = "Sessioni", Exact = true }).ClickAsync();
+        await Assertions.Expect(desk.GetByRole(AriaRole.Heading, new() { Name = "Sessioni attive" })).ToBeVisibleAsync();
+        var rows = desk.GetByTestId("sessions").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
+        await Assertions.Expect(rows.Filter(new() { HasText = "(questa sessione)" })).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.First).ToContainTextAsync("127.0.0.1");
+        await WebUi.AssertAccessibleAsync(desk);
+
+        await desk.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Termina la sessione del") }).ClickAsync();
+        await Assertions.Expect(desk.GetByRole(AriaRole.Status)).ToContainTextAsync("Sessione terminata.");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+
+        // The other desk is out at its next page that asks the API.
+        await other.GotoAsync("/sessioni");
+        await Assertions.Expect(other).ToHaveURLAsync(new Regex("/accedi\\?sessione=scaduta"));
+        await Assertions.Expect(other.GetByRole(AriaRole.Status)).ToContainTextAsync("è stata terminata");
+
+        // Sign-out ends the session in the API, not just the cookie.
+        await desk.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+        await Assertions.Expect(desk).ToHaveURLAsync(new Regex("/accedi"));
+        Assert.Equal(0, await Factory.ScalarAsync<long>("""
+            SELECT count(*) FROM administration.operator_sessions s JOIN administration.operators o ON o.id = s.operator_id
+            WHERE o.codice_fiscale = @cf AND s.ended_at IS NULL
+            """, ("cf", Operator)));
+        Assert.Equal(["ENDED_BY_OPERATOR", "SIGNED_OUT"], await Factory.ScalarAsync<string[]>("""
+            SELECT array_agg(s.end_reason ORDER BY s.end_reason) FROM administration.operator_sessions s
+            JOIN administration.operators o ON o.id = s.operator_id WHERE o.codice_fiscale = @cf
+            """, ("cf", Operator)));
+    }
+
+    [Fact]
     public async Task An_operator_reprints_the_codes_of_an_active_card_for_a_reason()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);

@@ -1,5 +1,7 @@
 using Cms.Api.Security;
 using Cms.Application.Administration.ChangePassword;
+using Cms.Application.Administration.EndSession;
+using Cms.Application.Administration.ListSessions;
 using Cms.Application.Administration.SignIn;
 using Cms.Application.Administration.SignInWithCertificate;
 using Mediator;
@@ -28,7 +30,9 @@ public static class AuthEndpoints
             .RequireRateLimiting(RateLimits.SignIn)
             .WithName("createAccessToken")
             .WithSummary("Accesso dell'operatore con codice fiscale e password")
-            .WithDescription("Restituisce un token JWT. Dopo 5 tentativi errati l'utenza è bloccata per 15 minuti; una password scaduta va cambiata.")
+            .WithDescription("Restituisce un token JWT legato a una sessione del server, che termina all'uscita, dopo 30 minuti di " +
+                "inattività, dopo 12 ore in ogni caso (impostazioni `Cms:Sessions`) e quando cambiano password, ruoli, sportello o " +
+                "abilitazione dell'operatore. Dopo 5 tentativi errati l'utenza è bloccata per 15 minuti; una password scaduta va cambiata.")
             .Produces<SignInSuccess>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -81,6 +85,41 @@ public static class AuthEndpoints
             .WithDescription("Chi è l'operatore del token: codice fiscale, nome, sportello, regione e ruoli.")
             .Produces<CurrentOperatorView>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        auth.MapGet("/sessions", async (IMediator mediator, CancellationToken ct) => await mediator.Send(new ListSessionsQuery(), ct))
+            .RequireAuthorization()
+            .WithName("listSessions")
+            .WithSummary("Le sessioni attive dell'operatore")
+            .WithDescription("Le sessioni dell'operatore collegato non ancora terminate né scadute (inattività o durata massima), " +
+                "dalla più recente; `current` indica quella del token usato. Ogni operatore vede solo le proprie.")
+            .Produces<IReadOnlyList<SessionView>>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        auth.MapDelete("/sessions/current", async (IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new EndSessionCommand(null), ct);
+                return Results.NoContent();
+            })
+            .RequireAuthorization()
+            .WithName("signOut")
+            .WithSummary("Uscita: termina la sessione corrente")
+            .WithDescription("Il token usato non è più accettato, su nessuna istanza, dalla richiesta successiva.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+
+        auth.MapDelete("/sessions/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new EndSessionCommand(id), ct);
+                return Results.NoContent();
+            })
+            .RequireAuthorization()
+            .WithName("endSession")
+            .WithSummary("Termina una sessione dell'operatore")
+            .WithDescription("Termina una delle proprie sessioni (ad esempio rimasta aperta su un'altra postazione): il suo token non è " +
+                "più accettato dalla richiesta successiva. La sessione di un altro operatore risponde `session-not-found`.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 

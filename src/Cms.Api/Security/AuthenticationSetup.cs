@@ -3,12 +3,10 @@ using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Cms.Domain.Administration;
-using Cms.Infrastructure.Persistence;
+using Cms.Application.Common.Abstractions;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
@@ -134,7 +132,10 @@ public static partial class AuthenticationSetup
         return collection;
     }
 
-    /// <summary>Validates bearer tokens, and refuses those of an operator since disabled.</summary>
+    /// <summary>
+    /// Validates bearer tokens, then the server-side session each names: ended, idle, past its absolute end, or of an
+    /// operator since disabled, the token is refused (401) from its next request on every instance.
+    /// </summary>
     private sealed class ConfigureJwtBearer(IOptions<JwtOptions> jwt, SigningKeyHolder key) : IConfigureNamedOptions<JwtBearerOptions>
     {
         public void Configure(string? name, JwtBearerOptions options) => Configure(options);
@@ -157,20 +158,16 @@ public static partial class AuthenticationSetup
             {
                 OnTokenValidated = async context =>
                 {
-                    if (!Guid.TryParse(context.Principal?.FindFirst(CmsClaims.OperatorId)?.Value, out var id))
+                    if (!Guid.TryParse(context.Principal?.FindFirst(CmsClaims.OperatorId)?.Value, out var operatorId)
+                        || !Guid.TryParse(context.Principal?.FindFirst(CmsClaims.SessionId)?.Value, out var sessionId))
                     {
-                        context.Fail("Token without operator.");
+                        context.Fail("Token without operator or session.");
                         return;
                     }
-                    var cache = context.HttpContext.RequestServices.GetRequiredService<IMemoryCache>();
-                    var enabled = await cache.GetOrCreateAsync(("operator-enabled", id), async entry =>
-                    {
-                        entry.AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(Math.Max(o.OperatorCheckSeconds, 0.001));
-                        var db = context.HttpContext.RequestServices.GetRequiredService<CmsDbContext>();
-                        return await db.Operators.AsNoTracking().Where(x => x.Id == id).Select(x => (bool?)x.EnabledForCms)
-                            .SingleOrDefaultAsync(context.HttpContext.RequestAborted) == true;
-                    });
-                    if (!enabled) context.Fail("Operator disabled.");
+                    // A database failure here propagates (503 service-unavailable), it does not sign the operator out.
+                    var guard = context.HttpContext.RequestServices.GetRequiredService<ISessionGuard>();
+                    if (!await guard.CheckAsync(sessionId, operatorId, context.HttpContext.RequestAborted))
+                        context.Fail("Session ended.");
                 },
             };
         }

@@ -3,6 +3,8 @@ namespace Cms.Api.Security;
 public static class CmsClaims
 {
     public const string OperatorId = "sub";
+    /// <summary>The server-side session the token belongs to.</summary>
+    public const string SessionId = "sid";
     public const string CodiceFiscale = "cf";
     public const string Counter = "counter";
     public const string CounterType = "counter_type";

@@ -10,6 +10,8 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
 
     public bool IsAuthenticated => User?.Identity?.IsAuthenticated == true && OperatorId is not null;
     public Guid? OperatorId => Guid.TryParse(User?.FindFirst(CmsClaims.OperatorId)?.Value, out var id) ? id : null;
+    public Guid? SessionId => Guid.TryParse(User?.FindFirst(CmsClaims.SessionId)?.Value, out var id) ? id : null;
+    public string? ClientAddress => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
     public string? CodiceFiscale => User?.FindFirst(CmsClaims.CodiceFiscale)?.Value;
     public string? CounterCode => User?.FindFirst(CmsClaims.Counter)?.Value;
     public string? Region => User?.FindFirst(CmsClaims.Region)?.Value;

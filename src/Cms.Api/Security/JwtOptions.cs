@@ -13,9 +13,6 @@ public sealed class JwtOptions
     /// <summary>A file holding the base64 key; generated when missing and <see cref="GenerateIfMissing"/> (development).</summary>
     public string? SigningKeyFile { get; set; }
     public bool GenerateIfMissing { get; set; }
-    public int LifetimeMinutes { get; set; } = 480;
-    /// <summary>How long the "is this operator still enabled" answer is cached per operator.</summary>
-    public int OperatorCheckSeconds { get; set; } = 30;
 
     public byte[] ResolveKey()
     {

@@ -8,22 +8,26 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Cms.Api.Security;
 
-/// <summary>Issues HMAC-SHA256 JWTs carrying operator, counter, region and roles.</summary>
+/// <summary>
+/// Issues HMAC-SHA256 JWTs carrying operator, session, counter, region and roles. A token ends with its session at the
+/// latest; the session (checked on every request) can end it earlier.
+/// </summary>
 public sealed class JwtTokenIssuer(IOptions<JwtOptions> options, SigningKeyHolder key, TimeProvider clock) : IAccessTokenIssuer
 {
     private readonly JsonWebTokenHandler handler = new();
 
-    public AccessToken Issue(Operator op, Counter? counter, string method)
+    public AccessToken Issue(Operator op, Counter? counter, OperatorSession session)
     {
         var o = options.Value;
         var now = clock.GetUtcNow();
-        var expires = now.AddMinutes(o.LifetimeMinutes);
+        var expires = session.ExpiresAt;
         var claims = new List<Claim>
         {
             new(CmsClaims.OperatorId, op.Id.ToString()),
+            new(CmsClaims.SessionId, session.Id.ToString()),
             new(CmsClaims.CodiceFiscale, op.CodiceFiscale),
             new(CmsClaims.Name, $"{op.GivenName} {op.Surname}"),
-            new(CmsClaims.Method, method),
+            new(CmsClaims.Method, session.Method),
         };
         if (counter is not null)
         {

@@ -26,6 +26,8 @@ public enum OperationType
     AuditConsultation,
     ReportConsultation,
     KeyRotation,
+    /// <summary>A session ended by its operator: sign-out, or another session of theirs ended.</summary>
+    SignOut,
 }
 
 public static class OperationTypes
@@ -52,6 +54,7 @@ public static class OperationTypes
         OperationType.AuditConsultation => "CONSULTAZIONE AUDIT",
         OperationType.ReportConsultation => "CONSULTAZIONE REPORT",
         OperationType.KeyRotation => "ROTAZIONE CHIAVI",
+        OperationType.SignOut => "USCITA",
         _ => type.ToString().ToUpperInvariant(),
     };
 

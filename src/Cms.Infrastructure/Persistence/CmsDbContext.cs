@@ -24,6 +24,7 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
 
     public DbSet<Counter> Counters => Set<Counter>();
     public DbSet<Operator> Operators => Set<Operator>();
+    public DbSet<OperatorSession> OperatorSessions => Set<OperatorSession>();
     public DbSet<Holder> Holders => Set<Holder>();
     public DbSet<Card> Cards => Set<Card>();
     public DbSet<OperationEntry> Operations => Set<OperationEntry>();

@@ -76,7 +76,6 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("CodeEncryption:ActiveKeyId", "test-1");
         builder.UseSetting("CodeEncryption:Keys:test-1", CodeKey);
         builder.UseSetting("Jwt:SigningKey", JwtKey);
-        builder.UseSetting("Jwt:OperatorCheckSeconds", "0");
         builder.UseSetting("Security:PasswordHashing:Iterations", "1000");
         builder.UseSetting("Bootstrap:AdminCodiceFiscale", AdminCf);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);

@@ -2,6 +2,7 @@ using Cms.Application.Administration.Common;
 using Cms.Application.Administration.SignIn;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
+using Cms.Domain.Administration;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using FluentValidation;
@@ -54,6 +55,8 @@ public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hash
             return new(gate.Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated).Failure);
         }
         op.ChangePassword(hasher.Hash(command.NewPassword!), now);
+        // Whoever held a session with the old password loses it [ASVS 3.3.3].
+        await OperatorSessions.EndAllAsync(db, op.Id, SessionEndReason.PasswordChanged, now, cancellationToken);
         return new(null);
     }
 }

@@ -25,9 +25,13 @@ public sealed record SignedInOperator(
     Guid Id, string CodiceFiscale, string GivenName, string Surname, IReadOnlyList<string> Roles,
     SignedInCounter? Counter, DateTimeOffset? PasswordExpiresAt);
 
-/// <summary>The token, who signed in, and the welcome data: the notices visible now [M 2.1].</summary>
+/// <summary>
+/// The token, who signed in, and the welcome data: the notices visible now [M 2.1]. The token belongs to a server-side
+/// session (<see cref="SessionId"/>) that ends at <see cref="ExpiresAt"/> at the latest, or earlier after
+/// <see cref="IdleTimeoutMinutes"/> without requests.
+/// </summary>
 public sealed record SignInSuccess(string AccessToken, DateTimeOffset ExpiresAt, SignedInOperator Operator,
-    IReadOnlyList<PublishNotice.NoticeView> Notices);
+    IReadOnlyList<PublishNotice.NoticeView> Notices, Guid SessionId, int IdleTimeoutMinutes);
 
 /// <summary>
 /// Either a token or the rule that refused it. A refusal is an answer, not an exception, so that the
@@ -86,7 +90,8 @@ public sealed class SignInHandler(ICmsDbContext db, IPasswordHasher hasher, Oper
 }
 
 /// <summary>The checks every way in shares: enabled for the CMS, active counter, then the token.</summary>
-public sealed class OperatorGate(ICmsDbContext db, IAccessTokenIssuer tokens, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+public sealed class OperatorGate(ICmsDbContext db, IAccessTokenIssuer tokens, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit,
+    ICurrentUser caller)
 {
     public bool PasswordExpired(Operator op, DateTimeOffset now) =>
         op.PasswordExpiredAt(now, TimeSpan.FromDays(options.Value.PasswordMaxAgeDays));
@@ -105,14 +110,19 @@ public sealed class OperatorGate(ICmsDbContext db, IAccessTokenIssuer tokens, IO
         }
         op.RecordSignIn(now);
         audit.Detail = method;
-        var token = tokens.Issue(op, counter, method);
+        // Each sign-in is a server-side session, checked on every request (ISessionGuard), which ends at sign-out, at a
+        // change of what the token says, after the idle timeout and at the absolute one.
+        var session = new OperatorSession(Guid.NewGuid(), op.Id, method, caller.ClientAddress, now, options.Value.Sessions.AbsoluteTimeout);
+        db.OperatorSessions.Add(session);
+        var token = tokens.Issue(op, counter, session);
         var signedIn = new SignedInOperator(op.Id, op.CodiceFiscale, op.GivenName, op.Surname, op.Roles,
             counter is null ? null : new SignedInCounter(counter.Code, counter.Name, counter.Type, counter.Region),
             op.PasswordChangedAt + TimeSpan.FromDays(options.Value.PasswordMaxAgeDays));
         var notices = await db.Notices.AsNoTracking()
             .Where(n => n.WithdrawnAt == null && n.VisibleFrom <= now && (n.VisibleUntil == null || n.VisibleUntil > now))
             .OrderByDescending(n => n.PublishedAt).Take(20).ToListAsync(cancellationToken);
-        return new SignInResult(new SignInSuccess(token.Token, token.ExpiresAt, signedIn, notices.Select(PublishNotice.NoticeView.From).ToList()), null);
+        return new SignInResult(new SignInSuccess(token.Token, token.ExpiresAt, signedIn, notices.Select(PublishNotice.NoticeView.From).ToList(),
+            session.Id, options.Value.Sessions.IdleTimeoutMinutes), null);
     }
 
     public SignInResult Refuse(string rule, string message, RuleKind kind, DateTimeOffset? lockedUntil = null)

@@ -33,7 +33,7 @@ public sealed class UpdateOperatorValidator : AbstractValidator<UpdateOperatorCo
     }
 }
 
-public sealed class UpdateOperatorHandler(ICmsDbContext db, ICurrentUser user, AuditScope audit)
+public sealed class UpdateOperatorHandler(ICmsDbContext db, ICurrentUser user, AuditScope audit, TimeProvider clock)
     : ICommandHandler<UpdateOperatorCommand, OperatorDto>
 {
     public async ValueTask<OperatorDto> Handle(UpdateOperatorCommand command, CancellationToken cancellationToken)
@@ -46,7 +46,16 @@ public sealed class UpdateOperatorHandler(ICmsDbContext db, ICurrentUser user, A
         if (op.Id == user.OperatorId && (command.EnabledForCms == false || !command.Roles!.Contains(Role.SecurityAdministrator)))
             throw new DomainRuleException("cannot-demote-self",
                 "Un amministratore della sicurezza non può disabilitare se stesso né togliersi il ruolo.", RuleKind.Conflict);
+        var before = (op.EnabledForCms, Roles: op.Roles.Order().ToList(), op.CounterCode);
         op.Update(command.GivenName!.Trim(), command.Surname!.Trim(), command.CounterCode, command.Roles!, command.EnabledForCms!.Value);
+        // A token says who the operator is, where and with which roles: when that changes, the sessions end at once, so
+        // that nobody keeps a right (or a counter's requests) they no longer have [ASVS 3.3.3].
+        SessionEndReason? reason =
+            before.EnabledForCms && !op.EnabledForCms ? SessionEndReason.Disabled
+            : !before.Roles.SequenceEqual(op.Roles.Order()) ? SessionEndReason.RolesChanged
+            : before.CounterCode != op.CounterCode ? SessionEndReason.CounterChanged
+            : null;
+        if (reason is { } r) await OperatorSessions.EndAllAsync(db, op.Id, r, clock.GetUtcNow(), cancellationToken);
         return OperatorDto.From(op);
     }
 }

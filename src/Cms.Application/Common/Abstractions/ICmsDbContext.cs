@@ -12,6 +12,7 @@ public interface ICmsDbContext
 {
     DbSet<Counter> Counters { get; }
     DbSet<Operator> Operators { get; }
+    DbSet<OperatorSession> OperatorSessions { get; }
     DbSet<Holder> Holders { get; }
     DbSet<Card> Cards { get; }
     DbSet<OperationEntry> Operations { get; }

@@ -5,6 +5,10 @@ public interface ICurrentUser
 {
     bool IsAuthenticated { get; }
     Guid? OperatorId { get; }
+    /// <summary>The server-side session the token belongs to.</summary>
+    Guid? SessionId { get; }
+    /// <summary>The address of the person calling (for the sessions list and sign-in throttling), when known.</summary>
+    string? ClientAddress { get; }
     string? CodiceFiscale { get; }
     string? CounterCode { get; }
     string? Region { get; }

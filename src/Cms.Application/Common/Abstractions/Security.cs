@@ -38,8 +38,18 @@ public sealed record AccessToken(string Token, DateTimeOffset ExpiresAt);
 
 public interface IAccessTokenIssuer
 {
-    /// <param name="method">How the operator proved who they are: <c>pwd</c> or <c>smartcard</c>.</param>
-    AccessToken Issue(Operator op, Counter? counter, string method);
+    /// <summary>A token for the session just started: it names the session and ends, at the latest, when the session does.</summary>
+    AccessToken Issue(Operator op, Counter? counter, OperatorSession session);
+}
+
+/// <summary>Checked on every authenticated request: is the token's session still live?</summary>
+public interface ISessionGuard
+{
+    /// <summary>
+    /// True when the session exists, belongs to the operator, has not ended, has not been idle past the timeout, has not
+    /// reached its absolute end, and the operator is still enabled for the CMS. Records the activity (to the resolution).
+    /// </summary>
+    Task<bool> CheckAsync(Guid sessionId, Guid operatorId, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -52,6 +52,27 @@ public sealed class CmsOptions
 
     /// <summary>How long a password is valid before it must be changed.</summary>
     public int PasswordMaxAgeDays { get; set; } = 90;
+
+    /// <summary>How long an operator's session lives (section <c>Cms:Sessions</c>) [ASVS 3.3.2].</summary>
+    public SessionOptions Sessions { get; set; } = new();
+}
+
+/// <summary>The server-side sessions' timeouts.</summary>
+public sealed class SessionOptions
+{
+    /// <summary>A session with no request for this long ends.</summary>
+    public int IdleTimeoutMinutes { get; set; } = 30;
+    /// <summary>A session ends this long after the sign-in, whatever the activity: the operator signs in again.</summary>
+    public int AbsoluteTimeoutMinutes { get; set; } = 720;
+    /// <summary>
+    /// The last request is written at most this often per session (not on every request): the idle timeout is exact to
+    /// this many seconds.
+    /// </summary>
+    public int ActivityResolutionSeconds { get; set; } = 60;
+
+    public TimeSpan IdleTimeout => TimeSpan.FromMinutes(IdleTimeoutMinutes);
+    public TimeSpan AbsoluteTimeout => TimeSpan.FromMinutes(AbsoluteTimeoutMinutes);
+    public TimeSpan ActivityResolution => TimeSpan.FromSeconds(ActivityResolutionSeconds);
 }
 
 /// <summary>Lengths of the personal codes and how many leading digits go on paper [T 2.2.1].</summary>

@@ -23,6 +23,11 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
             problems.Add("Cms:Codes: CipPrintedDigits must be between 1 and CipLength - 1.");
         if (o.PendingRequestMinutes is < 1 or > 24 * 60) problems.Add("Cms:PendingRequestMinutes must be between 1 and 1440.");
         if (o.PasswordMaxAgeDays is < 1 or > 3650) problems.Add("Cms:PasswordMaxAgeDays must be between 1 and 3650.");
+        if (o.Sessions.IdleTimeoutMinutes is < 1 or > 24 * 60) problems.Add("Cms:Sessions:IdleTimeoutMinutes must be between 1 and 1440.");
+        if (o.Sessions.AbsoluteTimeoutMinutes < o.Sessions.IdleTimeoutMinutes || o.Sessions.AbsoluteTimeoutMinutes > 7 * 24 * 60)
+            problems.Add("Cms:Sessions:AbsoluteTimeoutMinutes must be at least Cms:Sessions:IdleTimeoutMinutes and at most 10080 (7 days).");
+        if (o.Sessions.ActivityResolutionSeconds < 0 || o.Sessions.ActivityResolutionSeconds * 4 > o.Sessions.IdleTimeoutMinutes * 60)
+            problems.Add("Cms:Sessions:ActivityResolutionSeconds must be between 0 and a quarter of the idle timeout.");
         if (o.Readers.Limit is < 1 or > 20) problems.Add("Cms:Readers:Limit must be between 1 and 20.");
         if (!Enum.IsDefined(o.Readers.Scope)) problems.Add("Cms:Readers:Scope must be Household or Holder.");
         if (o.ConsentPolicies.Count > 0)

@@ -63,3 +63,18 @@ internal sealed class OperatorConfiguration : IEntityTypeConfiguration<Operator>
         b.HasOne<Counter>().WithMany().HasForeignKey(o => o.CounterCode).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class OperatorSessionConfiguration : IEntityTypeConfiguration<OperatorSession>
+{
+    public void Configure(EntityTypeBuilder<OperatorSession> b)
+    {
+        b.ToTable("operator_sessions", Schemas.Administration);
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Method).HasMaxLength(10);
+        b.Property(s => s.ClientAddress).HasMaxLength(64);
+        b.Property(s => s.EndReason).HasConversion(new EnumText<SessionEndReason>()).HasMaxLength(30);
+        b.HasOne<Operator>().WithMany().HasForeignKey(s => s.OperatorId).OnDelete(DeleteBehavior.Cascade);
+        // The live sessions of an operator: listed, and all ended at once when what the token says changes.
+        b.HasIndex(s => s.OperatorId).HasFilter("ended_at IS NULL");
+    }
+}
