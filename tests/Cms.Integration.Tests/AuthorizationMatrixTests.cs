@@ -24,7 +24,8 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
     {
         ["getStatus"] = [Anyone], ["createAccessToken"] = [Anyone], ["changePassword"] = [Anyone],
         ["createAccessTokenWithCertificate"] = [CertificateHolder], ["renewCard"] = [CertificateHolder],
-        ["getCurrentOperator"] = [Authenticated], ["listNotices"] = [Authenticated], ["listForms"] = [Authenticated], ["getForm"] = [Authenticated],
+        ["getCurrentOperator"] = [Authenticated], ["listSessions"] = [Authenticated], ["signOut"] = [Authenticated], ["endSession"] = [Authenticated],
+        ["listNotices"] = [Authenticated], ["listForms"] = [Authenticated], ["getForm"] = [Authenticated],
         ["publishNotice"] = [SecurityAdministrator], ["withdrawNotice"] = [SecurityAdministrator],
         ["listCounters"] = [SecurityAdministrator], ["createCounter"] = [SecurityAdministrator], ["updateCounter"] = [SecurityAdministrator],
         ["listOperators"] = [SecurityAdministrator], ["createOperator"] = [SecurityAdministrator], ["updateOperator"] = [SecurityAdministrator],
@@ -68,7 +69,8 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
 
         var wrong = new List<string>();
         var checkedCount = 0;
-        foreach (var operation in ContractDocument.Operations())
+        // The sign-out ends each caller's session: last.
+        foreach (var operation in ContractDocument.Operations().OrderBy(o => o.Id == "signOut"))
         {
             var allowedTo = Rules[operation.Id];
             foreach (var caller in callers)
