@@ -46,7 +46,7 @@ public sealed class ClientCertificateOptions
         foreach (var file in CrlFiles.Where(f => !File.Exists(f)))
             problems.Add($"{Section}:CrlFiles: '{file}' does not exist.");
         if (!string.IsNullOrWhiteSpace(ForwardingHeader) && TrustedProxies.Count == 0)
-            problems.Add($"{Section}:ForwardingHeader is set but {Section}:TrustedProxies is empty: name the proxies that may send the client certificate.");
+            problems.Add($"{Section}:TrustedProxies is empty while {Section}:ForwardingHeader is set: name the proxies that may send the client certificate.");
         foreach (var entry in TrustedProxies.Where(e => !TrustedProxyList.TryParse(e, out _)))
             problems.Add($"{Section}:TrustedProxies: '{entry}' is neither an IP address nor a CIDR range.");
         return problems;
