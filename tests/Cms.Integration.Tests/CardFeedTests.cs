@@ -173,7 +173,7 @@ public class CardFeedTests(CmsFactory factory) : ApiTest(factory)
         named.CertificateSerial = "7F01";
         var plain = Card(Plain);
         plain.CertificateSerial = "01";
-        plain.CertificateIssuer = "CN=Test CNS CA, O=Cms tests, C=IT";
+        plain.CertificateIssuer = "cn=Test CNS CA,o=Cms tests,c=IT";
         await OkAsync(await issuer.PostAsync("/api/v1/issuer/card-feed", Ndjson(new[] { named, plain }.Select(DemoPopulation.ToNdjsonLine))));
         Assert.Equal("7F01 CN=Test CNS CA, O=Cms tests, C=IT", await CertificateAsync(Named));
         Assert.Equal("1 CN=Test CNS CA, O=Cms tests, C=IT", await CertificateAsync(Plain));

@@ -64,6 +64,14 @@ public sealed class ClientCertificateAndTransportTests : IDisposable
     public void Certificate_serials_are_compared_normalised(string serial, string? expected) =>
         Assert.Equal(expected, CertificateNames.NormalizeSerial(serial));
 
+    [Theory]
+    [InlineData("CN=Test CNS CA, O=Cms tests, C=IT", "CN=Test CNS CA, O=Cms tests, C=IT")]
+    [InlineData("cn=Test CNS CA,o=Cms tests,c=IT", "CN=Test CNS CA, O=Cms tests, C=IT")]
+    [InlineData("not a name", null)]
+    [InlineData("", null)]
+    public void Certificate_issuers_are_compared_with_canonical_attribute_names(string issuer, string? expected) =>
+        Assert.Equal(expected, CertificateNames.NormalizeIssuer(issuer));
+
     private string Publish(X509Certificate2 issuer, DateTimeOffset nextUpdate, params X509Certificate2[] revoked)
     {
         var builder = new CertificateRevocationListBuilder();

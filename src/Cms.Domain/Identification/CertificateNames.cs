@@ -24,16 +24,20 @@ public static class CertificateNames
         return hex.Length > 40 ? null : hex;
     }
 
-    /// <summary>A distinguished name as .NET renders it (<c>CN=…, O=…, C=IT</c>), or null when it cannot be read.</summary>
+    /// <summary>
+    /// A distinguished name as .NET renders a certificate's (<c>CN=…, O=…, C=IT</c>: canonical attribute names, values as
+    /// given), or null when it cannot be read or is longer than 1000 characters.
+    /// </summary>
     public static string? NormalizeIssuer(string? issuer)
     {
-        if (string.IsNullOrWhiteSpace(issuer)) return null;
+        if (string.IsNullOrWhiteSpace(issuer) || issuer.Length > 1000) return null;
         try
         {
-            var name = new X500DistinguishedName(issuer.Trim()).Name;
+            // Through DER and back, so that attribute names come out canonical (cn=… → CN=…), as a certificate's issuer does.
+            var name = new X500DistinguishedName(new X500DistinguishedName(issuer.Trim()).RawData).Name;
             return string.IsNullOrEmpty(name) || name.Length > 500 ? null : name;
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or FormatException)
         {
             return null;
         }
