@@ -32,9 +32,16 @@ var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=
 var generatingDocument = Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
 if (generatingDocument) builder.Configuration["ConnectionStrings:Cms"] ??= "Host=127.0.0.1;Database=openapi-generation";
 
+// Settings that would leave a hop in clear or a certificate unchecked stop the start, each named (decision 0032).
+if (!generatingDocument && StartupChecks.Problems(builder.Configuration, builder.Environment) is { Count: > 0 } refused)
+{
+    foreach (var problem in refused) Console.Error.WriteLine($"Cms refuses to start: {problem}");
+    return 78; // EX_CONFIG
+}
+
 builder.Services.AddCmsApplication();
 builder.Services.AddCmsInfrastructure(builder.Configuration);
-builder.Services.AddCmsAuthentication(builder.Configuration);
+builder.Services.AddCmsAuthentication(builder.Configuration, builder.Environment);
 builder.Services.AddCmsHardening(builder.Configuration, builder.WebHost);
 var telemetry = builder.AddCmsTelemetry();
 builder.Services.AddHttpContextAccessor();
@@ -110,6 +117,8 @@ if (generatingDocument) builder.Services.RemoveAll<Microsoft.Extensions.Hosting.
 var app = builder.Build();
 if (telemetry) app.StartCmsTelemetry();
 
+// The client certificate a trusted proxy forwards (decision 0032): judged on the connection's own peer, so before the next line.
+app.UseCmsCertificateForwarding();
 // Behind a reverse proxy on this host (loopback), honour X-Forwarded-For/Proto; others are ignored.
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
 app.UseCmsSecurityHeaders();
@@ -123,7 +132,6 @@ app.UseSwaggerUI(o =>
     o.SwaggerEndpoint("/openapi/v1.json", "Cms v1");
     o.RoutePrefix = "swagger";
 });
-if (!string.IsNullOrEmpty(app.Configuration[ClientCertificateOptions.Section + ":ForwardingHeader"])) app.UseCertificateForwarding();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
@@ -155,6 +163,7 @@ if (!generatingDocument)
 }
 
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -92,6 +92,12 @@ public static class DependencyInjection
         services.AddSingleton<ICardFeedImporter, CardFeedImporter>();
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));
+        // Outbound hops (decision 0032): TLS required outside Development and Testing; SMTP's unset mode follows.
+        // (The command-line tools have no host environment: they require TLS.)
+        services.AddSingleton(sp => sp.GetService<Microsoft.Extensions.Hosting.IHostEnvironment>() is { } environment
+            ? Startup.TransportSettings.Policy(environment) : new Cms.Application.Common.Options.TransportSecurity(RequireTls: true));
+        services.AddOptions<SmtpOptions>().PostConfigure<Cms.Application.Common.Options.TransportSecurity>((o, transport) =>
+            o.Security = Startup.TransportSettings.SmtpSecurity(o.Security, transport.RequireTls));
         services.Configure<SmsOptions>(configuration.GetSection(SmsOptions.Section));
         services.Configure<DocumentOptions>(configuration.GetSection(DocumentOptions.Section));
         services.Configure<BackgroundJobOptions>(configuration.GetSection(BackgroundJobOptions.Section));

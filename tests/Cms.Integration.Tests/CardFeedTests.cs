@@ -133,4 +133,51 @@ public class CardFeedTests(CmsFactory factory) : ApiTest(factory)
             File.Delete(file);
         }
     }
+
+    /// <summary>
+    /// A line may name the card's certificate (serial and issuer, decision 0032): both or neither, checked, stored normalised; a
+    /// later line naming another certificate replaces it, a line naming none leaves it.
+    /// </summary>
+    [Fact]
+    public async Task The_feed_may_carry_each_cards_certificate_serial_and_issuer()
+    {
+        var (issuer, _, _) = await ActorAsync("Issuer");
+        const string Named = "80380000900000000201", Plain = "80380000900000000202";
+        var named = Card(Named);
+        named.CertificateSerial = "00:0a:1B:2c";
+        named.CertificateIssuer = "CN=Test CNS CA, O=Cms tests, C=IT";
+        var noIssuer = Card("80380000900000000203");
+        noIssuer.CertificateSerial = "0A1B";
+        var badSerial = Card("80380000900000000204");
+        badSerial.CertificateSerial = "XYZ";
+        badSerial.CertificateIssuer = "CN=Test CNS CA, C=IT";
+        var badIssuer = Card("80380000900000000205");
+        badIssuer.CertificateSerial = "0A1B";
+        badIssuer.CertificateIssuer = "not a name";
+        var result = await OkAsync(await issuer.PostAsync("/api/v1/issuer/card-feed",
+            Ndjson(new[] { named, Card(Plain), noIssuer, badSerial, badIssuer }.Select(DemoPopulation.ToNdjsonLine))));
+        Assert.Equal(2, result.GetProperty("accepted").GetInt64());
+        var errors = result.GetProperty("rejected").EnumerateArray().Select(r => string.Join(" ", r.GetProperty("errors").EnumerateArray().Select(e => e.GetString())))
+            .ToList();
+        Assert.Equal(3, errors.Count);
+        Assert.StartsWith("certificateSerial, certificateIssuer", errors[0]);
+        Assert.StartsWith("certificateSerial:", errors[1]);
+        Assert.StartsWith("certificateIssuer:", errors[2]);
+
+        async Task<string> CertificateAsync(string number) => await Factory.ScalarAsync<string>(
+            "SELECT coalesce(certificate_serial, '-') || ' ' || coalesce(certificate_issuer, '-') FROM identification.cards WHERE card_number = @n", ("n", number));
+        Assert.Equal("A1B2C CN=Test CNS CA, O=Cms tests, C=IT", await CertificateAsync(Named));
+        Assert.Equal("- -", await CertificateAsync(Plain));
+
+        // The card got a new certificate; the plain one gets its first; a line without certificate data changes nothing.
+        named.CertificateSerial = "7F01";
+        var plain = Card(Plain);
+        plain.CertificateSerial = "01";
+        plain.CertificateIssuer = "cn=Test CNS CA,o=Cms tests,c=IT";
+        await OkAsync(await issuer.PostAsync("/api/v1/issuer/card-feed", Ndjson(new[] { named, plain }.Select(DemoPopulation.ToNdjsonLine))));
+        Assert.Equal("7F01 CN=Test CNS CA, O=Cms tests, C=IT", await CertificateAsync(Named));
+        Assert.Equal("1 CN=Test CNS CA, O=Cms tests, C=IT", await CertificateAsync(Plain));
+        await OkAsync(await issuer.PostAsync("/api/v1/issuer/card-feed", Ndjson([DemoPopulation.ToNdjsonLine(Card(Named))])));
+        Assert.Equal("7F01 CN=Test CNS CA, O=Cms tests, C=IT", await CertificateAsync(Named));
+    }
 }

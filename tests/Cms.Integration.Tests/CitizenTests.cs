@@ -16,10 +16,24 @@ public class CitizenTests(CmsFactory factory) : ApiTest(factory)
 
     private HttpClient Citizen(string codiceFiscale)
     {
-        var client = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
         using var certificate = Factory.Certificates.SmartCard(codiceFiscale);
+        return Citizen(certificate);
+    }
+
+    private HttpClient Citizen(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        var client = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });
         client.DefaultRequestHeaders.Add(CmsFactory.ClientCertificateHeader, TestCertificates.HeaderValue(certificate));
         return client;
+    }
+
+    /// <summary>A feed line naming the card's certificate, as an issuer that knows it sends it.</summary>
+    private Cms.Application.Identification.ImportCardFeed.CardFeedLine WithCertificate(
+        Cms.Application.Identification.ImportCardFeed.CardFeedLine line, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        line.CertificateSerial = certificate.SerialNumber;
+        line.CertificateIssuer = Factory.Certificates.IssuerName;
+        return line;
     }
 
     private async Task ActivateAtCounterAsync(string number, string mode)
@@ -113,5 +127,73 @@ public class CitizenTests(CmsFactory factory) : ApiTest(factory)
             HttpStatusCode.UnprocessableEntity, "holder-not-entitled");
         Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
         Assert.Equal(2L, await OperationsAsync("ACTIVATION", "REJECTED", Renewed));
+    }
+
+    /// <summary>
+    /// When the feed named the cards' certificates (decision 0032), the card renewed from is the one whose certificate is
+    /// presented: another certificate of the same holder — a second card's, or one the registry does not know — is refused.
+    /// </summary>
+    [Fact]
+    public async Task The_current_card_is_the_one_whose_certificate_is_presented_when_the_feed_named_it()
+    {
+        var cf = CodiceFiscale.Compute("GIALLI", "PIERO", new DateOnly(1971, 4, 4), 'M', "D612");
+        var renewedExpiry = Today.AddYears(6);
+        using var currentCertificate = Factory.Certificates.SmartCard(cf);
+        using var renewedCertificate = Factory.Certificates.SmartCard(cf);
+        using var unknownCertificate = Factory.Certificates.SmartCard(cf);
+        await FeedAsync(
+            WithCertificate(Card(Current, cf, expiry: Today.AddMonths(2), surname: "GIALLI", givenName: "PIERO", birth: new DateOnly(1971, 4, 4)),
+                currentCertificate),
+            WithCertificate(Card(Renewed, cf, expiry: renewedExpiry, pin: Pin, puk: Puk, cip: Cip, surname: "GIALLI", givenName: "PIERO",
+                birth: new DateOnly(1971, 4, 4)), renewedCertificate));
+        Assert.Equal(currentCertificate.SerialNumber.TrimStart('0'), await Factory.ScalarAsync<string>(
+            "SELECT certificate_serial FROM identification.cards WHERE card_number = @n", ("n", Current)));
+        await ActivateAtCounterAsync(Current, "DIRECT");
+
+        // A certificate of the holder that the registry does not know: not the current card's.
+        using (var unknown = Citizen(unknownCertificate))
+            await ProblemAsync(await unknown.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry)),
+                HttpStatusCode.Forbidden, "certificate-not-of-card");
+        // The renewed card's own certificate: that card is not active yet, it cannot renew itself.
+        using (var ofRenewed = Citizen(renewedCertificate))
+            await ProblemAsync(await ofRenewed.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry)),
+                HttpStatusCode.Forbidden, "no-active-card");
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
+
+        using var citizen = Citizen(currentCertificate);
+        var done = await OkAsync(await citizen.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry)), HttpStatusCode.Created);
+        Assert.Equal(Renewed, done.GetProperty("cardNumber").GetString());
+        Assert.Equal(Current, await Factory.ScalarAsync<string>(
+            "SELECT previous_card_number FROM citizen.renewals WHERE card_number = @n", ("n", Renewed)));
+    }
+
+    /// <summary>
+    /// A lost card, revoked here before its CA lists the certificate: its certificate renews nothing (a named 403); once the
+    /// CA's CRL lists it, it does not even authenticate (401). A certificate of a card the feed did not describe still renews
+    /// as before (the first test).
+    /// </summary>
+    [Fact]
+    public async Task The_certificate_of_a_revoked_card_renews_nothing()
+    {
+        var cf = CodiceFiscale.Compute("ROSA", "ELENA", new DateOnly(1982, 6, 6), 'F', "D612");
+        var renewedExpiry = Today.AddYears(6);
+        using var lostCertificate = Factory.Certificates.SmartCard(cf);
+        await FeedAsync(
+            WithCertificate(Card(Current, cf, expiry: Today.AddMonths(2), surname: "ROSA", givenName: "ELENA", birth: new DateOnly(1982, 6, 6)),
+                lostCertificate),
+            Card(Renewed, cf, expiry: renewedExpiry, surname: "ROSA", givenName: "ELENA", birth: new DateOnly(1982, 6, 6)));
+        await ActivateAtCounterAsync(Current, "DIRECT");
+        await Factory.ExecuteAsync("UPDATE identification.cards SET state = 'REVOKED', revoked_at = now() WHERE card_number = @n", ("n", Current));
+
+        using var thief = Citizen(lostCertificate);
+        var refused = await ProblemAsync(await thief.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry)),
+            HttpStatusCode.Forbidden, "certificate-card-revoked");
+        Assert.Contains("revocata", refused.GetProperty("detail").GetString());
+
+        Factory.Certificates.Revoke(lostCertificate);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await thief.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry))).StatusCode);
+        using (var expired = Citizen(Factory.Certificates.Expired(cf)))
+            Assert.Equal(HttpStatusCode.Unauthorized, (await expired.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry))).StatusCode);
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
     }
 }

@@ -41,16 +41,18 @@ public static class AuthEndpoints
 
         auth.MapPost("/certificate-token", async (HttpContext http, IMediator mediator, CancellationToken ct) =>
             {
-                var certificate = http.Connection.ClientCertificate;
                 var cf = http.User.FindFirst(CmsClaims.CodiceFiscale)?.Value;
-                var result = await mediator.Send(new SignInWithCertificateCommand(cf, certificate?.Thumbprint), ct);
+                var result = await mediator.Send(new SignInWithCertificateCommand(cf, http.User.FindFirst(CmsClaims.CertificateSerial)?.Value,
+                    http.User.FindFirst(CmsClaims.CertificateIssuer)?.Value), ct);
                 return result.Success ?? throw result.Failure!;
             })
             .RequireAuthorization(Policies.ClientCertificate)
             .RequireRateLimiting(RateLimits.SignIn)
             .WithName("createAccessTokenWithCertificate")
             .WithSummary("Accesso dell'operatore con smart card (certificato client)")
-            .WithDescription("Il soggetto del certificato di autenticazione (TS-CNS o CNS dell'operatore) porta il codice fiscale.")
+            .WithDescription("Il codice fiscale è quello dell'attributo SERIALNUMBER del soggetto del certificato di autenticazione (TS-CNS o CNS " +
+                "dell'operatore: TINIT-<codice fiscale> o IT:<codice fiscale>). Il certificato deve essere valido, emesso da un'autorità di " +
+                "certificazione riconosciuta e non revocato; quello di una tessera revocata non è accettato.")
             .Produces<SignInSuccess>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

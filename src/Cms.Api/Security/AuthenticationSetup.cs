@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Authentication;
 using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.RegularExpressions;
-using Cms.Domain.Administration;
 using Cms.Application.Common.Abstractions;
+using Cms.Domain.Administration;
+using Cms.Infrastructure.Security;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -12,7 +12,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Cms.Api.Security;
 
-/// <summary>Smart-card sign-in settings (section <c>Authentication:ClientCertificate</c>).</summary>
+/// <summary>Smart-card sign-in settings (section <c>Authentication:ClientCertificate</c>; decision 0032).</summary>
 public sealed class ClientCertificateOptions
 {
     public const string Section = "Authentication:ClientCertificate";
@@ -20,21 +20,52 @@ public sealed class ClientCertificateOptions
     public List<string> TrustedCaFiles { get; set; } = [];
     /// <summary>
     /// When TLS ends at a reverse proxy, the header that carries the client certificate (base64 DER or URL-encoded PEM).
-    /// Set it only when the API is reachable through that proxy alone.
+    /// Honoured only on connections from <see cref="TrustedProxies"/>.
     /// </summary>
     public string? ForwardingHeader { get; set; }
-    public bool CheckRevocation { get; set; }
+    /// <summary>
+    /// The addresses (IP or CIDR, e.g. <c>127.0.0.1</c>, <c>10.0.4.0/24</c>) of the proxies allowed to send
+    /// <see cref="ForwardingHeader"/>. A connection without an IP address (a Unix socket, the in-process test server) is
+    /// local and counts as loopback. Required when the header is set.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+    /// <summary>Online revocation checking (CRL distribution points / OCSP, with the platform's cache). Unset: on outside Development and Testing.</summary>
+    public bool? CheckRevocation { get; set; }
+    /// <summary>Offline CRL files (DER or PEM), each signed by a trusted CA; read again when they change.</summary>
+    public List<string> CrlFiles { get; set; } = [];
+
+    /// <summary>What stops the API from starting, each naming its setting.</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        foreach (var file in TrustedCaFiles.Where(f => !File.Exists(f)))
+            problems.Add($"{Section}:TrustedCaFiles: '{file}' does not exist.");
+        foreach (var file in CrlFiles.Where(f => !File.Exists(f)))
+            problems.Add($"{Section}:CrlFiles: '{file}' does not exist.");
+        if (!string.IsNullOrWhiteSpace(ForwardingHeader) && TrustedProxies.Count == 0)
+            problems.Add($"{Section}:TrustedProxies is empty while {Section}:ForwardingHeader is set: name the proxies that may send the client certificate.");
+        foreach (var entry in TrustedProxies.Where(e => !TrustedProxyList.TryParse(e, out _)))
+            problems.Add($"{Section}:TrustedProxies: '{entry}' is neither an IP address nor a CIDR range.");
+        return problems;
+    }
 }
 
-public static partial class AuthenticationSetup
+public static class AuthenticationSetup
 {
-    public static IServiceCollection AddCmsAuthentication(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddCmsAuthentication(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.Configure<JwtOptions>(configuration.GetSection(JwtOptions.Section));
         services.Configure<ClientCertificateOptions>(configuration.GetSection(ClientCertificateOptions.Section));
         services.AddSingleton<SigningKeyHolder>();
         services.AddMemoryCache();
         var certificateOptions = configuration.GetSection(ClientCertificateOptions.Section).Get<ClientCertificateOptions>() ?? new();
+        // Revocation is checked online unless told otherwise, outside a developer's machine and the tests (decision 0032).
+        var checkRevocation = certificateOptions.CheckRevocation ?? Cms.Infrastructure.Startup.TransportSettings.TlsRequired(environment);
+        var trustedCas = certificateOptions.TrustedCaFiles.Where(File.Exists).SelectMany(LoadPem).ToList();
+        services.AddSingleton(sp => new OfflineRevocationLists(certificateOptions.CrlFiles, trustedCas, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OfflineRevocationLists>>()));
+        services.AddSingleton(new TrustedProxyList(certificateOptions.ForwardingHeader, certificateOptions.TrustedProxies));
+        services.AddScoped<IPresentedCertificate, HttpPresentedCertificate>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(JwtBearerDefaults.AuthenticationScheme, _ => { })
@@ -42,45 +73,55 @@ public static partial class AuthenticationSetup
             {
                 o.AllowedCertificateTypes = CertificateTypes.Chained;
                 o.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
-                o.RevocationMode = certificateOptions.CheckRevocation ? X509RevocationMode.Online : X509RevocationMode.NoCheck;
-                foreach (var file in certificateOptions.TrustedCaFiles)
-                    o.CustomTrustStore.AddRange(LoadPem(file));
+                o.RevocationMode = checkRevocation ? X509RevocationMode.Online : X509RevocationMode.NoCheck;
+                o.CustomTrustStore.AddRange(trustedCas.ToArray());
                 o.ValidateCertificateUse = true;
+                o.ValidateValidityPeriod = true;
                 o.Events = new CertificateAuthenticationEvents
                 {
                     // No certificate, or one that is not trusted: 401 like every other failed sign-in (the default is 403).
                     OnChallenge = context =>
                     {
+                        // A certificate was presented and refused: said without its subject, which names the holder.
+                        if (context.HttpContext.Connection.ClientCertificate is not null && context.HttpContext.Items[RefusalLogged] is null)
+                            Log(context.HttpContext, "its chain does not reach a trusted CA, or it is expired, not yet valid or revoked");
                         context.HandleResponse();
                         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                         return Task.CompletedTask;
                     },
                     OnCertificateValidated = context =>
                     {
-                        var cf = CodiceFiscaleFromSubject(context.ClientCertificate);
+                        var certificate = context.ClientCertificate;
+                        // The codice fiscale of a CNS certificate is its subject's SERIALNUMBER (TINIT-CF or IT:CF), nowhere else.
+                        var cf = CnsCertificate.CodiceFiscale(certificate.SubjectName);
                         if (cf is null)
                         {
-                            context.Fail("The certificate subject carries no codice fiscale.");
+                            Log(context.HttpContext, "its subject has no SERIALNUMBER with a valid codice fiscale (TINIT- or IT:)");
+                            context.Fail("The certificate subject carries no codice fiscale in SERIALNUMBER.");
                             return Task.CompletedTask;
                         }
+                        var verdict = context.HttpContext.RequestServices.GetRequiredService<OfflineRevocationLists>().Check(certificate);
+                        if (verdict != RevocationVerdict.NotRevoked)
+                        {
+                            Log(context.HttpContext, verdict == RevocationVerdict.Revoked ? "an offline CRL lists it" : "an offline CRL cannot be trusted");
+                            context.Fail(verdict == RevocationVerdict.Revoked
+                                ? "The certificate is revoked (offline CRL)." : "The certificate's revocation cannot be checked (offline CRL).");
+                            return Task.CompletedTask;
+                        }
+                        var (serial, issuer) = CnsCertificate.Identity(certificate);
                         context.Principal = new ClaimsPrincipal(new ClaimsIdentity(
-                            [new Claim(CmsClaims.CodiceFiscale, cf)], context.Scheme.Name));
+                            [new Claim(CmsClaims.CodiceFiscale, cf), new Claim(CmsClaims.CertificateSerial, serial), new Claim(CmsClaims.CertificateIssuer, issuer)],
+                            context.Scheme.Name));
                         context.Success();
                         return Task.CompletedTask;
                     },
                 };
             });
+        // The certificate handler logs a refused certificate's subject (the holder's name and codice fiscale): its reasons are
+        // logged above instead, without it.
+        services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore.Authentication.Certificate", LogLevel.Error));
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, PeerSignatureAuthentication>(PeerSignatureAuthentication.SchemeName, _ => { });
-
-        if (!string.IsNullOrEmpty(certificateOptions.ForwardingHeader))
-        {
-            services.AddCertificateForwarding(o =>
-            {
-                o.CertificateHeader = certificateOptions.ForwardingHeader;
-                o.HeaderConverter = ParseForwardedCertificate;
-            });
-        }
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build())
@@ -98,27 +139,19 @@ public static partial class AuthenticationSetup
         return services;
     }
 
+    private const string RefusalLogged = "cms.certificate-refusal-logged";
+
+    private static void Log(HttpContext http, string reason)
+    {
+        http.Items[RefusalLogged] = true;
+        http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ClientCertificateOptions).FullName!)
+            .LogWarning("Client certificate refused: {Reason}.", reason);
+    }
+
     private static AuthorizationPolicyBuilder Jwt(AuthorizationPolicyBuilder p) =>
         p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser();
 
-    /// <summary>
-    /// CNS authentication certificates carry the codice fiscale as <c>SERIALNUMBER=IT:RSSMRA…</c> (or
-    /// <c>TINIT-…</c>) and in the CN as <c>RSSMRA…/serial.hash</c>.
-    /// </summary>
-    public static string? CodiceFiscaleFromSubject(X509Certificate2 certificate)
-    {
-        var subject = certificate.SubjectName.Format(true);
-        foreach (Match m in CodiceFiscalePattern().Matches(subject))
-        {
-            if (Cms.Domain.Common.CodiceFiscale.IsValid(m.Value)) return m.Value;
-        }
-        return null;
-    }
-
-    [GeneratedRegex("(?<![A-Z0-9])[A-Z]{6}[0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{2}[A-Z][0-9LMNPQRSTUV]{3}[A-Z](?![A-Z0-9])")]
-    private static partial Regex CodiceFiscalePattern();
-
-    private static X509Certificate2 ParseForwardedCertificate(string header)
+    internal static X509Certificate2 ParseForwardedCertificate(string header)
     {
         var value = Uri.UnescapeDataString(header).Trim();
         if (value.StartsWith("-----BEGIN", StringComparison.Ordinal)) return X509Certificate2.CreateFromPem(value);

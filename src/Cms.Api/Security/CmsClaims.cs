@@ -12,6 +12,9 @@ public static class CmsClaims
     public const string Role = "role";
     public const string Name = "name";
     public const string Method = "amr";
+    /// <summary>The presented client certificate's serial and issuer (certificate scheme only; decision 0032).</summary>
+    public const string CertificateSerial = "cert_serial";
+    public const string CertificateIssuer = "cert_issuer";
 }
 
 public static class Policies

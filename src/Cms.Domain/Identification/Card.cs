@@ -26,6 +26,12 @@ public sealed class Card
     public DateTimeOffset? RevokedAt { get; private set; }
     public EncryptedCodes Codes { get; private set; } = null!;
     public DateTimeOffset LoadedAt { get; private set; }
+    /// <summary>
+    /// The serial and issuer of the card's authentication certificate, when the issuer's feed carried them
+    /// (<see cref="CertificateNames"/>): the certificate a citizen renews with must then be this one (decision 0032).
+    /// </summary>
+    public string? CertificateSerial { get; private set; }
+    public string? CertificateIssuer { get; private set; }
 
     /// <summary>NOT_ACTIVE → ACTIVE; anything else is refused with the state found.</summary>
     public void Activate(DateTimeOffset now)

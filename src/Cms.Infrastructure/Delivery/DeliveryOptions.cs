@@ -29,8 +29,11 @@ public sealed class SmtpOptions
     public const string Section = "Smtp";
     public string? Host { get; set; }
     public int Port { get; set; } = 25;
-    /// <summary>None, Auto, StartTls, StartTlsWhenAvailable or SslOnConnect.</summary>
-    public string Security { get; set; } = "Auto";
+    /// <summary>
+    /// None, Auto, StartTls, StartTlsWhenAvailable or SslOnConnect. Unset: StartTls (required) outside Development and Testing,
+    /// Auto there; outside them only StartTls and SslOnConnect start (decision 0032).
+    /// </summary>
+    public string? Security { get; set; }
     public string? Username { get; set; }
     public string? Password { get; set; }
     public string From { get; set; } = "Tessera Sanitaria - CNS <noreply@cms.ts-cns.local>";

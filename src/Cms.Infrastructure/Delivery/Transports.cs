@@ -47,7 +47,7 @@ public sealed class SmtpEmailTransport(IOptions<SmtpOptions> options) : IEmailTr
         var o = options.Value;
         var mime = CodeEmail.Build(m, o.From);
         using var client = new SmtpClient { Timeout = o.TimeoutSeconds * 1000 };
-        await client.ConnectAsync(o.Host!, o.Port, Enum.Parse<SecureSocketOptions>(o.Security, ignoreCase: true), cancellationToken);
+        await client.ConnectAsync(o.Host!, o.Port, Enum.Parse<SecureSocketOptions>(o.Security ?? "StartTls", ignoreCase: true), cancellationToken);
         if (!string.IsNullOrEmpty(o.Username)) await client.AuthenticateAsync(o.Username, o.Password ?? string.Empty, cancellationToken);
         await client.SendAsync(mime, cancellationToken);
         await client.DisconnectAsync(true, cancellationToken);

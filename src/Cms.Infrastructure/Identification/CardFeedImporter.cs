@@ -98,6 +98,7 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
             await CopyAsync(connection, batch, cancellationToken);
             await using (var merge = new NpgsqlCommand(MergeHoldersSql, connection, tx)) await merge.ExecuteNonQueryAsync(cancellationToken);
             await using (var merge = new NpgsqlCommand(MergeCardsSql, connection, tx)) created += await merge.ExecuteNonQueryAsync(cancellationToken);
+            await using (var merge = new NpgsqlCommand(MergeCertificatesSql, connection, tx)) await merge.ExecuteNonQueryAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }
         return created;
@@ -134,7 +135,8 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
             await holders.CompleteAsync(cancellationToken);
         }
         await using (var cards = await connection.BeginBinaryImportAsync(
-            "COPY feed_cards (line, card_number, holder_codice_fiscale, expiry_date, issuer_region, codes_key_id, codes_ciphertext) FROM STDIN (FORMAT BINARY)",
+            "COPY feed_cards (line, card_number, holder_codice_fiscale, expiry_date, issuer_region, codes_key_id, codes_ciphertext, " +
+            "certificate_serial, certificate_issuer) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             foreach (var row in batch)
@@ -148,6 +150,8 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
                 cards.Write(l.IssuerRegion!, NpgsqlDbType.Text);
                 cards.Write(row.Codes.KeyId, NpgsqlDbType.Text);
                 cards.Write(row.Codes.Ciphertext, NpgsqlDbType.Bytea);
+                WriteNullable(cards, row.Valid.CertificateSerial);
+                WriteNullable(cards, row.Valid.CertificateIssuer);
             }
             await cards.CompleteAsync(cancellationToken);
         }
@@ -166,7 +170,7 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
             residence_province text, household_id text, entitled boolean);
         CREATE TEMP TABLE IF NOT EXISTS feed_cards (
             line bigint, card_number text, holder_codice_fiscale text, expiry_date date, issuer_region text,
-            codes_key_id text, codes_ciphertext bytea);
+            codes_key_id text, codes_ciphertext bytea, certificate_serial text, certificate_issuer text);
         """;
 
     // The last line of a holder wins (newer feeds carry newer personal data); an unchanged row is not rewritten.
@@ -190,9 +194,21 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
 
     // A card already in the registry is left as it is: its state and codes belong to Cms from then on.
     private const string MergeCardsSql = """
-        INSERT INTO identification.cards (card_number, holder_codice_fiscale, expiry_date, issuer_region, state, codes_key_id, codes_ciphertext, loaded_at)
-        SELECT DISTINCT ON (card_number) card_number, holder_codice_fiscale, expiry_date, issuer_region, 'NOT_ACTIVE', codes_key_id, codes_ciphertext, now()
+        INSERT INTO identification.cards (card_number, holder_codice_fiscale, expiry_date, issuer_region, state, codes_key_id, codes_ciphertext, loaded_at,
+            certificate_serial, certificate_issuer)
+        SELECT DISTINCT ON (card_number) card_number, holder_codice_fiscale, expiry_date, issuer_region, 'NOT_ACTIVE', codes_key_id, codes_ciphertext, now(),
+            certificate_serial, certificate_issuer
         FROM feed_cards ORDER BY card_number, line
         ON CONFLICT (card_number) DO NOTHING
+        """;
+
+    // The card's certificate is the issuer's to say (a card may get a new one): the last line that names one wins, for cards
+    // already in the registry too. A line without certificate data leaves the stored one as it is (decision 0032).
+    private const string MergeCertificatesSql = """
+        UPDATE identification.cards AS c SET certificate_serial = f.certificate_serial, certificate_issuer = f.certificate_issuer
+        FROM (SELECT DISTINCT ON (card_number) card_number, certificate_serial, certificate_issuer
+              FROM feed_cards WHERE certificate_serial IS NOT NULL ORDER BY card_number, line DESC) AS f
+        WHERE c.card_number = f.card_number
+          AND (c.certificate_serial, c.certificate_issuer) IS DISTINCT FROM (f.certificate_serial, f.certificate_issuer)
         """;
 }

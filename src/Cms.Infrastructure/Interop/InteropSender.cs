@@ -41,7 +41,7 @@ public sealed class InteropOptions
 /// </summary>
 public sealed class InteropSender(
     NpgsqlDataSource dataSource, IServiceScopeFactory scopes, IHttpClientFactory http, ICodeCipher cipher, IOptions<InteropOptions> options,
-    IBackgroundJobClient jobs, ILogger<InteropSender> logger)
+    IBackgroundJobClient jobs, ILogger<InteropSender> logger, Cms.Application.Common.Options.TransportSecurity transport)
 {
     private static readonly Dictionary<string, string> Paths = new()
     {
@@ -72,6 +72,12 @@ public sealed class InteropSender(
             if (peer is null || !peer.Enabled)
             {
                 (refusalRule, refusalDetail) = ("peer-not-registered", $"La Regione {claimed.TargetRegion} non è più collegata a questo CMS.");
+            }
+            else if (!transport.Allows(peer.BaseUrl))
+            {
+                // Registered with http:// before TLS was required (decision 0032): nothing leaves in clear.
+                (refusalRule, refusalDetail) = ("peer-url-not-https",
+                    $"La Regione {claimed.TargetRegion} è registrata con un indirizzo non https: un amministratore della sicurezza deve aggiornarlo.");
             }
             else
             {

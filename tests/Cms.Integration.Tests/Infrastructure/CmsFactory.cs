@@ -81,6 +81,9 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("DemoData:Enabled", "false");
         builder.UseSetting("Authentication:ClientCertificate:ForwardingHeader", ClientCertificateHeader);
+        // The test server's requests come from this host (no network address: local, as loopback); the test CA's CRL is read offline.
+        builder.UseSetting("Authentication:ClientCertificate:TrustedProxies:0", "127.0.0.1");
+        builder.UseSetting("Authentication:ClientCertificate:CrlFiles:0", Certificates.CrlFile);
         builder.UseSetting("Smtp:Host", "127.0.0.1");
         builder.UseSetting("Smtp:Port", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Smtp:Security", "None");

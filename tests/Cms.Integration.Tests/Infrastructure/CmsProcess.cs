@@ -7,16 +7,20 @@ namespace Cms.Integration.Tests.Infrastructure;
 public sealed class CmsProcess : IAsyncDisposable
 {
     private readonly Process process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> output;
 
-    private CmsProcess(Process process, string url)
+    private CmsProcess(Process process, string url, System.Collections.Concurrent.ConcurrentQueue<string> output)
     {
         this.process = process;
+        this.output = output;
         Url = url;
         Client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public string Url { get; }
     public HttpClient Client { get; }
+    /// <summary>Every line the process wrote so far (standard output and error).</summary>
+    public IReadOnlyList<string> Output => output.ToArray();
 
     /// <summary>A new client of this process, signed in with the operator's password.</summary>
     public async Task<HttpClient> SignInAsync(string codiceFiscale, string password)
@@ -30,7 +34,61 @@ public sealed class CmsProcess : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// Starts the API and expects it to refuse to start (settings it must not run with): its exit code and everything it wrote.
+    /// Fails when it becomes ready instead. <c>ASPNETCORE_ENVIRONMENT</c> in <paramref name="settings"/> replaces Testing.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> StartExpectingRefusalAsync(CmsFactory factory, int smtpPort, IDictionary<string, string> settings)
+    {
+        var (process, url, lines) = Launch(factory, smtpPort, settings, null);
+        using (process)
+        using (var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(5) })
+        {
+            var until = DateTime.UtcNow.AddSeconds(60);
+            while (!process.HasExited && DateTime.UtcNow < until)
+            {
+                try
+                {
+                    if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
+                    {
+                        process.Kill(entireProcessTree: true);
+                        throw new InvalidOperationException("Cms.Api started although it should have refused to.");
+                    }
+                }
+                catch (HttpRequestException) { }
+                await Task.Delay(200);
+            }
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("Cms.Api neither started nor exited.");
+            }
+            process.WaitForExit(); // drains the output
+            return (process.ExitCode, string.Join("\n", lines));
+        }
+    }
+
     public static async Task<CmsProcess> StartAsync(CmsFactory factory, int smtpPort, IDictionary<string, string>? settings = null, string? url = null)
+    {
+        var (process, actualUrl, lines) = Launch(factory, smtpPort, settings, url);
+        var cms = new CmsProcess(process, actualUrl, lines);
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < until)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"Cms.Api exited with {process.ExitCode}: {string.Join("\n", lines.TakeLast(20))}");
+            try
+            {
+                if ((await cms.Client.GetAsync("/health/ready")).IsSuccessStatusCode) return cms;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("Cms.Api did not become ready.");
+    }
+
+    private static (Process Process, string Url, System.Collections.Concurrent.ConcurrentQueue<string> Lines) Launch(
+        CmsFactory factory, int smtpPort, IDictionary<string, string>? settings, string? url)
     {
         url ??= $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Cms.Api.dll"), "--urls", url])
@@ -68,23 +126,12 @@ public sealed class CmsProcess : IAsyncDisposable
             Directory.CreateDirectory(logFolder);
             log = new StreamWriter(Path.Combine(logFolder, $"cms-{new Uri(url).Port}-{DateTime.UtcNow:HHmmssfff}.log")) { AutoFlush = true };
         }
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (process) log?.WriteLine(e.Data); SecretLedger.Log(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (process) log?.WriteLine(e.Data); SecretLedger.Log(e.Data); } };
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (process) log?.WriteLine(e.Data); lines.Enqueue(e.Data); SecretLedger.Log(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (process) log?.WriteLine(e.Data); lines.Enqueue(e.Data); SecretLedger.Log(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var cms = new CmsProcess(process, url);
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < until)
-        {
-            if (process.HasExited) throw new InvalidOperationException($"Cms.Api exited with {process.ExitCode}");
-            try
-            {
-                if ((await cms.Client.GetAsync("/health/ready")).IsSuccessStatusCode) return cms;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException("Cms.Api did not become ready.");
+        return (process, url, lines);
     }
 
     /// <summary>SIGKILL: no shutdown, no flush, exactly like a crash.</summary>

@@ -4,6 +4,8 @@ using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Validation;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
+using Cms.Domain.Identification;
+using Cms.Application.Identification.Contracts;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -11,10 +13,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Cms.Application.Administration.SignInWithCertificate;
 
 /// <summary>
-/// Smart-card sign-in: the client certificate (already validated against the trusted CAs by the host)
-/// carries the operator's codice fiscale in its subject.
+/// Smart-card sign-in: the client certificate (already validated by the host: chain to a trusted CA, validity, revocation)
+/// carries the operator's codice fiscale in its subject's SERIALNUMBER; its serial and issuer name the card it is on when the
+/// issuer's feed gave them (decision 0032).
 /// </summary>
-public sealed record SignInWithCertificateCommand(string? CodiceFiscale, string? CertificateThumbprint)
+public sealed record SignInWithCertificateCommand(string? CodiceFiscale, string? CertificateSerial, string? CertificateIssuer)
     : ICommand<SignInResult>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.SignIn;
@@ -25,16 +28,24 @@ public sealed class SignInWithCertificateValidator : AbstractValidator<SignInWit
     public SignInWithCertificateValidator()
     {
         RuleFor(c => c.CodiceFiscale).ValidCodiceFiscale();
-        RuleFor(c => c.CertificateThumbprint).NotEmpty();
+        RuleFor(c => c.CertificateSerial).NotEmpty();
+        RuleFor(c => c.CertificateIssuer).NotEmpty();
     }
 }
 
-public sealed class SignInWithCertificateHandler(ICmsDbContext db, OperatorGate gate, TimeProvider clock, AuditScope audit)
+public sealed class SignInWithCertificateHandler(ICmsDbContext db, OperatorGate gate, ICardDirectory cards, TimeProvider clock, AuditScope audit)
     : ICommandHandler<SignInWithCertificateCommand, SignInResult>
 {
     public async ValueTask<SignInResult> Handle(SignInWithCertificateCommand command, CancellationToken cancellationToken)
     {
         audit.ActorCodiceFiscale = command.CodiceFiscale;
+        // The certificate of a card this registry knows to be revoked (lost, stolen) signs nobody in, even before the CA's
+        // revocation list says so.
+        var ofCertificate = await cards.FindCardsByCertificateAsync(new CardCertificate(command.CertificateSerial!, command.CertificateIssuer!), cancellationToken);
+        if (ofCertificate.Any(c => c.Holder.CodiceFiscale != command.CodiceFiscale))
+            return gate.Refuse("certificate-not-of-card", "Il certificato non corrisponde alla tessera del titolare indicato.", RuleKind.Unauthenticated);
+        if (ofCertificate.Any(c => c.State == CardState.Revoked))
+            return gate.Refuse("certificate-card-revoked", "Il certificato è di una tessera revocata: non può essere usato per l'accesso.", RuleKind.Unauthenticated);
         var op = await db.Operators.SingleOrDefaultAsync(o => o.CodiceFiscale == command.CodiceFiscale, cancellationToken);
         if (op is null)
             return gate.Refuse("unknown-operator", "Il certificato non appartiene a un operatore del CMS.", RuleKind.Unauthenticated);

@@ -57,7 +57,7 @@ public sealed class RenewCardValidator : AbstractValidator<RenewCardCommand>
 
 public sealed class RenewCardHandler(
     ICmsDbContext db, ICardDirectory cards, ICardRegistry registry, IActivationLookup activations, IFormRenderer renderer,
-    IOptions<CmsOptions> options, ICurrentUser user, TimeProvider clock, AuditScope audit) : ICommandHandler<RenewCardCommand, RenewalResult>
+    IOptions<CmsOptions> options, ICurrentUser user, IPresentedCertificate certificate, TimeProvider clock, AuditScope audit) : ICommandHandler<RenewCardCommand, RenewalResult>
 {
     public async ValueTask<RenewalResult> Handle(RenewCardCommand command, CancellationToken cancellationToken)
     {
@@ -67,9 +67,7 @@ public sealed class RenewCardHandler(
         audit.ActorCodiceFiscale = cf;
         audit.Detail = "citizen-renewal";
         var found = await cards.FindHolderCardsAsync(cf, cancellationToken);
-        var current = found?.Cards.Where(c => c.State == CardState.Active && c.ExpiryDate >= today).OrderByDescending(c => c.ExpiryDate).FirstOrDefault()
-            ?? throw new DomainRuleException("no-active-card",
-                "Per attivare la nuova tessera occorre accedere con la propria tessera in corso di validità (attiva e non scaduta).", RuleKind.Forbidden);
+        var current = await CurrentCardAsync(cf, found?.Cards ?? [], today, cancellationToken);
         RuleExtensions.TryParseDate(command.NewCardExpiryDate, out var expiry);
         var next = found!.Value.Cards.FirstOrDefault(c => c.CardNumber.EndsWith(command.NewCardLast6!, StringComparison.Ordinal) && c.ExpiryDate == expiry
                 && c.CardNumber != current.CardNumber)
@@ -105,6 +103,40 @@ public sealed class RenewCardHandler(
         return new RenewalResult(protocol, next.CardNumber, next.ExpiryDate, next.IssuerRegion,
             new HolderOfRenewal(h.CodiceFiscale, h.Surname, h.GivenName, h.BirthDate), now, new WholeCodes(codes.Pin, codes.Puk, codes.Cip), pdf,
             $"riepilogo-codici-{protocol}.pdf");
+    }
+
+    /// <summary>
+    /// The card the citizen signed in with (decision 0032). When the feed named the presented certificate, it is that card: it
+    /// must be the citizen's own and still active. When the feed named no certificate for it, the current card is the
+    /// citizen's active, unexpired card as before — unless the registry knows the certificate of that card, and it is another.
+    /// </summary>
+    private async Task<CardView> CurrentCardAsync(string cf, IReadOnlyList<CardView> holderCards, DateOnly today, CancellationToken cancellationToken)
+    {
+        var noActiveCard = new DomainRuleException("no-active-card",
+            "Per attivare la nuova tessera occorre accedere con la propria tessera in corso di validità (attiva e non scaduta).", RuleKind.Forbidden);
+        var notOfCard = new DomainRuleException("certificate-not-of-card",
+            "Il certificato presentato non è quello della tessera in uso: accedere con la tessera sanitaria in corso di validità.", RuleKind.Forbidden);
+        if (certificate.Current is { } presented)
+        {
+            var ofCertificate = await cards.FindCardsByCertificateAsync(new CardCertificate(presented.Serial, presented.Issuer), cancellationToken);
+            if (ofCertificate.Count > 1 || ofCertificate.Any(c => c.Holder.CodiceFiscale != cf)) throw notOfCard;
+            if (ofCertificate.Count == 1)
+            {
+                var card = ofCertificate[0];
+                audit.Detail = $"citizen-renewal certificate-of={card.CardNumber}";
+                if (card.State == CardState.Revoked)
+                    throw new DomainRuleException("certificate-card-revoked",
+                        "Il certificato presentato è di una tessera revocata (ad esempio per furto o smarrimento): non può essere usato per il rinnovo.",
+                        RuleKind.Forbidden).With("cardNumber", card.CardNumber);
+                if (card.State != CardState.Active || card.ExpiryDate < today) throw noActiveCard;
+                return card;
+            }
+        }
+        var candidates = holderCards.Where(c => c.State == CardState.Active && c.ExpiryDate >= today).OrderByDescending(c => c.ExpiryDate).ToList();
+        if (candidates.Count == 0) throw noActiveCard;
+        // The registry knows which certificate the holder's valid card carries, and it is not the one presented.
+        if (candidates.Any(c => c.Certificate is not null)) throw notOfCard;
+        return candidates[0];
     }
 
     /// <summary>17 digits, as the seed's protocol numbers: the date, then eleven random digits (unique in the table).</summary>

@@ -18,7 +18,15 @@ public sealed record HolderView(
 /// <summary>What the counter sees after identifying a card [M 2.2, T 2.2].</summary>
 public sealed record CardView(
     string CardNumber, string DisplayNumber, CardState State, DateOnly ExpiryDate, string IssuerRegion, string? IssuerRegionName,
-    HolderView Holder, IReadOnlyList<CardOperation> AllowedOperations, IReadOnlyList<string> Notes);
+    HolderView Holder, IReadOnlyList<CardOperation> AllowedOperations, IReadOnlyList<string> Notes)
+{
+    /// <summary>The card's authentication certificate as the feed named it (decision 0032); not part of any answer.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CardCertificate? Certificate { get; init; }
+}
+
+/// <summary>A card's authentication certificate: serial and issuer, normalised (<see cref="CertificateNames"/>).</summary>
+public sealed record CardCertificate(string Serial, string Issuer);
 
 public static class CardViews
 {
@@ -33,6 +41,9 @@ public static class CardViews
         if (state == CardState.Revoked) notes.Add("Tessera revocata: è consultabile solo lo storico.");
         return new CardView(card.CardNumber, CardNumber.DisplayPrefix + " " + card.CardNumber[7..], state, card.ExpiryDate,
             card.IssuerRegion, issuers.GetValueOrDefault(card.IssuerRegion), HolderView.From(card.Holder, today),
-            card.AllowedOperations(today, minor, policy), notes);
+            card.AllowedOperations(today, minor, policy), notes)
+        {
+            Certificate = card.CertificateSerial is { } serial && card.CertificateIssuer is { } issuer ? new CardCertificate(serial, issuer) : null,
+        };
     }
 }

@@ -23,6 +23,8 @@ public interface ICardDirectory
 {
     Task<CardView?> FindCardAsync(string cardNumber, CancellationToken cancellationToken);
     Task<(HolderView Holder, IReadOnlyList<CardView> Cards)?> FindHolderCardsAsync(string codiceFiscale, CancellationToken cancellationToken);
+    /// <summary>The cards whose certificate, as the feed named it, is this one (normally one; decision 0032).</summary>
+    Task<IReadOnlyList<CardView>> FindCardsByCertificateAsync(CardCertificate certificate, CancellationToken cancellationToken);
 }
 
 internal sealed class CardDirectory(ICmsDbContext db, IOptions<CmsOptions> options, TimeProvider clock) : ICardDirectory
@@ -40,6 +42,13 @@ internal sealed class CardDirectory(ICmsDbContext db, IOptions<CmsOptions> optio
         var cards = await db.Cards.AsNoTracking().Include(c => c.Holder).Where(c => c.HolderCodiceFiscale == codiceFiscale)
             .OrderByDescending(c => c.ExpiryDate).ToListAsync(cancellationToken);
         return (HolderView.From(holder, Today), cards.Select(View).ToList());
+    }
+
+    public async Task<IReadOnlyList<CardView>> FindCardsByCertificateAsync(CardCertificate certificate, CancellationToken cancellationToken)
+    {
+        var cards = await db.Cards.AsNoTracking().Include(c => c.Holder)
+            .Where(c => c.CertificateSerial == certificate.Serial && c.CertificateIssuer == certificate.Issuer).ToListAsync(cancellationToken);
+        return cards.Select(View).ToList();
     }
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

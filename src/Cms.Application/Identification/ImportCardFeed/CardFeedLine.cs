@@ -1,6 +1,7 @@
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Validation;
 using Cms.Domain.Common;
+using Cms.Domain.Identification;
 
 namespace Cms.Application.Identification.ImportCardFeed;
 
@@ -12,6 +13,13 @@ public sealed class CardFeedLine
     public string? IssuerRegion { get; set; }
     public CardFeedHolder? Holder { get; set; }
     public CardFeedCodes? Codes { get; set; }
+    /// <summary>
+    /// Optional: the serial (hexadecimal) of the card's authentication certificate, with <see cref="CertificateIssuer"/>. When a
+    /// card has them, the citizen's renewal admits only that certificate for it (decision 0032).
+    /// </summary>
+    public string? CertificateSerial { get; set; }
+    /// <summary>Optional: the distinguished name of the CA that issued the card's certificate (e.g. <c>CN=…, O=…, C=IT</c>).</summary>
+    public string? CertificateIssuer { get; set; }
 }
 
 public sealed class CardFeedHolder
@@ -47,7 +55,12 @@ public sealed class CardFeedCodes
 }
 
 /// <summary>A line that passed every check, with its parsed dates.</summary>
-public sealed record ValidCardFeedLine(CardFeedLine Line, DateOnly ExpiryDate, DateOnly BirthDate, char Sex);
+public sealed record ValidCardFeedLine(CardFeedLine Line, DateOnly ExpiryDate, DateOnly BirthDate, char Sex)
+{
+    /// <summary>The certificate's serial and issuer, normalised (both or neither).</summary>
+    public string? CertificateSerial { get; init; }
+    public string? CertificateIssuer { get; init; }
+}
 
 /// <summary>
 /// Checks a feed line. Hand-written rather than FluentValidation because it runs a million times per
@@ -94,7 +107,20 @@ public sealed class CardFeedLineValidator(CmsOptions options)
             if (!Digits(c.Puk, lengths.PukLength, lengths.PukLength)) errors.Add($"codes.puk: {lengths.PukLength} cifre.");
             if (!Digits(c.Cip, lengths.CipLength, lengths.CipLength)) errors.Add($"codes.cip: {lengths.CipLength} cifre.");
         }
-        return errors.Count == 0 ? new ValidCardFeedLine(line, expiry, birth, sex) : null;
+        string? serial = null, issuer = null;
+        if (line.CertificateSerial is not null || line.CertificateIssuer is not null)
+        {
+            if (line.CertificateSerial is null || line.CertificateIssuer is null)
+                errors.Add("certificateSerial, certificateIssuer: si indicano insieme, o nessuno dei due.");
+            else
+            {
+                serial = CertificateNames.NormalizeSerial(line.CertificateSerial);
+                issuer = CertificateNames.NormalizeIssuer(line.CertificateIssuer);
+                if (serial is null) errors.Add("certificateSerial: numero di serie esadecimale, al massimo 20 byte.");
+                if (issuer is null) errors.Add("certificateIssuer: nome distinto dell'autorità di certificazione non valido (es. CN=…, O=…, C=IT).");
+            }
+        }
+        return errors.Count == 0 ? new ValidCardFeedLine(line, expiry, birth, sex) { CertificateSerial = serial, CertificateIssuer = issuer } : null;
     }
 
     private static bool Digits(string? value, int min, int max) =>

@@ -46,7 +46,8 @@ public sealed class RegisterPeerValidator : AbstractValidator<RegisterPeerComman
     }
 }
 
-public sealed class RegisterPeerHandler(ICmsDbContext db, PeerSecrets secrets, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+public sealed class RegisterPeerHandler(
+    ICmsDbContext db, PeerSecrets secrets, IOptions<CmsOptions> options, TransportSecurity transport, TimeProvider clock, AuditScope audit)
     : ICommandHandler<RegisterPeerCommand, PeerView>
 {
     public async ValueTask<PeerView> Handle(RegisterPeerCommand command, CancellationToken cancellationToken)
@@ -54,6 +55,11 @@ public sealed class RegisterPeerHandler(ICmsDbContext db, PeerSecrets secrets, I
         var now = clock.GetUtcNow();
         var region = command.RegionCode!;
         audit.Detail = $"peer {region}";
+        // A peer exchange carries first halves and CIPs: outside Development only over TLS (decision 0032).
+        if (!transport.Allows(command.BaseUrl!.Trim()))
+            throw new DomainRuleException("peer-url-not-https",
+                "L'indirizzo della Regione collegata deve iniziare con https://: gli scambi portano le prime metà dei codici e i CIP.")
+                .With("baseUrl", command.BaseUrl.Trim());
         var peer = await db.Peers.SingleOrDefaultAsync(p => p.RegionCode == region, cancellationToken);
         if (peer is null)
         {

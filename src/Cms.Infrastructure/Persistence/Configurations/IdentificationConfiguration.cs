@@ -42,6 +42,9 @@ internal sealed class CardConfiguration : IEntityTypeConfiguration<Card>
         b.Property(c => c.LoadedAt).HasDefaultValueSql("now()");
         b.HasOne(c => c.Holder).WithMany().HasForeignKey(c => c.HolderCodiceFiscale).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(c => c.HolderCodiceFiscale);
+        b.Property(c => c.CertificateSerial).HasMaxLength(40);
+        b.Property(c => c.CertificateIssuer).HasMaxLength(500);
+        b.HasIndex(c => c.CertificateSerial).HasFilter("certificate_serial IS NOT NULL");
         b.ComplexProperty(c => c.Codes, e =>
         {
             e.Property(x => x.KeyId).HasColumnName("codes_key_id").HasMaxLength(40);

@@ -990,6 +990,16 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("activated_at");
 
+                    b.Property<string>("CertificateIssuer")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("certificate_issuer");
+
+                    b.Property<string>("CertificateSerial")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("certificate_serial");
+
                     b.Property<DateOnly>("ExpiryDate")
                         .HasColumnType("date")
                         .HasColumnName("expiry_date");
@@ -1042,6 +1052,10 @@ namespace Cms.Infrastructure.Persistence.Migrations
 
                     b.HasKey("CardNumber")
                         .HasName("pk_cards");
+
+                    b.HasIndex("CertificateSerial")
+                        .HasDatabaseName("ix_cards_certificate_serial")
+                        .HasFilter("certificate_serial IS NOT NULL");
 
                     b.HasIndex("HolderCodiceFiscale")
                         .HasDatabaseName("ix_cards_holder_codice_fiscale");
