@@ -198,6 +198,7 @@ public static class CliApp
         public Cms.Domain.Administration.CounterType? CounterType => null;
         public IReadOnlyCollection<string> Roles => [];
         public bool IsInRole(string role) => false;
+        public string? ClientAddress => null;
     }
 
     private sealed class NoTokens : IAccessTokenIssuer

@@ -28,4 +28,5 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
 
     public IReadOnlyCollection<string> Roles => User?.FindAll(CmsClaims.Role).Select(c => c.Value).ToList() ?? [];
     public bool IsInRole(string role) => User?.HasClaim(CmsClaims.Role, role) == true;
+    public string? ClientAddress => accessor.HttpContext is { } http ? ClientAddresses.Of(http) : null;
 }

@@ -34,7 +34,7 @@ public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCo
     }
 }
 
-public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hasher, OperatorGate gate, TimeProvider clock, AuditScope audit)
+public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hasher, OperatorGate gate, SignInThrottles throttles, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ChangePasswordCommand, ChangePasswordResult>
 {
     public async ValueTask<ChangePasswordResult> Handle(ChangePasswordCommand command, CancellationToken cancellationToken)
@@ -44,15 +44,24 @@ public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hash
         audit.ActorCodiceFiscale = CodiceFiscale.ForTrail(cf);
         audit.Detail = "password-change";
         var op = await db.Operators.SingleOrDefaultAsync(o => o.CodiceFiscale == cf, cancellationToken);
-        if (op is null) return new(gate.Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated).Failure);
+        // The same answer and the same back-off per source address as the sign-in (decision 0031).
+        if (op is null)
+        {
+            _ = hasher.Verify(string.Empty, command.CurrentPassword!);
+            return new(gate.InvalidCredentials("password-change unknown-operator").Failure);
+        }
         audit.ActorOperatorId = op.Id;
-        if (op.IsLockedAt(now))
-            return new(gate.Refuse("account-locked", "Utenza bloccata: riprovare più tardi.", RuleKind.Forbidden, op.LockedUntil).Failure);
+        if (await throttles.IsWaitingAsync(op, cancellationToken))
+        {
+            _ = hasher.Verify(string.Empty, command.CurrentPassword!);
+            return new(gate.InvalidCredentials("password-change throttled").Failure);
+        }
         if (hasher.Verify(op.PasswordHash, command.CurrentPassword!) == PasswordCheck.Wrong)
         {
-            op.RecordFailedSignIn(now);
-            return new(gate.Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated).Failure);
+            await throttles.RecordFailureAsync(op, cancellationToken);
+            return new(gate.InvalidCredentials("password-change wrong-password").Failure);
         }
+        await throttles.ClearAsync(op, cancellationToken);
         op.ChangePassword(hasher.Hash(command.NewPassword!), now);
         return new(null);
     }

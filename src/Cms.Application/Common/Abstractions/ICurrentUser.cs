@@ -12,4 +12,9 @@ public interface ICurrentUser
     Cms.Domain.Administration.CounterType? CounterType { get; }
     IReadOnlyCollection<string> Roles { get; }
     bool IsInRole(string role);
+    /// <summary>
+    /// The address the request came from: the connection's, or the end client's as the web UI passes it when the request comes
+    /// from a configured UI host (decision 0031). Null when unknown (the command line).
+    /// </summary>
+    string? ClientAddress { get; }
 }

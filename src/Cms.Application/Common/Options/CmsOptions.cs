@@ -52,6 +52,22 @@ public sealed class CmsOptions
 
     /// <summary>How long a password is valid before it must be changed.</summary>
     public int PasswordMaxAgeDays { get; set; } = 90;
+
+    /// <summary>The back-off of wrong passwords per account and source address (decision 0031).</summary>
+    public SignInThrottleOptions SignIn { get; set; } = new();
+}
+
+/// <summary>
+/// Section <c>Cms:SignIn</c>: after <see cref="FreeFailures"/> wrong passwords in a row from one address, that address waits
+/// <see cref="FirstWaitSeconds"/> before its next try on the account, doubled after each further failure up to
+/// <see cref="MaxWaitSeconds"/>; a pair quiet for <see cref="ForgetAfterHours"/> starts again.
+/// </summary>
+public sealed class SignInThrottleOptions
+{
+    public int FreeFailures { get; set; } = 5;
+    public int FirstWaitSeconds { get; set; } = 1;
+    public int MaxWaitSeconds { get; set; } = 15 * 60;
+    public int ForgetAfterHours { get; set; } = 24;
 }
 
 /// <summary>Lengths of the personal codes and how many leading digits go on paper [T 2.2.1].</summary>

@@ -23,6 +23,10 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
             problems.Add("Cms:Codes: CipPrintedDigits must be between 1 and CipLength - 1.");
         if (o.PendingRequestMinutes is < 1 or > 24 * 60) problems.Add("Cms:PendingRequestMinutes must be between 1 and 1440.");
         if (o.PasswordMaxAgeDays is < 1 or > 3650) problems.Add("Cms:PasswordMaxAgeDays must be between 1 and 3650.");
+        if (o.SignIn.FreeFailures is < 1 or > 100) problems.Add("Cms:SignIn:FreeFailures must be between 1 and 100.");
+        if (o.SignIn.FirstWaitSeconds < 1 || o.SignIn.MaxWaitSeconds < o.SignIn.FirstWaitSeconds || o.SignIn.MaxWaitSeconds > 24 * 3600)
+            problems.Add("Cms:SignIn: FirstWaitSeconds must be at least 1 and MaxWaitSeconds between it and 86400.");
+        if (o.SignIn.ForgetAfterHours is < 1 or > 24 * 30) problems.Add("Cms:SignIn:ForgetAfterHours must be between 1 and 720.");
         if (o.Readers.Limit is < 1 or > 20) problems.Add("Cms:Readers:Limit must be between 1 and 20.");
         if (!Enum.IsDefined(o.Readers.Scope)) problems.Add("Cms:Readers:Scope must be Household or Holder.");
         if (o.ConsentPolicies.Count > 0)

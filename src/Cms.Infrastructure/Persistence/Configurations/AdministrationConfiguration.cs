@@ -63,3 +63,14 @@ internal sealed class OperatorConfiguration : IEntityTypeConfiguration<Operator>
         b.HasOne<Counter>().WithMany().HasForeignKey(o => o.CounterCode).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class SignInThrottleConfiguration : IEntityTypeConfiguration<SignInThrottle>
+{
+    public void Configure(EntityTypeBuilder<SignInThrottle> b)
+    {
+        b.ToTable("sign_in_throttles", Schemas.Administration);
+        b.HasKey(t => t.Key);
+        b.Property(t => t.Key).HasMaxLength(64).IsFixedLength();
+        b.HasIndex(t => t.LastFailureAt);
+    }
+}
