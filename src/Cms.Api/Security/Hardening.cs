@@ -58,10 +58,17 @@ public static class ClientAddresses
         var remote = http.Connection.RemoteIpAddress is { } r ? Normalise(r) : null;
         var address = remote?.ToString() ?? "unknown";
         var options = http.RequestServices.GetService<HardeningOptions>();
-        if (remote is not null && options is not null && options.WebUiAddresses.Count > 0
-            && http.Request.Headers[Header] is { Count: 1 } values && IPAddress.TryParse(values[0], out var forwarded)
-            && options.WebUiAddresses.Any(a => IPAddress.TryParse(a, out var ui) && Normalise(ui).Equals(remote)))
-            address = Normalise(forwarded).ToString();
+        if (http.Request.Headers.ContainsKey(Header))
+        {
+            var fromUi = remote is not null && options is not null
+                && options.WebUiAddresses.Any(a => IPAddress.TryParse(a, out var ui) && Normalise(ui).Equals(remote));
+            if (fromUi && http.Request.Headers[Header] is { Count: 1 } values && IPAddress.TryParse(values[0], out var forwarded))
+                address = Normalise(forwarded).ToString();
+            else if (!fromUi)
+                // The value itself is not logged: it is whatever the caller chose to write.
+                http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(ClientAddresses))
+                    .LogWarning("{Header} ignored: {Address} is not a web UI host (Hardening:WebUiAddresses).", Header, address);
+        }
         http.Items[ItemKey] = address;
         return address;
     }
