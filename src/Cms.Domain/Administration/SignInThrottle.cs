@@ -4,7 +4,7 @@ namespace Cms.Domain.Administration;
 /// Wrong passwords of one account from one source address (decision 0031). After <c>freeFailures</c> in a row the pair waits,
 /// <c>firstWait</c> after the first of them and twice as long after each next one, up to <c>maxWait</c>; during the wait no
 /// password is checked. The same account from another address is not held back, so nobody can lock an operator out on
-/// purpose. The pair is known only by a keyed digest of the operator and the address: the table holds neither in clear.
+/// purpose. The pair is known only by a keyed digest of the user name and the address: the table holds neither in clear.
 /// </summary>
 public sealed class SignInThrottle
 {
@@ -12,7 +12,7 @@ public sealed class SignInThrottle
 
     public SignInThrottle(string key) => Key = key;
 
-    /// <summary>Keyed digest (HMAC-SHA256, 64 hex digits) of the operator's id and the source address.</summary>
+    /// <summary>Keyed digest (HMAC-SHA256, 64 hex digits) of the user name (codice fiscale) and the source address.</summary>
     public string Key { get; private set; } = null!;
     public int Failures { get; private set; }
     public DateTimeOffset LastFailureAt { get; private set; }

@@ -44,24 +44,20 @@ public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hash
         audit.ActorCodiceFiscale = CodiceFiscale.ForTrail(cf);
         audit.Detail = "password-change";
         var op = await db.Operators.SingleOrDefaultAsync(o => o.CodiceFiscale == cf, cancellationToken);
-        // The same answer and the same back-off per source address as the sign-in (decision 0031).
-        if (op is null)
+        // The same answer, on the same path, and the same back-off per source address as the sign-in (decision 0031).
+        if (op is not null) audit.ActorOperatorId = op.Id;
+        if (await throttles.IsWaitingAsync(cf, cancellationToken))
         {
             _ = hasher.Verify(string.Empty, command.CurrentPassword!);
-            return new(gate.InvalidCredentials("password-change unknown-operator").Failure);
+            return new(gate.InvalidCredentials(op is null ? "password-change unknown-operator throttled" : "password-change throttled").Failure);
         }
-        audit.ActorOperatorId = op.Id;
-        if (await throttles.IsWaitingAsync(op, cancellationToken))
+        if (op is null || hasher.Verify(op.PasswordHash, command.CurrentPassword!) == PasswordCheck.Wrong)
         {
-            _ = hasher.Verify(string.Empty, command.CurrentPassword!);
-            return new(gate.InvalidCredentials("password-change throttled").Failure);
+            if (op is null) _ = hasher.Verify(string.Empty, command.CurrentPassword!);
+            await throttles.RecordFailureAsync(cf, cancellationToken);
+            return new(gate.InvalidCredentials(op is null ? "password-change unknown-operator" : "password-change wrong-password").Failure);
         }
-        if (hasher.Verify(op.PasswordHash, command.CurrentPassword!) == PasswordCheck.Wrong)
-        {
-            await throttles.RecordFailureAsync(op, cancellationToken);
-            return new(gate.InvalidCredentials("password-change wrong-password").Failure);
-        }
-        await throttles.ClearAsync(op, cancellationToken);
+        await throttles.ClearAsync(cf, cancellationToken);
         op.ChangePassword(hasher.Hash(command.NewPassword!), now);
         return new(null);
     }

@@ -8,7 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Cms.Application.Administration.Common;
 
 /// <summary>
-/// The back-off of wrong passwords per (operator, source address) pair (decision 0031): the pair is found by a keyed digest
+/// The back-off of wrong passwords per (user name, source address) pair (decision 0031). The user name is the codice fiscale
+/// as typed (normalised), known to Cms or not: an unknown one goes the same way as an operator's, so neither the answer nor
+/// the work done tells them apart. The pair is found by a keyed digest
 /// (<see cref="IKeyedDigest"/>, any key of the ring, so a rotation forgets nothing), and work on one pair is serialised by an
 /// advisory lock, so that two wrong tries at once are both counted.
 /// </summary>
@@ -19,10 +21,10 @@ public sealed class SignInThrottles(ICmsDbContext db, IKeyedDigest digest, ICurr
     /// <summary>The caller's address, as the API saw it (or the web UI's client, from the UI host only).</summary>
     public string SourceAddress => string.IsNullOrEmpty(user.ClientAddress) ? "unknown" : user.ClientAddress;
 
-    /// <summary>The pair of this operator and the caller's address, locked until the command ends (null when it has no failure).</summary>
-    public async Task<(string Key, SignInThrottle? Throttle)> FindAsync(Operator op, CancellationToken cancellationToken)
+    /// <summary>The pair of this user name and the caller's address, locked until the command ends (null when it has no failure).</summary>
+    private async Task<(string Key, SignInThrottle? Throttle)> FindAsync(string? codiceFiscale, CancellationToken cancellationToken)
     {
-        var data = Encoding.UTF8.GetBytes($"{op.Id:N}|{SourceAddress}");
+        var data = Encoding.UTF8.GetBytes($"{codiceFiscale}|{SourceAddress}");
         var keys = digest.ComputeAll(data, Purpose).ToArray();
         await db.LockKeyAsync("sign-in-throttle:" + keys[0], cancellationToken);
         var throttle = await db.Set<SignInThrottle>().Where(t => keys.Contains(t.Key)).OrderByDescending(t => t.LastFailureAt)
@@ -31,16 +33,16 @@ public sealed class SignInThrottles(ICmsDbContext db, IKeyedDigest digest, ICurr
     }
 
     /// <summary>Whether this pair must still wait: then no password is checked.</summary>
-    public async Task<bool> IsWaitingAsync(Operator op, CancellationToken cancellationToken)
+    public async Task<bool> IsWaitingAsync(string? codiceFiscale, CancellationToken cancellationToken)
     {
-        var (_, throttle) = await FindAsync(op, cancellationToken);
+        var (_, throttle) = await FindAsync(codiceFiscale, cancellationToken);
         return throttle?.IsWaitingAt(clock.GetUtcNow()) == true;
     }
 
     /// <summary>Counts a wrong password for this pair.</summary>
-    public async Task RecordFailureAsync(Operator op, CancellationToken cancellationToken)
+    public async Task RecordFailureAsync(string? codiceFiscale, CancellationToken cancellationToken)
     {
-        var (key, throttle) = await FindAsync(op, cancellationToken);
+        var (key, throttle) = await FindAsync(codiceFiscale, cancellationToken);
         if (throttle is null)
         {
             throttle = new SignInThrottle(key);
@@ -58,9 +60,9 @@ public sealed class SignInThrottles(ICmsDbContext db, IKeyedDigest digest, ICurr
     }
 
     /// <summary>A right password clears the pair.</summary>
-    public async Task ClearAsync(Operator op, CancellationToken cancellationToken)
+    public async Task ClearAsync(string? codiceFiscale, CancellationToken cancellationToken)
     {
-        var (_, throttle) = await FindAsync(op, cancellationToken);
+        var (_, throttle) = await FindAsync(codiceFiscale, cancellationToken);
         if (throttle is not null) db.Set<SignInThrottle>().Remove(throttle);
     }
 }

@@ -56,28 +56,26 @@ public sealed class SignInHandler(ICmsDbContext db, IPasswordHasher hasher, Oper
         var now = clock.GetUtcNow();
         audit.ActorCodiceFiscale = CodiceFiscale.ForTrail(cf);
         var op = await db.Operators.SingleOrDefaultAsync(o => o.CodiceFiscale == cf, cancellationToken);
-        // Unknown operator, wrong password, or a pair still waiting: one answer (decision 0031); the trail keeps the reason.
-        if (op is null)
+        // Unknown operator, wrong password, or a pair still waiting: one answer, on the same path (decision 0031); the trail keeps
+        // the reason. An unknown operator is verified against a dummy hash (same time) and counted like a known one.
+        if (op is not null)
         {
-            _ = hasher.Verify(DummyHash.Value, command.Password!);
-            return gate.InvalidCredentials("unknown-operator");
+            audit.ActorOperatorId = op.Id;
+            audit.ActorCounterCode = op.CounterCode;
         }
-        audit.ActorOperatorId = op.Id;
-        audit.ActorCounterCode = op.CounterCode;
-        if (await throttles.IsWaitingAsync(op, cancellationToken))
+        if (await throttles.IsWaitingAsync(cf, cancellationToken))
         {
             // The password is not checked during the wait, but the time is spent as if it were.
             _ = hasher.Verify(DummyHash.Value, command.Password!);
-            return gate.InvalidCredentials("throttled");
+            return gate.InvalidCredentials(op is null ? "unknown-operator throttled" : "throttled");
         }
-
-        var check = hasher.Verify(op.PasswordHash, command.Password!);
-        if (check == PasswordCheck.Wrong)
+        var check = hasher.Verify(op?.PasswordHash ?? DummyHash.Value, command.Password!);
+        if (op is null || check == PasswordCheck.Wrong)
         {
-            await throttles.RecordFailureAsync(op, cancellationToken);
-            return gate.InvalidCredentials("wrong-password");
+            await throttles.RecordFailureAsync(cf, cancellationToken);
+            return gate.InvalidCredentials(op is null ? "unknown-operator" : "wrong-password");
         }
-        await throttles.ClearAsync(op, cancellationToken);
+        await throttles.ClearAsync(cf, cancellationToken);
         if (check == PasswordCheck.RightButRehash) op.ChangePassword(hasher.Hash(command.Password!), op.PasswordChangedAt);
         if (gate.PasswordExpired(op, now))
         {

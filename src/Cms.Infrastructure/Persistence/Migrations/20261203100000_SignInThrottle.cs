@@ -11,7 +11,7 @@ namespace Cms.Infrastructure.Persistence.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            // No account lock any more (decision 0031): wrong passwords are counted per (operator, source address) pair in
+            // No account lock any more (decision 0031): wrong passwords are counted per (user name, source address) pair in
             // sign_in_throttles, whose key is a keyed digest of both (neither is stored in clear).
             migrationBuilder.DropColumn(
                 name: "failed_sign_ins",
