@@ -91,5 +91,7 @@ WEB_PID=$!
 dotnet run --project src/Cms.ReaderCli -c Release --no-build --no-launch-profile -- bridge --web "$WEB_URL" --port 5090 &
 BRIDGE_PID=$!
 trap 'kill $WEB_PID $BRIDGE_PID 2>/dev/null || true' EXIT INT TERM
+# The web UI runs on this host: the API believes the client address it passes on from loopback only (decision 0031).
+export Hardening__WebUiAddresses__0="${Hardening__WebUiAddresses__0:-127.0.0.1}"
 # Two glibc arenas keep the API's native memory small and flat (decision 0021).
 MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" dotnet run --project src/Cms.Api -c Release --no-build --no-launch-profile -- --urls "$URL"

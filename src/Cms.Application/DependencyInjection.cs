@@ -52,6 +52,7 @@ public static class DependencyInjection
         services.AddScoped<Interop.Common.InteropRequests>();
         services.AddScoped<Interop.Contracts.IPeerDirectory, Interop.Contracts.PeerDirectory>();
         services.AddScoped<OperatorGate>();
+        services.AddScoped<Cms.Application.Administration.Common.SignInThrottles>();
         services.AddScoped<AdministratorBootstrapper>();
         services.AddScoped<ICardDirectory, CardDirectory>();
         services.AddSingleton(TimeProvider.System);

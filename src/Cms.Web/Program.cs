@@ -1,6 +1,8 @@
 using Cms.Web.Services;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.Options;
 
 // Options are read once at start: nothing watches the configuration files (as in the API).
@@ -11,8 +13,21 @@ builder.Services.AddHttpClient("cms", (sp, http) =>
 {
     http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<WebOptions>>().Value.ApiUrl);
     http.Timeout = TimeSpan.FromSeconds(30);
-}).AddHttpMessageHandler<IdempotencyKeyHandler>();
+}).AddHttpMessageHandler<IdempotencyKeyHandler>().AddHttpMessageHandler<ClientAddressHandler>();
 builder.Services.AddTransient<IdempotencyKeyHandler>();
+builder.Services.AddTransient<ClientAddressHandler>();
+var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
+// Secure cookies: always when the UI is served over TLS, else when the request is https (the known proxy's scheme applied).
+var cookieSecurity = web.Tls ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = cookieSecurity);
+builder.Services.Configure<CookieTempDataProviderOptions>(o => o.Cookie.SecurePolicy = cookieSecurity);
+var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+// Only the configured proxies: not even loopback by default (a proxy on the same host is named like any other).
+forwarded.KnownIPNetworks.Clear();
+forwarded.KnownProxies.Clear();
+foreach (var proxy in web.KnownProxies)
+    forwarded.KnownProxies.Add(System.Net.IPAddress.TryParse(proxy, out var ip) ? ip
+        : throw new InvalidOperationException($"Web:KnownProxies: '{proxy}' is not an IP address."));
 builder.Services.AddScoped<CmsApi>();
 builder.Services.AddSingleton<ReaderHandoff>();
 
@@ -28,7 +43,7 @@ builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationSc
     o.Cookie.Name = "cms.web";
     o.Cookie.HttpOnly = true;
     o.Cookie.SameSite = SameSiteMode.Strict;
-    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+    o.Cookie.SecurePolicy = cookieSecurity;
     o.SlidingExpiration = false; // the cookie lives as long as the API token inside it
 });
 builder.Services.AddAuthorization();
@@ -45,9 +60,12 @@ builder.Services.AddRazorPages(o =>
 var app = builder.Build();
 // The reader page's form goes to the desk's reader bridge: the only place besides this site a form may post to.
 var bridgeOrigin = new Uri(app.Services.GetRequiredService<IOptions<WebOptions>>().Value.ReaderBridgeUrl).GetLeftPart(UriPartial.Authority);
+// First: the address and the scheme of the end client, from a known proxy only.
+app.UseForwardedHeaders(forwarded);
 app.UseExceptionHandler("/errore");
 app.Use(async (context, next) =>
 {
+    if (context.Request.IsHttps) context.Response.Headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
     context.Response.Headers.XContentTypeOptions = "nosniff";
     context.Response.Headers.XFrameOptions = "DENY";
     context.Response.Headers["Referrer-Policy"] = "no-referrer";

@@ -103,6 +103,31 @@ public class AdministrationTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_security_administrator_cannot_change_their_own_roles_but_another_one_can_and_the_refusal_is_in_the_trail()
+    {
+        var admin = await AdminAsync();
+        var me = (await OkAsync(await admin.GetAsync("/api/v1/auth/me"))).GetProperty("operatorId").GetString();
+        // Granting oneself the Auditor role (keeping one's own): refused, audited, nothing changed.
+        var problem = await ProblemAsync(await admin.PutAsJsonAsync($"/api/v1/admin/operators/{me}",
+            new { givenName = "A", surname = "B", roles = new[] { "SecurityAdministrator", "Auditor" }, enabledForCms = true }),
+            HttpStatusCode.Conflict, "own-roles-change");
+        Assert.Equal("own-roles-change", problem.GetProperty("rule").GetString());
+        Assert.Equal(new[] { "SecurityAdministrator" }, await Factory.ScalarAsync<string[]>("SELECT roles FROM administration.operators WHERE id = @id", ("id", Guid.Parse(me!))));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'OPERATOR_MANAGEMENT' AND outcome = 'REJECTED' AND operator_id = @id AND detail = 'own-roles-change'",
+            ("id", Guid.Parse(me!))));
+        // The same roles in another order, with other names: not a change of roles.
+        await OkAsync(await admin.PutAsJsonAsync($"/api/v1/admin/operators/{me}",
+            new { givenName = "Amministratore", surname = "Primo", roles = new[] { "SecurityAdministrator" }, enabledForCms = true }));
+
+        // Another security administrator can.
+        var (second, _, _) = await ActorAsync("SecurityAdministrator");
+        var updated = await OkAsync(await second.PutAsJsonAsync($"/api/v1/admin/operators/{me}",
+            new { givenName = "Amministratore", surname = "Primo", roles = new[] { "SecurityAdministrator", "Auditor" }, enabledForCms = true }));
+        Assert.Equal(2, updated.GetProperty("roles").GetArrayLength());
+    }
+
+    [Fact]
     public async Task Only_security_administrators_reach_administration()
     {
         var (operatorClient, _, _) = await ActorAsync("Operator");

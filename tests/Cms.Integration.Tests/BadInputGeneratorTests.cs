@@ -17,7 +17,7 @@ namespace Cms.Integration.Tests;
 /// characters, lone surrogates, huge strings, injections, or removed; and whole bodies that are not JSON, nested too deep,
 /// or larger than the limit. Not one answer may be a 5xx, and a rejected request may change no row: the database's
 /// fingerprint is taken around each operation's requests (the records a refusal is meant to leave — the audit trail's
-/// refused entries, a wrong CIP try, a failed sign-in count, a used peer signature — are checked apart).
+/// refused entries, a wrong CIP try, a failed sign-in count (per user name and address), a used peer signature — are checked apart).
 /// </summary>
 public class BadInputGeneratorTests(CmsFactory factory, ITestOutputHelper output) : ApiTest(factory)
 {
@@ -31,7 +31,7 @@ public class BadInputGeneratorTests(CmsFactory factory, ITestOutputHelper output
         ["audit.counter_month_counts"] = ["*"], ["audit.region_day_counts"] = ["*"],
         ["revocation.cip_attempts"] = ["*"],
         ["interop.seen_signatures"] = ["*"],
-        ["administration.operators"] = ["failed_sign_ins", "locked_until"],
+        ["administration.sign_in_throttles"] = ["*"],
         // Every authenticated request, refused or not, is activity of its session (the idle timeout counts from it).
         ["administration.operator_sessions"] = ["last_seen_at"],
     };

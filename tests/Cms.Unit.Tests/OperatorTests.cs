@@ -10,26 +10,33 @@ public class OperatorTests
     private static Operator NewOperator() =>
         new(Guid.NewGuid(), "RSSMRA80A01H501U", "Mario", "Rossi", "090-201-AS001", [Role.Operator], true, "hash", Now.AddDays(-10));
 
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1), Max = TimeSpan.FromMinutes(15), Forget = TimeSpan.FromHours(24);
+
     [Fact]
-    public void Five_wrong_passwords_lock_the_account_for_fifteen_minutes()
+    public void Five_wrong_passwords_from_one_address_make_the_pair_wait_one_second_then_doubling_up_to_the_maximum()
     {
-        var op = NewOperator();
-        for (var i = 0; i < 4; i++) op.RecordFailedSignIn(Now);
-        Assert.False(op.IsLockedAt(Now));
-        op.RecordFailedSignIn(Now);
-        Assert.True(op.IsLockedAt(Now));
-        Assert.True(op.IsLockedAt(Now.AddMinutes(14)));
-        Assert.False(op.IsLockedAt(Now.AddMinutes(15)));
+        var pair = new SignInThrottle(new string('a', 64));
+        for (var i = 0; i < 4; i++) pair.RecordFailure(Now, 5, Second, Max, Forget);
+        Assert.False(pair.IsWaitingAt(Now));
+        pair.RecordFailure(Now, 5, Second, Max, Forget);
+        Assert.True(pair.IsWaitingAt(Now));
+        Assert.Equal(Now + Second, pair.WaitUntil);
+        pair.RecordFailure(Now.AddSeconds(2), 5, Second, Max, Forget);
+        Assert.Equal(Now.AddSeconds(2 + 2), pair.WaitUntil);
+        pair.RecordFailure(Now.AddSeconds(10), 5, Second, Max, Forget);
+        Assert.Equal(Now.AddSeconds(10 + 4), pair.WaitUntil);
+        for (var i = 0; i < 30; i++) pair.RecordFailure(Now.AddHours(1), 5, Second, Max, Forget);
+        Assert.Equal(Now.AddHours(1) + Max, pair.WaitUntil);
     }
 
     [Fact]
-    public void After_the_lockout_the_count_starts_again()
+    public void A_pair_quiet_for_longer_than_the_memory_of_the_back_off_starts_again()
     {
-        var op = NewOperator();
-        for (var i = 0; i < 5; i++) op.RecordFailedSignIn(Now);
-        op.RecordFailedSignIn(Now.AddMinutes(16));
-        Assert.False(op.IsLockedAt(Now.AddMinutes(16)));
-        Assert.Equal(1, op.FailedSignIns);
+        var pair = new SignInThrottle(new string('b', 64));
+        for (var i = 0; i < 6; i++) pair.RecordFailure(Now, 5, Second, Max, Forget);
+        pair.RecordFailure(Now.AddHours(25), 5, Second, Max, Forget);
+        Assert.False(pair.IsWaitingAt(Now.AddHours(25)));
+        Assert.Equal(1, pair.Failures);
     }
 
     [Fact]

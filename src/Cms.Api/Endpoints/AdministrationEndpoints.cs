@@ -59,6 +59,8 @@ public static class AdministrationEndpoints
         admin.MapPut("/operators/{id:guid}", async (Guid id, [FromBody] UpdateOperatorRequest request, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateOperatorCommand(id, request.GivenName, request.Surname, request.CounterCode, request.Roles, request.EnabledForCms), ct))
             .WithName("updateOperator").WithSummary("Modifica di un operatore: sportello, ruoli, abilitazione al CMS")
+            .WithDescription("Un amministratore della sicurezza non può disabilitare se stesso né togliersi il ruolo (409 `cannot-demote-self`), " +
+                "né cambiare in alcun modo i propri ruoli (409 `own-roles-change`): lo fa un altro amministratore della sicurezza.")
             .Produces<OperatorDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);

@@ -32,7 +32,11 @@ public static class AuthEndpoints
             .WithSummary("Accesso dell'operatore con codice fiscale e password")
             .WithDescription("Restituisce un token JWT legato a una sessione del server, che termina all'uscita, dopo 30 minuti di " +
                 "inattività, dopo 12 ore in ogni caso (impostazioni `Cms:Sessions`) e quando cambiano password, ruoli, sportello o " +
-                "abilitazione dell'operatore. Dopo 5 tentativi errati l'utenza è bloccata per 15 minuti; una password scaduta va cambiata.")
+                "abilitazione dell'operatore; una password scaduta va cambiata. Codice fiscale sconosciuto, password errata e tentativo " +
+                "in attesa ricevono la stessa risposta 401 `invalid-credentials`. Dopo 5 password errate per la stessa utenza dallo stesso " +
+                "indirizzo, quell'indirizzo attende prima del tentativo successivo (1 secondo, poi il doppio a ogni errore, fino a 15 minuti; " +
+                "durante l'attesa la password non è verificata); l'utenza resta utilizzabile da altri indirizzi. Al più 30 tentativi al minuto " +
+                "per indirizzo con le impostazioni predefinite (429).")
             .Produces<SignInSuccess>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -68,6 +72,8 @@ public static class AuthEndpoints
             .RequireRateLimiting(RateLimits.SignIn)
             .WithName("changePassword")
             .WithSummary("Cambio password dell'operatore (anche scaduta)")
+            .WithDescription("Richiede la password attuale, con le stesse regole dell'accesso: una sola risposta 401 `invalid-credentials` " +
+                "per codice fiscale sconosciuto, password errata o tentativo in attesa, e la stessa attesa crescente per utenza e indirizzo.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)

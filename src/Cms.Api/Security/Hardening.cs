@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Threading.RateLimiting;
 using Cms.Api.Problems;
 using Microsoft.AspNetCore.Http.Features;
@@ -29,6 +30,48 @@ public sealed class HardeningOptions
     public RateLimitRule SignIn { get; set; } = new() { PermitLimit = 30 };
     public RateLimitRule CipVerification { get; set; } = new() { PermitLimit = 10 };
     public RateLimitRule InboundInterop { get; set; } = new() { PermitLimit = 600 };
+
+    /// <summary>
+    /// The addresses of the web UI's hosts (decision 0031). Only from these is the end client's address taken from
+    /// <see cref="ClientAddresses.Header"/>, so that the sign-in rate limit and the back-off apply per person, not to the UI
+    /// host as a whole; from anyone else the header is ignored. Empty by default; <c>scripts/run.sh</c> names loopback.
+    /// </summary>
+    public List<string> WebUiAddresses { get; set; } = [];
+}
+
+/// <summary>The address a request comes from, for the rate limits and the sign-in back-off.</summary>
+public static class ClientAddresses
+{
+    /// <summary>The end client's address, as the web UI passes it.</summary>
+    public const string Header = "X-Cms-Client-Address";
+    private const string ItemKey = "cms:client-address";
+
+    public static IPAddress Normalise(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    /// <summary>
+    /// The connection's address; or, when the connection comes from a configured web UI host and carries a well-formed
+    /// <see cref="Header"/>, the address in the header.
+    /// </summary>
+    public static string Of(HttpContext http)
+    {
+        if (http.Items.TryGetValue(ItemKey, out var known) && known is string cached) return cached;
+        var remote = http.Connection.RemoteIpAddress is { } r ? Normalise(r) : null;
+        var address = remote?.ToString() ?? "unknown";
+        var options = http.RequestServices.GetService<HardeningOptions>();
+        if (http.Request.Headers.ContainsKey(Header))
+        {
+            var fromUi = remote is not null && options is not null
+                && options.WebUiAddresses.Any(a => IPAddress.TryParse(a, out var ui) && Normalise(ui).Equals(remote));
+            if (fromUi && http.Request.Headers[Header] is { Count: 1 } values && IPAddress.TryParse(values[0], out var forwarded))
+                address = Normalise(forwarded).ToString();
+            else if (!fromUi)
+                // The value itself is not logged: it is whatever the caller chose to write.
+                http.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(ClientAddresses))
+                    .LogWarning("{Header} ignored: {Address} is not a web UI host (Hardening:WebUiAddresses).", Header, address);
+        }
+        http.Items[ItemKey] = address;
+        return address;
+    }
 }
 
 public static class RateLimits
@@ -51,6 +94,9 @@ public static class Hardening
                      (nameof(options.InboundInterop), options.InboundInterop) })
             if (rule.PermitLimit <= 0 || rule.WindowSeconds <= 0)
                 throw new InvalidOperationException($"Hardening:{name}: PermitLimit and WindowSeconds must be positive.");
+        foreach (var address in options.WebUiAddresses)
+            if (!IPAddress.TryParse(address, out _))
+                throw new InvalidOperationException($"Hardening:WebUiAddresses: '{address}' is not an IP address.");
         services.AddSingleton(options);
         webHost.ConfigureKestrel(k =>
         {
@@ -96,7 +142,7 @@ public static class Hardening
             AutoReplenishment = true,
         });
 
-    private static string ClientAddress(HttpContext http) => http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private static string ClientAddress(HttpContext http) => ClientAddresses.Of(http);
 
     /// <summary>
     /// Security headers on every answer, and the size limit checked from <c>Content-Length</c> before the body is read (Kestrel

@@ -11,7 +11,6 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
     public bool IsAuthenticated => User?.Identity?.IsAuthenticated == true && OperatorId is not null;
     public Guid? OperatorId => Guid.TryParse(User?.FindFirst(CmsClaims.OperatorId)?.Value, out var id) ? id : null;
     public Guid? SessionId => Guid.TryParse(User?.FindFirst(CmsClaims.SessionId)?.Value, out var id) ? id : null;
-    public string? ClientAddress => accessor.HttpContext?.Connection.RemoteIpAddress?.ToString();
     public string? CodiceFiscale => User?.FindFirst(CmsClaims.CodiceFiscale)?.Value;
     public string? CounterCode => User?.FindFirst(CmsClaims.Counter)?.Value;
     public string? Region => User?.FindFirst(CmsClaims.Region)?.Value;
@@ -30,4 +29,5 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
 
     public IReadOnlyCollection<string> Roles => User?.FindAll(CmsClaims.Role).Select(c => c.Value).ToList() ?? [];
     public bool IsInRole(string role) => User?.HasClaim(CmsClaims.Role, role) == true;
+    public string? ClientAddress => accessor.HttpContext is { } http ? ClientAddresses.Of(http) : null;
 }

@@ -3,9 +3,6 @@ namespace Cms.Domain.Administration;
 /// <summary>A person who signs in to Cms: counter operator, security administrator, auditor, issuer.</summary>
 public sealed class Operator
 {
-    public const int MaxFailedSignIns = 5;
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
-
     private Operator() { }
 
     public Operator(Guid id, string codiceFiscale, string givenName, string surname, string? counterCode,
@@ -33,40 +30,18 @@ public sealed class Operator
     public bool EnabledForCms { get; private set; }
     public string PasswordHash { get; private set; } = null!;
     public DateTimeOffset PasswordChangedAt { get; private set; }
-    public int FailedSignIns { get; private set; }
-    public DateTimeOffset? LockedUntil { get; private set; }
     public DateTimeOffset? LastSignInAt { get; private set; }
     public uint Version { get; private set; }
 
-    public bool IsLockedAt(DateTimeOffset now) => LockedUntil is { } until && until > now;
-
     public bool PasswordExpiredAt(DateTimeOffset now, TimeSpan maxAge) => now - PasswordChangedAt > maxAge;
 
-    /// <summary>Counts a wrong password; the fifth in a row locks the account for 15 minutes.</summary>
-    public void RecordFailedSignIn(DateTimeOffset now)
-    {
-        if (LockedUntil is { } until && until <= now)
-        {
-            LockedUntil = null;
-            FailedSignIns = 0;
-        }
-        FailedSignIns++;
-        if (FailedSignIns >= MaxFailedSignIns) LockedUntil = now + LockoutDuration;
-    }
-
-    public void RecordSignIn(DateTimeOffset now)
-    {
-        FailedSignIns = 0;
-        LockedUntil = null;
-        LastSignInAt = now;
-    }
+    /// <summary>Wrong passwords are counted per account and source address (<see cref="SignInThrottle"/>), not on the account.</summary>
+    public void RecordSignIn(DateTimeOffset now) => LastSignInAt = now;
 
     public void ChangePassword(string passwordHash, DateTimeOffset now)
     {
         PasswordHash = passwordHash;
         PasswordChangedAt = now;
-        FailedSignIns = 0;
-        LockedUntil = null;
     }
 
     public void Update(string givenName, string surname, string? counterCode, IEnumerable<string> roles, bool enabledForCms)

@@ -15,4 +15,16 @@ public sealed class WebOptions
     /// the desk posts the reader page's form there.
     /// </summary>
     public string ReaderBridgeUrl { get; set; } = "http://127.0.0.1:5090";
+
+    /// <summary>
+    /// The reverse proxies in front of the UI (IP addresses): only their <c>X-Forwarded-For</c> / <c>X-Forwarded-Proto</c> are
+    /// believed. Empty by default: no forwarded header is honoured.
+    /// </summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>
+    /// The UI is served over https (itself or behind a TLS proxy): its cookies are always <c>Secure</c>. Without it they are
+    /// <c>Secure</c> when the request is https (after the known proxy's forwarded headers).
+    /// </summary>
+    public bool Tls { get; set; }
 }

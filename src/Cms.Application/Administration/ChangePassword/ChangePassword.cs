@@ -35,7 +35,7 @@ public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCo
     }
 }
 
-public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hasher, OperatorGate gate, TimeProvider clock, AuditScope audit)
+public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hasher, OperatorGate gate, SignInThrottles throttles, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ChangePasswordCommand, ChangePasswordResult>
 {
     public async ValueTask<ChangePasswordResult> Handle(ChangePasswordCommand command, CancellationToken cancellationToken)
@@ -45,15 +45,20 @@ public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hash
         audit.ActorCodiceFiscale = CodiceFiscale.ForTrail(cf);
         audit.Detail = "password-change";
         var op = await db.Operators.SingleOrDefaultAsync(o => o.CodiceFiscale == cf, cancellationToken);
-        if (op is null) return new(gate.Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated).Failure);
-        audit.ActorOperatorId = op.Id;
-        if (op.IsLockedAt(now))
-            return new(gate.Refuse("account-locked", "Utenza bloccata: riprovare più tardi.", RuleKind.Forbidden, op.LockedUntil).Failure);
-        if (hasher.Verify(op.PasswordHash, command.CurrentPassword!) == PasswordCheck.Wrong)
+        // The same answer, on the same path, and the same back-off per source address as the sign-in (decision 0031).
+        if (op is not null) audit.ActorOperatorId = op.Id;
+        if (await throttles.IsWaitingAsync(cf, cancellationToken))
         {
-            op.RecordFailedSignIn(now);
-            return new(gate.Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated).Failure);
+            _ = hasher.Verify(string.Empty, command.CurrentPassword!);
+            return new(gate.InvalidCredentials(op is null ? "password-change unknown-operator throttled" : "password-change throttled").Failure);
         }
+        if (op is null || hasher.Verify(op.PasswordHash, command.CurrentPassword!) == PasswordCheck.Wrong)
+        {
+            if (op is null) _ = hasher.Verify(string.Empty, command.CurrentPassword!);
+            await throttles.RecordFailureAsync(cf, cancellationToken);
+            return new(gate.InvalidCredentials(op is null ? "password-change unknown-operator" : "password-change wrong-password").Failure);
+        }
+        await throttles.ClearAsync(cf, cancellationToken);
         op.ChangePassword(hasher.Hash(command.NewPassword!), now);
         // Whoever held a session with the old password loses it [ASVS 3.3.3].
         await OperatorSessions.EndAllAsync(db, op.Id, SessionEndReason.PasswordChanged, now, cancellationToken);

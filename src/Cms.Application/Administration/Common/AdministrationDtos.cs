@@ -7,13 +7,17 @@ public sealed record CounterDto(string Code, string Name, CounterType Type, stri
     public static CounterDto From(Counter c) => new(c.Code, c.Name, c.Type, c.Region, c.Active);
 }
 
+/// <param name="LockedUntil">
+/// Always null: there is no account lock any more, only the back-off per account and source address (decision 0031). Kept so
+/// that v1 clients do not break; removed in v2.
+/// </param>
 public sealed record OperatorDto(
     Guid Id, string CodiceFiscale, string GivenName, string Surname, string? CounterCode,
     IReadOnlyList<string> Roles, bool EnabledForCms, DateTimeOffset PasswordChangedAt, DateTimeOffset? LockedUntil,
     DateTimeOffset? LastSignInAt)
 {
     public static OperatorDto From(Operator o) => new(o.Id, o.CodiceFiscale, o.GivenName, o.Surname, o.CounterCode,
-        o.Roles, o.EnabledForCms, o.PasswordChangedAt, o.LockedUntil, o.LastSignInAt);
+        o.Roles, o.EnabledForCms, o.PasswordChangedAt, null, o.LastSignInAt);
 }
 
 /// <summary>Rules for operator passwords: long enough and not trivially guessable.</summary>

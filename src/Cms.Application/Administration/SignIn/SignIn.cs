@@ -48,7 +48,7 @@ public sealed class SignInValidator : AbstractValidator<SignInCommand>
     }
 }
 
-public sealed class SignInHandler(ICmsDbContext db, IPasswordHasher hasher, OperatorGate gate, TimeProvider clock, AuditScope audit)
+public sealed class SignInHandler(ICmsDbContext db, IPasswordHasher hasher, OperatorGate gate, SignInThrottles throttles, TimeProvider clock, AuditScope audit)
     : ICommandHandler<SignInCommand, SignInResult>
 {
     // Verifying against a real hash when the operator is unknown keeps the timing the same.
@@ -60,25 +60,26 @@ public sealed class SignInHandler(ICmsDbContext db, IPasswordHasher hasher, Oper
         var now = clock.GetUtcNow();
         audit.ActorCodiceFiscale = CodiceFiscale.ForTrail(cf);
         var op = await db.Operators.SingleOrDefaultAsync(o => o.CodiceFiscale == cf, cancellationToken);
-        if (op is null)
+        // Unknown operator, wrong password, or a pair still waiting: one answer, on the same path (decision 0031); the trail keeps
+        // the reason. An unknown operator is verified against a dummy hash (same time) and counted like a known one.
+        if (op is not null)
         {
+            audit.ActorOperatorId = op.Id;
+            audit.ActorCounterCode = op.CounterCode;
+        }
+        if (await throttles.IsWaitingAsync(cf, cancellationToken))
+        {
+            // The password is not checked during the wait, but the time is spent as if it were.
             _ = hasher.Verify(DummyHash.Value, command.Password!);
-            return gate.Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated);
+            return gate.InvalidCredentials(op is null ? "unknown-operator throttled" : "throttled");
         }
-        audit.ActorOperatorId = op.Id;
-        audit.ActorCounterCode = op.CounterCode;
-        if (op.IsLockedAt(now))
-            return gate.Refuse("account-locked",
-                "Utenza bloccata per troppi tentativi errati: riprovare più tardi.", RuleKind.Forbidden, op.LockedUntil);
-
-        var check = hasher.Verify(op.PasswordHash, command.Password!);
-        if (check == PasswordCheck.Wrong)
+        var check = hasher.Verify(op?.PasswordHash ?? DummyHash.Value, command.Password!);
+        if (op is null || check == PasswordCheck.Wrong)
         {
-            op.RecordFailedSignIn(now);
-            return op.IsLockedAt(now)
-                ? gate.Refuse("account-locked", "Utenza bloccata per troppi tentativi errati: riprovare più tardi.", RuleKind.Forbidden, op.LockedUntil)
-                : gate.Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated);
+            await throttles.RecordFailureAsync(cf, cancellationToken);
+            return gate.InvalidCredentials(op is null ? "unknown-operator" : "wrong-password");
         }
+        await throttles.ClearAsync(cf, cancellationToken);
         if (check == PasswordCheck.RightButRehash) op.ChangePassword(hasher.Hash(command.Password!), op.PasswordChangedAt);
         if (gate.PasswordExpired(op, now))
         {
@@ -125,12 +126,21 @@ public sealed class OperatorGate(ICmsDbContext db, IAccessTokenIssuer tokens, IO
             session.Id, options.Value.Sessions.IdleTimeoutMinutes), null);
     }
 
-    public SignInResult Refuse(string rule, string message, RuleKind kind, DateTimeOffset? lockedUntil = null)
+    public SignInResult Refuse(string rule, string message, RuleKind kind)
     {
         audit.OutcomeOverride = OperationOutcome.Rejected;
         audit.Detail = rule;
-        var failure = new DomainRuleException(rule, message, kind);
-        if (lockedUntil is not null) failure.With("lockedUntil", lockedUntil);
-        return new SignInResult(null, failure);
+        return new SignInResult(null, new DomainRuleException(rule, message, kind));
+    }
+
+    /// <summary>
+    /// The one answer to an unknown operator, a wrong password and a pair that must wait (decision 0031), so that it tells a
+    /// stranger neither which accounts exist nor which are held back; the trail records <paramref name="reason"/>.
+    /// </summary>
+    public SignInResult InvalidCredentials(string reason)
+    {
+        var refusal = Refuse("invalid-credentials", "Codice fiscale o password errati.", RuleKind.Unauthenticated);
+        audit.Detail = "invalid-credentials " + reason;
+        return refusal;
     }
 }

@@ -33,7 +33,7 @@ public sealed class SignInWithCertificateValidator : AbstractValidator<SignInWit
     }
 }
 
-public sealed class SignInWithCertificateHandler(ICmsDbContext db, OperatorGate gate, ICardDirectory cards, TimeProvider clock, AuditScope audit)
+public sealed class SignInWithCertificateHandler(ICmsDbContext db, OperatorGate gate, ICardDirectory cards, AuditScope audit)
     : ICommandHandler<SignInWithCertificateCommand, SignInResult>
 {
     public async ValueTask<SignInResult> Handle(SignInWithCertificateCommand command, CancellationToken cancellationToken)
@@ -51,8 +51,6 @@ public sealed class SignInWithCertificateHandler(ICmsDbContext db, OperatorGate 
             return gate.Refuse("unknown-operator", "Il certificato non appartiene a un operatore del CMS.", RuleKind.Unauthenticated);
         audit.ActorOperatorId = op.Id;
         audit.ActorCounterCode = op.CounterCode;
-        if (op.IsLockedAt(clock.GetUtcNow()))
-            return gate.Refuse("account-locked", "Utenza bloccata: riprovare più tardi.", RuleKind.Forbidden, op.LockedUntil);
         return await gate.AdmitAsync(op, "smartcard", cancellationToken);
     }
 }

@@ -46,6 +46,10 @@ public sealed class UpdateOperatorHandler(ICmsDbContext db, ICurrentUser user, A
         if (op.Id == user.OperatorId && (command.EnabledForCms == false || !command.Roles!.Contains(Role.SecurityAdministrator)))
             throw new DomainRuleException("cannot-demote-self",
                 "Un amministratore della sicurezza non può disabilitare se stesso né togliersi il ruolo.", RuleKind.Conflict);
+        // Granting oneself Operator or Auditor (or any change of one's own roles) needs another security administrator.
+        if (op.Id == user.OperatorId && !op.Roles.ToHashSet().SetEquals(command.Roles!))
+            throw new DomainRuleException("own-roles-change",
+                "Un amministratore della sicurezza non può cambiare i propri ruoli: serve un altro amministratore della sicurezza.", RuleKind.Conflict);
         var before = (op.EnabledForCms, Roles: op.Roles.Order().ToList(), op.CounterCode);
         op.Update(command.GivenName!.Trim(), command.Surname!.Trim(), command.CounterCode, command.Roles!, command.EnabledForCms!.Value);
         // A token says who the operator is, where and with which roles: when that changes, the sessions end at once, so

@@ -7,8 +7,6 @@ public interface ICurrentUser
     Guid? OperatorId { get; }
     /// <summary>The server-side session the token belongs to.</summary>
     Guid? SessionId { get; }
-    /// <summary>The address of the person calling (for the sessions list and sign-in throttling), when known.</summary>
-    string? ClientAddress { get; }
     string? CodiceFiscale { get; }
     string? CounterCode { get; }
     string? Region { get; }
@@ -16,4 +14,9 @@ public interface ICurrentUser
     Cms.Domain.Administration.CounterType? CounterType { get; }
     IReadOnlyCollection<string> Roles { get; }
     bool IsInRole(string role);
+    /// <summary>
+    /// The address the request came from: the connection's, or the end client's as the web UI passes it when the request comes
+    /// from a configured UI host (decision 0031). Null when unknown (the command line).
+    /// </summary>
+    string? ClientAddress { get; }
 }

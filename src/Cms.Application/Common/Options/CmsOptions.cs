@@ -55,6 +55,9 @@ public sealed class CmsOptions
 
     /// <summary>How long an operator's session lives (section <c>Cms:Sessions</c>) [ASVS 3.3.2].</summary>
     public SessionOptions Sessions { get; set; } = new();
+
+    /// <summary>The back-off of wrong passwords per account and source address (decision 0031).</summary>
+    public SignInThrottleOptions SignIn { get; set; } = new();
 }
 
 /// <summary>The server-side sessions' timeouts.</summary>
@@ -73,6 +76,19 @@ public sealed class SessionOptions
     public TimeSpan IdleTimeout => TimeSpan.FromMinutes(IdleTimeoutMinutes);
     public TimeSpan AbsoluteTimeout => TimeSpan.FromMinutes(AbsoluteTimeoutMinutes);
     public TimeSpan ActivityResolution => TimeSpan.FromSeconds(ActivityResolutionSeconds);
+}
+
+/// <summary>
+/// Section <c>Cms:SignIn</c>: after <see cref="FreeFailures"/> wrong passwords in a row from one address, that address waits
+/// <see cref="FirstWaitSeconds"/> before its next try on the account, doubled after each further failure up to
+/// <see cref="MaxWaitSeconds"/>; a pair quiet for <see cref="ForgetAfterHours"/> starts again.
+/// </summary>
+public sealed class SignInThrottleOptions
+{
+    public int FreeFailures { get; set; } = 5;
+    public int FirstWaitSeconds { get; set; } = 1;
+    public int MaxWaitSeconds { get; set; } = 15 * 60;
+    public int ForgetAfterHours { get; set; } = 24;
 }
 
 /// <summary>Lengths of the personal codes and how many leading digits go on paper [T 2.2.1].</summary>

@@ -28,6 +28,10 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
             problems.Add("Cms:Sessions:AbsoluteTimeoutMinutes must be at least Cms:Sessions:IdleTimeoutMinutes and at most 10080 (7 days).");
         if (o.Sessions.ActivityResolutionSeconds < 0 || o.Sessions.ActivityResolutionSeconds * 4 > o.Sessions.IdleTimeoutMinutes * 60)
             problems.Add("Cms:Sessions:ActivityResolutionSeconds must be between 0 and a quarter of the idle timeout.");
+        if (o.SignIn.FreeFailures is < 1 or > 100) problems.Add("Cms:SignIn:FreeFailures must be between 1 and 100.");
+        if (o.SignIn.FirstWaitSeconds < 1 || o.SignIn.MaxWaitSeconds < o.SignIn.FirstWaitSeconds || o.SignIn.MaxWaitSeconds > 24 * 3600)
+            problems.Add("Cms:SignIn: FirstWaitSeconds must be at least 1 and MaxWaitSeconds between it and 86400.");
+        if (o.SignIn.ForgetAfterHours is < 1 or > 24 * 30) problems.Add("Cms:SignIn:ForgetAfterHours must be between 1 and 720.");
         if (o.Readers.Limit is < 1 or > 20) problems.Add("Cms:Readers:Limit must be between 1 and 20.");
         if (!Enum.IsDefined(o.Readers.Scope)) problems.Add("Cms:Readers:Scope must be Household or Holder.");
         if (o.ConsentPolicies.Count > 0)

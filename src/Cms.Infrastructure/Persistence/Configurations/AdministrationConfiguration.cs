@@ -78,3 +78,14 @@ internal sealed class OperatorSessionConfiguration : IEntityTypeConfiguration<Op
         b.HasIndex(s => s.OperatorId).HasFilter("ended_at IS NULL");
     }
 }
+
+internal sealed class SignInThrottleConfiguration : IEntityTypeConfiguration<SignInThrottle>
+{
+    public void Configure(EntityTypeBuilder<SignInThrottle> b)
+    {
+        b.ToTable("sign_in_throttles", Schemas.Administration);
+        b.HasKey(t => t.Key);
+        b.Property(t => t.Key).HasMaxLength(64).IsFixedLength();
+        b.HasIndex(t => t.LastFailureAt);
+    }
+}
