@@ -119,6 +119,8 @@ if (telemetry) app.StartCmsTelemetry();
 
 // The client certificate a trusted proxy forwards (decision 0032): judged on the connection's own peer, so before the next line.
 app.UseCmsCertificateForwarding();
+// The connection's own peer, for the web UI host check of the client-address header (decision 0031).
+app.UseCmsPeerAddress();
 // Behind a reverse proxy on this host (loopback), honour X-Forwarded-For/Proto; others are ignored.
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
 app.UseCmsSecurityHeaders();

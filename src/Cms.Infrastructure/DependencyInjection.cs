@@ -89,6 +89,7 @@ public static class DependencyInjection
         services.AddTransient<Cms.Infrastructure.Security.Resealer>();
         services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<ISessionGuard, SessionGuard>();
+        services.AddSingleton<SessionRetention>();
         services.AddSingleton<ICardFeedImporter, CardFeedImporter>();
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));

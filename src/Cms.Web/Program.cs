@@ -60,8 +60,9 @@ builder.Services.AddRazorPages(o =>
 var app = builder.Build();
 // The reader page's form goes to the desk's reader bridge: the only place besides this site a form may post to.
 var bridgeOrigin = new Uri(app.Services.GetRequiredService<IOptions<WebOptions>>().Value.ReaderBridgeUrl).GetLeftPart(UriPartial.Authority);
-// First: the address and the scheme of the end client, from a known proxy only.
-app.UseForwardedHeaders(forwarded);
+// First: the address and the scheme of the end client, from a known proxy only. With no known proxy the middleware is not
+// used at all: with both of its lists empty it would believe every sender.
+if (forwarded.KnownProxies.Count > 0) app.UseForwardedHeaders(forwarded);
 app.UseExceptionHandler("/errore");
 app.Use(async (context, next) =>
 {

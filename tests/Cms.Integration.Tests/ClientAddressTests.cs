@@ -56,12 +56,15 @@ public partial class ClientAddressTests(CmsFactory factory) : ApiTest(factory)
             request.Headers.Add(Header, $"192.0.2.{i + 1}");
             await ProblemAsync(await ui.SendAsync(request), HttpStatusCode.Unauthorized, "invalid-credentials");
         }
-        // From anyone else (127.0.0.1 here) the header is ignored: a new value on every call does not escape the limit.
+        // From anyone else (127.0.0.1 here) the header is ignored: a new value on every call does not escape the limit, even
+        // when the caller claims through X-Forwarded-For (believed from loopback) to be the UI host: the host check is on the
+        // connection's own peer.
         using var direct = From(cms.Url, "127.0.0.1");
         for (var i = 0; i < 5; i++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/auth/token") { Content = JsonContent.Create(new { codiceFiscale = cf, password = "Sbagliata-Password-1" }) };
             request.Headers.Add(Header, $"198.51.100.{i + 1}");
+            request.Headers.Add("X-Forwarded-For", "127.0.0.2");
             var response = await direct.SendAsync(request);
             await ProblemAsync(response, i < 4 ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests, i < 4 ? "invalid-credentials" : "rate-limited");
         }
@@ -114,6 +117,30 @@ public partial class ClientAddressTests(CmsFactory factory) : ApiTest(factory)
             strangerPage = await stranger.SignInAsync(cf, "Sbagliata-Password-1");
         }
         Assert.Contains("Troppe richieste", strangerPage!.Body);
+    }
+
+    [Fact]
+    public async Task With_no_known_proxy_configured_the_web_ui_believes_no_forwarded_header()
+    {
+        var (_, cf, _) = await ActorAsync("Operator");
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>
+        {
+            ["Hardening__SignIn__PermitLimit"] = "30",
+            ["Hardening__SignIn__WindowSeconds"] = "300",
+            ["Security__PasswordHashing__Iterations"] = "1000",
+            ["Hardening__WebUiAddresses__0"] = "127.0.0.1",
+        });
+        // The UI's defaults: Web:KnownProxies empty.
+        await using var web = await WebUi.StartAsync(cms.Url);
+        var spoofer = new UiClient(From(web.Url, "127.0.0.1"), null);
+        var page = default(UiPage);
+        for (var i = 0; i < 31; i++)
+        {
+            spoofer.ForwardedFor = $"203.0.113.{i + 1}";
+            page = await spoofer.SignInAsync(cf, "Sbagliata-Password-1");
+        }
+        // Every "client" was the one connection's address: the 31st try is limited.
+        Assert.Contains("Troppe richieste", page!.Body);
     }
 
     private static string SignInError(string body) =>

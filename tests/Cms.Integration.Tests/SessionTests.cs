@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Claims;
+using Cms.Infrastructure.Security;
 using Cms.Integration.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -138,6 +140,18 @@ public class SessionTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_session_at_a_counter_deactivated_behind_its_back_is_refused()
+    {
+        // A sign-in that read its counter just before a deactivation commits its session just after the sessions were ended:
+        // the guard reads the counter too.
+        var (client, _, _) = await ActorAsync("Operator", counterCode: "090-201-AS004");
+        await Factory.ExecuteAsync("UPDATE administration.counters SET active = false WHERE code = '090-201-AS004'");
+        Assert.Equal(HttpStatusCode.Unauthorized, await MeAsync(client));
+        await Factory.ExecuteAsync("UPDATE administration.counters SET active = true WHERE code = '090-201-AS004'");
+        Assert.Equal(HttpStatusCode.OK, await MeAsync(client));
+    }
+
+    [Fact]
     public async Task A_session_idle_for_30_minutes_ends_and_activity_keeps_it_alive()
     {
         var (client, _, _) = await ActorAsync("Auditor");
@@ -192,5 +206,20 @@ public class SessionTests(CmsFactory factory) : ApiTest(factory)
         var withSession = Anonymous();
         withSession.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Forge(SessionOf(client).ToString()));
         Assert.Equal(HttpStatusCode.OK, (await withSession.GetAsync("/api/v1/admin/operators")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Session_rows_are_deleted_90_days_after_their_absolute_end_and_not_before()
+    {
+        var (old, _, _) = await ActorAsync("Auditor");
+        var (recent, _, _) = await ActorAsync("Auditor");
+        Assert.Equal(HttpStatusCode.NoContent, (await recent.DeleteAsync("/api/v1/auth/sessions/current")).StatusCode);
+        await Factory.ExecuteAsync("UPDATE administration.operator_sessions SET expires_at = now() - interval '91 days' WHERE id = @id", ("id", SessionOf(old)));
+        await Factory.ExecuteAsync("UPDATE administration.operator_sessions SET expires_at = now() - interval '89 days' WHERE id = @id", ("id", SessionOf(recent)));
+
+        Assert.Equal(1, await Factory.Services.GetRequiredService<SessionRetention>().PurgeAsync(CancellationToken.None));
+
+        Assert.Equal(0, await Factory.ScalarAsync<long>("SELECT count(*) FROM administration.operator_sessions WHERE id = @id", ("id", SessionOf(old))));
+        Assert.Equal(1, await Factory.ScalarAsync<long>("SELECT count(*) FROM administration.operator_sessions WHERE id = @id", ("id", SessionOf(recent))));
     }
 }

@@ -45,6 +45,17 @@ public static class ClientAddresses
     /// <summary>The end client's address, as the web UI passes it.</summary>
     public const string Header = "X-Cms-Client-Address";
     private const string ItemKey = "cms:client-address";
+    private const string PeerKey = "cms:peer-address";
+
+    /// <summary>
+    /// Keeps the connection's own peer before the forwarded headers replace it: whether a request comes from the web UI host
+    /// is a question about the connection, not about what a proxy in between wrote.
+    /// </summary>
+    public static IApplicationBuilder UseCmsPeerAddress(this IApplicationBuilder app) => app.Use((http, next) =>
+    {
+        if (http.Connection.RemoteIpAddress is { } peer) http.Items[PeerKey] = Normalise(peer);
+        return next(http);
+    });
 
     public static IPAddress Normalise(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
@@ -60,8 +71,9 @@ public static class ClientAddresses
         var options = http.RequestServices.GetService<HardeningOptions>();
         if (http.Request.Headers.ContainsKey(Header))
         {
-            var fromUi = remote is not null && options is not null
-                && options.WebUiAddresses.Any(a => IPAddress.TryParse(a, out var ui) && Normalise(ui).Equals(remote));
+            var peer = http.Items.TryGetValue(PeerKey, out var p) && p is IPAddress original ? original : remote;
+            var fromUi = peer is not null && options is not null
+                && options.WebUiAddresses.Any(a => IPAddress.TryParse(a, out var ui) && Normalise(ui).Equals(peer));
             if (fromUi && http.Request.Headers[Header] is { Count: 1 } values && IPAddress.TryParse(values[0], out var forwarded))
                 address = Normalise(forwarded).ToString();
             else if (!fromUi)
@@ -108,7 +120,7 @@ public static class Hardening
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(RateLimits.SignIn, http => Window(options.SignIn, "address:" + ClientAddress(http)));
+            limiter.AddPolicy(RateLimits.SignIn, http => Window(options.SignIn, "address:" + Cms.Domain.Common.AddressBucket.Of(ClientAddress(http))));
             limiter.AddPolicy(RateLimits.CipVerification, http =>
                 Window(options.CipVerification, "operator:" + (http.User.FindFirst(CmsClaims.OperatorId)?.Value ?? ClientAddress(http))));
             limiter.AddPolicy(RateLimits.InboundInterop, http =>

@@ -22,7 +22,7 @@ public sealed class OperatorSession
 
     public Guid Id { get; private set; }
     public Guid OperatorId { get; private set; }
-    /// <summary>How the operator signed in: <c>pwd</c> or <c>cert</c>.</summary>
+    /// <summary>How the operator signed in: <c>pwd</c> or <c>smartcard</c>.</summary>
     public string Method { get; private set; } = null!;
     /// <summary>The address the sign-in came from, so that the operator recognises their sessions.</summary>
     public string? ClientAddress { get; private set; }

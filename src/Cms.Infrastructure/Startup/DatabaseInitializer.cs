@@ -16,7 +16,7 @@ namespace Cms.Infrastructure.Startup;
 /// </summary>
 public sealed class DatabaseInitializer(AdministratorBootstrapper bootstrapper, DemoDataSeeder seeder,
     IOptions<BootstrapOptions> bootstrap, IOptions<DemoDataOptions> demo, IOptions<DeliveryOptions> delivery, IOptions<Outbound.IntegrationOptions> integrations, IOptions<Interop.InteropOptions> interop,
-    IOptions<IdempotencyOptions> idempotency, DatabaseMigrator migrator,
+    IOptions<IdempotencyOptions> idempotency, IOptions<Cms.Application.Common.Options.CmsOptions> cms, DatabaseMigrator migrator,
     IOptions<BackgroundJobOptions> backgroundJobs, IRecurringJobManager recurringJobs, IBackgroundJobClient jobs, ILogger<DatabaseInitializer> logger)
 {
     public async Task InitializeAsync(bool migrate, CancellationToken cancellationToken)
@@ -56,6 +56,9 @@ public sealed class DatabaseInitializer(AdministratorBootstrapper bootstrapper, 
                 recurringJobs.AddOrUpdate<IdempotencyRetention>("idempotency-retention", r => r.PurgeExpiredAsync(CancellationToken.None), idempotency.Value.RetentionCron);
                 // Code halves are erased once they have served: sent messages' second halves, interop first halves and answers.
                 recurringJobs.AddOrUpdate<SealedContentRetention>("sealed-content-retention", r => r.PurgeAsync(CancellationToken.None), delivery.Value.PurgeCron);
+                // Operators' sessions (their addresses) are kept Cms:Sessions:RetentionDays after their end.
+                recurringJobs.AddOrUpdate<Security.SessionRetention>("session-retention", r => r.PurgeAsync(CancellationToken.None),
+                    cms.Value.Sessions.RetentionCron);
                 return;
             }
             catch (Hangfire.PostgreSql.PostgreSqlDistributedLockException) when (DateTime.UtcNow < until)

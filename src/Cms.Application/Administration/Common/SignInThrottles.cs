@@ -19,7 +19,7 @@ public sealed class SignInThrottles(ICmsDbContext db, IKeyedDigest digest, ICurr
     private const string Purpose = "sign-in throttle";
 
     /// <summary>The caller's address, as the API saw it (or the web UI's client, from the UI host only).</summary>
-    public string SourceAddress => string.IsNullOrEmpty(user.ClientAddress) ? "unknown" : user.ClientAddress;
+    public string SourceAddress => Cms.Domain.Common.AddressBucket.Of(user.ClientAddress);
 
     /// <summary>The pair of this user name and the caller's address, locked until the command ends (null when it has no failure).</summary>
     private async Task<(string Key, SignInThrottle? Throttle)> FindAsync(string? codiceFiscale, CancellationToken cancellationToken)

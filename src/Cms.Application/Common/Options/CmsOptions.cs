@@ -72,6 +72,10 @@ public sealed class SessionOptions
     /// this many seconds.
     /// </summary>
     public int ActivityResolutionSeconds { get; set; } = 60;
+    /// <summary>Days a session's row (its address, how it ended) is kept after its absolute end.</summary>
+    public int RetentionDays { get; set; } = 90;
+    /// <summary>When the retention job runs (cron, UTC).</summary>
+    public string RetentionCron { get; set; } = "41 3 * * *";
 
     public TimeSpan IdleTimeout => TimeSpan.FromMinutes(IdleTimeoutMinutes);
     public TimeSpan AbsoluteTimeout => TimeSpan.FromMinutes(AbsoluteTimeoutMinutes);

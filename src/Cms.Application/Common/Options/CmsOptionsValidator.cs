@@ -28,6 +28,7 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
             problems.Add("Cms:Sessions:AbsoluteTimeoutMinutes must be at least Cms:Sessions:IdleTimeoutMinutes and at most 10080 (7 days).");
         if (o.Sessions.ActivityResolutionSeconds < 0 || o.Sessions.ActivityResolutionSeconds * 4 > o.Sessions.IdleTimeoutMinutes * 60)
             problems.Add("Cms:Sessions:ActivityResolutionSeconds must be between 0 and a quarter of the idle timeout.");
+        if (o.Sessions.RetentionDays is < 1 or > 3650) problems.Add("Cms:Sessions:RetentionDays must be between 1 and 3650.");
         if (o.SignIn.FreeFailures is < 1 or > 100) problems.Add("Cms:SignIn:FreeFailures must be between 1 and 100.");
         if (o.SignIn.FirstWaitSeconds < 1 || o.SignIn.MaxWaitSeconds < o.SignIn.FirstWaitSeconds || o.SignIn.MaxWaitSeconds > 24 * 3600)
             problems.Add("Cms:SignIn: FirstWaitSeconds must be at least 1 and MaxWaitSeconds between it and 86400.");
