@@ -17,6 +17,11 @@ builder.Services.AddHttpClient("cms", (sp, http) =>
 builder.Services.AddTransient<IdempotencyKeyHandler>();
 builder.Services.AddTransient<ClientAddressHandler>();
 var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
+if (UiStartupChecks.Problems(web, builder.Environment) is { Count: > 0 } refused)
+{
+    foreach (var problem in refused) Console.Error.WriteLine($"Cms.Web refuses to start: {problem}");
+    return 78; // EX_CONFIG
+}
 // Secure cookies: always when the UI is served over TLS, else when the request is https (the known proxy's scheme applied).
 var cookieSecurity = web.Tls ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = cookieSecurity);
@@ -82,4 +87,5 @@ app.MapGet("/health/live", () => Results.Ok(new { status = "ok" })).AllowAnonymo
 app.MapGet("/modulo/{name}", Cms.Web.Pages.ModulisticaModel.FormAsync).RequireAuthorization();
 app.MapRazorPages();
 app.Run();
+return 0;
 

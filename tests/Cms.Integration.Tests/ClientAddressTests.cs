@@ -74,14 +74,7 @@ public partial class ClientAddressTests(CmsFactory factory) : ApiTest(factory)
     public async Task Thirty_failed_sign_ins_from_one_client_through_the_web_ui_do_not_block_a_second_client()
     {
         var (_, cf, _) = await ActorAsync("Operator");
-        // The production shape of the limit (30 a minute per address, here per 5 minutes so that the test cannot slip out of it).
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>
-        {
-            ["Hardening__SignIn__PermitLimit"] = "30",
-            ["Hardening__SignIn__WindowSeconds"] = "300",
-            ["Security__PasswordHashing__Iterations"] = "1000",
-            ["Hardening__WebUiAddresses__0"] = "127.0.0.1",
-        });
+        await using var cms = await StartApiForTheUiAsync();
         // The UI behind a reverse proxy at 127.0.0.1, which says who the client is and that it spoke https.
         await using var web = await WebUi.StartAsync(cms.Url, new Dictionary<string, string> { ["Web__KnownProxies__0"] = "127.0.0.1" });
 
@@ -109,38 +102,44 @@ public partial class ClientAddressTests(CmsFactory factory) : ApiTest(factory)
         Assert.False(attacker.LastHeaders!.Contains("Strict-Transport-Security"));
 
         // From a host that is not a known proxy the forwarded headers are ignored: every "client" behind it is that host.
-        var stranger = new UiClient(From(web.Url, "127.0.0.3"), null);
-        var strangerPage = default(UiPage);
-        for (var i = 0; i < 31; i++)
-        {
-            stranger.ForwardedFor = $"203.0.113.{i + 1}";
-            strangerPage = await stranger.SignInAsync(cf, "Sbagliata-Password-1");
-        }
-        Assert.Contains("Troppe richieste", strangerPage!.Body);
+        var strangerPage = await TriesWithForwardedForAsync(new UiClient(From(web.Url, "127.0.0.3"), null), cf, 31);
+        Assert.Contains("Troppe richieste", strangerPage.Body);
     }
 
     [Fact]
     public async Task With_no_known_proxy_configured_the_web_ui_believes_no_forwarded_header()
     {
         var (_, cf, _) = await ActorAsync("Operator");
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>
-        {
-            ["Hardening__SignIn__PermitLimit"] = "30",
-            ["Hardening__SignIn__WindowSeconds"] = "300",
-            ["Security__PasswordHashing__Iterations"] = "1000",
-            ["Hardening__WebUiAddresses__0"] = "127.0.0.1",
-        });
+        await using var cms = await StartApiForTheUiAsync();
         // The UI's defaults: Web:KnownProxies empty.
         await using var web = await WebUi.StartAsync(cms.Url);
-        var spoofer = new UiClient(From(web.Url, "127.0.0.1"), null);
-        var page = default(UiPage);
-        for (var i = 0; i < 31; i++)
-        {
-            spoofer.ForwardedFor = $"203.0.113.{i + 1}";
-            page = await spoofer.SignInAsync(cf, "Sbagliata-Password-1");
-        }
+        var page = await TriesWithForwardedForAsync(new UiClient(From(web.Url, "127.0.0.1"), null), cf, 31);
         // Every "client" was the one connection's address: the 31st try is limited.
-        Assert.Contains("Troppe richieste", page!.Body);
+        Assert.Contains("Troppe richieste", page.Body);
+    }
+
+    /// <summary>
+    /// The API as a region runs it behind the UI: the production shape of the sign-in limit (30 per address, here per 5 minutes
+    /// so that a test cannot slip out of the window) and the UI's host, 127.0.0.1, believed for the client's address.
+    /// </summary>
+    private Task<CmsProcess> StartApiForTheUiAsync() => CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>
+    {
+        ["Hardening__SignIn__PermitLimit"] = "30",
+        ["Hardening__SignIn__WindowSeconds"] = "300",
+        ["Security__PasswordHashing__Iterations"] = "1000",
+        ["Hardening__WebUiAddresses__0"] = "127.0.0.1",
+    });
+
+    /// <summary>Wrong passwords, each claiming a new client in <c>X-Forwarded-For</c>; the page of the last try.</summary>
+    private static async Task<UiPage> TriesWithForwardedForAsync(UiClient client, string codiceFiscale, int tries)
+    {
+        UiPage? page = null;
+        for (var i = 0; i < tries; i++)
+        {
+            client.ForwardedFor = $"203.0.113.{i + 1}";
+            page = await client.SignInAsync(codiceFiscale, "Sbagliata-Password-1");
+        }
+        return page!;
     }
 
     private static string SignInError(string body) =>

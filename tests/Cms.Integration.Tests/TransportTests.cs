@@ -63,4 +63,15 @@ public class TransportTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
         Assert.DoesNotContain(cms.Output, l => l.Contains("refuses to start", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task The_web_ui_refuses_to_start_with_an_http_api_on_another_host_and_names_the_setting()
+    {
+        var (exitCode, output) = await WebUi.StartExpectingRefusalAsync("http://192.0.2.10:5080", new Dictionary<string, string>());
+        Assert.Equal(78, exitCode);
+        Assert.Contains("Cms.Web refuses to start: Web:ApiUrl", output);
+        // The same address in Development starts (the check is on the environment, not on reaching the API).
+        await using var development = await WebUi.StartAsync("http://192.0.2.10:5080", new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
+        // Over loopback the hop never leaves the machine: every other browser test starts the UI that way, in Production.
+    }
 }

@@ -25,7 +25,8 @@ public sealed class WebUi : IAsyncDisposable
     public string Url { get; }
     public IBrowser Browser { get; }
 
-    public static async Task<WebUi> StartAsync(string apiUrl, IDictionary<string, string>? settings = null)
+    /// <summary>Starts the UI's process (in the Production environment unless the settings say otherwise); its output lines.</summary>
+    private static (Process Process, string Url, List<string> Lines) Launch(string apiUrl, IDictionary<string, string>? settings)
     {
         var url = $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
         // Built with the tests (a project reference without its assembly), in the same configuration.
@@ -40,10 +41,44 @@ public sealed class WebUi : IAsyncDisposable
         start.Environment["Web__ApiUrl"] = apiUrl;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) SecretLedger.Log(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) SecretLedger.Log(e.Data); };
+        var lines = new List<string>();
+        void Keep(string? line)
+        {
+            if (line is null) return;
+            SecretLedger.Log(line);
+            lock (lines) lines.Add(line);
+        }
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return (process, url, lines);
+    }
+
+    /// <summary>Starts the UI with settings it must refuse: its exit code and output (it is killed if it starts after all).</summary>
+    public static async Task<(int ExitCode, string Output)> StartExpectingRefusalAsync(string apiUrl, IDictionary<string, string> settings)
+    {
+        var (process, _, lines) = Launch(apiUrl, settings);
+        using (process)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException("Cms.Web did not refuse to start.");
+            }
+            process.WaitForExit(); // drains the output
+            lock (lines) return (process.ExitCode, string.Join("\n", lines));
+        }
+    }
+
+    public static async Task<WebUi> StartAsync(string apiUrl, IDictionary<string, string>? settings = null)
+    {
+        var (process, url, _) = Launch(apiUrl, settings);
         using var http = new HttpClient();
         var until = DateTime.UtcNow.AddSeconds(60);
         while (true)
