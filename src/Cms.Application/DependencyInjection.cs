@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddScoped<CommandTransaction>();
         services.AddScoped<Common.Delivery.CodeMessageOutbox>();
         services.AddScoped<Common.Delivery.CodeRelease>();
+        services.AddScoped<Common.Delivery.RecipientProofs>();
         services.AddScoped<ICardRegistry, CardRegistry>();
         services.AddScoped<Activation.Common.ActivationRequests>();
         services.AddScoped<Reprint.Common.ReprintRequests>();

@@ -95,6 +95,46 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task Where_the_region_requires_it_the_operator_confirms_only_with_the_code_the_holder_received()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
+        {
+            ["Cms__RecipientProof__Required"] = "true",
+        });
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var number = await OpenActivationOfAnAdultAsync(page);
+        await FillDocumentAsync(page);
+        var address = $"verifica.{Guid.NewGuid():N}@example.it";
+        await DeliverByEmailWithConsentAsync(page, address);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("recipient-proof")).ToContainTextAsync(address);
+
+        // The code's field is required; a code typed before any was sent is refused beside it, nothing released.
+        await Assertions.Expect(page.GetByLabel("Codice di verifica letto dal titolare")).ToHaveAttributeAsync("required", "required");
+        await page.GetByLabel("Codice di verifica letto dal titolare").FillAsync("123456");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#RecipientProof_error")).ToContainTextAsync("inviare il codice di verifica");
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+
+        // The code goes to the holder's address; the holder reads it out; the operator types it and confirms.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Invia il codice di verifica" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("recipient-proof-sent")).ToContainTextAsync("Invii ancora possibili: 2");
+        await WebUi.AssertAccessibleAsync(page);
+        await WebUi.ScreenshotAsync(page, "05b-verifica-destinatario");
+        var mail = await Mailbox.WaitForAsync(Factory, address);
+        var code = Regex.Match(mail.TextBody ?? "", @"Codice di verifica: (\d{6})").Groups[1].Value;
+        var wrong = ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6");
+        await page.GetByLabel("Codice di verifica letto dal titolare").FillAsync(wrong);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#RecipientProof_error")).ToContainTextAsync("Tentativi rimasti: 4");
+        await page.GetByLabel("Codice di verifica letto dal titolare").FillAsync(code);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync($"La tessera {number} è attiva");
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+    }
+
+    [Fact]
     public async Task An_operator_signs_in_identifies_a_card_and_activates_it_directly_with_the_codes_printed_and_mailed()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);

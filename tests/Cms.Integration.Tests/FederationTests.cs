@@ -238,6 +238,57 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task The_recipient_proof_travels_with_an_interop_request_and_the_issuing_region_requires_it()
+    {
+        // B requires the proof under its own policy.
+        var bConnection = await TestDatabase.FreshAsync("cms_test_peer_b");
+        await using var b = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(Fast)
+        {
+            ["ConnectionStrings__Cms"] = bConnection, ["Database__MigrateOnStartup"] = "true", ["Cms__Region"] = "200",
+            ["Cms__RecipientProof__Required"] = "true",
+        });
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var card = await CardAsync(bConnection, "NOT_ACTIVE");
+        const string email = "verifica.sardo@example.it";
+
+        // A region that does not prove the recipient: B refuses the request, nothing is done there.
+        await using (var a = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Fast))
+        {
+            await LinkAsync(a, "090", b, "200", secret);
+            using var counter = await SignInAsync(a, Operator);
+            var refused = await SendAsync(counter, Body("ACTIVATION", card, email), until: "FAILED");
+            Assert.Equal("recipient-not-verified", refused.GetProperty("refusal").GetProperty("rule").GetString());
+            Assert.Equal("NOT_ACTIVE", await ScalarAsync<string>(bConnection, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
+        }
+
+        // With the proof on at A too: the counter sends the code from A, the holder reads it out, and the request carries A's statement.
+        await using var proving = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(Fast)
+        {
+            ["Cms__RecipientProof__Required"] = "true",
+        });
+        using var operatorAtA = await SignInAsync(proving, Operator);
+        var created = await operatorAtA.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", card, email));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var view = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(view.GetProperty("recipientProofRequired").GetBoolean());
+        var id = view.GetProperty("id").GetString()!;
+        await ProblemAsync(await operatorAtA.PostAsync($"/api/v1/interop/requests/{id}/confirm", null), HttpStatusCode.UnprocessableEntity,
+            "recipient-not-verified");
+        Assert.Equal(HttpStatusCode.Accepted, (await operatorAtA.PostAsync($"/api/v1/interop/requests/{id}/recipient-proof", null)).StatusCode);
+        var mail = await Mailbox.WaitForAsync(Factory, email, TimeSpan.FromSeconds(30));
+        var code = System.Text.RegularExpressions.Regex.Match(mail.TextBody ?? "", @"Codice di verifica: (\d{6})").Groups[1].Value;
+        var confirmed = await operatorAtA.PostAsync($"/api/v1/interop/requests/{id}/confirm",
+            new StringContent(JsonSerializer.Serialize(new { recipientProof = code }), Encoding.UTF8, "application/json"));
+        Assert.True(confirmed.IsSuccessStatusCode, await confirmed.Content.ReadAsStringAsync());
+        await WaitForAsync(operatorAtA, id, "COMPLETED");
+        Assert.Equal("ACTIVE", await ScalarAsync<string>(bConnection, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
+        Assert.Equal(1L, await ScalarAsync<long>(bConnection,
+            "SELECT count(*) FROM audit.operations WHERE card_number = @n AND outcome = 'SUCCEEDED' AND detail LIKE '%recipient=proved-by-origin'", ("n", card.Number)));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE request_id = @id AND outcome = 'SUCCEEDED' AND detail LIKE '%recipient=proved'", ("id", id)));
+    }
+
+    [Fact]
     public async Task A_peer_that_is_down_gets_the_request_once_it_is_back_exactly_once_and_forged_or_replayed_requests_are_refused()
     {
         // Three regions at once: A (this database) linked to B and to C; each request goes where its card's issuer digits say.

@@ -5,6 +5,8 @@ using Cms.Application.Activation.ConfirmActivation;
 using Cms.Application.Activation.CreateActivation;
 using Cms.Application.Activation.GetActivation;
 using Cms.Application.Activation.GetActivationDocument;
+using Cms.Application.Activation.SendActivationRecipientProof;
+using Cms.Application.Common.Delivery;
 using Cms.Application.Activation.UpdateActivation;
 using Cms.Application.Common.Delivery.GetDelivery;
 using Cms.Application.Common.Documents;
@@ -50,14 +52,23 @@ public static class ActivationEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        activations.MapPost("/{id:guid}/confirm", async (Guid id, IMediator mediator, CancellationToken ct) =>
-                await mediator.Send(new ConfirmActivationCommand(id), ct))
+        activations.MapPost("/{id:guid}/recipient-proof", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                Results.Accepted(null, await mediator.Send(new SendActivationRecipientProofCommand(id), ct)))
+            .WithName("sendActivationRecipientProof")
+            .WithSummary("Invio del codice di verifica del destinatario (prima della conferma)")
+            .WithDescription("Un codice di 6 cifre è inviato all'indirizzo e-mail o al cellulare della richiesta; il titolare lo legge all'operatore e la " +
+                "conferma lo riporta in recipientProof. Un nuovo invio sostituisce il codice precedente (Cms:RecipientProof:MaxSends).")
+            .Produces<RecipientProofSent>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        activations.MapPost("/{id:guid}/confirm", async (Guid id, ConfirmCodeReleaseRequest? body, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new ConfirmActivationCommand(id, body?.RecipientProof), ct))
             .WithName("confirmActivation")
             .WithSummary("Conferma dell'attivazione (passo 2)")
             .WithDescription("La tessera diventa ATTIVA; la risposta porta la prima parte di PIN, PUK e CIP da stampare, la seconda parte è inviata " +
                 "all'indirizzo e-mail o al cellulare indicati. Accetta l'intestazione Idempotency-Key.")
             .Produces<ActivationConfirmation>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         activations.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) =>

@@ -9,6 +9,8 @@ using Cms.Application.Interop.GetInteropRequest;
 using Cms.Application.Interop.ListPeers;
 using Cms.Application.Interop.ReceiveInteropRequest;
 using Cms.Application.Interop.RegisterPeer;
+using Cms.Application.Interop.SendInteropRecipientProof;
+using Cms.Application.Common.Delivery;
 using Cms.Domain.Interop;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -51,11 +53,20 @@ public static class InteropEndpoints
             .WithName("getInteropRequest")
             .WithSummary("Stato di una richiesta in interoperabilità: in coda, inviata, completata, rifiutata con il motivo della Regione")
             .Produces<InteropRequestView>().ProducesProblem(StatusCodes.Status404NotFound);
-        requests.MapPost("/{id:guid}/confirm", async (Guid id, IMediator mediator, CancellationToken ct) =>
-                await mediator.Send(new ConfirmInteropRequestCommand(id), ct))
+        requests.MapPost("/{id:guid}/recipient-proof", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                Results.Accepted(null, await mediator.Send(new SendInteropRecipientProofCommand(id), ct)))
+            .WithName("sendInteropRecipientProof")
+            .WithSummary("Invio del codice di verifica del destinatario (attivazione o ristampa, prima della conferma)")
+            .WithDescription("Come allo sportello: il codice parte da questa Regione verso l'indirizzo della richiesta; la conferma lo riporta in " +
+                "recipientProof e la richiesta viaggia con l'attestazione della verifica, che la Regione emittente richiede.")
+            .Produces<RecipientProofSent>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        requests.MapPost("/{id:guid}/confirm", async (Guid id, ConfirmCodeReleaseRequest? body, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new ConfirmInteropRequestCommand(id, body?.RecipientProof), ct))
             .WithName("confirmInteropRequest")
             .WithSummary("Conferma: la richiesta è messa in coda e inviata alla Regione emittente (con nuovi tentativi finché risponde)")
-            .Produces<InteropRequestView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+            .Produces<InteropRequestView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         requests.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new CancelInteropRequestCommand(id), ct))
             .WithName("cancelInteropRequest").WithSummary("Annulla una richiesta non ancora confermata")

@@ -8,6 +8,8 @@ using Cms.Application.Reprint.CreateReprint;
 using Cms.Application.Reprint.GetReprint;
 using Cms.Application.Reprint.GetReprintDocument;
 using Cms.Application.Reprint.UpdateReprint;
+using Cms.Application.Reprint.SendReprintRecipientProof;
+using Cms.Application.Common.Delivery;
 using Cms.Domain.Reprint;
 using Cms.Domain.Requests;
 using Mediator;
@@ -49,11 +51,21 @@ public static class ReprintEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        reprints.MapPost("/{id:guid}/confirm", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new ConfirmReprintCommand(id), ct))
+        reprints.MapPost("/{id:guid}/recipient-proof", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                Results.Accepted(null, await mediator.Send(new SendReprintRecipientProofCommand(id), ct)))
+            .WithName("sendReprintRecipientProof")
+            .WithSummary("Invio del codice di verifica del destinatario (prima della conferma)")
+            .WithDescription("Un codice di 6 cifre è inviato all'indirizzo e-mail o al cellulare della richiesta; il titolare lo legge all'operatore e la " +
+                "conferma lo riporta in recipientProof. Un nuovo invio sostituisce il codice precedente (Cms:RecipientProof:MaxSends).")
+            .Produces<RecipientProofSent>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        reprints.MapPost("/{id:guid}/confirm", async (Guid id, ConfirmCodeReleaseRequest? body, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new ConfirmReprintCommand(id, body?.RecipientProof), ct))
             .WithName("confirmReprint")
             .WithSummary("Conferma della ristampa (passo 2): prima parte dei codici in risposta, seconda parte inviata")
             .Produces<ReprintConfirmation>()
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         reprints.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new CancelReprintCommand(id), ct))

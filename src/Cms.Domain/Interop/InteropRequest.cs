@@ -106,9 +106,11 @@ public sealed class InteropRequest
         }
     }
 
-    public void Confirm(DateTimeOffset now)
+    /// <summary>The confirm; <paramref name="payload"/> replaces the body to send when the confirm adds to it (the recipient proof's statement).</summary>
+    public void Confirm(DateTimeOffset now, string? payload = null)
     {
         EnsurePending(now);
+        if (payload is not null) Payload = payload;
         Status = InteropStatus.Queued;
         ConfirmedAt = now;
         NextAttemptAt = now;

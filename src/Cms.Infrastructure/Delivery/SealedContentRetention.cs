@@ -6,14 +6,15 @@ using Npgsql;
 namespace Cms.Infrastructure.Delivery;
 
 /// <summary>How many sealed values one run erased, by kind.</summary>
-public sealed record PurgedCounts(int CodeMessages, int InteropFirstHalves, int InteropAnswers);
+public sealed record PurgedCounts(int CodeMessages, int InteropFirstHalves, int InteropAnswers, int RecipientProofs = 0);
 
 /// <summary>
 /// Keeps no code half longer than it serves (issue 23): erases the sealed content of code messages SENT more than
 /// <see cref="DeliveryOptions.PurgeSentAfterDays"/> ago (or FAILED, counted from their creation: nothing sends them again), the
 /// first halves of interop requests completed more than <see cref="InteropOptions.PurgeAnswersAfterDays"/> ago, and the
-/// sealed answers given to peers' requests received that long ago. The rows stay, with their status and dates. A recurring
-/// job; batches keep each transaction short.
+/// sealed answers given to peers' requests received that long ago. The rows stay, with their status and dates. The
+/// recipient proofs (decision 0036), whose codes live minutes, are deleted 30 days after their last use. A recurring job;
+/// batches keep each transaction short.
 /// </summary>
 public sealed class SealedContentRetention(
     NpgsqlDataSource dataSource, IOptions<DeliveryOptions> delivery, IOptions<InteropOptions> interop, ILogger<SealedContentRetention> logger)
@@ -32,23 +33,29 @@ public sealed class SealedContentRetention(
             await PurgeAsync("interop.requests", "first_halves_key_id = NULL, first_halves_ciphertext = NULL",
                 "first_halves_ciphertext IS NOT NULL AND status = 'COMPLETED' AND completed_at < now() - @after", answersAfter, cancellationToken),
             await PurgeAsync("interop.inbound_requests", "answer_key_id = NULL, answer_ciphertext = NULL",
-                "answer_ciphertext IS NOT NULL AND received_at < now() - @after", answersAfter, cancellationToken));
+                "answer_ciphertext IS NOT NULL AND received_at < now() - @after", answersAfter, cancellationToken),
+            await PurgeAsync("delivery.recipient_proofs", null,
+                "coalesce(verified_at, last_sent_at, created_at) < now() - @after", RecipientProofsAfter, cancellationToken));
         if (counts != new PurgedCounts(0, 0, 0))
-            logger.LogInformation("Sealed content erased: {CodeMessages} code message(s), {FirstHalves} interop first halves, {Answers} interop answer(s)",
-                counts.CodeMessages, counts.InteropFirstHalves, counts.InteropAnswers);
+            logger.LogInformation(
+                "Sealed content erased: {CodeMessages} code message(s), {FirstHalves} interop first halves, {Answers} interop answer(s), {Proofs} recipient proof(s)",
+                counts.CodeMessages, counts.InteropFirstHalves, counts.InteropAnswers, counts.RecipientProofs);
         return counts;
     }
 
-    private async Task<int> PurgeAsync(string table, string erase, string due, TimeSpan after, CancellationToken cancellationToken)
+    /// <summary>A proof's row is its request's count of wrong tries: kept well beyond any request's life.</summary>
+    public static readonly TimeSpan RecipientProofsAfter = TimeSpan.FromDays(30);
+
+    /// <summary>Erases <paramref name="erase"/> in the rows due, or deletes them when it is null.</summary>
+    private async Task<int> PurgeAsync(string table, string? erase, string due, TimeSpan after, CancellationToken cancellationToken)
     {
         var purged = 0;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         while (true)
         {
-            await using var command = new NpgsqlCommand($"""
-                UPDATE {table} SET {erase}
-                WHERE ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {due} LIMIT @batch))
-                """, connection);
+            var rows = $"ctid = ANY (ARRAY(SELECT ctid FROM {table} WHERE {due} LIMIT @batch))";
+            await using var command = new NpgsqlCommand(erase is null ? $"DELETE FROM {table} WHERE {rows}" : $"UPDATE {table} SET {erase} WHERE {rows}",
+                connection);
             command.Parameters.AddWithValue("after", after);
             command.Parameters.AddWithValue("batch", Batch);
             var erased = await command.ExecuteNonQueryAsync(cancellationToken);

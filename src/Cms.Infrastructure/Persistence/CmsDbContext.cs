@@ -33,6 +33,7 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<RegionDayCount> RegionDayCounts => Set<RegionDayCount>();
     public DbSet<ActivationRequest> ActivationRequests => Set<ActivationRequest>();
     public DbSet<CodeMessage> CodeMessages => Set<CodeMessage>();
+    public DbSet<RecipientProof> RecipientProofs => Set<RecipientProof>();
     public DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests => Set<Cms.Domain.Reprint.ReprintRequest>();
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<Cms.Domain.Outbound.OutboundCall> OutboundCalls => Set<Cms.Domain.Outbound.OutboundCall>();

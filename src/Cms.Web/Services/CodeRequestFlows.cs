@@ -5,7 +5,7 @@ public sealed record CodeRequestView(
     Guid Id, RequestStatus Status, string CardNumber, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode,
     DelegationKind? DelegationKind, DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent,
     bool HealthDocuments, string? Reason, string? ReasonLabel, string? ReasonNote, DateTimeOffset ExpiresAt,
-    IReadOnlyList<string> Documents, IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Documents, IReadOnlyList<string> Warnings, bool RecipientProofRequired);
 
 /// <summary>What the confirm hands out once: the first halves, the prints and any notes.</summary>
 public sealed record CodeRequestOutcome(CodeParts FirstHalves, IReadOnlyList<string> Documents, IReadOnlyList<string> Notes);
@@ -25,7 +25,8 @@ public abstract class CodeRequestFlow
     public abstract Task<Guid> CreateAsync(ICmsClient api, string cardNumber, CodeRequestForm form, CancellationToken ct);
     public abstract Task<CodeRequestView> GetAsync(ICmsClient api, Guid id, CancellationToken ct);
     public abstract Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm form, CancellationToken ct);
-    public abstract Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, CancellationToken ct);
+    public abstract Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, CancellationToken ct);
+    public abstract Task<RecipientProofSent> SendRecipientProofAsync(ICmsClient api, Guid id, CancellationToken ct);
     public abstract Task CancelAsync(ICmsClient api, Guid id, CancellationToken ct);
     public abstract Task<FileResponse> DocumentAsync(ICmsClient api, Guid id, string name, CancellationToken ct);
 
@@ -56,7 +57,8 @@ public sealed class ActivationFlow : CodeRequestFlow
         var r = await api.GetActivationAsync(id, ct);
         var s = r.Summary;
         return new CodeRequestView(r.Id, r.Status, s.CardNumber, s.CardExpiryDate, s.Holder, s.Mode, s.DelegationKind, s.Delegate, s.Document,
-            s.Delivery, s.PrivacyConsent, s.HealthDelegationDocumentsReceived, null, null, null, s.ExpiresAt, [.. s.Documents], []);
+            s.Delivery, s.PrivacyConsent, s.HealthDelegationDocumentsReceived, null, null, null, s.ExpiresAt, [.. s.Documents], [],
+            r.RecipientProofRequired);
     }
 
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
@@ -66,11 +68,14 @@ public sealed class ActivationFlow : CodeRequestFlow
             Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent, HealthDelegationDocumentsReceived = f.HealthDocuments,
         }, ct);
 
-    public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, CancellationToken ct)
+    public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, CancellationToken ct)
     {
-        var c = await api.ConfirmActivationAsync(id, ct);
+        var c = await api.ConfirmActivationAsync(id, new ConfirmCodeReleaseRequest { RecipientProof = recipientProof }, ct);
         return new CodeRequestOutcome(c.FirstHalves, [.. c.Documents], [.. c.Notes]);
     }
+
+    public override Task<RecipientProofSent> SendRecipientProofAsync(ICmsClient api, Guid id, CancellationToken ct) =>
+        api.SendActivationRecipientProofAsync(id, ct);
 
     public override Task CancelAsync(ICmsClient api, Guid id, CancellationToken ct) => api.CancelActivationAsync(id, ct);
 
@@ -103,7 +108,8 @@ public sealed class ReprintFlow : CodeRequestFlow
         var r = await api.GetReprintAsync(id, ct);
         var s = r.Summary;
         return new CodeRequestView(r.Id, r.Status, s.CardNumber, s.CardExpiryDate, s.Holder, s.Mode, s.DelegationKind, s.Delegate, s.Document,
-            s.Delivery, s.PrivacyConsent, false, s.Reason.ToString(), s.ReasonLabel, s.ReasonNote, s.ExpiresAt, [.. s.Documents], [.. s.Warnings]);
+            s.Delivery, s.PrivacyConsent, false, s.Reason.ToString(), s.ReasonLabel, s.ReasonNote, s.ExpiresAt, [.. s.Documents], [.. s.Warnings],
+            r.RecipientProofRequired);
     }
 
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
@@ -114,11 +120,14 @@ public sealed class ReprintFlow : CodeRequestFlow
             Reason = PersonPresentForm.Parse<ReprintReason>(f.Reason), ReasonNote = string.IsNullOrWhiteSpace(f.ReasonNote) ? null : f.ReasonNote,
         }, ct);
 
-    public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, CancellationToken ct)
+    public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, CancellationToken ct)
     {
-        var c = await api.ConfirmReprintAsync(id, ct);
+        var c = await api.ConfirmReprintAsync(id, new ConfirmCodeReleaseRequest { RecipientProof = recipientProof }, ct);
         return new CodeRequestOutcome(c.FirstHalves, [.. c.Documents], [.. c.Warnings]);
     }
+
+    public override Task<RecipientProofSent> SendRecipientProofAsync(ICmsClient api, Guid id, CancellationToken ct) =>
+        api.SendReprintRecipientProofAsync(id, ct);
 
     public override Task CancelAsync(ICmsClient api, Guid id, CancellationToken ct) => api.CancelReprintAsync(id, ct);
 

@@ -116,6 +116,8 @@ public sealed class CmsProcess : IAsyncDisposable
         env["Hardening__SignIn__PermitLimit"] = "1000000";
         env["Hardening__CipVerification__PermitLimit"] = "1000000";
         env["Hardening__InboundInterop__PermitLimit"] = "1000000";
+        // The recipient proof (a region policy, on by default) has its own tests, which turn it on; the other flows go without it.
+        env["Cms__RecipientProof__Required"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
         var process = Process.Start(start)!;
         // CMS_TEST_PROCESS_LOG=<folder>: each process's output in a file there (for a failing test's post-mortem).

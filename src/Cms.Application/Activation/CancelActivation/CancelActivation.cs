@@ -28,6 +28,6 @@ public sealed class CancelActivationHandler(ActivationRequests requests, TimePro
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.Cancel(now);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
-        return ActivationRequests.Response(request, card, now);
+        return requests.Response(request, card, now);
     }
 }

@@ -9,6 +9,7 @@ using Cms.Domain.Identification;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Cms.Application.Activation.Common;
 
@@ -18,7 +19,8 @@ public sealed record ActivationSummary(
     DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent, bool HealthDelegationDocumentsReceived,
     string CounterCode, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents);
 
-public sealed record ActivationResponse(Guid Id, RequestStatus Status, ActivationSummary Summary, Guid? DeliveryId);
+/// <summary>A request and, while it is pending, whether the region wants the recipient proved before the confirm (recipient-proof).</summary>
+public sealed record ActivationResponse(Guid Id, RequestStatus Status, ActivationSummary Summary, Guid? DeliveryId, bool RecipientProofRequired);
 
 /// <summary>The body of POST /activations and PUT /activations/{id}.</summary>
 public interface IActivationInput : IPeopleInput
@@ -27,7 +29,7 @@ public interface IActivationInput : IPeopleInput
 }
 
 /// <summary>Loading a request and building its summary, shared by the activation use cases.</summary>
-public sealed class ActivationRequests(CounterRequestLoader loader, ICardDirectory cards)
+public sealed class ActivationRequests(CounterRequestLoader loader, ICardDirectory cards, IOptions<CmsOptions> options)
 {
     /// <summary>Requests are visible to the operators of the counter that created them; to others they do not exist.</summary>
     public Task<ActivationRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false) =>
@@ -35,8 +37,8 @@ public sealed class ActivationRequests(CounterRequestLoader loader, ICardDirecto
 
     public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 
-    public static ActivationResponse Response(ActivationRequest r, CardView card, DateTimeOffset now) =>
-        new(r.Id, r.StatusAt(now), Summary(r, card, now), r.DeliveryId);
+    public ActivationResponse Response(ActivationRequest r, CardView card, DateTimeOffset now) =>
+        new(r.Id, r.StatusAt(now), Summary(r, card, now), r.DeliveryId, options.Value.RecipientProof.Required);
 
     public static ActivationSummary Summary(ActivationRequest r, CardView card, DateTimeOffset now) => new(
         r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind,

@@ -3,6 +3,7 @@ using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Delivery;
 using Cms.Application.Common.Requests;
+using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Auditing;
 using Cms.Domain.Identification;
@@ -16,9 +17,10 @@ namespace Cms.Application.Activation.ConfirmActivation;
 /// Step two: in one transaction the card becomes ACTIVE, the operation is recorded and the message with the
 /// second halves is written to the outbox; the answer carries the first halves, for printing.
 /// </summary>
-public sealed record ConfirmActivationCommand(Guid Id) : ICommand<ActivationConfirmation>, IAuditedMessage
+public sealed record ConfirmActivationCommand(Guid Id, string? RecipientProof = null) : ICommand<ActivationConfirmation>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.Activation;
+    public override string ToString() => $"ConfirmActivationCommand {{ Id = {Id} }}";
 }
 
 public sealed record ActivationConfirmation(Guid Id, RequestStatus Status, CardState CardState, CodeParts FirstHalves, Guid DeliveryId,
@@ -26,11 +28,15 @@ public sealed record ActivationConfirmation(Guid Id, RequestStatus Status, CardS
 
 public sealed class ConfirmActivationValidator : AbstractValidator<ConfirmActivationCommand>
 {
-    public ConfirmActivationValidator() => RuleFor(c => c.Id).NotEmpty();
+    public ConfirmActivationValidator()
+    {
+        RuleFor(c => c.Id).NotEmpty();
+        RuleFor(c => c.RecipientProof).RecipientProofCode();
+    }
 }
 
 public sealed class ConfirmActivationHandler(
-    ActivationRequests requests, ICardRegistry registry, CodeRelease release, TimeProvider clock, AuditScope audit)
+    ActivationRequests requests, ICardRegistry registry, CodeRelease release, RecipientProofs proofs, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ConfirmActivationCommand, ActivationConfirmation>
 {
     public async ValueTask<ActivationConfirmation> Handle(ConfirmActivationCommand command, CancellationToken cancellationToken)
@@ -42,10 +48,11 @@ public sealed class ConfirmActivationHandler(
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsurePending(now);
+        var proved = await proofs.VerifyAsync(request.Id, request.Delivery, command.RecipientProof, now, cancellationToken);
         // Locks the card row: a confirm of another request for the same card waits, then finds it active.
         var codes = await registry.ActivateAsync(request.CardNumber, now, cancellationToken);
         var (first, deliveryId) = release.Release(request, codes, "ACTIVATION", now);
-        audit.Detail = $"confirm mode={request.Mode} channel={request.Delivery.Channel}";
+        audit.Detail = $"confirm mode={request.Mode} channel={request.Delivery.Channel}{(proved ? " recipient=proved" : "")}";
         return new ActivationConfirmation(request.Id, request.Status, CardState.Active, first, deliveryId,
             ActivationDocumentNames.Available(request, request.Status),
             ["Dopo l'attivazione è possibile raccogliere i consensi al Fascicolo Sanitario Elettronico."]);

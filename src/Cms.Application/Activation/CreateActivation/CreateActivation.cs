@@ -51,6 +51,6 @@ public sealed class CreateActivationHandler(
             user.CounterCode!, now, RequestViews.PendingFor(options.Value), details);
         db.ActivationRequests.Add(request);
         audit.RequestId = request.Id.ToString();
-        return ActivationRequests.Response(request, card, now);
+        return requests.Response(request, card, now);
     }
 }

@@ -17,6 +17,6 @@ public sealed class GetActivationHandler(ActivationRequests requests, TimeProvid
     {
         var request = await requests.LoadAsync(query.Id, cancellationToken);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
-        return ActivationRequests.Response(request, card, clock.GetUtcNow());
+        return requests.Response(request, card, clock.GetUtcNow());
     }
 }

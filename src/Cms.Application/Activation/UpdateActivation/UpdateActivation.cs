@@ -46,6 +46,6 @@ public sealed class UpdateActivationHandler(ActivationRequests requests, IOption
         var details = PeopleInputRules.ToDetails(command);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
         request.Modify(details, now, RequestViews.PendingFor(options.Value));
-        return ActivationRequests.Response(request, card, now);
+        return requests.Response(request, card, now);
     }
 }

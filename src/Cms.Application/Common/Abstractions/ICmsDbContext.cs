@@ -22,6 +22,7 @@ public interface ICmsDbContext
     DbSet<RegionDayCount> RegionDayCounts { get; }
     DbSet<ActivationRequest> ActivationRequests { get; }
     DbSet<CodeMessage> CodeMessages { get; }
+    DbSet<RecipientProof> RecipientProofs { get; }
     DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests { get; }
     DbSet<Notice> Notices { get; }
     DbSet<Cms.Domain.Outbound.OutboundCall> OutboundCalls { get; }

@@ -27,10 +27,13 @@ public sealed class CodeMessageOutbox(ICmsDbContext db, ICodeCipher cipher, IDel
 {
     public const string MessageIdDomain = "cms.ts-cns.local";
 
-    public Guid Enqueue(DeliveryAddress address, string cardNumber, string purpose, CodeParts secondHalves)
+    public Guid Enqueue(DeliveryAddress address, string cardNumber, string purpose, CodeParts secondHalves) =>
+        Enqueue(address, cardNumber, purpose, Compose(address.Channel, cardNumber, purpose, secondHalves));
+
+    /// <summary>Any message for the holder's address that carries a secret (the second halves, a recipient-proof code).</summary>
+    public Guid Enqueue(DeliveryAddress address, string cardNumber, string purpose, CodeMessageContent content)
     {
         var id = Guid.CreateVersion7();
-        var content = Compose(address.Channel, cardNumber, purpose, secondHalves);
         var plain = JsonSerializer.SerializeToUtf8Bytes(content);
         var (keyId, ciphertext) = cipher.SealBytes(plain, Context(id));
         Array.Clear(plain);

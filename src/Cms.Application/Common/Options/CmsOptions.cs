@@ -58,6 +58,26 @@ public sealed class CmsOptions
 
     /// <summary>The back-off of wrong passwords per account and source address (decision 0031).</summary>
     public SignInThrottleOptions SignIn { get; set; } = new();
+    /// <summary>The recipient proof before a confirm that releases codes (issue 24, decision 0036).</summary>
+    public RecipientProofOptions RecipientProof { get; set; } = new();
+}
+
+/// <summary>
+/// Section <c>Cms:RecipientProof</c>, a region policy: before an activation or reprint (here or in interoperability) is
+/// confirmed, a 6-digit code goes to the request's own e-mail or mobile and the holder reads it out to the operator, so
+/// that an operator cannot send the second halves to an address of their own.
+/// </summary>
+public sealed class RecipientProofOptions
+{
+    public bool Required { get; set; } = true;
+    /// <summary>How long a code may be used after it was sent.</summary>
+    public int CodeValidMinutes { get; set; } = 10;
+    /// <summary>Codes that may be sent for one request (a resend replaces the previous code).</summary>
+    public int MaxSends { get; set; } = 3;
+    /// <summary>Wrong codes accepted for one request, across resends; then the request must be cancelled and made again.</summary>
+    public int MaxWrongTries { get; set; } = 5;
+
+    public TimeSpan CodeValidFor => TimeSpan.FromMinutes(CodeValidMinutes);
 }
 
 /// <summary>The server-side sessions' timeouts.</summary>

@@ -21,6 +21,10 @@ public static class RuleExtensions
     public static IRuleBuilderOptions<T, string?> ValidCip<T>(this IRuleBuilder<T, string?> rule) =>
         rule.NotEmpty().Matches("^[0-9]{4,16}$").WithErrorCode("invalid-cip").WithMessage("Il CIP è fatto di sole cifre.");
 
+    /// <summary>The recipient-proof code as the holder read it out: six digits, when given at all.</summary>
+    public static IRuleBuilderOptions<T, string?> RecipientProofCode<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Matches("^[0-9]{6}$").WithErrorCode("invalid-recipient-proof").WithMessage("Il codice di verifica è fatto di 6 cifre.");
+
     public static IRuleBuilderOptions<T, string?> IsoDate<T>(this IRuleBuilder<T, string?> rule) =>
         rule.Must(v => TryParseDate(v, out var date) && date.Year is >= MinYear and <= MaxYear)
             .WithErrorCode("invalid-date")

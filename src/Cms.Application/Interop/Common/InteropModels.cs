@@ -19,7 +19,8 @@ public sealed record InteropInboundBody(
     Guid RequestId, InteropKind Kind, string? OriginRegion, string? OriginCounter, string? CardNumber, InteropHolderInput? Holder,
     RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery,
     bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
-    Cms.Domain.Revocation.RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null) : IInteropInput
+    Cms.Domain.Revocation.RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null,
+    DateTimeOffset? RecipientVerifiedAt = null) : IInteropInput
 {
     InteropKind? IInteropInput.Kind => Kind;
 
@@ -60,7 +61,8 @@ public sealed record InteropRequestView(
     Guid Id, InteropKind Kind, InteropStatus Status, string CardNumber, string TargetRegion, string? TargetRegionName,
     InteropHolderInput Holder, RequestMode? Mode, DeliveryView? Delivery, string CounterCode, DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt, DateTimeOffset? ConfirmedAt, DateTimeOffset? CompletedAt, int Attempts, DateTimeOffset? NextAttemptAt,
-    string? LastError, InteropRefusal? Refusal, Guid? PeerRequestId, DateOnly? CardExpiryDate, IReadOnlyList<string> Documents);
+    string? LastError, InteropRefusal? Refusal, Guid? PeerRequestId, DateOnly? CardExpiryDate, IReadOnlyList<string> Documents,
+    bool RecipientProofRequired);
 
 /// <summary>The issuing region's refusal: its rule and its words.</summary>
 public sealed record InteropRefusal(string Rule, string Detail);

@@ -57,7 +57,8 @@ public sealed class InteropRequests(ICmsDbContext db, ICurrentUser user, IOption
             r.CounterCode, r.CreatedAt, r.ExpiresAt, r.ConfirmedAt, r.CompletedAt, r.Attempts,
             status is InteropStatus.Queued or InteropStatus.Sent ? r.NextAttemptAt : null, r.LastError,
             r.PeerRule is null ? null : new InteropRefusal(r.PeerRule, r.PeerDetail ?? ""), r.PeerRequestId, r.CardExpiryDate,
-            status == InteropStatus.Completed && r.FirstHalvesCiphertext is not null ? [PersonalCodes] : []);
+            status == InteropStatus.Completed && r.FirstHalvesCiphertext is not null ? [PersonalCodes] : [],
+            r.Kind != InteropKind.Revocation && options.Value.RecipientProof.Required);
     }
 }
 

@@ -1,7 +1,12 @@
 using Cms.Application.Common.Abstractions;
+using System.Text.Json;
 using Cms.Application.Common.Auditing;
+using Cms.Application.Common.Delivery;
+using Cms.Application.Common.Requests;
+using Cms.Application.Common.Validation;
 using Cms.Application.Interop.Common;
 using Cms.Domain.Auditing;
+using Cms.Domain.Interop;
 using FluentValidation;
 using Mediator;
 
@@ -11,18 +16,23 @@ namespace Cms.Application.Interop.ConfirmInteropRequest;
 /// Step two: the request is queued for the issuing region in the operator's transaction and delivered by a background job
 /// (retried until the peer answers); the counter follows it with <c>GET /interop/requests/{id}</c>.
 /// </summary>
-public sealed record ConfirmInteropRequestCommand(Guid Id) : ICommand<InteropRequestView>, IAuditedMessage
+public sealed record ConfirmInteropRequestCommand(Guid Id, string? RecipientProof = null) : ICommand<InteropRequestView>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.Interoperability;
+    public override string ToString() => $"ConfirmInteropRequestCommand {{ Id = {Id} }}";
 }
 
 public sealed class ConfirmInteropRequestValidator : AbstractValidator<ConfirmInteropRequestCommand>
 {
-    public ConfirmInteropRequestValidator() => RuleFor(c => c.Id).NotEmpty();
+    public ConfirmInteropRequestValidator()
+    {
+        RuleFor(c => c.Id).NotEmpty();
+        RuleFor(c => c.RecipientProof).RecipientProofCode();
+    }
 }
 
 public sealed class ConfirmInteropRequestHandler(
-    InteropRequests requests, IInteropScheduler scheduler, AfterCommit afterCommit, TimeProvider clock, AuditScope audit)
+    InteropRequests requests, RecipientProofs proofs, IInteropScheduler scheduler, AfterCommit afterCommit, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ConfirmInteropRequestCommand, InteropRequestView>
 {
     public async ValueTask<InteropRequestView> Handle(ConfirmInteropRequestCommand command, CancellationToken cancellationToken)
@@ -32,7 +42,19 @@ public sealed class ConfirmInteropRequestHandler(
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         audit.Detail = $"confirm {request.Kind} to={request.TargetRegion}";
-        request.Confirm(now);
+        request.EnsurePending(now);
+        string? payload = null;
+        if (request.Kind != InteropKind.Revocation)
+        {
+            // Proved here, by this region's delivery, to the address the request carries; the issuing region gets the statement.
+            var body = InteropRequests.Body(request);
+            if (await proofs.VerifyAsync(request.Id, RequestInputRules.ToDelivery(body.Delivery!), command.RecipientProof, now, cancellationToken))
+            {
+                payload = JsonSerializer.Serialize(body with { RecipientVerifiedAt = now }, ApiNames.Json);
+                audit.Detail += " recipient=proved";
+            }
+        }
+        request.Confirm(now, payload);
         afterCommit.Add(_ =>
         {
             scheduler.Schedule(request.Id);

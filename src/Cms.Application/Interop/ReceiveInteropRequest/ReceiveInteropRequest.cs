@@ -13,7 +13,9 @@ using Cms.Domain.Common;
 using Cms.Domain.Interop;
 using FluentValidation;
 using Mediator;
+using Cms.Application.Common.Options;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Cms.Application.Interop.ReceiveInteropRequest;
 
@@ -56,7 +58,7 @@ public sealed class ReceiveInteropRequestValidator : AbstractValidator<ReceiveIn
 
 public sealed class ReceiveInteropRequestHandler(
     ICmsDbContext db, ICardDirectory cards, IPeerActivations activations, IPeerReprints reprints, IPeerRevocations revocations, ICodeCipher cipher,
-    ICurrentUser user,
+    ICurrentUser user, IOptions<CmsOptions> options,
     TimeProvider clock, AuditScope audit) : ICommandHandler<ReceiveInteropRequestCommand, InteropInboundAnswer>
 {
     public async ValueTask<InteropInboundAnswer> Handle(ReceiveInteropRequestCommand command, CancellationToken cancellationToken)
@@ -106,6 +108,11 @@ public sealed class ReceiveInteropRequestHandler(
         }
         else
         {
+            // Under this region's policy the requesting region must have proved the recipient, as a counter here would.
+            if (options.Value.RecipientProof.Required && body.RecipientVerifiedAt is null)
+                throw new DomainRuleException("recipient-not-verified",
+                    "La Regione emittente richiede che il destinatario dei codici sia verificato con il codice di verifica prima della conferma: " +
+                    "la richiesta non ne riporta la verifica.");
             var release = body.Kind == InteropKind.Activation
                 ? await activations.ActivateAsync(card.CardNumber, body, origin, cancellationToken)
                 : await reprints.ReprintAsync(card.CardNumber, body, body.Reason!.Value, body.ReasonNote, origin, cancellationToken);
@@ -115,7 +122,8 @@ public sealed class ReceiveInteropRequestHandler(
         var (keyId, ciphertext) = cipher.SealBytes(JsonSerializer.SerializeToUtf8Bytes(answer, ApiNames.Json), AnswerContext(region, body.RequestId));
         db.InboundInteropRequests.Add(new InboundInteropRequest(region, body.RequestId, body.Kind, card.CardNumber, answer.LocalRequestId,
             keyId, ciphertext, clock.GetUtcNow()));
-        audit.Detail = $"interop-inbound {body.Kind} from={region} counter={body.OriginCounter} local={answer.LocalRequestId}";
+        audit.Detail = $"interop-inbound {body.Kind} from={region} counter={body.OriginCounter} local={answer.LocalRequestId}" +
+            (body.RecipientVerifiedAt is null ? "" : " recipient=proved-by-origin");
         return answer;
     }
 

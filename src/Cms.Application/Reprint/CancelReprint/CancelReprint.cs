@@ -26,6 +26,6 @@ public sealed class CancelReprintHandler(ReprintRequests requests, TimeProvider 
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.Cancel(now);
-        return ReprintRequests.Response(request, await requests.CardAsync(request.CardNumber, cancellationToken), now);
+        return requests.Response(request, await requests.CardAsync(request.CardNumber, cancellationToken), now);
     }
 }

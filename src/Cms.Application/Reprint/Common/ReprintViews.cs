@@ -6,6 +6,8 @@ using Cms.Domain.Identification;
 using Cms.Domain.Reprint;
 using Cms.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Cms.Application.Common.Options;
 
 namespace Cms.Application.Reprint.Common;
 
@@ -15,7 +17,8 @@ public sealed record ReprintSummary(
     string? ReasonNote, string CounterCode, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents,
     IReadOnlyList<string> Warnings);
 
-public sealed record ReprintResponse(Guid Id, RequestStatus Status, ReprintSummary Summary, Guid? DeliveryId);
+/// <summary>A request and, while it is pending, whether the region wants the recipient proved before the confirm (recipient-proof).</summary>
+public sealed record ReprintResponse(Guid Id, RequestStatus Status, ReprintSummary Summary, Guid? DeliveryId, bool RecipientProofRequired);
 
 /// <summary>The body of POST /reprints and PUT /reprints/{id}.</summary>
 public interface IReprintInput : IPeopleInput
@@ -40,15 +43,16 @@ public static class ReprintDocumentNames
 }
 
 /// <summary>Loading a reprint request (visible to its own counter only) and building its summary.</summary>
-public sealed class ReprintRequests(CounterRequestLoader loader, ICardDirectory cards)
+public sealed class ReprintRequests(CounterRequestLoader loader, ICardDirectory cards, IOptions<CmsOptions> options)
 {
     public Task<ReprintRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false) =>
         loader.LoadAsync<ReprintRequest>(id, "Richiesta di ristampa non trovata.", cancellationToken, forUpdate);
 
     public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 
-    public static ReprintResponse Response(ReprintRequest r, CardView card, DateTimeOffset now) => new(r.Id, r.StatusAt(now), new ReprintSummary(
+    public ReprintResponse Response(ReprintRequest r, CardView card, DateTimeOffset now) => new(r.Id, r.StatusAt(now), new ReprintSummary(
         r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind, RequestViews.Delegate(r), RequestViews.Document(r),
         RequestViews.Delivery(r), r.PrivacyConsent, r.Reason, ReprintRequest.Label(r.Reason), r.ReasonNote, r.CounterCode, r.CreatedAt, r.ExpiresAt,
-        ReprintDocumentNames.Available(r, r.StatusAt(now)), [ReprintRequest.ChangedCodesWarning]), r.DeliveryId);
+        ReprintDocumentNames.Available(r, r.StatusAt(now)), [ReprintRequest.ChangedCodesWarning]), r.DeliveryId,
+        options.Value.RecipientProof.Required);
 }

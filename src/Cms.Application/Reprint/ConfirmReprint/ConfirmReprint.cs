@@ -1,6 +1,7 @@
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Delivery;
 using Cms.Application.Common.Requests;
+using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.Common;
 using Cms.Domain.Auditing;
@@ -15,9 +16,10 @@ namespace Cms.Application.Reprint.ConfirmReprint;
 /// Step two: the same codes are released again — first halves in the answer (for printing), second halves queued to the
 /// holder's e-mail or mobile — and the operation recorded, in one transaction.
 /// </summary>
-public sealed record ConfirmReprintCommand(Guid Id) : ICommand<ReprintConfirmation>, IAuditedMessage
+public sealed record ConfirmReprintCommand(Guid Id, string? RecipientProof = null) : ICommand<ReprintConfirmation>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.Reprint;
+    public override string ToString() => $"ConfirmReprintCommand {{ Id = {Id} }}";
 }
 
 public sealed record ReprintConfirmation(Guid Id, RequestStatus Status, CodeParts FirstHalves, Guid DeliveryId,
@@ -25,11 +27,15 @@ public sealed record ReprintConfirmation(Guid Id, RequestStatus Status, CodePart
 
 public sealed class ConfirmReprintValidator : AbstractValidator<ConfirmReprintCommand>
 {
-    public ConfirmReprintValidator() => RuleFor(c => c.Id).NotEmpty();
+    public ConfirmReprintValidator()
+    {
+        RuleFor(c => c.Id).NotEmpty();
+        RuleFor(c => c.RecipientProof).RecipientProofCode();
+    }
 }
 
 public sealed class ConfirmReprintHandler(
-    ReprintRequests requests, ICardRegistry registry, CodeRelease release, TimeProvider clock, AuditScope audit)
+    ReprintRequests requests, ICardRegistry registry, CodeRelease release, RecipientProofs proofs, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ConfirmReprintCommand, ReprintConfirmation>
 {
     public async ValueTask<ReprintConfirmation> Handle(ConfirmReprintCommand command, CancellationToken cancellationToken)
@@ -40,9 +46,10 @@ public sealed class ConfirmReprintHandler(
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsurePending(now);
+        var proved = await proofs.VerifyAsync(request.Id, request.Delivery, command.RecipientProof, now, cancellationToken);
         var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);
         var (first, deliveryId) = release.Release(request, codes, "REPRINT", now);
-        audit.Detail = $"confirm reason={request.Reason} channel={request.Delivery.Channel}";
+        audit.Detail = $"confirm reason={request.Reason} channel={request.Delivery.Channel}{(proved ? " recipient=proved" : "")}";
         return new ReprintConfirmation(request.Id, request.Status, first, deliveryId, ReprintDocumentNames.Available(request, request.Status),
             [ReprintRequest.ChangedCodesWarning]);
     }

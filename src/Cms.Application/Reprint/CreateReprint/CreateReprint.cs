@@ -52,6 +52,6 @@ public sealed class CreateReprintHandler(
             user.CounterCode!, now, RequestViews.PendingFor(options.Value), people, command.Reason!.Value, command.ReasonNote);
         db.ReprintRequests.Add(request);
         audit.RequestId = request.Id.ToString();
-        return ReprintRequests.Response(request, card, now);
+        return requests.Response(request, card, now);
     }
 }

@@ -16,6 +16,6 @@ public sealed class GetReprintHandler(ReprintRequests requests, TimeProvider clo
     public async ValueTask<ReprintResponse> Handle(GetReprintQuery query, CancellationToken cancellationToken)
     {
         var request = await requests.LoadAsync(query.Id, cancellationToken);
-        return ReprintRequests.Response(request, await requests.CardAsync(request.CardNumber, cancellationToken), clock.GetUtcNow());
+        return requests.Response(request, await requests.CardAsync(request.CardNumber, cancellationToken), clock.GetUtcNow());
     }
 }

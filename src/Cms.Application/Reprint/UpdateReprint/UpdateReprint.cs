@@ -49,6 +49,6 @@ public sealed class UpdateReprintHandler(ReprintRequests requests, IOptions<CmsO
         var people = PeopleInputRules.ToDetails(command);
         PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
         request.Modify(people, command.Reason!.Value, command.ReasonNote, now, RequestViews.PendingFor(options.Value));
-        return ReprintRequests.Response(request, card, now);
+        return requests.Response(request, card, now);
     }
 }

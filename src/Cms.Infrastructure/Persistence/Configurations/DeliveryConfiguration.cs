@@ -23,3 +23,19 @@ internal sealed class CodeMessageConfiguration : IEntityTypeConfiguration<CodeMe
         b.HasIndex(m => new { m.Status, m.NextAttemptAt });
     }
 }
+
+internal sealed class RecipientProofConfiguration : IEntityTypeConfiguration<RecipientProof>
+{
+    public void Configure(EntityTypeBuilder<RecipientProof> b)
+    {
+        b.ToTable("recipient_proofs", Schemas.Delivery);
+        b.HasKey(p => p.RequestId);
+        b.Property(p => p.RequestId).ValueGeneratedNever();
+        b.Property(p => p.Purpose).HasMaxLength(20);
+        b.Property(p => p.CardNumber).HasMaxLength(20).IsFixedLength();
+        b.Property(p => p.RecipientDigest).HasMaxLength(64);
+        b.Property(p => p.CodeDigest).HasMaxLength(64);
+        // The retention job deletes proofs of requests long gone.
+        b.HasIndex(p => p.CreatedAt);
+    }
+}

@@ -14,7 +14,27 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
 
     public async Task OnGetAsync(CancellationToken ct) => Interop = await api.Client.GetInteropRequestAsync(Id, ct);
 
-    public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct) => await ActAsync(() => api.Client.ConfirmInteropRequestAsync(Id, ct), ct);
+    /// <summary>The recipient-proof code as the holder reads it out (when the region requires it).</summary>
+    [BindProperty] public string? RecipientProof { get; set; }
+
+    public RecipientProofSent? ProofSent { get; private set; }
+
+    public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct) => await ActAsync(() => api.Client.ConfirmInteropRequestAsync(Id,
+        new ConfirmCodeReleaseRequest { RecipientProof = string.IsNullOrWhiteSpace(RecipientProof) ? null : RecipientProof.Trim() }, ct), ct);
+
+    public async Task<IActionResult> OnPostSendProofAsync(CancellationToken ct)
+    {
+        try
+        {
+            ProofSent = await api.Client.SendInteropRecipientProofAsync(Id, ct);
+        }
+        catch (CmsApiException e) when (e.StatusCode != 401)
+        {
+            Problems.AddTo(ModelState, e, prefix: "");
+        }
+        Interop = await api.Client.GetInteropRequestAsync(Id, ct);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct) => await ActAsync(() => api.Client.CancelInteropRequestAsync(Id, ct), ct);
 
@@ -27,7 +47,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {
-            Problems.AddTo(ModelState, e, prefix: "");
+            Problems.AddTo(ModelState, e, prefix: "", ruleFields: Richieste.RichiestaModel.ProofFields);
         }
         Interop = await api.Client.GetInteropRequestAsync(Id, ct);
         return Page();

@@ -11,22 +11,49 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     /// <summary>The confirm's answer: the first halves are shown this once and never again.</summary>
     public CodeRequestOutcome? Outcome { get; private set; }
 
+    /// <summary>The recipient-proof code as the holder reads it out (when the region requires it).</summary>
+    [BindProperty] public string? RecipientProof { get; set; }
+
+    /// <summary>Where the last code went (masked), until when, and how many sends are left: shown after a send.</summary>
+    public RecipientProofSent? ProofSent { get; private set; }
+
     public async Task OnGetAsync(CancellationToken ct) => View = await Flow.GetAsync(api.Client, Id, ct);
+
+    public async Task<IActionResult> OnPostSendProofAsync(CancellationToken ct)
+    {
+        try
+        {
+            ProofSent = await Flow.SendRecipientProofAsync(api.Client, Id, ct);
+        }
+        catch (CmsApiException e) when (e.StatusCode != 401)
+        {
+            Problems.AddTo(ModelState, e, prefix: "");
+        }
+        View = await Flow.GetAsync(api.Client, Id, ct);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct)
     {
         try
         {
-            Outcome = await Flow.ConfirmAsync(api.Client, Id, ct);
+            Outcome = await Flow.ConfirmAsync(api.Client, Id, string.IsNullOrWhiteSpace(RecipientProof) ? null : RecipientProof.Trim(), ct);
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {
-            Problems.AddTo(ModelState, e);
+            Problems.AddTo(ModelState, e, prefix: "", ruleFields: ProofFields);
         }
         View = await Flow.GetAsync(api.Client, Id, ct);
         Response.Headers.CacheControl = "no-store"; // the page holds the first halves
         return Page();
     }
+
+    /// <summary>The recipient proof's refusals go beside its field.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ProofFields = new Dictionary<string, string>
+    {
+        ["recipient-not-verified"] = nameof(RecipientProof), ["recipient-proof-wrong"] = nameof(RecipientProof),
+        ["recipient-proof-expired"] = nameof(RecipientProof), ["recipient-proof-exhausted"] = nameof(RecipientProof),
+    };
 
     public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct)
     {
