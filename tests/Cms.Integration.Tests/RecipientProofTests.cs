@@ -192,6 +192,53 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task New_requests_for_the_same_card_give_no_new_tries_and_no_code_is_sent_where_the_region_does_not_ask_for_it()
+    {
+        var client = await ArrangeAsync();
+        var address = Address();
+        var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Activation(Email(address))), HttpStatusCode.Created))
+            .GetProperty("id").GetString();
+        // Policy off (the test host's default): no code goes anywhere.
+        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/recipient-proof", null), HttpStatusCode.Conflict, "recipient-proof-not-required");
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages WHERE purpose = 'RECIPIENT_PROOF'"));
+
+        using var policy = Factory.WithPolicy(o =>
+        {
+            o.RecipientProof.Required = true;
+            o.RecipientProof.CardDailyWrongTries = 6;
+            o.RecipientProof.CardDailySends = 4;
+        });
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/recipient-proof", null), HttpStatusCode.Accepted);
+        var code = await MailedCodeAsync(address);
+        for (var i = 0; i < 4; i++)
+            await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", Proof(Other(code))), HttpStatusCode.UnprocessableEntity,
+                "recipient-proof-wrong");
+        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", Proof(Other(code))), HttpStatusCode.Conflict, "recipient-proof-exhausted");
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/cancel", null));
+
+        // A new request for the card: one more wrong try reaches the card's daily limit; then even the right code is refused.
+        var again = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Activation(Email(address))), HttpStatusCode.Created))
+            .GetProperty("id").GetString();
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{again}/recipient-proof", null), HttpStatusCode.Accepted);
+        var second = await MailedCodeAsync(address);
+        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{again}/confirm", Proof(Other(second))), HttpStatusCode.UnprocessableEntity,
+            "recipient-proof-wrong");
+        var exhausted = await ProblemAsync(await client.PostAsync($"/api/v1/activations/{again}/confirm", Proof(second)), HttpStatusCode.Conflict,
+            "recipient-proof-exhausted");
+        Assert.Contains("24 ore", exhausted.GetProperty("detail").GetString());
+        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{again}/recipient-proof", null), HttpStatusCode.Conflict, "recipient-proof-exhausted");
+
+        // Sends are capped per card too, whatever the request.
+        await Factory.ExecuteAsync("UPDATE delivery.recipient_proofs SET wrong_tries = 0");
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{again}/recipient-proof", null), HttpStatusCode.Accepted);
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{again}/recipient-proof", null), HttpStatusCode.Accepted);
+        var capped = await ProblemAsync(await client.PostAsync($"/api/v1/activations/{again}/recipient-proof", null), HttpStatusCode.Conflict,
+            "recipient-proof-send-limit");
+        Assert.Contains("tessera", capped.GetProperty("detail").GetString());
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
+    }
+
+    [Fact]
     public async Task A_reprint_by_sms_is_proved_with_the_code_sent_by_sms()
     {
         using var policy = Factory.WithPolicy(o => o.RecipientProof.Required = true);

@@ -31,6 +31,15 @@ public sealed class RecipientProofs(ICmsDbContext db, IKeyedDigest digest, CodeM
     public async Task<RecipientProofSent> SendAsync(Guid requestId, string purpose, string cardNumber, DeliveryAddress address, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        if (!Policy.Required)
+            throw new DomainRuleException("recipient-proof-not-required",
+                "La Regione non richiede la verifica del destinatario: la richiesta si conferma senza codice di verifica.", RuleKind.Conflict);
+        var card = await CardDayAsync(cardNumber, now, cancellationToken);
+        if (card.WrongTries >= Policy.CardDailyWrongTries) throw CardExhausted();
+        if (card.Sends >= Policy.CardDailySends)
+            throw new DomainRuleException("recipient-proof-send-limit",
+                $"Sono già stati inviati {Policy.CardDailySends} codici di verifica per questa tessera nelle ultime 24 ore: riprovare domani.",
+                RuleKind.Conflict);
         var proof = await db.RecipientProofs.SingleOrDefaultAsync(p => p.RequestId == requestId, cancellationToken);
         if (proof is null)
         {
@@ -61,6 +70,7 @@ public sealed class RecipientProofs(ICmsDbContext db, IKeyedDigest digest, CodeM
         if (proof is null || proof.Sends == 0)
             throw NotVerified("Prima della conferma occorre inviare il codice di verifica all'indirizzo indicato e farselo leggere dal titolare.");
         if (proof.WrongTries >= Policy.MaxWrongTries) throw Exhausted();
+        if ((await CardDayAsync(proof.CardNumber, now, cancellationToken)).WrongTries >= Policy.CardDailyWrongTries) throw CardExhausted();
         if (string.IsNullOrEmpty(code))
             throw NotVerified("Indicare il codice di verifica ricevuto dal titolare all'indirizzo indicato.");
         if (!Matches(proof.RecipientDigest, RecipientDigests(requestId, address)))
@@ -79,6 +89,21 @@ public sealed class RecipientProofs(ICmsDbContext db, IKeyedDigest digest, CodeM
         proof.Verified(now);
         return true;
     }
+
+    /// <summary>
+    /// What the card's proofs of the last 24 hours add up to, across its requests: a new request gives no new sends or tries.
+    /// (Requests of one card are not serialised here, so two at the very same moment may each pass the last one: by one.)
+    /// </summary>
+    private async Task<(int Sends, int WrongTries)> CardDayAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var since = now - TimeSpan.FromHours(24);
+        var rows = await db.RecipientProofs.AsNoTracking().Where(p => p.CardNumber == cardNumber && p.LastSentAt > since)
+            .Select(p => new { p.Sends, p.WrongTries }).ToListAsync(cancellationToken);
+        return (rows.Sum(r => r.Sends), rows.Sum(r => r.WrongTries));
+    }
+
+    private DomainRuleException CardExhausted() => new("recipient-proof-exhausted",
+        $"Troppi codici di verifica errati per questa tessera nelle ultime 24 ore ({Policy.CardDailyWrongTries}): riprovare domani.", RuleKind.Conflict);
 
     /// <summary>The digest in the row against the digests under every key of the ring (a rotation forgets nothing), in constant time.</summary>
     private static bool Matches(string stored, IReadOnlyList<string> candidates)

@@ -76,6 +76,10 @@ public sealed class RecipientProofOptions
     public int MaxSends { get; set; } = 3;
     /// <summary>Wrong codes accepted for one request, across resends; then the request must be cancelled and made again.</summary>
     public int MaxWrongTries { get; set; } = 5;
+    /// <summary>Codes sent for one card in 24 hours, whatever the request: new requests do not buy more sends (nor more texts to the holder).</summary>
+    public int CardDailySends { get; set; } = 9;
+    /// <summary>Wrong codes for one card in 24 hours, whatever the request (as the CIP's lock per card).</summary>
+    public int CardDailyWrongTries { get; set; } = 10;
 
     public TimeSpan CodeValidFor => TimeSpan.FromMinutes(CodeValidMinutes);
 }

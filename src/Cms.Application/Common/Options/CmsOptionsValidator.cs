@@ -36,6 +36,10 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
         if (o.RecipientProof.CodeValidMinutes is < 1 or > 60) problems.Add("Cms:RecipientProof:CodeValidMinutes must be between 1 and 60.");
         if (o.RecipientProof.MaxSends is < 1 or > 10) problems.Add("Cms:RecipientProof:MaxSends must be between 1 and 10.");
         if (o.RecipientProof.MaxWrongTries is < 1 or > 10) problems.Add("Cms:RecipientProof:MaxWrongTries must be between 1 and 10.");
+        if (o.RecipientProof.CardDailySends < o.RecipientProof.MaxSends || o.RecipientProof.CardDailySends > 100)
+            problems.Add("Cms:RecipientProof:CardDailySends must be between Cms:RecipientProof:MaxSends and 100.");
+        if (o.RecipientProof.CardDailyWrongTries < o.RecipientProof.MaxWrongTries || o.RecipientProof.CardDailyWrongTries > 100)
+            problems.Add("Cms:RecipientProof:CardDailyWrongTries must be between Cms:RecipientProof:MaxWrongTries and 100.");
         if (o.Readers.Limit is < 1 or > 20) problems.Add("Cms:Readers:Limit must be between 1 and 20.");
         if (!Enum.IsDefined(o.Readers.Scope)) problems.Add("Cms:Readers:Scope must be Household or Holder.");
         if (o.ConsentPolicies.Count > 0)

@@ -35,7 +35,8 @@ internal sealed class RecipientProofConfiguration : IEntityTypeConfiguration<Rec
         b.Property(p => p.CardNumber).HasMaxLength(20).IsFixedLength();
         b.Property(p => p.RecipientDigest).HasMaxLength(64);
         b.Property(p => p.CodeDigest).HasMaxLength(64);
-        // The retention job deletes proofs of requests long gone.
+        // The card's proofs of the last day (the caps per card), and the retention job's.
+        b.HasIndex(p => new { p.CardNumber, p.LastSentAt });
         b.HasIndex(p => p.CreatedAt);
     }
 }

@@ -1063,6 +1063,9 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_recipient_proofs_created_at");
 
+                    b.HasIndex("CardNumber", "LastSentAt")
+                        .HasDatabaseName("ix_recipient_proofs_card_number_last_sent_at");
+
                     b.ToTable("recipient_proofs", "delivery");
                 });
 

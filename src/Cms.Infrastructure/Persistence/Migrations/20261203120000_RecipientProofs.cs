@@ -34,6 +34,12 @@ namespace Cms.Infrastructure.Persistence.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_recipient_proofs_card_number_last_sent_at",
+                schema: "delivery",
+                table: "recipient_proofs",
+                columns: new[] { "card_number", "last_sent_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_recipient_proofs_created_at",
                 schema: "delivery",
                 table: "recipient_proofs",
