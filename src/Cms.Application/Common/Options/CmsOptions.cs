@@ -58,6 +58,23 @@ public sealed class CmsOptions
 
     /// <summary>The back-off of wrong passwords per account and source address (decision 0031).</summary>
     public SignInThrottleOptions SignIn { get; set; } = new();
+
+    /// <summary>The check of the address that receives the second halves (section <c>Cms:Recipients</c>, decision 0034).</summary>
+    public RecipientOptions Recipients { get; set; } = new();
+}
+
+/// <summary>
+/// Section <c>Cms:Recipients</c>: an address (normalised) that received second halves of a holder of another household in the
+/// last <see cref="SharedWindowDays"/> days is refused at the confirm (<c>recipient-shared</c>) unless a security administrator
+/// approved it. Uses older than the window are deleted by a daily job.
+/// </summary>
+public sealed class RecipientOptions
+{
+    public int SharedWindowDays { get; set; } = 30;
+    /// <summary>An approval without its own end lasts this many days.</summary>
+    public int ApprovalDefaultDays { get; set; } = 365;
+    /// <summary>When uses older than the window are deleted (cron, UTC).</summary>
+    public string RetentionCron { get; set; } = "43 3 * * *";
 }
 
 /// <summary>The server-side sessions' timeouts.</summary>

@@ -33,6 +33,8 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
         if (o.SignIn.FirstWaitSeconds < 1 || o.SignIn.MaxWaitSeconds < o.SignIn.FirstWaitSeconds || o.SignIn.MaxWaitSeconds > 24 * 3600)
             problems.Add("Cms:SignIn: FirstWaitSeconds must be at least 1 and MaxWaitSeconds between it and 86400.");
         if (o.SignIn.ForgetAfterHours is < 1 or > 24 * 30) problems.Add("Cms:SignIn:ForgetAfterHours must be between 1 and 720.");
+        if (o.Recipients.SharedWindowDays is < 1 or > 366) problems.Add("Cms:Recipients:SharedWindowDays must be between 1 and 366.");
+        if (o.Recipients.ApprovalDefaultDays is < 1 or > 3 * 366) problems.Add("Cms:Recipients:ApprovalDefaultDays must be between 1 and 1098.");
         if (o.Readers.Limit is < 1 or > 20) problems.Add("Cms:Readers:Limit must be between 1 and 20.");
         if (!Enum.IsDefined(o.Readers.Scope)) problems.Add("Cms:Readers:Scope must be Household or Holder.");
         if (o.ConsentPolicies.Count > 0)

@@ -1,3 +1,4 @@
+using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Delivery;
 using Cms.Application.Common.Requests;
@@ -29,7 +30,7 @@ public sealed class ConfirmReprintValidator : AbstractValidator<ConfirmReprintCo
 }
 
 public sealed class ConfirmReprintHandler(
-    ReprintRequests requests, ICardRegistry registry, CodeRelease release, TimeProvider clock, AuditScope audit)
+    ReprintRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ConfirmReprintCommand, ReprintConfirmation>
 {
     public async ValueTask<ReprintConfirmation> Handle(ConfirmReprintCommand command, CancellationToken cancellationToken)
@@ -40,6 +41,7 @@ public sealed class ConfirmReprintHandler(
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsurePending(now);
+        await recipients.EnsureNotSharedAsync(request.Delivery, request.HolderCodiceFiscale, now, cancellationToken);
         var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);
         var (first, deliveryId) = release.Release(request, codes, "REPRINT", now);
         audit.Detail = $"confirm reason={request.Reason} channel={request.Delivery.Channel}";
