@@ -247,6 +247,7 @@ public static class ContractExamples
             "cardNumberLast5" => "00001",
             _ when name.Contains("email", StringComparison.OrdinalIgnoreCase) => "mario.rossi@example.it",
             "mobile" => "+393331234567",
+            "recipient" => "m***@example.it",
             "surname" => "ROSSI",
             "givenName" => "MARIO",
             "counterCode" or "code" => "090-201-EM001",

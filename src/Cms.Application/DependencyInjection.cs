@@ -54,6 +54,7 @@ public static class DependencyInjection
         services.AddScoped<Interop.Contracts.IPeerDirectory, Interop.Contracts.PeerDirectory>();
         services.AddScoped<OperatorGate>();
         services.AddScoped<Cms.Application.Administration.Common.SignInThrottles>();
+        services.AddScoped<Administration.Contracts.IRecipientGuard, Administration.Contracts.RecipientGuard>();
         services.AddScoped<AdministratorBootstrapper>();
         services.AddScoped<ICardDirectory, CardDirectory>();
         services.AddSingleton(TimeProvider.System);

@@ -90,6 +90,7 @@ public static class DependencyInjection
         services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<ISessionGuard, SessionGuard>();
         services.AddSingleton<SessionRetention>();
+        services.AddSingleton<RecipientUseRetention>();
         services.AddSingleton<ICardFeedImporter, CardFeedImporter>();
         services.Configure<DeliveryOptions>(configuration.GetSection(DeliveryOptions.Section));
         services.Configure<SmtpOptions>(configuration.GetSection(SmtpOptions.Section));

@@ -30,6 +30,8 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
         ["listCounters"] = [SecurityAdministrator], ["createCounter"] = [SecurityAdministrator], ["updateCounter"] = [SecurityAdministrator],
         ["listOperators"] = [SecurityAdministrator], ["createOperator"] = [SecurityAdministrator], ["updateOperator"] = [SecurityAdministrator],
         ["listPeers"] = [SecurityAdministrator], ["registerPeer"] = [SecurityAdministrator],
+        ["listRecipientApprovals"] = [SecurityAdministrator], ["approveRecipient"] = [SecurityAdministrator],
+        ["revokeRecipientApproval"] = [SecurityAdministrator],
         ["loadCardFeed"] = [Issuer], ["createIssuerRevocation"] = [Issuer],
         ["verifyAuditTrail"] = [Auditor], ["listAuditOperations"] = [Auditor], ["getAuditStatistics"] = [Auditor],
         ["getSubjectAccess"] = [Auditor], ["getAuditAlerts"] = [Auditor],

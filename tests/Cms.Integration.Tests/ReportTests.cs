@@ -12,7 +12,8 @@ public class ReportTests(CmsFactory factory) : ApiTest(factory)
         var created = await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", new
         {
             cardNumber, mode = "DIRECT", document = RevocationTests.Document(), privacyConsent = true,
-            delivery = new { channel = "EMAIL", email = "report@example.it", emailConfirmation = "report@example.it" },
+            // Each holder their own address: one address for holders of different households is refused (decision 0034).
+            delivery = new { channel = "EMAIL", email = $"report.{cardNumber[^5..]}@example.it", emailConfirmation = $"report.{cardNumber[^5..]}@example.it" },
         }), HttpStatusCode.Created);
         await OkAsync(await client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", null));
     }

@@ -1,9 +1,12 @@
 using Cms.Api.Security;
+using Cms.Application.Administration.ApproveRecipient;
 using Cms.Application.Administration.Common;
 using Cms.Application.Administration.CreateCounter;
 using Cms.Application.Administration.CreateOperator;
 using Cms.Application.Administration.ListCounters;
 using Cms.Application.Administration.ListOperators;
+using Cms.Application.Administration.ListRecipientApprovals;
+using Cms.Application.Administration.RevokeRecipientApproval;
 using Cms.Application.Administration.UpdateCounter;
 using Cms.Application.Administration.UpdateOperator;
 using Cms.Domain.Administration;
@@ -64,6 +67,29 @@ public static class AdministrationEndpoints
             .Produces<OperatorDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        admin.MapGet("/recipient-approvals", async (bool? all, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new ListRecipientApprovalsQuery(all == true), ct))
+            .WithName("listRecipientApprovals").WithSummary("Recapiti autorizzati per assistiti di nuclei familiari diversi (all=true: anche scaduti e revocati)")
+            .Produces<IReadOnlyList<RecipientApprovalView>>();
+
+        admin.MapPost("/recipient-approvals", async ([FromBody] ApproveRecipientCommand command, IMediator mediator, CancellationToken ct) =>
+            {
+                var approval = await mediator.Send(command, ct);
+                return Results.Created($"/api/v1/admin/recipient-approvals/{approval.Id}", approval);
+            })
+            .WithName("approveRecipient").WithSummary("Autorizzazione di un recapito condiviso da assistiti di nuclei familiari diversi")
+            .WithDescription("Un indirizzo e-mail o un cellulare che negli ultimi `Cms:Recipients:SharedWindowDays` giorni ha ricevuto la seconda parte " +
+                "dei codici di un assistito di un altro nucleo familiare è rifiutato alla conferma (409 `recipient-shared`): l'amministratore della " +
+                "sicurezza può autorizzarlo, per un solo assistito (`holderCodiceFiscale`) o per tutti, fino a `validUntil` (al massimo tre anni), " +
+                "indicandone il motivo. L'indirizzo non è conservato in chiaro e la risposta lo mostra mascherato; l'operazione è registrata.")
+            .Produces<RecipientApprovalView>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        admin.MapDelete("/recipient-approvals/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) =>
+                await mediator.Send(new RevokeRecipientApprovalCommand(id), ct))
+            .WithName("revokeRecipientApproval").WithSummary("Revoca dell'autorizzazione di un recapito")
+            .Produces<RecipientApprovalView>().ProducesProblem(StatusCodes.Status404NotFound);
         return api;
     }
 }

@@ -28,6 +28,8 @@ public enum OperationType
     KeyRotation,
     /// <summary>A session ended by its operator: sign-out, or another session of theirs ended.</summary>
     SignOut,
+    /// <summary>A security administrator approves, or revokes the approval of, an address shared by holders of different households (decision 0034).</summary>
+    RecipientApproval,
 }
 
 public static class OperationTypes
@@ -55,6 +57,7 @@ public static class OperationTypes
         OperationType.ReportConsultation => "CONSULTAZIONE REPORT",
         OperationType.KeyRotation => "ROTAZIONE CHIAVI",
         OperationType.SignOut => "USCITA",
+        OperationType.RecipientApproval => "AUTORIZZAZIONE RECAPITO",
         _ => type.ToString().ToUpperInvariant(),
     };
 

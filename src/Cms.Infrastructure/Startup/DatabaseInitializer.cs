@@ -59,6 +59,9 @@ public sealed class DatabaseInitializer(AdministratorBootstrapper bootstrapper, 
                 // Operators' sessions (their addresses) are kept Cms:Sessions:RetentionDays after their end.
                 recurringJobs.AddOrUpdate<Security.SessionRetention>("session-retention", r => r.PurgeAsync(CancellationToken.None),
                     cms.Value.Sessions.RetentionCron);
+                // Uses of delivery addresses are kept for the shared-recipient check's window only (decision 0034).
+                recurringJobs.AddOrUpdate<Security.RecipientUseRetention>("recipient-use-retention", r => r.PurgeAsync(CancellationToken.None),
+                    cms.Value.Recipients.RetentionCron);
                 return;
             }
             catch (Hangfire.PostgreSql.PostgreSqlDistributedLockException) when (DateTime.UtcNow < until)

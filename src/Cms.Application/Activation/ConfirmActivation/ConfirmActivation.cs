@@ -1,4 +1,5 @@
 using Cms.Application.Activation.Common;
+using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Delivery;
@@ -36,7 +37,8 @@ public sealed class ConfirmActivationValidator : AbstractValidator<ConfirmActiva
 }
 
 public sealed class ConfirmActivationHandler(
-    ActivationRequests requests, ICardRegistry registry, CodeRelease release, RecipientProofs proofs, TimeProvider clock, AuditScope audit)
+    ActivationRequests requests, ICardRegistry registry, CodeRelease release, RecipientProofs proofs, IRecipientGuard recipients,
+    TimeProvider clock, AuditScope audit)
     : ICommandHandler<ConfirmActivationCommand, ActivationConfirmation>
 {
     public async ValueTask<ActivationConfirmation> Handle(ConfirmActivationCommand command, CancellationToken cancellationToken)
@@ -49,6 +51,7 @@ public sealed class ConfirmActivationHandler(
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsurePending(now);
         var proved = await proofs.VerifyAsync(request.Id, request.Delivery, command.RecipientProof, now, cancellationToken);
+        await recipients.EnsureNotSharedAsync(request.Delivery, request.HolderCodiceFiscale, now, cancellationToken);
         // Locks the card row: a confirm of another request for the same card waits, then finds it active.
         var codes = await registry.ActivateAsync(request.CardNumber, now, cancellationToken);
         var (first, deliveryId) = release.Release(request, codes, "ACTIVATION", now);

@@ -1,4 +1,5 @@
 using Cms.Application.Activation.Common;
+using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Delivery;
 using Cms.Application.Common.Options;
@@ -22,7 +23,8 @@ public interface IPeerActivations
 }
 
 internal sealed class PeerActivations(
-    ICmsDbContext db, ActivationRequests requests, ICardRegistry registry, CodeRelease release, IOptions<CmsOptions> options, TimeProvider clock)
+    ICmsDbContext db, ActivationRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, IOptions<CmsOptions> options,
+    TimeProvider clock)
     : IPeerActivations
 {
     public async Task<PeerCodeRelease> ActivateAsync(string cardNumber, IPeopleInput people, PeerOrigin origin, CancellationToken cancellationToken)
@@ -35,6 +37,7 @@ internal sealed class PeerActivations(
         var request = new ActivationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, origin.PeerId,
             origin.CounterCode, now, RequestViews.PendingFor(options.Value), details);
         db.ActivationRequests.Add(request);
+        await recipients.EnsureNotSharedAsync(request.Delivery, request.HolderCodiceFiscale, now, cancellationToken);
         var codes = await registry.ActivateAsync(request.CardNumber, now, cancellationToken);
         var (first, deliveryId) = release.Release(request, codes, "ACTIVATION", now);
         return new PeerCodeRelease(request.Id, CardState.Active, card.ExpiryDate, first, deliveryId);

@@ -60,12 +60,15 @@ public sealed class CmsOptions
     public SignInThrottleOptions SignIn { get; set; } = new();
     /// <summary>The recipient proof before a confirm that releases codes (issue 24, decision 0036).</summary>
     public RecipientProofOptions RecipientProof { get; set; } = new();
+
+    /// <summary>The check of the address that receives the second halves (section <c>Cms:Recipients</c>, decision 0034).</summary>
+    public RecipientOptions Recipients { get; set; } = new();
 }
 
 /// <summary>
 /// Section <c>Cms:RecipientProof</c>, a region policy: before an activation or reprint (here or in interoperability) is
-/// confirmed, a 6-digit code goes to the request's own e-mail or mobile and the holder reads it out to the operator, so
-/// that an operator cannot send the second halves to an address of their own.
+/// confirmed, a 6-digit code goes to the request's own e-mail or mobile and the holder reads it out to the operator: the
+/// person at the counter shows they hold the address the second halves go to.
 /// </summary>
 public sealed class RecipientProofOptions
 {
@@ -82,6 +85,20 @@ public sealed class RecipientProofOptions
     public int CardDailyWrongTries { get; set; } = 10;
 
     public TimeSpan CodeValidFor => TimeSpan.FromMinutes(CodeValidMinutes);
+}
+
+/// <summary>
+/// Section <c>Cms:Recipients</c>: an address (normalised) that received second halves of a holder of another household in the
+/// last <see cref="SharedWindowDays"/> days is refused at the confirm (<c>recipient-shared</c>) unless a security administrator
+/// approved it. Uses older than the window are deleted by a daily job.
+/// </summary>
+public sealed class RecipientOptions
+{
+    public int SharedWindowDays { get; set; } = 30;
+    /// <summary>An approval without its own end lasts this many days.</summary>
+    public int ApprovalDefaultDays { get; set; } = 365;
+    /// <summary>When uses older than the window are deleted (cron, UTC).</summary>
+    public string RetentionCron { get; set; } = "43 3 * * *";
 }
 
 /// <summary>The server-side sessions' timeouts.</summary>

@@ -40,6 +40,8 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
             problems.Add("Cms:RecipientProof:CardDailySends must be between Cms:RecipientProof:MaxSends and 100.");
         if (o.RecipientProof.CardDailyWrongTries < o.RecipientProof.MaxWrongTries || o.RecipientProof.CardDailyWrongTries > 100)
             problems.Add("Cms:RecipientProof:CardDailyWrongTries must be between Cms:RecipientProof:MaxWrongTries and 100.");
+        if (o.Recipients.SharedWindowDays is < 1 or > 366) problems.Add("Cms:Recipients:SharedWindowDays must be between 1 and 366.");
+        if (o.Recipients.ApprovalDefaultDays is < 1 or > 3 * 366) problems.Add("Cms:Recipients:ApprovalDefaultDays must be between 1 and 1098.");
         if (o.Readers.Limit is < 1 or > 20) problems.Add("Cms:Readers:Limit must be between 1 and 20.");
         if (!Enum.IsDefined(o.Readers.Scope)) problems.Add("Cms:Readers:Scope must be Household or Holder.");
         if (o.ConsentPolicies.Count > 0)

@@ -25,6 +25,8 @@ public interface ICardDirectory
     Task<(HolderView Holder, IReadOnlyList<CardView> Cards)?> FindHolderCardsAsync(string codiceFiscale, CancellationToken cancellationToken);
     /// <summary>The cards whose certificate, as the feed named it, is this one (normally one; decision 0032).</summary>
     Task<IReadOnlyList<CardView>> FindCardsByCertificateAsync(CardCertificate certificate, CancellationToken cancellationToken);
+    /// <summary>The holder's household id, when the registry knows the holder and their household (null otherwise).</summary>
+    Task<string?> FindHouseholdIdAsync(string codiceFiscale, CancellationToken cancellationToken);
 }
 
 internal sealed class CardDirectory(ICmsDbContext db, IOptions<CmsOptions> options, TimeProvider clock) : ICardDirectory
@@ -50,6 +52,9 @@ internal sealed class CardDirectory(ICmsDbContext db, IOptions<CmsOptions> optio
             .Where(c => c.CertificateSerial == certificate.Serial && c.CertificateIssuer == certificate.Issuer).ToListAsync(cancellationToken);
         return cards.Select(View).ToList();
     }
+
+    public Task<string?> FindHouseholdIdAsync(string codiceFiscale, CancellationToken cancellationToken) =>
+        db.Holders.AsNoTracking().Where(h => h.CodiceFiscale == codiceFiscale).Select(h => h.HouseholdId).FirstOrDefaultAsync(cancellationToken);
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 

@@ -2,6 +2,7 @@ using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Reporting.Common;
 using Cms.Domain.Auditing;
+using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -53,18 +54,26 @@ public sealed class GetAuditAlertsHandler(ICmsDbContext db, TimeProvider clock, 
         var alerts = new List<AuditAlert>();
         var done = CounterOperations.Done(db.Operations.AsNoTracking().Where(o => o.OccurredAt >= since));
 
-        // 1. One address for several holders: the second halves of many people going to one mailbox or phone.
-        var shared = await (
+        // 1. One address for several holders: the second halves of many people going to one mailbox or phone, however the
+        // address was written (gmail's dots and +tags, 0039…: the normalised form of decision 0034).
+        var pairs = await (
                 from m in db.CodeMessages.AsNoTracking()
                 where m.CreatedAt >= since
                 join c in db.Cards.AsNoTracking() on m.CardNumber equals c.CardNumber
-                group c.HolderCodiceFiscale by m.Recipient into g
-                where g.Distinct().Count() > HoldersPerRecipient
-                select new { Recipient = g.Key, Holders = g.Distinct().Count() })
-            .ToListAsync(cancellationToken);
+                select new { m.Channel, m.Recipient, c.HolderCodiceFiscale })
+            .Distinct().ToListAsync(cancellationToken);
+        var shared = pairs.GroupBy(p => RecipientAddresses.Normalise(p.Channel, p.Recipient))
+            .Select(g => new
+            {
+                Recipient = g.Key, Spellings = g.Select(p => p.Recipient).Distinct().ToList(),
+                Holders = g.Select(p => p.HolderCodiceFiscale).Distinct().Count(),
+            })
+            .Where(s => s.Holders > HoldersPerRecipient)
+            .OrderBy(s => s.Recipient, StringComparer.Ordinal)
+            .ToList();
         foreach (var s in shared)
         {
-            var cards = await db.CodeMessages.AsNoTracking().Where(m => m.Recipient == s.Recipient && m.CreatedAt >= since)
+            var cards = await db.CodeMessages.AsNoTracking().Where(m => s.Spellings.Contains(m.Recipient) && m.CreatedAt >= since)
                 .Select(m => m.CardNumber).Distinct().ToListAsync(cancellationToken);
             var behind = await done.Where(o => o.CardNumber != null && cards.Contains(o.CardNumber)
                     && (o.Type == OperationType.Activation || o.Type == OperationType.Reprint))
@@ -131,10 +140,5 @@ public sealed class GetAuditAlertsHandler(ICmsDbContext db, TimeProvider clock, 
     }
 
     /// <summary>Auditors see that an address is shared, not the address: a***@example.it, +39333****567.</summary>
-    public static string Mask(string recipient)
-    {
-        var at = recipient.IndexOf('@');
-        if (at > 0) return recipient[0] + "***" + recipient[at..];
-        return recipient.Length > 7 ? recipient[..6] + new string('*', recipient.Length - 9) + recipient[^3..] : "***";
-    }
+    public static string Mask(string recipient) => RecipientAddresses.Mask(recipient);
 }

@@ -1,3 +1,4 @@
+using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Delivery;
 using Cms.Application.Common.Requests;
@@ -35,7 +36,8 @@ public sealed class ConfirmReprintValidator : AbstractValidator<ConfirmReprintCo
 }
 
 public sealed class ConfirmReprintHandler(
-    ReprintRequests requests, ICardRegistry registry, CodeRelease release, RecipientProofs proofs, TimeProvider clock, AuditScope audit)
+    ReprintRequests requests, ICardRegistry registry, CodeRelease release, RecipientProofs proofs, IRecipientGuard recipients,
+    TimeProvider clock, AuditScope audit)
     : ICommandHandler<ConfirmReprintCommand, ReprintConfirmation>
 {
     public async ValueTask<ReprintConfirmation> Handle(ConfirmReprintCommand command, CancellationToken cancellationToken)
@@ -47,6 +49,7 @@ public sealed class ConfirmReprintHandler(
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsurePending(now);
         var proved = await proofs.VerifyAsync(request.Id, request.Delivery, command.RecipientProof, now, cancellationToken);
+        await recipients.EnsureNotSharedAsync(request.Delivery, request.HolderCodiceFiscale, now, cancellationToken);
         var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);
         var (first, deliveryId) = release.Release(request, codes, "REPRINT", now);
         audit.Detail = $"confirm reason={request.Reason} channel={request.Delivery.Channel}{(proved ? " recipient=proved" : "")}";

@@ -1,3 +1,4 @@
+using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Delivery;
 using Cms.Application.Common.Options;
@@ -19,7 +20,8 @@ public interface IPeerReprints
 }
 
 internal sealed class PeerReprints(
-    ICmsDbContext db, ReprintRequests requests, ICardRegistry registry, CodeRelease release, IOptions<CmsOptions> options, TimeProvider clock)
+    ICmsDbContext db, ReprintRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, IOptions<CmsOptions> options,
+    TimeProvider clock)
     : IPeerReprints
 {
     public async Task<PeerCodeRelease> ReprintAsync(string cardNumber, IPeopleInput people, ReprintReason reason, string? reasonNote,
@@ -33,6 +35,7 @@ internal sealed class PeerReprints(
         var request = new ReprintRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, origin.PeerId, origin.CounterCode,
             now, RequestViews.PendingFor(options.Value), details, reason, reasonNote);
         db.ReprintRequests.Add(request);
+        await recipients.EnsureNotSharedAsync(request.Delivery, request.HolderCodiceFiscale, now, cancellationToken);
         var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);
         var (first, deliveryId) = release.Release(request, codes, "REPRINT", now);
         return new PeerCodeRelease(request.Id, card.State, card.ExpiryDate, first, deliveryId);

@@ -89,3 +89,36 @@ internal sealed class SignInThrottleConfiguration : IEntityTypeConfiguration<Sig
         b.HasIndex(t => t.LastFailureAt);
     }
 }
+
+internal sealed class RecipientUseConfiguration : IEntityTypeConfiguration<RecipientUse>
+{
+    public void Configure(EntityTypeBuilder<RecipientUse> b)
+    {
+        b.ToTable("recipient_uses", Schemas.Administration);
+        b.HasKey(u => u.Id);
+        b.Property(u => u.RecipientKey).HasMaxLength(64).IsFixedLength();
+        b.Property(u => u.HolderKey).HasMaxLength(64).IsFixedLength();
+        b.Property(u => u.HouseholdKey).HasMaxLength(64).IsFixedLength();
+        // The confirm's look-up: one address's uses within the window.
+        b.HasIndex(u => new { u.RecipientKey, u.UsedAt });
+        // The retention job.
+        b.HasIndex(u => u.UsedAt);
+    }
+}
+
+internal sealed class RecipientApprovalConfiguration : IEntityTypeConfiguration<RecipientApproval>
+{
+    public void Configure(EntityTypeBuilder<RecipientApproval> b)
+    {
+        b.ToTable("recipient_approvals", Schemas.Administration);
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Channel).HasConversion(new EnumText<Cms.Domain.Requests.DeliveryChannel>()).HasMaxLength(10);
+        b.Property(a => a.RecipientKey).HasMaxLength(64).IsFixedLength();
+        b.Property(a => a.MaskedRecipient).HasMaxLength(260);
+        b.Property(a => a.HolderCodiceFiscale).HasMaxLength(16).IsFixedLength();
+        b.Property(a => a.Reason).HasMaxLength(500);
+        b.HasIndex(a => a.RecipientKey);
+        b.HasOne<Operator>().WithMany().HasForeignKey(a => a.ApprovedBy).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Operator>().WithMany().HasForeignKey(a => a.RevokedBy).OnDelete(DeleteBehavior.Restrict);
+    }
+}

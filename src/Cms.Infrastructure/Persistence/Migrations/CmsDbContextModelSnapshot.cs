@@ -383,6 +383,122 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.ToTable("operator_sessions", "administration");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Administration.RecipientApproval", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approved_at");
+
+                    b.Property<Guid>("ApprovedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("approved_by");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("channel");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<string>("MaskedRecipient")
+                        .IsRequired()
+                        .HasMaxLength(260)
+                        .HasColumnType("character varying(260)")
+                        .HasColumnName("masked_recipient");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RecipientKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("recipient_key")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<Guid?>("RevokedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<DateTimeOffset>("ValidUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("valid_until");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recipient_approvals");
+
+                    b.HasIndex("ApprovedBy")
+                        .HasDatabaseName("ix_recipient_approvals_approved_by");
+
+                    b.HasIndex("RecipientKey")
+                        .HasDatabaseName("ix_recipient_approvals_recipient_key");
+
+                    b.HasIndex("RevokedBy")
+                        .HasDatabaseName("ix_recipient_approvals_revoked_by");
+
+                    b.ToTable("recipient_approvals", "administration");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Administration.RecipientUse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("HolderKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("holder_key")
+                        .IsFixedLength();
+
+                    b.Property<string>("HouseholdKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("household_key")
+                        .IsFixedLength();
+
+                    b.Property<string>("RecipientKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("recipient_key")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recipient_uses");
+
+                    b.HasIndex("UsedAt")
+                        .HasDatabaseName("ix_recipient_uses_used_at");
+
+                    b.HasIndex("RecipientKey", "UsedAt")
+                        .HasDatabaseName("ix_recipient_uses_recipient_key_used_at");
+
+                    b.ToTable("recipient_uses", "administration");
+                });
+
             modelBuilder.Entity("Cms.Domain.Administration.SignInThrottle", b =>
                 {
                     b.Property<string>("Key")
@@ -2295,6 +2411,22 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_operator_sessions_operators_operator_id");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Administration.RecipientApproval", b =>
+                {
+                    b.HasOne("Cms.Domain.Administration.Operator", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_recipient_approvals_operators_approved_by");
+
+                    b.HasOne("Cms.Domain.Administration.Operator", null)
+                        .WithMany()
+                        .HasForeignKey("RevokedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_recipient_approvals_operators_revoked_by");
                 });
 
             modelBuilder.Entity("Cms.Domain.Consents.ConsentRequest", b =>
