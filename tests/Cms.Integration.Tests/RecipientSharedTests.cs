@@ -184,6 +184,33 @@ public class RecipientSharedTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task An_approval_does_not_serve_the_administrator_who_granted_it()
+    {
+        var (client, _) = await ArrangeAsync();
+        const string Address = "approvata.da.me@example.it";
+        await ActivateAsync(client, First, Email(Address));
+        // One account with both roles (granted by another administrator): it approves the address, then confirms with it.
+        var admin = await AdminAsync();
+        var cf = NewCf();
+        var created = await admin.PostAsJsonAsync("/api/v1/admin/operators", new
+        {
+            codiceFiscale = cf, givenName = "Doppio", surname = "Ruolo", counterCode = "090-201-AS001", roles = new[] { "Operator", "SecurityAdministrator" },
+            password = OperatorPassword, enabledForCms = true,
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var both = await SignInAsync(cf, OperatorPassword);
+        await OkAsync(await both.PostAsJsonAsync("/api/v1/admin/recipient-approvals",
+            new { channel = "EMAIL", address = Address, reason = "Recapito della struttura che assiste entrambi i titolari" }), HttpStatusCode.Created);
+        var mine = await CreateAsync(both, "activations", Activation(Second, Email(Address)));
+        await ProblemAsync(await ConfirmAsync(both, "activations", mine), HttpStatusCode.Conflict, "recipient-shared");
+        Assert.Equal("NOT_ACTIVE", await StateAsync(Second));
+        // Another operator may use it.
+        await OkAsync(await both.PostAsync($"/api/v1/activations/{mine}/cancel", null));
+        await ActivateAsync(client, Second, Email(Address));
+        Assert.Equal("ACTIVE", await StateAsync(Second));
+    }
+
+    [Fact]
     public async Task A_use_older_than_the_window_no_longer_refuses_and_the_retention_job_deletes_it()
     {
         var (client, _) = await ArrangeAsync();

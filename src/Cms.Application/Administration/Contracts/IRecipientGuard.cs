@@ -37,7 +37,8 @@ public static class RecipientKeys
         digest.ComputeAll(Encoding.UTF8.GetBytes($"{channel}|{RecipientAddresses.Normalise(channel, address)}"), RecipientPurpose);
 }
 
-internal sealed class RecipientGuard(ICmsDbContext db, IKeyedDigest digest, ICardDirectory cards, IOptions<CmsOptions> options) : IRecipientGuard
+internal sealed class RecipientGuard(ICmsDbContext db, IKeyedDigest digest, ICardDirectory cards, ICurrentUser user, IOptions<CmsOptions> options)
+    : IRecipientGuard
 {
     public async Task EnsureNotSharedAsync(DeliveryAddress delivery, string holderCodiceFiscale, DateTimeOffset now,
         CancellationToken cancellationToken)
@@ -58,9 +59,12 @@ internal sealed class RecipientGuard(ICmsDbContext db, IKeyedDigest digest, ICar
         if (householdKeys.Length > 0) uses = uses.Where(u => u.HouseholdKey == null || !householdKeys.Contains(u.HouseholdKey));
         if (await uses.AnyAsync(cancellationToken))
         {
+            // An approval never serves the administrator who granted it (an account may hold both roles): a second person decides.
+            var confirmer = user.OperatorId;
             var approved = await db.Set<RecipientApproval>().AsNoTracking()
                 .AnyAsync(a => recipientKeys.Contains(a.RecipientKey) && a.Channel == delivery.Channel && a.RevokedAt == null && a.ValidUntil > now
-                    && (a.HolderCodiceFiscale == null || a.HolderCodiceFiscale == holderCodiceFiscale), cancellationToken);
+                    && (a.HolderCodiceFiscale == null || a.HolderCodiceFiscale == holderCodiceFiscale)
+                    && (confirmer == null || a.ApprovedBy != confirmer), cancellationToken);
             if (!approved) throw Refusal(delivery.Channel, days);
         }
         db.Set<RecipientUse>().Add(new RecipientUse(Guid.CreateVersion7(), recipientKeys[0], holderKeys[0], householdKeys.FirstOrDefault(), now));
