@@ -711,6 +711,25 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByRole(AriaRole.Button, new() { Name = "Pubblica" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Sportelli chiusi il 2 dicembre").First).ToBeVisibleAsync();
         await WebUi.AssertAccessibleAsync(page);
+
+        // An address that serves several households (a care home) is approved, shown masked, then revoked.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Recapiti autorizzati", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Autorizza il recapito" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Reason_error")).ToBeVisibleAsync();
+        await page.GetByLabel("Indirizzo e-mail o numero di cellulare").FillAsync("Direzione.RSA@example.it");
+        await page.GetByLabel("Motivo").FillAsync("Residenza sanitaria assistita: i codici degli ospiti vanno alla direzione");
+        await page.GetByLabel("Valida fino al").FillAsync(DateTime.Today.AddYears(5).ToString("yyyy-MM-dd"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Autorizza il recapito" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_ValidUntil_error")).ToBeVisibleAsync();
+        await page.GetByLabel("Valida fino al").FillAsync(DateTime.Today.AddMonths(6).ToString("yyyy-MM-dd"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Autorizza il recapito" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("recipient-approvals")).ToContainTextAsync("d***@example.it");
+        await Assertions.Expect(page.GetByTestId("recipient-approvals")).Not.ToContainTextAsync("Direzione.RSA");
+        await WebUi.AssertAccessibleAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoca d***@example.it" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Revoca d***@example.it" })).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Mostra anche quelle revocate o scadute" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("recipient-approvals")).ToContainTextAsync("revocata il");
         await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
 
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
