@@ -19,7 +19,8 @@ public sealed record InteropInboundBody(
     Guid RequestId, InteropKind Kind, string? OriginRegion, string? OriginCounter, string? CardNumber, InteropHolderInput? Holder,
     RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery,
     bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
-    Cms.Domain.Revocation.RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null) : IInteropInput
+    Cms.Domain.Revocation.RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null,
+    string? OutsideHealthAuthorityReason = null) : IInteropInput
 {
     InteropKind? IInteropInput.Kind => Kind;
 
@@ -39,6 +40,11 @@ public interface IInteropInput : IPeopleInput
     Cms.Domain.Revocation.RevocationReason? RevocationReason { get; }
     InteropEvidenceInput? Evidence { get; }
     string? Cip { get; }
+    /// <summary>
+    /// A reprint's stated reason for releasing the codes outside the holder's health authority: a counter of another region always
+    /// is, so an interop reprint needs it (checked at the sending counter and again by the issuing region).
+    /// </summary>
+    string? OutsideHealthAuthorityReason { get; }
 }
 
 /// <summary>What backs a theft or a loss, for a revocation (as at a counter).</summary>
@@ -60,7 +66,8 @@ public sealed record InteropRequestView(
     Guid Id, InteropKind Kind, InteropStatus Status, string CardNumber, string TargetRegion, string? TargetRegionName,
     InteropHolderInput Holder, RequestMode? Mode, DeliveryView? Delivery, string CounterCode, DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt, DateTimeOffset? ConfirmedAt, DateTimeOffset? CompletedAt, int Attempts, DateTimeOffset? NextAttemptAt,
-    string? LastError, InteropRefusal? Refusal, Guid? PeerRequestId, DateOnly? CardExpiryDate, IReadOnlyList<string> Documents);
+    string? LastError, InteropRefusal? Refusal, Guid? PeerRequestId, DateOnly? CardExpiryDate, IReadOnlyList<string> Documents,
+    string? OutsideHealthAuthorityReason = null, DateTimeOffset? CodesPrintedAt = null);
 
 /// <summary>The issuing region's refusal: its rule and its words.</summary>
 public sealed record InteropRefusal(string Rule, string Detail);

@@ -42,7 +42,7 @@ public sealed class ConfirmReprintHandler(
         request.EnsurePending(now);
         var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);
         var (first, deliveryId) = release.Release(request, codes, "REPRINT", now);
-        audit.Detail = $"confirm reason={request.Reason} channel={request.Delivery.Channel}";
+        audit.Detail = $"confirm reason={request.Reason} channel={request.Delivery.Channel}" + ReprintInputRules.AuditSuffix(request);
         return new ReprintConfirmation(request.Id, request.Status, first, deliveryId, ReprintDocumentNames.Available(request, request.Status),
             [ReprintRequest.ChangedCodesWarning]);
     }
