@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
+using Cms.Application.Common.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Interop.Common;
 using Cms.Domain.Interop;
@@ -165,9 +166,9 @@ public class PrintOnceTests(CmsFactory factory) : ApiTest(factory)
             var cipher = scope.ServiceProvider.GetRequiredService<ICodeCipher>();
             var body = new InteropInboundBody(id, InteropKind.Reprint, "090", counter, card,
                 new InteropHolderInput("RSSMRA80A01H501U", "ROSSI", "MARIO", "1980-01-01"), Cms.Domain.Requests.RequestMode.Direct, null, null,
-                new Cms.Application.Common.Requests.DocumentInput(Cms.Domain.Requests.DocumentType.PatenteGuida, "FI1234567", "MCTC", Iso(Today.AddYears(-3)),
+                new DocumentInput(Cms.Domain.Requests.DocumentType.PatenteGuida, "FI1234567", "MCTC", Iso(Today.AddYears(-3)),
                     Iso(Today.AddYears(5))),
-                new Cms.Application.Common.Requests.DeliveryInput(Cms.Domain.Requests.DeliveryChannel.Email, "x@example.it", "x@example.it", null),
+                new DeliveryInput(Cms.Domain.Requests.DeliveryChannel.Email, "x@example.it", "x@example.it", null),
                 true, null, Cms.Domain.Reprint.ReprintReason.Dimenticanza, null, OutsideHealthAuthorityReason: "Titolare in trasferta da un'altra regione");
             db.InteropRequests.Add(new InteropRequest(id, InteropKind.Reprint, "200", card, "RSSMRA80A01H501U", JsonSerializer.Serialize(body, ApiNames.Json),
                 null, null, Guid.Parse(operatorId), counter, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30)));
