@@ -447,31 +447,17 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     /// Opens the codes print (a new tab) and checks the browser fetched it once, as a PDF — nothing fetches it again behind the
     /// operator's back —; a second click shows a page that says it was printed and that a new print needs a reprint.
     /// </summary>
-    private static async Task PrintCodesOnceAsync(IPage page)
+    private async Task PrintCodesOnceAsync(IPage page)
     {
-        var responses = new List<IResponse>();
-        void Seen(object? sender, IResponse response)
-        {
-            if (response.Url.Contains("/documento/", StringComparison.Ordinal)) lock (responses) responses.Add(response);
-        }
         var codesLink = page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Codici personali") });
-        page.Context.Response += Seen;
-        try
-        {
-            var popup = await page.RunAndWaitForPopupAsync(() => codesLink.ClickAsync());
-            var deadline = DateTime.UtcNow.AddSeconds(15);
-            while (DateTime.UtcNow < deadline && responses.Count == 0) await Task.Delay(100);
-            await Task.Delay(1000); // room for a second fetch, which must not come
-            IResponse printed;
-            lock (responses) printed = Assert.Single(responses);
-            Assert.Equal(200, printed.Status);
-            Assert.Equal("application/pdf", printed.Headers["content-type"]);
-            await popup.CloseAsync();
-        }
-        finally
-        {
-            page.Context.Response -= Seen;
-        }
+        const string Prints = "SELECT count(*) FROM audit.operations WHERE type = 'DOCUMENT_PRINT' AND detail LIKE '%codici-personali' AND outcome = @o";
+        var before = await Factory.ScalarAsync<long>(Prints, ("o", "SUCCEEDED"));
+        var printed = await WebUi.OpenPdfAsync(page, codesLink);
+        Assert.Equal(200, printed.Status);
+        Assert.Equal("application/pdf", printed.Headers["content-type"]);
+        // The server gave the codes once and was not asked again.
+        Assert.Equal(before + 1, await Factory.ScalarAsync<long>(Prints, ("o", "SUCCEEDED")));
+        Assert.Equal(0L, await Factory.ScalarAsync<long>(Prints, ("o", "REJECTED")));
         var again = await page.RunAndWaitForPopupAsync(() => codesLink.ClickAsync());
         await Assertions.Expect(again.GetByTestId("document-refused")).ToContainTextAsync("ristampa");
         await WebUi.AssertAccessibleAsync(again);

@@ -18,7 +18,7 @@ public sealed class DocumentoModel(CmsApi api) : PageModel
             else if (CodeRequestFlow.BySlug.TryGetValue(tipo, out var flow)) file = await flow.DocumentAsync(api.Client, id, nome, ct);
             else return NotFound();
         }
-        catch (CmsApiException e) when (e.StatusCode == 409 && Problems.Rule(e) is "document-already-printed" or "first-halves-purged")
+        catch (CmsApiException e) when (e.StatusCode == 409)
         {
             // Printed once (or no longer kept): say so in Italian instead of an empty page; the print is never fetched again here.
             Message = e is CmsApiException<ProblemDetails> p ? p.Result.Detail : null;
