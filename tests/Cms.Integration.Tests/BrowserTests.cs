@@ -19,7 +19,8 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         ["Security__PasswordHashing__Iterations"] = "1000",
     };
 
-    private async Task<(string CardNumber, string CodiceFiscale, DateOnly Expiry)> DemoCardAsync(bool minor, string state = "NOT_ACTIVE")
+    private async Task<(string CardNumber, string CodiceFiscale, DateOnly Expiry)> DemoCardAsync(bool minor, string state = "NOT_ACTIVE",
+        string healthAuthority = "201")
     {
         await using var connection = new Npgsql.NpgsqlConnection(Factory.ConnectionString);
         await connection.OpenAsync();
@@ -28,6 +29,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
             FROM identification.cards c JOIN identification.holders h ON h.codice_fiscale = c.holder_codice_fiscale
             WHERE c.state = '{state}' AND c.expiry_date > current_date AND h.entitled
               AND h.birth_date {(minor ? ">" : "<=")} current_date - interval '18 years' - interval '1 day'
+              AND h.health_authority = '{healthAuthority}'
             ORDER BY c.card_number LIMIT 1
             """, connection);
         await using var r = await command.ExecuteReaderAsync();
@@ -203,11 +205,8 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         Assert.Contains("Codice PIN:", mail.TextBody);
         Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
 
-        // The codes print opens too.
-        var codes = await page.RunAndWaitForPopupAsync(() =>
-            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Codici personali") }).ClickAsync());
-        var codesPdf = await codes.Context.APIRequest.GetAsync(codes.Url);
-        Assert.Equal(200, codesPdf.Status);
+        // The codes print opens too, once.
+        await PrintCodesOnceAsync(page);
 
         // The rest of the operator's menu: history, report, statistics, blank forms.
         await page.GetByRole(AriaRole.Link, new() { Name = "Storico", Exact = true }).ClickAsync();
@@ -319,9 +318,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Dichiarazione sostitutiva") })).ToHaveCountAsync(0);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("pin")).ToBeVisibleAsync();
-        var codes = await page.RunAndWaitForPopupAsync(() =>
-            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Codici personali") }).ClickAsync());
-        Assert.Equal("application/pdf", (await codes.Context.APIRequest.GetAsync(codes.Url)).Headers["content-type"]);
+        await PrintCodesOnceAsync(page);
         Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
     }
 
@@ -483,9 +480,73 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         var mail = await Mailbox.WaitForAsync(Factory, address);
         Assert.Contains("Codice PUK:", mail.TextBody);
 
-        var codes = await page.RunAndWaitForPopupAsync(() =>
-            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Codici personali") }).ClickAsync());
-        Assert.Equal(200, (await codes.Context.APIRequest.GetAsync(codes.Url)).Status);
+        await PrintCodesOnceAsync(page);
+    }
+
+    /// <summary>
+    /// Opens the codes print (a new tab) and checks the browser fetched it once, as a PDF — nothing fetches it again behind the
+    /// operator's back —; a second click shows a page that says it was printed and that a new print needs a reprint.
+    /// </summary>
+    private async Task PrintCodesOnceAsync(IPage page)
+    {
+        var codesLink = page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Codici personali") });
+        const string Prints = "SELECT count(*) FROM audit.operations WHERE type = 'DOCUMENT_PRINT' AND detail LIKE '%codici-personali' AND outcome = @o";
+        var before = await Factory.ScalarAsync<long>(Prints, ("o", "SUCCEEDED"));
+        var printed = await WebUi.OpenPdfAsync(page, codesLink);
+        Assert.Equal(200, printed.Status);
+        Assert.Equal("application/pdf", printed.Headers["content-type"]);
+        // The server gave the codes once and was not asked again.
+        Assert.Equal(before + 1, await Factory.ScalarAsync<long>(Prints, ("o", "SUCCEEDED")));
+        Assert.Equal(0L, await Factory.ScalarAsync<long>(Prints, ("o", "REJECTED")));
+        var again = await page.RunAndWaitForPopupAsync(() => codesLink.ClickAsync());
+        await Assertions.Expect(again.GetByTestId("document-refused")).ToContainTextAsync("ristampa");
+        await WebUi.AssertAccessibleAsync(again);
+        await again.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_reprint_at_a_counter_of_another_health_authority_asks_for_the_reason_and_its_codes_print_once()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        // A holder of ASL 205 (Pisa) at the demo operator's counter of ASL 201 (Firenze).
+        var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE", healthAuthority: "205");
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await IdentifyAsync(page, number, cf, expiry, menu: "Ristampa PIN/PUK", state: "Attiva");
+        await Assertions.Expect(page.GetByTestId("health-authority")).ToHaveTextAsync("205");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con la ristampa" }).ClickAsync();
+
+        await FillDocumentAsync(page);
+        var address = "fuori.asl@example.it";
+        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync(address);
+        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync(address);
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.Locator("#Input_Reason").SelectOptionAsync("SMARRIMENTO");
+        // Without the reason: the rule lands beside its field, in Italian.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_OutsideHealthAuthorityReason_error")).ToContainTextAsync("azienda sanitaria");
+        await WebUi.AssertAccessibleAsync(page);
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM reprint.reprint_requests WHERE card_number = @n", ("n", number)));
+
+        const string reason = "Titolare ricoverato a Firenze, lontano dalla sua ASL";
+        await page.Locator("#Input_OutsideHealthAuthorityReason").FillAsync(reason);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
+        await Assertions.Expect(page.GetByTestId("outside-reason")).ToHaveTextAsync(reason);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la ristampa" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("puk")).ToHaveTextAsync(new Regex("^[0-9]+$"));
+        await WebUi.ScreenshotAsync(page, "ristampa-fuori-asl");
+
+        await PrintCodesOnceAsync(page);
+        // The request's own page, later: printed, and the way to new paper is a reprint.
+        var id = await Factory.ScalarAsync<Guid>("SELECT id FROM reprint.reprint_requests WHERE card_number = @n", ("n", number));
+        await page.GotoAsync($"{ui.Url}/ristampa/{id}");
+        await Assertions.Expect(page.GetByTestId("codes-printed")).ToContainTextAsync("ristampa");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Codici personali") })).ToHaveCountAsync(0);
+        await WebUi.AssertAccessibleAsync(page);
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'REPRINT' AND detail LIKE 'confirm%outside-asl=%' AND card_number = @n", ("n", number)));
     }
 
     [Fact]

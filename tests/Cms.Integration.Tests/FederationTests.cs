@@ -109,6 +109,8 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         delivery = new { channel = "EMAIL", email, emailConfirmation = email },
         privacyConsent = true,
         reason = kind == "REPRINT" ? "SMARRIMENTO" : null,
+        // A counter of another region is outside the holder's health authority: the reprint states why (decision 0035).
+        outsideHealthAuthorityReason = kind == "REPRINT" ? "Titolare in trasferta fuori regione" : null,
     };
 
     /// <summary>Creates, confirms and waits until the request is done (or refused).</summary>
@@ -184,9 +186,13 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
             Assert.Contains(codes.Cip![..4], text);
             Assert.DoesNotContain(codes.Puk, text);
         }
-        // The first halves are kept sealed at A, not in clear.
+        // The first halves were kept sealed at A, not in clear, until the print, which erased them: they print once.
         Assert.Equal(0L, await Factory.ScalarAsync<long>(
             "SELECT count(*) FROM interop.requests WHERE payload::text LIKE '%' || @puk || '%'", ("puk", codes.Puk[..4] + codes.Puk[4..])));
+        Assert.Equal(0L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM interop.requests WHERE id = @id AND first_halves_ciphertext IS NOT NULL", ("id", Guid.Parse(id!))));
+        await ProblemAsync(await counter.GetAsync($"/api/v1/interop/requests/{id}/documents/codici-personali"), HttpStatusCode.Conflict,
+            "document-already-printed");
 
         // The same card again: B refuses it under its own rule, and A shows B's reason.
         var refused = await SendAsync(counter, Body("ACTIVATION", card, email), until: "FAILED");
@@ -199,8 +205,17 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("holder-data-mismatch", mismatch.GetProperty("refusal").GetProperty("rule").GetString());
         Assert.Equal("NOT_ACTIVE", await ScalarAsync<string>(bConnection, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", other.Number)));
 
-        // A reprint of the card just activated.
+        // A reprint of the card just activated: without the reason it is refused at the sending counter already.
+        await ProblemAsync(await counter.PostAsJsonAsync("/api/v1/interop/requests", new
+        {
+            kind = "REPRINT", cardNumber = card.Number,
+            holder = new { codiceFiscale = card.Cf, surname = card.Surname, givenName = card.Given, birthDate = card.Birth.ToString("yyyy-MM-dd") },
+            mode = "DIRECT", document = Document(), delivery = new { channel = "EMAIL", email = "x@example.it", emailConfirmation = "x@example.it" },
+            privacyConsent = true, reason = "SMARRIMENTO",
+        }), HttpStatusCode.UnprocessableEntity, "reprint-outside-health-authority");
         var reprint = await SendAsync(counter, Body("REPRINT", card, "ristampa@example.it"));
+        Assert.Equal("Titolare in trasferta fuori regione", await ScalarAsync<string>(bConnection,
+            "SELECT outside_health_authority_reason FROM reprint.reprint_requests WHERE card_number = @n AND status = 'COMPLETED'", ("n", card.Number)));
         Assert.Equal(1L, await ScalarAsync<long>(bConnection, "SELECT count(*) FROM reprint.reprint_requests WHERE card_number = @n AND status = 'COMPLETED'",
             ("n", card.Number)));
         await Mailbox.WaitForAsync(Factory, "ristampa@example.it", TimeSpan.FromSeconds(30));
@@ -458,21 +473,18 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma e invia alla Regione emittente" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("interop-status")).ToHaveTextAsync("completata dalla Regione emittente", new() { Timeout = 30_000 });
         await WebUi.AssertAccessibleAsync(page);
-        var popup = await page.RunAndWaitForPopupAsync(() => page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("Codici personali") }).ClickAsync());
-        var pdf = await popup.Context.APIRequest.GetAsync(popup.Url);
+        var pdf = await WebUi.OpenPdfAsync(page, page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("Codici personali") }));
         Assert.Equal("application/pdf", pdf.Headers["content-type"]);
+        // Printed once: the page now says so instead of offering the print again.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("codes-printed")).ToContainTextAsync("ristampa");
         Assert.Equal("ACTIVE", await ScalarAsync<string>(peer.ConnectionString, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
         await Mailbox.WaitForAsync(Factory, email, TimeSpan.FromSeconds(30));
         await WebUi.ScreenshotAsync(page, "09-interoperabilita");
 
-        // A week later the first halves are erased: the page says so, and that a reprint is the way, instead of a broken link.
-        await Factory.ExecuteAsync("""
-            UPDATE interop.requests SET completed_at = now() - interval '8 days' WHERE card_number = @n;
-            """, ("n", card.Number));
-        using (var scope = Factory.Services.CreateScope())
-            Assert.True((await scope.ServiceProvider.GetRequiredService<SealedContentRetention>().PurgeAsync(CancellationToken.None)).InteropFirstHalves >= 1);
-        await page.ReloadAsync();
-        await Assertions.Expect(page.GetByTestId("interop-halves-purged")).ToContainTextAsync("occorre una ristampa");
+        // The print erased the first halves kept for it: nothing is left to print again, and the link is gone.
+        Assert.Equal(0L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM interop.requests WHERE card_number = @n AND first_halves_ciphertext IS NOT NULL", ("n", card.Number)));
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("Codici personali") })).ToHaveCountAsync(0);
     }
 }

@@ -84,8 +84,9 @@ public static class ActivationEndpoints
             })
             .WithName("getActivationDocument")
             .WithSummary("Moduli stampabili: modulo-richiesta-codici, codici-personali, dichiarazione-sostitutiva")
+            .WithDescription("codici-personali (la prima metà dei codici) si stampa una sola volta: una seconda richiesta è 409 document-already-printed.")
             .ProducesPdf()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapGet("/deliveries/{id:guid}", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new GetDeliveryQuery(id), ct))
             .RequireAuthorization(Policies.HistoryReader)

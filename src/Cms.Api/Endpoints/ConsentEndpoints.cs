@@ -69,8 +69,10 @@ public static class ConsentEndpoints
             })
             .WithName("getConsentRequestDocument")
             .WithSummary("Moduli stampabili: dichiarazione-consensi, attivazione-e-consensi")
+            .WithDescription("attivazione-e-consensi porta la prima metà dei codici dell'attivazione: si stampa una sola volta, e non dopo " +
+                "codici-personali dell'attivazione (409 document-already-printed).")
             .ProducesPdf()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         api.MapGet("/cards/{cardNumber}/consents", async (string cardNumber, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new GetCardConsentsQuery(cardNumber), ct))

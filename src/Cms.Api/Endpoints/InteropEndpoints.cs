@@ -78,6 +78,7 @@ public static class InteropEndpoints
             })
             .WithName("getInteropRequestDocument")
             .WithSummary("Stampa dei codici personali (prima parte, come restituita dalla Regione emittente)")
+            .WithDescription("Una sola volta: la stampa cancella la prima parte conservata; una seconda richiesta è 409 document-already-printed.")
             .ProducesPdf()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 

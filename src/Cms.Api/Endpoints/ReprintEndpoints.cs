@@ -21,7 +21,8 @@ public static class ReprintEndpoints
 {
     public sealed record UpdateReprintRequest(
         string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
-        DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote);
+        DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
+        string? OutsideHealthAuthorityReason = null);
 
     public static RouteGroupBuilder MapReprintEndpoints(this RouteGroupBuilder api)
     {
@@ -34,7 +35,9 @@ public static class ReprintEndpoints
             })
             .WithName("createReprint")
             .WithSummary("Richiesta di ristampa di PIN/PUK (passo 1: riepilogo)")
-            .WithDescription("Tessera attiva; diretta o su delega; motivo; canale di invio. I codici modificati dal titolare non sono recuperabili.")
+            .WithDescription("Tessera attiva; diretta o su delega; motivo; canale di invio. I codici modificati dal titolare non sono recuperabili. " +
+                "Da uno sportello di un'azienda sanitaria diversa da quella del titolare (o se quella del titolare non è nota) serve " +
+                "outsideHealthAuthorityReason, altrimenti 422 reprint-outside-health-authority.")
             .Produces<ReprintResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -45,7 +48,7 @@ public static class ReprintEndpoints
 
         reprints.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateReprintRequest r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateReprintCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.Delivery,
-                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.Reason, r.ReasonNote), ct))
+                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.Reason, r.ReasonNote, r.OutsideHealthAuthorityReason), ct))
             .WithName("updateReprint").WithSummary("Modifica di una richiesta di ristampa in attesa di conferma")
             .Produces<ReprintResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
@@ -80,8 +83,9 @@ public static class ReprintEndpoints
             })
             .WithName("getReprintDocument")
             .WithSummary("Moduli stampabili: modulo-richiesta-codici, codici-personali")
+            .WithDescription("codici-personali (la prima metà dei codici) si stampa una sola volta: una seconda richiesta è 409 document-already-printed.")
             .ProducesPdf()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 }

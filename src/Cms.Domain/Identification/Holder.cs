@@ -35,6 +35,11 @@ public sealed class Holder
     public string? HouseholdId { get; private set; }
     /// <summary>Healthcare entitlement (assistenza attiva).</summary>
     public bool Entitled { get; private set; }
+    /// <summary>
+    /// The holder's health authority (ASL / azienda sanitaria, 3 digits: the middle part of its counters' codes, e.g. <c>201</c>),
+    /// when the card feed says it. A reprint at a counter of another health authority needs a stated reason.
+    /// </summary>
+    public string? HealthAuthority { get; private set; }
 
     public bool IsMinorOn(DateOnly date) => Age.IsMinorOn(BirthDate, date);
 }

@@ -1,4 +1,5 @@
 using Cms.Domain.Common;
+using Cms.Domain.Requests;
 
 namespace Cms.Domain.Interop;
 
@@ -85,7 +86,20 @@ public sealed class InteropRequest
     /// <summary>The first halves answered by the issuing region, sealed (for the local print).</summary>
     public string? FirstHalvesKeyId { get; private set; }
     public byte[]? FirstHalvesCiphertext { get; private set; }
+    /// <summary>When the first halves were printed at this counter, and by whom; printing erases them (once per release).</summary>
+    public DateTimeOffset? CodesPrintedAt { get; private set; }
+    public Guid? CodesPrintedBy { get; private set; }
     public uint Version { get; private set; }
+
+    /// <summary>The first halves print once: the sealed copy is erased in the same transaction that records the print.</summary>
+    public void MarkCodesPrinted(DateTimeOffset now, Guid operatorId)
+    {
+        if (CodesPrintedAt is not null) throw CodesPrint.AlreadyPrinted(CodesPrintedAt.Value);
+        CodesPrintedAt = now;
+        CodesPrintedBy = operatorId;
+        FirstHalvesKeyId = null;
+        FirstHalvesCiphertext = null;
+    }
 
     public InteropStatus StatusAt(DateTimeOffset now) =>
         Status == InteropStatus.Pending && now > ExpiresAt ? InteropStatus.Expired : Status;

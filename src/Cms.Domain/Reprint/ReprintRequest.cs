@@ -21,25 +21,32 @@ public sealed class ReprintRequest : CodeReleaseRequest
     private ReprintRequest() { }
 
     public ReprintRequest(Guid id, string cardNumber, string holderCodiceFiscale, Guid operatorId, string counterCode,
-        DateTimeOffset now, TimeSpan pendingFor, PeopleDetails people, ReprintReason reason, string? reasonNote)
-        : base(id, cardNumber, holderCodiceFiscale, operatorId, counterCode, now) => Apply(people, reason, reasonNote, now, pendingFor);
+        DateTimeOffset now, TimeSpan pendingFor, PeopleDetails people, ReprintReason reason, string? reasonNote, ReprintPlace place)
+        : base(id, cardNumber, holderCodiceFiscale, operatorId, counterCode, now) => Apply(people, reason, reasonNote, place, now, pendingFor);
 
     public ReprintReason Reason { get; private set; }
     public string? ReasonNote { get; private set; }
+    /// <summary>
+    /// Why the codes are released at a counter outside the holder's health authority (or for a holder whose health authority is
+    /// not known, or from another region): required then, audited and shown with the request.
+    /// </summary>
+    public string? OutsideHealthAuthorityReason { get; private set; }
 
-    public void Modify(PeopleDetails people, ReprintReason reason, string? reasonNote, DateTimeOffset now, TimeSpan pendingFor)
+    public void Modify(PeopleDetails people, ReprintReason reason, string? reasonNote, ReprintPlace place, DateTimeOffset now, TimeSpan pendingFor)
     {
         EnsurePending(now);
-        Apply(people, reason, reasonNote, now, pendingFor);
+        Apply(people, reason, reasonNote, place, now, pendingFor);
     }
 
-    private void Apply(PeopleDetails people, ReprintReason reason, string? reasonNote, DateTimeOffset now, TimeSpan pendingFor)
+    private void Apply(PeopleDetails people, ReprintReason reason, string? reasonNote, ReprintPlace place, DateTimeOffset now, TimeSpan pendingFor)
     {
         if (reason == ReprintReason.Altro && string.IsNullOrWhiteSpace(reasonNote))
             throw new DomainRuleException("reason-note-required", "Con il motivo ALTRO va descritto il motivo della ristampa.");
+        place.Check(CounterCode);
         ApplyPeople(people, now, pendingFor);
         Reason = reason;
         ReasonNote = string.IsNullOrWhiteSpace(reasonNote) ? null : reasonNote.Trim();
+        OutsideHealthAuthorityReason = string.IsNullOrWhiteSpace(place.OutsideReason) ? null : place.OutsideReason.Trim();
     }
 
     public static string Label(ReprintReason reason) => reason switch
@@ -52,4 +59,52 @@ public sealed class ReprintRequest : CodeReleaseRequest
 
     public const string ChangedCodesWarning =
         "I codici eventualmente modificati dal titolare con il software della carta non possono essere recuperati: la ristampa rilascia i codici originari.";
+}
+
+/// <summary>
+/// Where a reprint is asked: the card's region and the holder's health authority (ASL, 3 digits, null when unknown), and the
+/// operator's stated reason when the counter is not one of that health authority. A counter code is <c>RRR-AAA-XXXXX</c>
+/// (region, health authority, counter): a reprint at another health authority's counter, at a counter of another region
+/// (interoperability) or for a holder whose health authority is not known needs the reason, or it is refused.
+/// </summary>
+public sealed record ReprintPlace(string? HolderRegion, string? HolderHealthAuthority, string? OutsideReason)
+{
+    public const string Rule = "reprint-outside-health-authority";
+    public const int ReasonMinLength = 10;
+    public const int ReasonMaxLength = 500;
+
+    /// <summary>The health authority of a counter code (<c>090-201-EM001</c> → <c>201</c>), or null when the code has no such part.</summary>
+    public static string? HealthAuthorityOf(string counterCode, out string? region)
+    {
+        region = null;
+        var parts = counterCode.Split('-');
+        if (parts.Length != 3 || parts[0].Length != 3 || parts[1].Length != 3 || !parts[0].All(char.IsAsciiDigit) || !parts[1].All(char.IsAsciiDigit))
+            return null;
+        region = parts[0];
+        return parts[1];
+    }
+
+    public static bool IsOutside(string counterCode, string? holderRegion, string? holderHealthAuthority)
+    {
+        var authority = HealthAuthorityOf(counterCode, out var counterRegion);
+        return holderHealthAuthority is null || authority is null || authority != holderHealthAuthority
+            || (holderRegion is not null && counterRegion != holderRegion);
+    }
+
+    public void Check(string counterCode)
+    {
+        if (!IsOutside(counterCode, HolderRegion, HolderHealthAuthority)) return;
+        if (!string.IsNullOrWhiteSpace(OutsideReason) && OutsideReason.Trim().Length >= ReasonMinLength) return;
+        var counterAuthority = HealthAuthorityOf(counterCode, out var counterRegion);
+        var where = HolderRegion is not null && counterRegion != HolderRegion
+            ? "Lo sportello non è della Regione che ha emesso la tessera"
+            : HolderHealthAuthority is null
+                ? "L'azienda sanitaria del titolare non è nota"
+                : $"Lo sportello non è dell'azienda sanitaria del titolare ({HolderHealthAuthority})";
+        throw new DomainRuleException(Rule,
+                $"{where}: la ristampa dei codici si fa allo sportello dell'azienda sanitaria del titolare, oppure indicando il motivo " +
+                $"(almeno {ReasonMinLength} caratteri), che resta registrato.")
+            .With("holderHealthAuthority", HolderHealthAuthority)
+            .With("counterHealthAuthority", counterAuthority);
+    }
 }

@@ -113,6 +113,18 @@ public abstract class CodeReleaseRequest : AttendedRequest
     public DeliveryAddress Delivery { get; protected set; } = null!;
     public Guid? DeliveryId { get; protected set; }
 
+    /// <summary>When the first halves were printed (the codes form, once per release), and by whom.</summary>
+    public DateTimeOffset? CodesPrintedAt { get; protected set; }
+    public Guid? CodesPrintedBy { get; protected set; }
+
+    /// <summary>The first halves print once per release: a second print needs a new request (a reprint).</summary>
+    public void MarkCodesPrinted(DateTimeOffset now, Guid operatorId)
+    {
+        if (CodesPrintedAt is not null) throw CodesPrint.AlreadyPrinted(CodesPrintedAt.Value);
+        CodesPrintedAt = now;
+        CodesPrintedBy = operatorId;
+    }
+
     public void Complete(DateTimeOffset now, Guid deliveryId)
     {
         CompleteAt(now);
@@ -124,6 +136,18 @@ public abstract class CodeReleaseRequest : AttendedRequest
         ApplyAttendee(p.Attendee, now, pendingFor);
         Delivery = p.Delivery;
     }
+}
+
+/// <summary>The rule of the first halves' print: once per release [issue 24].</summary>
+public static class CodesPrint
+{
+    public const string Rule = "document-already-printed";
+
+    public static DomainRuleException AlreadyPrinted(DateTimeOffset printedAt) =>
+        new DomainRuleException(Rule,
+                "I codici personali di questa richiesta sono già stati stampati e non si possono stampare di nuovo: " +
+                "per una nuova stampa serve una nuova richiesta (ristampa PIN/PUK).", RuleKind.Conflict)
+            .With("printedAt", printedAt);
 }
 
 /// <summary>Who is at the counter and with which document, and the privacy consent.</summary>

@@ -109,6 +109,7 @@ public sealed class DemoPopulation(int seed = 2026, string region = "090")
                 Citizenship = "ITALIANA",
                 Residence = new CardFeedResidence { Address = street.ToUpperInvariant(), Postcode = home.Postcode, Municipality = home.Municipality, Province = home.Province },
                 HouseholdId = $"NF{region}{household:D8}", Entitled = random.Next(50) != 0,
+                HealthAuthority = HealthAuthorityOf(home.Province),
             };
             // Cards last six years; some current ones have just expired.
             var expiry = today.AddDays(random.Next(20) == 0 ? -random.Next(1, 200) : random.Next(30, 6 * 365));
@@ -119,6 +120,17 @@ public sealed class DemoPopulation(int seed = 2026, string region = "090")
             yield return Line(holder, CardNumberFor(serial++), expiry, random);
         }
     }
+
+    /// <summary>
+    /// The demo holders' health authority by province of residence: Toscana Centro (201, the demo ASL counter's), Nord Ovest
+    /// (205), Sud Est (206).
+    /// </summary>
+    public static string HealthAuthorityOf(string? province) => province switch
+    {
+        "FI" or "PO" or "PT" => "201",
+        "PI" or "LI" or "LU" or "MS" => "205",
+        _ => "206",
+    };
 
     public string CardNumberFor(long serial) => $"8038000{region}{serial:D10}";
 

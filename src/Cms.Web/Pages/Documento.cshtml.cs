@@ -3,6 +3,9 @@ namespace Cms.Web.Pages;
 /// <summary>A request's printable PDF, fetched from the API and shown inline (the browser opens it in a new tab for printing).</summary>
 public sealed class DocumentoModel(CmsApi api) : PageModel
 {
+    /// <summary>Why the PDF is not given (already printed), shown instead of it.</summary>
+    public string? Message { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(string tipo, Guid id, string nome, CancellationToken ct)
     {
         FileResponse file;
@@ -14,6 +17,14 @@ public sealed class DocumentoModel(CmsApi api) : PageModel
             else if (tipo == "interoperabilita") file = await api.Client.GetInteropRequestDocumentAsync(id, nome, ct);
             else if (CodeRequestFlow.BySlug.TryGetValue(tipo, out var flow)) file = await flow.DocumentAsync(api.Client, id, nome, ct);
             else return NotFound();
+        }
+        catch (CmsApiException e) when (e.StatusCode == 409)
+        {
+            // Printed once (or no longer kept): say so in Italian instead of an empty page; the print is never fetched again here.
+            Message = e is CmsApiException<ProblemDetails> p ? p.Result.Detail : null;
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            Response.Headers.CacheControl = "no-store";
+            return Page();
         }
         catch (CmsApiException e) when (e.StatusCode is 404 or 409 or 422)
         {

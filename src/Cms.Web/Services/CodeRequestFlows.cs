@@ -5,7 +5,8 @@ public sealed record CodeRequestView(
     Guid Id, RequestStatus Status, string CardNumber, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode,
     DelegationKind? DelegationKind, DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent,
     bool HealthDocuments, string? Reason, string? ReasonLabel, string? ReasonNote, DateTimeOffset ExpiresAt,
-    IReadOnlyList<string> Documents, IReadOnlyList<string> Warnings, bool RecipientProofRequired);
+    IReadOnlyList<string> Documents, IReadOnlyList<string> Warnings, bool RecipientProofRequired, DateTimeOffset? CodesPrintedAt = null,
+    string? OutsideHealthAuthorityReason = null);
 
 /// <summary>What the confirm hands out once: the first halves, the prints and any notes.</summary>
 public sealed record CodeRequestOutcome(CodeParts FirstHalves, IReadOnlyList<string> Documents, IReadOnlyList<string> Notes);
@@ -58,7 +59,7 @@ public sealed class ActivationFlow : CodeRequestFlow
         var s = r.Summary;
         return new CodeRequestView(r.Id, r.Status, s.CardNumber, s.CardExpiryDate, s.Holder, s.Mode, s.DelegationKind, s.Delegate, s.Document,
             s.Delivery, s.PrivacyConsent, s.HealthDelegationDocumentsReceived, null, null, null, s.ExpiresAt, [.. s.Documents], [],
-            r.RecipientProofRequired);
+            r.RecipientProofRequired, s.CodesPrintedAt);
     }
 
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
@@ -101,6 +102,7 @@ public sealed class ReprintFlow : CodeRequestFlow
             Document = f.DocumentInput, Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent,
             HealthDelegationDocumentsReceived = f.HealthDocuments, Reason = PersonPresentForm.Parse<ReprintReason>(f.Reason),
             ReasonNote = string.IsNullOrWhiteSpace(f.ReasonNote) ? null : f.ReasonNote,
+            OutsideHealthAuthorityReason = string.IsNullOrWhiteSpace(f.OutsideHealthAuthorityReason) ? null : f.OutsideHealthAuthorityReason,
         }, ct)).Id;
 
     public override async Task<CodeRequestView> GetAsync(ICmsClient api, Guid id, CancellationToken ct)
@@ -109,7 +111,7 @@ public sealed class ReprintFlow : CodeRequestFlow
         var s = r.Summary;
         return new CodeRequestView(r.Id, r.Status, s.CardNumber, s.CardExpiryDate, s.Holder, s.Mode, s.DelegationKind, s.Delegate, s.Document,
             s.Delivery, s.PrivacyConsent, false, s.Reason.ToString(), s.ReasonLabel, s.ReasonNote, s.ExpiresAt, [.. s.Documents], [.. s.Warnings],
-            r.RecipientProofRequired);
+            r.RecipientProofRequired, s.CodesPrintedAt, s.OutsideHealthAuthorityReason);
     }
 
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
@@ -118,6 +120,7 @@ public sealed class ReprintFlow : CodeRequestFlow
             Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, Document = f.DocumentInput,
             Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent, HealthDelegationDocumentsReceived = f.HealthDocuments,
             Reason = PersonPresentForm.Parse<ReprintReason>(f.Reason), ReasonNote = string.IsNullOrWhiteSpace(f.ReasonNote) ? null : f.ReasonNote,
+            OutsideHealthAuthorityReason = string.IsNullOrWhiteSpace(f.OutsideHealthAuthorityReason) ? null : f.OutsideHealthAuthorityReason,
         }, ct);
 
     public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, CancellationToken ct)

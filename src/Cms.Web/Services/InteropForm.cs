@@ -11,6 +11,8 @@ public sealed class InteropForm : PersonPresentForm
     public HolderForm Holder { get; set; } = new();
     public DeliveryForm Delivery { get; set; } = new();
     public string? Reason { get; set; }
+    /// <summary>A reprint from another region is outside the holder's health authority: the operator states why.</summary>
+    public string? OutsideHealthAuthorityReason { get; set; }
     public string? RevocationReason { get; set; }
     public RevocationForm.EvidenceForm Evidence { get; set; } = new();
     public string? Cip { get; set; }
@@ -43,6 +45,7 @@ public sealed class InteropForm : PersonPresentForm
         HealthDelegationDocumentsReceived = HealthDocuments,
         Delivery = kind == InteropKind.REVOCATION ? null : Delivery.ToInput(),
         Reason = kind == InteropKind.REPRINT ? Parse<ReprintReason>(Reason) : null,
+        OutsideHealthAuthorityReason = kind == InteropKind.REPRINT && !string.IsNullOrWhiteSpace(OutsideHealthAuthorityReason) ? OutsideHealthAuthorityReason : null,
         RevocationReason = kind == InteropKind.REVOCATION ? Parse<RevocationReason>(RevocationReason) : null,
         Evidence = kind == InteropKind.REVOCATION && Parse<LossEvidenceKind>(Evidence.Kind) is { } evidence
             ? new InteropEvidenceInput { Kind = evidence, Reference = string.IsNullOrWhiteSpace(Evidence.Reference) ? null : Evidence.Reference }

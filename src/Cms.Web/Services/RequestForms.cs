@@ -77,6 +77,7 @@ public class PersonPresentForm
         ["email-confirmation-mismatch"] = "delivery.emailConfirmation",
         ["privacy-consent-required"] = "privacyConsent",
         ["health-delegation-documents-missing"] = "healthDelegationDocumentsReceived",
+        ["reprint-outside-health-authority"] = "outsideHealthAuthorityReason",
     };
 }
 
@@ -103,10 +104,15 @@ public sealed class CodeRequestForm : PersonPresentForm
     /// <summary>The reprint's reason (SMARRIMENTO, DIMENTICANZA…) and its note.</summary>
     public string? Reason { get; set; }
     public string? ReasonNote { get; set; }
+    /// <summary>The reprint's reason for a counter outside the holder's health authority.</summary>
+    public string? OutsideHealthAuthorityReason { get; set; }
 
     public static CodeRequestForm From(CodeRequestView v)
     {
-        var form = new CodeRequestForm { Delivery = DeliveryForm.From(v.Delivery), Reason = v.Reason, ReasonNote = v.ReasonNote };
+        var form = new CodeRequestForm
+        {
+            Delivery = DeliveryForm.From(v.Delivery), Reason = v.Reason, ReasonNote = v.ReasonNote, OutsideHealthAuthorityReason = v.OutsideHealthAuthorityReason,
+        };
         form.CopyFrom(v.Mode, v.DelegationKind, v.Delegate, v.Document, v.PrivacyConsent, v.HealthDocuments);
         return form;
     }

@@ -110,7 +110,7 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
 
     protected static CardFeedLine Card(string cardNumber, string? codiceFiscale = null, DateOnly? expiry = null, DateOnly? birth = null,
         string pin = "12345", string puk = "12345678", string cip = "87654321", string surname = "ROSSI", string givenName = "MARIO",
-        string? household = null)
+        string? household = null, string? healthAuthority = "201")
     {
         var birthDate = birth ?? new DateOnly(1980, 1, 1);
         return new CardFeedLine
@@ -122,7 +122,7 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
                 Surname = surname, GivenName = givenName, Sex = "M", BirthDate = Iso(birthDate), BirthPlace = "FIRENZE",
                 BirthProvince = "FI", Citizenship = "ITALIANA",
                 Residence = new CardFeedResidence { Address = "VIA ROMA 1", Postcode = "50122", Municipality = "FIRENZE", Province = "FI" },
-                HouseholdId = household, Entitled = true,
+                HouseholdId = household, Entitled = true, HealthAuthority = healthAuthority, // the default test counter's (090-201-…)
             },
             Codes = new CardFeedCodes { Pin = pin, Puk = puk, Cip = cip },
         };

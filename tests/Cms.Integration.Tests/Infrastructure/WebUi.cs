@@ -150,4 +150,45 @@ public sealed class WebUi : IAsyncDisposable
         if (!process.HasExited) process.Kill(entireProcessTree: true);
         process.Dispose();
     }
+
+    /// <summary>
+    /// Clicks a link that opens a PDF in a new tab and answers the tab's one document response (the browser's PDF viewer loads
+    /// the same bytes into a child frame from the stream it already has: only the top frame's response went to the server).
+    /// </summary>
+    private static bool IsChildFrame(IResponse response)
+    {
+        try
+        {
+            return response.Frame.ParentFrame is not null;
+        }
+        catch (PlaywrightException)
+        {
+            return false;
+        }
+    }
+
+    public static async Task<IResponse> OpenPdfAsync(IPage page, ILocator link)
+    {
+        var responses = new List<IResponse>();
+        void Seen(object? sender, IResponse response)
+        {
+            if (response.Url.Contains("/documento/", StringComparison.Ordinal)) lock (responses) responses.Add(response);
+        }
+        page.Context.Response += Seen;
+        try
+        {
+            var popup = await page.RunAndWaitForPopupAsync(() => link.ClickAsync());
+            var deadline = DateTime.UtcNow.AddSeconds(15);
+            while (DateTime.UtcNow < deadline && responses.Count == 0) await Task.Delay(100);
+            await Task.Delay(1000); // room for a second fetch, which must not come
+            await popup.CloseAsync();
+            List<IResponse> seen;
+            lock (responses) seen = [.. responses];
+            return Assert.Single(seen, r => !IsChildFrame(r));
+        }
+        finally
+        {
+            page.Context.Response -= Seen;
+        }
+    }
 }

@@ -17,7 +17,8 @@ namespace Cms.Application.Activation.Common;
 public sealed record ActivationSummary(
     string CardNumber, CardState CardState, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode, DelegationKind? DelegationKind,
     DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent, bool HealthDelegationDocumentsReceived,
-    string CounterCode, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents);
+    string CounterCode, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents,
+    DateTimeOffset? CodesPrintedAt = null);
 
 /// <summary>A request and, while it is pending, whether the region wants the recipient proved before the confirm (recipient-proof).</summary>
 public sealed record ActivationResponse(Guid Id, RequestStatus Status, ActivationSummary Summary, Guid? DeliveryId, bool RecipientProofRequired);
@@ -44,7 +45,7 @@ public sealed class ActivationRequests(CounterRequestLoader loader, ICardDirecto
         r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind,
         RequestViews.Delegate(r), RequestViews.Document(r), RequestViews.Delivery(r),
         r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.CounterCode, r.CreatedAt, r.ExpiresAt,
-        ActivationDocumentNames.Available(r, r.StatusAt(now)));
+        ActivationDocumentNames.Available(r, r.StatusAt(now)), r.CodesPrintedAt);
 }
 
 public static class ActivationDocumentNames
@@ -62,7 +63,7 @@ public static class ActivationDocumentNames
             if (r.Mode != RequestMode.HealthDelegation) names.Add(RequestForm);
             if (r.Mode == RequestMode.Delegated) names.Add(SubstituteDeclaration);
         }
-        if (status == RequestStatus.Completed) names.Add(PersonalCodes);
+        if (status == RequestStatus.Completed && r.CodesPrintedAt is null) names.Add(PersonalCodes);
         return names;
     }
 }

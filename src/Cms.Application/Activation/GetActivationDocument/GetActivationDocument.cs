@@ -1,7 +1,9 @@
 using Cms.Application.Activation.Common;
+using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
 using Cms.Domain.Auditing;
+using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
 
@@ -22,18 +24,24 @@ public sealed class GetActivationDocumentValidator : AbstractValidator<GetActiva
     }
 }
 
-public sealed class GetActivationDocumentHandler(ActivationRequests requests, CounterRequestForms forms, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+public sealed class GetActivationDocumentHandler(
+    ActivationRequests requests, CounterRequestForms forms, IFormRenderer renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : IQueryHandler<GetActivationDocumentQuery, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(GetActivationDocumentQuery query, CancellationToken cancellationToken)
     {
         audit.RequestId = query.Id.ToString();
         audit.Detail = "activation:" + query.Name;
-        var request = await requests.LoadAsync(query.Id, cancellationToken);
+        // The first halves print once per release: the row is locked, so of two prints at once one waits and is then refused.
+        var codes = query.Name == ActivationDocumentNames.PersonalCodes;
+        var request = await requests.LoadAsync(query.Id, cancellationToken, forUpdate: codes);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
-        var status = request.StatusAt(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var status = request.StatusAt(now);
+        if (codes && request.CodesPrintedAt is { } printedAt) throw CodesPrint.AlreadyPrinted(printedAt);
         CounterRequestForms.EnsureAvailable(query.Name, ActivationDocumentNames.Available(request, status), status);
-        var model = await forms.ModelAsync(request, query.Name == ActivationDocumentNames.PersonalCodes, "ACTIVATION", null, cancellationToken);
+        var model = await forms.ModelAsync(request, codes, "ACTIVATION", null, cancellationToken);
+        if (codes) request.MarkCodesPrinted(now, user.OperatorId!.Value);
         var content = query.Name switch
         {
             ActivationDocumentNames.RequestForm => renderer.ActivationRequestForm(model),

@@ -77,11 +77,12 @@ public static class ConsentDocumentNames
     public const string Declaration = "dichiarazione-consensi";
     public const string ActivationAndConsents = "attivazione-e-consensi";
 
-    public static IReadOnlyList<string> Available(ConsentRequest r, RequestStatus status, bool activationCompleted)
+    /// <param name="activationCodesPrintable">The activation is confirmed and its first halves not printed yet (they print once).</param>
+    public static IReadOnlyList<string> Available(ConsentRequest r, RequestStatus status, bool activationCodesPrintable)
     {
         var names = new List<string>();
         if (status is RequestStatus.Pending or RequestStatus.Completed) names.Add(Declaration);
-        if (status == RequestStatus.Completed && r.ActivationId is not null && activationCompleted) names.Add(ActivationAndConsents);
+        if (status == RequestStatus.Completed && r.ActivationId is not null && activationCodesPrintable) names.Add(ActivationAndConsents);
         return names;
     }
 }
@@ -123,7 +124,8 @@ public sealed class ConsentRequests(CounterRequestLoader loader,
     public async Task<ConsentRequestResponse> ResponseAsync(ConsentRequest r, CardView card, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var status = r.StatusAt(now);
-        var activationCompleted = r.ActivationId is { } a && (await activations.FindAsync(a, cancellationToken))?.Status == RequestStatus.Completed;
+        var activation = r.ActivationId is { } a ? await activations.FindAsync(a, cancellationToken) : null;
+        var activationCodesPrintable = activation is { Status: RequestStatus.Completed, CodesPrintedAt: null };
         ConsentVersionView? version = null;
         if (r.VersionId is { } v)
         {
@@ -133,7 +135,7 @@ public sealed class ConsentRequests(CounterRequestLoader loader,
         return new ConsentRequestResponse(r.Id, status, new ConsentRequestSummary(
             r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind, RequestViews.Delegate(r), RequestViews.Document(r),
             r.PrivacyConsent, r.Model, ConsentRules.Label(r.Model), Choices(r.Choices), r.DeclarationConfirmed, r.ActivationId, r.CounterCode,
-            r.CreatedAt, r.ExpiresAt, ConsentDocumentNames.Available(r, status, activationCompleted)), version);
+            r.CreatedAt, r.ExpiresAt, ConsentDocumentNames.Available(r, status, activationCodesPrintable)), version);
     }
 
     public static ConsentChoicesView Choices(ConsentChoices c) =>

@@ -1,4 +1,5 @@
 using Cms.Application.Activation.Contracts;
+using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
 using Cms.Application.Consents.Common;
@@ -25,7 +26,8 @@ public sealed class GetConsentRequestDocumentValidator : AbstractValidator<GetCo
 }
 
 public sealed class GetConsentRequestDocumentHandler(
-    ConsentRequests requests, IActivationLookup activations, CounterRequestForms forms, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+    ConsentRequests requests, IActivationLookup activations, CounterRequestForms forms, IFormRenderer renderer, ICurrentUser user, TimeProvider clock,
+    AuditScope audit)
     : IQueryHandler<GetConsentRequestDocumentQuery, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(GetConsentRequestDocumentQuery query, CancellationToken cancellationToken)
@@ -35,10 +37,12 @@ public sealed class GetConsentRequestDocumentHandler(
         var request = await requests.LoadAsync(query.Id, cancellationToken);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         var status = request.StatusAt(clock.GetUtcNow());
-        var activation = request.ActivationId is { } a ? await activations.CodesFormModelAsync(a, cancellationToken) : null;
+        // The combined print carries the activation's first halves: it is that release's one print of them.
+        var combined = query.Name == ConsentDocumentNames.ActivationAndConsents;
+        var activation = combined && request.ActivationId is { } a ? await activations.PrintCodesFormAsync(a, user.OperatorId!.Value, cancellationToken) : null;
         CounterRequestForms.EnsureAvailable(query.Name, ConsentDocumentNames.Available(request, status, activation is not null), status);
         var consents = await requests.FormModelAsync(request, forms, cancellationToken);
-        var content = query.Name == ConsentDocumentNames.ActivationAndConsents
+        var content = combined
             ? renderer.ActivationAndConsents(activation ?? throw new DomainRuleException("document-not-available", "Attivazione non confermata.", RuleKind.NotFound), consents)
             : renderer.ConsentDeclaration(consents);
         return new RenderedDocument($"{query.Name}-{request.Id:N}.pdf", content);

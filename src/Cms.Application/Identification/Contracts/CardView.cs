@@ -7,12 +7,13 @@ public sealed record ResidenceView(string? Address, string? Postcode, string? Mu
 
 public sealed record HolderView(
     string CodiceFiscale, string Surname, string GivenName, char Sex, DateOnly BirthDate, string BirthPlace,
-    string? BirthProvince, string? Citizenship, bool Minor, ResidenceView Residence, string? HouseholdId, bool Entitled)
+    string? BirthProvince, string? Citizenship, bool Minor, ResidenceView Residence, string? HouseholdId, bool Entitled,
+    string? HealthAuthority = null)
 {
     public static HolderView From(Holder h, DateOnly today) => new(h.CodiceFiscale, h.Surname, h.GivenName, h.Sex,
         h.BirthDate, h.BirthPlace, h.BirthProvince, h.Citizenship, h.IsMinorOn(today),
         new ResidenceView(h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province),
-        h.HouseholdId, h.Entitled);
+        h.HouseholdId, h.Entitled, h.HealthAuthority);
 }
 
 /// <summary>What the counter sees after identifying a card [M 2.2, T 2.2].</summary>

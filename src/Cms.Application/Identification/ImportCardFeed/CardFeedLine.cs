@@ -35,6 +35,8 @@ public sealed class CardFeedHolder
     public CardFeedResidence? Residence { get; set; }
     public string? HouseholdId { get; set; }
     public bool? Entitled { get; set; }
+    /// <summary>Optional: the holder's health authority (ASL), 3 digits as in its counters' codes (<c>090-201-…</c> → <c>201</c>).</summary>
+    public string? HealthAuthority { get; set; }
 }
 
 public sealed class CardFeedResidence
@@ -96,6 +98,8 @@ public sealed class CardFeedLineValidator(CmsOptions options)
             if (h.Residence?.Address is { Length: > 200 } || h.Residence?.Municipality is { Length: > 100 })
                 errors.Add("holder.residence: indirizzo o comune troppo lunghi.");
             if (h.HouseholdId is { Length: > 40 }) errors.Add("holder.householdId: al massimo 40 caratteri.");
+            if (h.HealthAuthority is not null && (h.HealthAuthority.Length != 3 || !h.HealthAuthority.All(char.IsAsciiDigit) || h.HealthAuthority == "000"))
+                errors.Add("holder.healthAuthority: codice dell'azienda sanitaria di 3 cifre (es. 201), diverso da 000.");
         }
 
         var c = line.Codes;

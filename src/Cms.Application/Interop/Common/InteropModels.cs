@@ -20,7 +20,7 @@ public sealed record InteropInboundBody(
     RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery,
     bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
     Cms.Domain.Revocation.RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null,
-    DateTimeOffset? RecipientVerifiedAt = null) : IInteropInput
+    string? OutsideHealthAuthorityReason = null, DateTimeOffset? RecipientVerifiedAt = null) : IInteropInput
 {
     InteropKind? IInteropInput.Kind => Kind;
 
@@ -40,6 +40,11 @@ public interface IInteropInput : IPeopleInput
     Cms.Domain.Revocation.RevocationReason? RevocationReason { get; }
     InteropEvidenceInput? Evidence { get; }
     string? Cip { get; }
+    /// <summary>
+    /// A reprint's stated reason for releasing the codes outside the holder's health authority: a counter of another region always
+    /// is, so an interop reprint needs it (checked at the sending counter and again by the issuing region).
+    /// </summary>
+    string? OutsideHealthAuthorityReason { get; }
 }
 
 /// <summary>What backs a theft or a loss, for a revocation (as at a counter).</summary>
@@ -62,7 +67,7 @@ public sealed record InteropRequestView(
     InteropHolderInput Holder, RequestMode? Mode, DeliveryView? Delivery, string CounterCode, DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt, DateTimeOffset? ConfirmedAt, DateTimeOffset? CompletedAt, int Attempts, DateTimeOffset? NextAttemptAt,
     string? LastError, InteropRefusal? Refusal, Guid? PeerRequestId, DateOnly? CardExpiryDate, IReadOnlyList<string> Documents,
-    bool RecipientProofRequired);
+    string? OutsideHealthAuthorityReason, DateTimeOffset? CodesPrintedAt, bool RecipientProofRequired);
 
 /// <summary>The issuing region's refusal: its rule and its words.</summary>
 public sealed record InteropRefusal(string Rule, string Detail);

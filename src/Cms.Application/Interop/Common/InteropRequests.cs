@@ -5,6 +5,7 @@ using Cms.Application.Common.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Domain.Common;
 using Cms.Domain.Interop;
+using Cms.Domain.Reprint;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ public sealed class InteropRequests(ICmsDbContext db, ICurrentUser user, IOption
     /// revocation never had any.
     /// </summary>
     public static bool FirstHalvesPurged(InteropRequest r) =>
-        r.Status == InteropStatus.Completed && r.Kind != InteropKind.Revocation && r.FirstHalvesCiphertext is null;
+        r.Status == InteropStatus.Completed && r.Kind != InteropKind.Revocation && r.FirstHalvesCiphertext is null && r.CodesPrintedAt is null;
 
     public const string FirstHalvesPurgedText =
         "La prima metà dei codici non è più disponibile: si conserva solo per alcuni giorni dopo il completamento della richiesta. " +
@@ -58,7 +59,7 @@ public sealed class InteropRequests(ICmsDbContext db, ICurrentUser user, IOption
             status is InteropStatus.Queued or InteropStatus.Sent ? r.NextAttemptAt : null, r.LastError,
             r.PeerRule is null ? null : new InteropRefusal(r.PeerRule, r.PeerDetail ?? ""), r.PeerRequestId, r.CardExpiryDate,
             status == InteropStatus.Completed && r.FirstHalvesCiphertext is not null ? [PersonalCodes] : [],
-            r.Kind != InteropKind.Revocation && options.Value.RecipientProof.Required);
+            body.OutsideHealthAuthorityReason, r.CodesPrintedAt, r.Kind != InteropKind.Revocation && options.Value.RecipientProof.Required);
     }
 }
 
@@ -83,6 +84,9 @@ public static class InteropInputRules
         });
         v.RuleFor(x => x.Reason).NotNull().IsInEnum().When(x => x.Kind == InteropKind.Reprint);
         v.RuleFor(x => x.ReasonNote).MaximumLength(300);
+        v.RuleFor(x => x.OutsideHealthAuthorityReason!.Trim()).MinimumLength(ReprintPlace.ReasonMinLength).MaximumLength(ReprintPlace.ReasonMaxLength)
+            .OverridePropertyName("outsideHealthAuthorityReason")
+            .When(x => x.Kind == InteropKind.Reprint && !string.IsNullOrWhiteSpace(x.OutsideHealthAuthorityReason));
     }
 }
 

@@ -28,7 +28,8 @@ namespace Cms.Application.Interop.CreateInteropRequest;
 public sealed record CreateInteropRequestCommand(
     InteropKind? Kind, string? CardNumber, InteropHolderInput? Holder, RequestMode? Mode, DelegationKind? DelegationKind,
     DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived,
-    ReprintReason? Reason, string? ReasonNote, RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null)
+    ReprintReason? Reason, string? ReasonNote, RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null,
+    string? OutsideHealthAuthorityReason = null)
     : ICommand<InteropRequestView>, IAuditedMessage, IInteropInput
 {
     public OperationType OperationType => OperationType.Interoperability;
@@ -80,6 +81,9 @@ public sealed class CreateInteropRequestHandler(
         else
         {
             PeopleRules.Check(PeopleInputRules.ToDetails(command), holder.CodiceFiscale!, InteropHolderRules.IsMinor(holder, today), today);
+            // A counter of another region is outside the holder's health authority by definition: the reprint states why.
+            if (command.Kind == InteropKind.Reprint)
+                new ReprintPlace(region, null, command.OutsideHealthAuthorityReason).Check(user.CounterCode!);
         }
 
         var id = Guid.CreateVersion7();
@@ -87,7 +91,8 @@ public sealed class CreateInteropRequestHandler(
             command.DelegationKind, command.Delegate, command.Document, revocation ? null : command.Delivery, command.PrivacyConsent,
             command.HealthDelegationDocumentsReceived, command.Kind == InteropKind.Reprint ? command.Reason : null,
             command.Kind == InteropKind.Reprint ? command.ReasonNote : null,
-            revocation ? command.RevocationReason : null, revocation ? command.Evidence : null);
+            revocation ? command.RevocationReason : null, revocation ? command.Evidence : null,
+            OutsideHealthAuthorityReason: command.Kind == InteropKind.Reprint ? command.OutsideHealthAuthorityReason?.Trim() : null);
         // The CIP the holder gave travels to the issuing region, which verifies it; here it is kept sealed until then.
         var (secretKeyId, secret) = revocation
             ? cipher.SealBytes(System.Text.Encoding.UTF8.GetBytes(command.Cip!), InteropRequests.SecretContext(id))
@@ -97,6 +102,8 @@ public sealed class CreateInteropRequestHandler(
             RequestViews.PendingFor(options.Value));
         db.InteropRequests.Add(request);
         audit.RequestId = id.ToString();
+        if (body.OutsideHealthAuthorityReason is { } outside)
+            audit.Detail += $" outside-asl=\"{(outside.Length > 100 ? outside[..100] + "…" : outside)}\"";
         return requests.View(request, now);
     }
 }

@@ -8,6 +8,7 @@ using Cms.Application.Interop.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Interop;
+using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -33,7 +34,7 @@ public sealed class GetInteropDocumentValidator : AbstractValidator<GetInteropDo
 }
 
 public sealed class GetInteropDocumentHandler(
-    ICmsDbContext db, InteropRequests requests, ICodeCipher cipher, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+    ICmsDbContext db, InteropRequests requests, ICodeCipher cipher, IFormRenderer renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : IQueryHandler<GetInteropDocumentQuery, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(GetInteropDocumentQuery query, CancellationToken cancellationToken)
@@ -41,10 +42,12 @@ public sealed class GetInteropDocumentHandler(
         var now = clock.GetUtcNow();
         audit.RequestId = query.Id.ToString();
         audit.Detail = "interop:" + query.Name;
-        var request = await requests.LoadAsync(query.Id, cancellationToken);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         if (query.Name != InteropRequests.PersonalCodes)
             throw new DomainRuleException("document-not-found", "Documento non previsto per questa richiesta.", RuleKind.NotFound);
+        // Printed once: the row is locked (two prints at once: one waits, then is refused) and the sealed halves erased with the print.
+        var request = await requests.LoadAsync(query.Id, cancellationToken, forUpdate: true);
+        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        if (request.CodesPrintedAt is { } printedAt) throw CodesPrint.AlreadyPrinted(printedAt);
         if (InteropRequests.FirstHalvesPurged(request))
             throw new DomainRuleException("first-halves-purged", InteropRequests.FirstHalvesPurgedText, RuleKind.Conflict);
         if (request.StatusAt(now) != InteropStatus.Completed || request.FirstHalvesCiphertext is null)
@@ -62,6 +65,8 @@ public sealed class GetInteropDocumentHandler(
         var model = new ActivationFormModel(request.CounterCode, counter ?? request.CounterCode, request.Id, now, request.CardNumber,
             request.CardExpiryDate ?? default, holder, requester, body.Mode!.Value, body.DelegationKind, RequestInputRules.ToDocument(body.Document!),
             RequestInputRules.ToDelivery(body.Delivery!), true, firstHalves, request.Kind == InteropKind.Reprint ? "REPRINT" : "ACTIVATION");
-        return new RenderedDocument($"{query.Name}-{request.Id:N}.pdf", renderer.PersonalCodes(model));
+        var content = renderer.PersonalCodes(model);
+        request.MarkCodesPrinted(now, user.OperatorId!.Value);
+        return new RenderedDocument($"{query.Name}-{request.Id:N}.pdf", content);
     }
 }

@@ -115,7 +115,8 @@ public sealed class ReceiveInteropRequestHandler(
                     "la richiesta non ne riporta la verifica.");
             var release = body.Kind == InteropKind.Activation
                 ? await activations.ActivateAsync(card.CardNumber, body, origin, cancellationToken)
-                : await reprints.ReprintAsync(card.CardNumber, body, body.Reason!.Value, body.ReasonNote, origin, cancellationToken);
+                : await reprints.ReprintAsync(card.CardNumber, body, body.Reason!.Value, body.ReasonNote, body.OutsideHealthAuthorityReason, origin,
+                    cancellationToken);
             answer = new InteropInboundAnswer(body.RequestId, body.Kind, release.LocalRequestId, card.CardNumber, release.CardState,
                 release.CardExpiryDate, release.FirstHalves, release.DeliveryId);
         }

@@ -5,6 +5,7 @@ using Cms.Domain.Common;
 using Cms.Domain.Identification;
 using Cms.Domain.Reprint;
 using Cms.Domain.Requests;
+using FluentValidation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Cms.Application.Common.Options;
@@ -15,7 +16,7 @@ public sealed record ReprintSummary(
     string CardNumber, CardState CardState, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode, DelegationKind? DelegationKind,
     DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent, ReprintReason Reason, string ReasonLabel,
     string? ReasonNote, string CounterCode, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings, string? OutsideHealthAuthorityReason = null, DateTimeOffset? CodesPrintedAt = null);
 
 /// <summary>A request and, while it is pending, whether the region wants the recipient proved before the confirm (recipient-proof).</summary>
 public sealed record ReprintResponse(Guid Id, RequestStatus Status, ReprintSummary Summary, Guid? DeliveryId, bool RecipientProofRequired);
@@ -26,6 +27,28 @@ public interface IReprintInput : IPeopleInput
     string? CardNumber { get; }
     ReprintReason? Reason { get; }
     string? ReasonNote { get; }
+    /// <summary>Why the reprint is done outside the holder's health authority (required there).</summary>
+    string? OutsideHealthAuthorityReason { get; }
+}
+
+/// <summary>The rules of the reprint's body shared by create and update.</summary>
+public static class ReprintInputRules
+{
+    public static void Apply<T>(AbstractValidator<T> v) where T : IReprintInput
+    {
+        v.RuleFor(c => c.Reason).NotNull().IsInEnum();
+        v.RuleFor(c => c.ReasonNote).MaximumLength(300);
+        v.RuleFor(c => c.OutsideHealthAuthorityReason!.Trim()).MinimumLength(ReprintPlace.ReasonMinLength).MaximumLength(ReprintPlace.ReasonMaxLength)
+            .OverridePropertyName("outsideHealthAuthorityReason").When(c => !string.IsNullOrWhiteSpace(c.OutsideHealthAuthorityReason));
+    }
+
+    /// <summary>Where the reprint is asked: the card's region and the holder's health authority, with the operator's reason.</summary>
+    public static ReprintPlace Place(CardView card, string? outsideReason) =>
+        new(card.IssuerRegion, card.Holder.HealthAuthority, outsideReason);
+
+    /// <summary>What the trail keeps of the reason (the whole reason stays with the request).</summary>
+    public static string AuditSuffix(ReprintRequest r) =>
+        r.OutsideHealthAuthorityReason is { } reason ? $" outside-asl=\"{(reason.Length > 100 ? reason[..100] + "…" : reason)}\"" : "";
 }
 
 public static class ReprintDocumentNames
@@ -37,7 +60,7 @@ public static class ReprintDocumentNames
     {
         var names = new List<string>();
         if (status is RequestStatus.Pending or RequestStatus.Completed && r.Mode != RequestMode.HealthDelegation) names.Add(RequestForm);
-        if (status == RequestStatus.Completed) names.Add(PersonalCodes);
+        if (status == RequestStatus.Completed && r.CodesPrintedAt is null) names.Add(PersonalCodes);
         return names;
     }
 }
@@ -53,6 +76,6 @@ public sealed class ReprintRequests(CounterRequestLoader loader, ICardDirectory 
     public ReprintResponse Response(ReprintRequest r, CardView card, DateTimeOffset now) => new(r.Id, r.StatusAt(now), new ReprintSummary(
         r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind, RequestViews.Delegate(r), RequestViews.Document(r),
         RequestViews.Delivery(r), r.PrivacyConsent, r.Reason, ReprintRequest.Label(r.Reason), r.ReasonNote, r.CounterCode, r.CreatedAt, r.ExpiresAt,
-        ReprintDocumentNames.Available(r, r.StatusAt(now)), [ReprintRequest.ChangedCodesWarning]), r.DeliveryId,
-        options.Value.RecipientProof.Required);
+        ReprintDocumentNames.Available(r, r.StatusAt(now)), [ReprintRequest.ChangedCodesWarning], r.OutsideHealthAuthorityReason, r.CodesPrintedAt),
+        r.DeliveryId, options.Value.RecipientProof.Required);
 }

@@ -52,7 +52,8 @@ public sealed class ConfirmReprintHandler(
         await recipients.EnsureNotSharedAsync(request.Delivery, request.HolderCodiceFiscale, now, cancellationToken);
         var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);
         var (first, deliveryId) = release.Release(request, codes, "REPRINT", now);
-        audit.Detail = $"confirm reason={request.Reason} channel={request.Delivery.Channel}{(proved ? " recipient=proved" : "")}";
+        audit.Detail = $"confirm reason={request.Reason} channel={request.Delivery.Channel}{(proved ? " recipient=proved" : "")}" +
+            ReprintInputRules.AuditSuffix(request);
         return new ReprintConfirmation(request.Id, request.Status, first, deliveryId, ReprintDocumentNames.Available(request, request.Status),
             [ReprintRequest.ChangedCodesWarning]);
     }

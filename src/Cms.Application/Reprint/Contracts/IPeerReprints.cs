@@ -15,8 +15,12 @@ namespace Cms.Application.Reprint.Contracts;
 /// <summary>A reprint of PIN/PUK asked by another region's counter (interoperability), done here in one step under this region's rules.</summary>
 public interface IPeerReprints
 {
-    Task<PeerCodeRelease> ReprintAsync(string cardNumber, IPeopleInput people, ReprintReason reason, string? reasonNote, PeerOrigin origin,
-        CancellationToken cancellationToken);
+    /// <param name="outsideHealthAuthorityReason">
+    /// Why the codes are released at a counter of another region: such a counter is always outside the holder's health authority,
+    /// so without it the reprint is refused (<c>reprint-outside-health-authority</c>).
+    /// </param>
+    Task<PeerCodeRelease> ReprintAsync(string cardNumber, IPeopleInput people, ReprintReason reason, string? reasonNote,
+        string? outsideHealthAuthorityReason, PeerOrigin origin, CancellationToken cancellationToken);
 }
 
 internal sealed class PeerReprints(
@@ -25,7 +29,7 @@ internal sealed class PeerReprints(
     : IPeerReprints
 {
     public async Task<PeerCodeRelease> ReprintAsync(string cardNumber, IPeopleInput people, ReprintReason reason, string? reasonNote,
-        PeerOrigin origin, CancellationToken cancellationToken)
+        string? outsideHealthAuthorityReason, PeerOrigin origin, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var card = await requests.CardAsync(cardNumber, cancellationToken);
@@ -33,7 +37,8 @@ internal sealed class PeerReprints(
         var details = PeopleInputRules.ToDetails(people);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
         var request = new ReprintRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, origin.PeerId, origin.CounterCode,
-            now, RequestViews.PendingFor(options.Value), details, reason, reasonNote);
+            now, RequestViews.PendingFor(options.Value), details, reason, reasonNote,
+            ReprintInputRules.Place(card, outsideHealthAuthorityReason));
         db.ReprintRequests.Add(request);
         await recipients.EnsureNotSharedAsync(request.Delivery, request.HolderCodiceFiscale, now, cancellationToken);
         var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);

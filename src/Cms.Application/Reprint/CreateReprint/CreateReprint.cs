@@ -17,7 +17,8 @@ namespace Cms.Application.Reprint.CreateReprint;
 /// <summary>Step one of a reprint of PIN/PUK [M 2.5, T 2.4]: checks every rule and answers a summary with the warning.</summary>
 public sealed record CreateReprintCommand(
     string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
-    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote)
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
+    string? OutsideHealthAuthorityReason = null)
     : ICommand<ReprintResponse>, IAuditedMessage, IReprintInput
 {
     public OperationType OperationType => OperationType.Reprint;
@@ -29,8 +30,7 @@ public sealed class CreateReprintValidator : AbstractValidator<CreateReprintComm
     {
         RuleFor(c => c.CardNumber).ValidCardNumber();
         PeopleInputRules.Apply(this);
-        RuleFor(c => c.Reason).NotNull().IsInEnum();
-        RuleFor(c => c.ReasonNote).MaximumLength(300);
+        ReprintInputRules.Apply(this);
     }
 }
 
@@ -49,9 +49,11 @@ public sealed class CreateReprintHandler(
         var people = PeopleInputRules.ToDetails(command);
         PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
         var request = new ReprintRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
-            user.CounterCode!, now, RequestViews.PendingFor(options.Value), people, command.Reason!.Value, command.ReasonNote);
+            user.CounterCode!, now, RequestViews.PendingFor(options.Value), people, command.Reason!.Value, command.ReasonNote,
+            ReprintInputRules.Place(card, command.OutsideHealthAuthorityReason));
         db.ReprintRequests.Add(request);
         audit.RequestId = request.Id.ToString();
+        audit.Detail = "create" + ReprintInputRules.AuditSuffix(request);
         return requests.Response(request, card, now);
     }
 }

@@ -1,8 +1,10 @@
+using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
 using Cms.Application.Reprint.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Reprint;
+using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
 
@@ -23,20 +25,26 @@ public sealed class GetReprintDocumentValidator : AbstractValidator<GetReprintDo
     }
 }
 
-public sealed class GetReprintDocumentHandler(ReprintRequests requests, CounterRequestForms forms, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+public sealed class GetReprintDocumentHandler(
+    ReprintRequests requests, CounterRequestForms forms, IFormRenderer renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : IQueryHandler<GetReprintDocumentQuery, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(GetReprintDocumentQuery query, CancellationToken cancellationToken)
     {
         audit.RequestId = query.Id.ToString();
         audit.Detail = "reprint:" + query.Name;
-        var request = await requests.LoadAsync(query.Id, cancellationToken);
+        // The first halves print once per release: the row is locked, so of two prints at once one waits and is then refused.
+        var codes = query.Name == ReprintDocumentNames.PersonalCodes;
+        var request = await requests.LoadAsync(query.Id, cancellationToken, forUpdate: codes);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
-        var status = request.StatusAt(clock.GetUtcNow());
+        var now = clock.GetUtcNow();
+        var status = request.StatusAt(now);
+        if (codes && request.CodesPrintedAt is { } printedAt) throw CodesPrint.AlreadyPrinted(printedAt);
         CounterRequestForms.EnsureAvailable(query.Name, ReprintDocumentNames.Available(request, status), status);
         var reason = ReprintRequest.Label(request.Reason) + (request.ReasonNote is null ? "" : $": {request.ReasonNote}");
-        var model = await forms.ModelAsync(request, query.Name == ReprintDocumentNames.PersonalCodes, "REPRINT", reason, cancellationToken);
-        var content = query.Name == ReprintDocumentNames.PersonalCodes ? renderer.PersonalCodes(model) : renderer.ActivationRequestForm(model);
+        var model = await forms.ModelAsync(request, codes, "REPRINT", reason, cancellationToken);
+        var content = codes ? renderer.PersonalCodes(model) : renderer.ActivationRequestForm(model);
+        if (codes) request.MarkCodesPrinted(now, user.OperatorId!.Value);
         return new RenderedDocument($"ristampa-{query.Name}-{request.Id:N}.pdf", content);
     }
 }

@@ -15,7 +15,8 @@ namespace Cms.Application.Reprint.UpdateReprint;
 
 public sealed record UpdateReprintCommand(
     Guid Id, string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
-    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote)
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
+    string? OutsideHealthAuthorityReason = null)
     : ICommand<ReprintResponse>, IAuditedMessage, IReprintInput
 {
     public OperationType OperationType => OperationType.Reprint;
@@ -26,8 +27,7 @@ public sealed class UpdateReprintValidator : AbstractValidator<UpdateReprintComm
     public UpdateReprintValidator()
     {
         PeopleInputRules.Apply(this);
-        RuleFor(c => c.Reason).NotNull().IsInEnum();
-        RuleFor(c => c.ReasonNote).MaximumLength(300);
+        ReprintInputRules.Apply(this);
     }
 }
 
@@ -48,7 +48,9 @@ public sealed class UpdateReprintHandler(ReprintRequests requests, IOptions<CmsO
         Card.EnsureReprintable(card.State);
         var people = PeopleInputRules.ToDetails(command);
         PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
-        request.Modify(people, command.Reason!.Value, command.ReasonNote, now, RequestViews.PendingFor(options.Value));
+        request.Modify(people, command.Reason!.Value, command.ReasonNote, ReprintInputRules.Place(card, command.OutsideHealthAuthorityReason), now,
+            RequestViews.PendingFor(options.Value));
+        audit.Detail = "modify" + ReprintInputRules.AuditSuffix(request);
         return requests.Response(request, card, now);
     }
 }

@@ -19,6 +19,7 @@ internal sealed class HolderConfiguration : IEntityTypeConfiguration<Holder>
         b.Property(h => h.Citizenship).HasMaxLength(60);
         b.Property(h => h.HouseholdId).HasMaxLength(40);
         b.HasIndex(h => h.HouseholdId).HasFilter("household_id IS NOT NULL");
+        b.Property(h => h.HealthAuthority).HasMaxLength(3).IsFixedLength();
         b.ComplexProperty(h => h.Residence, r =>
         {
             r.Property(x => x.Address).HasColumnName("residence_address").HasMaxLength(200);

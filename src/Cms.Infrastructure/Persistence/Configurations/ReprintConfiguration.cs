@@ -13,6 +13,7 @@ internal sealed class ReprintRequestConfiguration : IEntityTypeConfiguration<Rep
         CounterRequestMapping.Map(b);
         b.Property(r => r.Reason).HasConversion(new EnumText<ReprintReason>()).HasMaxLength(30);
         b.Property(r => r.ReasonNote).HasMaxLength(300);
+        b.Property(r => r.OutsideHealthAuthorityReason).HasMaxLength(ReprintPlace.ReasonMaxLength);
     }
 }
 

@@ -41,6 +41,14 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnName("card_number")
                         .IsFixedLength();
 
+                    b.Property<DateTimeOffset?>("CodesPrintedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("codes_printed_at");
+
+                    b.Property<Guid?>("CodesPrintedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("codes_printed_by");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
@@ -1305,6 +1313,12 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("given_name");
 
+                    b.Property<string>("HealthAuthority")
+                        .HasMaxLength(3)
+                        .HasColumnType("character(3)")
+                        .HasColumnName("health_authority")
+                        .IsFixedLength();
+
                     b.Property<string>("HouseholdId")
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
@@ -1431,6 +1445,14 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("character(20)")
                         .HasColumnName("card_number")
                         .IsFixedLength();
+
+                    b.Property<DateTimeOffset?>("CodesPrintedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("codes_printed_at");
+
+                    b.Property<Guid?>("CodesPrintedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("codes_printed_by");
 
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1797,6 +1819,14 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnName("card_number")
                         .IsFixedLength();
 
+                    b.Property<DateTimeOffset?>("CodesPrintedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("codes_printed_at");
+
+                    b.Property<Guid?>("CodesPrintedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("codes_printed_by");
+
                     b.Property<DateTimeOffset?>("CompletedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
@@ -1840,6 +1870,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.Property<Guid>("OperatorId")
                         .HasColumnType("uuid")
                         .HasColumnName("operator_id");
+
+                    b.Property<string>("OutsideHealthAuthorityReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("outside_health_authority_reason");
 
                     b.Property<bool>("PrivacyConsent")
                         .HasColumnType("boolean")
