@@ -66,8 +66,8 @@ public class CrashTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
         {
             var started = DateTime.UtcNow;
             await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort,
-                new Dictionary<string, string>(NoJobs) { ["Hangfire__LockTimeoutSeconds"] = "30" });
-            Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(25), "the instance did not wait for the lock");
+                new Dictionary<string, string>(NoJobs) { ["Hangfire__LockTimeoutSeconds"] = "10" });
+            Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(8), "the instance did not wait for the lock");
             Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM hangfire.lock WHERE resource = @r", ("r", resource)));
         }
         finally

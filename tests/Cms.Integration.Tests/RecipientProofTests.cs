@@ -239,6 +239,36 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task The_issuing_region_refuses_a_peers_activation_that_does_not_carry_the_recipient_proof()
+    {
+        using var policy = Factory.WithPolicy(o => o.RecipientProof.Required = true);
+        const string PeerNumber = "80380000900000071299";
+        var card = Card(PeerNumber);
+        await FeedAsync(card);
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        SecretLedger.Register("peer secret", secret);
+        await OkAsync(await (await AdminAsync()).PutAsJsonAsync("/api/v1/admin/peers/200",
+            new { name = "Regione 200", baseUrl = "https://127.0.0.1:9", secret, enabled = true }));
+        var peer = new ContractCaller("PeerRegion", ["PeerRegion"], Factory.CreateClient(), ContractCaller.PeerSigner("200", secret));
+        async Task<HttpResponseMessage> InboundAsync(DateTimeOffset? verifiedAt) => await peer.SendAsync(HttpMethod.Post,
+            "/api/v1/interop/inbound/activations", JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                requestId = Guid.NewGuid(), kind = "ACTIVATION", originRegion = "200", originCounter = "200-001-AS001", cardNumber = PeerNumber,
+                holder = new { codiceFiscale = card.Holder!.CodiceFiscale, surname = card.Holder.Surname, givenName = card.Holder.GivenName,
+                    birthDate = card.Holder.BirthDate },
+                mode = "DIRECT", document = Document(), delivery = Email(Address()), privacyConsent = true, recipientVerifiedAt = verifiedAt,
+            }, new JsonSerializerOptions(JsonSerializerDefaults.Web)), "application/json");
+
+        await ProblemAsync(await InboundAsync(null), HttpStatusCode.UnprocessableEntity, "recipient-not-verified");
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", PeerNumber)));
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM activation.requests"));
+        await OkAsync(await InboundAsync(DateTimeOffset.UtcNow));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE card_number = @n AND outcome = 'SUCCEEDED' AND detail LIKE '%recipient=proved-by-origin'",
+            ("n", PeerNumber)));
+    }
+
+    [Fact]
     public async Task A_reprint_by_sms_is_proved_with_the_code_sent_by_sms()
     {
         using var policy = Factory.WithPolicy(o => o.RecipientProof.Required = true);

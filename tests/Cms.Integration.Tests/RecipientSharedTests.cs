@@ -242,6 +242,7 @@ public class RecipientSharedTests(CmsFactory factory) : ApiTest(factory)
                 holder = new { codiceFiscale = cf, surname, givenName, birthDate = Iso(birth) },
                 mode = "DIRECT", document = Document(), delivery = Email(email), privacyConsent = true,
                 reason = kind == "reprint" ? "DIMENTICANZA" : null,
+                outsideHealthAuthorityReason = kind == "reprint" ? "Titolare domiciliato per lavoro in Sardegna" : null,
             }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
             return await peer.SendAsync(HttpMethod.Post, $"/api/v1/interop/inbound/{kind}s", body, "application/json");
         }
