@@ -250,6 +250,7 @@ public static class ContractExamples
             "recipient" => "m***@example.it",
             "surname" => "ROSSI",
             "givenName" => "MARIO",
+            "birthCountry" => "ITALIA",
             "counterCode" or "code" => "090-201-EM001",
             "region" or "issuerRegion" => "090",
             "accessToken" => "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…",

@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
+using Cms.Application.Common.Options;
+using Cms.Application.Identification.ImportCardFeed;
 using Cms.Domain.Common;
+using Cms.Domain.Identification;
 using Cms.Infrastructure.DemoData;
 
 namespace Cms.Unit.Tests;
@@ -34,5 +37,25 @@ public class DemoDataTests
         Assert.InRange(minors, 200, 500);
         Assert.Contains(a, l => DateOnly.Parse(l.ExpiryDate!, System.Globalization.CultureInfo.InvariantCulture) < today);
         Assert.True(holders.Select(h => h.HouseholdId).Distinct().Count() < holders.Count);
+
+        // Every line passes the feed's own checks.
+        var validator = new CardFeedLineValidator(new CmsOptions());
+        var errors = new List<string>();
+        Assert.All(a, l => Assert.True(validator.Validate(l, errors) is not null, string.Join("; ", errors)));
+
+        // Some holders were born abroad (a Z… place code in a valid codice fiscale), most with their state, a few without;
+        // the others were born in Italy and the feed leaves their state to the codice fiscale (decision 0037).
+        var abroad = holders.Where(h => StateOfBirth.PlaceCodeIsForeign(h.CodiceFiscale)).ToList();
+        Assert.InRange(abroad.Count, 100, 150);
+        Assert.Equal(abroad.Count, holders.Count(h => h.BirthProvince is null));
+        Assert.InRange(abroad.Count(h => h.BirthCountry is null), 15, 35);
+        Assert.True(abroad.Where(h => h.BirthCountry is not null).Select(h => h.BirthCountry).Distinct().Count() >= 6);
+        Assert.Contains(abroad, h => h.Citizenship != "ITALIANA");
+        Assert.Contains(abroad, h => h.Citizenship == "ITALIANA");
+        Assert.All(holders.Except(abroad), h =>
+        {
+            Assert.True(StateOfBirth.PlaceCodeIsItalian(h.CodiceFiscale), h.CodiceFiscale);
+            Assert.Null(h.BirthCountry);
+        });
     }
 }

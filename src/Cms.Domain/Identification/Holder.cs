@@ -8,7 +8,8 @@ public sealed class Holder
     private Holder() { }
 
     public Holder(string codiceFiscale, string surname, string givenName, char sex, DateOnly birthDate,
-        string birthPlace, string? birthProvince, string? citizenship, Residence residence, string? householdId, bool entitled)
+        string birthPlace, string? birthProvince, string? citizenship, Residence residence, string? householdId, bool entitled,
+        string? birthCountry = null)
     {
         CodiceFiscale = codiceFiscale;
         Surname = surname;
@@ -21,6 +22,7 @@ public sealed class Holder
         Residence = residence;
         HouseholdId = householdId;
         Entitled = entitled;
+        BirthCountry = birthCountry;
     }
 
     public string CodiceFiscale { get; private set; } = null!;
@@ -30,6 +32,11 @@ public sealed class Holder
     public DateOnly BirthDate { get; private set; }
     public string BirthPlace { get; private set; } = null!;
     public string? BirthProvince { get; private set; }
+    /// <summary>
+    /// The state of birth as the card feed gave it (Italian name, e.g. <c>ROMANIA</c>), when it did. What a form prints is
+    /// <see cref="StateOfBirthStated"/>.
+    /// </summary>
+    public string? BirthCountry { get; private set; }
     public string? Citizenship { get; private set; }
     public Residence Residence { get; private set; } = null!;
     public string? HouseholdId { get; private set; }
@@ -42,6 +49,9 @@ public sealed class Holder
     public string? HealthAuthority { get; private set; }
 
     public bool IsMinorOn(DateOnly date) => Age.IsMinorOn(BirthDate, date);
+
+    /// <summary>The state of birth Cms may state (<see cref="StateOfBirth.Stated"/>): fed, else ITALIA for an Italian place code, else unknown.</summary>
+    public string? StateOfBirthStated() => StateOfBirth.Stated(BirthCountry, CodiceFiscale);
 }
 
 public sealed record Residence(string? Address, string? Postcode, string? Municipality, string? Province);

@@ -53,6 +53,31 @@ public sealed class DemoPopulation(int seed = 2026, string region = "090")
         ("NAPOLI", "F839", "NA"), ("CAGLIARI", "B354", "CA"), ("PERUGIA", "G478", "PG"), ("PALERMO", "G273", "PA"),
     ];
 
+    /// <summary>
+    /// States of birth of the holders born abroad: the Italian name, its codice fiscale code (<c>Z…</c>), the citizenship, a few
+    /// cities and, where the holders are not Italian emigrants' children, names of the place (null: the drawn Italian names).
+    /// </summary>
+    private sealed record StateAbroad(string Name, string Code, string Citizenship, string[] Cities, string[]? Surnames = null,
+        string[]? MaleNames = null, string[]? FemaleNames = null);
+
+    private static readonly StateAbroad[] StatesAbroad =
+    [
+        new("ROMANIA", "Z129", "ROMENA", ["BUCAREST", "IASI", "CLUJ-NAPOCA"], ["Popescu", "Ionescu", "Popa", "Dumitru"],
+            ["Andrei", "Mihai", "Ionut"], ["Ioana", "Elena", "Andreea"]),
+        new("ALBANIA", "Z100", "ALBANESE", ["TIRANA", "DURAZZO", "VALONA"], ["Hoxha", "Shehu", "Gjoka", "Leka"],
+            ["Ardit", "Erion", "Klodian"], ["Elona", "Blerina", "Anisa"]),
+        new("MAROCCO", "Z330", "MAROCCHINA", ["CASABLANCA", "RABAT", "FES"], ["El Amrani", "Benali", "Lahlou", "Bennani"],
+            ["Youssef", "Karim", "Omar"], ["Fatima", "Salma", "Nadia"]),
+        new("CINA", "Z210", "CINESE", ["WENZHOU", "SHANGHAI", "PECHINO"], ["Chen", "Wang", "Hu", "Zhou"],
+            ["Wei", "Jian", "Hao"], ["Mei", "Xiu", "Lan"]),
+        new("UCRAINA", "Z138", "UCRAINA", ["LEOPOLI", "KIEV", "ODESSA"], ["Kovalenko", "Shevchenko", "Bondarenko", "Tkachenko"],
+            ["Oleksandr", "Andriy", "Taras"], ["Oksana", "Iryna", "Olena"]),
+        new("PERU'", "Z611", "PERUVIANA", ["LIMA", "AREQUIPA", "CUSCO"], ["Quispe", "Flores", "Huaman", "Rojas"],
+            ["Luis", "Jorge", "Carlos"], ["Rosa", "Carmen", "Lucia"]),
+        new("SVIZZERA", "Z133", "ITALIANA", ["LUGANO", "ZURIGO", "BASILEA"]),
+        new("GERMANIA", "Z112", "ITALIANA", ["STOCCARDA", "MONACO DI BAVIERA", "WOLFSBURG"]),
+    ];
+
     private static readonly (string Municipality, string Postcode, string Province)[] Residences =
     [
         ("FIRENZE", "50122", "FI"), ("FIRENZE", "50137", "FI"), ("PISA", "56125", "PI"), ("LIVORNO", "57123", "LI"),
@@ -98,15 +123,30 @@ public sealed class DemoPopulation(int seed = 2026, string region = "090")
             var ageDays = random.Next(6) == 0 ? random.Next(1, 18 * 365) : random.Next(18 * 365 + 5, 95 * 365);
             var birthDate = today.AddDays(-ageDays);
             var place = BirthPlaces[random.Next(BirthPlaces.Length)];
-            var cf = CodiceFiscale.Compute(surname, givenName, birthDate, female ? 'F' : 'M', place.Belfiore);
+            (string Name, string Belfiore, string? Province) birthPlace = place;
+            string? birthCountry = null;
+            var citizenship = "ITALIANA";
+            // One holder in sixteen was born abroad (chosen by position, so the random draws — and every other holder — stay as they
+            // were); for one in five of them the feed does not name the state, as happens with old registry records.
+            if (i % 16 == 7)
+            {
+                var k = i / 16;
+                var state = StatesAbroad[k % StatesAbroad.Length];
+                birthPlace = (state.Cities[k / StatesAbroad.Length % state.Cities.Length], state.Code, null);
+                birthCountry = k % 5 == 4 ? null : state.Name;
+                citizenship = state.Citizenship;
+                if (state.Surnames is { } surnames) surname = surnames[k % surnames.Length];
+                if ((female ? state.FemaleNames : state.MaleNames) is { } names) givenName = names[k / 3 % names.Length];
+            }
+            var cf = CodiceFiscale.Compute(surname, givenName, birthDate, female ? 'F' : 'M', birthPlace.Belfiore);
             for (var level = 1; !codes.Add(cf); level++)
-                cf = CodiceFiscale.Compute(surname, givenName, birthDate, female ? 'F' : 'M', place.Belfiore, level);
+                cf = CodiceFiscale.Compute(surname, givenName, birthDate, female ? 'F' : 'M', birthPlace.Belfiore, level);
 
             var holder = new CardFeedHolder
             {
                 CodiceFiscale = cf, Surname = surname.ToUpperInvariant(), GivenName = givenName.ToUpperInvariant(),
-                Sex = female ? "F" : "M", BirthDate = Iso(birthDate), BirthPlace = place.Name, BirthProvince = place.Province,
-                Citizenship = "ITALIANA",
+                Sex = female ? "F" : "M", BirthDate = Iso(birthDate), BirthPlace = birthPlace.Name, BirthProvince = birthPlace.Province,
+                BirthCountry = birthCountry, Citizenship = citizenship,
                 Residence = new CardFeedResidence { Address = street.ToUpperInvariant(), Postcode = home.Postcode, Municipality = home.Municipality, Province = home.Province },
                 HouseholdId = $"NF{region}{household:D8}", Entitled = random.Next(50) != 0,
                 HealthAuthority = HealthAuthorityOf(home.Province),

@@ -130,7 +130,7 @@ public sealed partial class PdfFormRenderer
         var h = m.Basics.Holder;
         w.Section("DATI ANAGRAFICI ASSISTITO");
         w.Fields(("Codice Fiscale", h.CodiceFiscale), ("Cognome e Nome", $"{h.Surname} {h.GivenName}"));
-        w.Fields(("Nato il", D(h.BirthDate)), ("a", h.BirthPlace));
+        w.Fields(("Nato il", D(h.BirthDate)), ("a", h.BirthPlaceWithState));
         w.Fields(("Residenza", $"{h.Address} - {h.Postcode} - {h.Municipality} ({h.Province})"));
         w.Section(m.Mode == RequestMode.Direct ? "RICHIEDENTE: IL TITOLARE" : "RICHIEDENTE: DELEGATO");
         var r = m.Requester;

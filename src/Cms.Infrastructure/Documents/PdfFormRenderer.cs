@@ -138,7 +138,7 @@ public sealed partial class PdfFormRenderer : IFormRenderer
                 " come risulta da: ____________________________________ (indicare estremi provvedimento di nomina alla tutela)");
             var h = m.Holder;
             w.Paragraph($"del/la minore o Sig./ra {h.Surname} {h.GivenName}", 9, bold: true);
-            w.Fields(("codice fiscale", h.CodiceFiscale), ("nato/a", h.BirthPlace), ("il", D(h.BirthDate)));
+            w.Fields(("codice fiscale", h.CodiceFiscale), ("nato/a", h.BirthPlaceWithState), ("il", D(h.BirthDate)));
             w.Fields(("residente a", h.Municipality), ("(provincia)", h.Province));
             w.Fields(("indirizzo", h.Address), ("C.A.P.", h.Postcode), ("telefono", "______________"));
             w.Paragraph(DeclarationPrivacy, 9);
@@ -282,7 +282,8 @@ public sealed partial class PdfFormRenderer : IFormRenderer
             (m.Mode != RequestMode.Direct ? $" ({kind})" : ""));
         var h = m.Holder;
         w.Fields(("Cognome", h.Surname), ("Nome", h.GivenName), ("Cod. Fisc.", h.CodiceFiscale));
-        w.Fields(("Luogo di nascita", h.BirthPlace), ("Provincia", h.BirthProvince), ("Stato", "ITALIA"));
+        // The state as the registry states it (decision 0037): blank when the holder was born abroad in a state nobody named.
+        w.Fields(("Luogo di nascita", h.BirthPlace), ("Provincia", h.BirthProvince), ("Stato", h.BirthCountry));
         w.Fields(("Data di nascita", D(h.BirthDate)), ("Cittadinanza", h.Citizenship), ("Sesso", h.Sex?.ToString()));
     }
 

@@ -108,7 +108,7 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
     {
         await using (var holders = await connection.BeginBinaryImportAsync(
             "COPY feed_holders (line, codice_fiscale, surname, given_name, sex, birth_date, birth_place, birth_province, citizenship, " +
-            "residence_address, residence_postcode, residence_municipality, residence_province, household_id, entitled, health_authority) FROM STDIN (FORMAT BINARY)",
+            "residence_address, residence_postcode, residence_municipality, residence_province, household_id, entitled, health_authority, birth_country) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             foreach (var row in batch)
@@ -132,6 +132,7 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
                 WriteNullable(holders, h.HouseholdId);
                 holders.Write(h.Entitled ?? true, NpgsqlDbType.Boolean);
                 WriteNullable(holders, h.HealthAuthority);
+                WriteNullable(holders, row.Valid.BirthCountry);
             }
             await holders.CompleteAsync(cancellationToken);
         }
@@ -168,7 +169,7 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
         CREATE TEMP TABLE IF NOT EXISTS feed_holders (
             line bigint, codice_fiscale text, surname text, given_name text, sex text, birth_date date, birth_place text,
             birth_province text, citizenship text, residence_address text, residence_postcode text, residence_municipality text,
-            residence_province text, household_id text, entitled boolean, health_authority text);
+            residence_province text, household_id text, entitled boolean, health_authority text, birth_country text);
         CREATE TEMP TABLE IF NOT EXISTS feed_cards (
             line bigint, card_number text, holder_codice_fiscale text, expiry_date date, issuer_region text,
             codes_key_id text, codes_ciphertext bytea, certificate_serial text, certificate_issuer text);
@@ -178,23 +179,24 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
     private const string MergeHoldersSql = """
         INSERT INTO identification.holders AS h (codice_fiscale, surname, given_name, sex, birth_date, birth_place, birth_province,
             citizenship, residence_address, residence_postcode, residence_municipality, residence_province, household_id, entitled,
-            health_authority)
+            health_authority, birth_country)
         SELECT DISTINCT ON (codice_fiscale) codice_fiscale, surname, given_name, sex, birth_date, birth_place, birth_province,
             citizenship, residence_address, residence_postcode, residence_municipality, residence_province, household_id, entitled,
-            health_authority
+            health_authority, birth_country
         FROM feed_holders ORDER BY codice_fiscale, line DESC
         ON CONFLICT (codice_fiscale) DO UPDATE SET surname = EXCLUDED.surname, given_name = EXCLUDED.given_name, sex = EXCLUDED.sex,
             birth_date = EXCLUDED.birth_date, birth_place = EXCLUDED.birth_place, birth_province = EXCLUDED.birth_province,
             citizenship = EXCLUDED.citizenship, residence_address = EXCLUDED.residence_address,
             residence_postcode = EXCLUDED.residence_postcode, residence_municipality = EXCLUDED.residence_municipality,
             residence_province = EXCLUDED.residence_province, household_id = EXCLUDED.household_id, entitled = EXCLUDED.entitled,
-            health_authority = EXCLUDED.health_authority
+            health_authority = EXCLUDED.health_authority, birth_country = EXCLUDED.birth_country
         WHERE (h.surname, h.given_name, h.sex, h.birth_date, h.birth_place, h.birth_province, h.citizenship, h.residence_address,
-               h.residence_postcode, h.residence_municipality, h.residence_province, h.household_id, h.entitled, h.health_authority)
+               h.residence_postcode, h.residence_municipality, h.residence_province, h.household_id, h.entitled, h.health_authority,
+               h.birth_country)
           IS DISTINCT FROM (EXCLUDED.surname, EXCLUDED.given_name, EXCLUDED.sex, EXCLUDED.birth_date, EXCLUDED.birth_place,
                EXCLUDED.birth_province, EXCLUDED.citizenship, EXCLUDED.residence_address, EXCLUDED.residence_postcode,
                EXCLUDED.residence_municipality, EXCLUDED.residence_province, EXCLUDED.household_id, EXCLUDED.entitled,
-               EXCLUDED.health_authority)
+               EXCLUDED.health_authority, EXCLUDED.birth_country)
         """;
 
     // A card already in the registry is left as it is: its state and codes belong to Cms from then on.

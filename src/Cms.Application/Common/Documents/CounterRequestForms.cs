@@ -23,7 +23,7 @@ public sealed class CounterRequestForms(ICmsDbContext db, ICardDirectory cards, 
         var counter = await db.Counters.AsNoTracking().Where(c => c.Code == request.CounterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
         var h = card.Holder;
         var holder = new PersonOnForm(h.Surname, h.GivenName, h.CodiceFiscale, h.BirthPlace, h.BirthProvince, h.BirthDate, h.Citizenship, h.Sex,
-            h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province);
+            h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province, h.BirthCountry);
         var requester = request.Delegate is { } d ? new PersonOnForm(d.Surname, d.GivenName, d.CodiceFiscale) : holder;
         CodeParts? firstHalves = null;
         if (withFirstHalves)
@@ -40,7 +40,7 @@ public sealed class CounterRequestForms(ICmsDbContext db, ICardDirectory cards, 
         var counter = await db.Counters.AsNoTracking().Where(c => c.Code == counterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
         var h = card.Holder;
         var holder = new PersonOnForm(h.Surname, h.GivenName, h.CodiceFiscale, h.BirthPlace, h.BirthProvince, h.BirthDate, h.Citizenship, h.Sex,
-            h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province);
+            h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province, h.BirthCountry);
         return new FormBasics(counterCode, counter ?? counterCode, options.Value.Issuers.GetValueOrDefault(options.Value.Region) ?? options.Value.Region,
             clock.GetUtcNow(), card, holder);
     }

@@ -9,10 +9,25 @@ public sealed record RenderedDocument(string FileName, byte[] Content)
     public const string ContentType = "application/pdf";
 }
 
+/// <summary>A person as a form prints them; what is null is left blank.</summary>
+/// <param name="BirthCountry">
+/// The state of birth as stated by <see cref="Cms.Domain.Identification.StateOfBirth.Stated"/> (decision 0037): null leaves it blank — a
+/// form never guesses it.
+/// </param>
 public sealed record PersonOnForm(
     string Surname, string GivenName, string CodiceFiscale, string? BirthPlace = null, string? BirthProvince = null,
     DateOnly? BirthDate = null, string? Citizenship = null, char? Sex = null, string? Address = null, string? Postcode = null,
-    string? Municipality = null, string? Province = null);
+    string? Municipality = null, string? Province = null, string? BirthCountry = null)
+{
+    /// <summary>
+    /// The place of birth with its state when that is not Italy (<c>BUCAREST (ROMANIA)</c>), for the forms that print one "nato/a"
+    /// line; the place alone when the state is Italy or not known.
+    /// </summary>
+    public string? BirthPlaceWithState => BirthPlace is null || BirthCountry is null || BirthCountry == Cms.Domain.Identification.StateOfBirth.Italy
+        || string.Equals(BirthPlace, BirthCountry, StringComparison.OrdinalIgnoreCase)
+        ? BirthPlace
+        : $"{BirthPlace} ({BirthCountry})";
+}
 
 /// <summary>Everything the activation forms print: counter, request id, date and time, the people and the first halves.</summary>
 public sealed record ActivationFormModel(

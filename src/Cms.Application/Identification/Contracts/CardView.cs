@@ -5,13 +5,17 @@ namespace Cms.Application.Identification.Contracts;
 
 public sealed record ResidenceView(string? Address, string? Postcode, string? Municipality, string? Province);
 
+/// <param name="BirthCountry">
+/// The state of birth Cms states (decision 0037): the one the card feed gave; without it <c>ITALIA</c> when the codice fiscale's
+/// place code is Italian; null when the holder was born abroad (<c>Z…</c> place code) in a state the feed did not name.
+/// </param>
 public sealed record HolderView(
     string CodiceFiscale, string Surname, string GivenName, char Sex, DateOnly BirthDate, string BirthPlace,
-    string? BirthProvince, string? Citizenship, bool Minor, ResidenceView Residence, string? HouseholdId, bool Entitled,
+    string? BirthProvince, string? BirthCountry, string? Citizenship, bool Minor, ResidenceView Residence, string? HouseholdId, bool Entitled,
     string? HealthAuthority = null)
 {
     public static HolderView From(Holder h, DateOnly today) => new(h.CodiceFiscale, h.Surname, h.GivenName, h.Sex,
-        h.BirthDate, h.BirthPlace, h.BirthProvince, h.Citizenship, h.IsMinorOn(today),
+        h.BirthDate, h.BirthPlace, h.BirthProvince, h.StateOfBirthStated(), h.Citizenship, h.IsMinorOn(today),
         new ResidenceView(h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province),
         h.HouseholdId, h.Entitled, h.HealthAuthority);
 }

@@ -31,6 +31,12 @@ public sealed class CardFeedHolder
     public string? BirthDate { get; set; }
     public string? BirthPlace { get; set; }
     public string? BirthProvince { get; set; }
+    /// <summary>
+    /// Optional: the state of birth, its Italian name (<c>ITALIA</c>, <c>ROMANIA</c>, <c>MAROCCO</c> …), stored upper case. Without it the
+    /// forms print <c>ITALIA</c> only when the codice fiscale's place code is Italian, and leave the state blank for a <c>Z…</c> code
+    /// (decision 0037).
+    /// </summary>
+    public string? BirthCountry { get; set; }
     public string? Citizenship { get; set; }
     public CardFeedResidence? Residence { get; set; }
     public string? HouseholdId { get; set; }
@@ -62,6 +68,8 @@ public sealed record ValidCardFeedLine(CardFeedLine Line, DateOnly ExpiryDate, D
     /// <summary>The certificate's serial and issuer, normalised (both or neither).</summary>
     public string? CertificateSerial { get; init; }
     public string? CertificateIssuer { get; init; }
+    /// <summary>The state of birth, normalised (<see cref="StateOfBirth.Normalise"/>), or null when the line has none.</summary>
+    public string? BirthCountry { get; init; }
 }
 
 /// <summary>
@@ -81,6 +89,7 @@ public sealed class CardFeedLineValidator(CmsOptions options)
 
         DateOnly birth = default;
         var sex = 'M';
+        string? birthCountry = null;
         var h = line.Holder;
         if (h is null) errors.Add("holder: dati del titolare mancanti.");
         else
@@ -93,6 +102,8 @@ public sealed class CardFeedLineValidator(CmsOptions options)
             if (!RuleExtensions.TryParseDate(h.BirthDate, out birth)) errors.Add("holder.birthDate: data mancante o non nel formato AAAA-MM-GG.");
             if (string.IsNullOrWhiteSpace(h.BirthPlace) || h.BirthPlace.Length > 100) errors.Add("holder.birthPlace: obbligatorio, al massimo 100 caratteri.");
             if (h.BirthProvince is { Length: > 2 }) errors.Add("holder.birthProvince: sigla di 2 lettere.");
+            if (StateOfBirth.Problem(h.BirthCountry) is { } stateProblem) errors.Add($"holder.birthCountry: {stateProblem}");
+            else if (h.BirthCountry is not null) birthCountry = StateOfBirth.Normalise(h.BirthCountry);
             if (h.Residence?.Postcode is { } pc && (pc.Length != 5 || !pc.All(char.IsAsciiDigit))) errors.Add("holder.residence.postcode: 5 cifre.");
             if (h.Residence?.Province is { Length: > 2 }) errors.Add("holder.residence.province: sigla di 2 lettere.");
             if (h.Residence?.Address is { Length: > 200 } || h.Residence?.Municipality is { Length: > 100 })
@@ -124,7 +135,7 @@ public sealed class CardFeedLineValidator(CmsOptions options)
                 if (issuer is null) errors.Add("certificateIssuer: nome distinto dell'autorità di certificazione non valido (es. CN=…, O=…, C=IT).");
             }
         }
-        return errors.Count == 0 ? new ValidCardFeedLine(line, expiry, birth, sex) { CertificateSerial = serial, CertificateIssuer = issuer } : null;
+        return errors.Count == 0 ? new ValidCardFeedLine(line, expiry, birth, sex) { CertificateSerial = serial, CertificateIssuer = issuer, BirthCountry = birthCountry } : null;
     }
 
     private static bool Digits(string? value, int min, int max) =>

@@ -16,6 +16,7 @@ internal sealed class HolderConfiguration : IEntityTypeConfiguration<Holder>
         b.Property(h => h.Sex).HasColumnType("character(1)");
         b.Property(h => h.BirthPlace).HasMaxLength(100);
         b.Property(h => h.BirthProvince).HasMaxLength(2);
+        b.Property(h => h.BirthCountry).HasMaxLength(StateOfBirth.MaxLength);
         b.Property(h => h.Citizenship).HasMaxLength(60);
         b.Property(h => h.HouseholdId).HasMaxLength(40);
         b.HasIndex(h => h.HouseholdId).HasFilter("household_id IS NOT NULL");

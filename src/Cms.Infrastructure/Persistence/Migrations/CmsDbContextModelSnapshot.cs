@@ -1283,6 +1283,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnName("codice_fiscale")
                         .IsFixedLength();
 
+                    b.Property<string>("BirthCountry")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("birth_country");
+
                     b.Property<DateOnly>("BirthDate")
                         .HasColumnType("date")
                         .HasColumnName("birth_date");
