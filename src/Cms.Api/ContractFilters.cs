@@ -54,7 +54,7 @@ public sealed class OperationContractFilter : IOperationFilter
         [Security.Policies.Auditor] = "revisori (ruolo Auditor)",
         [Security.Policies.Issuer] = "ente emettitore (ruolo Issuer)",
         [Security.Policies.HistoryReader] = "operatori di sportello e revisori (ruoli Operator, Auditor)",
-        [Security.Policies.InteropCounter] = "operatori di sportello esclusi gli sportelli Farmacia (ruolo Operator)",
+        [Security.Policies.InteropCounter] = "operatori degli sportelli che la Regione abilita all'interoperabilità, mai le Farmacie (ruolo Operator)",
         [Security.Policies.PeerRegion] = "CMS delle Regioni collegate (richieste firmate, ruolo PeerRegion)",
         [Security.Policies.ClientCertificate] = "titolari con il certificato della propria TS-CNS (certificato client)",
     };

@@ -550,6 +550,50 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task Where_the_region_limits_interoperability_to_health_authorities_and_regional_offices_a_municipality_is_not_offered_it()
+    {
+        // Sardegna's policy [S 8] (decision 0038): ASL and regional offices (URP) only.
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
+        {
+            ["Cms__Interop__CounterTypes__0"] = "ASL",
+            ["Cms__Interop__CounterTypes__1"] = "REGIONAL_OFFICE",
+        });
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var municipality = DemoAccounts.Accounts.Single(a => a.CounterCode == "090-201-CM001").CodiceFiscale;
+        var regionalOffice = DemoAccounts.Accounts.Single(a => a.CounterCode == "090-000-RT001").CodiceFiscale;
+
+        async Task IdentifyUnknownCardAsync()
+        {
+            await page.GetByRole(AriaRole.Link, new() { Name = "Attivazione", Exact = true }).ClickAsync();
+            await page.GetByLabel("Codice fiscale del titolare").FillAsync("RSSMRA80A01H501U");
+            await page.GetByLabel("Ultime 5 cifre del numero di identificazione della tessera").FillAsync("00001");
+            await page.GetByLabel("Data di scadenza della tessera").FillAsync(DateTime.Today.AddYears(3).ToString("yyyy-MM-dd"));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Identifica" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#form-errors")).ToContainTextAsync("Tessera non presente in banca dati");
+        }
+
+        // The municipality's operator: the card is not here, and no interoperability is offered.
+        await WebUi.SignInAsync(page, municipality, DemoAccounts.Password);
+        await IdentifyUnknownCardAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Procedi con interoperabilità" })).ToHaveCountAsync(0);
+        await WebUi.AssertAccessibleAsync(page);
+        // The form reached by its address is refused, saying which counters may.
+        await page.GotoAsync("/interoperabilita/nuova?operazione=attivazione");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#form-errors")).ToContainTextAsync(
+            "la Regione le consente solo agli sportelli di tipo Azienda sanitaria (ASL), Ufficio regionale");
+        await WebUi.AssertAccessibleAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+
+        // The regional office's operator is offered it.
+        await WebUi.SignInAsync(page, regionalOffice, DemoAccounts.Password);
+        await IdentifyUnknownCardAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con interoperabilità" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Attivazione in interoperabilità" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Where_the_region_provides_it_a_card_is_suspended_and_reactivated_from_its_page()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)

@@ -158,10 +158,14 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         Assert.True(notFound.GetProperty("interoperabilityAvailable").GetBoolean());
         Assert.Equal("200", notFound.GetProperty("issuerRegion").GetString());
 
-        // A pharmacy may not; a card of this region is done at the counter.
+        // A pharmacy may not (told which counters may); a card of this region is done at the counter.
         using (var pharmacy = await SignInAsync(a, Pharmacist))
-            await ProblemAsync(await pharmacy.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", card, "x@example.it")),
-                HttpStatusCode.Forbidden, "forbidden");
+        {
+            var notHere = await ProblemAsync(await pharmacy.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", card, "x@example.it")),
+                HttpStatusCode.Forbidden, "interop-not-allowed-at-counter");
+            Assert.Equal(["ASL", "HOSPITAL", "MUNICIPALITY", "REGIONAL_OFFICE"],
+                notHere.GetProperty("allowedCounterTypes").EnumerateArray().Select(t => t.GetString()!).ToArray());
+        }
         var local = await CardAsync(Factory.ConnectionString, "NOT_ACTIVE");
         await ProblemAsync(await counter.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", local, "x@example.it")),
             HttpStatusCode.Conflict, "card-in-local-registry");

@@ -105,6 +105,10 @@ public class IdentificationTests(CmsFactory factory) : ApiTest(factory)
         var (pharmacy, _, _) = await ActorAsync("Operator", "PHARMACY");
         var fromPharmacy = await ProblemAsync(await pharmacy.PostAsJsonAsync("/api/v1/cards/identify", new { cardNumber = "80380001000000000001" }), HttpStatusCode.NotFound, "card-not-found");
         Assert.False(fromPharmacy.GetProperty("interoperabilityAvailable").GetBoolean());
+        // By default every other counter type may: a municipality's too.
+        var (municipality, _, _) = await ActorAsync("Operator", "MUNICIPALITY", "090-201-CM001");
+        var fromMunicipality = await ProblemAsync(await municipality.PostAsJsonAsync("/api/v1/cards/identify", new { cardNumber = "80380001000000000001" }), HttpStatusCode.NotFound, "card-not-found");
+        Assert.True(fromMunicipality.GetProperty("interoperabilityAvailable").GetBoolean());
     }
 
     [Fact]

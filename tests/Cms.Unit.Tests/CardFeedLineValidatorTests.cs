@@ -1,3 +1,4 @@
+using Cms.Domain.Administration;
 using Cms.Domain.Consents;
 using Cms.Application.Common.Options;
 using Cms.Application.Identification.ImportCardFeed;
@@ -90,6 +91,32 @@ public class RegionPolicyTests
                 new() { EffectiveFrom = new DateOnly(2020, 1, 1), Model = ConsentModel.Current },
                 new() { EffectiveFrom = new DateOnly(2020, 1, 1), Model = ConsentModel.Legacy },
             ]), p => p.Contains("same date"));
+    }
+
+    [Fact]
+    public void The_interop_counter_types_are_checked_at_start_up()
+    {
+        Assert.Empty(Problems(o => o.Interop.CounterTypes = ["ASL", " regional_office "]));
+        Assert.Contains(Problems(o => o.Interop.CounterTypes = ["ASL", "OSPEDALE"]), p => p.Contains("Cms:Interop:CounterTypes: 'OSPEDALE' is not a counter type"));
+        Assert.Contains(Problems(o => o.Interop.CounterTypes = ["URP"]), p => p.Contains("REGIONAL_OFFICE for the region's"));
+        Assert.Contains(Problems(o => o.Interop.CounterTypes = ["ASL", "PHARMACY"]), p => p.Contains("PHARMACY may not work in interoperability"));
+    }
+
+    [Fact]
+    public void The_interop_policy_is_every_type_but_pharmacies_unless_the_region_names_its_own()
+    {
+        var defaults = new CmsOptions().Interop.Policy();
+        Assert.Equal([CounterType.Asl, CounterType.Hospital, CounterType.Municipality, CounterType.RegionalOffice], defaults.Types.ToArray());
+        Assert.False(defaults.Allows(CounterType.Pharmacy));
+        Assert.False(defaults.Allows(null));
+        var sardegna = new CmsOptions { Interop = new() { CounterTypes = ["REGIONAL_OFFICE", "ASL"] } }.Interop.Policy();
+        Assert.Equal([CounterType.Asl, CounterType.RegionalOffice], sardegna.Types.ToArray());
+        Assert.False(sardegna.Allows(CounterType.Municipality));
+        Assert.Throws<ArgumentException>(() => new InteropCounterPolicy([CounterType.Asl, CounterType.Pharmacy]));
+        Assert.Throws<ArgumentException>(() => new InteropCounterPolicy([]));
+        var refusal = new CmsOptions { Interop = new() { CounterTypes = ["ASL", "REGIONAL_OFFICE"] } }.Interop.NotAllowedAtCounter();
+        Assert.Equal("interop-not-allowed-at-counter", refusal.Rule);
+        Assert.Contains("Azienda sanitaria (ASL), Ufficio regionale", refusal.Message);
     }
 
     [Fact]

@@ -42,7 +42,8 @@ public static class InteropEndpoints
             })
             .WithName("createInteropRequest")
             .WithSummary("Richiesta di attivazione, ristampa o revoca per una tessera di un'altra Regione (riepilogo)")
-            .WithDescription("Solo per tessere non presenti in banca dati la cui Regione emittente è collegata; non dagli sportelli Farmacia. " +
+            .WithDescription("Solo per tessere non presenti in banca dati la cui Regione emittente è collegata; solo dagli sportelli dei tipi che la Regione abilita " +
+                "all'interoperabilità (mai dalle Farmacie). " +
                 "Numero completo della tessera, dati del titolare, di chi si presenta e del suo documento, recapito per la seconda parte dei codici " +
                 "(attivazione e ristampa) oppure motivo, documentazione di furto o smarrimento e CIP del titolare (revoca: il CIP è verificato dalla " +
                 "Regione emittente e qui conservato cifrato solo fino all'invio).")

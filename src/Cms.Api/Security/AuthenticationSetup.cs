@@ -123,6 +123,8 @@ public static class AuthenticationSetup
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, PeerSignatureAuthentication>(PeerSignatureAuthentication.SchemeName, _ => { });
 
+        services.AddSingleton<IAuthorizationHandler, InteropCounterHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, CmsAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Operator, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator).RequireClaim(CmsClaims.Counter))
@@ -131,7 +133,7 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.Issuer, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Issuer))
             .AddPolicy(Policies.HistoryReader, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator, Role.Auditor))
             .AddPolicy(Policies.InteropCounter, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator).RequireClaim(CmsClaims.Counter)
-                .RequireAssertion(c => c.User.FindFirst(CmsClaims.CounterType)?.Value is { } type && type != "PHARMACY"))
+                .AddRequirements(new InteropCounterRequirement()))
             .AddPolicy(Policies.PeerRegion, p => p.AddAuthenticationSchemes(PeerSignatureAuthentication.SchemeName).RequireAuthenticatedUser()
                 .RequireClaim(CmsClaims.Role, Role.PeerRegion))
             .AddPolicy(Policies.ClientCertificate, p => p.AddAuthenticationSchemes(CertificateAuthenticationDefaults.AuthenticationScheme)

@@ -26,7 +26,10 @@ public static class Policies
     /// <summary>Reading a card's or a holder's history: counter operators and auditors.</summary>
     public const string HistoryReader = "HistoryReader";
     public const string ClientCertificate = "ClientCertificate";
-    /// <summary>Counter operators who may work in interoperability: every counter type but pharmacies [T 2.11, S 8].</summary>
+    /// <summary>
+    /// Counter operators who may work in interoperability: the counter types of the region's policy <c>Cms:Interop:CounterTypes</c>
+    /// (every type but pharmacies by default; pharmacies never) [T 2.11, S 8, decision 0038].
+    /// </summary>
     public const string InteropCounter = "InteropCounter";
     /// <summary>Another region's Cms, on the inbound interop endpoints (signed requests).</summary>
     public const string PeerRegion = "PeerRegion";

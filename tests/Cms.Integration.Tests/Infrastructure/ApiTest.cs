@@ -3,9 +3,12 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Cms.Application.Common.Options;
 using Cms.Application.Identification.ImportCardFeed;
 using Cms.Domain.Common;
 using Cms.Infrastructure.DemoData;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Cms.Integration.Tests.Infrastructure;
 
@@ -77,7 +80,7 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
 
     /// <summary>
     /// One caller of each kind the contract knows: nobody; an operator at an ASL, a hospital, a municipality, a regional office
-    /// and a pharmacy; a security administrator; an auditor; the issuer; a citizen with their card's certificate (through the
+    /// and a pharmacy (an <c>InteropOperator</c> when the region's policy lets the counter's type work in interoperability); a security administrator; an auditor; the issuer; a citizen with their card's certificate (through the
     /// TLS proxy's header); a linked region (<paramref name="peerRegion"/>) signing each request. <c>Is</c> holds the names of
     /// <see cref="AuthorizationMatrixTests.Rules"/> each one meets.
     /// </summary>
@@ -85,11 +88,14 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
     {
         const string Operator = "Operator", Interop = "InteropOperator", Authenticated = "authenticated";
         var callers = new List<ContractCaller> { new("nobody", [], Factory.CreateClient()) };
+        // Which counters work in interoperability is the region's policy as the host holds it now (decision 0038).
+        var interop = Factory.Services.GetRequiredService<IOptions<CmsOptions>>().Value.Interop.Policy();
         foreach (var (type, code) in new[] { ("ASL", "090-201-AS001"), ("HOSPITAL", "090-201-OS001"), ("MUNICIPALITY", "090-201-CM001"),
                      ("REGIONAL_OFFICE", "090-000-RT001"), ("PHARMACY", "090-201-FA001") })
         {
             var (client, _, _) = await ActorAsync(Operator, type, code);
-            callers.Add(new ContractCaller($"Operator@{type}", type == "PHARMACY" ? [Operator, Authenticated] : [Operator, Interop, Authenticated], client));
+            Assert.True(CounterTypeNames.TryParse(type, out var counterType));
+            callers.Add(new ContractCaller($"Operator@{type}", interop.Allows(counterType) ? [Operator, Interop, Authenticated] : [Operator, Authenticated], client));
         }
         foreach (var role in new[] { "SecurityAdministrator", "Auditor", "Issuer" })
             callers.Add(new ContractCaller(role, [role, Authenticated], (await ActorAsync(role)).Client));

@@ -1,3 +1,5 @@
+using Cms.Domain.Administration;
+
 namespace Cms.Application.Common.Options;
 
 /// <summary>Settings of this Cms instance (section <c>Cms</c>).</summary>
@@ -63,6 +65,79 @@ public sealed class CmsOptions
 
     /// <summary>The check of the address that receives the second halves (section <c>Cms:Recipients</c>, decision 0034).</summary>
     public RecipientOptions Recipients { get; set; } = new();
+
+    /// <summary>Which counters may work in interoperability (section <c>Cms:Interop</c>, decision 0038).</summary>
+    public InteropPolicyOptions Interop { get; set; } = new();
+}
+
+/// <summary>
+/// Section <c>Cms:Interop</c>, a region policy [T 2.11, S 8]: the counter types whose operators may send an operation on another
+/// region's card to the issuing region (decision 0038). How requests travel to the peers (retries, timeouts) is the section
+/// <c>Interop</c>, outside the region policy.
+/// </summary>
+public sealed class InteropPolicyOptions
+{
+    /// <summary>
+    /// Counter types by their names in the API (<c>ASL</c>, <c>HOSPITAL</c>, <c>MUNICIPALITY</c>, <c>REGIONAL_OFFICE</c>).
+    /// Empty (the default, and all that an empty list in any configuration source binds to): every type but <c>PHARMACY</c>.
+    /// <c>PHARMACY</c> is refused at start-up: pharmacies never work in interoperability. (Empty by default: the configuration
+    /// binder appends to a list, it never replaces it.)
+    /// </summary>
+    public List<string> CounterTypes { get; set; } = [];
+
+    /// <summary>The policy in effect. The names are checked at start-up (<see cref="CmsOptionsValidator"/>).</summary>
+    public InteropCounterPolicy Policy()
+    {
+        if (CounterTypes.Count == 0) return InteropCounterPolicy.Default;
+        var types = new List<CounterType>();
+        foreach (var name in CounterTypes)
+            types.Add(CounterTypeNames.TryParse(name, out var type) ? type
+                : throw new InvalidOperationException($"Cms:Interop:CounterTypes: '{name}' is not a counter type."));
+        return new InteropCounterPolicy(types);
+    }
+
+    /// <summary>The refusal of an operator whose counter type the policy does not name (as it reads to the operator).</summary>
+    public Cms.Domain.Common.DomainRuleException NotAllowedAtCounter()
+    {
+        var policy = Policy();
+        return new Cms.Domain.Common.DomainRuleException("interop-not-allowed-at-counter",
+                "Le richieste in interoperabilità non si fanno da questo sportello: la Regione le consente solo agli sportelli di tipo "
+                + string.Join(", ", policy.Types.Select(CounterTypeNames.Label)) + ".", Cms.Domain.Common.RuleKind.Forbidden)
+            .With("allowedCounterTypes", policy.Types.Select(CounterTypeNames.Of).ToList());
+    }
+}
+
+/// <summary>Counter types by the names the API uses (<c>REGIONAL_OFFICE</c>), in settings and in the operators' tokens.</summary>
+public static class CounterTypeNames
+{
+    public static string Of(CounterType type) => System.Text.Json.JsonNamingPolicy.SnakeCaseUpper.ConvertName(type.ToString());
+
+    public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<CounterType>().Select(Of)];
+
+    /// <summary>The type's name for the operator (as the web UI names it).</summary>
+    public static string Label(CounterType type) => type switch
+    {
+        CounterType.Asl => "Azienda sanitaria (ASL)",
+        CounterType.Hospital => "Azienda ospedaliera",
+        CounterType.Municipality => "Comune",
+        CounterType.RegionalOffice => "Ufficio regionale",
+        CounterType.Pharmacy => "Farmacia",
+        _ => Of(type),
+    };
+
+    /// <summary>An API name, with surrounding blanks and in any case.</summary>
+    public static bool TryParse(string? name, out CounterType type)
+    {
+        var wanted = name?.Trim();
+        foreach (var value in Enum.GetValues<CounterType>())
+            if (string.Equals(Of(value), wanted, StringComparison.OrdinalIgnoreCase))
+            {
+                type = value;
+                return true;
+            }
+        type = default;
+        return false;
+    }
 }
 
 /// <summary>

@@ -119,7 +119,8 @@ public sealed class IdentifyCardHandler(ICmsDbContext db, ICurrentUser user, IOp
     {
         var region = cardNumber is null ? null : CardNumber.RegionCode(cardNumber);
         var otherRegion = region is null || region != options.Value.Region;
-        var interop = user.CounterType is { } type && type != Domain.Administration.CounterType.Pharmacy && otherRegion;
+        // The region's policy names the counter types that may ask the issuing region (decision 0038).
+        var interop = otherRegion && options.Value.Interop.Policy().Allows(user.CounterType);
         return CardNotFound.Error()
             .With("interoperabilityAvailable", interop)
             .With("issuerRegion", region);

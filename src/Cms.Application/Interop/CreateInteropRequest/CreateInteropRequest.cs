@@ -6,7 +6,6 @@ using Cms.Application.Common.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Interop.Common;
-using Cms.Domain.Administration;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Interop;
@@ -57,11 +56,9 @@ public sealed class CreateInteropRequestHandler(
         var holder = InteropHolderRules.Normalise(command.Holder!);
         audit.Touch(cardNumber, holder.CodiceFiscale);
         audit.Detail = $"create {command.Kind}";
-        // Pharmacies do not work in interoperability [T 2.11, S 8].
-        if (user.CounterType == CounterType.Pharmacy)
-            throw new DomainRuleException("interop-not-allowed-at-counter",
-                "Le richieste in interoperabilità non si fanno dagli sportelli Farmacia: rivolgersi a uno sportello ASL, ospedaliero, comunale o regionale.",
-                RuleKind.Forbidden);
+        // Only the counter types the region's policy names work in interoperability; pharmacies never [T 2.11, S 8] (decision 0038).
+        // The endpoints' authorisation policy refuses the others first, with the same problem; this holds for any other way in.
+        if (!options.Value.Interop.Policy().Allows(user.CounterType)) throw options.Value.Interop.NotAllowedAtCounter();
         var region = CardNumber.RegionCode(cardNumber);
         if (region == options.Value.Region || await cards.FindCardAsync(cardNumber, cancellationToken) is not null)
             throw new DomainRuleException("card-in-local-registry",
