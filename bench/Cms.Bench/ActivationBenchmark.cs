@@ -167,7 +167,15 @@ public static class ActivationBenchmark
                 Interlocked.Add(ref createTicks, Stopwatch.GetElapsedTime(t0).Ticks);
                 if (!created.IsSuccessStatusCode) { Interlocked.Increment(ref failed); continue; }
                 var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-                using var confirm = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/activations/{id}/confirm");
+                // Sign before confirm: the request form is printed (its PDF rendered) before the confirm, as at a counter.
+                using var print = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/activations/{id}/documents/modulo-richiesta-codici");
+                print.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var printed = await http.SendAsync(print);
+                if (!printed.IsSuccessStatusCode) { Interlocked.Increment(ref failed); continue; }
+                using var confirm = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/activations/{id}/confirm")
+                {
+                    Content = JsonContent.Create(new { formPrintedAndSigned = true }),
+                };
                 confirm.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 var t1 = Stopwatch.GetTimestamp();
                 using var confirmed = await http.SendAsync(confirm);

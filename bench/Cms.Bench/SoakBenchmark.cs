@@ -136,7 +136,14 @@ public static class SoakBenchmark
             });
             if (!created.Ok) return created.Text;
             var id = created.Body.GetProperty("id").GetString();
-            var confirmed = await SendAsync(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null);
+            // Sign before confirm: the request form is printed first (a PDF, not JSON: only its status counts).
+            using (var print = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/activations/{id}/documents/modulo-richiesta-codici"))
+            {
+                print.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var printed = await http.SendAsync(print);
+                if (!printed.IsSuccessStatusCode) return $"GET form → {(int)printed.StatusCode}";
+            }
+            var confirmed = await SendAsync(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", new { formPrintedAndSigned = true });
             if (!confirmed.Ok) return confirmed.Text;
             var read = await SendAsync(HttpMethod.Get, $"/api/v1/activations/{id}", null);
             return read.Ok ? null : read.Text;

@@ -53,7 +53,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(address, summary.GetProperty("delivery").GetProperty("email").GetString());
         Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
 
-        var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null));
+        var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)));
         Assert.Equal("COMPLETED", confirmed.GetProperty("status").GetString());
         Assert.Equal("ACTIVE", confirmed.GetProperty("cardState").GetString());
         var first = confirmed.GetProperty("firstHalves");
@@ -97,7 +97,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         var address = Address();
         var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(address)), HttpStatusCode.Created)).GetProperty("id").GetString();
         Factory.SmsGateway.Failing = false;
-        await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null));
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)));
         var content = await Factory.ScalarAsync<byte[]>("SELECT content_ciphertext FROM delivery.messages WHERE card_number = @n", ("n", Number));
         var text = System.Text.Encoding.UTF8.GetString(content);
         Assert.DoesNotContain("Codice", text);
@@ -115,7 +115,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         var body = new { cardNumber = Number, mode = "DIRECT", document = Document(), delivery = new { channel = "SMS", mobile = mobile[3..] }, privacyConsent = true };
         var created = await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", body), HttpStatusCode.Created);
         Assert.Equal(mobile, created.GetProperty("summary").GetProperty("delivery").GetProperty("mobile").GetString()); // normalised to E.164
-        var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", null));
+        var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", await client.SignedAsync("activations", created.GetProperty("id").GetString())));
         await WaitForDeliveryAsync(client, confirmed.GetProperty("deliveryId").GetString()!, "SENT");
         var sms = Factory.SmsGateway.Received.Single(s => s.To == mobile);
         Assert.Equal(FakeSmsGateway.ApiKey, sms.ApiKey);
@@ -152,7 +152,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         await ProblemAsync(await client.GetAsync($"/api/v1/activations/{id}/documents/codici-personali"), HttpStatusCode.NotFound, "document-not-available");
         await ProblemAsync(await client.GetAsync($"/api/v1/activations/{id}/documents/dichiarazione-sostitutiva"), HttpStatusCode.NotFound, "document-not-available");
 
-        await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null));
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)));
         var codes = await (await client.GetAsync($"/api/v1/activations/{id}/documents/codici-personali")).Content.ReadAsByteArrayAsync();
         using (var pdf = PdfDocument.Open(codes))
         {
@@ -171,7 +171,8 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
             Assert.Contains(Number, text);
         }
         await QpdfCheckAsync(codes);
-        Assert.Equal(2, await OperationsAsync("DOCUMENT_PRINT", "SUCCEEDED", Number));
+        // The form twice (here, then signed before the confirm) and the codes once.
+        Assert.Equal(3, await OperationsAsync("DOCUMENT_PRINT", "SUCCEEDED", Number));
         Assert.Equal(2, await OperationsAsync("DOCUMENT_PRINT", "REJECTED", Number));
     }
 
@@ -203,7 +204,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
             Assert.Contains("potestà", text);
         }
         await QpdfCheckAsync(declaration);
-        var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null));
+        var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)));
         Assert.Equal("ACTIVE", confirmed.GetProperty("cardState").GetString());
         var form = await (await client.GetAsync($"/api/v1/activations/{id}/documents/modulo-richiesta-codici")).Content.ReadAsByteArrayAsync();
         using (var pdf = PdfDocument.Open(form))
@@ -228,7 +229,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         var created = await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Body(true)), HttpStatusCode.Created);
         Assert.Empty(created.GetProperty("summary").GetProperty("documents").EnumerateArray());
         var id = created.GetProperty("id").GetString();
-        var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null));
+        var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)));
         Assert.Equal(["codici-personali"], confirmed.GetProperty("documents").EnumerateArray().Select(e => e.GetString()!).ToArray());
         await ProblemAsync(await client.GetAsync($"/api/v1/activations/{id}/documents/modulo-richiesta-codici"), HttpStatusCode.NotFound, "document-not-available");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/activations/{id}/documents/codici-personali")).StatusCode);
@@ -305,13 +306,13 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
 
         var cancelled = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/cancel", null));
         Assert.Equal("CANCELLED", cancelled.GetProperty("status").GetString());
-        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null), HttpStatusCode.Conflict, "request-not-pending");
+        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)), HttpStatusCode.Conflict, "request-not-pending");
         await ProblemAsync(await client.PutAsJsonAsync($"/api/v1/activations/{id}", Direct("x@example.it")), HttpStatusCode.Conflict, "request-not-pending");
 
         var late = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct("late@example.it")), HttpStatusCode.Created)).GetProperty("id").GetString();
         await Factory.ExecuteAsync("UPDATE activation.requests SET expires_at = now() - interval '1 minute' WHERE id = @id", ("id", Guid.Parse(late!)));
         Assert.Equal("EXPIRED", (await OkAsync(await client.GetAsync($"/api/v1/activations/{late}"))).GetProperty("status").GetString());
-        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{late}/confirm", null), HttpStatusCode.Conflict, "request-expired");
+        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{late}/confirm", await client.SignedAsync("activations", late)), HttpStatusCode.Conflict, "request-expired");
         Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
     }
 
@@ -321,7 +322,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         var (client, _) = await ArrangeAsync();
         var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Address())), HttpStatusCode.Created)).GetProperty("id").GetString();
         var (other, _, _) = await ActorAsync("Operator", "HOSPITAL");
-        await ProblemAsync(await other.PostAsync($"/api/v1/activations/{id}/confirm", null), HttpStatusCode.NotFound, "request-not-found");
+        await ProblemAsync(await other.PostAsync($"/api/v1/activations/{id}/confirm", await other.SignedAsync("activations", id)), HttpStatusCode.NotFound, "request-not-found");
         await ProblemAsync(await other.GetAsync($"/api/v1/activations/{id}/documents/modulo-richiesta-codici"), HttpStatusCode.NotFound, "request-not-found");
     }
 
@@ -335,14 +336,14 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
             // Two requests for the same card.
             var a = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Address())), HttpStatusCode.Created)).GetProperty("id").GetString();
             var b = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Address())), HttpStatusCode.Created)).GetProperty("id").GetString();
-            var results = await Task.WhenAll(client.PostAsync($"/api/v1/activations/{a}/confirm", null), client.PostAsync($"/api/v1/activations/{b}/confirm", null));
+            var results = await Task.WhenAll(client.PostAsync($"/api/v1/activations/{a}/confirm", await client.SignedAsync("activations", a)), client.PostAsync($"/api/v1/activations/{b}/confirm", await client.SignedAsync("activations", b)));
             Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.OK));
             Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.Conflict));
 
             // The same request twice.
             await SetStateAsync(Number, "NOT_ACTIVE");
             var c = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Address())), HttpStatusCode.Created)).GetProperty("id").GetString();
-            var same = await Task.WhenAll(client.PostAsync($"/api/v1/activations/{c}/confirm", null), client.PostAsync($"/api/v1/activations/{c}/confirm", null));
+            var same = await Task.WhenAll(client.PostAsync($"/api/v1/activations/{c}/confirm", await client.SignedAsync("activations", c)), client.PostAsync($"/api/v1/activations/{c}/confirm", await client.SignedAsync("activations", c)));
             Assert.Equal(1, same.Count(r => r.StatusCode == HttpStatusCode.OK));
             Assert.Equal(1, same.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         }
@@ -367,13 +368,14 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         await ProblemAsync(await Send(HttpMethod.Post, "/api/v1/activations", Direct(Address()), "create-1"), HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
         await ProblemAsync(await Send(HttpMethod.Post, "/api/v1/activations", Direct(address), "not a key!"), HttpStatusCode.BadRequest, "invalid-idempotency-key");
 
-        var confirm1 = await OkAsync(await Send(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "confirm-1"));
-        var confirm2 = await OkAsync(await Send(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "confirm-1"));
+        var signed = await client.SignedBodyAsync("activations", id!);
+        var confirm1 = await OkAsync(await Send(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", signed, "confirm-1"));
+        var confirm2 = await OkAsync(await Send(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", signed, "confirm-1"));
         Assert.Equal(confirm1.GetRawText(), confirm2.GetRawText());
         Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages"));
         var stored = await Factory.ScalarAsync<byte[]>("SELECT body_ciphertext FROM platform.idempotency_keys WHERE key = 'confirm-1'");
         Assert.DoesNotContain("2468", System.Text.Encoding.UTF8.GetString(stored)); // the stored answer is sealed
-        await ProblemAsync(await Send(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "confirm-2"), HttpStatusCode.Conflict, "request-not-pending");
+        await ProblemAsync(await Send(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", signed, "confirm-2"), HttpStatusCode.Conflict, "request-not-pending");
     }
 
     /// <summary>Creates a pending activation, then confirms it with the key while a test trigger (its function's body given) is in place.</summary>
@@ -388,7 +390,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
             """);
         try
         {
-            return (client, id, await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, key));
+            return (client, id, await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", await client.SignedBodyAsync("activations", id), key));
         }
         finally
         {
@@ -417,11 +419,11 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM platform.idempotency_keys WHERE key = 'answer-lost'"));
 
         // The retry runs the confirm once and answers the first halves; the next retry replays that answer.
-        var retried = await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "answer-lost");
+        var retried = await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", await client.SignedBodyAsync("activations", id), "answer-lost");
         var confirmed = await OkAsync(retried);
         Assert.False(retried.Headers.Contains("Idempotent-Replayed"));
         Assert.Equal("13", confirmed.GetProperty("firstHalves").GetProperty("pin").GetString());
-        var replayed = await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "answer-lost");
+        var replayed = await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", await client.SignedBodyAsync("activations", id), "answer-lost");
         Assert.Equal("true", replayed.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(confirmed.GetRawText(), (await OkAsync(replayed)).GetRawText());
         Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages"));
@@ -437,7 +439,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
             "UPDATE platform.idempotency_keys SET status_code = 200, key_id = 'elsewhere', body_ciphertext = decode('00', 'hex') WHERE key = 'taken-over';");
         await ProblemAsync(answer, HttpStatusCode.Conflict, "idempotency-request-in-progress");
         await AssertNothingOfTheConfirmCommittedAsync(id);
-        await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "another-key"));
+        await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", await client.SignedBodyAsync("activations", id), "another-key"));
         Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages"));
     }
 
@@ -463,7 +465,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         var (client, _) = await ArrangeAsync();
         var id = (await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, "/api/v1/activations", Direct(Address()), "day-old"),
             HttpStatusCode.Created)).GetProperty("id").GetString();
-        await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "fresh"));
+        await OkAsync(await SendWithKeyAsync(client, HttpMethod.Post, $"/api/v1/activations/{id}/confirm", await client.SignedBodyAsync("activations", id), "fresh"));
         await Factory.ExecuteAsync("UPDATE platform.idempotency_keys SET created_at = created_at - interval '24 hours 1 minute' WHERE key = 'day-old'");
 
         Assert.Equal(1, await Factory.Services.GetRequiredService<IdempotencyRetention>().PurgeExpiredAsync(CancellationToken.None));
@@ -482,7 +484,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         try
         {
             var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(address)), HttpStatusCode.Created)).GetProperty("id").GetString();
-            var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null));
+            var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)));
             var deliveryId = confirmed.GetProperty("deliveryId").GetString()!;
             var queued = await WaitForAsync(client, deliveryId, d => d.GetProperty("attempts").GetInt32() >= 2 && d.GetProperty("status").GetString() == "QUEUED");
             Assert.False(string.IsNullOrEmpty(queued.GetProperty("lastError").GetString()));

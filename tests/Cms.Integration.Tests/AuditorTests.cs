@@ -17,7 +17,7 @@ public class AuditorTests(CmsFactory factory) : ApiTest(factory)
             cardNumber, mode = "DIRECT", document = RevocationTests.Document(), privacyConsent = true,
             delivery = new { channel = "EMAIL", email, emailConfirmation = email },
         }), HttpStatusCode.Created);
-        await OkAsync(await client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", null));
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", await client.SignedAsync("activations", created.GetProperty("id").GetString())));
     }
 
     private async Task FeedAsync(int count) =>

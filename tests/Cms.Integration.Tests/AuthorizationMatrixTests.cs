@@ -149,7 +149,7 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
             privacyConsent = true,
         })), HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString();
-        await OkAsync(await first.PostAsync($"/api/v1/activations/{id}/confirm", null));
+        await OkAsync(await first.PostAsync($"/api/v1/activations/{id}/confirm", await first.SignedAsync("activations", id)));
 
         Assert.Equal(1, (await OkAsync(await first.GetAsync("/api/v1/reports/my-operations"))).GetProperty("count").GetInt32());
         Assert.Equal(0, (await OkAsync(await colleague.GetAsync("/api/v1/reports/my-operations"))).GetProperty("count").GetInt32());

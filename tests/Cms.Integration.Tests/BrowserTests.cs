@@ -115,6 +115,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         // The code's field is required; a code typed before any was sent is refused beside it, nothing released.
         await Assertions.Expect(page.GetByLabel("Codice di verifica letto dal titolare")).ToHaveAttributeAsync("required", "required");
         await page.GetByLabel("Codice di verifica letto dal titolare").FillAsync("123456");
+        await WebUi.PrintFormsAndAcknowledgeAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
         await Assertions.Expect(page.Locator("#RecipientProof_error")).ToContainTextAsync("inviare il codice di verifica");
         Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
@@ -128,9 +129,11 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         var code = Regex.Match(mail.TextBody ?? "", @"Codice di verifica: (\d{6})").Groups[1].Value;
         var wrong = ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6");
         await page.GetByLabel("Codice di verifica letto dal titolare").FillAsync(wrong);
+        await WebUi.PrintFormsAndAcknowledgeAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
         await Assertions.Expect(page.Locator("#RecipientProof_error")).ToContainTextAsync("Tentativi rimasti: 4");
         await page.GetByLabel("Codice di verifica letto dal titolare").FillAsync(code);
+        await WebUi.PrintFormsAndAcknowledgeAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync($"La tessera {number} è attiva");
         Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
@@ -193,6 +196,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         Assert.StartsWith("%PDF", System.Text.Encoding.ASCII.GetString((await pdf.BodyAsync())[..4]));
         await popup.CloseAsync();
 
+        await WebUi.PrintFormsAndAcknowledgeAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).First).ToContainTextAsync($"La tessera {number} è attiva");
         var pin = await page.GetByTestId("pin").InnerTextAsync();
@@ -286,6 +290,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByLabel("Numero del documento").FillAsync("CA7654321");
         await page.GetByRole(AriaRole.Button, new() { Name = "Salva e torna al riepilogo" }).ClickAsync();
         await Assertions.Expect(page.GetByText("n. CA7654321")).ToBeVisibleAsync();
+        await WebUi.PrintFormsAndAcknowledgeAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("cip")).ToBeVisibleAsync();
         Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
@@ -316,6 +321,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         // Only the codes are printed in this mode: no request form, no substitute declaration before the confirm.
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Modulo di richiesta codici personali") })).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Dichiarazione sostitutiva") })).ToHaveCountAsync(0);
+        await WebUi.PrintFormsAndAcknowledgeAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma l'attivazione" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("pin")).ToBeVisibleAsync();
         await PrintCodesOnceAsync(page);
@@ -337,6 +343,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM activation.requests WHERE card_number = @n", ("n", number)));
         await page.GotoAsync(created[0].Url);
         await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
+        await WebUi.PrintFormsAndAcknowledgeAsync(page);
 
         // What the browser sends on a double click, or when the form is sent again after a lost answer: the same form (its
         // anti-forgery token and its key) more than once — here twice at once, then once more.
@@ -474,6 +481,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
         await Assertions.Expect(page.GetByText("Dimenticanza")).ToBeVisibleAsync();
         await WebUi.AssertAccessibleAsync(page);
+        await WebUi.PrintFormsAndAcknowledgeAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la ristampa" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Esito della ristampa PIN/PUK" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("puk")).ToHaveTextAsync(new Regex("^[0-9]+$"));
@@ -534,6 +542,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
         await Assertions.Expect(page.GetByTestId("outside-reason")).ToHaveTextAsync(reason);
+        await WebUi.PrintFormsAndAcknowledgeAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la ristampa" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("puk")).ToHaveTextAsync(new Regex("^[0-9]+$"));
         await WebUi.ScreenshotAsync(page, "ristampa-fuori-asl");

@@ -48,7 +48,7 @@ public class CitizenTests(CmsFactory factory) : ApiTest(factory)
             delivery = new { channel = "EMAIL", email = "titolare@example.it", emailConfirmation = "titolare@example.it" },
             privacyConsent = true,
         }), HttpStatusCode.Created);
-        await OkAsync(await counter.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", null));
+        await OkAsync(await counter.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", await counter.SignedAsync("activations", created.GetProperty("id").GetString())));
     }
 
     private static object Renewal(string number, DateOnly expiry, bool confirmed = true) =>

@@ -115,11 +115,12 @@ public class ConcurrencyTests(CmsFactory factory) : ApiTest(factory)
             var client = operators[i % operators.Count];
             ids.Add((client, (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Direct(Number)), HttpStatusCode.Created)).GetProperty("id").GetString()!));
         }
+        foreach (var (client, id) in ids) await client.PrintFormsAsync("activations", id); // sign before confirm
         using var start = new ManualResetEventSlim();
         var confirms = ids.Select(r => Task.Run(async () =>
         {
             start.Wait();
-            return await r.Client.PostAsync($"/api/v1/activations/{r.Id}/confirm", null);
+            return await r.Client.PostAsJsonAsync($"/api/v1/activations/{r.Id}/confirm", SignBeforeConfirm.SignedBody());
         })).ToList();
         start.Set();
         var answers = await Task.WhenAll(confirms);
@@ -134,7 +135,9 @@ public class ConcurrencyTests(CmsFactory factory) : ApiTest(factory)
         // And one request confirmed fifty times at once: one answer, the others told it is no longer pending.
         await SetStateAsync(Number, "NOT_ACTIVE");
         var one = (await OkAsync(await operators[0].PostAsJsonAsync("/api/v1/activations", Direct(Number)), HttpStatusCode.Created)).GetProperty("id").GetString();
-        var same = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => operators[0].PostAsync($"/api/v1/activations/{one}/confirm", null)));
+        var signed = SignBeforeConfirm.SignedBody();
+        await operators[0].PrintFormsAsync("activations", one!);
+        var same = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => operators[0].PostAsJsonAsync($"/api/v1/activations/{one}/confirm", signed)));
         Assert.Equal(1, same.Count(a => a.StatusCode == HttpStatusCode.OK));
         Assert.Equal(49, same.Count(a => a.StatusCode == HttpStatusCode.Conflict));
         Assert.Equal(2L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages WHERE card_number = @n", ("n", Number)));
@@ -168,7 +171,8 @@ public class ConcurrencyTests(CmsFactory factory) : ApiTest(factory)
         Assert.Single(ids);
         Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM activation.requests WHERE card_number = @n", ("n", Number)));
 
-        var confirms = await ThousandAsync($"/api/v1/activations/{ids.Single()}/confirm", null, "mille-confirm");
+        await client.PrintFormsAsync("activations", ids.Single()); // sign before confirm
+        var confirms = await ThousandAsync($"/api/v1/activations/{ids.Single()}/confirm", SignBeforeConfirm.SignedBody(), "mille-confirm");
         Assert.All(confirms, a => Assert.Contains(a.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
         var bodies = new HashSet<string>();
         foreach (var confirmed in confirms.Where(a => a.StatusCode == HttpStatusCode.OK)) bodies.Add(await confirmed.Content.ReadAsStringAsync());

@@ -126,7 +126,7 @@ public class ConsentTests(CmsFactory factory) : ApiTest(factory)
             delivery = new { channel = "EMAIL", email = "titolare@example.it", emailConfirmation = "titolare@example.it" },
         }), HttpStatusCode.Created);
         var activationId = activation.GetProperty("id").GetString()!;
-        await OkAsync(await client.PostAsync($"/api/v1/activations/{activationId}/confirm", null));
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{activationId}/confirm", await client.SignedAsync("activations", activationId)));
 
         var recorded = await RecordAsync(client, Body(activationId: activationId));
         Assert.Equal(activationId, recorded.GetProperty("summary").GetProperty("activationId").GetString());

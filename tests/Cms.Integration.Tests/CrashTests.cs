@@ -41,7 +41,8 @@ public class CrashTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
     internal static async Task<string> ActivateAsync(CmsProcess cms, string number, string address)
     {
         var created = await OkAsync(await cms.Client.PostAsJsonAsync("/api/v1/activations", DirectActivation(number, address)), HttpStatusCode.Created);
-        var confirmed = await OkAsync(await cms.Client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", null));
+        var id = created.GetProperty("id").GetString();
+        var confirmed = await OkAsync(await cms.Client.PostAsync($"/api/v1/activations/{id}/confirm", await cms.Client.SignedAsync("activations", id)));
         return confirmed.GetProperty("deliveryId").GetString()!;
     }
 

@@ -82,6 +82,29 @@ public class FaultTests(CmsFactoryWithoutJobs factory, ITestOutputHelper output)
                 }
             }
         }
+
+        /// <summary>Prints a form (a PDF) until an answer that is not "lost" or "unavailable" comes back; answers its status.</summary>
+        public async Task<HttpStatusCode> PrintAsync(string path, DateTime deadline)
+        {
+            while (true)
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"GET {path}: no answer before the deadline");
+                try
+                {
+                    var http = await ClientAsync();
+                    using var response = await http.GetAsync(path);
+                    Statuses.Add((int)response.StatusCode);
+                    if (response.StatusCode == HttpStatusCode.Unauthorized) { client = null; continue; }
+                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable) { await Task.Delay(300); continue; }
+                    return response.StatusCode;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    client = null;
+                    await Task.Delay(200);
+                }
+            }
+        }
     }
 
     private static object Activation(string number) => new
@@ -103,7 +126,11 @@ public class FaultTests(CmsFactoryWithoutJobs factory, ITestOutputHelper output)
         var (created, body) = await desk.SendAsync(HttpMethod.Post, "/api/v1/activations", Activation(number), "create-" + number, deadline);
         Assert.True(created == HttpStatusCode.Created, $"create {number}: {(int)created} {body}");
         var id = body.GetProperty("id").GetString();
-        var (confirmed, answer) = await desk.SendAsync(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", null, "confirm-" + number, deadline);
+        // Sign before confirm: the request form is printed (and signed) first.
+        var printed = await desk.PrintAsync($"/api/v1/activations/{id}/documents/modulo-richiesta-codici", deadline);
+        Assert.True(printed == HttpStatusCode.OK, $"form {number}: {(int)printed}");
+        var (confirmed, answer) = await desk.SendAsync(HttpMethod.Post, $"/api/v1/activations/{id}/confirm", SignBeforeConfirm.SignedBody(), "confirm-" + number,
+            deadline);
         Assert.True(confirmed == HttpStatusCode.OK, $"confirm {number}: {(int)confirmed} {answer}");
         Assert.Equal("24", answer.GetProperty("firstHalves").GetProperty("pin").GetString());
         return true;

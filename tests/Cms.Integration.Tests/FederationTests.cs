@@ -119,7 +119,11 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         var created = await counter.PostAsJsonAsync("/api/v1/interop/requests", body);
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
-        var confirmed = await counter.PostAsync($"/api/v1/interop/requests/{id}/confirm", null);
+        // Sign before confirm at the sending counter [S 9.3.3, M 2.6]: without its forms printed the confirm is refused, nothing queued.
+        var unsigned = await ProblemAsync(await counter.PostAsync($"/api/v1/interop/requests/{id}/confirm", null), HttpStatusCode.Conflict, "form-not-printed");
+        Assert.NotEmpty(unsigned.GetProperty("missingForms").EnumerateArray());
+        Assert.Equal("PENDING", (await OkAsync(await counter.GetAsync($"/api/v1/interop/requests/{id}"))).GetProperty("status").GetString());
+        var confirmed = await counter.PostAsync($"/api/v1/interop/requests/{id}/confirm", await counter.SignedAsync("interop", id));
         Assert.True(confirmed.IsSuccessStatusCode, await confirmed.Content.ReadAsStringAsync());
         return await WaitForAsync(counter, id!, until);
     }
@@ -250,7 +254,18 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("REVOKED", await ScalarAsync<string>(bConnection, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
         Assert.Equal("INTEROP-090", (await ScalarAsync<string>(bConnection,
             "SELECT counter_code FROM revocation.revocation_requests WHERE card_number = @n AND status = 'COMPLETED'", ("n", card.Number))).Trim());
-        Assert.Empty(revoked.GetProperty("documents").EnumerateArray());
+        // The revocation form was printed and signed at A's counter before the confirm [M 2.6]: it names the card and the reason.
+        Assert.Equal(["modulo-richiesta-revoca"], revoked.GetProperty("documents").EnumerateArray().Select(d => d.GetString()!).ToArray());
+        Assert.Equal(["modulo-richiesta-revoca"], revoked.GetProperty("formsPrinted").EnumerateArray().Select(d => d.GetString()!).ToArray());
+        var revocationForm = await counter.GetByteArrayAsync($"/api/v1/interop/requests/{revoked.GetProperty("id").GetString()}/documents/modulo-richiesta-revoca");
+        using (var revocationPdf = UglyToad.PdfPig.PdfDocument.Open(revocationForm))
+        {
+            var text = string.Join(" ", revocationPdf.GetPages().Select(p => p.Text));
+            Assert.Contains("REVOCA DEL CERTIFICATO", text);
+            Assert.Contains(card.Number, text);
+            Assert.Contains("smarrimento", text, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("Autocertificazione del titolare", text);
+        }
         // At A the CIP was kept sealed until sent, then erased; it never sat in the payload.
         Assert.Equal(0L, await Factory.ScalarAsync<long>(
             "SELECT count(*) FROM interop.requests WHERE secret_ciphertext IS NOT NULL OR payload->>'cip' IS NOT NULL"));
@@ -282,13 +297,13 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         var view = await created.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(view.GetProperty("recipientProofRequired").GetBoolean());
         var id = view.GetProperty("id").GetString()!;
-        await ProblemAsync(await operatorAtA.PostAsync($"/api/v1/interop/requests/{id}/confirm", null), HttpStatusCode.UnprocessableEntity,
-            "recipient-not-verified");
+        await ProblemAsync(await operatorAtA.PostAsync($"/api/v1/interop/requests/{id}/confirm", await operatorAtA.SignedAsync("interop", id)),
+            HttpStatusCode.UnprocessableEntity, "recipient-not-verified");
         Assert.Equal(HttpStatusCode.Accepted, (await operatorAtA.PostAsync($"/api/v1/interop/requests/{id}/recipient-proof", null)).StatusCode);
         var mail = await Mailbox.WaitForAsync(Factory, email, TimeSpan.FromSeconds(30));
         var code = System.Text.RegularExpressions.Regex.Match(mail.TextBody ?? "", @"Codice di verifica: (\d{6})").Groups[1].Value;
         var confirmed = await operatorAtA.PostAsync($"/api/v1/interop/requests/{id}/confirm",
-            new StringContent(JsonSerializer.Serialize(new { recipientProof = code }), Encoding.UTF8, "application/json"));
+            new StringContent(JsonSerializer.Serialize(SignBeforeConfirm.SignedBody(code)), Encoding.UTF8, "application/json"));
         Assert.True(confirmed.IsSuccessStatusCode, await confirmed.Content.ReadAsStringAsync());
         await WaitForAsync(operatorAtA, id, "COMPLETED");
         Assert.Equal("ACTIVE", await ScalarAsync<string>(bConnection, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
@@ -320,7 +335,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         var created = await counter.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", card, "attesa@example.it"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        Assert.True((await counter.PostAsync($"/api/v1/interop/requests/{id}/confirm", null)).IsSuccessStatusCode);
+        Assert.True((await counter.PostAsync($"/api/v1/interop/requests/{id}/confirm", await counter.SignedAsync("interop", id))).IsSuccessStatusCode);
         var deadline = DateTime.UtcNow.AddSeconds(30);
         JsonElement waiting;
         do
@@ -465,6 +480,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         await Assertions.Expect(page.GetByTestId("interop-status")).ToHaveTextAsync("in attesa di conferma");
         await WebUi.AssertAccessibleAsync(page);
 
+        await WebUi.PrintFormsAndAcknowledgeAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma e invia alla Regione emittente" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("interop-status")).ToHaveTextAsync("completata dalla Regione emittente", new() { Timeout = 30_000 });
         await WebUi.AssertAccessibleAsync(page);

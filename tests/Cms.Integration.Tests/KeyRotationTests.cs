@@ -26,7 +26,7 @@ public class KeyRotationTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
             document = new { type = "PASSAPORTO", number = "YA4400001", issuedBy = "Questura", issueDate = Iso(Today.AddYears(-1)), expiryDate = Iso(Today.AddYears(5)) },
             delivery = new { channel = "EMAIL", email = address, emailConfirmation = address }, privacyConsent = true,
         }), HttpStatusCode.Created);
-        var halves = (await OkAsync(await client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", null)))
+        var halves = (await OkAsync(await client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", await client.SignedAsync("activations", created.GetProperty("id").GetString()))))
             .GetProperty("firstHalves");
         return (halves.GetProperty("pin").GetString()!, halves.GetProperty("puk").GetString()!, halves.GetProperty("cip").GetString()!);
     }

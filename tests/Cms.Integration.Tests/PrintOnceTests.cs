@@ -41,7 +41,7 @@ public class PrintOnceTests(CmsFactory factory) : ApiTest(factory)
             cardNumber = Number, mode = "DIRECT", document = Document(), delivery = Email($"stampa.{Guid.NewGuid():N}@example.it"), privacyConsent = true,
         }), HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
-        await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null));
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)));
         return id;
     }
 
@@ -53,7 +53,7 @@ public class PrintOnceTests(CmsFactory factory) : ApiTest(factory)
             privacyConsent = true,
         }), HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString()!;
-        await OkAsync(await client.PostAsync($"/api/v1/reprints/{id}/confirm", null));
+        await OkAsync(await client.PostAsync($"/api/v1/reprints/{id}/confirm", await client.SignedAsync("reprints", id)));
         return id;
     }
 
@@ -193,7 +193,7 @@ public class PrintOnceTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(0L, await Factory.ScalarAsync<long>(
             "SELECT count(*) FROM interop.requests WHERE id = @id AND (first_halves_key_id IS NOT NULL OR first_halves_ciphertext IS NOT NULL)", ("id", id)));
         var printed = await OkAsync(await client.GetAsync($"/api/v1/interop/requests/{id}"));
-        Assert.Empty(printed.GetProperty("documents").EnumerateArray());
+        Assert.Equal(["modulo-richiesta-codici"], printed.GetProperty("documents").EnumerateArray().Select(d => d.GetString()!).ToArray());
         Assert.Equal(JsonValueKind.String, printed.GetProperty("codesPrintedAt").ValueKind);
         Assert.Equal(1L, await Factory.ScalarAsync<long>(
             "SELECT count(*) FROM audit.operations WHERE type = 'DOCUMENT_PRINT' AND outcome = 'SUCCEEDED' AND request_id = @id AND detail = 'interop:codici-personali'",

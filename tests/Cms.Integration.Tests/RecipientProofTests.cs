@@ -66,8 +66,9 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
         throw new TimeoutException($"No new verification code for {address}.");
     }
 
+    /// <summary>The confirm's body with the code the holder read out; the request's forms were printed when it was created here.</summary>
     private static StringContent Proof(string code) =>
-        new(JsonSerializer.Serialize(new { recipientProof = code }), System.Text.Encoding.UTF8, "application/json");
+        new(JsonSerializer.Serialize(SignBeforeConfirm.SignedBody(code)), System.Text.Encoding.UTF8, "application/json");
 
     private static string Other(string code) => ((int.Parse(code, System.Globalization.CultureInfo.InvariantCulture) + 1) % 1_000_000).ToString("D6");
 
@@ -82,7 +83,7 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
         var id = created.GetProperty("id").GetString();
 
         // No code sent, no code given: refused, nothing released.
-        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null), HttpStatusCode.UnprocessableEntity, "recipient-not-verified");
+        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)), HttpStatusCode.UnprocessableEntity, "recipient-not-verified");
         var sent = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/recipient-proof", null), HttpStatusCode.Accepted);
         Assert.Equal("EMAIL", sent.GetProperty("channel").GetString());
         Assert.DoesNotContain(address, sent.GetRawText()); // masked
@@ -91,7 +92,7 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
         var code = await MailedCodeAsync(address);
         Assert.Matches("^[0-9]{6}$", code);
         Assert.DoesNotContain(code, sent.GetRawText());
-        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null), HttpStatusCode.UnprocessableEntity, "recipient-not-verified");
+        await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)), HttpStatusCode.UnprocessableEntity, "recipient-not-verified");
         await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", Proof("12a456")), HttpStatusCode.BadRequest, "validation");
 
         // The code is stored only as a keyed digest: nothing in the row (or anywhere in the schema) is the code.
@@ -144,12 +145,14 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
         var address = Address();
         var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Activation(Email(address))), HttpStatusCode.Created))
             .GetProperty("id").GetString();
+        await client.PrintFormsAsync("activations", id!);
         await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/recipient-proof", null), HttpStatusCode.Accepted);
         var first = await MailedCodeAsync(address);
 
         // The operator changes the address after the code left: the code proves nothing about the new one.
         var mine = Address();
         await OkAsync(await client.PutAsJsonAsync($"/api/v1/activations/{id}", Activation(Email(mine))));
+        await client.PrintFormsAsync("activations", id!); // the change asks for the forms again (sign before confirm)
         await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", Proof(first)), HttpStatusCode.UnprocessableEntity,
             "recipient-not-verified");
         // A new code goes to the new address and replaces the first.
@@ -186,6 +189,7 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("CANCELLED", (await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/cancel", null))).GetProperty("status").GetString());
         var again = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Activation(Email(address))), HttpStatusCode.Created))
             .GetProperty("id").GetString();
+        await client.PrintFormsAsync("activations", again!);
         await OkAsync(await client.PostAsync($"/api/v1/activations/{again}/recipient-proof", null), HttpStatusCode.Accepted);
         var fresh = await MailedCodeAsync(address);
         await OkAsync(await client.PostAsync($"/api/v1/activations/{again}/confirm", Proof(fresh)));
@@ -198,6 +202,7 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
         var address = Address();
         var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Activation(Email(address))), HttpStatusCode.Created))
             .GetProperty("id").GetString();
+        await client.PrintFormsAsync("activations", id!);
         // Policy off (the test host's default): no code goes anywhere.
         await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/recipient-proof", null), HttpStatusCode.Conflict, "recipient-proof-not-required");
         Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages WHERE purpose = 'RECIPIENT_PROOF'"));
@@ -219,6 +224,7 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
         // A new request for the card: one more wrong try reaches the card's daily limit; then even the right code is refused.
         var again = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Activation(Email(address))), HttpStatusCode.Created))
             .GetProperty("id").GetString();
+        await client.PrintFormsAsync("activations", again!);
         await OkAsync(await client.PostAsync($"/api/v1/activations/{again}/recipient-proof", null), HttpStatusCode.Accepted);
         var second = await MailedCodeAsync(address);
         await ProblemAsync(await client.PostAsync($"/api/v1/activations/{again}/confirm", Proof(Other(second))), HttpStatusCode.UnprocessableEntity,
@@ -279,7 +285,8 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
             cardNumber = Number, mode = "DIRECT", reason = "DIMENTICANZA", document = Document(),
             delivery = new { channel = "SMS", mobile }, privacyConsent = true,
         }), HttpStatusCode.Created)).GetProperty("id").GetString();
-        await ProblemAsync(await client.PostAsync($"/api/v1/reprints/{id}/confirm", null), HttpStatusCode.UnprocessableEntity, "recipient-not-verified");
+        await client.PrintFormsAsync("reprints", id!);
+        await ProblemAsync(await client.PostAsync($"/api/v1/reprints/{id}/confirm", await client.SignedAsync("reprints", id)), HttpStatusCode.UnprocessableEntity, "recipient-not-verified");
         var sent = await OkAsync(await client.PostAsync($"/api/v1/reprints/{id}/recipient-proof", null), HttpStatusCode.Accepted);
         Assert.Equal("SMS", sent.GetProperty("channel").GetString());
 

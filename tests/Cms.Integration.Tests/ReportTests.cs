@@ -15,7 +15,7 @@ public class ReportTests(CmsFactory factory) : ApiTest(factory)
             // Each holder their own address: one address for holders of different households is refused (decision 0034).
             delivery = new { channel = "EMAIL", email = $"report.{cardNumber[^5..]}@example.it", emailConfirmation = $"report.{cardNumber[^5..]}@example.it" },
         }), HttpStatusCode.Created);
-        await OkAsync(await client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", null));
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{created.GetProperty("id").GetString()}/confirm", await client.SignedAsync("activations", created.GetProperty("id").GetString())));
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public class ReprintCounterTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(Reason, await Factory.ScalarAsync<string>("SELECT outside_health_authority_reason FROM reprint.reprint_requests WHERE id = @id",
             ("id", Guid.Parse(id))));
         await OkAsync(await client.PutAsJsonAsync($"/api/v1/reprints/{id}", Body(Reason, reason: "SMARRIMENTO")));
-        await OkAsync(await client.PostAsync($"/api/v1/reprints/{id}/confirm", null));
+        await OkAsync(await client.PostAsync($"/api/v1/reprints/{id}/confirm", await client.SignedAsync("reprints", id)));
 
         var view = (await OkAsync(await client.GetAsync($"/api/v1/reprints/{id}"))).GetProperty("summary");
         Assert.Equal(Reason, view.GetProperty("outsideHealthAuthorityReason").GetString());
@@ -82,7 +82,7 @@ public class ReprintCounterTests(CmsFactory factory) : ApiTest(factory)
         var pisa = await ArrangeAsync("205", counter: "090-205-AS002");
         var created = await OkAsync(await pisa.PostAsJsonAsync("/api/v1/reprints", Body()), HttpStatusCode.Created);
         Assert.Equal(JsonValueKind.Null, created.GetProperty("summary").GetProperty("outsideHealthAuthorityReason").ValueKind);
-        await OkAsync(await pisa.PostAsync($"/api/v1/reprints/{created.GetProperty("id").GetString()}/confirm", null));
+        await OkAsync(await pisa.PostAsync($"/api/v1/reprints/{created.GetProperty("id").GetString()}/confirm", await pisa.SignedAsync("reprints", created.GetProperty("id").GetString())));
 
         // A holder whose ASL the registry does not know: the reason is needed at any counter.
         await FeedAsync(Card("80380000900000078002", codiceFiscale: NewCf(), healthAuthority: null));

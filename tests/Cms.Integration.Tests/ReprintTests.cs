@@ -35,7 +35,7 @@ public class ReprintTests(CmsFactory factory) : ApiTest(factory)
         Assert.Contains("non possono essere recuperati", summary.GetProperty("warnings")[0].GetString());
         var id = created.GetProperty("id").GetString();
 
-        var confirmed = await OkAsync(await client.PostAsync($"/api/v1/reprints/{id}/confirm", null));
+        var confirmed = await OkAsync(await client.PostAsync($"/api/v1/reprints/{id}/confirm", await client.SignedAsync("reprints", id)));
         Assert.Equal("COMPLETED", confirmed.GetProperty("status").GetString());
         Assert.Equal("24", confirmed.GetProperty("firstHalves").GetProperty("pin").GetString());
         Assert.Equal("1122", confirmed.GetProperty("firstHalves").GetProperty("puk").GetString());
@@ -103,7 +103,7 @@ public class ReprintTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("SMARRIMENTO", modified.GetProperty("summary").GetProperty("reason").GetString());
         Assert.Equal("b@example.it", modified.GetProperty("summary").GetProperty("delivery").GetProperty("email").GetString());
         Assert.Equal("CANCELLED", (await OkAsync(await client.PostAsync($"/api/v1/reprints/{id}/cancel", null))).GetProperty("status").GetString());
-        await ProblemAsync(await client.PostAsync($"/api/v1/reprints/{id}/confirm", null), HttpStatusCode.Conflict, "request-not-pending");
+        await ProblemAsync(await client.PostAsync($"/api/v1/reprints/{id}/confirm", await client.SignedAsync("reprints", id)), HttpStatusCode.Conflict, "request-not-pending");
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public class ReprintTests(CmsFactory factory) : ApiTest(factory)
     {
         var client = await ArrangeAsync();
         var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/reprints", Body("race@example.it")), HttpStatusCode.Created)).GetProperty("id").GetString();
-        var results = await Task.WhenAll(client.PostAsync($"/api/v1/reprints/{id}/confirm", null), client.PostAsync($"/api/v1/reprints/{id}/confirm", null));
+        var results = await Task.WhenAll(client.PostAsync($"/api/v1/reprints/{id}/confirm", await client.SignedAsync("reprints", id)), client.PostAsync($"/api/v1/reprints/{id}/confirm", await client.SignedAsync("reprints", id)));
         Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Equal(1, results.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM delivery.messages WHERE purpose = 'REPRINT'"));

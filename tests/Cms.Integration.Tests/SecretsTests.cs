@@ -72,9 +72,13 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
             Activation(Number, new { channel = "EMAIL", email = Address, emailConfirmation = Address })), HttpStatusCode.Created);
         var id = created.GetProperty("id").GetString();
         var confirmedAnswers = new List<string>();
+        await client.PrintFormsAsync("activations", id!);
         for (var i = 0; i < 2; i++)
         {
-            using var confirm = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/activations/{id}/confirm");
+            using var confirm = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/activations/{id}/confirm")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(SignBeforeConfirm.SignedBody()),
+            };
             confirm.Headers.Add("Idempotency-Key", "segreti-" + id);
             confirmedAnswers.Add((await OkAsync(await client.SendAsync(confirm))).GetRawText());
         }
@@ -87,7 +91,7 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
         // Activation by SMS.
         var sms = await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Activation(SmsNumber, new { channel = "SMS", mobile = Mobile })),
             HttpStatusCode.Created);
-        await OkAsync(await client.PostAsync($"/api/v1/activations/{sms.GetProperty("id").GetString()}/confirm", null));
+        await OkAsync(await client.PostAsync($"/api/v1/activations/{sms.GetProperty("id").GetString()}/confirm", await client.SignedAsync("activations", sms.GetProperty("id").GetString())));
         var until = DateTime.UtcNow.AddSeconds(20);
         while (!Factory.SmsGateway.Received.Any(m => m.To == Mobile) && DateTime.UtcNow < until) await Task.Delay(100);
         var smsText = Assert.Single(Factory.SmsGateway.Received, m => m.To == Mobile).Text;
@@ -99,7 +103,7 @@ public class SecretsTests(CmsFactory factory) : ApiTest(factory)
             document = new { type = "PATENTE_GUIDA", number = "FI7654321", issuedBy = "MCTC", issueDate = Iso(Today.AddYears(-3)), expiryDate = Iso(Today.AddYears(5)) },
             delivery = new { channel = "EMAIL", email = Address, emailConfirmation = Address }, privacyConsent = true,
         }), HttpStatusCode.Created);
-        await OkAsync(await client.PostAsync($"/api/v1/reprints/{reprint.GetProperty("id").GetString()}/confirm", null));
+        await OkAsync(await client.PostAsync($"/api/v1/reprints/{reprint.GetProperty("id").GetString()}/confirm", await client.SignedAsync("reprints", reprint.GetProperty("id").GetString())));
         var revocation = await OkAsync(await client.PostAsJsonAsync("/api/v1/revocations", new
         {
             cardNumber = Number, mode = "DIRECT", reason = "FURTO", privacyConsent = true,

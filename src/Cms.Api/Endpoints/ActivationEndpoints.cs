@@ -62,11 +62,13 @@ public static class ActivationEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         activations.MapPost("/{id:guid}/confirm", async (Guid id, ConfirmCodeReleaseRequest? body, IMediator mediator, CancellationToken ct) =>
-                await mediator.Send(new ConfirmActivationCommand(id, body?.RecipientProof), ct))
+                await mediator.Send(new ConfirmActivationCommand(id, body?.RecipientProof, body?.FormPrintedAndSigned), ct))
             .WithName("confirmActivation")
             .WithSummary("Conferma dell'attivazione (passo 2)")
             .WithDescription("La tessera diventa ATTIVA; la risposta porta la prima parte di PIN, PUK e CIP da stampare, la seconda parte è inviata " +
-                "all'indirizzo e-mail o al cellulare indicati. Accetta l'intestazione Idempotency-Key.")
+                "all'indirizzo e-mail o al cellulare indicati. Prima della conferma si stampano (GET documents/{name}) e si fanno firmare i moduli " +
+                "della richiesta; la conferma lo dichiara con formPrintedAndSigned: true, altrimenti è rifiutata con form-not-printed. " +
+                "Accetta l'intestazione Idempotency-Key.")
             .Produces<ActivationConfirmation>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);

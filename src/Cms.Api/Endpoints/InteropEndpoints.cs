@@ -63,9 +63,11 @@ public static class InteropEndpoints
             .Produces<RecipientProofSent>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapPost("/{id:guid}/confirm", async (Guid id, ConfirmCodeReleaseRequest? body, IMediator mediator, CancellationToken ct) =>
-                await mediator.Send(new ConfirmInteropRequestCommand(id, body?.RecipientProof), ct))
+                await mediator.Send(new ConfirmInteropRequestCommand(id, body?.RecipientProof, body?.FormPrintedAndSigned), ct))
             .WithName("confirmInteropRequest")
             .WithSummary("Conferma: la richiesta è messa in coda e inviata alla Regione emittente (con nuovi tentativi finché risponde)")
+            .WithDescription("Prima della conferma si stampano allo sportello (GET documents/{name}) e si fanno firmare i moduli della richiesta " +
+                "[S 9.3.3, M 2.6]; la conferma lo dichiara con formPrintedAndSigned: true, altrimenti è rifiutata con form-not-printed.")
             .Produces<InteropRequestView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         requests.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) =>
@@ -78,8 +80,10 @@ public static class InteropEndpoints
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getInteropRequestDocument")
-            .WithSummary("Stampa dei codici personali (prima parte, come restituita dalla Regione emittente)")
-            .WithDescription("Una sola volta: la stampa cancella la prima parte conservata; una seconda richiesta è 409 document-already-printed.")
+            .WithSummary("Stampa dei moduli da firmare e dei codici personali (prima parte, come restituita dalla Regione emittente)")
+            .WithDescription("Prima della conferma: modulo-richiesta-codici (e dichiarazione-sostitutiva con la delega) o modulo-richiesta-revoca. " +
+                "Dopo il completamento: codici-personali, una sola volta: la stampa cancella la prima parte conservata; una seconda richiesta è " +
+                "409 document-already-printed.")
             .ProducesPdf()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 

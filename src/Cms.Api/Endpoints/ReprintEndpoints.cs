@@ -64,9 +64,11 @@ public static class ReprintEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         reprints.MapPost("/{id:guid}/confirm", async (Guid id, ConfirmCodeReleaseRequest? body, IMediator mediator, CancellationToken ct) =>
-                await mediator.Send(new ConfirmReprintCommand(id, body?.RecipientProof), ct))
+                await mediator.Send(new ConfirmReprintCommand(id, body?.RecipientProof, body?.FormPrintedAndSigned), ct))
             .WithName("confirmReprint")
             .WithSummary("Conferma della ristampa (passo 2): prima parte dei codici in risposta, seconda parte inviata")
+            .WithDescription("Prima della conferma si stampano (GET documents/{name}) e si fanno firmare i moduli della richiesta; la conferma lo " +
+                "dichiara con formPrintedAndSigned: true, altrimenti è rifiutata con form-not-printed. Accetta l'intestazione Idempotency-Key.")
             .Produces<ReprintConfirmation>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);

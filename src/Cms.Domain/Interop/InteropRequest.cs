@@ -89,7 +89,15 @@ public sealed class InteropRequest
     /// <summary>When the first halves were printed at this counter, and by whom; printing erases them (once per release).</summary>
     public DateTimeOffset? CodesPrintedAt { get; private set; }
     public Guid? CodesPrintedBy { get; private set; }
+    /// <summary>The forms printed at this counter for signature before the confirm [S 9.3.3, M 2.6], by name.</summary>
+    public string[] FormsPrinted { get; private set; } = [];
     public uint Version { get; private set; }
+
+    /// <summary>A form printed while pending counts for the confirm (sign before confirm).</summary>
+    public void MarkFormPrinted(string name, DateTimeOffset now)
+    {
+        if (StatusAt(now) == InteropStatus.Pending && !FormsPrinted.Contains(name)) FormsPrinted = [.. FormsPrinted, name];
+    }
 
     /// <summary>The first halves print once: the sealed copy is erased in the same transaction that records the print.</summary>
     public void MarkCodesPrinted(DateTimeOffset now, Guid operatorId)

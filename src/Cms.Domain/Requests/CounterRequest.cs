@@ -77,6 +77,38 @@ public abstract class CounterRequest
     }
 }
 
+/// <summary>
+/// Sign before confirm [M 2.3, TM 10.1, S 9.3.3]: the forms of a request are printed and signed before its confirm, and the operator
+/// says so (<c>formPrintedAndSigned</c>); otherwise the confirm is refused with <see cref="Rule"/>.
+/// </summary>
+public static class SignedForms
+{
+    public const string Rule = "form-not-printed";
+
+    public static void Ensure(IReadOnlyCollection<string> required, IReadOnlyCollection<string> printed, bool acknowledged)
+    {
+        if (required.Count == 0) return;
+        var missing = required.Where(name => !printed.Contains(name)).ToArray();
+        if (missing.Length > 0)
+            throw new DomainRuleException(Rule,
+                    $"Prima della conferma va stampato e fatto firmare: {string.Join(", ", missing.Select(Label))}.", RuleKind.Conflict)
+                .With("missingForms", missing);
+        if (!acknowledged)
+            throw new DomainRuleException(Rule,
+                    "Confermare di aver stampato i moduli e di averli fatti firmare al richiedente (formPrintedAndSigned).", RuleKind.Conflict)
+                .With("missingForms", Array.Empty<string>());
+    }
+
+    /// <summary>How a form is named to the operator.</summary>
+    public static string Label(string name) => name switch
+    {
+        "modulo-richiesta-codici" => "il modulo di richiesta codici",
+        "dichiarazione-sostitutiva" => "la dichiarazione sostitutiva di certificazione",
+        "modulo-richiesta-revoca" => "il modulo di richiesta revoca",
+        _ => name,
+    };
+}
+
 /// <summary>A request made by a person at the counter — the holder or a delegate — who shows an identity document.</summary>
 public abstract class AttendedRequest : CounterRequest
 {
@@ -131,10 +163,20 @@ public abstract class CodeReleaseRequest : AttendedRequest
         DeliveryId = deliveryId;
     }
 
+    /// <summary>The forms printed for signature while the request is pending, by name [M 2.3, TM 10.1]; a change of the request clears them.</summary>
+    public string[] FormsPrinted { get; protected set; } = [];
+
+    /// <summary>A form printed while pending: from now on it counts for the confirm (until the request changes).</summary>
+    public void MarkFormPrinted(string name, DateTimeOffset now)
+    {
+        if (StatusAt(now) == RequestStatus.Pending && !FormsPrinted.Contains(name)) FormsPrinted = [.. FormsPrinted, name];
+    }
+
     protected void ApplyPeople(PeopleDetails p, DateTimeOffset now, TimeSpan pendingFor)
     {
         ApplyAttendee(p.Attendee, now, pendingFor);
         Delivery = p.Delivery;
+        FormsPrinted = []; // the printed forms no longer say what will be confirmed: print them again
     }
 }
 

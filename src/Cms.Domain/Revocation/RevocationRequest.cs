@@ -21,7 +21,16 @@ public enum LossEvidenceKind
     SelfDeclaration,
 }
 
-public sealed record LossEvidence(LossEvidenceKind Kind, string? Reference);
+public sealed record LossEvidence(LossEvidenceKind Kind, string? Reference)
+{
+    /// <summary>The evidence as the revocation form prints it; null without evidence.</summary>
+    public static string? Describe(LossEvidenceKind? kind, string? reference) => kind switch
+    {
+        LossEvidenceKind.PoliceReport => "Copia della denuncia" + (reference is null ? "" : ": " + reference),
+        LossEvidenceKind.SelfDeclaration => "Autocertificazione del titolare" + (reference is null ? "" : ": " + reference),
+        _ => null,
+    };
+}
 
 /// <summary>
 /// A request to revoke the card's authentication certificate for good [M 2.6, T 2.5, TM 10.7, S 9.7]: the CIP is verified

@@ -16,7 +16,7 @@ public sealed partial class PdfFormRenderer
             RequestHeader(w, b, "MODULO DI RICHIESTA REVOCA DEL CERTIFICATO DI AUTENTICAZIONE", "ID richiesta revoca", m.RequestId);
             var h = b.Holder;
             var holderName = $"{h.Surname} {h.GivenName}";
-            var card = b.Card.CardNumber;
+            var card = b.CardNumber;
             if (m.Mode == RequestMode.Direct || m.Delegate is null)
             {
                 w.Paragraph($"Il/La sottoscritto/a {h.GivenName} {h.Surname}, Codice Fiscale {h.CodiceFiscale}, in qualità di TITOLARE della TS/CNS " +
@@ -63,7 +63,7 @@ public sealed partial class PdfFormRenderer
             RequestHeader(w, b, "MODULO DI RICHIESTA E CONSEGNA LETTORE SMART-CARD", "ID consegna lettore", m.RequestId);
             var h = b.Holder;
             w.Paragraph($"Il/La sottoscritto/a {h.Surname} {h.GivenName}, Codice Fiscale {h.CodiceFiscale}, a seguito dell'attivazione della propria " +
-                $"TS-CNS n° {b.Card.CardNumber}, richiede la contestuale consegna a mano di un lettore di smart card e dichiara, sotto la propria " +
+                $"TS-CNS n° {b.CardNumber}, richiede la contestuale consegna a mano di un lettore di smart card e dichiara, sotto la propria " +
                 "responsabilità, che la presente richiesta è unica per la propria famiglia anagrafica.", 10);
             w.Space(4);
             w.Fields(("Lettori già consegnati al titolare", m.HolderReaders.ToString(CultureInfo.InvariantCulture)),

@@ -122,7 +122,8 @@ public sealed partial class PdfFormRenderer : IFormRenderer
         using var document = NewDocument("Dichiarazione sostitutiva di certificazione", m);
         using (var w = new FormWriter(document, Footer(m)))
         {
-            Header(w, m, "ATTIVAZIONE DELLA TS-CNS\nDICHIARAZIONE SOSTITUTIVA DI CERTIFICAZIONE\n(artt. 46 e 48 d.p.r. 445/2000)", null);
+            var operation = m.Purpose == "REPRINT" ? "RISTAMPA DEI CODICI PERSONALI DELLA TS-CNS" : "ATTIVAZIONE DELLA TS-CNS";
+            Header(w, m, operation + "\nDICHIARAZIONE SOSTITUTIVA DI CERTIFICAZIONE\n(artt. 46 e 48 d.p.r. 445/2000)", null);
             var d = m.Requester;
             w.Paragraph("Il/la sottoscritto/a", 9);
             w.Fields(("cognome", d.Surname), ("nome", d.GivenName));

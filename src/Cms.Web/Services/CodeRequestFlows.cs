@@ -6,7 +6,7 @@ public sealed record CodeRequestView(
     DelegationKind? DelegationKind, DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent,
     bool HealthDocuments, string? Reason, string? ReasonLabel, string? ReasonNote, DateTimeOffset ExpiresAt,
     IReadOnlyList<string> Documents, IReadOnlyList<string> Warnings, bool RecipientProofRequired, DateTimeOffset? CodesPrintedAt = null,
-    string? OutsideHealthAuthorityReason = null);
+    string? OutsideHealthAuthorityReason = null, IReadOnlyList<string>? FormsPrinted = null);
 
 /// <summary>What the confirm hands out once: the first halves, the prints and any notes.</summary>
 public sealed record CodeRequestOutcome(CodeParts FirstHalves, IReadOnlyList<string> Documents, IReadOnlyList<string> Notes);
@@ -26,7 +26,7 @@ public abstract class CodeRequestFlow
     public abstract Task<Guid> CreateAsync(ICmsClient api, string cardNumber, CodeRequestForm form, CancellationToken ct);
     public abstract Task<CodeRequestView> GetAsync(ICmsClient api, Guid id, CancellationToken ct);
     public abstract Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm form, CancellationToken ct);
-    public abstract Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, CancellationToken ct);
+    public abstract Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, bool formPrintedAndSigned, CancellationToken ct);
     public abstract Task<RecipientProofSent> SendRecipientProofAsync(ICmsClient api, Guid id, CancellationToken ct);
     public abstract Task CancelAsync(ICmsClient api, Guid id, CancellationToken ct);
     public abstract Task<FileResponse> DocumentAsync(ICmsClient api, Guid id, string name, CancellationToken ct);
@@ -59,7 +59,7 @@ public sealed class ActivationFlow : CodeRequestFlow
         var s = r.Summary;
         return new CodeRequestView(r.Id, r.Status, s.CardNumber, s.CardExpiryDate, s.Holder, s.Mode, s.DelegationKind, s.Delegate, s.Document,
             s.Delivery, s.PrivacyConsent, s.HealthDelegationDocumentsReceived, null, null, null, s.ExpiresAt, [.. s.Documents], [],
-            r.RecipientProofRequired, s.CodesPrintedAt);
+            r.RecipientProofRequired, s.CodesPrintedAt, null, [.. s.FormsPrinted ?? []]);
     }
 
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
@@ -69,9 +69,9 @@ public sealed class ActivationFlow : CodeRequestFlow
             Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent, HealthDelegationDocumentsReceived = f.HealthDocuments,
         }, ct);
 
-    public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, CancellationToken ct)
+    public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, bool formPrintedAndSigned, CancellationToken ct)
     {
-        var c = await api.ConfirmActivationAsync(id, new ConfirmCodeReleaseRequest { RecipientProof = recipientProof }, ct);
+        var c = await api.ConfirmActivationAsync(id, new ConfirmCodeReleaseRequest { RecipientProof = recipientProof, FormPrintedAndSigned = formPrintedAndSigned }, ct);
         return new CodeRequestOutcome(c.FirstHalves, [.. c.Documents], [.. c.Notes]);
     }
 
@@ -111,7 +111,7 @@ public sealed class ReprintFlow : CodeRequestFlow
         var s = r.Summary;
         return new CodeRequestView(r.Id, r.Status, s.CardNumber, s.CardExpiryDate, s.Holder, s.Mode, s.DelegationKind, s.Delegate, s.Document,
             s.Delivery, s.PrivacyConsent, false, s.Reason.ToString(), s.ReasonLabel, s.ReasonNote, s.ExpiresAt, [.. s.Documents], [.. s.Warnings],
-            r.RecipientProofRequired, s.CodesPrintedAt, s.OutsideHealthAuthorityReason);
+            r.RecipientProofRequired, s.CodesPrintedAt, s.OutsideHealthAuthorityReason, [.. s.FormsPrinted ?? []]);
     }
 
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
@@ -123,9 +123,9 @@ public sealed class ReprintFlow : CodeRequestFlow
             OutsideHealthAuthorityReason = string.IsNullOrWhiteSpace(f.OutsideHealthAuthorityReason) ? null : f.OutsideHealthAuthorityReason,
         }, ct);
 
-    public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, CancellationToken ct)
+    public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, bool formPrintedAndSigned, CancellationToken ct)
     {
-        var c = await api.ConfirmReprintAsync(id, new ConfirmCodeReleaseRequest { RecipientProof = recipientProof }, ct);
+        var c = await api.ConfirmReprintAsync(id, new ConfirmCodeReleaseRequest { RecipientProof = recipientProof, FormPrintedAndSigned = formPrintedAndSigned }, ct);
         return new CodeRequestOutcome(c.FirstHalves, [.. c.Documents], [.. c.Warnings]);
     }
 

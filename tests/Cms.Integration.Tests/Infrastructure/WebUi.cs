@@ -121,6 +121,33 @@ public sealed class WebUi : IAsyncDisposable
         await page.GetByRole(AriaRole.Button, new() { Name = "Accedi" }).ClickAsync();
     }
 
+    /// <summary>
+    /// Sign before confirm (decision 0043) on a pending request's summary: prints every form still "da stampare" (its PDF, fetched
+    /// in the page's session as the link's new tab does), shows the summary again (keeping a typed recipient-proof code) and ticks
+    /// "I moduli sono stati stampati e firmati".
+    /// </summary>
+    public static async Task PrintFormsAndAcknowledgeAsync(IPage page)
+    {
+        var toPrint = page.GetByTestId("forms-to-sign").Locator("li", new() { HasText = "da stampare" }).Locator("a");
+        var links = await toPrint.EvaluateAllAsync<string[]>("links => links.map(a => a.href)");
+        if (links.Length > 0)
+        {
+            var proof = page.Locator("#RecipientProof");
+            var typed = await proof.CountAsync() > 0 ? await proof.InputValueAsync() : "";
+            foreach (var link in links)
+            {
+                var pdf = await page.Context.APIRequest.GetAsync(link);
+                if (pdf.Status != 200 || pdf.Headers["content-type"] != "application/pdf")
+                    throw new InvalidOperationException($"printing {link}: {pdf.Status} {pdf.Headers.GetValueOrDefault("content-type")}");
+            }
+            await page.GotoAsync(new Uri(page.Url).AbsolutePath);
+            await Assertions.Expect(page.GetByTestId("forms-to-sign")).Not.ToContainTextAsync("da stampare");
+            if (typed.Length > 0) await page.Locator("#RecipientProof").FillAsync(typed);
+        }
+        var box = page.Locator("#FormPrintedAndSigned");
+        if (await box.CountAsync() > 0 && !await box.IsCheckedAsync()) await page.Locator("label[for=FormPrintedAndSigned]").ClickAsync();
+    }
+
     /// <summary>axe-core on the page as it is now: no violation of WCAG 2.0/2.1 A and AA.</summary>
     public static async Task AssertAccessibleAsync(IPage page)
     {

@@ -14,11 +14,12 @@ using Microsoft.Extensions.Options;
 namespace Cms.Application.Activation.Common;
 
 /// <summary>The summary the operator checks before confirming [T 2.2: "riepilogo dei dati di attivazione"].</summary>
+/// <param name="FormsPrinted">The forms printed since the request last changed: all of them, signed, before the confirm (form-not-printed).</param>
 public sealed record ActivationSummary(
     string CardNumber, CardState CardState, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode, DelegationKind? DelegationKind,
     DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent, bool HealthDelegationDocumentsReceived,
     string CounterCode, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents,
-    DateTimeOffset? CodesPrintedAt = null);
+    DateTimeOffset? CodesPrintedAt = null, IReadOnlyList<string>? FormsPrinted = null);
 
 /// <summary>A request and, while it is pending, whether the region wants the recipient proved before the confirm (recipient-proof).</summary>
 public sealed record ActivationResponse(Guid Id, RequestStatus Status, ActivationSummary Summary, Guid? DeliveryId, bool RecipientProofRequired);
@@ -45,7 +46,7 @@ public sealed class ActivationRequests(CounterRequestLoader loader, ICardDirecto
         r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind,
         RequestViews.Delegate(r), RequestViews.Document(r), RequestViews.Delivery(r),
         r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.CounterCode, r.CreatedAt, r.ExpiresAt,
-        ActivationDocumentNames.Available(r, r.StatusAt(now)), r.CodesPrintedAt);
+        ActivationDocumentNames.Available(r, r.StatusAt(now)), r.CodesPrintedAt, r.FormsPrinted);
 }
 
 public static class ActivationDocumentNames
@@ -66,5 +67,8 @@ public static class ActivationDocumentNames
         if (status == RequestStatus.Completed && r.CodesPrintedAt is null) names.Add(PersonalCodes);
         return names;
     }
+
+    /// <summary>The forms printed and signed before the confirm [M 2.3, TM 10.1]: every form of the pending request but the codes.</summary>
+    public static IReadOnlyList<string> ToSign(ActivationRequest r) => Available(r, RequestStatus.Pending);
 }
 

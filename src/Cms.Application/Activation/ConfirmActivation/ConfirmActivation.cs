@@ -18,7 +18,8 @@ namespace Cms.Application.Activation.ConfirmActivation;
 /// Step two: in one transaction the card becomes ACTIVE, the operation is recorded and the message with the
 /// second halves is written to the outbox; the answer carries the first halves, for printing.
 /// </summary>
-public sealed record ConfirmActivationCommand(Guid Id, string? RecipientProof = null) : ICommand<ActivationConfirmation>, IAuditedMessage
+/// <param name="FormPrintedAndSigned">The operator's word that the request's forms were printed and signed (sign before confirm).</param>
+public sealed record ConfirmActivationCommand(Guid Id, string? RecipientProof = null, bool? FormPrintedAndSigned = null) : ICommand<ActivationConfirmation>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.Activation;
     public override string ToString() => $"ConfirmActivationCommand {{ Id = {Id} }}";
@@ -50,6 +51,7 @@ public sealed class ConfirmActivationHandler(
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsurePending(now);
+        SignedForms.Ensure(ActivationDocumentNames.ToSign(request), request.FormsPrinted, command.FormPrintedAndSigned == true);
         var proved = await proofs.VerifyAsync(request.Id, request.Delivery, command.RecipientProof, now, cancellationToken);
         await recipients.EnsureNotSharedAsync(request.Delivery, request.HolderCodiceFiscale, now, cancellationToken);
         // Locks the card row: a confirm of another request for the same card waits, then finds it active.

@@ -32,9 +32,10 @@ public sealed class GetActivationDocumentHandler(
     {
         audit.RequestId = query.Id.ToString();
         audit.Detail = "activation:" + query.Name;
-        // The first halves print once per release: the row is locked, so of two prints at once one waits and is then refused.
+        // The first halves print once per release: the row is locked, so of two prints at once one waits and is then refused. A form
+        // printed while pending is recorded for the confirm (sign before confirm), under the same lock as a change of the request.
         var codes = query.Name == ActivationDocumentNames.PersonalCodes;
-        var request = await requests.LoadAsync(query.Id, cancellationToken, forUpdate: codes);
+        var request = await requests.LoadAsync(query.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         var now = clock.GetUtcNow();
         var status = request.StatusAt(now);
@@ -42,6 +43,7 @@ public sealed class GetActivationDocumentHandler(
         CounterRequestForms.EnsureAvailable(query.Name, ActivationDocumentNames.Available(request, status), status);
         var model = await forms.ModelAsync(request, codes, "ACTIVATION", null, cancellationToken);
         if (codes) request.MarkCodesPrinted(now, user.OperatorId!.Value);
+        else request.MarkFormPrinted(query.Name!, now);
         var content = query.Name switch
         {
             ActivationDocumentNames.RequestForm => renderer.ActivationRequestForm(model),

@@ -42,7 +42,7 @@ public sealed class CounterRequestForms(ICmsDbContext db, ICardDirectory cards, 
         var holder = new PersonOnForm(h.Surname, h.GivenName, h.CodiceFiscale, h.BirthPlace, h.BirthProvince, h.BirthDate, h.Citizenship, h.Sex,
             h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province, h.BirthCountry);
         return new FormBasics(counterCode, counter ?? counterCode, options.Value.Issuers.GetValueOrDefault(options.Value.Region) ?? options.Value.Region,
-            clock.GetUtcNow(), card, holder);
+            clock.GetUtcNow(), card.CardNumber, holder);
     }
 
     /// <summary>Refuses a form the request does not offer in its present state.</summary>

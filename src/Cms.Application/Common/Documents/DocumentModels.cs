@@ -35,10 +35,9 @@ public sealed record ActivationFormModel(
     PersonOnForm Holder, PersonOnForm Requester, RequestMode Mode, DelegationKind? DelegationKind, IdentityDocument Document,
     DeliveryAddress Delivery, bool Activated, CodeParts? FirstHalves, string Purpose = "ACTIVATION", string? ReasonLabel = null);
 
-/// <summary>The card, its holder as printed, the counter and the moment: what every form of a request starts from.</summary>
+/// <summary>The card number, its holder as printed, the counter and the moment: what every form of a request starts from.</summary>
 public sealed record FormBasics(
-    string CounterCode, string CounterName, string RegionName, DateTimeOffset PrintedAt, Cms.Application.Identification.Contracts.CardView Card,
-    PersonOnForm Holder);
+    string CounterCode, string CounterName, string RegionName, DateTimeOffset PrintedAt, string CardNumber, PersonOnForm Holder);
 
 /// <summary>Modulo di richiesta revoca del certificato di autenticazione [T 2.5.1, 2.5.2]: the direct and the delegated wording.</summary>
 public sealed record RevocationFormModel(

@@ -67,7 +67,7 @@ public sealed record InteropRequestView(
     InteropHolderInput Holder, RequestMode? Mode, DeliveryView? Delivery, string CounterCode, DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt, DateTimeOffset? ConfirmedAt, DateTimeOffset? CompletedAt, int Attempts, DateTimeOffset? NextAttemptAt,
     string? LastError, InteropRefusal? Refusal, Guid? PeerRequestId, DateOnly? CardExpiryDate, IReadOnlyList<string> Documents,
-    string? OutsideHealthAuthorityReason, DateTimeOffset? CodesPrintedAt, bool RecipientProofRequired);
+    string? OutsideHealthAuthorityReason, DateTimeOffset? CodesPrintedAt, bool RecipientProofRequired, IReadOnlyList<string> FormsPrinted);
 
 /// <summary>The issuing region's refusal: its rule and its words.</summary>
 public sealed record InteropRefusal(string Rule, string Detail);

@@ -58,8 +58,32 @@ public sealed class InteropRequests(ICmsDbContext db, ICurrentUser user, IOption
             r.CounterCode, r.CreatedAt, r.ExpiresAt, r.ConfirmedAt, r.CompletedAt, r.Attempts,
             status is InteropStatus.Queued or InteropStatus.Sent ? r.NextAttemptAt : null, r.LastError,
             r.PeerRule is null ? null : new InteropRefusal(r.PeerRule, r.PeerDetail ?? ""), r.PeerRequestId, r.CardExpiryDate,
-            status == InteropStatus.Completed && r.FirstHalvesCiphertext is not null ? [PersonalCodes] : [],
-            body.OutsideHealthAuthorityReason, r.CodesPrintedAt, r.Kind != InteropKind.Revocation && options.Value.RecipientProof.Required);
+            InteropDocumentNames.Available(r, body.Mode, status),
+            body.OutsideHealthAuthorityReason, r.CodesPrintedAt, r.Kind != InteropKind.Revocation && options.Value.RecipientProof.Required, r.FormsPrinted);
+    }
+}
+
+/// <summary>The prints of an interop request at the sending counter: the forms signed before the confirm, then the codes.</summary>
+public static class InteropDocumentNames
+{
+    public const string RequestForm = "modulo-richiesta-codici";
+    public const string SubstituteDeclaration = "dichiarazione-sostitutiva";
+    public const string RevocationForm = "modulo-richiesta-revoca";
+
+    /// <summary>The forms signed at the sending counter before the confirm [S 9.3.3, M 2.6]; the health-reasons mode prints only the codes.</summary>
+    public static IReadOnlyList<string> Forms(InteropKind kind, RequestMode? mode) => kind switch
+    {
+        InteropKind.Revocation => [RevocationForm],
+        _ when mode == RequestMode.HealthDelegation => [],
+        _ when mode == RequestMode.Delegated => [RequestForm, SubstituteDeclaration],
+        _ => [RequestForm],
+    };
+
+    public static IReadOnlyList<string> Available(InteropRequest r, RequestMode? mode, InteropStatus status)
+    {
+        var names = status is InteropStatus.Cancelled or InteropStatus.Expired ? [] : Forms(r.Kind, mode).ToList();
+        if (status == InteropStatus.Completed && r.FirstHalvesCiphertext is not null) names.Add(InteropRequests.PersonalCodes);
+        return names;
     }
 }
 

@@ -7,6 +7,7 @@ using Cms.Application.Common.Validation;
 using Cms.Application.Interop.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Interop;
+using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
 
@@ -16,7 +17,8 @@ namespace Cms.Application.Interop.ConfirmInteropRequest;
 /// Step two: the request is queued for the issuing region in the operator's transaction and delivered by a background job
 /// (retried until the peer answers); the counter follows it with <c>GET /interop/requests/{id}</c>.
 /// </summary>
-public sealed record ConfirmInteropRequestCommand(Guid Id, string? RecipientProof = null) : ICommand<InteropRequestView>, IAuditedMessage
+/// <param name="FormPrintedAndSigned">The operator's word that the request's forms were printed and signed at this counter [S 9.3.3, M 2.6].</param>
+public sealed record ConfirmInteropRequestCommand(Guid Id, string? RecipientProof = null, bool? FormPrintedAndSigned = null) : ICommand<InteropRequestView>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.Interoperability;
     public override string ToString() => $"ConfirmInteropRequestCommand {{ Id = {Id} }}";
@@ -43,11 +45,12 @@ public sealed class ConfirmInteropRequestHandler(
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         audit.Detail = $"confirm {request.Kind} to={request.TargetRegion}";
         request.EnsurePending(now);
+        var body = InteropRequests.Body(request);
+        SignedForms.Ensure(InteropDocumentNames.Forms(request.Kind, body.Mode), request.FormsPrinted, command.FormPrintedAndSigned == true);
         string? payload = null;
         if (request.Kind != InteropKind.Revocation)
         {
             // Proved here, by this region's delivery, to the address the request carries; the issuing region gets the statement.
-            var body = InteropRequests.Body(request);
             if (await proofs.VerifyAsync(request.Id, RequestInputRules.ToDelivery(body.Delivery!), command.RecipientProof, now, cancellationToken))
             {
                 payload = JsonSerializer.Serialize(body with { RecipientVerifiedAt = now }, ApiNames.Json);

@@ -12,12 +12,16 @@ using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Cms.Application.Common.Options;
 
 namespace Cms.Application.Interop.GetInteropDocument;
 
 /// <summary>
-/// The counter's print of a completed interop request: <c>codici-personali</c>, the first halves the issuing region
-/// answered [S 9.3.3 point 6], with the same wording as a local release. Printing is recorded.
+/// The counter's prints of an interop request: before the confirm the forms signed at the sending counter [S 9.3.3, M 2.6] —
+/// the modulo di richiesta codici (and the dichiarazione sostitutiva when delegated) or the modulo di richiesta revoca — and,
+/// once the issuing region completed it, <c>codici-personali</c>, the first halves it answered [S 9.3.3 point 6], with the same
+/// wording as a local release. Printing is recorded; a form printed while pending counts for the confirm.
 /// </summary>
 public sealed record GetInteropDocumentQuery(Guid Id, string? Name) : IQuery<RenderedDocument>, IAuditedMessage
 {
@@ -34,7 +38,8 @@ public sealed class GetInteropDocumentValidator : AbstractValidator<GetInteropDo
 }
 
 public sealed class GetInteropDocumentHandler(
-    ICmsDbContext db, InteropRequests requests, ICodeCipher cipher, IFormRenderer renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
+    ICmsDbContext db, InteropRequests requests, ICodeCipher cipher, IFormRenderer renderer, ICurrentUser user, IOptions<CmsOptions> options,
+    TimeProvider clock, AuditScope audit)
     : IQueryHandler<GetInteropDocumentQuery, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(GetInteropDocumentQuery query, CancellationToken cancellationToken)
@@ -42,11 +47,45 @@ public sealed class GetInteropDocumentHandler(
         var now = clock.GetUtcNow();
         audit.RequestId = query.Id.ToString();
         audit.Detail = "interop:" + query.Name;
-        if (query.Name != InteropRequests.PersonalCodes)
-            throw new DomainRuleException("document-not-found", "Documento non previsto per questa richiesta.", RuleKind.NotFound);
-        // Printed once: the row is locked (two prints at once: one waits, then is refused) and the sealed halves erased with the print.
+        // Locked: two prints of the codes at once — one waits, then is refused; a form's print is recorded for the confirm.
         var request = await requests.LoadAsync(query.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var body = InteropRequests.Body(request);
+        var counter = await db.Counters.AsNoTracking().Where(c => c.Code == request.CounterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken)
+            ?? request.CounterCode;
+        if (query.Name == InteropRequests.PersonalCodes) return PersonalCodes(request, body, counter, now);
+        var status = request.StatusAt(now);
+        if (!InteropDocumentNames.Forms(request.Kind, body.Mode).Contains(query.Name!))
+            throw new DomainRuleException("document-not-found", "Documento non previsto per questa richiesta.", RuleKind.NotFound);
+        if (status is InteropStatus.Cancelled or InteropStatus.Expired)
+            throw new DomainRuleException("document-not-available",
+                    $"Il modulo '{query.Name}' non è disponibile per questa richiesta (stato {status.ToString().ToUpperInvariant()}).", RuleKind.Conflict)
+                .With("requestStatus", status);
+        var h = body.Holder!;
+        RuleExtensions.TryParseDate(h.BirthDate, out var birth);
+        var holder = new PersonOnForm(h.Surname!, h.GivenName!, h.CodiceFiscale!, BirthDate: birth);
+        var delegatePerson = body.Delegate is { } d ? new PersonOnForm(d.Surname!.ToUpperInvariant(), d.GivenName!.ToUpperInvariant(), d.CodiceFiscale!) : null;
+        byte[] content;
+        if (request.Kind == InteropKind.Revocation)
+        {
+            var basics = new FormBasics(request.CounterCode, counter, options.Value.Issuers.GetValueOrDefault(options.Value.Region) ?? options.Value.Region,
+                now, request.CardNumber, holder);
+            content = renderer.RevocationRequestForm(new RevocationFormModel(basics, request.Id, delegatePerson, body.Mode!.Value, body.DelegationKind,
+                RequestInputRules.ToDocument(body.Document!), Cms.Domain.Revocation.RevocationRequest.Label(body.RevocationReason!.Value),
+                Cms.Domain.Revocation.LossEvidence.Describe(body.Evidence?.Kind, body.Evidence?.Reference)));
+        }
+        else
+        {
+            var model = FormModel(request, body, counter, holder, delegatePerson ?? holder, now, null);
+            content = query.Name == InteropDocumentNames.SubstituteDeclaration ? renderer.SubstituteDeclaration(model) : renderer.ActivationRequestForm(model);
+        }
+        request.MarkFormPrinted(query.Name!, now);
+        return new RenderedDocument($"interop-{query.Name}-{request.Id:N}.pdf", content);
+    }
+
+    private RenderedDocument PersonalCodes(InteropRequest request, InteropInboundBody body, string counter, DateTimeOffset now)
+    {
+        // Printed once: the sealed halves are erased with the print.
         if (request.CodesPrintedAt is { } printedAt) throw CodesPrint.AlreadyPrinted(printedAt);
         if (InteropRequests.FirstHalvesPurged(request))
             throw new DomainRuleException("first-halves-purged", InteropRequests.FirstHalvesPurgedText, RuleKind.Conflict);
@@ -56,17 +95,21 @@ public sealed class GetInteropDocumentHandler(
                 .With("requestStatus", request.StatusAt(now));
         var firstHalves = JsonSerializer.Deserialize<CodeParts>(
             cipher.OpenBytes(request.FirstHalvesKeyId!, request.FirstHalvesCiphertext, InteropRequests.FirstHalvesContext(request.Id)), ApiNames.Json)!;
-        var body = InteropRequests.Body(request);
-        var counter = await db.Counters.AsNoTracking().Where(c => c.Code == request.CounterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
         var h = body.Holder!;
         RuleExtensions.TryParseDate(h.BirthDate, out var birth);
         var holder = new PersonOnForm(h.Surname!, h.GivenName!, h.CodiceFiscale!, BirthDate: birth);
         var requester = body.Delegate is { } d ? new PersonOnForm(d.Surname!.ToUpperInvariant(), d.GivenName!.ToUpperInvariant(), d.CodiceFiscale!) : holder;
-        var model = new ActivationFormModel(request.CounterCode, counter ?? request.CounterCode, request.Id, now, request.CardNumber,
-            request.CardExpiryDate ?? default, holder, requester, body.Mode!.Value, body.DelegationKind, RequestInputRules.ToDocument(body.Document!),
-            RequestInputRules.ToDelivery(body.Delivery!), true, firstHalves, request.Kind == InteropKind.Reprint ? "REPRINT" : "ACTIVATION");
-        var content = renderer.PersonalCodes(model);
+        var content = renderer.PersonalCodes(FormModel(request, body, counter, holder, requester, now, firstHalves));
         request.MarkCodesPrinted(now, user.OperatorId!.Value);
-        return new RenderedDocument($"{query.Name}-{request.Id:N}.pdf", content);
+        return new RenderedDocument($"{InteropRequests.PersonalCodes}-{request.Id:N}.pdf", content);
     }
+
+    private static ActivationFormModel FormModel(InteropRequest request, InteropInboundBody body, string counter, PersonOnForm holder,
+        PersonOnForm requester, DateTimeOffset now, CodeParts? firstHalves) =>
+        new(request.CounterCode, counter, request.Id, now, request.CardNumber, request.CardExpiryDate ?? default, holder, requester, body.Mode!.Value,
+            body.DelegationKind, RequestInputRules.ToDocument(body.Document!), RequestInputRules.ToDelivery(body.Delivery!), firstHalves is not null,
+            firstHalves, request.Kind == InteropKind.Reprint ? "REPRINT" : "ACTIVATION",
+            request.Kind == InteropKind.Reprint && body.Reason is { } reason
+                ? Cms.Domain.Reprint.ReprintRequest.Label(reason) + (string.IsNullOrWhiteSpace(body.ReasonNote) ? "" : $": {body.ReasonNote}")
+                : null);
 }

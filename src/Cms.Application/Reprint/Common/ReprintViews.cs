@@ -16,7 +16,8 @@ public sealed record ReprintSummary(
     string CardNumber, CardState CardState, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode, DelegationKind? DelegationKind,
     DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent, ReprintReason Reason, string ReasonLabel,
     string? ReasonNote, string CounterCode, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents,
-    IReadOnlyList<string> Warnings, string? OutsideHealthAuthorityReason = null, DateTimeOffset? CodesPrintedAt = null);
+    IReadOnlyList<string> Warnings, string? OutsideHealthAuthorityReason = null, DateTimeOffset? CodesPrintedAt = null,
+    IReadOnlyList<string>? FormsPrinted = null);
 
 /// <summary>A request and, while it is pending, whether the region wants the recipient proved before the confirm (recipient-proof).</summary>
 public sealed record ReprintResponse(Guid Id, RequestStatus Status, ReprintSummary Summary, Guid? DeliveryId, bool RecipientProofRequired);
@@ -55,14 +56,22 @@ public static class ReprintDocumentNames
 {
     public const string RequestForm = "modulo-richiesta-codici";
     public const string PersonalCodes = "codici-personali";
+    public const string SubstituteDeclaration = "dichiarazione-sostitutiva";
 
     public static IReadOnlyList<string> Available(ReprintRequest r, RequestStatus status)
     {
         var names = new List<string>();
-        if (status is RequestStatus.Pending or RequestStatus.Completed && r.Mode != RequestMode.HealthDelegation) names.Add(RequestForm);
+        if (status is RequestStatus.Pending or RequestStatus.Completed)
+        {
+            if (r.Mode != RequestMode.HealthDelegation) names.Add(RequestForm);
+            if (r.Mode == RequestMode.Delegated) names.Add(SubstituteDeclaration);
+        }
         if (status == RequestStatus.Completed && r.CodesPrintedAt is null) names.Add(PersonalCodes);
         return names;
     }
+
+    /// <summary>The forms printed and signed before the confirm [M 2.3, TM 10.1]: every form of the pending request but the codes.</summary>
+    public static IReadOnlyList<string> ToSign(ReprintRequest r) => Available(r, RequestStatus.Pending);
 }
 
 /// <summary>Loading a reprint request (visible to its own counter only) and building its summary.</summary>
@@ -76,6 +85,6 @@ public sealed class ReprintRequests(CounterRequestLoader loader, ICardDirectory 
     public ReprintResponse Response(ReprintRequest r, CardView card, DateTimeOffset now) => new(r.Id, r.StatusAt(now), new ReprintSummary(
         r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind, RequestViews.Delegate(r), RequestViews.Document(r),
         RequestViews.Delivery(r), r.PrivacyConsent, r.Reason, ReprintRequest.Label(r.Reason), r.ReasonNote, r.CounterCode, r.CreatedAt, r.ExpiresAt,
-        ReprintDocumentNames.Available(r, r.StatusAt(now)), [ReprintRequest.ChangedCodesWarning], r.OutsideHealthAuthorityReason, r.CodesPrintedAt),
+        ReprintDocumentNames.Available(r, r.StatusAt(now)), [ReprintRequest.ChangedCodesWarning], r.OutsideHealthAuthorityReason, r.CodesPrintedAt, r.FormsPrinted),
         r.DeliveryId, options.Value.RecipientProof.Required);
 }

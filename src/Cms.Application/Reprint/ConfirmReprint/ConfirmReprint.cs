@@ -17,7 +17,8 @@ namespace Cms.Application.Reprint.ConfirmReprint;
 /// Step two: the same codes are released again — first halves in the answer (for printing), second halves queued to the
 /// holder's e-mail or mobile — and the operation recorded, in one transaction.
 /// </summary>
-public sealed record ConfirmReprintCommand(Guid Id, string? RecipientProof = null) : ICommand<ReprintConfirmation>, IAuditedMessage
+/// <param name="FormPrintedAndSigned">The operator's word that the request's forms were printed and signed (sign before confirm).</param>
+public sealed record ConfirmReprintCommand(Guid Id, string? RecipientProof = null, bool? FormPrintedAndSigned = null) : ICommand<ReprintConfirmation>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.Reprint;
     public override string ToString() => $"ConfirmReprintCommand {{ Id = {Id} }}";
@@ -48,6 +49,7 @@ public sealed class ConfirmReprintHandler(
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsurePending(now);
+        SignedForms.Ensure(ReprintDocumentNames.ToSign(request), request.FormsPrinted, command.FormPrintedAndSigned == true);
         var proved = await proofs.VerifyAsync(request.Id, request.Delivery, command.RecipientProof, now, cancellationToken);
         await recipients.EnsureNotSharedAsync(request.Delivery, request.HolderCodiceFiscale, now, cancellationToken);
         var codes = await registry.ReleaseAgainAsync(request.CardNumber, now, cancellationToken);

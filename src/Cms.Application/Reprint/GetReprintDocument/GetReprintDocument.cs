@@ -33,9 +33,10 @@ public sealed class GetReprintDocumentHandler(
     {
         audit.RequestId = query.Id.ToString();
         audit.Detail = "reprint:" + query.Name;
-        // The first halves print once per release: the row is locked, so of two prints at once one waits and is then refused.
+        // The first halves print once per release: the row is locked, so of two prints at once one waits and is then refused. The
+        // forms' prints are recorded for the confirm under the same lock as a change of the request.
         var codes = query.Name == ReprintDocumentNames.PersonalCodes;
-        var request = await requests.LoadAsync(query.Id, cancellationToken, forUpdate: codes);
+        var request = await requests.LoadAsync(query.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         var now = clock.GetUtcNow();
         var status = request.StatusAt(now);
@@ -43,8 +44,14 @@ public sealed class GetReprintDocumentHandler(
         CounterRequestForms.EnsureAvailable(query.Name, ReprintDocumentNames.Available(request, status), status);
         var reason = ReprintRequest.Label(request.Reason) + (request.ReasonNote is null ? "" : $": {request.ReasonNote}");
         var model = await forms.ModelAsync(request, codes, "REPRINT", reason, cancellationToken);
-        var content = codes ? renderer.PersonalCodes(model) : renderer.ActivationRequestForm(model);
+        var content = query.Name switch
+        {
+            ReprintDocumentNames.PersonalCodes => renderer.PersonalCodes(model),
+            ReprintDocumentNames.SubstituteDeclaration => renderer.SubstituteDeclaration(model),
+            _ => renderer.ActivationRequestForm(model),
+        };
         if (codes) request.MarkCodesPrinted(now, user.OperatorId!.Value);
+        else request.MarkFormPrinted(query.Name!, now); // a form printed while pending counts for the confirm (sign before confirm)
         return new RenderedDocument($"ristampa-{query.Name}-{request.Id:N}.pdf", content);
     }
 }

@@ -40,12 +40,7 @@ public sealed class GetRevocationDocumentHandler(
         var status = request.StatusAt(now);
         CounterRequestForms.EnsureAvailable(query.Name, RevocationDocumentNames.Available(status), status);
         var basics = await forms.BasicsAsync(request.CardNumber, request.CounterCode, cancellationToken);
-        var evidence = request.EvidenceKind switch
-        {
-            LossEvidenceKind.PoliceReport => "Copia della denuncia" + (request.EvidenceReference is null ? "" : ": " + request.EvidenceReference),
-            LossEvidenceKind.SelfDeclaration => "Autocertificazione del titolare" + (request.EvidenceReference is null ? "" : ": " + request.EvidenceReference),
-            _ => null,
-        };
+        var evidence = LossEvidence.Describe(request.EvidenceKind, request.EvidenceReference);
         var delegatePerson = request.Delegate is { } d ? new PersonOnForm(d.Surname, d.GivenName, d.CodiceFiscale) : null;
         var content = renderer.RevocationRequestForm(new RevocationFormModel(basics, request.Id, delegatePerson, request.Mode, request.DelegationKind,
             request.Document, RevocationRequest.Label(request.Reason), evidence));

@@ -76,6 +76,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.PrimitiveCollection<string[]>("FormsPrinted")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("forms_printed");
+
                     b.Property<bool>("HealthDelegationDocumentsReceived")
                         .HasColumnType("boolean")
                         .HasColumnName("health_delegation_documents_received");
@@ -1490,6 +1495,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("first_halves_key_id");
 
+                    b.PrimitiveCollection<string[]>("FormsPrinted")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("forms_printed");
+
                     b.Property<string>("HolderCodiceFiscale")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -1858,6 +1868,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
+
+                    b.PrimitiveCollection<string[]>("FormsPrinted")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("forms_printed");
 
                     b.Property<string>("HolderCodiceFiscale")
                         .IsRequired()

@@ -10,6 +10,10 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     public InteropRequestView? Interop { get; private set; }
 
+    /// <summary>The forms of the pending request, for the partial that lists them with whether each was printed.</summary>
+    public (string Kind, Guid Id, IReadOnlyList<string> Names, IReadOnlyList<string> Printed) FormsToSign =>
+        ("interoperabilita", Id, [.. Interop!.Documents], [.. Interop.FormsPrinted]);
+
     public bool Waiting => Interop?.Status is InteropStatus.QUEUED or InteropStatus.SENT;
 
     public async Task OnGetAsync(CancellationToken ct) => Interop = await api.Client.GetInteropRequestAsync(Id, ct);
@@ -19,8 +23,14 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
 
     public RecipientProofSent? ProofSent { get; private set; }
 
+    /// <summary>The operator's word that the forms were printed and signed at this counter [S 9.3.3, M 2.6].</summary>
+    [BindProperty] public bool FormPrintedAndSigned { get; set; }
+
     public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct) => await ActAsync(() => api.Client.ConfirmInteropRequestAsync(Id,
-        new ConfirmCodeReleaseRequest { RecipientProof = string.IsNullOrWhiteSpace(RecipientProof) ? null : RecipientProof.Trim() }, ct), ct);
+        new ConfirmCodeReleaseRequest
+        {
+            RecipientProof = string.IsNullOrWhiteSpace(RecipientProof) ? null : RecipientProof.Trim(), FormPrintedAndSigned = FormPrintedAndSigned,
+        }, ct), ct);
 
     public async Task<IActionResult> OnPostSendProofAsync(CancellationToken ct)
     {

@@ -14,6 +14,9 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     /// <summary>The recipient-proof code as the holder reads it out (when the region requires it).</summary>
     [BindProperty] public string? RecipientProof { get; set; }
 
+    /// <summary>The operator's word that the forms were printed and signed (sign before confirm).</summary>
+    [BindProperty] public bool FormPrintedAndSigned { get; set; }
+
     /// <summary>Where the last code went (masked), until when, and how many sends are left: shown after a send.</summary>
     public RecipientProofSent? ProofSent { get; private set; }
 
@@ -37,7 +40,8 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     {
         try
         {
-            Outcome = await Flow.ConfirmAsync(api.Client, Id, string.IsNullOrWhiteSpace(RecipientProof) ? null : RecipientProof.Trim(), ct);
+            Outcome = await Flow.ConfirmAsync(api.Client, Id, string.IsNullOrWhiteSpace(RecipientProof) ? null : RecipientProof.Trim(),
+                FormPrintedAndSigned, ct);
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {
@@ -48,11 +52,12 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
         return Page();
     }
 
-    /// <summary>The recipient proof's refusals go beside its field.</summary>
+    /// <summary>The recipient proof's refusals go beside its field, the forms' beside the operator's declaration.</summary>
     public static readonly IReadOnlyDictionary<string, string> ProofFields = new Dictionary<string, string>
     {
         ["recipient-not-verified"] = nameof(RecipientProof), ["recipient-proof-wrong"] = nameof(RecipientProof),
         ["recipient-proof-expired"] = nameof(RecipientProof), ["recipient-proof-exhausted"] = nameof(RecipientProof),
+        ["form-not-printed"] = nameof(FormPrintedAndSigned),
     };
 
     public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct)
