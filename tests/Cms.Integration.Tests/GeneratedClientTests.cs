@@ -37,7 +37,12 @@ public class GeneratedClientTests(CmsFactory factory) : ApiTest(factory)
         });
         Assert.Equal(RequestStatus.PENDING, created.Status);
 
-        var confirmed = await cms.ConfirmActivationAsync(created.Id);
+        // Sign before confirm: without the form printed the client gets the problem; printed, the confirm says it was signed.
+        var unsigned = await Assert.ThrowsAsync<CmsApiException<ProblemDetails>>(() => cms.ConfirmActivationAsync(created.Id));
+        Assert.Equal("urn:cms:problem:form-not-printed", unsigned.Result.Type);
+        Assert.Equal(["modulo-richiesta-codici"], created.Summary.Documents);
+        using (var form = await cms.GetActivationDocumentAsync(created.Id, "modulo-richiesta-codici")) Assert.Equal(200, form.StatusCode);
+        var confirmed = await cms.ConfirmActivationAsync(created.Id, new ConfirmCodeReleaseRequest { FormPrintedAndSigned = true });
         Assert.Equal(RequestStatus.COMPLETED, confirmed.Status);
         Assert.Equal("13", confirmed.FirstHalves.Pin);
         Assert.Equal("2468", confirmed.FirstHalves.Puk);

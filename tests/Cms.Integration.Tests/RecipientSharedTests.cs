@@ -50,7 +50,7 @@ public class RecipientSharedTests(CmsFactory factory) : ApiTest(factory)
         (await OkAsync(await client.PostAsJsonAsync($"/api/v1/{kind}", body), HttpStatusCode.Created)).GetProperty("id").GetString()!;
 
     private static async Task<HttpResponseMessage> ConfirmAsync(HttpClient client, string kind, string id) =>
-        await client.PostAsync($"/api/v1/{kind}/{id}/confirm", null);
+        await client.PostAsync($"/api/v1/{kind}/{id}/confirm", await client.SignedAsync(kind, id));
 
     private static async Task ActivateAsync(HttpClient client, string number, object delivery) =>
         await OkAsync(await ConfirmAsync(client, "activations", await CreateAsync(client, "activations", Activation(number, delivery))));

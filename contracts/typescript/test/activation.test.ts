@@ -30,7 +30,20 @@ test("a front-end signs in, identifies a demo card and activates it", async () =
   assert.equal(created.response.status, 201, JSON.stringify(created.error));
   assert.equal(created.data?.status, "PENDING");
 
-  const confirmed = await client.POST("/api/v1/activations/{id}/confirm", { params: { path: { id: created.data!.id } } });
+  // Sign before confirm: the request form is printed (its PDF), signed, and the confirm says so.
+  const unsigned = await client.POST("/api/v1/activations/{id}/confirm", { params: { path: { id: created.data!.id } } });
+  assert.equal(unsigned.response.status, 409);
+  assert.equal((unsigned.error as Problem | undefined)?.type, "urn:cms:problem:form-not-printed");
+  const form = await client.GET("/api/v1/activations/{id}/documents/{name}", {
+    params: { path: { id: created.data!.id, name: "modulo-richiesta-codici" } },
+    parseAs: "arrayBuffer",
+  });
+  assert.equal(form.response.status, 200);
+  assert.equal(form.response.headers.get("content-type"), "application/pdf");
+  const confirmed = await client.POST("/api/v1/activations/{id}/confirm", {
+    params: { path: { id: created.data!.id } },
+    body: { formPrintedAndSigned: true },
+  });
   assert.equal(confirmed.response.status, 200, JSON.stringify(confirmed.error));
   assert.equal(confirmed.data?.cardState, "ACTIVE");
   assert.match(confirmed.data!.firstHalves.pin, /^[0-9]+$/);
