@@ -220,9 +220,14 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByLabel("Numero di identificazione della tessera").FillAsync(number);
         await page.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "ATTIVAZIONE" }).First).ToBeVisibleAsync();
-        // A person not identified here: no history, the operator is told to identify a card of theirs first.
+        // A malformed codice fiscale is refused beside the field.
         await page.GetByLabel("Numero di identificazione della tessera").FillAsync("");
         await page.GetByLabel("Codice fiscale del titolare").FillAsync("RSSMRA80A01D612X");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#cf_error")).ToBeVisibleAsync();
+        // A person not identified here: no history, the operator is told to identify a card of theirs first.
+        await page.GetByLabel("Codice fiscale del titolare").FillAsync(Cms.Domain.Common.CodiceFiscale.Compute("VERDI", "ANNA",
+            new DateOnly(1970, 5, 5), 'F', "D612"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
         await Assertions.Expect(page.Locator("#cf_error")).ToContainTextAsync("identificare prima una sua tessera");
         await Assertions.Expect(page.GetByTestId("history-not-identified")).ToBeVisibleAsync();
