@@ -49,6 +49,7 @@ public static class DependencyInjection
         services.AddScoped<Reprint.Contracts.IPeerReprints, Reprint.Contracts.PeerReprints>();
         services.AddScoped<Revocation.Contracts.IPeerRevocations, Revocation.Contracts.PeerRevocations>();
         services.AddScoped<Revocation.Common.CipChecks>();
+        services.AddScoped<Reporting.Common.HolderIdentification>();
         services.AddScoped<Interop.Common.PeerSecrets>();
         services.AddScoped<Interop.Common.InteropRequests>();
         services.AddScoped<Interop.Contracts.IPeerDirectory, Interop.Contracts.PeerDirectory>();

@@ -212,21 +212,31 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         // The codes print opens too, once.
         await PrintCodesOnceAsync(page);
 
-        // The rest of the operator's menu: history, report, statistics, blank forms.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Storico", Exact = true }).ClickAsync();
+        // The rest of the operator's menu: history, report, statistics, blank forms. The history of the person just identified,
+        // from the card's page (decision 0040).
+        await IdentifyAsync(page, number, cf, expiry, state: "Attiva");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Storico del titolare" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "ATTIVAZIONE" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Codice fiscale del titolare")).ToHaveValueAsync(cf);
+        await WebUi.AssertAccessibleAsync(page);
+        // By card number: the same card.
+        await page.GetByLabel("Codice fiscale del titolare").FillAsync("");
         await page.GetByLabel("Numero di identificazione della tessera").FillAsync(number);
         await page.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "ATTIVAZIONE" }).First).ToBeVisibleAsync();
-        await WebUi.AssertAccessibleAsync(page);
+        // A malformed codice fiscale is refused beside the field.
         await page.GetByLabel("Numero di identificazione della tessera").FillAsync("");
         await page.GetByLabel("Codice fiscale del titolare").FillAsync("RSSMRA80A01D612X");
         await page.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
         await Assertions.Expect(page.Locator("#cf_error")).ToBeVisibleAsync();
-        // By the holder's codice fiscale: the same activation.
-        await page.GetByLabel("Codice fiscale del titolare").FillAsync(cf);
+        // A person not identified here: no history, the operator is told to identify a card of theirs first.
+        await page.GetByLabel("Codice fiscale del titolare").FillAsync(Cms.Domain.Common.CodiceFiscale.Compute("VERDI", "ANNA",
+            new DateOnly(1970, 5, 5), 'F', "D612"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Cerca" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "ATTIVAZIONE" }).First).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("#cf_error")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#cf_error")).ToContainTextAsync("identificare prima una sua tessera");
+        await Assertions.Expect(page.GetByTestId("history-not-identified")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "ATTIVAZIONE" })).ToHaveCountAsync(0);
+        await WebUi.AssertAccessibleAsync(page);
 
         var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
         await page.GetByRole(AriaRole.Link, new() { Name = "Reportistica", Exact = true }).ClickAsync();
@@ -713,6 +723,23 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Esito della revoca" })).ToBeVisibleAsync();
         await WebUi.AssertAccessibleAsync(page);
         Assert.Equal("REVOKED", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+
+        // A card never activated: its holder never received a CIP, so the summary has no CIP step — the form and the signature only (decision 0040).
+        var (never, _, _) = await DemoCardAsync(minor: false);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Nuova identificazione" }).ClickAsync();
+        await page.GetByLabel("Numero di identificazione della tessera").FillAsync(never);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Identifica" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("card-state")).ToHaveTextAsync("Non attiva");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con la revoca" }).ClickAsync();
+        await page.Locator("#Input_Reason").SelectOptionAsync("DETERIORAMENTO");
+        await FillDocumentAsync(page);
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("cip-state")).ToHaveTextAsync("non richiesto (tessera mai attivata)");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Verifica il CIP" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "1. Stampa del modulo" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "CIP non verificato" })).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
     }
 
     [Fact]

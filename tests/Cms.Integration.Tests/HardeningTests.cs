@@ -43,6 +43,7 @@ public class HardeningTests(CmsFactory factory) : ApiTest(factory)
     public async Task Sign_in_cip_verification_and_inbound_interop_are_rate_limited_each_on_its_own_key()
     {
         await FeedAsync(Card(Number, cip: Cip));
+        await SetStateAsync(Number, "ACTIVE"); // a card never activated has no CIP step (decision 0040)
         var (local, operatorCf, _) = await ActorAsync("Operator");
         var revocation = await OkAsync(await local.PostAsJsonAsync("/api/v1/revocations", new
         {

@@ -62,6 +62,7 @@ public class RevocationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("PENDING", created.GetProperty("status").GetString());
         Assert.Equal(["verify-cip", "print-modulo-richiesta-revoca", "confirm"],
             created.GetProperty("summary").GetProperty("nextSteps").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.True(created.GetProperty("summary").GetProperty("cipRequired").GetBoolean()); // an activated card: the CIP step stays
 
         await ProblemAsync(await ConfirmAsync(client, id), HttpStatusCode.Conflict, "cip-not-verified");
         var wrong = await ProblemAsync(await VerifyAsync(client, id, "12345678"), HttpStatusCode.UnprocessableEntity, "cip-mismatch");
@@ -78,6 +79,7 @@ public class RevocationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Contains("Denuncia n. 123/2026", text);
         Assert.Contains(id, text);
         Assert.DoesNotContain("5566", WithoutIds(text));
+        Assert.DoesNotContain("CIP non verificato", text);
 
         await ProblemAsync(await ConfirmAsync(client, id, signed: false), HttpStatusCode.UnprocessableEntity, "form-signature-not-acknowledged");
         Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
@@ -104,6 +106,57 @@ public class RevocationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(["HISTORY"], card.GetProperty("allowedOperations").EnumerateArray().Select(e => e.GetString()!).ToArray());
         Assert.Equal(3L, await OperationsAsync("REVOCATION", "SUCCEEDED", Number)); // create, verify-cip, confirm
         Assert.DoesNotContain(Factory.Logs.Lines, l => l.Contains(Cip, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_card_never_activated_is_revoked_with_the_identity_document_and_the_signed_form_without_a_cip()
+    {
+        var client = await ArrangeAsync(state: "NOT_ACTIVE");
+        var created = await OkAsync(await client.PostAsJsonAsync("/api/v1/revocations", Body(reason: "SMARRIMENTO",
+            evidence: new { kind = "SELF_DECLARATION" })), HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetString()!;
+        var summary = created.GetProperty("summary");
+        Assert.False(summary.GetProperty("cipRequired").GetBoolean());
+        Assert.Equal(["print-modulo-richiesta-revoca", "confirm"], summary.GetProperty("nextSteps").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Contains(summary.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("non è mai stata attivata"));
+        Assert.Equal("CA1234567", summary.GetProperty("document").GetProperty("number").GetString());
+
+        // The CIP step does not exist for it: a clear problem, and no try counted against the card.
+        var problem = await ProblemAsync(await VerifyAsync(client, id, Cip), HttpStatusCode.Conflict, "cip-not-required");
+        Assert.Contains("non ha ricevuto il CIP", problem.GetProperty("detail").GetString());
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM revocation.cip_attempts WHERE card_number = @n", ("n", Number)));
+
+        // The printed and signed form stays required; it says why the CIP was not verified and carries the identity document.
+        await ProblemAsync(await ConfirmAsync(client, id), HttpStatusCode.Conflict, "revocation-form-not-printed");
+        var text = await PdfTextAsync(await client.GetAsync($"/api/v1/revocations/{id}/documents/modulo-richiesta-revoca"));
+        Assert.Contains("CIP non verificato: la tessera non è mai stata attivata", text);
+        Assert.Contains("CA1234567", text);
+        Assert.Contains("SMARRIMENTO", text);
+        await ProblemAsync(await ConfirmAsync(client, id, signed: false), HttpStatusCode.UnprocessableEntity, "form-signature-not-acknowledged");
+
+        var confirmed = await OkAsync(await ConfirmAsync(client, id));
+        Assert.Equal("REVOKED", confirmed.GetProperty("cardState").GetString());
+        Assert.Equal("REVOKED", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
+        Assert.Equal("SMARRIMENTO", (await Factory.CertificationAuthority.WaitForAsync(Number, "REVOKE")).Body.GetProperty("reason").GetString());
+        Assert.Equal(2L, await OperationsAsync("REVOCATION", "SUCCEEDED", Number)); // create, confirm
+        // Refused and recorded: the CIP step, the confirm before the form, the confirm without the signature.
+        Assert.Equal(3L, await OperationsAsync("REVOCATION", "REJECTED", Number));
+    }
+
+    [Fact]
+    public async Task A_revocation_opened_without_cip_is_not_confirmed_once_the_card_was_activated_since()
+    {
+        var client = await ArrangeAsync(state: "NOT_ACTIVE");
+        var id = await CreateAsync(client, Body(reason: "DETERIORAMENTO", evidence: NoEvidence));
+        await PdfTextAsync(await client.GetAsync($"/api/v1/revocations/{id}/documents/modulo-richiesta-revoca"));
+        await SetStateAsync(Number, "ACTIVE"); // activated at another counter meanwhile: the holder now has a CIP
+        await ProblemAsync(await ConfirmAsync(client, id), HttpStatusCode.Conflict, "card-activated-since-request");
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Number)));
+        // A new request asks for the CIP.
+        await OkAsync(await client.PostAsync($"/api/v1/revocations/{id}/cancel", null));
+        var again = await OkAsync(await client.PostAsJsonAsync("/api/v1/revocations", Body(reason: "DETERIORAMENTO", evidence: NoEvidence)), HttpStatusCode.Created);
+        Assert.True(again.GetProperty("summary").GetProperty("cipRequired").GetBoolean());
+        Assert.Equal("verify-cip", again.GetProperty("summary").GetProperty("nextSteps")[0].GetString());
     }
 
     private async Task<JsonElement> WaitForCallAsync(HttpClient client, string id, string wanted)

@@ -78,6 +78,23 @@ public class CounterOperationRulesTests
     }
 
     [Fact]
+    public void A_revocation_of_a_card_never_activated_has_no_cip_step_but_keeps_the_printed_and_signed_form()
+    {
+        var r = new Cms.Domain.Revocation.RevocationRequest(Guid.NewGuid(), "80380000900000000001", "RSSMRA80A01H501U", Guid.NewGuid(), "C1", Now,
+            TimeSpan.FromMinutes(30), Attendee(), Cms.Domain.Revocation.RevocationReason.Deterioramento, null, cardNeverActivated: true);
+        Assert.False(r.CipRequired);
+        Assert.Equal("cip-not-required", Assert.Throws<DomainRuleException>(() => r.MarkCipVerified(Now)).Rule);
+        Assert.Equal("revocation-form-not-printed", Assert.Throws<DomainRuleException>(() => r.Confirm(Now, true, Guid.NewGuid())).Rule);
+        r.MarkFormPrinted(Now);
+        Assert.Equal("form-signature-not-acknowledged", Assert.Throws<DomainRuleException>(() => r.Confirm(Now, false, Guid.NewGuid())).Rule);
+        r.EnsureCardStillNeverActivated(CardState.NotActive);
+        Assert.Equal("card-activated-since-request",
+            Assert.Throws<DomainRuleException>(() => r.EnsureCardStillNeverActivated(CardState.Active)).Rule);
+        r.Confirm(Now, true, Guid.NewGuid());
+        Assert.Equal(Cms.Domain.Requests.RequestStatus.Completed, r.Status);
+    }
+
+    [Fact]
     public void Theft_needs_a_police_report_reference_or_a_self_declaration()
     {
         DomainRuleException Fails(Cms.Domain.Revocation.LossEvidence? e) => Assert.Throws<DomainRuleException>(() =>

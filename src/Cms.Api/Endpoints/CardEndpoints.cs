@@ -13,6 +13,9 @@ public static class CardEndpoints
 {
     public const long MaxFeedBytes = 2L * 1024 * 1024 * 1024;
 
+    private const string HistoryRule = "Un operatore di sportello consulta lo storico solo dopo aver identificato una tessera del titolare, " +
+        "entro Cms:History:IdentifiedWithinMinutes (30 minuti); altrimenti 403 holder-not-identified. I revisori senza questo vincolo.";
+
     public static RouteGroupBuilder MapCardEndpoints(this RouteGroupBuilder api)
     {
         var cards = api.MapGroup("").WithTags("Tessere");
@@ -32,15 +35,19 @@ public static class CardEndpoints
                 await mediator.Send(new GetCardHistoryQuery(cardNumber, includeReads ?? false), ct))
             .RequireAuthorization(Policies.HistoryReader)
             .WithName("getCardHistory").WithSummary("Storico delle operazioni di una tessera")
+            .WithDescription(HistoryRule)
             .Produces<CardHistory>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         cards.MapGet("/holders/{codiceFiscale}/cards", async (string codiceFiscale, bool? includeReads, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new GetHolderCardsQuery(codiceFiscale.ToUpperInvariant(), includeReads ?? false), ct))
             .RequireAuthorization(Policies.HistoryReader)
             .WithName("getHolderCards").WithSummary("Tutte le tessere di un assistito, anche le precedenti, con le loro operazioni")
+            .WithDescription(HistoryRule)
             .Produces<HolderHistory>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/issuer/card-feed", async (HttpRequest request, IMediator mediator, CancellationToken ct) =>
                 request.ContentType?.Split(';')[0].Trim() is "application/x-ndjson" or "application/json" or "text/plain"

@@ -34,20 +34,28 @@ public sealed record LossEvidence(LossEvidenceKind Kind, string? Reference)
 
 /// <summary>
 /// A request to revoke the card's authentication certificate for good [M 2.6, T 2.5, TM 10.7, S 9.7]: the CIP is verified
-/// as its own step, the Modulo di richiesta revoca is printed and signed, then the confirm makes the card REVOKED.
+/// as its own step, the Modulo di richiesta revoca is printed and signed, then the confirm makes the card REVOKED. A card never
+/// activated (NOT_ACTIVE when the request is opened) has no CIP step: its holder never received one, and the identity document
+/// recorded with the request and the signed form stand in for it (decision 0040).
 /// </summary>
 public sealed class RevocationRequest : AttendedRequest
 {
     private RevocationRequest() { }
 
     public RevocationRequest(Guid id, string cardNumber, string holderCodiceFiscale, Guid operatorId, string counterCode, DateTimeOffset now,
-        TimeSpan pendingFor, AttendeeDetails attendee, RevocationReason reason, LossEvidence? evidence)
-        : base(id, cardNumber, holderCodiceFiscale, operatorId, counterCode, now) => Apply(attendee, reason, evidence, now, pendingFor);
+        TimeSpan pendingFor, AttendeeDetails attendee, RevocationReason reason, LossEvidence? evidence, bool cardNeverActivated = false)
+        : base(id, cardNumber, holderCodiceFiscale, operatorId, counterCode, now)
+    {
+        Apply(attendee, reason, evidence, now, pendingFor);
+        CipRequired = !cardNeverActivated;
+    }
 
     public RevocationReason Reason { get; private set; }
     public LossEvidenceKind? EvidenceKind { get; private set; }
     public string? EvidenceReference { get; private set; }
     public DateTimeOffset? CipVerifiedAt { get; private set; }
+    /// <summary>False when the card had never been activated when the request was opened: no CIP step (decision 0040).</summary>
+    public bool CipRequired { get; private set; } = true;
     public DateTimeOffset? FormPrintedAt { get; private set; }
     public Guid? CertificateRevocationCallId { get; private set; }
 
@@ -61,7 +69,30 @@ public sealed class RevocationRequest : AttendedRequest
     public void MarkCipVerified(DateTimeOffset now)
     {
         EnsurePending(now);
+        EnsureCipRequired();
         CipVerifiedAt = now;
+    }
+
+    /// <summary>The CIP step exists only for a card that was activated: its holder received the CIP with the other codes.</summary>
+    public void EnsureCipRequired()
+    {
+        if (!CipRequired)
+            throw new DomainRuleException("cip-not-required",
+                "La tessera non è mai stata attivata: il titolare non ha ricevuto il CIP. La revoca si esegue con il documento di riconoscimento e il modulo firmato.",
+                RuleKind.Conflict);
+    }
+
+    /// <summary>
+    /// A request opened without the CIP step for a card never activated: the card must still be NOT_ACTIVE at the confirm. Activated
+    /// since, its holder now has a CIP — a new request asks for it.
+    /// </summary>
+    public void EnsureCardStillNeverActivated(Identification.CardState cardState)
+    {
+        if (CipRequired || cardState == Identification.CardState.NotActive) return;
+        throw new DomainRuleException("card-activated-since-request",
+                "La tessera è stata attivata dopo l'apertura della richiesta: annullare la richiesta e ripeterla con la verifica del CIP.",
+                RuleKind.Conflict)
+            .With("state", cardState);
     }
 
     /// <summary>The form was produced while pending: from now on the confirm may be accepted.</summary>
@@ -70,7 +101,7 @@ public sealed class RevocationRequest : AttendedRequest
         if (StatusAt(now) == RequestStatus.Pending) FormPrintedAt = now;
     }
 
-    /// <summary>The last step: CIP verified, form printed and — says the operator — signed.</summary>
+    /// <summary>The last step: CIP verified (when required), form printed and — says the operator — signed.</summary>
     public void Confirm(DateTimeOffset now, bool formPrintedAndSigned, Guid certificateRevocationCallId)
     {
         EnsureConfirmable(now, formPrintedAndSigned);
@@ -81,7 +112,7 @@ public sealed class RevocationRequest : AttendedRequest
     public void EnsureConfirmable(DateTimeOffset now, bool formPrintedAndSigned)
     {
         EnsurePending(now);
-        if (CipVerifiedAt is null)
+        if (CipRequired && CipVerifiedAt is null)
             throw new DomainRuleException("cip-not-verified", "Prima di eseguire la revoca va verificato il CIP del titolare.", RuleKind.Conflict);
         if (FormPrintedAt is null)
             throw new DomainRuleException("revocation-form-not-printed",
@@ -121,6 +152,10 @@ public sealed class RevocationRequest : AttendedRequest
         RevocationReason.CompromissioneCodici => "COMPROMISSIONE CODICI",
         _ => "VARIAZIONE DATI TITOLARE",
     };
+
+    /// <summary>Said on the summary and printed on the form of a revocation of a card never activated (decision 0040).</summary>
+    public const string NoCipNote =
+        "CIP non verificato: la tessera non è mai stata attivata e il titolare non ha ricevuto il CIP. Fanno fede il documento di riconoscimento e il modulo firmato.";
 
     public const string IrreversibleWarning =
         "La revoca è definitiva: la carta non potrà più essere usata per i servizi in rete (resta valida come tessera sanitaria a vista).";

@@ -40,6 +40,11 @@ public sealed partial class PdfFormRenderer
                     $"rilasciato a {holderName}, Codice Fiscale {h.CodiceFiscale}, TS/CNS n°{card}, per il seguente motivo: {m.ReasonLabel}", 10);
             }
             if (m.EvidenceText is not null) w.Fields(("Documentazione presentata", m.EvidenceText));
+            if (m.CipNote is not null)
+            {
+                w.Space(2);
+                w.Paragraph(m.CipNote, 9);
+            }
             w.Space(4);
             w.Section("DOCUMENTO DI RICONOSCIMENTO DEL RICHIEDENTE");
             w.Fields(("Tipo Documento", DocumentTypes.Label(m.Document.Type)), ("Numero", m.Document.Number));

@@ -39,10 +39,13 @@ public sealed record ActivationFormModel(
 public sealed record FormBasics(
     string CounterCode, string CounterName, string RegionName, DateTimeOffset PrintedAt, string CardNumber, PersonOnForm Holder);
 
-/// <summary>Modulo di richiesta revoca del certificato di autenticazione [T 2.5.1, 2.5.2]: the direct and the delegated wording.</summary>
+/// <summary>
+/// Modulo di richiesta revoca del certificato di autenticazione [T 2.5.1, 2.5.2]: the direct and the delegated wording. CipNote: why
+/// the CIP was not verified (a card never activated, decision 0040), printed on the form.
+/// </summary>
 public sealed record RevocationFormModel(
     FormBasics Basics, Guid RequestId, PersonOnForm? Delegate, RequestMode Mode, DelegationKind? DelegationKind, IdentityDocument Document,
-    string ReasonLabel, string? EvidenceText);
+    string ReasonLabel, string? EvidenceText, string? CipNote = null);
 
 /// <summary>Modulo di richiesta e consegna lettore smart-card [T 2.6].</summary>
 public sealed record ReaderFormModel(FormBasics Basics, Guid RequestId, int HolderReaders, int HouseholdReaders, string? OverrideReason);

@@ -68,6 +68,19 @@ public sealed class CmsOptions
 
     /// <summary>Which counters may work in interoperability (section <c>Cms:Interop</c>, decision 0038).</summary>
     public InteropPolicyOptions Interop { get; set; } = new();
+
+    /// <summary>Who reads a person's history at a counter, and for how long after identifying them (section <c>Cms:History</c>, decision 0040).</summary>
+    public HistoryOptions History { get; set; } = new();
+}
+
+/// <summary>
+/// Section <c>Cms:History</c> [T 2.7]: a counter operator reads the history of a person only after identifying a card of theirs,
+/// for <see cref="IdentifiedWithinMinutes"/> after that identification (decision 0040). Auditors are not bound by it.
+/// </summary>
+public sealed class HistoryOptions
+{
+    public int IdentifiedWithinMinutes { get; set; } = 30;
+    public TimeSpan IdentifiedWithin => TimeSpan.FromMinutes(IdentifiedWithinMinutes);
 }
 
 /// <summary>

@@ -33,6 +33,7 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
         if (o.SignIn.FirstWaitSeconds < 1 || o.SignIn.MaxWaitSeconds < o.SignIn.FirstWaitSeconds || o.SignIn.MaxWaitSeconds > 24 * 3600)
             problems.Add("Cms:SignIn: FirstWaitSeconds must be at least 1 and MaxWaitSeconds between it and 86400.");
         if (o.SignIn.ForgetAfterHours is < 1 or > 24 * 30) problems.Add("Cms:SignIn:ForgetAfterHours must be between 1 and 720.");
+        if (o.History.IdentifiedWithinMinutes is < 1 or > 24 * 60) problems.Add("Cms:History:IdentifiedWithinMinutes must be between 1 and 1440.");
         if (o.RecipientProof.CodeValidMinutes is < 1 or > 60) problems.Add("Cms:RecipientProof:CodeValidMinutes must be between 1 and 60.");
         if (o.RecipientProof.MaxSends is < 1 or > 10) problems.Add("Cms:RecipientProof:MaxSends must be between 1 and 10.");
         if (o.RecipientProof.MaxWrongTries is < 1 or > 10) problems.Add("Cms:RecipientProof:MaxWrongTries must be between 1 and 10.");

@@ -13,7 +13,10 @@ namespace Cms.Application.Reporting.GetCardHistory;
 
 public sealed record CardHistory(CardView Card, IReadOnlyList<OperationView> Operations);
 
-/// <summary>The operations of one card [T 2.7]. Reading it is itself recorded.</summary>
+/// <summary>
+/// The operations of one card [T 2.7]. Reading it is itself recorded. A counter operator reads it only after identifying a card
+/// of its holder (<see cref="HolderIdentification"/>); auditors always.
+/// </summary>
 public sealed record GetCardHistoryQuery(string? CardNumber, bool IncludeReads = false) : IQuery<CardHistory>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.HistoryConsultation;
@@ -24,13 +27,14 @@ public sealed class GetCardHistoryValidator : AbstractValidator<GetCardHistoryQu
     public GetCardHistoryValidator() => RuleFor(q => q.CardNumber).ValidCardNumber();
 }
 
-public sealed class GetCardHistoryHandler(ICmsDbContext db, ICardDirectory cards, AuditScope audit) : IQueryHandler<GetCardHistoryQuery, CardHistory>
+public sealed class GetCardHistoryHandler(ICmsDbContext db, ICardDirectory cards, HolderIdentification identification, AuditScope audit) : IQueryHandler<GetCardHistoryQuery, CardHistory>
 {
     public async ValueTask<CardHistory> Handle(GetCardHistoryQuery query, CancellationToken cancellationToken)
     {
         audit.CardNumber = query.CardNumber;
         var card = await cards.RequireCardAsync(query.CardNumber!, cancellationToken);
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
+        await identification.EnsureIdentifiedAsync(card.Holder.CodiceFiscale, cancellationToken);
         var operations = await HistoryQueries.OperationsOf(db, [card.CardNumber], query.IncludeReads, cancellationToken);
         return new CardHistory(card, operations.GetValueOrDefault(card.CardNumber, []));
     }

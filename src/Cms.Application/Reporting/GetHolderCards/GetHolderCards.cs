@@ -15,7 +15,10 @@ public sealed record HolderCardHistory(CardView Card, IReadOnlyList<OperationVie
 
 public sealed record HolderHistory(HolderView Holder, IReadOnlyList<HolderCardHistory> Cards);
 
-/// <summary>All the cards of a holder, old ones too, each with its operations [T 2.7]. Recorded.</summary>
+/// <summary>
+/// All the cards of a holder, old ones too, each with its operations [T 2.7]. Recorded. A counter operator reads it only after
+/// identifying a card of that holder (<see cref="HolderIdentification"/>), checked before the holder is even looked up; auditors always.
+/// </summary>
 public sealed record GetHolderCardsQuery(string? CodiceFiscale, bool IncludeReads = false) : IQuery<HolderHistory>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.HistoryConsultation;
@@ -26,11 +29,12 @@ public sealed class GetHolderCardsValidator : AbstractValidator<GetHolderCardsQu
     public GetHolderCardsValidator() => RuleFor(q => q.CodiceFiscale).ValidCodiceFiscale();
 }
 
-public sealed class GetHolderCardsHandler(ICmsDbContext db, ICardDirectory directory, AuditScope audit) : IQueryHandler<GetHolderCardsQuery, HolderHistory>
+public sealed class GetHolderCardsHandler(ICmsDbContext db, ICardDirectory directory, HolderIdentification identification, AuditScope audit) : IQueryHandler<GetHolderCardsQuery, HolderHistory>
 {
     public async ValueTask<HolderHistory> Handle(GetHolderCardsQuery query, CancellationToken cancellationToken)
     {
         audit.HolderCodiceFiscale = query.CodiceFiscale;
+        await identification.EnsureIdentifiedAsync(query.CodiceFiscale!, cancellationToken);
         var found = await directory.FindHolderCardsAsync(query.CodiceFiscale!, cancellationToken)
             ?? throw new DomainRuleException("holder-not-found", "Assistito non presente in banca dati.", RuleKind.NotFound);
         var operations = await HistoryQueries.OperationsOf(db, found.Cards.Select(c => c.CardNumber).ToList(), query.IncludeReads, cancellationToken);

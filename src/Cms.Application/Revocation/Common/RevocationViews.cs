@@ -18,7 +18,7 @@ public sealed record LossEvidenceView(LossEvidenceKind Kind, string? Reference);
 public sealed record RevocationSummary(
     string CardNumber, CardState CardState, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode, DelegationKind? DelegationKind,
     DelegateView? Delegate, DocumentView Document, bool PrivacyConsent, RevocationReason Reason, string ReasonLabel, LossEvidenceView? Evidence,
-    bool CipVerified, DateTimeOffset? CipVerifiedAt, bool FormPrinted, DateTimeOffset? FormPrintedAt, string CounterCode, DateTimeOffset CreatedAt,
+    bool CipRequired, bool CipVerified, DateTimeOffset? CipVerifiedAt, bool FormPrinted, DateTimeOffset? FormPrintedAt, string CounterCode, DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents, IReadOnlyList<string> NextSteps, IReadOnlyList<string> Warnings);
 
 public sealed record RevocationResponse(Guid Id, RequestStatus Status, RevocationSummary Summary, OutboundCallView? CertificateRevocation);
@@ -71,7 +71,7 @@ public sealed class RevocationRequests(CounterRequestLoader loader, ICardDirecto
         var next = new List<string>();
         if (status == RequestStatus.Pending)
         {
-            if (r.CipVerifiedAt is null) next.Add("verify-cip");
+            if (r.CipRequired && r.CipVerifiedAt is null) next.Add("verify-cip");
             if (r.FormPrintedAt is null) next.Add("print-" + RevocationDocumentNames.RequestForm);
             next.Add("confirm");
         }
@@ -79,8 +79,9 @@ public sealed class RevocationRequests(CounterRequestLoader loader, ICardDirecto
             r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind, RequestViews.Delegate(r), RequestViews.Document(r),
             r.PrivacyConsent, r.Reason, RevocationRequest.Label(r.Reason),
             r.EvidenceKind is { } kind ? new LossEvidenceView(kind, r.EvidenceReference) : null,
-            r.CipVerifiedAt is not null, r.CipVerifiedAt, r.FormPrintedAt is not null, r.FormPrintedAt, r.CounterCode, r.CreatedAt, r.ExpiresAt,
-            RevocationDocumentNames.Available(status), next, [RevocationRequest.IrreversibleWarning]), call);
+            r.CipRequired, r.CipVerifiedAt is not null, r.CipVerifiedAt, r.FormPrintedAt is not null, r.FormPrintedAt, r.CounterCode, r.CreatedAt, r.ExpiresAt,
+            RevocationDocumentNames.Available(status), next,
+            r.CipRequired ? [RevocationRequest.IrreversibleWarning] : [RevocationRequest.IrreversibleWarning, RevocationRequest.NoCipNote]), call);
     }
 
     /// <summary>What is sent to the certification authority: the card and why; never a code.</summary>

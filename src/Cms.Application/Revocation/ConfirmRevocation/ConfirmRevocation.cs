@@ -14,7 +14,7 @@ using Mediator;
 namespace Cms.Application.Revocation.ConfirmRevocation;
 
 /// <summary>
-/// The last step: accepted only after the CIP was verified and the form printed, with the operator's word that it was
+/// The last step: accepted only after the CIP was verified (a card never activated has none, decision 0040) and the form printed, with the operator's word that it was
 /// signed. The card becomes REVOKED for good and the certificate-revocation request to the certification authority is
 /// queued, in one transaction.
 /// </summary>
@@ -42,12 +42,13 @@ public sealed class ConfirmRevocationHandler(
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsureConfirmable(now, command.FormPrintedAndSigned == true);
+        if (!request.CipRequired) request.EnsureCardStillNeverActivated((await requests.CardAsync(request.CardNumber, cancellationToken)).State);
         await registry.ChangeStateAsync(request.CardNumber, CardTransition.Revoke, now, cancellationToken);
         var call = calls.Enqueue(OutboundTarget.CertificationAuthority, "REVOCATION", request.Id.ToString(),
             RevocationRequests.CertificatePayload("REVOKE", request.CardNumber, request.HolderCodiceFiscale, ApiNames.Of(request.Reason),
                 request.Id, now, request.CounterCode));
         request.Confirm(now, command.FormPrintedAndSigned == true, call.Id);
-        audit.Detail = $"confirm reason={request.Reason}";
+        audit.Detail = $"confirm reason={request.Reason}{(request.CipRequired ? "" : " no-cip")}";
         return new RevocationConfirmation(request.Id, request.Status, CardState.Revoked,
             $"Operazione effettuata correttamente. Tessera numero {request.CardNumber} revocata.", call);
     }

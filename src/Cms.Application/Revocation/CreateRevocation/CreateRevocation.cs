@@ -15,7 +15,8 @@ namespace Cms.Application.Revocation.CreateRevocation;
 
 /// <summary>
 /// Step one of a revocation [T 2.5]: the card by its number, the person at the counter, the reason (theft and loss with
-/// their evidence). The answer is the summary with the steps still missing: CIP verification, form printed, confirm.
+/// their evidence). The answer is the summary with the steps still missing: CIP verification, form printed, confirm. A card never
+/// activated has no CIP step (decision 0040).
 /// </summary>
 public sealed record CreateRevocationCommand(
     string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
@@ -51,10 +52,10 @@ public sealed class CreateRevocationHandler(
         PeopleRules.Check(attendee, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
         var request = new RevocationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
             user.CounterCode!, now, RequestViews.PendingFor(options.Value), attendee, command.Reason!.Value,
-            RevocationInputRules.ToEvidence(command.Evidence));
+            RevocationInputRules.ToEvidence(command.Evidence), cardNeverActivated: card.State == CardState.NotActive);
         db.RevocationRequests.Add(request);
         audit.RequestId = request.Id.ToString();
-        audit.Detail = $"create reason={request.Reason}";
+        audit.Detail = $"create reason={request.Reason}{(request.CipRequired ? "" : " no-cip")}";
         return RevocationRequests.Response(request, card, now);
     }
 }

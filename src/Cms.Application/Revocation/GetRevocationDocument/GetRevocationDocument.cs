@@ -43,7 +43,7 @@ public sealed class GetRevocationDocumentHandler(
         var evidence = LossEvidence.Describe(request.EvidenceKind, request.EvidenceReference);
         var delegatePerson = request.Delegate is { } d ? new PersonOnForm(d.Surname, d.GivenName, d.CodiceFiscale) : null;
         var content = renderer.RevocationRequestForm(new RevocationFormModel(basics, request.Id, delegatePerson, request.Mode, request.DelegationKind,
-            request.Document, RevocationRequest.Label(request.Reason), evidence));
+            request.Document, RevocationRequest.Label(request.Reason), evidence, request.CipRequired ? null : RevocationRequest.NoCipNote));
         request.MarkFormPrinted(now);
         return new RenderedDocument($"revoca-{query.Name}-{request.Id:N}.pdf", content);
     }

@@ -46,6 +46,7 @@ public sealed class VerifyCipHandler(
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsurePending(now);
+        request.EnsureCipRequired(); // a card never activated: no CIP to try, and no try counted
 
         await cipChecks.CheckAsync(request.CardNumber, request.Id, command.Cip!, user.OperatorId!.Value, user.CounterCode!, now, cancellationToken);
         request.MarkCipVerified(now);

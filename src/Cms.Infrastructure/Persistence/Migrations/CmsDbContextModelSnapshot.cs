@@ -2111,6 +2111,10 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("certificate_revocation_call_id");
 
+                    b.Property<bool>("CipRequired")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cip_required");
+
                     b.Property<DateTimeOffset?>("CipVerifiedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("cip_verified_at");
