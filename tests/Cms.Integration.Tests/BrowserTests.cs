@@ -889,7 +889,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Identificazione della tessera", Level = 1 })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("help-reference")).ToContainTextAsync("T 2.1");
         await WebUi.AssertAccessibleAsync(page);
-        await WebUi.ScreenshotAsync(page, "09-guida-identificazione-smartphone");
+        await WebUi.ScreenshotAsync(page, "10-guida-identificazione-smartphone");
         await page.GotoAsync("/identifica?operazione=attivazione");
         await WebUi.ScreenshotAsync(page, "07-identificazione-smartphone");
 
