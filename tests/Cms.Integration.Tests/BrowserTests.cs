@@ -910,13 +910,23 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Benvenuto, Mario Bianchi" })).ToBeVisibleAsync();
 
-        foreach (var path in new[] { "/", "/identifica?operazione=attivazione" })
+        foreach (var path in new[] { "/", "/identifica?operazione=attivazione", "/guida", "/guida/attivazione" })
         {
             await page.GotoAsync(path);
             var overflow = await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > document.documentElement.clientWidth");
             Assert.False(overflow, $"{path} scrolls sideways at 360 px");
             await WebUi.AssertAccessibleAsync(page);
         }
+
+        // The guide of the identification, from the page's own "Guida" link, reached from the keyboard (decision 0042).
+        await page.GotoAsync("/identifica?operazione=attivazione");
+        await page.GetByTestId("guida").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Identificazione della tessera", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("help-reference")).ToContainTextAsync("T 2.1");
+        await WebUi.AssertAccessibleAsync(page);
+        await WebUi.ScreenshotAsync(page, "10-guida-identificazione-smartphone");
+        await page.GotoAsync("/identifica?operazione=attivazione");
         await WebUi.ScreenshotAsync(page, "07-identificazione-smartphone");
 
         // Signing out ends the session: the pages ask to sign in again.
