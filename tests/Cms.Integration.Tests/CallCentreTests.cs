@@ -70,20 +70,24 @@ public class CallCentreTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("SOSPETTO_FURTO", call.Body.GetProperty("reason").GetString());
         Assert.Equal(CallCentre, call.Body.GetProperty("counterCode").GetString());
 
-        var reactivated = await OkAsync(await ReactivateAsync(client, id), HttpStatusCode.Created);
+        // Called again: the suspended card offers the reactivation.
+        var again = await OkAsync(await IdentifyAsync(client, cf, Cip), HttpStatusCode.Created);
+        Assert.Equal("SUSPENDED", again.GetProperty("cardState").GetString());
+        Assert.Equal(["REACTIVATION"], again.GetProperty("allowedOperations").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        var reactivated = await OkAsync(await ReactivateAsync(client, again.GetProperty("id").GetString()!), HttpStatusCode.Created);
         Assert.Equal("ACTIVE", reactivated.GetProperty("cardState").GetString());
         await Factory.CertificationAuthority.WaitForAsync(Number, "REACTIVATE");
 
         // The trail: who (the operator) and where (the call centre), for the identification and both changes; the CIP nowhere.
-        foreach (var type in new[] { "IDENTIFICATION", "SUSPENSION", "REACTIVATION" })
-            Assert.Equal(1L, await Factory.ScalarAsync<long>(
+        foreach (var (type, count) in new[] { ("IDENTIFICATION", 2L), ("SUSPENSION", 1L), ("REACTIVATION", 1L) })
+            Assert.Equal(count, await Factory.ScalarAsync<long>(
                 "SELECT count(*) FROM audit.operations WHERE type = @t AND outcome = 'SUCCEEDED' AND card_number = @n AND counter_code = @c AND operator_id = @o",
                 ("t", type), ("n", Number), ("c", CallCentre), ("o", Guid.Parse(operatorId))));
         Assert.Equal(1L, await Factory.ScalarAsync<long>(
             "SELECT count(*) FROM audit.operations WHERE type = 'IDENTIFICATION' AND outcome = 'REJECTED' AND detail = 'cip-mismatch' AND counter_code = @c",
             ("c", CallCentre)));
         Assert.Equal(2L, await Factory.ScalarAsync<long>(
-            "SELECT count(*) FROM revocation.call_centre_state_changes WHERE card_number = @n AND identification_id = @i AND operator_id = @o",
+            "SELECT count(*) FROM revocation.call_centre_state_changes WHERE card_number = @n AND operator_id = @o AND (identification_id = @i) = (kind = 'SUSPENSION')",
             ("n", Number), ("i", Guid.Parse(id)), ("o", Guid.Parse(operatorId))));
         Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM revocation.state_changes"));
         Assert.Equal(0L, await Factory.ScalarAsync<long>(
