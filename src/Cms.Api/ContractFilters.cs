@@ -26,6 +26,7 @@ public sealed class TagDescriptionsFilter : IDocumentFilter
         ["Reportistica"] = "Report e statistiche dell'operatore sulle proprie operazioni.",
         ["Interoperabilità"] = "Operazioni su tessere di altre Regioni: richieste verso la Regione emittente e richieste ricevute dalle Regioni collegate (firmate).",
         ["Cittadino"] = "Attivazione della nuova tessera da parte del titolare, con il certificato della tessera in uso.",
+        ["Call center"] = "Identificazione del titolare al telefono con codice fiscale e CIP, poi sospensione e riattivazione della tessera dove la Regione le prevede (ruolo CallCentre).",
         ["Revisione"] = "Per i revisori: registro delle operazioni, statistiche, integrità della catena, accessi di un interessato, segnali di abuso.",
     };
 
@@ -56,6 +57,8 @@ public sealed class OperationContractFilter : IOperationFilter
         [Security.Policies.HistoryReader] = "operatori di sportello e revisori (ruoli Operator, Auditor)",
         [Security.Policies.InteropCounter] = "operatori degli sportelli che la Regione abilita all'interoperabilità, mai le Farmacie (ruolo Operator)",
         [Security.Policies.PeerRegion] = "CMS delle Regioni collegate (richieste firmate, ruolo PeerRegion)",
+        [Security.Policies.CallCentre] = "operatori del call center (ruolo CallCentre)",
+        [Security.Policies.FormsReader] = "operatori di sportello, amministratori della sicurezza, revisori ed ente emettitore (ruoli Operator, SecurityAdministrator, Auditor, Issuer)",
         [Security.Policies.ClientCertificate] = "titolari con il certificato della propria TS-CNS (certificato client)",
     };
 

@@ -147,6 +147,7 @@ api.MapCardEndpoints();
 api.MapActivationEndpoints();
 api.MapReprintEndpoints();
 api.MapRevocationEndpoints();
+api.MapCallCentreEndpoints();
 api.MapReaderEndpoints();
 api.MapConsentEndpoints();
 api.MapAuditEndpoints();

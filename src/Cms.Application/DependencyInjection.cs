@@ -42,6 +42,7 @@ public static class DependencyInjection
         services.AddScoped<Common.Requests.CounterRequestLoader>();
         services.AddScoped<Revocation.Common.RevocationRequests>();
         services.AddScoped<Revocation.Common.StateChanges>();
+        services.AddScoped<Revocation.Common.CallCentreIdentifications>();
         services.AddScoped<Readers.Common.ReaderDeliveries>();
         services.AddScoped<Consents.Common.ConsentRequests>();
         services.AddScoped<Activation.Contracts.IActivationLookup, Activation.Contracts.ActivationLookup>();

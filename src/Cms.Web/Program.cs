@@ -84,7 +84,8 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapGet("/health/live", () => Results.Ok(new { status = "ok" })).AllowAnonymous();
-app.MapGet("/modulo/{name}", Cms.Web.Pages.ModulisticaModel.FormAsync).RequireAuthorization();
+app.MapGet("/modulo/{name}", Cms.Web.Pages.ModulisticaModel.FormAsync)
+    .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { Roles = Cms.Web.Pages.ModulisticaModel.FormRoles });
 app.MapRazorPages();
 app.Run();
 return 0;

@@ -9,7 +9,7 @@ namespace Cms.Integration.Tests;
 
 /// <summary>
 /// The authorisation matrix: every operation of the checked-in contract, called by every kind of caller — nobody, an
-/// operator at each counter type, a security administrator, an auditor, the issuer, a citizen with their card's
+/// operator at each counter type, a security administrator, an auditor, the issuer, a call-centre operator, a citizen with their card's
 /// certificate, a peer region with a signed request — is refused by authorisation exactly when the table below says so.
 /// An operation of the contract missing from the table fails the test: a new endpoint needs its rule.
 /// </summary>
@@ -17,6 +17,7 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
 {
     public const string Anyone = "anyone", Authenticated = "authenticated", Operator = "Operator", InteropOperator = "InteropOperator",
         SecurityAdministrator = "SecurityAdministrator", Auditor = "Auditor", Issuer = "Issuer", Citizen = "Citizen", PeerRegion = "PeerRegion",
+        CallCentre = "CallCentre",
         CertificateHolder = "CertificateHolder";
 
     /// <summary>
@@ -28,7 +29,9 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
         ["getStatus"] = [Anyone], ["createAccessToken"] = [Anyone], ["changePassword"] = [Anyone],
         ["createAccessTokenWithCertificate"] = [CertificateHolder], ["renewCard"] = [CertificateHolder],
         ["getCurrentOperator"] = [Authenticated], ["listSessions"] = [Authenticated], ["signOut"] = [Authenticated], ["endSession"] = [Authenticated],
-        ["listNotices"] = [Authenticated], ["listForms"] = [Authenticated], ["getForm"] = [Authenticated],
+        ["listNotices"] = [Authenticated],
+        // The blank forms: every operator role but the call centre's, which has no access to codes or forms (decision 0041).
+        ["listForms"] = [Operator, SecurityAdministrator, Auditor, Issuer], ["getForm"] = [Operator, SecurityAdministrator, Auditor, Issuer],
         ["publishNotice"] = [SecurityAdministrator], ["withdrawNotice"] = [SecurityAdministrator],
         ["listCounters"] = [SecurityAdministrator], ["createCounter"] = [SecurityAdministrator], ["updateCounter"] = [SecurityAdministrator],
         ["listOperators"] = [SecurityAdministrator], ["createOperator"] = [SecurityAdministrator], ["updateOperator"] = [SecurityAdministrator],
@@ -48,6 +51,7 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
         ["createRevocation"] = [Operator], ["getRevocation"] = [Operator], ["updateRevocation"] = [Operator], ["verifyRevocationCip"] = [Operator],
         ["confirmRevocation"] = [Operator], ["cancelRevocation"] = [Operator], ["getRevocationDocument"] = [Operator],
         ["suspendCard"] = [Operator], ["reactivateCard"] = [Operator],
+        ["identifyCallCentreHolder"] = [CallCentre], ["suspendIdentifiedCard"] = [CallCentre], ["reactivateIdentifiedCard"] = [CallCentre],
         ["createReaderDelivery"] = [Operator], ["getReaderDelivery"] = [Operator], ["updateReaderDelivery"] = [Operator],
         ["confirmReaderDelivery"] = [Operator], ["cancelReaderDelivery"] = [Operator], ["getReaderDeliveryDocument"] = [Operator],
         ["createConsentRequest"] = [Operator], ["getConsentRequest"] = [Operator], ["updateConsentRequest"] = [Operator],

@@ -664,6 +664,75 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_call_centre_operator_given_the_role_by_an_administrator_identifies_the_holder_by_cip_and_suspends_the_card()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
+        {
+            ["Cms__SuspensionEnabled"] = "true",
+            ["Integrations__CertificationAuthority__Url"] = Factory.CertificationAuthority.Url,
+            ["Integrations__CertificationAuthority__ApiKey"] = FakeExternalSystem.ApiKey,
+        });
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, cf, _) = await DemoCardAsync(minor: false, state: "ACTIVE");
+        var cip = new DemoPopulation().Cards(3000, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == number).Codes!.Cip!;
+
+        var callCentre = Cms.Domain.Common.CodiceFiscale.Compute("Verdi", "Giovanna", new DateOnly(1985, 8, 1), 'F', "D612");
+        // The security administrator gives the role: no counter, the call centre is not one.
+        await WebUi.SignInAsync(page, "LMBSRA87H61D612L", DemoAccounts.Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Operatori", Exact = true }).ClickAsync();
+        await page.Locator("#Input_CodiceFiscale").FillAsync(callCentre);
+        await page.Locator("#Input_GivenName").FillAsync("Giovanna");
+        await page.Locator("#Input_Surname").FillAsync("Verdi");
+        await page.Locator("#Input_Role").SelectOptionAsync("CallCentre");
+        await page.GetByLabel("Password iniziale").FillAsync("Call-Center-Nuovo-2026!");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Crea l'operatore" }).ClickAsync();
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = callCentre });
+        await Assertions.Expect(row).ToContainTextAsync("Call center");
+        await WebUi.AssertAccessibleAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+
+        // The call centre's menu holds the call centre only.
+        await WebUi.SignInAsync(page, callCentre, "Call-Center-Nuovo-2026!");
+        var menu = page.GetByRole(AriaRole.Navigation, new() { Name = "Menu principale" });
+        await Assertions.Expect(menu.GetByRole(AriaRole.Link)).ToHaveTextAsync(["Home", "Call center"]);
+        await menu.GetByRole(AriaRole.Link, new() { Name = "Call center", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Call center", Exact = true })).ToBeVisibleAsync();
+
+        // A wrong CIP is said beside the CIP, with the tries left (counted with the counter's).
+        await page.GetByLabel("Codice fiscale del titolare").FillAsync(cf);
+        await page.Locator("#Input_Cip").FillAsync(cip == "00000000" ? "11111111" : "00000000");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Identifica il titolare" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Cip_error")).ToContainTextAsync("Tentativi rimasti nelle 24 ore: 4");
+        await Assertions.Expect(page.Locator("#Input_Cip")).ToHaveValueAsync("");
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.Locator("#Input_Cip").FillAsync(cip);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Identifica il titolare" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("card-state")).ToHaveTextAsync("Attiva");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Riattiva la tessera" })).ToHaveCountAsync(0);
+        await page.Locator("#Change_Reason").SelectOptionAsync("ALTRO");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sospendi la tessera" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Change_Note_error")).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        await page.Locator("#Change_Reason").SelectOptionAsync("SOSPETTO_FURTO");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sospendi la tessera" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("call-centre-outcome")).ToContainTextAsync($"La tessera {number} è ora sospesa");
+        await WebUi.AssertAccessibleAsync(page);
+        Assert.Equal("SUSPENDED", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+        await Factory.CertificationAuthority.WaitForAsync(number, "SUSPEND");
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'SUSPENSION' AND outcome = 'SUCCEEDED' AND card_number = @n AND counter_code = 'CALL-CENTER'",
+            ("n", number)));
+
+        // Nothing else: the counters' pages and the blank forms are not for this role.
+        await page.GotoAsync("/modulistica");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Accesso non consentito" })).ToBeVisibleAsync();
+        await page.GotoAsync("/identifica?operazione=attivazione");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Accesso non consentito" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task A_card_is_revoked_by_number_after_the_cip_and_the_signed_form_each_refusal_beside_its_field()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);

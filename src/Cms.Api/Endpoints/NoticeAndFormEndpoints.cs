@@ -34,7 +34,7 @@ public static class NoticeAndFormEndpoints
             .WithName("withdrawNotice").WithSummary("Ritiro di un avviso")
             .Produces<NoticeView>().ProducesProblem(StatusCodes.Status404NotFound);
 
-        var forms = api.MapGroup("/forms").WithTags("Modulistica").RequireAuthorization();
+        var forms = api.MapGroup("/forms").WithTags("Modulistica").RequireAuthorization(Policies.FormsReader);
         forms.MapGet("", async (IMediator mediator, CancellationToken ct) => await mediator.Send(new ListBlankFormsQuery(), ct))
             .WithName("listForms").WithSummary("Moduli in bianco disponibili")
             .Produces<IReadOnlyList<BlankFormInfo>>();

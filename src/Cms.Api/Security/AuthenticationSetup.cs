@@ -131,6 +131,8 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.SecurityAdministrator, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.SecurityAdministrator))
             .AddPolicy(Policies.Auditor, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Auditor))
             .AddPolicy(Policies.Issuer, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Issuer))
+            .AddPolicy(Policies.CallCentre, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.CallCentre))
+            .AddPolicy(Policies.FormsReader, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator, Role.SecurityAdministrator, Role.Auditor, Role.Issuer))
             .AddPolicy(Policies.HistoryReader, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator, Role.Auditor))
             .AddPolicy(Policies.InteropCounter, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator).RequireClaim(CmsClaims.Counter)
                 .AddRequirements(new InteropCounterRequirement()))

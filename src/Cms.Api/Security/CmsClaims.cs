@@ -26,6 +26,10 @@ public static class Policies
     /// <summary>Reading a card's or a holder's history: counter operators and auditors.</summary>
     public const string HistoryReader = "HistoryReader";
     public const string ClientCertificate = "ClientCertificate";
+    /// <summary>Call-centre operators (role CallCentre, no counter needed): identification by codice fiscale + CIP, suspension, reactivation.</summary>
+    public const string CallCentre = "CallCentre";
+    /// <summary>The blank forms: every operator role but the call centre's, which has no access to codes or forms (decision 0041).</summary>
+    public const string FormsReader = "FormsReader";
     /// <summary>
     /// Counter operators who may work in interoperability: the counter types of the region's policy <c>Cms:Interop:CounterTypes</c>
     /// (every type but pharmacies by default; pharmacies never) [T 2.11, S 8, decision 0038].

@@ -41,6 +41,8 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<Cms.Domain.Revocation.CipAttempt> CipAttempts => Set<Cms.Domain.Revocation.CipAttempt>();
     public DbSet<Cms.Domain.Revocation.IssuerRevocation> IssuerRevocations => Set<Cms.Domain.Revocation.IssuerRevocation>();
     public DbSet<Cms.Domain.Revocation.StateChange> StateChanges => Set<Cms.Domain.Revocation.StateChange>();
+    public DbSet<Cms.Domain.Revocation.CallCentreIdentification> CallCentreIdentifications => Set<Cms.Domain.Revocation.CallCentreIdentification>();
+    public DbSet<Cms.Domain.Revocation.CallCentreStateChange> CallCentreStateChanges => Set<Cms.Domain.Revocation.CallCentreStateChange>();
     public DbSet<Cms.Domain.Readers.ReaderDelivery> ReaderDeliveries => Set<Cms.Domain.Readers.ReaderDelivery>();
     public DbSet<Cms.Domain.Consents.ConsentRequest> ConsentRequests => Set<Cms.Domain.Consents.ConsentRequest>();
     public DbSet<Cms.Domain.Consents.ConsentVersion> ConsentVersions => Set<Cms.Domain.Consents.ConsentVersion>();

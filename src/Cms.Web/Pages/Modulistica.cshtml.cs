@@ -1,7 +1,11 @@
 namespace Cms.Web.Pages;
 
+/// <summary>The blank forms: for every role but the call centre's, which has no access to codes or forms (decision 0041).</summary>
+[Authorize(Roles = FormRoles)]
 public sealed class ModulisticaModel(CmsApi api) : PageModel
 {
+    public const string FormRoles = "Operator,SecurityAdministrator,Auditor,Issuer";
+
     public IReadOnlyList<BlankFormInfo> Forms { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) => Forms = [.. await api.Client.ListFormsAsync(ct)];

@@ -9,10 +9,27 @@ public sealed class OperatoriModel(CmsApi api) : PageModel
         public string? CodiceFiscale { get; set; }
         public string? GivenName { get; set; }
         public string? Surname { get; set; }
+        /// <summary>Operator (a counter's) or CallCentre (no counter).</summary>
+        public string Role { get; set; } = "Operator";
         public string? CounterCode { get; set; }
         public string? Password { get; set; }
         public bool EnabledForCms { get; set; } = true;
     }
+
+    public static readonly (string Value, string Label)[] Roles =
+    [
+        ("Operator", "Operatore di sportello"), ("CallCentre", "Operatore del call center"),
+    ];
+
+    public static string RoleLabel(string role) => role switch
+    {
+        "Operator" => "Operatore di sportello",
+        "CallCentre" => "Call center",
+        "SecurityAdministrator" => "Amministratore della sicurezza",
+        "Auditor" => "Revisore",
+        "Issuer" => "Ente emettitore",
+        _ => role,
+    };
 
     [BindProperty] public OperatorForm Input { get; set; } = new();
     public IReadOnlyList<OperatorDto> Operators { get; private set; } = [];
@@ -31,7 +48,8 @@ public sealed class OperatoriModel(CmsApi api) : PageModel
             await api.Client.CreateOperatorAsync(new CreateOperatorCommand
             {
                 CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(), GivenName = Input.GivenName, Surname = Input.Surname,
-                CounterCode = Input.CounterCode, Password = Input.Password, EnabledForCms = Input.EnabledForCms, Roles = [Roles2.Operator],
+                CounterCode = Labels.Blank(Input.CounterCode), Password = Input.Password, EnabledForCms = Input.EnabledForCms,
+                Roles = [Enum.TryParse<Roles2>(Input.Role, out var role) ? role : Roles2.Operator],
             }, ct);
             return Redirect("/operatori");
         }

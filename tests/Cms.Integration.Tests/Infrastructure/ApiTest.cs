@@ -80,7 +80,7 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
 
     /// <summary>
     /// One caller of each kind the contract knows: nobody; an operator at an ASL, a hospital, a municipality, a regional office
-    /// and a pharmacy (an <c>InteropOperator</c> when the region's policy lets the counter's type work in interoperability); a security administrator; an auditor; the issuer; a citizen with their card's certificate (through the
+    /// and a pharmacy (an <c>InteropOperator</c> when the region's policy lets the counter's type work in interoperability); a security administrator; an auditor; the issuer; a call-centre operator (no counter); a citizen with their card's certificate (through the
     /// TLS proxy's header); a linked region (<paramref name="peerRegion"/>) signing each request. <c>Is</c> holds the names of
     /// <see cref="AuthorizationMatrixTests.Rules"/> each one meets.
     /// </summary>
@@ -97,7 +97,7 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
             Assert.True(CounterTypeNames.TryParse(type, out var counterType));
             callers.Add(new ContractCaller($"Operator@{type}", interop.Allows(counterType) ? [Operator, Interop, Authenticated] : [Operator, Authenticated], client));
         }
-        foreach (var role in new[] { "SecurityAdministrator", "Auditor", "Issuer" })
+        foreach (var role in new[] { "SecurityAdministrator", "Auditor", "Issuer", "CallCentre" })
             callers.Add(new ContractCaller(role, [role, Authenticated], (await ActorAsync(role)).Client));
 
         var tls = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });

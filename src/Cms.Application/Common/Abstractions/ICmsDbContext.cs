@@ -30,6 +30,8 @@ public interface ICmsDbContext
     DbSet<Cms.Domain.Revocation.CipAttempt> CipAttempts { get; }
     DbSet<Cms.Domain.Revocation.IssuerRevocation> IssuerRevocations { get; }
     DbSet<Cms.Domain.Revocation.StateChange> StateChanges { get; }
+    DbSet<Cms.Domain.Revocation.CallCentreIdentification> CallCentreIdentifications { get; }
+    DbSet<Cms.Domain.Revocation.CallCentreStateChange> CallCentreStateChanges { get; }
     DbSet<Cms.Domain.Readers.ReaderDelivery> ReaderDeliveries { get; }
     DbSet<Cms.Domain.Consents.ConsentRequest> ConsentRequests { get; }
     DbSet<Cms.Domain.Consents.ConsentVersion> ConsentVersions { get; }

@@ -55,4 +55,30 @@ public sealed class StateChanges(
         return new StateChangeResponse(id, kind, card.CardNumber, kind == StateChangeKind.Suspension ? CardState.Suspended : CardState.Active,
             change.Reason, change.Note, now, call);
     }
+
+    /// <summary>
+    /// The same change asked on the telephone [S 9.5.2]: no person at a counter and no document — the holder proved who they
+    /// are with codice fiscale and CIP in <paramref name="identification"/>; recorded under the call centre's channel code.
+    /// </summary>
+    public async Task<StateChangeResponse> ApplyFromCallCentreAsync(StateChangeKind kind, CallCentreIdentification identification,
+        SuspensionReason? reason, string? note, Cms.Application.Common.Auditing.AuditScope audit, CancellationToken cancellationToken)
+    {
+        EnsureEnabled();
+        var now = clock.GetUtcNow();
+        var card = await cards.RequireCardAsync(identification.CardNumber, cancellationToken);
+        audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
+        var id = Guid.CreateVersion7();
+        var change = new CallCentreStateChange(id, identification.Id, kind, card.CardNumber, card.Holder.CodiceFiscale, reason, note,
+            user.OperatorId!.Value, now);
+        await registry.ChangeStateAsync(card.CardNumber, kind == StateChangeKind.Suspension ? CardTransition.Suspend : CardTransition.Reactivate,
+            now, cancellationToken);
+        var call = calls.Enqueue(OutboundTarget.CertificationAuthority, kind == StateChangeKind.Suspension ? "SUSPENSION" : "REACTIVATION", id.ToString(),
+            RevocationRequests.CertificatePayload(kind == StateChangeKind.Suspension ? "SUSPEND" : "REACTIVATE", card.CardNumber,
+                card.Holder.CodiceFiscale, reason is { } r ? ApiNames.Of(r) : "RICHIESTA_TITOLARE", id, now, CallCentreChannel.Code));
+        change.AttachCertificateCall(call.Id);
+        db.CallCentreStateChanges.Add(change);
+        audit.RequestId = id.ToString();
+        return new StateChangeResponse(id, kind, card.CardNumber, kind == StateChangeKind.Suspension ? CardState.Suspended : CardState.Active,
+            change.Reason, change.Note, now, call);
+    }
 }

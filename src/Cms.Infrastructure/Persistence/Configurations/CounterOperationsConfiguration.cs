@@ -82,6 +82,34 @@ internal sealed class StateChangeConfiguration : IEntityTypeConfiguration<StateC
     }
 }
 
+internal sealed class CallCentreIdentificationConfiguration : IEntityTypeConfiguration<CallCentreIdentification>
+{
+    public void Configure(EntityTypeBuilder<CallCentreIdentification> b)
+    {
+        b.ToTable("call_centre_identifications", Schemas.Revocation);
+        b.HasKey(i => i.Id);
+        b.Property(i => i.CardNumber).HasMaxLength(20).IsFixedLength();
+        b.Property(i => i.HolderCodiceFiscale).HasMaxLength(16).IsFixedLength();
+        b.HasIndex(i => i.CardNumber);
+    }
+}
+
+internal sealed class CallCentreStateChangeConfiguration : IEntityTypeConfiguration<CallCentreStateChange>
+{
+    public void Configure(EntityTypeBuilder<CallCentreStateChange> b)
+    {
+        b.ToTable("call_centre_state_changes", Schemas.Revocation);
+        b.HasKey(c => c.Id);
+        b.Property(c => c.Kind).HasConversion(new EnumText<StateChangeKind>()).HasMaxLength(20);
+        b.Property(c => c.CardNumber).HasMaxLength(20).IsFixedLength();
+        b.Property(c => c.HolderCodiceFiscale).HasMaxLength(16).IsFixedLength();
+        b.Property(c => c.Reason).HasConversion(new EnumText<SuspensionReason>()).HasMaxLength(30);
+        b.Property(c => c.Note).HasMaxLength(300);
+        b.HasOne<CallCentreIdentification>().WithMany().HasForeignKey(c => c.IdentificationId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(c => c.CardNumber);
+    }
+}
+
 internal sealed class ReaderDeliveryConfiguration : IEntityTypeConfiguration<ReaderDelivery>
 {
     public void Configure(EntityTypeBuilder<ReaderDelivery> b)

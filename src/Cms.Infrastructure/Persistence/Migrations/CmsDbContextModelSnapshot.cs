@@ -1991,6 +1991,113 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.ToTable("reprint_requests", "reprint");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Revocation.CallCentreIdentification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("IdentifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("identified_at");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_centre_identifications");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_call_centre_identifications_card_number");
+
+                    b.ToTable("call_centre_identifications", "revocation");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Revocation.CallCentreStateChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("CertificateCallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("certificate_call_id");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("IdentificationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("identification_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_centre_state_changes");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_call_centre_state_changes_card_number");
+
+                    b.HasIndex("IdentificationId")
+                        .HasDatabaseName("ix_call_centre_state_changes_identification_id");
+
+                    b.ToTable("call_centre_state_changes", "revocation");
+                });
+
             modelBuilder.Entity("Cms.Domain.Revocation.CipAttempt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2570,6 +2677,16 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         });
 
                     b.Navigation("Delegate");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Revocation.CallCentreStateChange", b =>
+                {
+                    b.HasOne("Cms.Domain.Revocation.CallCentreIdentification", null)
+                        .WithMany()
+                        .HasForeignKey("IdentificationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_call_centre_state_changes_call_centre_identifications_ident~");
                 });
 
             modelBuilder.Entity("Cms.Domain.Revocation.RevocationRequest", b =>
