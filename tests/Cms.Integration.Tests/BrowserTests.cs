@@ -692,10 +692,10 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await WebUi.AssertAccessibleAsync(page);
         await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
 
-        // The call centre's menu holds the call centre only.
+        // The call centre's menu holds the call centre only (and the guide, for every role).
         await WebUi.SignInAsync(page, callCentre, "Call-Center-Nuovo-2026!");
         var menu = page.GetByRole(AriaRole.Navigation, new() { Name = "Menu principale" });
-        await Assertions.Expect(menu.GetByRole(AriaRole.Link)).ToHaveTextAsync(["Home", "Call center"]);
+        await Assertions.Expect(menu.GetByRole(AriaRole.Link)).ToHaveTextAsync(["Home", "Call center", "Guida operatore"]);
         await menu.GetByRole(AriaRole.Link, new() { Name = "Call center", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Call center", Exact = true })).ToBeVisibleAsync();
 

@@ -88,7 +88,8 @@ public sealed class RevocationRequest : AttendedRequest
     /// </summary>
     public void EnsureCardStillNeverActivated(Identification.CardState cardState)
     {
-        if (CipRequired || cardState == Identification.CardState.NotActive) return;
+        // Only an activation gave the holder a CIP since; any other state (expired, revoked) is the card's own refusal to revoke.
+        if (CipRequired || cardState is not (Identification.CardState.Active or Identification.CardState.Suspended)) return;
         throw new DomainRuleException("card-activated-since-request",
                 "La tessera è stata attivata dopo l'apertura della richiesta: annullare la richiesta e ripeterla con la verifica del CIP.",
                 RuleKind.Conflict)

@@ -27,7 +27,10 @@ public interface ICardRegistry
     Task<bool> CipMatchesAsync(string cardNumber, string cip, CancellationToken cancellationToken);
 
     /// <summary>Locks the card row and moves it to its new state (REVOKED, SUSPENDED or ACTIVE again), checking it may.</summary>
-    Task ChangeStateAsync(string cardNumber, CardTransition transition, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <param name="check">Checked against the card's state once its row is locked, before the transition (a rule that must see the
+    /// state no other transaction can change meanwhile).</param>
+    Task ChangeStateAsync(string cardNumber, CardTransition transition, DateTimeOffset now, CancellationToken cancellationToken,
+        Action<CardState>? check = null);
 }
 
 public enum CardTransition
@@ -66,9 +69,11 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
         return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, stored);
     }
 
-    public async Task ChangeStateAsync(string cardNumber, CardTransition transition, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task ChangeStateAsync(string cardNumber, CardTransition transition, DateTimeOffset now, CancellationToken cancellationToken,
+        Action<CardState>? check = null)
     {
         var card = await Locked(cardNumber).SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
+        check?.Invoke(card.State);
         switch (transition)
         {
             case CardTransition.Revoke: card.Revoke(now); break;

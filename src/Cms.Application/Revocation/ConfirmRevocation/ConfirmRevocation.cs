@@ -42,8 +42,10 @@ public sealed class ConfirmRevocationHandler(
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsureConfirmable(now, command.FormPrintedAndSigned == true);
-        if (!request.CipRequired) request.EnsureCardStillNeverActivated((await requests.CardAsync(request.CardNumber, cancellationToken)).State);
-        await registry.ChangeStateAsync(request.CardNumber, CardTransition.Revoke, now, cancellationToken);
+        // Without the CIP step the card must still be never activated: checked on the locked row, so an activation committing
+        // meanwhile is seen (it holds the same lock).
+        await registry.ChangeStateAsync(request.CardNumber, CardTransition.Revoke, now, cancellationToken,
+            request.CipRequired ? null : request.EnsureCardStillNeverActivated);
         var call = calls.Enqueue(OutboundTarget.CertificationAuthority, "REVOCATION", request.Id.ToString(),
             RevocationRequests.CertificatePayload("REVOKE", request.CardNumber, request.HolderCodiceFiscale, ApiNames.Of(request.Reason),
                 request.Id, now, request.CounterCode));
