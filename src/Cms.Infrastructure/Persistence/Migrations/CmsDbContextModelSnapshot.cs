@@ -1202,6 +1202,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("activated_at");
 
+                    b.Property<string>("ActivationMode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("activation_mode");
+
                     b.Property<string>("CertificateIssuer")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
@@ -1236,6 +1241,10 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnName("loaded_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<DateTimeOffset?>("MigratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("migrated_at");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
@@ -1248,8 +1257,6 @@ namespace Cms.Infrastructure.Persistence.Migrations
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Codes", "Cms.Domain.Identification.Card.Codes#EncryptedCodes", b1 =>
                         {
-                            b1.IsRequired();
-
                             b1.Property<byte[]>("Ciphertext")
                                 .IsRequired()
                                 .HasColumnType("bytea")
