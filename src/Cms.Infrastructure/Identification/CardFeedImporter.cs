@@ -44,6 +44,12 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
         long rejectedCount = 0, accepted = 0;
 
         var writer = Task.Run(() => WriteBatchesAsync(channel.Reader, migration, cancellationToken), cancellationToken);
+        // A writer that fails (a statement refused or timed out) no longer reads the channel: the reader must stop waiting on it.
+        using var writerFailed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _ = writer.ContinueWith(_ =>
+        {
+            try { writerFailed.Cancel(); } catch (ObjectDisposedException) { /* the import already ended */ }
+        }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             using var reader = new StreamReader(content, leaveOpen: true);
@@ -86,16 +92,18 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
                 accepted++;
                 if (batch.Count == BatchSize)
                 {
-                    await channel.Writer.WriteAsync(batch, cancellationToken);
+                    await channel.Writer.WriteAsync(batch, writerFailed.Token);
                     batch = new List<Row>(BatchSize);
                 }
             }
-            if (batch.Count > 0) await channel.Writer.WriteAsync(batch, cancellationToken);
+            if (batch.Count > 0) await channel.Writer.WriteAsync(batch, writerFailed.Token);
             channel.Writer.Complete();
         }
         catch (Exception ex)
         {
             channel.Writer.TryComplete(ex);
+            // The writer's failure, when there is one, is what stopped the reader: that one is reported.
+            if (writer.IsFaulted) await writer;
             try { await writer; } catch { /* the reader's failure is the one reported */ }
             throw;
         }
@@ -360,12 +368,12 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
             codes_key_id text, codes_ciphertext bytea, certificate_serial text, certificate_issuer text,
             state text, activated_at timestamptz, activation_mode text, revoked_at timestamptz);
         CREATE TEMP TABLE IF NOT EXISTS feed_consents (
-            line bigint, id uuid, holder_codice_fiscale text, card_number text, model text, mode text, counter_code text, recorded_at timestamptz,
+            line bigint, id uuid, holder_codice_fiscale character(16), card_number character(20), model text, mode text, counter_code text, recorded_at timestamptz,
             consultation_consent boolean, feeding_consent boolean, information_notice_seen boolean, notification_email text, past_data text);
         CREATE TEMP TABLE IF NOT EXISTS feed_readers (
-            line bigint, id uuid, card_number text, holder_codice_fiscale text, delivered_at timestamptz, reader_serial text, counter_code text);
+            line bigint, id uuid, card_number character(20), holder_codice_fiscale character(16), delivered_at timestamptz, reader_serial text, counter_code text);
         CREATE TEMP TABLE IF NOT EXISTS feed_operations (
-            line bigint, id uuid, card_number text, holder_codice_fiscale text, region text, type text, outcome text, occurred_at timestamptz,
+            line bigint, id uuid, card_number character(20), holder_codice_fiscale character(16), region text, type text, outcome text, occurred_at timestamptz,
             counter_code text, operator_codice_fiscale text, detail text);
         """;
 

@@ -9,6 +9,9 @@ internal static class MigrationSql
 {
     private const string Nil = "'00000000-0000-0000-0000-000000000000'::uuid";
 
+    // The staging tables' card numbers are text (the feed's); cast to the registry's character(20) so that its primary key serves the
+    // joins. The migration's own staging tables use the registry's types.
+
     /// <summary>
     /// The lines whose card the migration may not move: a card Cms has handled since it was loaded (its state changed by Cms — no
     /// longer NOT_ACTIVE, and not set by a migration since), or a step the lifecycle does not have (out of REVOKED, back to NOT_ACTIVE).
@@ -16,7 +19,7 @@ internal static class MigrationSql
     public const string RefusedStateChanges = """
         ANALYZE feed_cards;
         SELECT f.line, c.state, f.state, (c.migrated_at IS NULL AND c.state <> 'NOT_ACTIVE') AS managed_in_cms
-        FROM feed_cards f JOIN identification.cards c ON c.card_number = f.card_number
+        FROM feed_cards f JOIN identification.cards c ON c.card_number = f.card_number::character(20)
         WHERE c.state <> f.state AND (
             (c.migrated_at IS NULL AND c.state <> 'NOT_ACTIVE')
             OR NOT ((c.state = 'NOT_ACTIVE' AND f.state IN ('ACTIVE', 'SUSPENDED', 'REVOKED'))
@@ -48,7 +51,7 @@ internal static class MigrationSql
         UPDATE identification.cards AS c SET codes_key_id = f.codes_key_id, codes_ciphertext = f.codes_ciphertext
         FROM (SELECT DISTINCT ON (card_number) card_number, codes_key_id, codes_ciphertext
               FROM feed_cards WHERE codes_key_id IS NOT NULL ORDER BY card_number, line DESC) AS f
-        WHERE c.card_number = f.card_number AND c.codes_key_id IS NULL
+        WHERE c.card_number = f.card_number::character(20) AND c.codes_key_id IS NULL
         """;
 
     /// <summary>
@@ -60,7 +63,7 @@ internal static class MigrationSql
             revoked_at = f.revoked_at, migrated_at = now()
         FROM (SELECT DISTINCT ON (card_number) card_number, state, activated_at, activation_mode, revoked_at
               FROM feed_cards ORDER BY card_number, line DESC) AS f
-        WHERE c.card_number = f.card_number
+        WHERE c.card_number = f.card_number::character(20)
           AND (c.state = 'NOT_ACTIVE' OR c.migrated_at IS NOT NULL)
           AND (c.state, c.activated_at, c.activation_mode, c.revoked_at) IS DISTINCT FROM (f.state, f.activated_at, f.activation_mode, f.revoked_at)
         """;
