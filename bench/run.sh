@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks on the project's own PostgreSQL cluster (databases cms_bench and cms_pgbench, emptied each run).
 #   bench/run.sh card-feed [cards]      default 1,000,000 cards, beside PostgreSQL's COPY of the same rows
+#   bench/run.sh migration [cards]      default 1,000,000 cards of a region moving onto Cms (state, activation, consents, readers,
+#                                       past operations), beside PostgreSQL's COPY of the same rows (decision 0039)
 #   bench/run.sh activations [seconds]  create+confirm over HTTP with 32 clients, beside pgbench with 32 clients
 #   bench/run.sh forms [seconds]        printed forms rendered per second
 #   bench/run.sh soak [minutes]         default 30 minutes at half the measured maximum rate of activations: errors, latency,

@@ -16,6 +16,9 @@ namespace Cms.Cli;
 /// <summary>
 /// Command-line tools for the issuer and for operations:
 ///   cms import-cards FILE.ndjson   loads a card feed of any size (same rules as POST /api/v1/issuer/card-feed)
+///   cms import-cards --migration FILE.ndjson
+///                                  loads a region's cards from its previous CMS, with their state, activation, consents, reader
+///                                  deliveries and past operations (same rules as POST /api/v1/issuer/card-feed?migration=true)
 ///   cms demo-feed N FILE.ndjson    writes a realistic feed of N holders (valid codici fiscali) for tests and benchmarks
 ///   cms migrate                    applies the database migrations as the owner role (ConnectionStrings__CmsMigrations, else
 ///                                  ConnectionStrings__Cms) and grants the runtime role (Database__RuntimeRole) its rights
@@ -27,7 +30,7 @@ namespace Cms.Cli;
 /// </summary>
 public static class CliApp
 {
-    private const string UsageText = "usage: cms import-cards FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate | cms reseal | " +
+    private const string UsageText = "usage: cms import-cards [--migration] FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate | cms reseal | " +
         "cms audit verify --checkpoints DIR [--public-key FILE]";
 
     /// <summary>The exit code of <c>cms audit verify</c> when the trail is not intact.</summary>
@@ -45,7 +48,9 @@ public static class CliApp
         {
             return args[0] switch
             {
-                "import-cards" when args.Length == 2 => await ImportAsync(args[1], output, settings, cancellationToken),
+                "import-cards" when args.Length == 2 => await ImportAsync(args[1], migration: false, output, settings, cancellationToken),
+                "import-cards" when args.Length == 3 && args[1] == "--migration" =>
+                    await ImportAsync(args[2], migration: true, output, settings, cancellationToken),
                 "demo-feed" when args.Length == 3 && int.TryParse(args[1], CultureInfo.InvariantCulture, out var holders) =>
                     await DemoFeedAsync(holders, args[2], output, cancellationToken),
                 "migrate" => await MigrateAsync(output, settings, cancellationToken),
@@ -81,21 +86,21 @@ public static class CliApp
         return services.BuildServiceProvider();
     }
 
-    private static async Task<int> ImportAsync(string file, TextWriter output, IEnumerable<KeyValuePair<string, string?>>? settings, CancellationToken cancellationToken)
+    private static async Task<int> ImportAsync(string file, bool migration, TextWriter output, IEnumerable<KeyValuePair<string, string?>>? settings, CancellationToken cancellationToken)
     {
         await using var provider = Services(settings);
         await using var scope = provider.CreateAsyncScope();
         var importer = scope.ServiceProvider.GetRequiredService<ICardFeedImporter>();
         await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         var started = Stopwatch.GetTimestamp();
-        var result = await importer.ImportNdjsonAsync(stream, 100, cancellationToken);
+        var result = await importer.ImportNdjsonAsync(stream, 100, migration, cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
 
         // The import is recorded in the trail like the API's.
         var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
         db.Operations.Add(new OperationEntry(Guid.CreateVersion7(), DateTimeOffset.UtcNow, OperationType.CardFeed, OperationOutcome.Succeeded,
             null, null, null, null, null, null, null,
-            $"cli file={Path.GetFileName(file)} accepted={result.Accepted} created={result.CardsCreated} rejected={result.RejectedCount}"));
+            $"cli {(migration ? "migration " : "")}file={Path.GetFileName(file)} accepted={result.Accepted} created={result.CardsCreated} rejected={result.RejectedCount}"));
         await db.SaveChangesAsync(cancellationToken);
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

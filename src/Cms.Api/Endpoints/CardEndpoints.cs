@@ -49,9 +49,9 @@ public static class CardEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPost("/issuer/card-feed", async (HttpRequest request, IMediator mediator, CancellationToken ct) =>
+        api.MapPost("/issuer/card-feed", async (HttpRequest request, bool? migration, IMediator mediator, CancellationToken ct) =>
                 request.ContentType?.Split(';')[0].Trim() is "application/x-ndjson" or "application/json" or "text/plain"
-                    ? Results.Ok(await mediator.Send(new ImportCardFeedCommand(request.Body), ct))
+                    ? Results.Ok(await mediator.Send(new ImportCardFeedCommand(request.Body, migration ?? false), ct))
                     : Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, type: "urn:cms:problem:unsupported-media-type",
                         title: "Formato non supportato", detail: "Il caricamento delle tessere si invia in NDJSON (application/x-ndjson), una tessera per riga.",
                         extensions: new Dictionary<string, object?> { ["rule"] = "unsupported-media-type" }))
@@ -59,8 +59,11 @@ public static class CardEndpoints
             .WithTags("Ente emettitore")
             .WithName("loadCardFeed")
             .WithSummary("Caricamento massivo di tessere, titolari e codici (NDJSON)")
-            .WithDescription("Una tessera per riga. Idempotente per numero di tessera; le righe errate sono indicate per numero e le altre vengono caricate.")
-            .WithMetadata(new DocumentedBody(typeof(CardFeedLine), "application/x-ndjson"))
+            .WithDescription("Una tessera per riga. Idempotente per numero di tessera; le righe errate sono indicate per numero e le altre vengono caricate. " +
+                "Con migration=true (il passaggio di una regione a Cms dal sistema precedente) ogni riga porta anche state, activatedAt e activationMode, " +
+                "e facoltativamente consents, readerDeliveries e operations (registrate nel registro delle operazioni come importate); i codici sono facoltativi. " +
+                "Senza migration quei campi sono ignorati e ogni tessera nuova è caricata NOT_ACTIVE.")
+            .WithMetadata(new DocumentedBody(typeof(CardMigrationLine), "application/x-ndjson"))
             .Produces<CardFeedResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithMetadata(new RequestSizeLimitAttribute(MaxFeedBytes));

@@ -24,8 +24,19 @@ public sealed class Card
     public CardState State { get; private set; }
     public DateTimeOffset? ActivatedAt { get; private set; }
     public DateTimeOffset? RevokedAt { get; private set; }
-    public EncryptedCodes Codes { get; private set; } = null!;
+    /// <summary>
+    /// The card's PIN, PUK and CIP, sealed; null only for a card moved in from a region's previous CMS without its codes
+    /// (decision 0039): such a card cannot have its codes released or its CIP checked (<see cref="EnsureCodesHeld"/>).
+    /// </summary>
+    public EncryptedCodes? Codes { get; private set; }
     public DateTimeOffset LoadedAt { get; private set; }
+    /// <summary>How the card was activated, as the previous CMS recorded it: set only on a migrated card (decision 0039).</summary>
+    public ActivationMode? ActivationMode { get; private set; }
+    /// <summary>
+    /// When the migration import last set the card's state (decision 0039); null for a card the migration never touched, and cleared
+    /// as soon as Cms itself changes the state: from then on a re-run of the migration no longer moves it.
+    /// </summary>
+    public DateTimeOffset? MigratedAt { get; private set; }
     /// <summary>
     /// The serial and issuer of the card's authentication certificate, when the issuer's feed carried them
     /// (<see cref="CertificateNames"/>): the certificate a citizen renews with must then be this one (decision 0032).
@@ -39,6 +50,7 @@ public sealed class Card
         EnsureActivatable(StateOn(DateOnly.FromDateTime(now.UtcDateTime)));
         State = CardState.Active;
         ActivatedAt = now;
+        MigratedAt = null;
     }
 
     /// <summary>ACTIVE, NOT_ACTIVE or SUSPENDED → REVOKED, for good.</summary>
@@ -47,6 +59,7 @@ public sealed class Card
         EnsureRevocable(StateOn(DateOnly.FromDateTime(now.UtcDateTime)));
         State = CardState.Revoked;
         RevokedAt = now;
+        MigratedAt = null;
     }
 
     public static void EnsureRevocable(CardState state)
@@ -64,6 +77,7 @@ public sealed class Card
     {
         EnsureState(StateOn(DateOnly.FromDateTime(now.UtcDateTime)), CardState.Active, "card-not-suspendable", "Si sospende solo una tessera attiva.");
         State = CardState.Suspended;
+        MigratedAt = null;
     }
 
     /// <summary>SUSPENDED → ACTIVE [S 9.6].</summary>
@@ -71,6 +85,7 @@ public sealed class Card
     {
         EnsureState(StateOn(DateOnly.FromDateTime(now.UtcDateTime)), CardState.Suspended, "card-not-reactivatable", "Si riattiva solo una tessera sospesa.");
         State = CardState.Active;
+        MigratedAt = null;
     }
 
     public static void EnsureState(CardState state, CardState wanted, string rule, string message)
@@ -91,6 +106,12 @@ public sealed class Card
                 state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
             .With("state", state);
     }
+
+    /// <summary>The card's sealed codes; a migrated card whose codes Cms never received is refused (409) with <c>card-codes-not-held</c>.</summary>
+    public EncryptedCodes HeldCodes() => Codes ?? throw new Common.DomainRuleException("card-codes-not-held",
+            "La tessera proviene dal sistema precedente della regione senza i suoi codici PIN, PUK e CIP: Cms non può rilasciarli né verificare il CIP. " +
+            "L'ente emettitore può caricarli ripetendo l'importazione di migrazione con i codici.", Common.RuleKind.Conflict)
+        .With("cardNumber", CardNumber);
 
     /// <summary>Only a NOT_ACTIVE card can be activated: an expired one is a broken rule (422), any other state a conflict (409).</summary>
     public static void EnsureActivatable(CardState state)
@@ -135,6 +156,19 @@ public sealed class Card
         _ = holderIsMinor; // minors keep the same operations; the modes they allow are checked by each operation
         return ops;
     }
+}
+
+/// <summary>
+/// How a card got activated: at a counter by the holder (DIRECT), by a delegate (DELEGATED: parental authority, tutor, curator), by a
+/// delegate for health reasons (HEALTH_DELEGATION), or by the citizen online with the certificate of the previous card
+/// (CITIZEN_RENEWAL). The same names as the counter's request modes; stored on a card only when the migration import brings it.
+/// </summary>
+public enum ActivationMode
+{
+    Direct,
+    Delegated,
+    HealthDelegation,
+    CitizenRenewal,
 }
 
 /// <summary>PIN, PUK and CIP sealed together with authenticated encryption; the key id allows rotation.</summary>

@@ -84,7 +84,10 @@ public sealed class RenewCardHandler(
             throw new DomainRuleException("holder-not-entitled",
                 "Non risultano più i requisiti di assistenza: l'attivazione si fa presso uno sportello della propria ASL.");
         var direct = await activations.CompletedActivationModeAsync(current.CardNumber, cancellationToken) == RequestMode.Direct
-            || await db.Renewals.AnyAsync(r => r.CardNumber == current.CardNumber, cancellationToken);
+            || await db.Renewals.AnyAsync(r => r.CardNumber == current.CardNumber, cancellationToken)
+            // A card moved in from the region's previous CMS carries the mode that system recorded (decision 0039).
+            || await db.Cards.AnyAsync(c => c.CardNumber == current.CardNumber
+                && (c.ActivationMode == ActivationMode.Direct || c.ActivationMode == ActivationMode.CitizenRenewal), cancellationToken);
         if (!direct)
             throw new DomainRuleException("previous-activation-not-direct",
                 "L'attivazione della tessera in uso non risulta eseguita direttamente dal titolare: la nuova tessera si attiva presso uno sportello.");

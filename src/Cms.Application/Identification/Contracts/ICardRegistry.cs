@@ -49,20 +49,20 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
     {
         var card = await Locked(cardNumber).SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
         card.Activate(now);
-        return cipher.Open(card.CardNumber, card.Codes);
+        return cipher.Open(card.CardNumber, card.HeldCodes());
     }
 
     public async Task<CardCodes> ReleaseAgainAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var card = await Locked(cardNumber).AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
         Card.EnsureReprintable(card.StateOn(DateOnly.FromDateTime(now.UtcDateTime)));
-        return cipher.Open(card.CardNumber, card.Codes);
+        return cipher.Open(card.CardNumber, card.HeldCodes());
     }
 
     public async Task<bool> CipMatchesAsync(string cardNumber, string cip, CancellationToken cancellationToken)
     {
         var card = await Locked(cardNumber).AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
-        var codes = cipher.Open(card.CardNumber, card.Codes);
+        var codes = cipher.Open(card.CardNumber, card.HeldCodes());
         // Hashing first makes both sides the same length, so neither the length nor the first wrong digit shows in the timing.
         var given = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cip));
         var stored = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(codes.Cip));
@@ -86,6 +86,6 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
     {
         var card = await db.Cards.AsNoTracking().SingleOrDefaultAsync(c => c.CardNumber == cardNumber, cancellationToken)
             ?? throw CardNotFound.Error();
-        return cipher.Open(card.CardNumber, card.Codes);
+        return cipher.Open(card.CardNumber, card.HeldCodes());
     }
 }

@@ -6,7 +6,7 @@ using Cms.Domain.Identification;
 namespace Cms.Application.Identification.ImportCardFeed;
 
 /// <summary>One line of the issuer's card feed (NDJSON), as sent; everything is checked before use.</summary>
-public sealed class CardFeedLine
+public class CardFeedLine
 {
     public string? CardNumber { get; set; }
     public string? ExpiryDate { get; set; }
@@ -78,7 +78,8 @@ public sealed record ValidCardFeedLine(CardFeedLine Line, DateOnly ExpiryDate, D
 /// </summary>
 public sealed class CardFeedLineValidator(CmsOptions options)
 {
-    public ValidCardFeedLine? Validate(CardFeedLine line, List<string> errors)
+    /// <param name="codesRequired">False for a migration line, whose codes the region may not have (decision 0039).</param>
+    public ValidCardFeedLine? Validate(CardFeedLine line, List<string> errors, bool codesRequired = true)
     {
         if (CardNumber.Problem(line.CardNumber) is { } cardProblem) errors.Add($"cardNumber: {cardProblem}");
         if (!RuleExtensions.TryParseDate(line.ExpiryDate, out var expiry)) errors.Add("expiryDate: data mancante o non nel formato AAAA-MM-GG.");
@@ -115,7 +116,7 @@ public sealed class CardFeedLineValidator(CmsOptions options)
 
         var c = line.Codes;
         var lengths = options.Codes;
-        if (c is null) errors.Add("codes: PIN, PUK e CIP mancanti.");
+        if (c is null) { if (codesRequired) errors.Add("codes: PIN, PUK e CIP mancanti."); }
         else
         {
             if (!Digits(c.Pin, lengths.PinMinLength, lengths.PinMaxLength)) errors.Add($"codes.pin: da {lengths.PinMinLength} a {lengths.PinMaxLength} cifre.");

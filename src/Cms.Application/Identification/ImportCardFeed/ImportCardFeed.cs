@@ -13,14 +13,21 @@ public sealed record CardFeedResult(long Accepted, IReadOnlyList<RejectedFeedLin
 public interface ICardFeedImporter
 {
     /// <param name="maxReportedRejections">How many rejected lines to list (all are counted).</param>
-    Task<CardFeedResult> ImportNdjsonAsync(Stream content, int maxReportedRejections, CancellationToken cancellationToken);
+    Task<CardFeedResult> ImportNdjsonAsync(Stream content, int maxReportedRejections, CancellationToken cancellationToken) =>
+        ImportNdjsonAsync(content, maxReportedRejections, migration: false, cancellationToken);
+
+    /// <param name="migration">
+    /// Migration lines (<see cref="CardMigrationLine"/>): the cards of a region moving onto Cms, with their state, activation, consents,
+    /// reader deliveries and past operations (decision 0039). The API's <c>?migration=true</c> and the CLI's <c>--migration</c> both come here.
+    /// </param>
+    Task<CardFeedResult> ImportNdjsonAsync(Stream content, int maxReportedRejections, bool migration, CancellationToken cancellationToken);
 }
 
 /// <summary>
 /// The issuer's card feed (NDJSON, one card per line), idempotent by card number; bad lines are
 /// reported by line number and the good ones still load.
 /// </summary>
-public sealed record ImportCardFeedCommand(Stream Content) : ICommand<CardFeedResult>, IAuditedMessage
+public sealed record ImportCardFeedCommand(Stream Content, bool Migration = false) : ICommand<CardFeedResult>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.CardFeed;
 }
@@ -36,8 +43,8 @@ public sealed class ImportCardFeedHandler(ICardFeedImporter importer, AuditScope
 
     public async ValueTask<CardFeedResult> Handle(ImportCardFeedCommand command, CancellationToken cancellationToken)
     {
-        var result = await importer.ImportNdjsonAsync(command.Content, MaxReportedRejections, cancellationToken);
-        audit.Detail = $"accepted={result.Accepted} created={result.CardsCreated} rejected={result.RejectedCount}";
+        var result = await importer.ImportNdjsonAsync(command.Content, MaxReportedRejections, command.Migration, cancellationToken);
+        audit.Detail = $"{(command.Migration ? "migration " : "")}accepted={result.Accepted} created={result.CardsCreated} rejected={result.RejectedCount}";
         return result;
     }
 }

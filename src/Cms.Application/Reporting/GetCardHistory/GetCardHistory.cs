@@ -49,6 +49,8 @@ internal static class HistoryQueries
         if (!includeReads)
             entries = entries.Where(o => o.Type != OperationType.Identification && o.Type != OperationType.HistoryConsultation);
         var list = await entries.OrderByDescending(o => o.Sequence).Take(5000).ToListAsync(cancellationToken);
-        return list.GroupBy(o => o.CardNumber!).ToDictionary(g => g.Key, g => g.Select(OperationView.From).ToList());
+        // Newest first by date: operations imported from a previous CMS (decision 0039) are written after Cms's own but happened before.
+        return list.OrderByDescending(o => o.OccurredAt).ThenByDescending(o => o.Sequence)
+            .GroupBy(o => o.CardNumber!).ToDictionary(g => g.Key, g => g.Select(OperationView.From).ToList());
     }
 }

@@ -47,6 +47,7 @@ internal sealed class CardConfiguration : IEntityTypeConfiguration<Card>
         b.Property(c => c.CertificateSerial).HasMaxLength(40);
         b.Property(c => c.CertificateIssuer).HasMaxLength(500);
         b.HasIndex(c => c.CertificateSerial).HasFilter("certificate_serial IS NOT NULL");
+        b.Property(c => c.ActivationMode).HasConversion(new EnumText<ActivationMode>()).HasMaxLength(20);
         b.ComplexProperty(c => c.Codes, e =>
         {
             e.Property(x => x.KeyId).HasColumnName("codes_key_id").HasMaxLength(40);

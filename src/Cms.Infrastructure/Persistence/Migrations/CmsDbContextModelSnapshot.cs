@@ -1207,6 +1207,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("activated_at");
 
+                    b.Property<string>("ActivationMode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("activation_mode");
+
                     b.Property<string>("CertificateIssuer")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
@@ -1241,6 +1246,10 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnName("loaded_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<DateTimeOffset?>("MigratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("migrated_at");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
@@ -1253,8 +1262,6 @@ namespace Cms.Infrastructure.Persistence.Migrations
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Codes", "Cms.Domain.Identification.Card.Codes#EncryptedCodes", b1 =>
                         {
-                            b1.IsRequired();
-
                             b1.Property<byte[]>("Ciphertext")
                                 .IsRequired()
                                 .HasColumnType("bytea")
