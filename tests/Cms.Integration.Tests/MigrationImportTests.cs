@@ -223,12 +223,14 @@ public class MigrationImportTests(CmsFactory factory) : ApiTest(factory)
             delivery = new { channel = "EMAIL", email, emailConfirmation = email }, privacyConsent = true,
         };
         var reprint = await OkAsync(await counter.PostAsJsonAsync("/api/v1/reprints", Reprint(ActiveCard, "verdi.migrato@example.it")), HttpStatusCode.Created);
-        var reprinted = await OkAsync(await counter.PostAsync($"/api/v1/reprints/{reprint.GetProperty("id").GetString()}/confirm", null));
+        var reprintId = reprint.GetProperty("id").GetString();
+        var reprinted = await OkAsync(await counter.PostAsync($"/api/v1/reprints/{reprintId}/confirm", await counter.SignedAsync("reprints", reprintId)));
         Assert.Equal("24", reprinted.GetProperty("firstHalves").GetProperty("pin").GetString());
         Assert.Equal("1122", reprinted.GetProperty("firstHalves").GetProperty("puk").GetString());
         // A card that came without its codes has none to release: said plainly, nothing written.
         var codeless = await OkAsync(await counter.PostAsJsonAsync("/api/v1/reprints", Reprint(SuspendedCard, "bianchi.migrato@example.it")), HttpStatusCode.Created);
-        await ProblemAsync(await counter.PostAsync($"/api/v1/reprints/{codeless.GetProperty("id").GetString()}/confirm", null),
+        var codelessId = codeless.GetProperty("id").GetString();
+        await ProblemAsync(await counter.PostAsync($"/api/v1/reprints/{codelessId}/confirm", await counter.SignedAsync("reprints", codelessId)),
             HttpStatusCode.Conflict, "card-codes-not-held");
         Assert.Equal("PENDING", await Factory.ScalarAsync<string>("SELECT status FROM reprint.reprint_requests WHERE card_number = @n", ("n", SuspendedCard)));
 
