@@ -109,7 +109,9 @@ public class MigrationImportTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal("COMPLETED RD-0001 2023-05-02 00:00", await Factory.ScalarAsync<string>(
             "SELECT status || ' ' || reader_serial || ' ' || " + Utc("completed_at") + " FROM readers.deliveries WHERE card_number = @n", ("n", ActiveCard)));
 
-        // The past operations: in the card's history, marked as imported, in date order; in the trail, which still verifies.
+        // The past operations: in the card's history (read, as at a counter, for the person identified), marked as imported, in date
+        // order; in the trail, which still verifies.
+        await OkAsync(await operatorClient.PostAsJsonAsync("/api/v1/cards/identify", new { cardNumber = ActiveCard }));
         var history = await OkAsync(await operatorClient.GetAsync($"/api/v1/cards/{ActiveCard}/history"));
         var imported = history.GetProperty("operations").EnumerateArray().Where(o => o.GetProperty("imported").GetBoolean()).ToList();
         Assert.Equal(["REPRINT", "ACTIVATION"], imported.Select(o => o.GetProperty("type").GetString()!).ToArray());

@@ -87,9 +87,9 @@ public class CounterOperationRulesTests
         Assert.Equal("revocation-form-not-printed", Assert.Throws<DomainRuleException>(() => r.Confirm(Now, true, Guid.NewGuid())).Rule);
         r.MarkFormPrinted(Now);
         Assert.Equal("form-signature-not-acknowledged", Assert.Throws<DomainRuleException>(() => r.Confirm(Now, false, Guid.NewGuid())).Rule);
-        r.EnsureCardStillNeverActivated(CardState.NotActive);
+        r.EnsureCardStillNeverActivated(activatedSince: false);
         Assert.Equal("card-activated-since-request",
-            Assert.Throws<DomainRuleException>(() => r.EnsureCardStillNeverActivated(CardState.Active)).Rule);
+            Assert.Throws<DomainRuleException>(() => r.EnsureCardStillNeverActivated(activatedSince: true)).Rule);
         r.Confirm(Now, true, Guid.NewGuid());
         Assert.Equal(Cms.Domain.Requests.RequestStatus.Completed, r.Status);
     }

@@ -86,14 +86,14 @@ public sealed class RevocationRequest : AttendedRequest
     /// A request opened without the CIP step for a card never activated: the card must still be NOT_ACTIVE at the confirm. Activated
     /// since, its holder now has a CIP — a new request asks for it.
     /// </summary>
-    public void EnsureCardStillNeverActivated(Identification.CardState cardState)
+    /// <param name="activatedSince">The card's locked row says ACTIVE or SUSPENDED: only an activation gave the holder a CIP since; any
+    /// other state (expired, revoked) is the card's own refusal to revoke.</param>
+    public void EnsureCardStillNeverActivated(bool activatedSince)
     {
-        // Only an activation gave the holder a CIP since; any other state (expired, revoked) is the card's own refusal to revoke.
-        if (CipRequired || cardState is not (Identification.CardState.Active or Identification.CardState.Suspended)) return;
+        if (CipRequired || !activatedSince) return;
         throw new DomainRuleException("card-activated-since-request",
-                "La tessera è stata attivata dopo l'apertura della richiesta: annullare la richiesta e ripeterla con la verifica del CIP.",
-                RuleKind.Conflict)
-            .With("state", cardState);
+            "La tessera è stata attivata dopo l'apertura della richiesta: annullare la richiesta e ripeterla con la verifica del CIP.",
+            RuleKind.Conflict);
     }
 
     /// <summary>The form was produced while pending: from now on the confirm may be accepted.</summary>

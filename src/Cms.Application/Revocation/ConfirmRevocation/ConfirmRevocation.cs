@@ -45,7 +45,7 @@ public sealed class ConfirmRevocationHandler(
         // Without the CIP step the card must still be never activated: checked on the locked row, so an activation committing
         // meanwhile is seen (it holds the same lock).
         await registry.ChangeStateAsync(request.CardNumber, CardTransition.Revoke, now, cancellationToken,
-            request.CipRequired ? null : request.EnsureCardStillNeverActivated);
+            request.CipRequired ? null : state => request.EnsureCardStillNeverActivated(state is CardState.Active or CardState.Suspended));
         var call = calls.Enqueue(OutboundTarget.CertificationAuthority, "REVOCATION", request.Id.ToString(),
             RevocationRequests.CertificatePayload("REVOKE", request.CardNumber, request.HolderCodiceFiscale, ApiNames.Of(request.Reason),
                 request.Id, now, request.CounterCode));
