@@ -216,7 +216,7 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
-    public async Task The_health_reasons_mode_needs_the_documents_and_prints_only_the_codes()
+    public async Task The_health_reasons_mode_needs_the_documents_and_prints_the_delegation_form_not_the_request_form()
     {
         var (client, _) = await ArrangeAsync();
         var address = Address();
@@ -224,13 +224,14 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         {
             cardNumber = Number, mode = "HEALTH_DELEGATION", @delegate = new { codiceFiscale = "RSSMRA80A01H501U", surname = "Rossi", givenName = "Mario" },
             document = Document(), delivery = Email(address), privacyConsent = true, healthDelegationDocumentsReceived = received,
+            specialCases = new { medicalCertificate = new { doctor = "Dott. Verdi", issueDate = Iso(Today.AddDays(-1)) }, impedimentOverThreeMonths = true },
         };
         await ProblemAsync(await client.PostAsJsonAsync("/api/v1/activations", Body(false)), HttpStatusCode.UnprocessableEntity, "health-delegation-documents-missing");
         var created = await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", Body(true)), HttpStatusCode.Created);
-        Assert.Empty(created.GetProperty("summary").GetProperty("documents").EnumerateArray());
+        Assert.Equal(["modulo-richiesta-pin-delega"], created.GetProperty("summary").GetProperty("documents").EnumerateArray().Select(e => e.GetString()!).ToArray());
         var id = created.GetProperty("id").GetString();
         var confirmed = await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)));
-        Assert.Equal(["codici-personali"], confirmed.GetProperty("documents").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(["modulo-richiesta-pin-delega", "codici-personali"], confirmed.GetProperty("documents").EnumerateArray().Select(e => e.GetString()!).ToArray());
         await ProblemAsync(await client.GetAsync($"/api/v1/activations/{id}/documents/modulo-richiesta-codici"), HttpStatusCode.NotFound, "document-not-available");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/v1/activations/{id}/documents/codici-personali")).StatusCode);
     }

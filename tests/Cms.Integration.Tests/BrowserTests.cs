@@ -307,7 +307,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
-    public async Task The_health_reasons_mode_asks_for_the_signed_delegation_and_prints_only_the_codes()
+    public async Task The_health_reasons_mode_asks_for_the_signed_delegation_and_the_certificate_and_prints_the_delegation_form()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
         await using var ui = await WebUi.StartAsync(cms.Url);
@@ -326,9 +326,17 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await WebUi.AssertAccessibleAsync(page);
 
         await page.Locator("label[for=Input_HealthDelegationDocumentsReceived]").ClickAsync();
+        // Without the medical certificate [S 6.4.4]: refused beside the doctor's field (decision 0044).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_SpecialCases_MedicalCertificate_Doctor_error")).ToContainTextAsync("certificato medico");
+        await page.GetByLabel("Certificato medico: medico che lo ha rilasciato (solo per motivi di salute)").FillAsync("Dott.ssa Anna Bianchi");
+        await page.GetByLabel("Certificato medico: data (solo per motivi di salute)").FillAsync(Iso(Today.AddDays(-3)));
+        await page.Locator("label[for=Input_SpecialCases_ImpedimentOverThreeMonths]").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
-        // Only the codes are printed in this mode: no request form, no substitute declaration before the confirm.
+        await Assertions.Expect(page.GetByTestId("medical-certificate")).ToContainTextAsync("Dott.ssa Anna Bianchi");
+        // The delegation form replaces the request form in this mode [M 2.4.2]; no substitute declaration.
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Modulo richiesta PIN e consenso per delega") })).ToHaveCountAsync(1);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Modulo di richiesta codici personali") })).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Dichiarazione sostitutiva") })).ToHaveCountAsync(0);
         await WebUi.PrintFormsAndAcknowledgeAsync(page);

@@ -134,6 +134,16 @@ public class ConsentTests(CmsFactory factory) : ApiTest(factory)
         var text = await RevocationTests.PdfTextAsync(await client.GetAsync(
             $"/api/v1/consent-requests/{recorded.GetProperty("id").GetString()}/documents/attivazione-e-consensi"));
         Assert.Contains("ATTIVAZIONE E RICHIESTA CONSENSI", text);
+        // What the seed's print carries [T 2.2.1] (decision 0044): the activation's id and the health record's creation (the consents'
+        // version, the reference the FSE receives), the requester, B1/B2, Quadro C and the warnings.
+        Assert.Contains($"ID attivazione carta: {activationId}", text);
+        Assert.Contains($"ID creazione fascicolo: {recorded.GetProperty("version").GetProperty("id").GetString()}", text);
+        Assert.Contains("DATI DEL RICHIEDENTE", text);
+        Assert.Contains("B1 in proprio", text);
+        Assert.Contains("B2 in qualità di", text);
+        Assert.Contains("Quadro C ESITO DELL'ATTIVAZIONE DELLA TS-CNS", text);
+        Assert.Contains("Tessera Sanitaria Carta Nazionale dei Servizi attivata", text);
+        Assert.Contains("MODALITA' D'USO ED AVVERTENZE PER IL TITOLARE", text);
         Assert.Contains("PIN: 24", text);
         Assert.Contains("CIP: 5566", text);
         // The second half of the PIN never prints (request ids are set aside: a GUID may hold any three digits).

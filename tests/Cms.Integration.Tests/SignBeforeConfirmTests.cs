@@ -127,15 +127,20 @@ public class SignBeforeConfirmTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
-    public async Task The_health_reasons_mode_has_no_form_to_sign_before_the_confirm()
+    public async Task The_health_reasons_mode_signs_its_delegation_form_before_the_confirm()
     {
         var client = await ArrangeAsync();
         var id = (await OkAsync(await client.PostAsJsonAsync("/api/v1/activations", new
         {
             cardNumber = Number, mode = "HEALTH_DELEGATION", @delegate = Parent, document = Document(), delivery = Email(Address()),
             privacyConsent = true, healthDelegationDocumentsReceived = true,
+            specialCases = new { medicalCertificate = new { doctor = "Dott. Verdi", issueDate = Iso(Today) }, impedimentOverThreeMonths = true },
         }), HttpStatusCode.Created)).GetProperty("id").GetString()!;
-        await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null));
+        // The Modulo richiesta PIN e Consenso per delega [M 2.4.2] is one of the forms signed before the confirm (decision 0044).
+        var refused = await ProblemAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", null), HttpStatusCode.Conflict, "form-not-printed");
+        Assert.Equal(["modulo-richiesta-pin-delega"], refused.GetProperty("missingForms").EnumerateArray().Select(e => e.GetString()!).ToArray());
+        Assert.Equal(["modulo-richiesta-pin-delega"], await client.PrintFormsAsync("activations", id));
+        await OkAsync(await client.PostAsJsonAsync($"/api/v1/activations/{id}/confirm", SignBeforeConfirm.SignedBody()));
         Assert.Equal(1L, await ReleasesAsync());
     }
 }

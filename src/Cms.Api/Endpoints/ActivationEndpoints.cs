@@ -21,7 +21,7 @@ public static class ActivationEndpoints
 {
     public sealed record UpdateActivationRequest(
         string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
-        DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived);
+        DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, SpecialCasesInput? SpecialCases = null);
 
     public static RouteGroupBuilder MapActivationEndpoints(this RouteGroupBuilder api)
     {
@@ -46,7 +46,7 @@ public static class ActivationEndpoints
 
         activations.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateActivationRequest r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateActivationCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.Delivery,
-                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived), ct))
+                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.SpecialCases), ct))
             .WithName("updateActivation").WithSummary("Modifica di una richiesta in attesa di conferma")
             .Produces<ActivationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)

@@ -22,7 +22,7 @@ public static class ReprintEndpoints
     public sealed record UpdateReprintRequest(
         string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
         DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
-        string? OutsideHealthAuthorityReason = null);
+        string? OutsideHealthAuthorityReason = null, SpecialCasesInput? SpecialCases = null);
 
     public static RouteGroupBuilder MapReprintEndpoints(this RouteGroupBuilder api)
     {
@@ -48,7 +48,7 @@ public static class ReprintEndpoints
 
         reprints.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateReprintRequest r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateReprintCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.Delivery,
-                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.Reason, r.ReasonNote, r.OutsideHealthAuthorityReason), ct))
+                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.Reason, r.ReasonNote, r.OutsideHealthAuthorityReason, r.SpecialCases), ct))
             .WithName("updateReprint").WithSummary("Modifica di una richiesta di ristampa in attesa di conferma")
             .Produces<ReprintResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)

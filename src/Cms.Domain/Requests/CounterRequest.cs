@@ -105,6 +105,7 @@ public static class SignedForms
         "modulo-richiesta-codici" => "il modulo di richiesta codici",
         "dichiarazione-sostitutiva" => "la dichiarazione sostitutiva di certificazione",
         "modulo-richiesta-revoca" => "il modulo di richiesta revoca",
+        "modulo-richiesta-pin-delega" => "il modulo richiesta PIN e consenso per delega",
         _ => name,
     };
 }
@@ -172,10 +173,32 @@ public abstract class CodeReleaseRequest : AttendedRequest
         if (StatusAt(now) == RequestStatus.Pending && !FormsPrinted.Contains(name)) FormsPrinted = [.. FormsPrinted, name];
     }
 
+    /// <summary>The holder, a minor, came in person with the declaration of emancipation [S 6.4.2].</summary>
+    public bool EmancipatedMinor { get; protected set; }
+    /// <summary>The document shown is expired, accepted with the declaration of art. 45 c. 3 d.p.r. 445/2000 [TM 8.1.2] (region policy).</summary>
+    public bool ExpiredDocumentDeclared { get; protected set; }
+    /// <summary>Delegation for health reasons: the medical certificate's doctor and date [S 6.4.4].</summary>
+    public string? MedicalCertificateDoctor { get; protected set; }
+    public DateOnly? MedicalCertificateDate { get; protected set; }
+    /// <summary>Delegation for health reasons: the impediment lasts more than three months [S 6.4.4].</summary>
+    public bool ImpedimentOverThreeMonths { get; protected set; }
+
+    /// <summary>The manuals' exceptions as recorded on this request.</summary>
+    public SpecialCases Special => new(EmancipatedMinor, ExpiredDocumentDeclared,
+        MedicalCertificateDoctor is { } doctor && MedicalCertificateDate is { } date ? new MedicalCertificate(doctor, date) : null, ImpedimentOverThreeMonths);
+
     protected void ApplyPeople(PeopleDetails p, DateTimeOffset now, TimeSpan pendingFor)
     {
         ApplyAttendee(p.Attendee, now, pendingFor);
         Delivery = p.Delivery;
+        // Only what applies to the request is kept (the rules refused what contradicts it): a declaration the form would print wrongly is dropped.
+        var special = p.Special ?? SpecialCases.None;
+        var health = p.Mode == RequestMode.HealthDelegation;
+        EmancipatedMinor = special.EmancipatedMinor && p.Mode == RequestMode.Direct;
+        ExpiredDocumentDeclared = special.ExpiredDocumentDeclared && p.Document.ExpiryDate < DateOnly.FromDateTime(now.UtcDateTime);
+        MedicalCertificateDoctor = health ? special.MedicalCertificate?.Doctor : null;
+        MedicalCertificateDate = health ? special.MedicalCertificate?.IssueDate : null;
+        ImpedimentOverThreeMonths = health && special.ImpedimentOverThreeMonths;
         FormsPrinted = []; // the printed forms no longer say what will be confirmed: print them again
     }
 }
@@ -192,17 +215,36 @@ public static class CodesPrint
             .With("printedAt", printedAt);
 }
 
+/// <summary>A medical certificate (generic: no reference to the pathology) [S 6.4.4]: the doctor who signed it and its date.</summary>
+public sealed record MedicalCertificate(string Doctor, DateOnly IssueDate);
+
+/// <summary>
+/// The manuals' exceptions a code-release request may carry: an emancipated minor in person with the declaration [S 6.4.2]; an
+/// expired document with the declaration of art. 45 c. 3 d.p.r. 445/2000 [TM 8.1.2]; for the delegation for health reasons, the
+/// medical certificate and an impediment of more than three months [S 6.4.4].
+/// </summary>
+public sealed record SpecialCases(bool EmancipatedMinor, bool ExpiredDocumentDeclared, MedicalCertificate? MedicalCertificate, bool ImpedimentOverThreeMonths)
+{
+    public static readonly SpecialCases None = new(false, false, null, false);
+}
+
+/// <summary>
+/// That the manuals' exceptions apply to a request (activation and reprint at the counter), and the region's policy on expired documents
+/// (<c>Cms:Documents:AcceptExpiredWithDeclaration</c>, art. 45 c. 3 d.p.r. 445/2000 [TM 8.1.2]).
+/// </summary>
+public sealed record SpecialCasesPolicy(bool AcceptExpiredWithDeclaration);
+
 /// <summary>Who is at the counter and with which document, and the privacy consent.</summary>
 public sealed record AttendeeDetails(
     RequestMode Mode, DelegationKind? DelegationKind, DelegatePerson? Delegate, IdentityDocument Document, bool PrivacyConsent,
-    bool HealthDelegationDocumentsReceived);
+    bool HealthDelegationDocumentsReceived, SpecialCases? Special = null);
 
 /// <summary>Who is at the counter, with which document, where the second halves go, and the privacy consent.</summary>
 public sealed record PeopleDetails(
     RequestMode Mode, DelegationKind? DelegationKind, DelegatePerson? Delegate, IdentityDocument Document, DeliveryAddress Delivery,
-    bool PrivacyConsent, bool HealthDelegationDocumentsReceived)
+    bool PrivacyConsent, bool HealthDelegationDocumentsReceived, SpecialCases? Special = null)
 {
-    public AttendeeDetails Attendee => new(Mode, DelegationKind, Delegate, Document, PrivacyConsent, HealthDelegationDocumentsReceived);
+    public AttendeeDetails Attendee => new(Mode, DelegationKind, Delegate, Document, PrivacyConsent, HealthDelegationDocumentsReceived, Special);
 }
 
 /// <summary>The rules about the people of a request (SPEC §3.3, §3.5), each with its own name.</summary>
@@ -219,14 +261,24 @@ public static class PeopleRules
                 "La richiesta si presenta di persona o su delega (potestà genitoriale, tutore, curatore).");
     }
 
-    public static void Check(PeopleDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate) =>
-        Check(d.Attendee, holderCodiceFiscale, holderIsMinor, requestDate);
+    /// <param name="specialCases">
+    /// The manuals' exceptions apply (activation and reprint at the counter, decision 0044): the emancipated minor, the health
+    /// delegation's certificate and impediment, and — by the region's policy — the expired document with its declaration. Null for the
+    /// other requests (revocation, consents, interoperability), which keep the common rules.
+    /// </param>
+    public static void Check(PeopleDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate, SpecialCasesPolicy? specialCases = null) =>
+        Check(d.Attendee, holderCodiceFiscale, holderIsMinor, requestDate, specialCases);
 
-    public static void Check(AttendeeDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate)
+    public static void Check(AttendeeDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate, SpecialCasesPolicy? specialCases = null)
     {
-        if (d.Mode == RequestMode.Direct && holderIsMinor)
+        var special = specialCases is null ? SpecialCases.None : d.Special ?? SpecialCases.None;
+        if (special.EmancipatedMinor && !(d.Mode == RequestMode.Direct && holderIsMinor))
+            throw new DomainRuleException("emancipation-not-applicable",
+                "La dichiarazione di minore emancipato vale solo per un titolare minorenne che si presenta di persona.");
+        if (d.Mode == RequestMode.Direct && holderIsMinor && !special.EmancipatedMinor)
             throw new DomainRuleException("minor-direct-activation",
-                "Il titolare è minorenne: la richiesta diretta non è consentita, serve la delega di chi esercita la potestà genitoriale o del tutore.");
+                "Il titolare è minorenne: la richiesta diretta non è consentita, serve la delega di chi esercita la potestà genitoriale o del tutore " +
+                "(oppure, per un minore emancipato, la sua dichiarazione dello stato di emancipazione).");
         if (d.Mode != RequestMode.Direct)
         {
             if (d.Delegate is null)
@@ -242,13 +294,35 @@ public static class PeopleRules
                 throw new DomainRuleException("parental-authority-adult-holder",
                     "La potestà genitoriale vale solo per un titolare minorenne: per un maggiorenne indicare tutore o curatore.");
         }
-        if (d.Mode == RequestMode.HealthDelegation && !d.HealthDelegationDocumentsReceived)
-            throw new DomainRuleException("health-delegation-documents-missing",
-                "Per la delega per motivi di salute occorrono il modulo di delega firmato dal titolare e la copia del suo documento di identità.");
+        if (d.Mode == RequestMode.HealthDelegation)
+        {
+            if (!d.HealthDelegationDocumentsReceived)
+                throw new DomainRuleException("health-delegation-documents-missing",
+                    "Per la delega per motivi di salute occorrono il modulo di delega firmato dal titolare e la copia del suo documento di identità.");
+            // The certificate and the impediment [S 6.4.4]: at the counter's activation and reprint (interoperability: decision 0044).
+            if (specialCases is not null)
+            {
+                if (special.MedicalCertificate is null)
+                    throw new DomainRuleException("medical-certificate-required",
+                        "Per la delega per motivi di salute indicare il certificato medico (medico che lo ha rilasciato e data).");
+                if (special.MedicalCertificate.IssueDate > requestDate)
+                    throw new DomainRuleException("medical-certificate-date-invalid", "La data del certificato medico è successiva alla data della richiesta.");
+                if (!special.ImpedimentOverThreeMonths)
+                    throw new DomainRuleException("health-impediment-too-short",
+                        "La delega per motivi di salute è ammessa solo se il titolare non può presentarsi allo sportello per più di tre mesi.");
+            }
+        }
         if (d.Document.IssueDate > requestDate)
             throw new DomainRuleException("document-not-yet-issued", "La data di rilascio del documento è successiva alla data della richiesta.");
         if (d.Document.ExpiryDate < requestDate)
-            throw new DomainRuleException("document-expired", "Il documento di riconoscimento è scaduto.");
+        {
+            if (specialCases?.AcceptExpiredWithDeclaration != true)
+                throw new DomainRuleException("document-expired", "Il documento di riconoscimento è scaduto.");
+            if (!special.ExpiredDocumentDeclared)
+                throw new DomainRuleException("expired-document-declaration-required",
+                    "Il documento di riconoscimento è scaduto: si accetta solo se il richiedente dichiara che i dati in esso contenuti non hanno " +
+                    "subito variazioni dalla data del rilascio (art. 45, comma 3, d.p.r. 445/2000).");
+        }
         if (!d.PrivacyConsent)
             throw new DomainRuleException("privacy-consent-required",
                 "Il titolare della carta, o suo delegato, deve acconsentire al trattamento dei dati personali.");

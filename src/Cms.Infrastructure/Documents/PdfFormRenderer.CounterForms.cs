@@ -101,8 +101,17 @@ public sealed partial class PdfFormRenderer
         using var document = NewDocument("Attivazione e consensi", $"Richiesta {consents.RequestId}", consents.Basics.PrintedAt);
         using (var w = new FormWriter(document, RequestFooter(consents.Basics, consents.RequestId)))
         {
-            Header(w, activation, "ATTIVAZIONE E RICHIESTA CONSENSI", null);
-            w.Fields(("Carta", activation.CardNumber), ("Stato", "ATTIVA"), ("Scadenza", D(activation.CardExpiryDate)));
+            // What the seed's print carries [T 2.2.1]: the ids of the activation and of the health record's creation, the requester, B1/B2,
+            // Quadro C and the warnings, then the first halves and the consents.
+            Header(w, activation, "ATTIVAZIONE E RICHIESTA CONSENSI", null, consents.HealthRecordReference, withRecordLine: true);
+            w.Fields(("Carta", activation.CardNumber), ("Stato", activation.Activated ? "ATTIVA" : "NON ATTIVA"), ("Scadenza", D(activation.CardExpiryDate)));
+            Requester(w, activation);
+            Holder(w, activation);
+            w.Section("Quadro C  ESITO DELL'ATTIVAZIONE DELLA TS-CNS");
+            w.Checkbox(activation.Activated, "Tessera Sanitaria Carta Nazionale dei Servizi attivata");
+            w.Checkbox(!activation.Activated, "Tessera Sanitaria Carta Nazionale dei Servizi non attivata");
+            w.Section("MODALITA' D'USO ED AVVERTENZE PER IL TITOLARE");
+            w.Paragraph(UsageWarnings, 7.5);
             w.Section("CODICI PERSONALI");
             CodesBody(w, activation, first);
             w.NewPage();

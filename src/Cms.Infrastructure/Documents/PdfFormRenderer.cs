@@ -244,7 +244,7 @@ public sealed partial class PdfFormRenderer : IFormRenderer
         w.Signatures("Per presa visione (firma dell'interessato)");
     }
 
-    private void Header(FormWriter w, ActivationFormModel m, string title, string? copy)
+    private void Header(FormWriter w, ActivationFormModel m, string title, string? copy, Guid? healthRecordId = null, bool withRecordLine = false)
     {
         var local = TimeZoneInfo.ConvertTime(m.PrintedAt, zone);
         w.Paragraph("TESSERA SANITARIA - CARTA NAZIONALE DEI SERVIZI", 8, bold: true);
@@ -252,6 +252,7 @@ public sealed partial class PdfFormRenderer : IFormRenderer
         if (copy is not null) w.Paragraph(copy, 8, bold: true);
         w.Fields(("Sportello", $"{m.CounterCode} {m.CounterName}"));
         w.Fields((m.Purpose == "REPRINT" ? "ID richiesta ristampa" : "ID attivazione carta", m.RequestId.ToString()));
+        if (withRecordLine) w.Fields(("ID creazione fascicolo", healthRecordId?.ToString() ?? ""));
         w.Fields(("Data", local.ToString("dd/MM/yyyy", Italian)), ("Ora", local.ToString("HH:mm", Italian)));
         w.Rule();
     }
@@ -264,7 +265,18 @@ public sealed partial class PdfFormRenderer : IFormRenderer
         w.Fields(("Tipo Documento", DocumentTypes.Label(m.Document.Type)), ("Numero", m.Document.Number));
         w.Fields(("Rilasciato da", m.Document.IssuedBy));
         w.Fields(("Data di rilascio", D(m.Document.IssueDate)), ("Valido sino al", D(m.Document.ExpiryDate)));
+        if (m.Special?.ExpiredDocumentDeclared == true)
+        {
+            // [TM 8.1.2]: the declaration the requester signs beside the copy of the expired document.
+            w.Checkbox(true, "DICHIARAZIONE (art. 45, comma 3, d.p.r. 445/2000): il/la richiedente dichiara che i dati contenuti nel documento " +
+                $"di riconoscimento sopra indicato, scaduto il {D(m.Document.ExpiryDate)}, non hanno subito variazioni dalla data del rilascio.");
+        }
     }
+
+    private const string EmancipatedMinorDeclaration =
+        "DICHIARAZIONE DI MINORE EMANCIPATO/A [S 6.4.2]: il/la titolare, minorenne, dichiara sotto la propria responsabilità (artt. 46 e 76 " +
+        "d.p.r. 445/2000) di essere emancipato/a e ne ha dato evidenza all'operatore (documento da cui risulta il matrimonio, copia dell'atto " +
+        "che attesta l'emancipazione o autocertificazione); richiede pertanto i codici personali in proprio.";
 
     private static void Holder(FormWriter w, ActivationFormModel m)
     {
@@ -286,6 +298,48 @@ public sealed partial class PdfFormRenderer : IFormRenderer
         // The state as the registry states it (decision 0037): blank when the holder was born abroad in a state nobody named.
         w.Fields(("Luogo di nascita", h.BirthPlace), ("Provincia", h.BirthProvince), ("Stato", h.BirthCountry));
         w.Fields(("Data di nascita", D(h.BirthDate)), ("Cittadinanza", h.Citizenship), ("Sesso", h.Sex?.ToString()));
+        if (m.Special?.EmancipatedMinor == true) w.Checkbox(true, EmancipatedMinorDeclaration);
+    }
+
+    public byte[] HealthDelegationRequestForm(ActivationFormModel m)
+    {
+        using var document = NewDocument("Modulo richiesta PIN e Consenso per delega", m);
+        using (var w = new FormWriter(document, Footer(m)))
+        {
+            var reprint = m.Purpose == "REPRINT";
+            Header(w, m, (reprint ? "MODULO RICHIESTA RISTAMPA PIN E CONSENSO PER DELEGA" : "MODULO RICHIESTA PIN E CONSENSO PER DELEGA") +
+                "\n(delega per gravi motivi di salute)", null);
+            Requester(w, m);
+            Holder(w, m);
+            var h = m.Holder;
+            var d = m.Requester;
+            w.Section("DELEGA PER MOTIVI DI SALUTE");
+            w.Paragraph($"Il/la titolare {h.Surname} {h.GivenName}, Codice Fiscale {h.CodiceFiscale}, impossibilitato/a a presentarsi " +
+                "personalmente allo sportello per motivi di salute per un periodo superiore ai tre mesi, delega il/la Sig./Sig.ra " +
+                $"{d.Surname} {d.GivenName}, Codice Fiscale {d.CodiceFiscale}, a richiedere in sua vece " +
+                (reprint ? "la ristampa dei codici personali (PIN, PUK e CIP)" : "il rilascio dei codici personali (PIN, PUK e CIP)") +
+                $" della propria TS-CNS n° {m.CardNumber} e a ricevere allo sportello la prima parte dei codici.", 9);
+            var certificate = m.Special?.MedicalCertificate;
+            w.Fields(("Certificato medico rilasciato dal dott./dott.ssa", certificate?.Doctor ?? "______________________"),
+                ("in data", certificate is null ? "____/____/________" : D(certificate.IssueDate)));
+            w.Checkbox(m.Special?.ImpedimentOverThreeMonths == true, "Impedimento a presentarsi allo sportello di durata superiore ai tre mesi");
+            w.Paragraph("Documentazione consegnata dal delegato e ritirata dall'operatore: delega sottoscritta dal delegante, fotocopia di un " +
+                "documento di identità valido del delegante, certificato medico o analoga documentazione clinica (generico: senza riferimenti " +
+                "alla patologia del titolare).", 8.5);
+            if (reprint)
+            {
+                w.Section("MOTIVO DELLA RISTAMPA");
+                w.Paragraph(m.ReasonLabel ?? "", 9, bold: true);
+            }
+            w.Section("INVIO DELLA SECONDA PARTE DEI CODICI");
+            w.Fields(("Numero tessera", m.CardNumber), ("Scadenza", D(m.CardExpiryDate)));
+            w.Fields(m.Delivery.Channel == DeliveryChannel.Email ? ("e-mail", m.Delivery.Email) : ("SMS al numero", m.Delivery.Mobile));
+            w.Section("CONSENSO AL TRATTAMENTO DEI DATI PERSONALI");
+            w.Paragraph(PrivacyConsent, 8, bold: true);
+            w.Paragraph(DeclarationPrivacy, 8);
+            w.Signatures("Firma del delegante", "Firma del delegato", "Timbro e firma dell'operatore");
+        }
+        return Save(document);
     }
 
     private static string Footer(ActivationFormModel m) => $"Cms · sportello {m.CounterCode} · richiesta {m.RequestId}";

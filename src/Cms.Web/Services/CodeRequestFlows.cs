@@ -6,7 +6,7 @@ public sealed record CodeRequestView(
     DelegationKind? DelegationKind, DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent,
     bool HealthDocuments, string? Reason, string? ReasonLabel, string? ReasonNote, DateTimeOffset ExpiresAt,
     IReadOnlyList<string> Documents, IReadOnlyList<string> Warnings, bool RecipientProofRequired, DateTimeOffset? CodesPrintedAt = null,
-    string? OutsideHealthAuthorityReason = null, IReadOnlyList<string>? FormsPrinted = null);
+    string? OutsideHealthAuthorityReason = null, IReadOnlyList<string>? FormsPrinted = null, SpecialCasesView? SpecialCases = null);
 
 /// <summary>What the confirm hands out once: the first halves, the prints and any notes.</summary>
 public sealed record CodeRequestOutcome(CodeParts FirstHalves, IReadOnlyList<string> Documents, IReadOnlyList<string> Notes);
@@ -50,7 +50,7 @@ public sealed class ActivationFlow : CodeRequestFlow
         {
             CardNumber = cardNumber, Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput,
             Document = f.DocumentInput, Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent,
-            HealthDelegationDocumentsReceived = f.HealthDocuments,
+            HealthDelegationDocumentsReceived = f.HealthDocuments, SpecialCases = f.SpecialCasesInput,
         }, ct)).Id;
 
     public override async Task<CodeRequestView> GetAsync(ICmsClient api, Guid id, CancellationToken ct)
@@ -59,7 +59,7 @@ public sealed class ActivationFlow : CodeRequestFlow
         var s = r.Summary;
         return new CodeRequestView(r.Id, r.Status, s.CardNumber, s.CardExpiryDate, s.Holder, s.Mode, s.DelegationKind, s.Delegate, s.Document,
             s.Delivery, s.PrivacyConsent, s.HealthDelegationDocumentsReceived, null, null, null, s.ExpiresAt, [.. s.Documents], [],
-            r.RecipientProofRequired, s.CodesPrintedAt, null, [.. s.FormsPrinted ?? []]);
+            r.RecipientProofRequired, s.CodesPrintedAt, null, [.. s.FormsPrinted ?? []], s.SpecialCases);
     }
 
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
@@ -67,6 +67,7 @@ public sealed class ActivationFlow : CodeRequestFlow
         {
             Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, Document = f.DocumentInput,
             Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent, HealthDelegationDocumentsReceived = f.HealthDocuments,
+            SpecialCases = f.SpecialCasesInput,
         }, ct);
 
     public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, bool formPrintedAndSigned, CancellationToken ct)
@@ -103,6 +104,7 @@ public sealed class ReprintFlow : CodeRequestFlow
             HealthDelegationDocumentsReceived = f.HealthDocuments, Reason = PersonPresentForm.Parse<ReprintReason>(f.Reason),
             ReasonNote = string.IsNullOrWhiteSpace(f.ReasonNote) ? null : f.ReasonNote,
             OutsideHealthAuthorityReason = string.IsNullOrWhiteSpace(f.OutsideHealthAuthorityReason) ? null : f.OutsideHealthAuthorityReason,
+            SpecialCases = f.SpecialCasesInput,
         }, ct)).Id;
 
     public override async Task<CodeRequestView> GetAsync(ICmsClient api, Guid id, CancellationToken ct)
@@ -111,7 +113,7 @@ public sealed class ReprintFlow : CodeRequestFlow
         var s = r.Summary;
         return new CodeRequestView(r.Id, r.Status, s.CardNumber, s.CardExpiryDate, s.Holder, s.Mode, s.DelegationKind, s.Delegate, s.Document,
             s.Delivery, s.PrivacyConsent, false, s.Reason.ToString(), s.ReasonLabel, s.ReasonNote, s.ExpiresAt, [.. s.Documents], [.. s.Warnings],
-            r.RecipientProofRequired, s.CodesPrintedAt, s.OutsideHealthAuthorityReason, [.. s.FormsPrinted ?? []]);
+            r.RecipientProofRequired, s.CodesPrintedAt, s.OutsideHealthAuthorityReason, [.. s.FormsPrinted ?? []], s.SpecialCases);
     }
 
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
@@ -121,6 +123,7 @@ public sealed class ReprintFlow : CodeRequestFlow
             Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent, HealthDelegationDocumentsReceived = f.HealthDocuments,
             Reason = PersonPresentForm.Parse<ReprintReason>(f.Reason), ReasonNote = string.IsNullOrWhiteSpace(f.ReasonNote) ? null : f.ReasonNote,
             OutsideHealthAuthorityReason = string.IsNullOrWhiteSpace(f.OutsideHealthAuthorityReason) ? null : f.OutsideHealthAuthorityReason,
+            SpecialCases = f.SpecialCasesInput,
         }, ct);
 
     public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, bool formPrintedAndSigned, CancellationToken ct)

@@ -106,6 +106,7 @@ public static class Labels
         "modulo-richiesta-codici" => "Modulo di richiesta codici personali",
         "codici-personali" => "Codici personali (prime metà)",
         "dichiarazione-sostitutiva" => "Dichiarazione sostitutiva",
+        "modulo-richiesta-pin-delega" => "Modulo richiesta PIN e consenso per delega",
         "codici" => "Stampa dei codici",
         _ => name.Replace('-', ' '),
     };

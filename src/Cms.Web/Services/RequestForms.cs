@@ -78,6 +78,11 @@ public class PersonPresentForm
         ["privacy-consent-required"] = "privacyConsent",
         ["health-delegation-documents-missing"] = "healthDelegationDocumentsReceived",
         ["reprint-outside-health-authority"] = "outsideHealthAuthorityReason",
+        ["emancipation-not-applicable"] = "specialCases.emancipatedMinor",
+        ["expired-document-declaration-required"] = "specialCases.expiredDocumentDeclaration",
+        ["medical-certificate-required"] = "specialCases.medicalCertificate.doctor",
+        ["medical-certificate-date-invalid"] = "specialCases.medicalCertificate.issueDate",
+        ["health-impediment-too-short"] = "specialCases.impedimentOverThreeMonths",
     };
 }
 
@@ -107,6 +112,42 @@ public sealed class CodeRequestForm : PersonPresentForm
     /// <summary>The reprint's reason for a counter outside the holder's health authority.</summary>
     public string? OutsideHealthAuthorityReason { get; set; }
 
+    /// <summary>The manuals' exceptions (decision 0044); field names follow the API's <c>specialCases</c>.</summary>
+    public SpecialCasesForm SpecialCases { get; set; } = new();
+
+    public sealed class SpecialCasesForm
+    {
+        public bool EmancipatedMinor { get; set; }
+        public bool ExpiredDocumentDeclaration { get; set; }
+        public CertificateForm MedicalCertificate { get; set; } = new();
+        public bool ImpedimentOverThreeMonths { get; set; }
+    }
+
+    public sealed class CertificateForm
+    {
+        public string? Doctor { get; set; }
+        public string? IssueDate { get; set; }
+    }
+
+    /// <summary>What the API receives: the emancipation only in person, the certificate and the impediment only for health reasons.</summary>
+    public SpecialCasesInput SpecialCasesInput
+    {
+        get
+        {
+            var health = ParsedMode == RequestMode.HEALTH_DELEGATION;
+            var c = SpecialCases.MedicalCertificate;
+            return new SpecialCasesInput
+            {
+                EmancipatedMinor = ParsedMode == RequestMode.DIRECT && SpecialCases.EmancipatedMinor,
+                ExpiredDocumentDeclaration = SpecialCases.ExpiredDocumentDeclaration,
+                MedicalCertificate = health && (!string.IsNullOrWhiteSpace(c.Doctor) || !string.IsNullOrWhiteSpace(c.IssueDate))
+                    ? new MedicalCertificateInput { Doctor = c.Doctor, IssueDate = c.IssueDate }
+                    : null,
+                ImpedimentOverThreeMonths = health && SpecialCases.ImpedimentOverThreeMonths,
+            };
+        }
+    }
+
     public static CodeRequestForm From(CodeRequestView v)
     {
         var form = new CodeRequestForm
@@ -114,6 +155,17 @@ public sealed class CodeRequestForm : PersonPresentForm
             Delivery = DeliveryForm.From(v.Delivery), Reason = v.Reason, ReasonNote = v.ReasonNote, OutsideHealthAuthorityReason = v.OutsideHealthAuthorityReason,
         };
         form.CopyFrom(v.Mode, v.DelegationKind, v.Delegate, v.Document, v.PrivacyConsent, v.HealthDocuments);
+        if (v.SpecialCases is { } s)
+            form.SpecialCases = new SpecialCasesForm
+            {
+                EmancipatedMinor = s.EmancipatedMinor, ExpiredDocumentDeclaration = s.ExpiredDocumentDeclaration,
+                ImpedimentOverThreeMonths = s.ImpedimentOverThreeMonths,
+                MedicalCertificate = new CertificateForm
+                {
+                    Doctor = s.MedicalCertificate?.Doctor,
+                    IssueDate = s.MedicalCertificate?.IssueDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                },
+            };
         return form;
     }
 }

@@ -19,7 +19,7 @@ public sealed record ActivationSummary(
     string CardNumber, CardState CardState, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode, DelegationKind? DelegationKind,
     DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent, bool HealthDelegationDocumentsReceived,
     string CounterCode, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents,
-    DateTimeOffset? CodesPrintedAt = null, IReadOnlyList<string>? FormsPrinted = null);
+    DateTimeOffset? CodesPrintedAt = null, IReadOnlyList<string>? FormsPrinted = null, SpecialCasesView? SpecialCases = null);
 
 /// <summary>A request and, while it is pending, whether the region wants the recipient proved before the confirm (recipient-proof).</summary>
 public sealed record ActivationResponse(Guid Id, RequestStatus Status, ActivationSummary Summary, Guid? DeliveryId, bool RecipientProofRequired);
@@ -46,7 +46,7 @@ public sealed class ActivationRequests(CounterRequestLoader loader, ICardDirecto
         r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind,
         RequestViews.Delegate(r), RequestViews.Document(r), RequestViews.Delivery(r),
         r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.CounterCode, r.CreatedAt, r.ExpiresAt,
-        ActivationDocumentNames.Available(r, r.StatusAt(now)), r.CodesPrintedAt, r.FormsPrinted);
+        ActivationDocumentNames.Available(r, r.StatusAt(now)), r.CodesPrintedAt, r.FormsPrinted, RequestViews.Special(r));
 }
 
 public static class ActivationDocumentNames
@@ -54,14 +54,15 @@ public static class ActivationDocumentNames
     public const string RequestForm = "modulo-richiesta-codici";
     public const string PersonalCodes = "codici-personali";
     public const string SubstituteDeclaration = "dichiarazione-sostitutiva";
+    public const string HealthDelegationForm = "modulo-richiesta-pin-delega";
 
     public static IReadOnlyList<string> Available(ActivationRequest r, RequestStatus status)
     {
         var names = new List<string>();
         if (status is RequestStatus.Pending or RequestStatus.Completed)
         {
-            // The health-reasons mode prints only the codes part [T 2.2, M 2.4.2].
-            if (r.Mode != RequestMode.HealthDelegation) names.Add(RequestForm);
+            // The health-reasons mode prints the Modulo richiesta PIN e Consenso per delega instead of the request form [M 2.4.2, S 6.4.4].
+            names.Add(r.Mode == RequestMode.HealthDelegation ? HealthDelegationForm : RequestForm);
             if (r.Mode == RequestMode.Delegated) names.Add(SubstituteDeclaration);
         }
         if (status == RequestStatus.Completed && r.CodesPrintedAt is null) names.Add(PersonalCodes);

@@ -18,7 +18,7 @@ namespace Cms.Application.Activation.CreateActivation;
 /// <summary>Step one of an activation: checks every rule and answers a summary; nothing changes on the card yet.</summary>
 public sealed record CreateActivationCommand(
     string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
-    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived)
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, SpecialCasesInput? SpecialCases = null)
     : ICommand<ActivationResponse>, IAuditedMessage, IActivationInput
 {
     public OperationType OperationType => OperationType.Activation;
@@ -46,7 +46,8 @@ public sealed class CreateActivationHandler(
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
         Card.EnsureActivatable(card.State);
         var details = PeopleInputRules.ToDetails(command);
-        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
+        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
+            options.Value.Documents.SpecialCases);
         var request = new ActivationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
             user.CounterCode!, now, RequestViews.PendingFor(options.Value), details);
         db.ActivationRequests.Add(request);

@@ -48,6 +48,7 @@ public sealed class GetActivationDocumentHandler(
         {
             ActivationDocumentNames.RequestForm => renderer.ActivationRequestForm(model),
             ActivationDocumentNames.PersonalCodes => renderer.PersonalCodes(model),
+            ActivationDocumentNames.HealthDelegationForm => renderer.HealthDelegationRequestForm(model),
             _ => renderer.SubstituteDeclaration(model),
         };
         return new RenderedDocument($"{query.Name}-{request.Id:N}.pdf", content);

@@ -17,7 +17,7 @@ namespace Cms.Application.Activation.UpdateActivation;
 /// <summary>"Modifica": the operator corrects a pending request; every rule is checked again.</summary>
 public sealed record UpdateActivationCommand(
     Guid Id, string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
-    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived)
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, SpecialCasesInput? SpecialCases = null)
     : ICommand<ActivationResponse>, IAuditedMessage, IActivationInput
 {
     public OperationType OperationType => OperationType.Activation;
@@ -44,7 +44,8 @@ public sealed class UpdateActivationHandler(ActivationRequests requests, IOption
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
         Card.EnsureActivatable(card.State);
         var details = PeopleInputRules.ToDetails(command);
-        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
+        PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
+            options.Value.Documents.SpecialCases);
         request.Modify(details, now, RequestViews.PendingFor(options.Value));
         return requests.Response(request, card, now);
     }

@@ -30,7 +30,7 @@ public sealed class CounterRequestForms(ICmsDbContext db, ICardDirectory cards, 
             firstHalves = CodeHalves.Split(await registry.ReadCodesAsync(request.CardNumber, cancellationToken), options.Value.Codes).First;
         return new ActivationFormModel(request.CounterCode, counter ?? request.CounterCode, request.Id, now, request.CardNumber, card.ExpiryDate,
             holder, requester, request.Mode, request.DelegationKind, request.Document, request.Delivery, request.StatusAt(now) == RequestStatus.Completed,
-            firstHalves, purpose, reasonLabel);
+            firstHalves, purpose, reasonLabel, request.Special);
     }
 
     /// <summary>What every form prints of the card, its holder and the counter.</summary>

@@ -33,7 +33,8 @@ public sealed record PersonOnForm(
 public sealed record ActivationFormModel(
     string CounterCode, string CounterName, Guid RequestId, DateTimeOffset PrintedAt, string CardNumber, DateOnly CardExpiryDate,
     PersonOnForm Holder, PersonOnForm Requester, RequestMode Mode, DelegationKind? DelegationKind, IdentityDocument Document,
-    DeliveryAddress Delivery, bool Activated, CodeParts? FirstHalves, string Purpose = "ACTIVATION", string? ReasonLabel = null);
+    DeliveryAddress Delivery, bool Activated, CodeParts? FirstHalves, string Purpose = "ACTIVATION", string? ReasonLabel = null,
+    SpecialCases? Special = null);
 
 /// <summary>The card number, its holder as printed, the counter and the moment: what every form of a request starts from.</summary>
 public sealed record FormBasics(
@@ -54,9 +55,12 @@ public sealed record ReaderFormModel(FormBasics Basics, Guid RequestId, int Hold
 public sealed record ConsentLine(string Title, IReadOnlyList<(string Text, bool Chosen)> Options, string? Note = null);
 
 /// <summary>Dichiarazione consensi [T 2.2.1, 2.3]: the holder, the person present and every consent as chosen.</summary>
+/// <param name="HealthRecordReference">
+/// "ID creazione fascicolo" of the combined print [T 2.2.1]: the consents' version id, the reference the FSE receives; null until confirmed.
+/// </param>
 public sealed record ConsentFormModel(
     FormBasics Basics, Guid RequestId, PersonOnForm Requester, RequestMode Mode, IdentityDocument Document, string PolicyLabel,
-    IReadOnlyList<ConsentLine> Lines, string? OutcomeText);
+    IReadOnlyList<ConsentLine> Lines, string? OutcomeText, Guid? HealthRecordReference = null);
 
 /// <summary>A report to print: header lines (operator, period, generation date…), then the table.</summary>
 public sealed record TableReportModel(string Title, IReadOnlyList<(string Label, string Value)> Header, IReadOnlyList<string> Columns,
@@ -76,6 +80,8 @@ public interface IFormRenderer
     byte[] PersonalCodes(ActivationFormModel model);
     /// <summary>Dichiarazione sostitutiva di certificazione (artt. 46 e 48 d.p.r. 445/2000), pre-filled.</summary>
     byte[] SubstituteDeclaration(ActivationFormModel model);
+    /// <summary>Modulo richiesta PIN e Consenso per delega [M 2.4.2]: the delegation for health reasons, with the medical certificate [S 6.4.4].</summary>
+    byte[] HealthDelegationRequestForm(ActivationFormModel model);
 
     /// <summary>Modulo di richiesta revoca del certificato di autenticazione.</summary>
     byte[] RevocationRequestForm(RevocationFormModel model);

@@ -71,6 +71,23 @@ public sealed class CmsOptions
 
     /// <summary>Who reads a person's history at a counter, and for how long after identifying them (section <c>Cms:History</c>, decision 0040).</summary>
     public HistoryOptions History { get; set; } = new();
+
+    /// <summary>Which identity documents the counter accepts beyond the valid ones (section <c>Cms:Documents</c>, decision 0044).</summary>
+    public DocumentPolicyOptions Documents { get; set; } = new();
+}
+
+/// <summary>
+/// Section <c>Cms:Documents</c>, a region policy. <see cref="AcceptExpiredWithDeclaration"/>: an expired identity document is accepted
+/// when the requester declares that its data have not changed since it was issued (art. 45 c. 3 d.p.r. 445/2000), as Toscana's manual
+/// allows [TM 8.1.2]. Off by default: the national guide [M 2.3], the operator guide [T 2.2] and Sardegna's manual [S 6.1.2] ask for a
+/// valid document.
+/// </summary>
+public sealed class DocumentPolicyOptions
+{
+    public bool AcceptExpiredWithDeclaration { get; set; }
+
+    /// <summary>The exceptions of the activation and reprint at the counter under this policy.</summary>
+    public Cms.Domain.Requests.SpecialCasesPolicy SpecialCases => new(AcceptExpiredWithDeclaration);
 }
 
 /// <summary>

@@ -12,6 +12,18 @@ public sealed record DocumentInput(DocumentType? Type, string? Number, string? I
 
 public sealed record DeliveryInput(DeliveryChannel? Channel, string? Email, string? EmailConfirmation, string? Mobile);
 
+/// <summary>The medical certificate of a delegation for health reasons [S 6.4.4]: who signed it and when (ISO date).</summary>
+public sealed record MedicalCertificateInput(string? Doctor, string? IssueDate);
+
+/// <summary>
+/// The manuals' exceptions of an activation or reprint (decision 0044): <c>emancipatedMinor</c> — the minor holder in person with the
+/// declaration of emancipation [S 6.4.2]; <c>expiredDocumentDeclaration</c> — the requester declares that the data of the expired document
+/// have not changed (art. 45 c. 3 d.p.r. 445/2000, when the region accepts it [TM 8.1.2]); for the delegation for health reasons the
+/// <c>medicalCertificate</c> and <c>impedimentOverThreeMonths</c> [S 6.4.4].
+/// </summary>
+public sealed record SpecialCasesInput(
+    bool? EmancipatedMinor, bool? ExpiredDocumentDeclaration, MedicalCertificateInput? MedicalCertificate, bool? ImpedimentOverThreeMonths);
+
 /// <summary>Format checks of the parts every counter request shares (400 with every bad field).</summary>
 public static partial class RequestInputRules
 {
@@ -100,6 +112,9 @@ public interface IAttendeeInput
 public interface IPeopleInput : IAttendeeInput
 {
     DeliveryInput? Delivery { get; }
+
+    /// <summary>The manuals' exceptions (activation and reprint at the counter; other bodies carry none).</summary>
+    SpecialCasesInput? SpecialCases => null;
 }
 
 public static class AttendeeInputRules
@@ -124,10 +139,26 @@ public static class PeopleInputRules
     {
         AttendeeInputRules.Apply(v);
         RequestInputRules.DeliveryRules<T>(v, x => x.Delivery);
+        v.RuleFor(x => x.SpecialCases!.MedicalCertificate!.Doctor).NotEmpty().MaximumLength(100)
+            .OverridePropertyName("specialCases.medicalCertificate.doctor").When(x => x.SpecialCases?.MedicalCertificate is not null);
+        v.RuleFor(x => x.SpecialCases!.MedicalCertificate!.IssueDate).NotEmpty().IsoDate()
+            .OverridePropertyName("specialCases.medicalCertificate.issueDate").When(x => x.SpecialCases?.MedicalCertificate is not null);
     }
 
     public static PeopleDetails ToDetails(IPeopleInput input) => new(
         input.Mode!.Value, input.DelegationKind, RequestInputRules.ToDelegate(input.Delegate),
         RequestInputRules.ToDocument(input.Document!), RequestInputRules.ToDelivery(input.Delivery!),
-        input.PrivacyConsent == true, input.HealthDelegationDocumentsReceived == true);
+        input.PrivacyConsent == true, input.HealthDelegationDocumentsReceived == true, ToSpecialCases(input.SpecialCases));
+
+    public static SpecialCases? ToSpecialCases(SpecialCasesInput? s)
+    {
+        if (s is null) return null;
+        MedicalCertificate? certificate = null;
+        if (s.MedicalCertificate is { } m)
+        {
+            RuleExtensions.TryParseDate(m.IssueDate, out var issued);
+            certificate = new MedicalCertificate(m.Doctor!.Trim(), issued);
+        }
+        return new SpecialCases(s.EmancipatedMinor == true, s.ExpiredDocumentDeclaration == true, certificate, s.ImpedimentOverThreeMonths == true);
+    }
 }

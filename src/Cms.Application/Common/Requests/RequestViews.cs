@@ -6,6 +6,11 @@ namespace Cms.Application.Common.Requests;
 public sealed record DelegateView(string CodiceFiscale, string Surname, string GivenName);
 public sealed record DocumentView(DocumentType Type, string TypeLabel, string Number, string IssuedBy, DateOnly IssueDate, DateOnly ExpiryDate);
 public sealed record DeliveryView(DeliveryChannel Channel, string? Email, string? Mobile);
+public sealed record MedicalCertificateView(string Doctor, DateOnly IssueDate);
+
+/// <summary>The manuals' exceptions recorded on an activation or reprint (decision 0044).</summary>
+public sealed record SpecialCasesView(
+    bool EmancipatedMinor, bool ExpiredDocumentDeclaration, MedicalCertificateView? MedicalCertificate, bool ImpedimentOverThreeMonths);
 
 /// <summary>How every counter request shows its people, document and delivery in its summary.</summary>
 public static class RequestViews
@@ -17,6 +22,13 @@ public static class RequestViews
         new(r.Document.Type, DocumentTypes.Label(r.Document.Type), r.Document.Number, r.Document.IssuedBy, r.Document.IssueDate, r.Document.ExpiryDate);
 
     public static DeliveryView Delivery(CodeReleaseRequest r) => new(r.Delivery.Channel, r.Delivery.Email, r.Delivery.Mobile);
+
+    public static SpecialCasesView Special(CodeReleaseRequest r)
+    {
+        var s = r.Special;
+        return new(s.EmancipatedMinor, s.ExpiredDocumentDeclared,
+            s.MedicalCertificate is { } m ? new MedicalCertificateView(m.Doctor, m.IssueDate) : null, s.ImpedimentOverThreeMonths);
+    }
 
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
 

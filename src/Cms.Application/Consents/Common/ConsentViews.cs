@@ -197,6 +197,6 @@ public sealed class ConsentRequests(CounterRequestLoader loader,
             var fse = View(row, await calls.FindAsync(row.FseCallId, cancellationToken)).Fse;
             outcome = $"Versione {row.Number} dei consensi registrata. Esito invio consensi: {fse?.Outcome}";
         }
-        return new ConsentFormModel(basics, r.Id, requester, r.Mode, r.Document, ConsentRules.Label(r.Model), Lines(r.Model, r.Choices), outcome);
+        return new ConsentFormModel(basics, r.Id, requester, r.Mode, r.Document, ConsentRules.Label(r.Model), Lines(r.Model, r.Choices), outcome, r.VersionId);
     }
 }

@@ -17,7 +17,7 @@ public sealed record ReprintSummary(
     DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent, ReprintReason Reason, string ReasonLabel,
     string? ReasonNote, string CounterCode, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, IReadOnlyList<string> Documents,
     IReadOnlyList<string> Warnings, string? OutsideHealthAuthorityReason = null, DateTimeOffset? CodesPrintedAt = null,
-    IReadOnlyList<string>? FormsPrinted = null);
+    IReadOnlyList<string>? FormsPrinted = null, SpecialCasesView? SpecialCases = null);
 
 /// <summary>A request and, while it is pending, whether the region wants the recipient proved before the confirm (recipient-proof).</summary>
 public sealed record ReprintResponse(Guid Id, RequestStatus Status, ReprintSummary Summary, Guid? DeliveryId, bool RecipientProofRequired);
@@ -57,13 +57,15 @@ public static class ReprintDocumentNames
     public const string RequestForm = "modulo-richiesta-codici";
     public const string PersonalCodes = "codici-personali";
     public const string SubstituteDeclaration = "dichiarazione-sostitutiva";
+    public const string HealthDelegationForm = "modulo-richiesta-pin-delega";
 
     public static IReadOnlyList<string> Available(ReprintRequest r, RequestStatus status)
     {
         var names = new List<string>();
         if (status is RequestStatus.Pending or RequestStatus.Completed)
         {
-            if (r.Mode != RequestMode.HealthDelegation) names.Add(RequestForm);
+            // The health-reasons mode prints the Modulo richiesta PIN e Consenso per delega instead of the request form [M 2.4.2].
+            names.Add(r.Mode == RequestMode.HealthDelegation ? HealthDelegationForm : RequestForm);
             if (r.Mode == RequestMode.Delegated) names.Add(SubstituteDeclaration);
         }
         if (status == RequestStatus.Completed && r.CodesPrintedAt is null) names.Add(PersonalCodes);
@@ -85,6 +87,7 @@ public sealed class ReprintRequests(CounterRequestLoader loader, ICardDirectory 
     public ReprintResponse Response(ReprintRequest r, CardView card, DateTimeOffset now) => new(r.Id, r.StatusAt(now), new ReprintSummary(
         r.CardNumber, card.State, card.ExpiryDate, card.Holder, r.Mode, r.DelegationKind, RequestViews.Delegate(r), RequestViews.Document(r),
         RequestViews.Delivery(r), r.PrivacyConsent, r.Reason, ReprintRequest.Label(r.Reason), r.ReasonNote, r.CounterCode, r.CreatedAt, r.ExpiresAt,
-        ReprintDocumentNames.Available(r, r.StatusAt(now)), [ReprintRequest.ChangedCodesWarning], r.OutsideHealthAuthorityReason, r.CodesPrintedAt, r.FormsPrinted),
+        ReprintDocumentNames.Available(r, r.StatusAt(now)), [ReprintRequest.ChangedCodesWarning], r.OutsideHealthAuthorityReason, r.CodesPrintedAt, r.FormsPrinted,
+        RequestViews.Special(r)),
         r.DeliveryId, options.Value.RecipientProof.Required);
 }

@@ -18,7 +18,7 @@ namespace Cms.Application.Reprint.CreateReprint;
 public sealed record CreateReprintCommand(
     string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
     DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
-    string? OutsideHealthAuthorityReason = null)
+    string? OutsideHealthAuthorityReason = null, SpecialCasesInput? SpecialCases = null)
     : ICommand<ReprintResponse>, IAuditedMessage, IReprintInput
 {
     public OperationType OperationType => OperationType.Reprint;
@@ -47,7 +47,8 @@ public sealed class CreateReprintHandler(
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
         Card.EnsureReprintable(card.State);
         var people = PeopleInputRules.ToDetails(command);
-        PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
+        PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
+            options.Value.Documents.SpecialCases);
         var request = new ReprintRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
             user.CounterCode!, now, RequestViews.PendingFor(options.Value), people, command.Reason!.Value, command.ReasonNote,
             ReprintInputRules.Place(card, command.OutsideHealthAuthorityReason));

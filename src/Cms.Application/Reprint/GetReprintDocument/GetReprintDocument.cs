@@ -48,6 +48,7 @@ public sealed class GetReprintDocumentHandler(
         {
             ReprintDocumentNames.PersonalCodes => renderer.PersonalCodes(model),
             ReprintDocumentNames.SubstituteDeclaration => renderer.SubstituteDeclaration(model),
+            ReprintDocumentNames.HealthDelegationForm => renderer.HealthDelegationRequestForm(model),
             _ => renderer.ActivationRequestForm(model),
         };
         if (codes) request.MarkCodesPrinted(now, user.OperatorId!.Value);

@@ -16,7 +16,7 @@ namespace Cms.Application.Reprint.UpdateReprint;
 public sealed record UpdateReprintCommand(
     Guid Id, string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
     DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
-    string? OutsideHealthAuthorityReason = null)
+    string? OutsideHealthAuthorityReason = null, SpecialCasesInput? SpecialCases = null)
     : ICommand<ReprintResponse>, IAuditedMessage, IReprintInput
 {
     public OperationType OperationType => OperationType.Reprint;
@@ -47,7 +47,8 @@ public sealed class UpdateReprintHandler(ReprintRequests requests, IOptions<CmsO
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
         Card.EnsureReprintable(card.State);
         var people = PeopleInputRules.ToDetails(command);
-        PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
+        PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
+            options.Value.Documents.SpecialCases);
         request.Modify(people, command.Reason!.Value, command.ReasonNote, ReprintInputRules.Place(card, command.OutsideHealthAuthorityReason), now,
             RequestViews.PendingFor(options.Value));
         audit.Detail = "modify" + ReprintInputRules.AuditSuffix(request);

@@ -74,5 +74,8 @@ internal static class CounterRequestMapping
             d.Property(x => x.Mobile).HasColumnName("delivery_mobile").HasMaxLength(20);
             d.Ignore(x => x.Recipient);
         });
+        // The manuals' exceptions (decision 0044): flat columns; Special is their view.
+        b.Ignore(r => r.Special);
+        b.Property(r => r.MedicalCertificateDoctor).HasMaxLength(100);
     }
 }
