@@ -35,7 +35,9 @@ public static class ActivationEndpoints
             .WithName("createActivation")
             .WithSummary("Richiesta di attivazione della tessera (passo 1: riepilogo)")
             .WithDescription("Diretta, su delega (potestà genitoriale, tutore, curatore) o su delega per motivi di salute. Risponde il riepilogo da confermare. " +
-                "Accetta l'intestazione Idempotency-Key.")
+                "specialCases registra i casi particolari dei manuali: minore emancipato di persona, documento scaduto con la dichiarazione " +
+                "dell'art. 45 c. 3 d.p.r. 445/2000 (se Cms:Documents:AcceptExpiredWithDeclaration), certificato medico e impedimento oltre tre mesi " +
+                "per la delega per motivi di salute. Accetta l'intestazione Idempotency-Key.")
             .Produces<ActivationResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);

@@ -37,7 +37,7 @@ public static class ReprintEndpoints
             .WithSummary("Richiesta di ristampa di PIN/PUK (passo 1: riepilogo)")
             .WithDescription("Tessera attiva; diretta o su delega; motivo; canale di invio. I codici modificati dal titolare non sono recuperabili. " +
                 "Da uno sportello di un'azienda sanitaria diversa da quella del titolare (o se quella del titolare non è nota) serve " +
-                "outsideHealthAuthorityReason, altrimenti 422 reprint-outside-health-authority.")
+                "outsideHealthAuthorityReason, altrimenti 422 reprint-outside-health-authority. specialCases come per l'attivazione.")
             .Produces<ReprintResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
