@@ -72,6 +72,14 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("delivery_id");
 
+                    b.Property<bool>("EmancipatedMinor")
+                        .HasColumnType("boolean")
+                        .HasColumnName("emancipated_minor");
+
+                    b.Property<bool>("ExpiredDocumentDeclared")
+                        .HasColumnType("boolean")
+                        .HasColumnName("expired_document_declared");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
@@ -91,6 +99,19 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("character(16)")
                         .HasColumnName("holder_codice_fiscale")
                         .IsFixedLength();
+
+                    b.Property<bool>("ImpedimentOverThreeMonths")
+                        .HasColumnType("boolean")
+                        .HasColumnName("impediment_over_three_months");
+
+                    b.Property<DateOnly?>("MedicalCertificateDate")
+                        .HasColumnType("date")
+                        .HasColumnName("medical_certificate_date");
+
+                    b.Property<string>("MedicalCertificateDoctor")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("medical_certificate_doctor");
 
                     b.Property<string>("Mode")
                         .IsRequired()
@@ -1872,6 +1893,14 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("delivery_id");
 
+                    b.Property<bool>("EmancipatedMinor")
+                        .HasColumnType("boolean")
+                        .HasColumnName("emancipated_minor");
+
+                    b.Property<bool>("ExpiredDocumentDeclared")
+                        .HasColumnType("boolean")
+                        .HasColumnName("expired_document_declared");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
@@ -1887,6 +1916,19 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("character(16)")
                         .HasColumnName("holder_codice_fiscale")
                         .IsFixedLength();
+
+                    b.Property<bool>("ImpedimentOverThreeMonths")
+                        .HasColumnType("boolean")
+                        .HasColumnName("impediment_over_three_months");
+
+                    b.Property<DateOnly?>("MedicalCertificateDate")
+                        .HasColumnType("date")
+                        .HasColumnName("medical_certificate_date");
+
+                    b.Property<string>("MedicalCertificateDoctor")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("medical_certificate_doctor");
 
                     b.Property<string>("Mode")
                         .IsRequired()
