@@ -320,8 +320,8 @@ public sealed partial class PdfFormRenderer : IFormRenderer
                 (reprint ? "la ristampa dei codici personali (PIN, PUK e CIP)" : "il rilascio dei codici personali (PIN, PUK e CIP)") +
                 $" della propria TS-CNS n° {m.CardNumber} e a ricevere allo sportello la prima parte dei codici.", 9);
             var certificate = m.Special?.MedicalCertificate;
-            w.Fields(("Certificato medico rilasciato dal dott./dott.ssa", certificate?.Doctor ?? "______________________"),
-                ("in data", certificate is null ? "____/____/________" : D(certificate.IssueDate)));
+            w.Paragraph("Certificato medico (generico) rilasciato da: " + (certificate?.Doctor ?? "______________________") + ", in data " +
+                (certificate is null ? "____/____/________" : D(certificate.IssueDate)) + ".", 9, bold: true);
             w.Checkbox(m.Special?.ImpedimentOverThreeMonths == true, "Impedimento a presentarsi allo sportello di durata superiore ai tre mesi");
             w.Paragraph("Documentazione consegnata dal delegato e ritirata dall'operatore: delega sottoscritta dal delegante, fotocopia di un " +
                 "documento di identità valido del delegante, certificato medico o analoga documentazione clinica (generico: senza riferimenti " +
