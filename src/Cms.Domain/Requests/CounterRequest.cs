@@ -105,6 +105,7 @@ public static class SignedForms
         "modulo-richiesta-codici" => "il modulo di richiesta codici",
         "dichiarazione-sostitutiva" => "la dichiarazione sostitutiva di certificazione",
         "modulo-richiesta-revoca" => "il modulo di richiesta revoca",
+        "modulo-richiesta-firma-digitale" => "il modulo di richiesta del certificato di firma digitale",
         _ => name,
     };
 }
