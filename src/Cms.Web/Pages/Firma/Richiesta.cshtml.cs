@@ -10,22 +10,22 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     };
 
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
-    public SignatureRequestResponse? Request { get; private set; }
+    public SignatureRequestResponse? Signature { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => Request = await api.Client.GetSignatureRequestAsync(Id, ct);
+    public async Task OnGetAsync(CancellationToken ct) => Signature = await api.Client.GetSignatureRequestAsync(Id, ct);
 
     public async Task<IActionResult> OnPostConfirmAsync([FromForm] bool formPrintedAndSigned, CancellationToken ct)
     {
         try
         {
-            Request = await api.Client.ConfirmSignatureRequestAsync(Id, new ConfirmWithFormRequest { FormPrintedAndSigned = formPrintedAndSigned }, ct);
+            Signature = await api.Client.ConfirmSignatureRequestAsync(Id, new ConfirmWithFormRequest { FormPrintedAndSigned = formPrintedAndSigned }, ct);
             return Page();
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {
             Problems.AddTo(ModelState, e, prefix: "", ruleFields: ConfirmRules);
         }
-        Request = await api.Client.GetSignatureRequestAsync(Id, ct);
+        Signature = await api.Client.GetSignatureRequestAsync(Id, ct);
         return Page();
     }
 
