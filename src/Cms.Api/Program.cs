@@ -149,6 +149,7 @@ api.MapReprintEndpoints();
 api.MapRevocationEndpoints();
 api.MapCallCentreEndpoints();
 api.MapReaderEndpoints();
+api.MapSignatureEndpoints();
 api.MapConsentEndpoints();
 api.MapAuditEndpoints();
 api.MapReportEndpoints();

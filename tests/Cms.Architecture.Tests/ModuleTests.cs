@@ -11,7 +11,7 @@ namespace Cms.Architecture.Tests;
 public class ModuleTests
 {
     public static readonly string[] Modules =
-        ["Identification", "Activation", "Consents", "Reprint", "Revocation", "Readers", "Reporting", "Interop", "Citizen", "Administration"];
+        ["Identification", "Activation", "Consents", "Reprint", "Revocation", "Readers", "Reporting", "Interop", "Citizen", "Administration", "Signature"];
 
     public static IEnumerable<object[]> Layers() =>
     [

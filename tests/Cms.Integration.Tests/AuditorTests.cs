@@ -69,7 +69,7 @@ public class AuditorTests(CmsFactory factory) : ApiTest(factory)
     {
         // A trail written behind the API (the chain and count triggers still run): done and not-done entries over four
         // months, two regions, three counters, an entry without a counter, times near midnight UTC.
-        var types = new[] { "ACTIVATION", "REPRINT", "REVOCATION", "FSE_CONSENTS", "READER_DELIVERY", "SUSPENSION", "REACTIVATION", "IDENTIFICATION", "CODE_DELIVERY" };
+        var types = new[] { "ACTIVATION", "REPRINT", "REVOCATION", "FSE_CONSENTS", "READER_DELIVERY", "SUSPENSION", "REACTIVATION", "IDENTIFICATION", "CODE_DELIVERY", "SIGNATURE_CERTIFICATE" };
         var counters = new[] { "090-201-AS001", "090-201-AS002", "080-101-AS001", null };
         var start = new DateTimeOffset(2026, 2, 26, 23, 30, 0, TimeSpan.Zero);
         var sql = new StringBuilder("INSERT INTO audit.operations (id, occurred_at, type, outcome, counter_code, region, detail) VALUES ");
@@ -86,7 +86,7 @@ public class AuditorTests(CmsFactory factory) : ApiTest(factory)
         var (auditor, _, _) = await ActorAsync("Auditor");
 
         const string Done = """
-            outcome = 'SUCCEEDED' AND type IN ('ACTIVATION','REPRINT','REVOCATION','FSE_CONSENTS','READER_DELIVERY','SUSPENSION','REACTIVATION')
+            outcome = 'SUCCEEDED' AND type IN ('ACTIVATION','REPRINT','REVOCATION','FSE_CONSENTS','READER_DELIVERY','SUSPENSION','REACTIVATION','SIGNATURE_CERTIFICATE')
             AND (detail LIKE 'confirm%' OR type IN ('SUSPENSION','REACTIVATION'))
             """;
         var queries = new (string Query, string Where)[]

@@ -54,6 +54,8 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
         ["identifyCallCentreHolder"] = [CallCentre], ["suspendIdentifiedCard"] = [CallCentre], ["reactivateIdentifiedCard"] = [CallCentre],
         ["createReaderDelivery"] = [Operator], ["getReaderDelivery"] = [Operator], ["updateReaderDelivery"] = [Operator],
         ["confirmReaderDelivery"] = [Operator], ["cancelReaderDelivery"] = [Operator], ["getReaderDeliveryDocument"] = [Operator],
+        ["createSignatureRequest"] = [Operator], ["getSignatureRequest"] = [Operator], ["updateSignatureRequest"] = [Operator],
+        ["confirmSignatureRequest"] = [Operator], ["cancelSignatureRequest"] = [Operator], ["getSignatureRequestDocument"] = [Operator],
         ["createConsentRequest"] = [Operator], ["getConsentRequest"] = [Operator], ["updateConsentRequest"] = [Operator],
         ["confirmConsentRequest"] = [Operator], ["cancelConsentRequest"] = [Operator], ["getConsentRequestDocument"] = [Operator],
         ["getMyOperationsReport"] = [Operator], ["getMyOperationsReportCsv"] = [Operator], ["getMyOperationsReportPdf"] = [Operator],

@@ -888,6 +888,58 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task A_digital_signature_certificate_is_asked_for_an_active_cards_adult_holder_and_its_sending_is_followed()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
+        {
+            ["Integrations__CertificationAuthority__Url"] = Factory.CertificationAuthority.Url,
+            ["Integrations__CertificationAuthority__ApiKey"] = FakeExternalSystem.ApiKey,
+            ["Integrations__RetryBaseSeconds"] = "1",
+            ["Integrations__RetryMaxSeconds"] = "2",
+        });
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        var page = await ui.NewPageAsync();
+        var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+        await IdentifyAsync(page, number, cf, expiry, menu: "Firma digitale", state: "Attiva");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Procedi con la richiesta del certificato di firma" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"Richiesta del certificato di firma digitale — tessera {number}" }))
+            .ToBeVisibleAsync();
+        await FillDocumentAsync(page);
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("in attesa di conferma");
+        await WebUi.AssertAccessibleAsync(page);
+
+        // The confirm needs the signed form: refused beside the box until it is printed.
+        await page.Locator("label[for=FormPrintedAndSigned]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma e invia al certificatore" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#FormPrintedAndSigned_error")).ToBeVisibleAsync();
+        var form = await page.RunAndWaitForPopupAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Modulo di richiesta del certificato di firma digitale") }).ClickAsync());
+        Assert.Equal("application/pdf", (await form.Context.APIRequest.GetAsync(form.Url)).Headers["content-type"]);
+        await page.GotoAsync(new Uri(page.Url).AbsolutePath);
+        Factory.CertificationAuthority.FailFirst(1);
+        await page.Locator("label[for=FormPrintedAndSigned]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma e invia al certificatore" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("request-status")).ToHaveTextAsync("completata");
+        await Assertions.Expect(page.GetByTestId("certificate-status")).ToBeVisibleAsync();
+
+        // The CA is down once, then receives it: the page, read again, says so.
+        await Factory.CertificationAuthority.WaitForAsync(number, "ISSUE_SIGNATURE_CERTIFICATE");
+        var path = new Uri(page.Url).AbsolutePath;
+        for (var i = 0; i < 50; i++)
+        {
+            await page.GotoAsync(path);
+            if ((await page.GetByTestId("certificate-status").TextContentAsync())!.Contains("ricevuta dal certificatore")) break;
+            await Task.Delay(200);
+        }
+        await Assertions.Expect(page.GetByTestId("certificate-status")).ToContainTextAsync("ricevuta dal certificatore");
+        await Assertions.Expect(page.GetByTestId("certificate-message")).ToContainTextAsync("ricevuta dal certificatore");
+        await WebUi.AssertAccessibleAsync(page);
+    }
+
+    [Fact]
     public async Task An_administrator_publishes_a_notice_operators_read_it_and_an_auditor_checks_the_trail()
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);

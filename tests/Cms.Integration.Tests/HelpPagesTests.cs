@@ -54,6 +54,8 @@ public class HelpPagesTests(CmsFactory factory) : ApiTest(factory)
                 [$"/sospensione/{card}"] = "/guida/sospensione",
                 [$"/riattivazione/{card}"] = "/guida/sospensione",
                 [$"/lettore/nuova/{card}"] = "/guida/lettore",
+                [$"/firma/nuova/{card}"] = "/guida/firma",
+                ["/identifica?operazione=firma"] = "/guida/identificazione",
                 ["/interoperabilita/nuova?operazione=revoca"] = "/guida/interoperabilita",
                 ["/storico"] = "/guida/storico",
                 ["/reportistica"] = "/guida/storico",

@@ -137,7 +137,7 @@ public class IdentificationTests(CmsFactory factory) : ApiTest(factory)
 
         var active = await Identify("80380000900000000003");
         Assert.Equal("ACTIVE", active.GetProperty("state").GetString());
-        Assert.Equal(["FSE_CONSENTS", "REPRINT", "REVOCATION", "READER_DELIVERY", "HISTORY"], Ops(active));
+        Assert.Equal(["FSE_CONSENTS", "REPRINT", "REVOCATION", "READER_DELIVERY", "SIGNATURE_CERTIFICATE", "HISTORY"], Ops(active));
 
         var revoked = await Identify("80380000900000000004");
         Assert.Equal("REVOKED", revoked.GetProperty("state").GetString());

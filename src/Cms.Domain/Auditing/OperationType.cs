@@ -30,6 +30,8 @@ public enum OperationType
     SignOut,
     /// <summary>A security administrator approves, or revokes the approval of, an address shared by holders of different households (decision 0034).</summary>
     RecipientApproval,
+    /// <summary>A request for the digital-signature certificate on the card, sent to the certification authority [S 7].</summary>
+    SignatureCertificate,
 }
 
 public static class OperationTypes
@@ -58,6 +60,7 @@ public static class OperationTypes
         OperationType.KeyRotation => "ROTAZIONE CHIAVI",
         OperationType.SignOut => "USCITA",
         OperationType.RecipientApproval => "AUTORIZZAZIONE RECAPITO",
+        OperationType.SignatureCertificate => "CERTIFICATO DI FIRMA DIGITALE",
         _ => type.ToString().ToUpperInvariant(),
     };
 

@@ -145,6 +145,7 @@ public sealed class Card
                 ops.Add(CardOperation.Reprint);
                 ops.Add(CardOperation.Revocation);
                 ops.Add(CardOperation.ReaderDelivery);
+                if (!holderIsMinor) ops.Add(CardOperation.SignatureCertificate); // not for minors [S 7]
                 if (policy.SuspensionEnabled) ops.Add(CardOperation.Suspension);
                 break;
             case CardState.Suspended:
@@ -153,7 +154,7 @@ public sealed class Card
                 break;
         }
         ops.Add(CardOperation.History);
-        _ = holderIsMinor; // minors keep the same operations; the modes they allow are checked by each operation
+        // Minors keep the other operations; the modes they allow are checked by each operation.
         return ops;
     }
 }

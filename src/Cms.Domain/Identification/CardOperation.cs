@@ -11,4 +11,6 @@ public enum CardOperation
     Suspension,
     Reactivation,
     History,
+    /// <summary>The digital-signature certificate [S 7]: an active card of an adult holder.</summary>
+    SignatureCertificate,
 }

@@ -3,7 +3,7 @@ namespace Cms.Domain.Outbound;
 /// <summary>The external systems Cms calls after a confirmed operation.</summary>
 public enum OutboundTarget
 {
-    /// <summary>The certification authority: revocation, suspension and reactivation of the card's certificate.</summary>
+    /// <summary>The certification authority: revocation, suspension and reactivation of the card's certificate; the digital-signature certificate.</summary>
     CertificationAuthority,
     /// <summary>The regional Fascicolo Sanitario Elettronico: the holder's consents.</summary>
     Fse,
@@ -39,7 +39,7 @@ public sealed class OutboundCall
 
     public Guid Id { get; private set; }
     public OutboundTarget Target { get; private set; }
-    /// <summary>What is asked: REVOCATION, SUSPENSION, REACTIVATION, CONSENTS.</summary>
+    /// <summary>What is asked: REVOCATION, SUSPENSION, REACTIVATION, SIGNATURE_CERTIFICATE, CONSENTS.</summary>
     public string Kind { get; private set; } = null!;
     /// <summary>The operation it belongs to (request id).</summary>
     public string Reference { get; private set; } = null!;

@@ -106,6 +106,7 @@ public static class SignedForms
         "dichiarazione-sostitutiva" => "la dichiarazione sostitutiva di certificazione",
         "modulo-richiesta-revoca" => "il modulo di richiesta revoca",
         "modulo-richiesta-pin-delega" => "il modulo richiesta PIN e consenso per delega",
+        "modulo-richiesta-firma-digitale" => "il modulo di richiesta del certificato di firma digitale",
         _ => name,
     };
 }

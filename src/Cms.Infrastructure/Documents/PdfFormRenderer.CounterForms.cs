@@ -84,6 +84,32 @@ public sealed partial class PdfFormRenderer
         return Save(document);
     }
 
+    public byte[] SignatureRequestForm(SignatureFormModel m)
+    {
+        var b = m.Basics;
+        using var document = NewDocument("Modulo di richiesta del certificato di firma digitale", $"Richiesta {m.RequestId}", b.PrintedAt);
+        using (var w = new FormWriter(document, RequestFooter(b, m.RequestId)))
+        {
+            RequestHeader(w, b, "MODULO DI RICHIESTA DEL CERTIFICATO DI FIRMA DIGITALE", "ID richiesta firma digitale", m.RequestId);
+            var h = b.Holder;
+            w.Paragraph($"Il/La sottoscritto/a {h.Surname} {h.GivenName}, Codice Fiscale {h.CodiceFiscale}" +
+                (h.BirthDate is { } born ? $", nato/a a {h.BirthPlaceWithState ?? ""} il {D(born)}" : "") +
+                $", in qualità di TITOLARE maggiorenne della TS-CNS n° {b.CardNumber}, identificato/a di persona allo sportello, " +
+                $"chiede a {m.CertificationAuthority} il rilascio gratuito del certificato di firma digitale, da installare a bordo della propria TS-CNS.", 10);
+            w.Space(4);
+            w.Section("DOCUMENTO DI RICONOSCIMENTO DEL TITOLARE");
+            w.Fields(("Tipo Documento", DocumentTypes.Label(m.Document.Type)), ("Numero", m.Document.Number));
+            w.Fields(("Rilasciato da", m.Document.IssuedBy), ("Valido sino al", D(m.Document.ExpiryDate)));
+            w.Space(4);
+            w.Paragraph("Il certificato di firma digitale permette di firmare digitalmente i documenti informatici: la firma digitale ha il " +
+                "valore legale di una firma autografa. Non può essere rilasciato a minori o tutelati né richiesto per delega. " +
+                "L'operatore di sportello agisce in qualità di Operatore di registrazione del certificatore.", 8.5);
+            w.Fields(("Data", Local(b.PrintedAt).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)));
+            w.Signatures("Firma del titolare", "Timbro e firma dell'operatore di registrazione");
+        }
+        return Save(document);
+    }
+
     public byte[] ConsentDeclaration(ConsentFormModel m)
     {
         using var document = NewDocument("Dichiarazione consensi", $"Richiesta {m.RequestId}", m.Basics.PrintedAt);

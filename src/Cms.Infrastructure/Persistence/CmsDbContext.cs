@@ -44,6 +44,7 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<Cms.Domain.Revocation.CallCentreIdentification> CallCentreIdentifications => Set<Cms.Domain.Revocation.CallCentreIdentification>();
     public DbSet<Cms.Domain.Revocation.CallCentreStateChange> CallCentreStateChanges => Set<Cms.Domain.Revocation.CallCentreStateChange>();
     public DbSet<Cms.Domain.Readers.ReaderDelivery> ReaderDeliveries => Set<Cms.Domain.Readers.ReaderDelivery>();
+    public DbSet<Cms.Domain.Signature.SignatureCertificateRequest> SignatureRequests => Set<Cms.Domain.Signature.SignatureCertificateRequest>();
     public DbSet<Cms.Domain.Consents.ConsentRequest> ConsentRequests => Set<Cms.Domain.Consents.ConsentRequest>();
     public DbSet<Cms.Domain.Consents.ConsentVersion> ConsentVersions => Set<Cms.Domain.Consents.ConsentVersion>();
     public DbSet<Cms.Domain.Interop.Peer> Peers => Set<Cms.Domain.Interop.Peer>();

@@ -14,6 +14,7 @@ public sealed class DocumentoModel(CmsApi api) : PageModel
             if (tipo == "revoca") file = await api.Client.GetRevocationDocumentAsync(id, nome, ct);
             else if (tipo == "consensi") file = await api.Client.GetConsentRequestDocumentAsync(id, nome, ct);
             else if (tipo == "lettore") file = await api.Client.GetReaderDeliveryDocumentAsync(id, nome, ct);
+            else if (tipo == "firma") file = await api.Client.GetSignatureRequestDocumentAsync(id, nome, ct);
             else if (tipo == "interoperabilita") file = await api.Client.GetInteropRequestDocumentAsync(id, nome, ct);
             else if (CodeRequestFlow.BySlug.TryGetValue(tipo, out var flow)) file = await flow.DocumentAsync(api.Client, id, nome, ct);
             else return NotFound();

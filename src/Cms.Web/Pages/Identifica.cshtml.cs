@@ -22,6 +22,7 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
         ["revoca"] = "Revoca",
         ["consensi"] = "Consensi FSE",
         ["lettore"] = "Richiesta lettore",
+        ["firma"] = "Certificato di firma digitale",
     };
 
     [BindProperty] public ManualForm Input { get; set; } = new();

@@ -33,6 +33,7 @@ public static class Labels
         CardOperation.SUSPENSION => "Sospensione",
         CardOperation.REACTIVATION => "Riattivazione",
         CardOperation.HISTORY => "Storico",
+        CardOperation.SIGNATURE_CERTIFICATE => "Certificato di firma digitale",
         _ => operation.ToString(),
     };
 
@@ -103,12 +104,22 @@ public static class Labels
         "attivazione-e-consensi" => "Attivazione e consensi",
         "modulo-richiesta-revoca" => "Modulo di richiesta revoca",
         "modulo-richiesta-lettore" => "Modulo di richiesta e consegna lettore",
+        "modulo-richiesta-firma-digitale" => "Modulo di richiesta del certificato di firma digitale",
         "modulo-richiesta-codici" => "Modulo di richiesta codici personali",
         "codici-personali" => "Codici personali (prime metà)",
         "dichiarazione-sostitutiva" => "Dichiarazione sostitutiva",
         "modulo-richiesta-pin-delega" => "Modulo richiesta PIN e consenso per delega",
         "codici" => "Stampa dei codici",
         _ => name.Replace('-', ' '),
+    };
+
+    /// <summary>Where a signature-certificate request to the certification authority stands.</summary>
+    public static string Certificate(CertificateRequestStatus status) => status switch
+    {
+        CertificateRequestStatus.QUEUED => "in corso (in coda o in attesa di un nuovo tentativo)",
+        CertificateRequestStatus.SENT => "ricevuta dal certificatore",
+        CertificateRequestStatus.FAILED => "non accettata dal certificatore",
+        _ => "non inviata",
     };
 
     public static string Outcome(OperationOutcome outcome) => outcome switch

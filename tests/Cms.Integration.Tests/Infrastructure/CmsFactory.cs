@@ -120,7 +120,7 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
         {
             DbAdapter = DbAdapter.Postgres,
-            SchemasToInclude = ["administration", "identification", "audit", "activation", "reprint", "delivery", "platform", "outbound", "revocation", "readers", "consents", "interop", "citizen"],
+            SchemasToInclude = ["administration", "identification", "audit", "activation", "reprint", "delivery", "platform", "outbound", "revocation", "readers", "consents", "interop", "citizen", "signature"],
             TablesToIgnore = ["__EFMigrationsHistory"],
         });
     }

@@ -20,6 +20,20 @@ public sealed class FakeExternalSystem : IAsyncDisposable
     public volatile bool Down;
     public volatile bool Refusing;
     private int attempts;
+    private int failFirst;
+
+    /// <summary>The next <paramref name="calls"/> calls answer 503 (the peer is briefly down), the ones after are accepted.</summary>
+    public void FailFirst(int calls) => Interlocked.Exchange(ref failFirst, calls);
+
+    private bool TakeFailure()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref failFirst);
+            if (left <= 0) return false;
+            if (Interlocked.CompareExchange(ref failFirst, left - 1, left) == left) return true;
+        }
+    }
     public int Attempts => attempts;
 
     public FakeExternalSystem()
@@ -27,7 +41,7 @@ public sealed class FakeExternalSystem : IAsyncDisposable
         (app, Port) = FakeSmsGateway.StartLoopback(app => app.MapPost("/calls", async (HttpContext http) =>
         {
             Interlocked.Increment(ref attempts);
-            if (Down) return Results.StatusCode(503);
+            if (Down || TakeFailure()) return Results.StatusCode(503);
             if (Refusing) return Results.BadRequest();
             var body = await JsonDocument.ParseAsync(http.Request.Body);
             Received.Enqueue(new Call(body.RootElement.Clone(), http.Request.Headers["Idempotency-Key"].ToString(),
@@ -45,6 +59,7 @@ public sealed class FakeExternalSystem : IAsyncDisposable
         Down = false;
         Refusing = false;
         Interlocked.Exchange(ref attempts, 0);
+        Interlocked.Exchange(ref failFirst, 0);
     }
 
     /// <summary>Waits until a call about the card arrives.</summary>

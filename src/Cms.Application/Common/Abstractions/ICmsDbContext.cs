@@ -33,6 +33,7 @@ public interface ICmsDbContext
     DbSet<Cms.Domain.Revocation.CallCentreIdentification> CallCentreIdentifications { get; }
     DbSet<Cms.Domain.Revocation.CallCentreStateChange> CallCentreStateChanges { get; }
     DbSet<Cms.Domain.Readers.ReaderDelivery> ReaderDeliveries { get; }
+    DbSet<Cms.Domain.Signature.SignatureCertificateRequest> SignatureRequests { get; }
     DbSet<Cms.Domain.Consents.ConsentRequest> ConsentRequests { get; }
     DbSet<Cms.Domain.Consents.ConsentVersion> ConsentVersions { get; }
     DbSet<Cms.Domain.Interop.Peer> Peers { get; }

@@ -48,6 +48,12 @@ public sealed record RevocationFormModel(
     FormBasics Basics, Guid RequestId, PersonOnForm? Delegate, RequestMode Mode, DelegationKind? DelegationKind, IdentityDocument Document,
     string ReasonLabel, string? EvidenceText, string? CipNote = null);
 
+/// <summary>
+/// Modulo di richiesta del certificato di firma digitale [S 7, S 9.3.2 point 8]: the holder, present in person with the document, asks
+/// the certification authority (named by the region's settings) for the certificate; the operator signs as its registration officer.
+/// </summary>
+public sealed record SignatureFormModel(FormBasics Basics, Guid RequestId, IdentityDocument Document, string CertificationAuthority);
+
 /// <summary>Modulo di richiesta e consegna lettore smart-card [T 2.6].</summary>
 public sealed record ReaderFormModel(FormBasics Basics, Guid RequestId, int HolderReaders, int HouseholdReaders, string? OverrideReason);
 
@@ -87,6 +93,8 @@ public interface IFormRenderer
     byte[] RevocationRequestForm(RevocationFormModel model);
     /// <summary>Modulo di richiesta e consegna lettore smart-card.</summary>
     byte[] ReaderDeliveryForm(ReaderFormModel model);
+    /// <summary>Modulo di richiesta del certificato di firma digitale.</summary>
+    byte[] SignatureRequestForm(SignatureFormModel model);
     /// <summary>Dichiarazione consensi FSE.</summary>
     byte[] ConsentDeclaration(ConsentFormModel model);
     /// <summary>Attivazione e consensi: the activation summary with the first halves, then the consents [T 2.2.1].</summary>

@@ -28,6 +28,9 @@ public sealed class CmsOptions
     /// <summary>How many readers may be handed out, and to whom the limit applies [T 2.6].</summary>
     public ReaderRuleOptions Readers { get; set; } = new();
 
+    /// <summary>The digital-signature certificate [S 7]: who issues it, as the request form names it.</summary>
+    public SignatureOptions Signature { get; set; } = new();
+
     /// <summary>
     /// The FSE consent model as a dated policy: the entry with the latest <c>EffectiveFrom</c> not after the request date
     /// applies. When none is configured: the seeds' legacy set (with feeding) until 18 May 2020, the current law
@@ -254,6 +257,12 @@ public sealed class CodeLengthOptions
 }
 
 /// <summary>The reader rule: <see cref="Limit"/> readers per household (the seeds' rule) or per holder.</summary>
+public sealed class SignatureOptions
+{
+    /// <summary>The certification authority the counter operator registers the request for (Sardegna: Aruba PEC S.p.A.), printed on the form.</summary>
+    public string CertificationAuthorityName { get; set; } = "il certificatore accreditato della Regione";
+}
+
 public sealed class ReaderRuleOptions
 {
     public Cms.Domain.Readers.ReaderLimitScope Scope { get; set; } = Cms.Domain.Readers.ReaderLimitScope.Household;

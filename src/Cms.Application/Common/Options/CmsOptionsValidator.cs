@@ -45,6 +45,8 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
         if (o.Recipients.ApprovalDefaultDays is < 1 or > 3 * 366) problems.Add("Cms:Recipients:ApprovalDefaultDays must be between 1 and 1098.");
         if (o.Readers.Limit is < 1 or > 20) problems.Add("Cms:Readers:Limit must be between 1 and 20.");
         if (!Enum.IsDefined(o.Readers.Scope)) problems.Add("Cms:Readers:Scope must be Household or Holder.");
+        if (string.IsNullOrWhiteSpace(o.Signature.CertificationAuthorityName) || o.Signature.CertificationAuthorityName.Length > 120)
+            problems.Add("Cms:Signature:CertificationAuthorityName must be 1 to 120 characters.");
         if (o.ConsentPolicies.Count > 0)
         {
             if (o.ConsentPolicies.Any(p => !Enum.IsDefined(p.Model))) problems.Add("Cms:ConsentPolicies: Model must be Current or Legacy.");

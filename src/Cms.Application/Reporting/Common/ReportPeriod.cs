@@ -42,7 +42,7 @@ public static class CounterOperations
     public static readonly OperationType[] Types =
     [
         OperationType.Activation, OperationType.Reprint, OperationType.Revocation, OperationType.FseConsents,
-        OperationType.ReaderDelivery, OperationType.Suspension, OperationType.Reactivation,
+        OperationType.ReaderDelivery, OperationType.Suspension, OperationType.Reactivation, OperationType.SignatureCertificate,
     ];
 
     /// <summary>Confirms are audited with a detail starting "confirm"; suspensions and reactivations are single steps.</summary>

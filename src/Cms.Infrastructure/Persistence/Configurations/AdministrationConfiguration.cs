@@ -19,6 +19,7 @@ internal static class Schemas
     public const string Consents = "consents";
     public const string Interop = "interop";
     public const string Citizen = "citizen";
+    public const string Signature = "signature";
 }
 
 internal sealed class CounterConfiguration : IEntityTypeConfiguration<Counter>

@@ -2504,6 +2504,135 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.ToTable("state_changes", "revocation");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Signature.SignatureCertificateRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("CertificateCallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("certificate_call_id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CounterCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("counter_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DelegationKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("delegation_kind");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("FormPrintedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("form_printed_at");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<bool>("PrivacyConsent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("privacy_consent");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Document", "Cms.Domain.Signature.SignatureCertificateRequest.Document#IdentityDocument", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateOnly>("ExpiryDate")
+                                .HasColumnType("date")
+                                .HasColumnName("document_expiry_date");
+
+                            b1.Property<DateOnly>("IssueDate")
+                                .HasColumnType("date")
+                                .HasColumnName("document_issue_date");
+
+                            b1.Property<string>("IssuedBy")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("document_issued_by");
+
+                            b1.Property<string>("Number")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("document_number");
+
+                            b1.Property<string>("Type")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("document_type");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_certificate_requests");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_certificate_requests_card_number");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_certificate_requests_status_expires_at");
+
+                    b.ToTable("certificate_requests", "signature");
+                });
+
             modelBuilder.Entity("Cms.Infrastructure.Persistence.IdempotencyKey", b =>
                 {
                     b.Property<Guid>("OperatorId")
@@ -2805,6 +2934,42 @@ namespace Cms.Infrastructure.Persistence.Migrations
 
                             b1.WithOwner()
                                 .HasForeignKey("StateChangeId");
+                        });
+
+                    b.Navigation("Delegate");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Signature.SignatureCertificateRequest", b =>
+                {
+                    b.OwnsOne("Cms.Domain.Requests.DelegatePerson", "Delegate", b1 =>
+                        {
+                            b1.Property<Guid>("SignatureCertificateRequestId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("CodiceFiscale")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("delegate_codice_fiscale");
+
+                            b1.Property<string>("GivenName")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("delegate_given_name");
+
+                            b1.Property<string>("Surname")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("delegate_surname");
+
+                            b1.HasKey("SignatureCertificateRequestId");
+
+                            b1.ToTable("certificate_requests", "signature");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SignatureCertificateRequestId");
                         });
 
                     b.Navigation("Delegate");
