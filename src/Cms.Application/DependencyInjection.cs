@@ -45,6 +45,7 @@ public static class DependencyInjection
         services.AddScoped<Revocation.Common.CallCentreIdentifications>();
         services.AddScoped<Readers.Common.ReaderDeliveries>();
         services.AddScoped<Signature.Common.SignatureRequests>();
+        services.AddScoped<Common.Outbound.IOutboundCallPrecondition, Signature.Common.SignatureCallPrecondition>();
         services.AddScoped<Consents.Common.ConsentRequests>();
         services.AddScoped<Activation.Contracts.IActivationLookup, Activation.Contracts.ActivationLookup>();
         services.AddScoped<Activation.Contracts.IPeerActivations, Activation.Contracts.PeerActivations>();

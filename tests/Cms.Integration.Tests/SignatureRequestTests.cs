@@ -171,4 +171,29 @@ public class SignatureRequestTests(CmsFactory factory) : ApiTest(factory)
         Assert.Contains("non ha accettato", failed.GetProperty("message").GetString());
         Assert.Equal(201, (int)(await client.PostAsJsonAsync("/api/v1/signature-requests", Body())).StatusCode);
     }
+
+    [Fact]
+    public async Task A_card_revoked_while_its_request_waits_for_the_ca_gets_no_certificate_and_the_ca_hears_of_the_operator_who_confirmed()
+    {
+        var client = await ArrangeAsync();
+        // A colleague at the same counter confirms: the certification authority is told who vouched for the signed form.
+        var (colleague, _, colleagueId) = await ActorAsync("Operator");
+        var id = await CreateAsync(client);
+        await PrintAsync(client, id);
+
+        // The certification authority is down: the call waits for its retries; meanwhile the card is reported stolen.
+        Factory.CertificationAuthority.FailFirst(3);
+        Assert.Equal("QUEUED", (await OkAsync(await ConfirmAsync(colleague, id))).GetProperty("certificateStatus").GetString());
+        for (var i = 0; i < 100 && Factory.CertificationAuthority.Attempts == 0; i++) await Task.Delay(100);
+        Assert.True(Factory.CertificationAuthority.Attempts >= 1);
+        await SetStateAsync(Number, "REVOKED");
+
+        // The next attempt finds the card no longer active: given up, never sent (the fourth attempt would have been accepted).
+        var failed = await WaitForCertificateStatusAsync(client, id, "FAILED");
+        Assert.Contains("non è più attiva (REVOKED)", failed.GetProperty("certificateRequest").GetProperty("lastError").GetString());
+        Assert.Empty(Factory.CertificationAuthority.Received);
+        Assert.True(Factory.CertificationAuthority.Attempts < 4);
+        Assert.Equal(colleagueId, await Factory.ScalarAsync<string>(
+            "SELECT payload->>'registrationOperatorId' FROM outbound.calls WHERE kind = 'SIGNATURE_CERTIFICATE'"));
+    }
 }

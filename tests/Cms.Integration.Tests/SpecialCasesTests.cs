@@ -55,6 +55,9 @@ public class SpecialCasesTests(CmsFactory factory) : ApiTest(factory)
         await OkAsync(await client.PostAsync($"/api/v1/activations/{id}/confirm", await client.SignedAsync("activations", id)));
         Assert.Equal(1L, await ReleasesAsync());
         Assert.True(await Factory.ScalarAsync<bool>("SELECT emancipated_minor FROM activation.requests WHERE id = @i", ("i", Guid.Parse(id))));
+        // The trail (tamper-evident, unlike the request row) says the exception was used, at the create and at the confirm.
+        Assert.Equal(2L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'ACTIVATION' AND outcome = 'SUCCEEDED' AND detail LIKE '% emancipated-minor%'"));
     }
 
     [Fact]

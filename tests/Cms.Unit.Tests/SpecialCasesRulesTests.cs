@@ -28,7 +28,12 @@ public class SpecialCasesRulesTests
     public void An_emancipated_minor_comes_in_person_with_the_declaration()
     {
         Assert.Equal("minor-direct-activation", Rule(Details(), minor: true));
-        PeopleRules.Check(Details(special: SpecialCases.None with { EmancipatedMinor = true }), HolderCf, true, Today, Counter);
+        PeopleRules.Check(Details(special: SpecialCases.None with { EmancipatedMinor = true }), HolderCf, true, Today, Counter, Today.AddYears(-16));
+        // Emancipation comes with marriage, from 16 (artt. 84 and 390 c.c.): a younger holder, or one whose birth date is unknown, is refused.
+        Assert.Equal("emancipation-age", Assert.Throws<DomainRuleException>(() =>
+            PeopleRules.Check(Details(special: SpecialCases.None with { EmancipatedMinor = true }), HolderCf, true, Today, Counter,
+                Today.AddYears(-16).AddDays(1))).Rule);
+        Assert.Equal("emancipation-age", Rule(Details(special: SpecialCases.None with { EmancipatedMinor = true }), minor: true));
         Assert.Equal("emancipation-not-applicable", Rule(Details(special: SpecialCases.None with { EmancipatedMinor = true })));
         Assert.Equal("emancipation-not-applicable",
             Rule(Details(RequestMode.HealthDelegation, Health() with { EmancipatedMinor = true }), minor: true));
@@ -59,5 +64,13 @@ public class SpecialCasesRulesTests
         PeopleRules.Check(Details(RequestMode.HealthDelegation, Health()), HolderCf, false, Today, Counter);
         // Interoperability keeps the common rules (no certificate in its contract).
         PeopleRules.Check(Details(RequestMode.HealthDelegation), HolderCf, false, Today);
+    }
+
+    [Fact]
+    public void The_trail_names_the_exceptions_used()
+    {
+        Assert.Equal("", SpecialCases.None.AuditSuffix());
+        Assert.Equal(" emancipated-minor expired-document-declared", new SpecialCases(true, true, null, false).AuditSuffix());
+        Assert.Equal(" medical-certificate=2026-11-30 impediment-over-3-months", Health().AuditSuffix());
     }
 }

@@ -227,6 +227,11 @@ public sealed record MedicalCertificate(string Doctor, DateOnly IssueDate);
 public sealed record SpecialCases(bool EmancipatedMinor, bool ExpiredDocumentDeclared, MedicalCertificate? MedicalCertificate, bool ImpedimentOverThreeMonths)
 {
     public static readonly SpecialCases None = new(false, false, null, false);
+
+    /// <summary>The exceptions applied, as the trail records them next to the operation (nothing when none applies).</summary>
+    public string AuditSuffix() =>
+        (EmancipatedMinor ? " emancipated-minor" : "") + (ExpiredDocumentDeclared ? " expired-document-declared" : "") +
+        (MedicalCertificate is { } m ? $" medical-certificate={m.IssueDate:yyyy-MM-dd}" : "") + (ImpedimentOverThreeMonths ? " impediment-over-3-months" : "");
 }
 
 /// <summary>
@@ -267,15 +272,23 @@ public static class PeopleRules
     /// delegation's certificate and impediment, and — by the region's policy — the expired document with its declaration. Null for the
     /// other requests (revocation, consents, interoperability), which keep the common rules.
     /// </param>
-    public static void Check(PeopleDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate, SpecialCasesPolicy? specialCases = null) =>
-        Check(d.Attendee, holderCodiceFiscale, holderIsMinor, requestDate, specialCases);
+    /// <summary>The youngest age at which a minor can be emancipated (by marriage, art. 84 and 390 c.c.).</summary>
+    public const int EmancipationAge = 16;
 
-    public static void Check(AttendeeDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate, SpecialCasesPolicy? specialCases = null)
+    public static void Check(PeopleDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate, SpecialCasesPolicy? specialCases = null,
+        DateOnly? holderBirthDate = null) =>
+        Check(d.Attendee, holderCodiceFiscale, holderIsMinor, requestDate, specialCases, holderBirthDate);
+
+    public static void Check(AttendeeDetails d, string holderCodiceFiscale, bool holderIsMinor, DateOnly requestDate, SpecialCasesPolicy? specialCases = null,
+        DateOnly? holderBirthDate = null)
     {
         var special = specialCases is null ? SpecialCases.None : d.Special ?? SpecialCases.None;
         if (special.EmancipatedMinor && !(d.Mode == RequestMode.Direct && holderIsMinor))
             throw new DomainRuleException("emancipation-not-applicable",
                 "La dichiarazione di minore emancipato vale solo per un titolare minorenne che si presenta di persona.");
+        if (special.EmancipatedMinor && (holderBirthDate is not { } born || born.AddYears(EmancipationAge) > requestDate))
+            throw new DomainRuleException("emancipation-age",
+                $"Un minore può essere emancipato solo dai {EmancipationAge} anni (matrimonio, artt. 84 e 390 c.c.): il titolare non li ha compiuti.");
         if (d.Mode == RequestMode.Direct && holderIsMinor && !special.EmancipatedMinor)
             throw new DomainRuleException("minor-direct-activation",
                 "Il titolare è minorenne: la richiesta diretta non è consentita, serve la delega di chi esercita la potestà genitoriale o del tutore " +

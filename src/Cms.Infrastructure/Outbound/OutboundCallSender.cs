@@ -36,11 +36,11 @@ public sealed class EndpointOptions
 /// Makes one queued call. Claimed with a lease by a conditional UPDATE (of several instances one calls); marked SENT after
 /// a 2xx. The call carries its id as <c>Idempotency-Key</c>, so a repeat after a crash between the peer's answer and our
 /// mark is recognised by the peer. 5xx, 408, 429 and network failures are retried with back-off for RetryForHours;
-/// another 4xx is a refusal and marks the call FAILED at once.
+/// another 4xx is a refusal and marks the call FAILED at once; so does a call's <see cref="IOutboundCallPrecondition"/> that no longer holds.
 /// </summary>
 public sealed class OutboundCallSender(
     NpgsqlDataSource dataSource, IHttpClientFactory http, IOptions<IntegrationOptions> options, IBackgroundJobClient jobs,
-    ILogger<OutboundCallSender> logger)
+    IEnumerable<IOutboundCallPrecondition> preconditions, ILogger<OutboundCallSender> logger)
 {
     [AutomaticRetry(Attempts = 0)]
     public async Task SendAsync(Guid id, CancellationToken cancellationToken)
@@ -59,7 +59,14 @@ public sealed class OutboundCallSender(
         var permanent = false;
         try
         {
-            if (string.IsNullOrEmpty(endpoint.Url)) await WritePickupAsync(call, o, cancellationToken);
+            // A call that no longer holds (its card revoked while it waited) is given up, never sent.
+            if (preconditions.FirstOrDefault(p => p.Kind == call.Kind) is { } precondition
+                && await precondition.RefusalAsync(call.Payload, cancellationToken) is { } refusal)
+            {
+                error = refusal;
+                permanent = true;
+            }
+            else if (string.IsNullOrEmpty(endpoint.Url)) await WritePickupAsync(call, o, cancellationToken);
             else
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)

@@ -57,7 +57,8 @@ public sealed class ConfirmActivationHandler(
         // Locks the card row: a confirm of another request for the same card waits, then finds it active.
         var codes = await registry.ActivateAsync(request.CardNumber, now, cancellationToken);
         var (first, deliveryId) = release.Release(request, codes, "ACTIVATION", now);
-        audit.Detail = $"confirm mode={request.Mode} channel={request.Delivery.Channel}{(proved ? " recipient=proved" : "")}";
+        audit.Detail = $"confirm mode={request.Mode} channel={request.Delivery.Channel}{(proved ? " recipient=proved" : "")}" +
+            request.Special.AuditSuffix();
         return new ActivationConfirmation(request.Id, request.Status, CardState.Active, first, deliveryId,
             ActivationDocumentNames.Available(request, request.Status),
             ["Dopo l'attivazione è possibile raccogliere i consensi al Fascicolo Sanitario Elettronico."]);

@@ -47,11 +47,12 @@ public sealed class CreateActivationHandler(
         Card.EnsureActivatable(card.State);
         var details = PeopleInputRules.ToDetails(command);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
-            options.Value.Documents.SpecialCases);
+            options.Value.Documents.SpecialCases, card.Holder.BirthDate);
         var request = new ActivationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
             user.CounterCode!, now, RequestViews.PendingFor(options.Value), details);
         db.ActivationRequests.Add(request);
         audit.RequestId = request.Id.ToString();
+        audit.Detail = "create" + request.Special.AuditSuffix();
         return requests.Response(request, card, now);
     }
 }

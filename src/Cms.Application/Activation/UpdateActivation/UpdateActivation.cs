@@ -45,8 +45,9 @@ public sealed class UpdateActivationHandler(ActivationRequests requests, IOption
         Card.EnsureActivatable(card.State);
         var details = PeopleInputRules.ToDetails(command);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
-            options.Value.Documents.SpecialCases);
+            options.Value.Documents.SpecialCases, card.Holder.BirthDate);
         request.Modify(details, now, RequestViews.PendingFor(options.Value));
+        audit.Detail = "modify" + request.Special.AuditSuffix();
         return requests.Response(request, card, now);
     }
 }

@@ -11,6 +11,18 @@ public interface IOutboundScheduler
     void Schedule(Guid callId);
 }
 
+/// <summary>
+/// A check made just before a queued call of one kind is sent (every attempt): a call that no longer holds — the card it is about was
+/// revoked or suspended while the call waited for its retries — is given up (FAILED with the reason) instead of being sent.
+/// </summary>
+public interface IOutboundCallPrecondition
+{
+    string Kind { get; }
+
+    /// <summary>Null when the call may go; else why it must not (recorded as the call's last error).</summary>
+    Task<string?> RefusalAsync(string payload, CancellationToken cancellationToken);
+}
+
 /// <summary>How a call to the certification authority or the FSE is shown: queued, sent, failed with attempts and last error.</summary>
 public sealed record OutboundCallView(
     Guid Id, OutboundTarget Target, string Kind, OutboundCallStatus Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? SentAt,

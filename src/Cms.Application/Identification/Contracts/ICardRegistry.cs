@@ -31,6 +31,12 @@ public interface ICardRegistry
     /// state no other transaction can change meanwhile).</param>
     Task ChangeStateAsync(string cardNumber, CardTransition transition, DateTimeOffset now, CancellationToken cancellationToken,
         Action<CardState>? check = null);
+
+    /// <summary>
+    /// Locks the card row until the caller's transaction ends and answers its state that day: a revocation or suspension racing the
+    /// caller waits for it, and the caller sees the state no other transaction can change meanwhile.
+    /// </summary>
+    Task<CardState> LockStateAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 public enum CardTransition
@@ -67,6 +73,12 @@ internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICard
         var given = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(cip));
         var stored = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(codes.Cip));
         return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(given, stored);
+    }
+
+    public async Task<CardState> LockStateAsync(string cardNumber, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var card = await Locked(cardNumber).AsNoTracking().SingleOrDefaultAsync(cancellationToken) ?? throw CardNotFound.Error();
+        return card.StateOn(DateOnly.FromDateTime(now.UtcDateTime));
     }
 
     public async Task ChangeStateAsync(string cardNumber, CardTransition transition, DateTimeOffset now, CancellationToken cancellationToken,

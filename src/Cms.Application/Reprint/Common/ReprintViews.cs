@@ -49,7 +49,8 @@ public static class ReprintInputRules
 
     /// <summary>What the trail keeps of the reason (the whole reason stays with the request).</summary>
     public static string AuditSuffix(ReprintRequest r) =>
-        r.OutsideHealthAuthorityReason is { } reason ? $" outside-asl=\"{(reason.Length > 100 ? reason[..100] + "…" : reason)}\"" : "";
+        (r.OutsideHealthAuthorityReason is { } reason ? $" outside-asl=\"{(reason.Length > 100 ? reason[..100] + "…" : reason)}\"" : "") +
+        r.Special.AuditSuffix();
 }
 
 public static class ReprintDocumentNames

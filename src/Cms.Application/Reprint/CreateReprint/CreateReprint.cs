@@ -48,7 +48,7 @@ public sealed class CreateReprintHandler(
         Card.EnsureReprintable(card.State);
         var people = PeopleInputRules.ToDetails(command);
         PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
-            options.Value.Documents.SpecialCases);
+            options.Value.Documents.SpecialCases, card.Holder.BirthDate);
         var request = new ReprintRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
             user.CounterCode!, now, RequestViews.PendingFor(options.Value), people, command.Reason!.Value, command.ReasonNote,
             ReprintInputRules.Place(card, command.OutsideHealthAuthorityReason));

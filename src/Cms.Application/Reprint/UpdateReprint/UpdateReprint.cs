@@ -48,7 +48,7 @@ public sealed class UpdateReprintHandler(ReprintRequests requests, IOptions<CmsO
         Card.EnsureReprintable(card.State);
         var people = PeopleInputRules.ToDetails(command);
         PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
-            options.Value.Documents.SpecialCases);
+            options.Value.Documents.SpecialCases, card.Holder.BirthDate);
         request.Modify(people, command.Reason!.Value, command.ReasonNote, ReprintInputRules.Place(card, command.OutsideHealthAuthorityReason), now,
             RequestViews.PendingFor(options.Value));
         audit.Detail = "modify" + ReprintInputRules.AuditSuffix(request);

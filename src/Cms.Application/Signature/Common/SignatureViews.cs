@@ -101,7 +101,8 @@ public sealed class SignatureRequests(
     }
 
     /// <summary>What the certification authority receives: the holder as registered and identified, the card; never a code.</summary>
-    public static object CertificatePayload(SignatureCertificateRequest r, CardView card, DateTimeOffset at) => new
+    /// <param name="registrationOperatorId">The operator who confirms: who vouches to the certification authority for the identification and the signed form.</param>
+    public static object CertificatePayload(SignatureCertificateRequest r, CardView card, DateTimeOffset at, Guid registrationOperatorId) => new
     {
         action = "ISSUE_SIGNATURE_CERTIFICATE",
         cardNumber = r.CardNumber,
@@ -119,7 +120,7 @@ public sealed class SignatureRequests(
         requestId = r.Id,
         requestedAt = at,
         counterCode = r.CounterCode,
-        registrationOperatorId = r.OperatorId,
+        registrationOperatorId,
     };
 
     public async Task<SignatureRequestResponse> ResponseAsync(SignatureCertificateRequest r, DateTimeOffset now, CancellationToken cancellationToken,
@@ -162,4 +163,33 @@ public sealed class SignatureRequests(
             "Il certificatore non ha accettato la richiesta: verificare i dati del titolare e, se necessario, presentare una nuova richiesta.",
         _ => null,
     };
+}
+
+/// <summary>
+/// Before each attempt to send a signature-certificate request: the card must still be active. A card revoked or suspended while the
+/// call waited for the certification authority (retries last up to Integrations:RetryForHours) must not get a certificate.
+/// </summary>
+public sealed class SignatureCallPrecondition(ICardDirectory cards) : IOutboundCallPrecondition
+{
+    public string Kind => SignatureRequests.CallKind;
+
+    public async Task<string?> RefusalAsync(string payload, CancellationToken cancellationToken)
+    {
+        string? cardNumber;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(payload);
+            cardNumber = json.RootElement.TryGetProperty("cardNumber", out var n) ? n.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            cardNumber = null;
+        }
+        if (cardNumber is null) return "Richiesta non inviata: la tessera non è indicata.";
+        var card = await cards.FindCardAsync(cardNumber, cancellationToken);
+        return card?.State == CardState.Active
+            ? null
+            : $"Richiesta non inviata al certificatore: la tessera non è più attiva ({(card is null ? "non trovata" : Cms.Application.Common.Validation.ApiNames.Of(card.State))})."; 
+    }
+
 }

@@ -1,4 +1,6 @@
+using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
+using Cms.Application.Identification.Contracts;
 using Cms.Application.Common.Outbound;
 using Cms.Application.Signature.Common;
 using Cms.Domain.Auditing;
@@ -23,7 +25,8 @@ public sealed class ConfirmSignatureRequestValidator : AbstractValidator<Confirm
     public ConfirmSignatureRequestValidator() => RuleFor(c => c.Id).NotEmpty();
 }
 
-public sealed class ConfirmSignatureRequestHandler(SignatureRequests requests, OutboundCalls calls, TimeProvider clock, AuditScope audit)
+public sealed class ConfirmSignatureRequestHandler(
+    SignatureRequests requests, ICardRegistry registry, OutboundCalls calls, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ConfirmSignatureRequestCommand, SignatureRequestResponse>
 {
     public async ValueTask<SignatureRequestResponse> Handle(ConfirmSignatureRequestCommand command, CancellationToken cancellationToken)
@@ -34,11 +37,14 @@ public sealed class ConfirmSignatureRequestHandler(SignatureRequests requests, O
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         request.EnsureConfirmable(now, command.FormPrintedAndSigned == true);
+        // Locks the card row: a revocation or suspension racing this confirm waits for it, then the queued call is not sent (its
+        // precondition); one that committed first is seen here.
+        await registry.LockStateAsync(request.CardNumber, now, cancellationToken);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
         SignatureRequests.EnsureEligible(card); // suspended, revoked or expired since the create: refused now
         await requests.EnsureNoOtherAsync(request.CardNumber, request.Id, now, cancellationToken);
         var call = calls.Enqueue(OutboundTarget.CertificationAuthority, SignatureRequests.CallKind, request.Id.ToString(),
-            SignatureRequests.CertificatePayload(request, card, now));
+            SignatureRequests.CertificatePayload(request, card, now, user.OperatorId!.Value));
         request.Confirm(now, command.FormPrintedAndSigned == true, call.Id);
         return requests.Response(request, card, now, call,
             "Operazione effettuata correttamente. La richiesta del certificato di firma digitale è stata registrata e viene inviata al certificatore.");
