@@ -43,6 +43,9 @@ public sealed class CitizenCertificate(IHttpContextAccessor accessor, IOptions<W
         var http = factory.CreateClient(HttpClientName);
         http.DefaultRequestHeaders.Remove(options.Value.Citizen.ApiCertificateHeader!);
         http.DefaultRequestHeaders.TryAddWithoutValidation(options.Value.Citizen.ApiCertificateHeader!, Convert.ToBase64String(certificate.RawData));
+        // The citizen's TLS ended here: an API reached over plain http on loopback learns it from the forwarded scheme (it takes a
+        // certificate only on https), which it believes from loopback only; over https:// it knows by itself.
+        http.DefaultRequestHeaders.TryAddWithoutValidation("X-Forwarded-Proto", "https");
         http.DefaultRequestHeaders.CacheControl = new CacheControlHeaderValue { NoStore = true };
         return new CmsClient(http);
     }
