@@ -215,6 +215,77 @@ public class CitizenPagesTests(CmsFactory factory) : ApiTest(factory)
         Assert.Contains("Il certificato presentato non è accettato", await strangerAnswer.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// TLS ended at a proxy in front of the UI (decision 0047): the UI takes the citizen's certificate from
+    /// <c>Web:Citizen:ForwardingHeader</c> sent by a known proxy (127.0.0.1) and carries it to the API; the same header from
+    /// another source (127.0.0.2) is dropped and logged without its content.
+    /// </summary>
+    [Fact]
+    public async Task Behind_a_tls_proxy_the_ui_takes_the_citizens_certificate_only_from_a_known_proxy()
+    {
+        var (cf, renewedExpiry) = await HolderAsync("BIANCHI", "ELIO", new DateOnly(1970, 1, 9));
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, ApiSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url, new Dictionary<string, string>
+        {
+            ["Web__Citizen__ApiCertificateHeader"] = Header,
+            ["Web__Citizen__ForwardingHeader"] = "X-SSL-Client-Cert",
+            ["Web__KnownProxies__0"] = "127.0.0.1",
+        });
+        using var certificate = Factory.Certificates.SmartCard(cf);
+        var escapedPem = Uri.EscapeDataString(certificate.ExportCertificatePem()); // as nginx's $ssl_client_escaped_cert
+
+        async Task<HttpResponseMessage> FromAsync(IPAddress source, HttpMethod method, string path, HttpContent? content = null,
+            System.Net.CookieContainer? cookies = null)
+        {
+            using var client = ClientFrom(source, ui.Url, cookies ?? new System.Net.CookieContainer());
+            using var request = new HttpRequestMessage(method, path) { Content = content };
+            request.Headers.Add("X-SSL-Client-Cert", escapedPem);
+            return await client.SendAsync(request);
+        }
+
+        var cookies = new System.Net.CookieContainer();
+        var form = await FromAsync(IPAddress.Loopback, HttpMethod.Get, "/cittadino/attivazione", cookies: cookies);
+        Assert.Equal(HttpStatusCode.OK, form.StatusCode);
+        var html = await form.Content.ReadAsStringAsync();
+        Assert.Contains($"Utente: {cf}", html);
+        var preview = await FromAsync(IPAddress.Loopback, HttpMethod.Post, "/cittadino/attivazione?handler=Verifica", new FormUrlEncodedContent(
+            new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = Token(html), ["Input.NewCardLast6"] = Renewed[^6..], ["Input.NewCardExpiryDate"] = Iso(renewedExpiry),
+            }), cookies);
+        var previewHtml = await preview.Content.ReadAsStringAsync();
+        Assert.Contains("Conferma dati</h2>", previewHtml);
+        Assert.Contains(Renewed, previewHtml);
+
+        var stranger = await FromAsync(IPAddress.Parse("127.0.0.2"), HttpMethod.Get, "/cittadino/attivazione");
+        Assert.Equal(HttpStatusCode.Unauthorized, stranger.StatusCode);
+        Assert.Contains("Accedi con TS-CNS", await stranger.Content.ReadAsStringAsync());
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
+    }
+
+    /// <summary>An HTTP client whose connections leave from <paramref name="source"/> (any 127.x address is this host).</summary>
+    private static HttpClient ClientFrom(IPAddress source, string url, System.Net.CookieContainer cookies) => new(new SocketsHttpHandler
+    {
+        CookieContainer = cookies,
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream,
+                System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(source, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    })
+    { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 SelfSignedWithKey(string cf)
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
