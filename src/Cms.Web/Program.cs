@@ -14,6 +14,13 @@ builder.Services.AddHttpClient("cms", (sp, http) =>
     http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<WebOptions>>().Value.ApiUrl);
     http.Timeout = TimeSpan.FromSeconds(30);
 }).AddHttpMessageHandler<IdempotencyKeyHandler>().AddHttpMessageHandler<ClientAddressHandler>();
+// The citizens' area (decision 0047): no operator token, no idempotency key (the codes are answered once, never replayed).
+builder.Services.AddHttpClient(CitizenCertificate.HttpClientName, (sp, http) =>
+{
+    http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<WebOptions>>().Value.ApiUrl);
+    http.Timeout = TimeSpan.FromSeconds(30);
+}).AddHttpMessageHandler<ClientAddressHandler>();
+builder.Services.AddScoped<CitizenCertificate>();
 builder.Services.AddTransient<IdempotencyKeyHandler>();
 builder.Services.AddTransient<ClientAddressHandler>();
 var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
@@ -22,6 +29,12 @@ if (UiStartupChecks.Problems(web, builder.Environment) is { Count: > 0 } refused
     foreach (var problem in refused) Console.Error.WriteLine($"Cms.Web refuses to start: {problem}");
     return 78; // EX_CONFIG
 }
+// Served over https by Kestrel itself: the citizen's browser may present the card's certificate (any: the API judges it).
+builder.WebHost.ConfigureKestrel(k => k.ConfigureHttpsDefaults(https =>
+{
+    https.AllowAnyClientCertificate();
+    if (web.Citizen.ClientCertificates) https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+}));
 // Secure cookies: always when the UI is served over TLS, else when the request is https (the known proxy's scheme applied).
 var cookieSecurity = web.Tls ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = cookieSecurity);
@@ -59,6 +72,8 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AllowAnonymousToPage("/Errore");
     o.Conventions.AllowAnonymousToPage("/Password"); // an expired password is changed before signing in
     o.Conventions.AllowAnonymousToPage("/Identifica/Ritorno"); // the bridge's post back comes without the Strict cookie
+    // The citizens' area: signed in by the card's certificate on every request, not by the operators' cookie (decision 0047).
+    o.Conventions.AllowAnonymousToFolder("/Cittadino");
     o.Conventions.ConfigureFilter(new ExpiredSessionFilter());
 });
 
@@ -67,6 +82,8 @@ var app = builder.Build();
 var bridgeOrigin = new Uri(app.Services.GetRequiredService<IOptions<WebOptions>>().Value.ReaderBridgeUrl).GetLeftPart(UriPartial.Authority);
 // First: the address and the scheme of the end client, from a known proxy only. With no known proxy the middleware is not
 // used at all: with both of its lists empty it would believe every sender.
+// Before them, the citizen's certificate from a known proxy (judged on the connection's own peer).
+if (!string.IsNullOrWhiteSpace(web.Citizen.ForwardingHeader)) app.UseMiddleware<CitizenCertificateForwardingMiddleware>();
 if (forwarded.KnownProxies.Count > 0) app.UseForwardedHeaders(forwarded);
 app.UseExceptionHandler("/errore");
 app.Use(async (context, next) =>

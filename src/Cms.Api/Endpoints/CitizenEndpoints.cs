@@ -23,7 +23,9 @@ public static class CitizenEndpoints
             .WithDescription("Ultime 6 cifre e data di scadenza della nuova tessera, e la conferma (confirmed=true: \"Confermo la correttezza dei dati e " +
                 "la richiesta di attivazione della tessera TS/CNS, con il rilascio dei relativi codici PIN, PUK e CIP\"). Ammessa solo se la nuova tessera " +
                 "ha lo stesso ente emittente della tessera in uso, il titolare ha ancora diritto all'assistenza e la tessera in uso è stata attivata in " +
-                "modalità diretta. Con confirmed=false si verificano i dati: se sono corretti la risposta è 422 confirmation-required. La risposta " +
+                "modalità diretta. Con confirmed=false si verificano i dati: se sono corretti la risposta è 422 confirmation-required, che riporta " +
+                "ciò che la pagina \"Conferma dati\" mostra (cardNumber, expiryDate, issuerRegion, holder: i dati del titolare e della tessera da attivare, " +
+                "nessun codice). La risposta " +
                 "porta una sola volta i codici completi e il riepilogo in PDF (base64) con il numero di protocollo.")
             .Produces<RenewalResult>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -14,6 +14,10 @@ public static class UiStartupChecks
         else if (!environment.IsDevelopment() && api.Scheme == Uri.UriSchemeHttp && !api.IsLoopback)
             problems.Add("Web:ApiUrl is an http:// address on another host: outside Development the operators' passwords and tokens " +
                 "must reach the API over https:// (or over loopback, on the same machine).");
+        if (!string.IsNullOrWhiteSpace(options.Citizen.ForwardingHeader) && options.KnownProxies.Count == 0)
+            problems.Add("Web:Citizen:ForwardingHeader is set while Web:KnownProxies is empty: name the proxies that may pass the citizen's certificate.");
+        if (!string.IsNullOrWhiteSpace(options.Citizen.ForwardingHeader) && string.IsNullOrWhiteSpace(options.Citizen.ApiCertificateHeader))
+            problems.Add("Web:Citizen:ForwardingHeader is set but Web:Citizen:ApiCertificateHeader is not: the certificate would not reach the API.");
         return problems;
     }
 }

@@ -27,4 +27,31 @@ public sealed class WebOptions
     /// <c>Secure</c> when the request is https (after the known proxy's forwarded headers).
     /// </summary>
     public bool Tls { get; set; }
+
+    /// <summary>The citizens' area (<c>/cittadino</c>, decision 0047): how the holder's card certificate reaches this UI and the API.</summary>
+    public CitizenOptions Citizen { get; set; } = new();
+}
+
+/// <summary>
+/// Section <c>Web:Citizen</c>. The citizen signs in with the certificate of their current TS-CNS: the browser presents it over TLS
+/// to this UI (<see cref="ClientCertificates"/>) or to the TLS proxy in front of it (<see cref="ForwardingHeader"/>), and this UI
+/// passes it, on each call of the citizens' area only, to the API in <see cref="ApiCertificateHeader"/> — the API believes that
+/// header only from the addresses in its <c>Authentication:ClientCertificate:TrustedProxies</c>, where this UI is listed. The
+/// API checks the certificate (chain, revocation, CNS profile); this UI only carries it.
+/// </summary>
+public sealed class CitizenOptions
+{
+    /// <summary>
+    /// The API's <c>Authentication:ClientCertificate:ForwardingHeader</c>. Empty: the citizens' area is off (its pages say so).
+    /// </summary>
+    public string? ApiCertificateHeader { get; set; }
+
+    /// <summary>When this UI serves https itself: Kestrel asks the browser for a client certificate (and accepts any: the API judges it).</summary>
+    public bool ClientCertificates { get; set; }
+
+    /// <summary>
+    /// When TLS ends at a proxy in front of this UI: the header in which the proxy passes the browser's certificate (base64 DER or
+    /// URL-encoded PEM, as nginx's <c>$ssl_client_escaped_cert</c>). Believed only from <see cref="WebOptions.KnownProxies"/>.
+    /// </summary>
+    public string? ForwardingHeader { get; set; }
 }

@@ -43,6 +43,19 @@ public sealed class TestCertificates : IDisposable
             ? Request(CnsSubject(codiceFiscale), out _).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1))
             : Issue(CnsSubject(codiceFiscale));
 
+    /// <summary>A smart-card certificate of this CA with its private key (for a TLS client: a browser presenting the card).</summary>
+    public X509Certificate2 SmartCardWithKey(string codiceFiscale)
+    {
+        var request = Request(CnsSubject(codiceFiscale), out var key);
+        using (key)
+        {
+            var serial = RandomNumberGenerator.GetBytes(12);
+            serial[0] &= 0x7F;
+            using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1), serial);
+            return issued.CopyWithPrivateKey(key);
+        }
+    }
+
     /// <summary>The CNS subject of a holder; <paramref name="serialNumber"/> replaces the SERIALNUMBER value (null: none).</summary>
     public static string CnsSubject(string codiceFiscale, string? serialNumber = "IT:{0}") =>
         (serialNumber is null ? "" : $"SERIALNUMBER={string.Format(System.Globalization.CultureInfo.InvariantCulture, serialNumber, codiceFiscale)}, ")

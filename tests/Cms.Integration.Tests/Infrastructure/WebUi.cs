@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Diagnostics;
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
@@ -26,9 +27,9 @@ public sealed class WebUi : IAsyncDisposable
     public IBrowser Browser { get; }
 
     /// <summary>Starts the UI's process (in the Production environment unless the settings say otherwise); its output lines.</summary>
-    private static (Process Process, string Url, List<string> Lines) Launch(string apiUrl, IDictionary<string, string>? settings)
+    private static (Process Process, string Url, List<string> Lines) Launch(string apiUrl, IDictionary<string, string>? settings, bool https = false)
     {
-        var url = $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
+        var url = $"{(https ? "https" : "http")}://127.0.0.1:{FakeSmsGateway.FreePort()}";
         // Built with the tests (a project reference without its assembly), in the same configuration.
         var project = Path.Combine(TestDatabase.RepositoryRoot(), "src", "Cms.Web");
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
@@ -39,6 +40,13 @@ public sealed class WebUi : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Web__ApiUrl"] = apiUrl;
+        if (https)
+        {
+            // Kestrel serves https with a throw-away certificate for 127.0.0.1 (the browser is told to accept it).
+            var pfx = ServerCertificatePfx();
+            start.Environment["Kestrel__Certificates__Default__Path"] = pfx;
+            start.Environment["Kestrel__Certificates__Default__Password"] = "cms-web-test";
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         var lines = new List<string>();
@@ -76,10 +84,43 @@ public sealed class WebUi : IAsyncDisposable
         }
     }
 
-    public static async Task<WebUi> StartAsync(string apiUrl, IDictionary<string, string>? settings = null)
+    /// <summary>A self-signed server certificate for 127.0.0.1, as a PFX file (password <c>cms-web-test</c>).</summary>
+    private static string ServerCertificatePfx()
     {
-        var (process, url, _) = Launch(apiUrl, settings);
-        using var http = new HttpClient();
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=127.0.0.1", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension(
+            [new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var file = Path.Combine(Directory.CreateTempSubdirectory("cms-web-tls-").FullName, "web.pfx");
+        File.WriteAllBytes(file, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "cms-web-test"));
+        return file;
+    }
+
+    /// <summary>An HTTP client of the UI that accepts its test server certificate (https) and presents <paramref name="certificate"/>, if any.</summary>
+    public HttpClient HttpClient(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null, bool allowRedirect = true)
+    {
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+            CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = allowRedirect,
+        };
+        if (certificate is not null)
+        {
+            handler.ClientCertificateOptions = ClientCertificateOption.Manual;
+            handler.ClientCertificates.Add(certificate);
+        }
+        return new HttpClient(handler) { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public static async Task<WebUi> StartAsync(string apiUrl, IDictionary<string, string>? settings = null, bool https = false)
+    {
+        var (process, url, _) = Launch(apiUrl, settings, https);
+        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
         var until = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -108,6 +149,29 @@ public sealed class WebUi : IAsyncDisposable
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = Url, Locale = "it-IT", ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>
+    /// A page whose browser presents <paramref name="certificate"/> (with its private key) to the UI's https origin, as a citizen's
+    /// browser presents the card's certificate (Playwright's client certificates; the test server certificate is accepted).
+    /// </summary>
+    public async Task<IPage> NewCitizenPageAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        var key = (System.Security.Cryptography.AsymmetricAlgorithm?)certificate.GetECDsaPrivateKey() ?? certificate.GetRSAPrivateKey()
+            ?? throw new ArgumentException("the certificate has no private key", nameof(certificate));
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Url, Locale = "it-IT", ViewportSize = new ViewportSize { Width = 1280, Height = 900 }, IgnoreHTTPSErrors = true,
+            ClientCertificates =
+            [
+                new ClientCertificate
+                {
+                    Origin = Url, Cert = System.Text.Encoding.ASCII.GetBytes(certificate.ExportCertificatePem()),
+                    Key = System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()),
+                },
+            ],
         });
         return await context.NewPageAsync();
     }

@@ -93,7 +93,11 @@ public sealed class RenewCardHandler(
                 "L'attivazione della tessera in uso non risulta eseguita direttamente dal titolare: la nuova tessera si attiva presso uno sportello.");
         if (command.Confirmed != true)
             throw new DomainRuleException("confirmation-required",
-                "Confermare la correttezza dei dati e la richiesta di attivazione della tessera, con il rilascio dei codici PIN, PUK e CIP.");
+                "Confermare la correttezza dei dati e la richiesta di attivazione della tessera, con il rilascio dei codici PIN, PUK e CIP.")
+                // What the "Conferma dati" page shows the citizen (their own data and the card about to be activated; no code).
+                .With("cardNumber", next.CardNumber).With("expiryDate", next.ExpiryDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))
+                .With("issuerRegion", next.IssuerRegion)
+                .With("holder", new HolderOfRenewal(next.Holder.CodiceFiscale, next.Holder.Surname, next.Holder.GivenName, next.Holder.BirthDate));
 
         var codes = await registry.ActivateAsync(next.CardNumber, now, cancellationToken);
         var protocol = Protocol(now);
