@@ -3,6 +3,8 @@ using Cms.Application.Activation.CreateActivation;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
+using Cms.Application.Identification.Contracts;
+using Cms.Application.Identification.IdentifyCard;
 using Cms.Domain.Activation;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
@@ -17,18 +19,22 @@ namespace Cms.Application.Activation.UpdateActivation;
 /// <summary>"Modifica": the operator corrects a pending request; every rule is checked again.</summary>
 public sealed record UpdateActivationCommand(
     Guid Id, string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
-    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived)
-    : ICommand<ActivationResponse>, IAuditedMessage, IActivationInput
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ChipData? DelegateCard = null)
+    : ICommand<ActivationResponse>, IAuditedMessage, IActivationInput, IDelegateCardInput
 {
     public OperationType OperationType => OperationType.Activation;
 }
 
 public sealed class UpdateActivationValidator : AbstractValidator<UpdateActivationCommand>
 {
-    public UpdateActivationValidator() => PeopleInputRules.Apply(this);
+    public UpdateActivationValidator()
+    {
+        PeopleInputRules.Apply(this);
+        DelegateCards.Rules(this);
+    }
 }
 
-public sealed class UpdateActivationHandler(ActivationRequests requests, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+public sealed class UpdateActivationHandler(ActivationRequests requests, DelegateCards delegateCards, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<UpdateActivationCommand, ActivationResponse>
 {
     public async ValueTask<ActivationResponse> Handle(UpdateActivationCommand command, CancellationToken cancellationToken)
@@ -43,9 +49,11 @@ public sealed class UpdateActivationHandler(ActivationRequests requests, IOption
         request.EnsurePending(now);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
         Card.EnsureActivatable(card.State);
-        var details = PeopleInputRules.ToDetails(command);
+        var details = await delegateCards.ResolveAsync(PeopleInputRules.ToDetails(command), command.DelegateCard, card, request.Delegate,
+            cancellationToken);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
         request.Modify(details, now, RequestViews.PendingFor(options.Value));
+        audit.Detail = "modify" + DelegateCards.AuditSuffix(request.Delegate);
         return requests.Response(request, card, now);
     }
 }

@@ -16,6 +16,32 @@ namespace Cms.Application.Identification.IdentifyCard;
 /// <summary>The personal data read from the card's chip by the reader SDK.</summary>
 public sealed record ChipData(string? CardNumber, string? CodiceFiscale, string? Surname, string? GivenName, string? BirthDate, string? ExpiryDate);
 
+/// <summary>What a chip reading must look like, and how it is compared with the registry: identification's, reused for the delegate's card.</summary>
+public static class ChipReadings
+{
+    public static void Rules<T>(AbstractValidator<T> v, Func<T, ChipData?> get, string prefix) => v.When(x => get(x) is not null, () =>
+    {
+        v.RuleFor(x => get(x)!.CardNumber).ValidCardNumber().OverridePropertyName($"{prefix}.cardNumber");
+        v.RuleFor(x => get(x)!.CodiceFiscale).ValidCodiceFiscale().OverridePropertyName($"{prefix}.codiceFiscale");
+        v.RuleFor(x => get(x)!.Surname).NotEmpty().MaximumLength(100).OverridePropertyName($"{prefix}.surname");
+        v.RuleFor(x => get(x)!.GivenName).NotEmpty().MaximumLength(100).OverridePropertyName($"{prefix}.givenName");
+        v.RuleFor(x => get(x)!.BirthDate).NotEmpty().IsoDate().OverridePropertyName($"{prefix}.birthDate");
+        v.RuleFor(x => get(x)!.ExpiryDate).NotEmpty().IsoDate().OverridePropertyName($"{prefix}.expiryDate");
+    });
+
+    /// <summary>The fields of the reading that differ from the registry's card and holder.</summary>
+    public static List<string> Mismatches(string codiceFiscale, string surname, string givenName, DateOnly birthDate, DateOnly expiryDate, ChipData chip)
+    {
+        var list = new List<string>();
+        if (!string.Equals(codiceFiscale, chip.CodiceFiscale, StringComparison.Ordinal)) list.Add("codiceFiscale");
+        if (!PersonNames.Same(surname, chip.Surname)) list.Add("surname");
+        if (!PersonNames.Same(givenName, chip.GivenName)) list.Add("givenName");
+        if (!RuleExtensions.TryParseDate(chip.BirthDate, out var birth) || birth != birthDate) list.Add("birthDate");
+        if (!RuleExtensions.TryParseDate(chip.ExpiryDate, out var expiry) || expiry != expiryDate) list.Add("expiryDate");
+        return list;
+    }
+}
+
 /// <summary>
 /// Identifies a card in one of three ways [M 2.2, T 2.2, T 2.5]: manually (codice fiscale + last five
 /// digits + expiry date, all three must match), from the chip's data, or by card number alone.
@@ -46,15 +72,7 @@ public sealed class IdentifyCardValidator : AbstractValidator<IdentifyCardQuery>
                 .WithMessage("Indicare le ultime 5 cifre del numero di tessera.");
             RuleFor(q => q.ExpiryDate).NotEmpty().IsoDate();
         });
-        When(q => q.IsChip, () =>
-        {
-            RuleFor(q => q.Chip!.CardNumber).ValidCardNumber().OverridePropertyName("chip.cardNumber");
-            RuleFor(q => q.Chip!.CodiceFiscale).ValidCodiceFiscale().OverridePropertyName("chip.codiceFiscale");
-            RuleFor(q => q.Chip!.Surname).NotEmpty().MaximumLength(100).OverridePropertyName("chip.surname");
-            RuleFor(q => q.Chip!.GivenName).NotEmpty().MaximumLength(100).OverridePropertyName("chip.givenName");
-            RuleFor(q => q.Chip!.BirthDate).NotEmpty().IsoDate().OverridePropertyName("chip.birthDate");
-            RuleFor(q => q.Chip!.ExpiryDate).NotEmpty().IsoDate().OverridePropertyName("chip.expiryDate");
-        });
+        ChipReadings.Rules(this, q => q.Chip, "chip");
         When(q => q.IsByNumber, () => RuleFor(q => q.CardNumber).ValidCardNumber());
     }
 }
@@ -83,7 +101,8 @@ public sealed class IdentifyCardHandler(ICmsDbContext db, ICurrentUser user, IOp
             audit.Touch(chip.CardNumber, chip.CodiceFiscale);
             card = await cards.SingleOrDefaultAsync(c => c.CardNumber == chip.CardNumber, cancellationToken)
                 ?? throw NotFound(chip.CardNumber);
-            var mismatches = Mismatches(card, chip);
+            var mismatches = ChipReadings.Mismatches(card.HolderCodiceFiscale, card.Holder.Surname, card.Holder.GivenName,
+                card.Holder.BirthDate, card.ExpiryDate, chip);
             if (mismatches.Count > 0)
                 throw new DomainRuleException("chip-registry-mismatch",
                         "I dati letti dal chip non corrispondono a quelli in banca dati: il titolare deve richiedere una nuova tessera.",
@@ -101,19 +120,6 @@ public sealed class IdentifyCardHandler(ICmsDbContext db, ICurrentUser user, IOp
         var o = options.Value;
         return CardViews.From(card, today, new RegionPolicy(o.SuspensionEnabled), o.Issuers);
     }
-
-    private static List<string> Mismatches(Card card, ChipData chip)
-    {
-        var list = new List<string>();
-        if (!string.Equals(card.HolderCodiceFiscale, chip.CodiceFiscale, StringComparison.Ordinal)) list.Add("codiceFiscale");
-        if (!SameName(card.Holder.Surname, chip.Surname)) list.Add("surname");
-        if (!SameName(card.Holder.GivenName, chip.GivenName)) list.Add("givenName");
-        if (!RuleExtensions.TryParseDate(chip.BirthDate, out var birth) || birth != card.Holder.BirthDate) list.Add("birthDate");
-        if (!RuleExtensions.TryParseDate(chip.ExpiryDate, out var expiry) || expiry != card.ExpiryDate) list.Add("expiryDate");
-        return list;
-    }
-
-    private static bool SameName(string registry, string? chip) => PersonNames.Same(registry, chip);
 
     private DomainRuleException NotFound(string? cardNumber)
     {
