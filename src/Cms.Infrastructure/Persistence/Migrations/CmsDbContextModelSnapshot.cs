@@ -2538,6 +2538,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("ActivationRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2609,6 +2614,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("ConsentRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2657,6 +2667,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("ReprintRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2703,6 +2718,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("RevocationRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2738,6 +2758,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         {
                             b1.Property<Guid>("StateChangeId")
                                 .HasColumnType("uuid");
+
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
 
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
