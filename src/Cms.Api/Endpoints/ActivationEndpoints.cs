@@ -11,7 +11,7 @@ using Cms.Application.Activation.UpdateActivation;
 using Cms.Application.Common.Delivery.GetDelivery;
 using Cms.Application.Common.Documents;
 using Cms.Application.Common.Requests;
-using Cms.Application.Identification.IdentifyCard;
+using Cms.Application.Identification.Contracts;
 using Cms.Domain.Requests;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;

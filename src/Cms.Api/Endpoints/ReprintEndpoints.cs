@@ -1,7 +1,7 @@
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;
 using Cms.Application.Common.Requests;
-using Cms.Application.Identification.IdentifyCard;
+using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.CancelReprint;
 using Cms.Application.Reprint.Common;
 using Cms.Application.Reprint.ConfirmReprint;

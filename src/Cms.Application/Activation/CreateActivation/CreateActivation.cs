@@ -5,7 +5,6 @@ using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
-using Cms.Application.Identification.IdentifyCard;
 using Cms.Domain.Activation;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;

@@ -4,7 +4,6 @@ using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
 using Cms.Application.Identification.Contracts;
-using Cms.Application.Identification.IdentifyCard;
 using Cms.Domain.Activation;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;

@@ -1,5 +1,4 @@
 using Cms.Application.Common.Requests;
-using Cms.Application.Identification.IdentifyCard;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
 using Cms.Domain.Requests;

@@ -2,7 +2,6 @@ using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
 using Cms.Application.Identification.Contracts;
-using Cms.Application.Identification.IdentifyCard;
 using Cms.Application.Reprint.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
