@@ -61,6 +61,7 @@ public static class DependencyInjection
         services.AddScoped<Administration.Contracts.IRecipientGuard, Administration.Contracts.RecipientGuard>();
         services.AddScoped<AdministratorBootstrapper>();
         services.AddScoped<ICardDirectory, CardDirectory>();
+        services.AddScoped<DelegateCards>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

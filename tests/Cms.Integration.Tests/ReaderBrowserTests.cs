@@ -143,6 +143,67 @@ public class ReaderBrowserTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task Recupera_dati_delegato_reads_the_delegates_card_into_the_activation_form_and_the_request_records_it()
+    {
+        var (cms, ui, bridge) = await StartAsync();
+        await using var _ = cms;
+        await using var __ = ui;
+        await using var ___ = bridge;
+        // The holder's card (an adult's, not active); the delegate's card is the demo card, in the reader.
+        const string holderCard = "80380000900000061101";
+        await FeedAsync(Card(holderCard, surname: "FERRARI", givenName: "GIULIA", birth: new DateOnly(1950, 3, 4)));
+        var delegatePerson = await Factory.HolderAsync();
+        var page = await ui.NewPageAsync();
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+
+        await page.GotoAsync($"/attivazione/nuova/{holderCard}");
+        await page.GetByLabel("Numero del documento").FillAsync("CA7654321"); // typed before the reading: kept
+        await page.GetByRole(AriaRole.Button, new() { Name = "Recupera dati delegato" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Recupera dati delegato" })).ToBeVisibleAsync();
+        await WebUi.AssertAccessibleAsync(page);
+        await using (await VpcdCard.InsertAsync(TsCnsCardEmulator.For(DemoChip.Card, delegatePerson)))
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Leggi la tessera del delegato" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Tessera letta" })).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui sul CMS" }).ClickAsync();
+        }
+        // Back on the form: the delegate filled in from the card, the mode set to delegated, what was typed still there.
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"TS-CNS n. {DemoChip.Card}");
+        await Assertions.Expect(page.GetByLabel("Codice fiscale del delegato")).ToHaveValueAsync(delegatePerson.CodiceFiscale);
+        await Assertions.Expect(page.GetByLabel("Cognome del delegato")).ToHaveValueAsync(delegatePerson.Surname);
+        await Assertions.Expect(page.Locator("#Input_Mode_DELEGATED")).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByLabel("Numero del documento")).ToHaveValueAsync("CA7654321");
+        Assert.DoesNotContain(delegatePerson.CodiceFiscale, page.Url);
+        await WebUi.AssertAccessibleAsync(page);
+
+        await page.GetByLabel(new System.Text.RegularExpressions.Regex("^Titolo della delega")).SelectOptionAsync("TUTOR");
+        await page.GetByLabel("Tipo di documento").SelectOptionAsync("CARTA_IDENTITA");
+        await page.GetByLabel("Rilasciato da").FillAsync("Comune di Firenze");
+        await page.GetByLabel("Data di rilascio").FillAsync(DateTime.Today.AddYears(-2).ToString("yyyy-MM-dd"));
+        await page.Locator("#Input_Document_ExpiryDate").FillAsync(DateTime.Today.AddYears(8).ToString("yyyy-MM-dd"));
+        await page.Locator("label[for=Input_Delivery_Channel_EMAIL]").ClickAsync();
+        await page.GetByLabel("Indirizzo e-mail", new() { Exact = true }).FillAsync("tutore@example.it");
+        await page.GetByLabel("Conferma indirizzo e-mail").FillAsync("tutore@example.it");
+        await page.Locator("label[for=Input_PrivacyConsent]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("delegate")).ToContainTextAsync($"dati letti dalla sua TS-CNS n. {DemoChip.Card}");
+        Assert.Equal(DemoChip.Card, await Factory.ScalarAsync<string>(
+            "SELECT delegate_card_number FROM activation.requests WHERE card_number = @n", ("n", holderCard)));
+
+        // The holder's own card in the reader is refused as the delegate's, beside the delegate's fields.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Modifica" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Recupera dati delegato" }).ClickAsync();
+        var holder = await Factory.HolderAsync(holderCard);
+        await using (await VpcdCard.InsertAsync(TsCnsCardEmulator.For(holderCard, holder)))
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "Leggi la tessera del delegato" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui sul CMS" }).ClickAsync();
+        }
+        await page.GetByRole(AriaRole.Button, new() { Name = "Salva e torna al riepilogo" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_Delegate_CodiceFiscale_error")).ToContainTextAsync("tessera letta è del titolare");
+    }
+
+    [Fact]
     public async Task The_bridge_answers_only_the_web_ui_it_was_started_for_and_the_ui_only_its_own_state()
     {
         // Started without saying which web UI may use it, it does not start.

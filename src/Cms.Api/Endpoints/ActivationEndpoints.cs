@@ -11,6 +11,7 @@ using Cms.Application.Activation.UpdateActivation;
 using Cms.Application.Common.Delivery.GetDelivery;
 using Cms.Application.Common.Documents;
 using Cms.Application.Common.Requests;
+using Cms.Application.Identification.Contracts;
 using Cms.Domain.Requests;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +22,7 @@ public static class ActivationEndpoints
 {
     public sealed record UpdateActivationRequest(
         string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
-        DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, SpecialCasesInput? SpecialCases = null);
+        DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, SpecialCasesInput? SpecialCases = null, ChipData? DelegateCard = null);
 
     public static RouteGroupBuilder MapActivationEndpoints(this RouteGroupBuilder api)
     {
@@ -48,7 +49,7 @@ public static class ActivationEndpoints
 
         activations.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateActivationRequest r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateActivationCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.Delivery,
-                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.SpecialCases), ct))
+                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.SpecialCases, r.DelegateCard), ct))
             .WithName("updateActivation").WithSummary("Modifica di una richiesta in attesa di conferma")
             .Produces<ActivationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)

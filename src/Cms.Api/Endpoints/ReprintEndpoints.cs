@@ -1,6 +1,7 @@
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;
 using Cms.Application.Common.Requests;
+using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.CancelReprint;
 using Cms.Application.Reprint.Common;
 using Cms.Application.Reprint.ConfirmReprint;
@@ -22,7 +23,7 @@ public static class ReprintEndpoints
     public sealed record UpdateReprintRequest(
         string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
         DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
-        string? OutsideHealthAuthorityReason = null, SpecialCasesInput? SpecialCases = null);
+        string? OutsideHealthAuthorityReason = null, SpecialCasesInput? SpecialCases = null, ChipData? DelegateCard = null);
 
     public static RouteGroupBuilder MapReprintEndpoints(this RouteGroupBuilder api)
     {
@@ -48,7 +49,7 @@ public static class ReprintEndpoints
 
         reprints.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateReprintRequest r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateReprintCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.Delivery,
-                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.Reason, r.ReasonNote, r.OutsideHealthAuthorityReason, r.SpecialCases), ct))
+                    r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.Reason, r.ReasonNote, r.OutsideHealthAuthorityReason, r.SpecialCases, r.DelegateCard), ct))
             .WithName("updateReprint").WithSummary("Modifica di una richiesta di ristampa in attesa di conferma")
             .Produces<ReprintResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)

@@ -43,7 +43,22 @@ public enum DeliveryChannel
     Sms,
 }
 
-public sealed record DelegatePerson(string CodiceFiscale, string Surname, string GivenName);
+/// <summary>The delegate at the counter.</summary>
+/// <param name="CardNumber">
+/// The delegate's own TS-CNS their data were read from ("Recupera dati delegato" [M 2.4.1], decision 0046); null when the
+/// operator typed them.
+/// </param>
+public sealed record DelegatePerson(string CodiceFiscale, string Surname, string GivenName, string? CardNumber = null)
+{
+    public DelegateSource Source => CardNumber is null ? DelegateSource.Typed : DelegateSource.Card;
+}
+
+/// <summary>Where the delegate's data came from: typed by the operator, or read from the delegate's own card [M 2.4.1].</summary>
+public enum DelegateSource
+{
+    Typed,
+    Card,
+}
 
 public sealed record IdentityDocument(DocumentType Type, string Number, string IssuedBy, DateOnly IssueDate, DateOnly ExpiryDate)
 {

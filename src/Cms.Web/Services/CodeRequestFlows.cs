@@ -48,7 +48,7 @@ public sealed class ActivationFlow : CodeRequestFlow
     public override async Task<Guid> CreateAsync(ICmsClient api, string cardNumber, CodeRequestForm f, CancellationToken ct) =>
         (await api.CreateActivationAsync(new CreateActivationCommand
         {
-            CardNumber = cardNumber, Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput,
+            CardNumber = cardNumber, Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, DelegateCard = f.DelegateCardInput,
             Document = f.DocumentInput, Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent,
             HealthDelegationDocumentsReceived = f.HealthDocuments, SpecialCases = f.SpecialCasesInput,
         }, ct)).Id;
@@ -65,7 +65,7 @@ public sealed class ActivationFlow : CodeRequestFlow
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
         api.UpdateActivationAsync(id, new UpdateActivationRequest
         {
-            Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, Document = f.DocumentInput,
+            Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, DelegateCard = f.DelegateCardInput, Document = f.DocumentInput,
             Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent, HealthDelegationDocumentsReceived = f.HealthDocuments,
             SpecialCases = f.SpecialCasesInput,
         }, ct);
@@ -99,7 +99,7 @@ public sealed class ReprintFlow : CodeRequestFlow
     public override async Task<Guid> CreateAsync(ICmsClient api, string cardNumber, CodeRequestForm f, CancellationToken ct) =>
         (await api.CreateReprintAsync(new CreateReprintCommand
         {
-            CardNumber = cardNumber, Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput,
+            CardNumber = cardNumber, Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, DelegateCard = f.DelegateCardInput,
             Document = f.DocumentInput, Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent,
             HealthDelegationDocumentsReceived = f.HealthDocuments, Reason = PersonPresentForm.Parse<ReprintReason>(f.Reason),
             ReasonNote = string.IsNullOrWhiteSpace(f.ReasonNote) ? null : f.ReasonNote,
@@ -119,7 +119,7 @@ public sealed class ReprintFlow : CodeRequestFlow
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
         api.UpdateReprintAsync(id, new UpdateReprintRequest
         {
-            Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, Document = f.DocumentInput,
+            Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, DelegateCard = f.DelegateCardInput, Document = f.DocumentInput,
             Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent, HealthDelegationDocumentsReceived = f.HealthDocuments,
             Reason = PersonPresentForm.Parse<ReprintReason>(f.Reason), ReasonNote = string.IsNullOrWhiteSpace(f.ReasonNote) ? null : f.ReasonNote,
             OutsideHealthAuthorityReason = string.IsNullOrWhiteSpace(f.OutsideHealthAuthorityReason) ? null : f.OutsideHealthAuthorityReason,

@@ -14,7 +14,7 @@ namespace Cms.Web.Services;
 /// into the address of the reader page, which opens them only in the same operator's session. No personal data travels
 /// in clear in an address, and nothing is kept on the server.
 /// </summary>
-public sealed class ReaderHandoff(IDataProtectionProvider provider)
+public sealed partial class ReaderHandoff(IDataProtectionProvider provider)
 {
     public static readonly TimeSpan StateLifetime = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan ReadingLifetime = TimeSpan.FromMinutes(2);
@@ -22,12 +22,22 @@ public sealed class ReaderHandoff(IDataProtectionProvider provider)
     private readonly ITimeLimitedDataProtector states = provider.CreateProtector("Cms.Web.ReaderHandoff.State.v1").ToTimeLimitedDataProtector();
     private readonly ITimeLimitedDataProtector readings = provider.CreateProtector("Cms.Web.ReaderHandoff.Reading.v1").ToTimeLimitedDataProtector();
 
-    public sealed record State(string Operation, string Session);
+    /// <param name="Back">
+    /// Where the reading goes back to, a page of this site; null for identification (the reader page). The delegate's card
+    /// ("Recupera dati delegato") goes back to the request form it was asked from.
+    /// </param>
+    public sealed record State(string Operation, string Session, string? Back = null);
 
     public sealed record Reading(State State, ChipData Chip);
 
-    public string NewState(string operation, ClaimsPrincipal user) =>
-        states.Protect(JsonSerializer.Serialize(new State(operation, SessionOf(user))), StateLifetime);
+    public string NewState(string operation, ClaimsPrincipal user, string? back = null) =>
+        states.Protect(JsonSerializer.Serialize(new State(operation, SessionOf(user), back)), StateLifetime);
+
+    /// <summary>The request forms a delegate's card may be read for, and go back to: a new or changed activation or reprint.</summary>
+    public static bool IsDelegateFormPath(string? path) => path is not null && DelegateFormPath().IsMatch(path);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^/(attivazione|ristampa)/(nuova/[0-9]{20}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/modifica)$")]
+    private static partial System.Text.RegularExpressions.Regex DelegateFormPath();
 
     public State? OpenState(string? value) => Open<State>(states, value);
 

@@ -72,6 +72,11 @@ public class PersonPresentForm
         ["delegation-kind-required"] = "delegationKind",
         ["delegate-required"] = "delegate.codiceFiscale",
         ["delegate-is-holder"] = "delegate.codiceFiscale",
+        ["delegate-card-is-holder"] = "delegate.codiceFiscale",
+        ["delegate-card-not-found"] = "delegate.codiceFiscale",
+        ["delegate-card-mismatch"] = "delegate.codiceFiscale",
+        ["delegate-card-not-valid"] = "delegate.codiceFiscale",
+        ["delegate-card-minor"] = "delegate.codiceFiscale",
         ["document-expired"] = "document.expiryDate",
         ["document-not-yet-issued"] = "document.issueDate",
         ["email-confirmation-mismatch"] = "delivery.emailConfirmation",
@@ -148,6 +153,46 @@ public sealed class CodeRequestForm : PersonPresentForm
         }
     }
 
+    /// <summary>The reading of the delegate's own TS-CNS ("Recupera dati delegato" [M 2.4.1]), kept in the form until it is sent.</summary>
+    public ChipForm DelegateCard { get; set; } = new();
+    /// <summary>The operator's choice to send the reading (unticked: the delegate's data count as typed).</summary>
+    public bool UseDelegateCard { get; set; } = true;
+    /// <summary>The card a saved request's delegate was read from (shown on a change; the API keeps it while the delegate stays the same).</summary>
+    public string? DelegateReadFrom { get; set; }
+
+    public sealed class ChipForm
+    {
+        public string? CardNumber { get; set; }
+        public string? CodiceFiscale { get; set; }
+        public string? Surname { get; set; }
+        public string? GivenName { get; set; }
+        public string? BirthDate { get; set; }
+        public string? ExpiryDate { get; set; }
+    }
+
+    public bool HasDelegateCard => !string.IsNullOrEmpty(DelegateCard.CardNumber);
+
+    public ChipData? DelegateCardInput => DelegateInput is not null && UseDelegateCard && HasDelegateCard
+        ? new ChipData
+        {
+            CardNumber = DelegateCard.CardNumber, CodiceFiscale = DelegateCard.CodiceFiscale, Surname = DelegateCard.Surname,
+            GivenName = DelegateCard.GivenName, BirthDate = DelegateCard.BirthDate, ExpiryDate = DelegateCard.ExpiryDate,
+        }
+        : null;
+
+    /// <summary>The delegate read from their card: the reading is kept for the API, the delegate's fields are filled from it.</summary>
+    public void ApplyDelegateCard(ChipData chip)
+    {
+        DelegateCard = new ChipForm
+        {
+            CardNumber = chip.CardNumber, CodiceFiscale = chip.CodiceFiscale, Surname = chip.Surname, GivenName = chip.GivenName,
+            BirthDate = chip.BirthDate, ExpiryDate = chip.ExpiryDate,
+        };
+        UseDelegateCard = true;
+        Delegate = new PersonForm { CodiceFiscale = chip.CodiceFiscale, Surname = chip.Surname, GivenName = chip.GivenName };
+        if (ParsedMode is not (RequestMode.DELEGATED or RequestMode.HEALTH_DELEGATION)) Mode = RequestMode.DELEGATED.ToString();
+    }
+
     public static CodeRequestForm From(CodeRequestView v)
     {
         var form = new CodeRequestForm
@@ -166,6 +211,7 @@ public sealed class CodeRequestForm : PersonPresentForm
                     IssueDate = s.MedicalCertificate?.IssueDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 },
             };
+        form.DelegateReadFrom = v.Delegate?.Source == DelegateSource.CARD ? v.Delegate.CardNumber : null;
         return form;
     }
 }

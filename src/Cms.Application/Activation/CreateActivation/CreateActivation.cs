@@ -4,6 +4,7 @@ using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
 using Cms.Application.Common.Validation;
+using Cms.Application.Identification.Contracts;
 using Cms.Domain.Activation;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
@@ -18,8 +19,8 @@ namespace Cms.Application.Activation.CreateActivation;
 /// <summary>Step one of an activation: checks every rule and answers a summary; nothing changes on the card yet.</summary>
 public sealed record CreateActivationCommand(
     string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
-    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, SpecialCasesInput? SpecialCases = null)
-    : ICommand<ActivationResponse>, IAuditedMessage, IActivationInput
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, SpecialCasesInput? SpecialCases = null, ChipData? DelegateCard = null)
+    : ICommand<ActivationResponse>, IAuditedMessage, IActivationInput, IDelegateCardInput
 {
     public OperationType OperationType => OperationType.Activation;
 }
@@ -30,11 +31,12 @@ public sealed class CreateActivationValidator : AbstractValidator<CreateActivati
     {
         RuleFor(c => c.CardNumber).ValidCardNumber();
         PeopleInputRules.Apply(this);
+        DelegateCards.Rules(this);
     }
 }
 
 public sealed class CreateActivationHandler(
-    ICmsDbContext db, ActivationRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    ICmsDbContext db, ActivationRequests requests, DelegateCards delegateCards, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateActivationCommand, ActivationResponse>
 {
     public async ValueTask<ActivationResponse> Handle(CreateActivationCommand command, CancellationToken cancellationToken)
@@ -45,14 +47,14 @@ public sealed class CreateActivationHandler(
         var card = await requests.CardAsync(command.CardNumber!, cancellationToken);
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
         Card.EnsureActivatable(card.State);
-        var details = PeopleInputRules.ToDetails(command);
+        var details = await delegateCards.ResolveAsync(PeopleInputRules.ToDetails(command), command.DelegateCard, card, null, cancellationToken);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
             options.Value.Documents.SpecialCases, card.Holder.BirthDate);
         var request = new ActivationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
             user.CounterCode!, now, RequestViews.PendingFor(options.Value), details);
         db.ActivationRequests.Add(request);
         audit.RequestId = request.Id.ToString();
-        audit.Detail = "create" + request.Special.AuditSuffix();
+        audit.Detail = "create" + request.Special.AuditSuffix() + DelegateCards.AuditSuffix(request.Delegate);
         return requests.Response(request, card, now);
     }
 }

@@ -3,6 +3,7 @@ using Cms.Application.Activation.CreateActivation;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
+using Cms.Application.Identification.Contracts;
 using Cms.Domain.Activation;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
@@ -17,18 +18,22 @@ namespace Cms.Application.Activation.UpdateActivation;
 /// <summary>"Modifica": the operator corrects a pending request; every rule is checked again.</summary>
 public sealed record UpdateActivationCommand(
     Guid Id, string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
-    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, SpecialCasesInput? SpecialCases = null)
-    : ICommand<ActivationResponse>, IAuditedMessage, IActivationInput
+    DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, SpecialCasesInput? SpecialCases = null, ChipData? DelegateCard = null)
+    : ICommand<ActivationResponse>, IAuditedMessage, IActivationInput, IDelegateCardInput
 {
     public OperationType OperationType => OperationType.Activation;
 }
 
 public sealed class UpdateActivationValidator : AbstractValidator<UpdateActivationCommand>
 {
-    public UpdateActivationValidator() => PeopleInputRules.Apply(this);
+    public UpdateActivationValidator()
+    {
+        PeopleInputRules.Apply(this);
+        DelegateCards.Rules(this);
+    }
 }
 
-public sealed class UpdateActivationHandler(ActivationRequests requests, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+public sealed class UpdateActivationHandler(ActivationRequests requests, DelegateCards delegateCards, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<UpdateActivationCommand, ActivationResponse>
 {
     public async ValueTask<ActivationResponse> Handle(UpdateActivationCommand command, CancellationToken cancellationToken)
@@ -43,11 +48,12 @@ public sealed class UpdateActivationHandler(ActivationRequests requests, IOption
         request.EnsurePending(now);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
         Card.EnsureActivatable(card.State);
-        var details = PeopleInputRules.ToDetails(command);
+        var details = await delegateCards.ResolveAsync(PeopleInputRules.ToDetails(command), command.DelegateCard, card, request.Delegate,
+            cancellationToken);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
             options.Value.Documents.SpecialCases, card.Holder.BirthDate);
         request.Modify(details, now, RequestViews.PendingFor(options.Value));
-        audit.Detail = "modify" + request.Special.AuditSuffix();
+        audit.Detail = "modify" + request.Special.AuditSuffix() + DelegateCards.AuditSuffix(request.Delegate);
         return requests.Response(request, card, now);
     }
 }

@@ -3,7 +3,8 @@ using Cms.Domain.Requests;
 
 namespace Cms.Application.Common.Requests;
 
-public sealed record DelegateView(string CodiceFiscale, string Surname, string GivenName);
+/// <param name="Source">TYPED by the operator, or read from the delegate's own CARD [M 2.4.1]; then <paramref name="CardNumber"/> names it.</param>
+public sealed record DelegateView(string CodiceFiscale, string Surname, string GivenName, DelegateSource Source, string? CardNumber);
 public sealed record DocumentView(DocumentType Type, string TypeLabel, string Number, string IssuedBy, DateOnly IssueDate, DateOnly ExpiryDate);
 public sealed record DeliveryView(DeliveryChannel Channel, string? Email, string? Mobile);
 public sealed record MedicalCertificateView(string Doctor, DateOnly IssueDate);
@@ -16,7 +17,7 @@ public sealed record SpecialCasesView(
 public static class RequestViews
 {
     public static DelegateView? Delegate(AttendedRequest r) =>
-        r.Delegate is null ? null : new DelegateView(r.Delegate.CodiceFiscale, r.Delegate.Surname, r.Delegate.GivenName);
+        r.Delegate is null ? null : new DelegateView(r.Delegate.CodiceFiscale, r.Delegate.Surname, r.Delegate.GivenName, r.Delegate.Source, r.Delegate.CardNumber);
 
     public static DocumentView Document(AttendedRequest r) =>
         new(r.Document.Type, DocumentTypes.Label(r.Document.Type), r.Document.Number, r.Document.IssuedBy, r.Document.IssueDate, r.Document.ExpiryDate);

@@ -13,9 +13,6 @@ using Microsoft.Extensions.Options;
 
 namespace Cms.Application.Identification.IdentifyCard;
 
-/// <summary>The personal data read from the card's chip by the reader SDK.</summary>
-public sealed record ChipData(string? CardNumber, string? CodiceFiscale, string? Surname, string? GivenName, string? BirthDate, string? ExpiryDate);
-
 /// <summary>
 /// Identifies a card in one of three ways [M 2.2, T 2.2, T 2.5]: manually (codice fiscale + last five
 /// digits + expiry date, all three must match), from the chip's data, or by card number alone.
@@ -46,15 +43,7 @@ public sealed class IdentifyCardValidator : AbstractValidator<IdentifyCardQuery>
                 .WithMessage("Indicare le ultime 5 cifre del numero di tessera.");
             RuleFor(q => q.ExpiryDate).NotEmpty().IsoDate();
         });
-        When(q => q.IsChip, () =>
-        {
-            RuleFor(q => q.Chip!.CardNumber).ValidCardNumber().OverridePropertyName("chip.cardNumber");
-            RuleFor(q => q.Chip!.CodiceFiscale).ValidCodiceFiscale().OverridePropertyName("chip.codiceFiscale");
-            RuleFor(q => q.Chip!.Surname).NotEmpty().MaximumLength(100).OverridePropertyName("chip.surname");
-            RuleFor(q => q.Chip!.GivenName).NotEmpty().MaximumLength(100).OverridePropertyName("chip.givenName");
-            RuleFor(q => q.Chip!.BirthDate).NotEmpty().IsoDate().OverridePropertyName("chip.birthDate");
-            RuleFor(q => q.Chip!.ExpiryDate).NotEmpty().IsoDate().OverridePropertyName("chip.expiryDate");
-        });
+        ChipReadings.Rules(this, q => q.Chip, "chip");
         When(q => q.IsByNumber, () => RuleFor(q => q.CardNumber).ValidCardNumber());
     }
 }
@@ -83,7 +72,8 @@ public sealed class IdentifyCardHandler(ICmsDbContext db, ICurrentUser user, IOp
             audit.Touch(chip.CardNumber, chip.CodiceFiscale);
             card = await cards.SingleOrDefaultAsync(c => c.CardNumber == chip.CardNumber, cancellationToken)
                 ?? throw NotFound(chip.CardNumber);
-            var mismatches = Mismatches(card, chip);
+            var mismatches = ChipReadings.Mismatches(card.HolderCodiceFiscale, card.Holder.Surname, card.Holder.GivenName,
+                card.Holder.BirthDate, card.ExpiryDate, chip);
             if (mismatches.Count > 0)
                 throw new DomainRuleException("chip-registry-mismatch",
                         "I dati letti dal chip non corrispondono a quelli in banca dati: il titolare deve richiedere una nuova tessera.",
@@ -101,19 +91,6 @@ public sealed class IdentifyCardHandler(ICmsDbContext db, ICurrentUser user, IOp
         var o = options.Value;
         return CardViews.From(card, today, new RegionPolicy(o.SuspensionEnabled), o.Issuers);
     }
-
-    private static List<string> Mismatches(Card card, ChipData chip)
-    {
-        var list = new List<string>();
-        if (!string.Equals(card.HolderCodiceFiscale, chip.CodiceFiscale, StringComparison.Ordinal)) list.Add("codiceFiscale");
-        if (!SameName(card.Holder.Surname, chip.Surname)) list.Add("surname");
-        if (!SameName(card.Holder.GivenName, chip.GivenName)) list.Add("givenName");
-        if (!RuleExtensions.TryParseDate(chip.BirthDate, out var birth) || birth != card.Holder.BirthDate) list.Add("birthDate");
-        if (!RuleExtensions.TryParseDate(chip.ExpiryDate, out var expiry) || expiry != card.ExpiryDate) list.Add("expiryDate");
-        return list;
-    }
-
-    private static bool SameName(string registry, string? chip) => PersonNames.Same(registry, chip);
 
     private DomainRuleException NotFound(string? cardNumber)
     {

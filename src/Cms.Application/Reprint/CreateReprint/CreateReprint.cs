@@ -3,6 +3,7 @@ using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
 using Cms.Application.Common.Validation;
+using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Identification;
@@ -18,8 +19,8 @@ namespace Cms.Application.Reprint.CreateReprint;
 public sealed record CreateReprintCommand(
     string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
     DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
-    string? OutsideHealthAuthorityReason = null, SpecialCasesInput? SpecialCases = null)
-    : ICommand<ReprintResponse>, IAuditedMessage, IReprintInput
+    string? OutsideHealthAuthorityReason = null, SpecialCasesInput? SpecialCases = null, ChipData? DelegateCard = null)
+    : ICommand<ReprintResponse>, IAuditedMessage, IReprintInput, IDelegateCardInput
 {
     public OperationType OperationType => OperationType.Reprint;
 }
@@ -30,12 +31,13 @@ public sealed class CreateReprintValidator : AbstractValidator<CreateReprintComm
     {
         RuleFor(c => c.CardNumber).ValidCardNumber();
         PeopleInputRules.Apply(this);
+        DelegateCards.Rules(this);
         ReprintInputRules.Apply(this);
     }
 }
 
 public sealed class CreateReprintHandler(
-    ICmsDbContext db, ReprintRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    ICmsDbContext db, ReprintRequests requests, DelegateCards delegateCards, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateReprintCommand, ReprintResponse>
 {
     public async ValueTask<ReprintResponse> Handle(CreateReprintCommand command, CancellationToken cancellationToken)
@@ -46,7 +48,7 @@ public sealed class CreateReprintHandler(
         var card = await requests.CardAsync(command.CardNumber!, cancellationToken);
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
         Card.EnsureReprintable(card.State);
-        var people = PeopleInputRules.ToDetails(command);
+        var people = await delegateCards.ResolveAsync(PeopleInputRules.ToDetails(command), command.DelegateCard, card, null, cancellationToken);
         PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
             options.Value.Documents.SpecialCases, card.Holder.BirthDate);
         var request = new ReprintRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, user.OperatorId!.Value,
@@ -54,7 +56,7 @@ public sealed class CreateReprintHandler(
             ReprintInputRules.Place(card, command.OutsideHealthAuthorityReason));
         db.ReprintRequests.Add(request);
         audit.RequestId = request.Id.ToString();
-        audit.Detail = "create" + ReprintInputRules.AuditSuffix(request);
+        audit.Detail = "create" + ReprintInputRules.AuditSuffix(request) + DelegateCards.AuditSuffix(request.Delegate);
         return requests.Response(request, card, now);
     }
 }

@@ -1,6 +1,7 @@
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
+using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
@@ -16,8 +17,8 @@ namespace Cms.Application.Reprint.UpdateReprint;
 public sealed record UpdateReprintCommand(
     Guid Id, string? CardNumber, RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document,
     DeliveryInput? Delivery, bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
-    string? OutsideHealthAuthorityReason = null, SpecialCasesInput? SpecialCases = null)
-    : ICommand<ReprintResponse>, IAuditedMessage, IReprintInput
+    string? OutsideHealthAuthorityReason = null, SpecialCasesInput? SpecialCases = null, ChipData? DelegateCard = null)
+    : ICommand<ReprintResponse>, IAuditedMessage, IReprintInput, IDelegateCardInput
 {
     public OperationType OperationType => OperationType.Reprint;
 }
@@ -27,11 +28,12 @@ public sealed class UpdateReprintValidator : AbstractValidator<UpdateReprintComm
     public UpdateReprintValidator()
     {
         PeopleInputRules.Apply(this);
+        DelegateCards.Rules(this);
         ReprintInputRules.Apply(this);
     }
 }
 
-public sealed class UpdateReprintHandler(ReprintRequests requests, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+public sealed class UpdateReprintHandler(ReprintRequests requests, DelegateCards delegateCards, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<UpdateReprintCommand, ReprintResponse>
 {
     public async ValueTask<ReprintResponse> Handle(UpdateReprintCommand command, CancellationToken cancellationToken)
@@ -46,12 +48,13 @@ public sealed class UpdateReprintHandler(ReprintRequests requests, IOptions<CmsO
         request.EnsurePending(now);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
         Card.EnsureReprintable(card.State);
-        var people = PeopleInputRules.ToDetails(command);
+        var people = await delegateCards.ResolveAsync(PeopleInputRules.ToDetails(command), command.DelegateCard, card, request.Delegate,
+            cancellationToken);
         PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
             options.Value.Documents.SpecialCases, card.Holder.BirthDate);
         request.Modify(people, command.Reason!.Value, command.ReasonNote, ReprintInputRules.Place(card, command.OutsideHealthAuthorityReason), now,
             RequestViews.PendingFor(options.Value));
-        audit.Detail = "modify" + ReprintInputRules.AuditSuffix(request);
+        audit.Detail = "modify" + ReprintInputRules.AuditSuffix(request) + DelegateCards.AuditSuffix(request.Delegate);
         return requests.Response(request, card, now);
     }
 }

@@ -20,13 +20,15 @@ internal sealed class ReprintRequestConfiguration : IEntityTypeConfiguration<Rep
 /// <summary>The columns every counter request shares, mapped the same way in each module's table.</summary>
 internal static class CounterRequestMapping
 {
-    /// <summary>The delegate's codice fiscale and names, in the owner's table.</summary>
+    /// <summary>The delegate's codice fiscale and names, and the card they were read from (if so), in the owner's table.</summary>
     public static void MapDelegate<T>(EntityTypeBuilder<T> b, System.Linq.Expressions.Expression<Func<T, DelegatePerson?>> navigation) where T : class =>
         b.OwnsOne(navigation, d =>
         {
             d.Property(x => x.CodiceFiscale).HasColumnName("delegate_codice_fiscale").HasMaxLength(16);
             d.Property(x => x.Surname).HasColumnName("delegate_surname").HasMaxLength(100);
             d.Property(x => x.GivenName).HasColumnName("delegate_given_name").HasMaxLength(100);
+            d.Property(x => x.CardNumber).HasColumnName("delegate_card_number").HasMaxLength(20);
+            d.Ignore(x => x.Source);
         });
 
     /// <summary>The identity document shown at the counter.</summary>

@@ -2709,6 +2709,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("ActivationRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2780,6 +2785,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("ConsentRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2828,6 +2838,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("ReprintRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2874,6 +2889,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("RevocationRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2910,6 +2930,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("StateChangeId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2945,6 +2970,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         {
                             b1.Property<Guid>("SignatureCertificateRequestId")
                                 .HasColumnType("uuid");
+
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
 
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()

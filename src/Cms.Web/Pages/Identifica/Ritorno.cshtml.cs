@@ -37,7 +37,10 @@ public sealed class RitornoModel(ReaderHandoff handoff) : PageModel
             BirthDate = Field("dataNascita"),
             ExpiryDate = Field("dataScadenza"),
         };
-        Next = $"/identifica/lettore?operazione={Uri.EscapeDataString(state.Operation)}&lettura={Uri.EscapeDataString(handoff.Seal(state, chip))}";
+        var sealedReading = Uri.EscapeDataString(handoff.Seal(state, chip));
+        Next = ReaderHandoff.IsDelegateFormPath(state.Back)
+            ? $"{state.Back}?delegato={sealedReading}" // the delegate's card, back to the request form (decision 0046)
+            : $"/identifica/lettore?operazione={Uri.EscapeDataString(state.Operation)}&lettura={sealedReading}";
         return Page();
     }
 }
