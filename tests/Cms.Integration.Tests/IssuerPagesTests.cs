@@ -162,30 +162,36 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
         var page = await ui.NewPageAsync();
         await WebUi.SignInAsync(page, Issuer, DemoAccounts.Password);
         await page.GotoAsync("/ente/caricamento-tessere");
-        var token = await page.Locator("input[name=__RequestVerificationToken]").InputValueAsync();
-        var http = page.Context.APIRequest;
+        var token = await page.Locator("form[data-feed-upload] input[name=__RequestVerificationToken]").InputValueAsync();
+        // The browser's session, sent as a browser without the script would send the form.
+        using var http = new HttpClient { BaseAddress = new Uri(ui.Url), Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Add("Cookie", string.Join("; ", (await page.Context.CookiesAsync()).Select(c => $"{c.Name}={c.Value}")));
 
         // 40 MB, past the 30 MB a request body may have by default: a good card, the blank lines, another good card.
         var feed = new StringBuilder();
         feed.Append(FeedLine("80380000907700000201")).Append('\n');
         for (var i = 0; i < 40; i++) feed.Append(' ', 1024 * 1024).Append('\n');
         feed.Append(FeedLine("80380000907700000202")).Append('\n');
-        var file = new FilePayload { Name = "grande.ndjson", MimeType = "application/octet-stream", Buffer = Encoding.UTF8.GetBytes(feed.ToString()) };
+        var bytes = Encoding.UTF8.GetBytes(feed.ToString());
+        MultipartFormDataContent Form(string? antiforgery)
+        {
+            var form = new MultipartFormDataContent();
+            if (antiforgery is not null) form.Add(new StringContent(antiforgery), "__RequestVerificationToken");
+            var file = new ByteArrayContent(bytes);
+            file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+            form.Add(file, "Feed", "grande.ndjson");
+            return form;
+        }
 
         // Without the token (the form sent from elsewhere): 400, nothing loaded.
-        var forged = http.CreateFormData();
-        forged.Append("Feed", file);
-        var refused = await http.PostAsync("/ente/caricamento-tessere", new() { Multipart = forged });
-        Assert.Equal(400, refused.Status);
+        using (var refused = await http.PostAsync("/ente/caricamento-tessere", Form(null)))
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM identification.cards WHERE card_number LIKE '803800009077000002%'"));
 
-        // The plain form, as a browser without the script sends it: the token first, the file after it.
-        var form = http.CreateFormData();
-        form.Append("__RequestVerificationToken", token);
-        form.Append("Feed", file);
-        var answer = await http.PostAsync("/ente/caricamento-tessere", new() { Multipart = form, Timeout = 120_000 });
-        var html = await answer.TextAsync();
-        Assert.True(answer.Status == 200, $"{answer.Status}: {html[..Math.Min(html.Length, 500)]}");
+        // The plain form: the token first, the file after it.
+        using var answer = await http.PostAsync("/ente/caricamento-tessere", Form(token));
+        var html = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.IsSuccessStatusCode, $"{(int)answer.StatusCode}: {html[..Math.Min(html.Length, 500)]}");
         Assert.Contains("Righe caricate: 2; nessuna riga rifiutata.", html);
         Assert.Equal(2L, await Factory.ScalarAsync<long>("SELECT count(*) FROM identification.cards WHERE card_number LIKE '803800009077000002%'"));
     }

@@ -41,8 +41,11 @@ public sealed class CaricamentoModel(CmsApi api, IAntiforgery antiforgery) : Pag
     {
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    // No parameter, not even a CancellationToken: a handler with one makes Razor Pages build its value providers, and the form's
+    // reads the whole form (the file to a temporary file) before the handler runs.
+    public async Task<IActionResult> OnPostAsync()
     {
+        var ct = HttpContext.RequestAborted;
         if (!MediaTypeHeaderValue.TryParse(Request.ContentType, out var type)
             || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             return BadRequest();
@@ -54,7 +57,8 @@ public sealed class CaricamentoModel(CmsApi api, IAntiforgery antiforgery) : Pag
         var validated = false;
         while (await reader.ReadNextSectionAsync(ct) is { } section)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 continue;
             var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
             if (!disposition.IsFileDisposition())
