@@ -21,6 +21,14 @@ builder.Services.AddHttpClient(CitizenCertificate.HttpClientName, (sp, http) =>
     http.Timeout = TimeSpan.FromSeconds(30);
 }).AddHttpMessageHandler<ClientAddressHandler>();
 builder.Services.AddScoped<CitizenCertificate>();
+// The card feed (decision 0048): the uploaded file streamed straight through to the API. No idempotency key (it would read the
+// whole body to derive the key; the feed is idempotent by card number and the API takes no key for it) and no 30 s timeout
+// (a feed of a million cards takes minutes): the browser's request, when it ends, cancels the call.
+builder.Services.AddHttpClient(CmsApi.StreamingClient, (sp, http) =>
+{
+    http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<WebOptions>>().Value.ApiUrl);
+    http.Timeout = Timeout.InfiniteTimeSpan;
+}).AddHttpMessageHandler<ClientAddressHandler>();
 builder.Services.AddTransient<IdempotencyKeyHandler>();
 builder.Services.AddTransient<ClientAddressHandler>();
 var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();

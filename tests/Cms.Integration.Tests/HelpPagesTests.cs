@@ -16,6 +16,7 @@ public class HelpPagesTests(CmsFactory factory) : ApiTest(factory)
     private const string Operator = "BNCMRA75C12D612R"; // the demo ASL operator
     private const string Administrator = "LMBSRA87H61D612L"; // the demo security administrator
     private const string Auditor = "CNTLNE78P48D612M"; // the demo auditor
+    private const string Issuer = "SRRFNC72T01D612R"; // the demo issuer
 
     /// <summary>Pages that belong to no flow: signing in and out, the error pages.</summary>
     private static readonly HashSet<string> WithoutFlow = new(StringComparer.Ordinal)
@@ -79,6 +80,13 @@ public class HelpPagesTests(CmsFactory factory) : ApiTest(factory)
                 ["/"] = "/guida",
                 ["/revisione"] = "/guida/revisione",
                 ["/password"] = "/guida/accesso",
+            }),
+            (Issuer, new()
+            {
+                ["/"] = "/guida",
+                ["/ente/revoca"] = "/guida/revoca-d-ufficio",
+                ["/ente/caricamento-tessere"] = "/guida/caricamento-tessere",
+                ["/sessioni"] = "/guida/accesso",
             }),
         })
         {

@@ -14,10 +14,16 @@ public sealed class CmsApi(IHttpClientFactory factory, IHttpContextAccessor acce
     /// <summary>A client without a token, for signing in.</summary>
     public ICmsClient Anonymous() => Create(null);
 
-    /// <summary>The raw HTTP client with the token, for the one thing the generated client cannot stream straight through.</summary>
+    /// <summary>The named client for bodies streamed straight through: no idempotency key, no timeout (see Program.cs).</summary>
+    public const string StreamingClient = "cms-streaming";
+
+    /// <summary>
+    /// The raw HTTP client with the token, for the one thing the generated client cannot stream straight through: the issuer's
+    /// card feed, uploaded from the browser and sent on as it arrives (decision 0048).
+    /// </summary>
     public HttpClient Http()
     {
-        var http = factory.CreateClient("cms");
+        var http = factory.CreateClient(StreamingClient);
         if (accessor.HttpContext?.User.FindFirstValue(TokenClaim) is { } token)
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;

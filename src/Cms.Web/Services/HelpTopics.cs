@@ -19,6 +19,7 @@ public static class HelpTopics
     public const string Counter = "Operazioni allo sportello";
     public const string Consultation = "Consultazione";
     public const string Administration = "Amministrazione";
+    public const string Issuer = "Ente emettitore";
     public const string Everyone = "Per tutti gli utenti";
 
     public static readonly IReadOnlyList<(string Group, HelpTopic Topic)> All =
@@ -68,6 +69,12 @@ public static class HelpTopics
         (Administration, new("recapiti", "Recapiti autorizzati",
             "Autorizzazione di un indirizzo e-mail o di un cellulare che riceve i codici di assistiti di nuclei familiari diversi.",
             "amministratore della sicurezza", "T 2.2.1 (invio della seconda parte dei codici)")),
+        (Issuer, new("caricamento-tessere", "Caricamento delle tessere",
+            "Il file delle tessere prodotte (o, una volta sola, quelle del sistema precedente) caricato dal browser: avanzamento, esito e righe rifiutate.",
+            "ente emettitore", "S 2.2, 4.2.1 (responsabilità dell'ente emettitore); decisioni 0039 e 0048")),
+        (Issuer, new("revoca-d-ufficio", "Revoca d'ufficio",
+            "Revoca di una tessera su iniziativa dell'ente emettitore: errori nei dati anagrafici, mancato recapito, decesso, cessato diritto all'assistenza.",
+            "ente emettitore", "S 9.7.2; TM 10.7.1")),
         (Everyone, new("accesso", "Accesso, password e sessioni",
             "Accesso al CMS, cambio della password, sessioni aperte e uscita.",
             "tutti gli utenti", "T 2.1")),
