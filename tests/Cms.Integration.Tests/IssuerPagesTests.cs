@@ -63,6 +63,7 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByLabel("Motivo").SelectOptionAsync("DECESSO");
         await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui alla conferma" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("card-number")).ToHaveTextAsync(unknown);
+        await page.GetByLabel("Ridigitare il numero della tessera").FillAsync(unknown);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la revoca" }).ClickAsync();
         await Assertions.Expect(page.Locator("#Input_CardNumber_error")).ToContainTextAsync("non presente in banca dati");
         await Assertions.Expect(page.GetByLabel("Motivo")).ToHaveValueAsync("DECESSO");
@@ -80,6 +81,15 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
         await Assertions.Expect(page.GetByLabel("Numero di identificazione della tessera")).ToHaveValueAsync(number);
         await Assertions.Expect(page.GetByLabel("Nota")).ToHaveValueAsync("Tessera restituita dal vettore");
         await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui alla conferma" }).ClickAsync();
+        // A revocation is final: the number is typed again; one wrong digit is refused and nothing is revoked.
+        var typo = number[..^1] + (number[^1] == '0' ? '1' : '0');
+        await page.GetByLabel("Ridigitare il numero della tessera").FillAsync(typo);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la revoca" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#Input_ConfirmCardNumber_error")).ToContainTextAsync("non corrisponde");
+        await Assertions.Expect(page.GetByTestId("card-number")).ToHaveTextAsync(number);
+        Assert.Equal("ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", number)));
+        await WebUi.AssertAccessibleAsync(page);
+        await page.GetByLabel("Ridigitare il numero della tessera").FillAsync(number);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la revoca" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("issuer-revocation-outcome")).ToContainTextAsync($"La tessera {number} è revocata");
         await Assertions.Expect(page.GetByTestId("issuer-revocation-outcome")).ToContainTextAsync("MANCATO RECAPITO");
@@ -94,6 +104,7 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
         await page.GetByLabel("Numero di identificazione della tessera").FillAsync(number);
         await page.GetByLabel("Motivo").SelectOptionAsync("DECESSO");
         await page.GetByRole(AriaRole.Button, new() { Name = "Prosegui alla conferma" }).ClickAsync();
+        await page.GetByLabel("Ridigitare il numero della tessera").FillAsync(number);
         await page.GetByRole(AriaRole.Button, new() { Name = "Conferma la revoca" }).ClickAsync();
         await Assertions.Expect(page.Locator("#Input_CardNumber_error")).ToBeVisibleAsync();
         Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM revocation.issuer_revocations WHERE card_number = @n", ("n", number)));
@@ -187,6 +198,21 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
         using (var refused = await http.PostAsync("/ente/caricamento-tessere", Form(null)))
             Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM identification.cards WHERE card_number LIKE '803800009077000002%'"));
+
+        // A body no browser sends (part headers past the limit, too many fields): 400 naming nothing, not a 500.
+        using (var broken = new StringContent("--b\r\nContent-Disposition: form-data; name=\"x\"\r\nX-Long: " + new string('a', 20_000) + "\r\n\r\nv\r\n--b--\r\n"))
+        {
+            broken.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+            using var refused = await http.PostAsync("/ente/caricamento-tessere", broken);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+        using (var many = new MultipartFormDataContent())
+        {
+            many.Add(new StringContent(token), "__RequestVerificationToken"); // a valid form otherwise: refused for the count alone
+            for (var i = 0; i < 20; i++) many.Add(new StringContent("v"), $"field{i}");
+            using var refused = await http.PostAsync("/ente/caricamento-tessere", many);
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        }
 
         // The plain form: the token first, the file after it.
         using var answer = await http.PostAsync("/ente/caricamento-tessere", Form(token));

@@ -46,6 +46,26 @@ public sealed class CaricamentoModel(CmsApi api, IAntiforgery antiforgery) : Pag
     public async Task<IActionResult> OnPostAsync()
     {
         var ct = HttpContext.RequestAborted;
+        try
+        {
+            return await ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // A body that is not the form a browser sends (broken multipart, headers past the limit): the request's fault.
+            return BadRequest();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return new EmptyResult(); // the browser went away: nobody reads an answer
+        }
+    }
+
+    /// <summary>At most this many small fields before the file (the token, the idempotency key, the migration flag and a few more).</summary>
+    private const int MaxFields = 8;
+
+    private async Task<IActionResult> ReadFormAsync(CancellationToken ct)
+    {
         if (!MediaTypeHeaderValue.TryParse(Request.ContentType, out var type)
             || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             return BadRequest();
@@ -67,7 +87,7 @@ public sealed class CaricamentoModel(CmsApi api, IAntiforgery antiforgery) : Pag
                 using var text = new StreamReader(section.Body);
                 var buffer = new char[4096];
                 var read = await text.ReadBlockAsync(buffer, ct);
-                if (read == buffer.Length) return BadRequest();
+                if (read == buffer.Length || fields.Count >= MaxFields) return BadRequest();
                 fields.TryAdd(name, new string(buffer, 0, read));
                 continue;
             }
@@ -134,7 +154,9 @@ public sealed class CaricamentoModel(CmsApi api, IAntiforgery antiforgery) : Pag
         }
         catch (HttpRequestException)
         {
-            Error = Problems.Unavailable;
+            // The file may have been cut short (the browser, the size limit) after some batches were loaded: loading it again is safe.
+            Error = "Il caricamento si è interrotto prima della fine: le righe già inviate potrebbero essere state caricate. " +
+                "Il file si può caricare di nuovo: le tessere già presenti non cambiano.";
         }
         return Page();
     }

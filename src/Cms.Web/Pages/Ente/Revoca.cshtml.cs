@@ -13,6 +13,8 @@ public sealed class RevocaModel(CmsApi api) : PageModel
         public string? CardNumber { get; set; }
         public string? Reason { get; set; }
         public string? Note { get; set; }
+        /// <summary>The number typed again on the confirmation step: a revocation is final, one wrong digit would revoke a stranger's card.</summary>
+        public string? ConfirmCardNumber { get; set; }
     }
 
     public enum Step { Form, Confirm, Done }
@@ -64,6 +66,15 @@ public sealed class RevocaModel(CmsApi api) : PageModel
     public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct)
     {
         ModelState.Clear();
+        Input.CardNumber = Input.CardNumber?.Replace(" ", "", StringComparison.Ordinal).Trim();
+        if (Input.ConfirmCardNumber?.Replace(" ", "", StringComparison.Ordinal).Trim() != Input.CardNumber)
+        {
+            ModelState.AddModelError("Input.ConfirmCardNumber",
+                "Il numero ridigitato non corrisponde a quello della tessera da revocare: controllare le 20 cifre.");
+            Input.ConfirmCardNumber = null;
+            Shown = Step.Confirm;
+            return Page();
+        }
         try
         {
             Done = await api.Client.CreateIssuerRevocationAsync(new CreateIssuerRevocationCommand
