@@ -14,11 +14,13 @@ builder.Services.AddHttpClient("cms", (sp, http) =>
     http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<WebOptions>>().Value.ApiUrl);
     http.Timeout = TimeSpan.FromSeconds(30);
 }).AddHttpMessageHandler<IdempotencyKeyHandler>().AddHttpMessageHandler<ClientAddressHandler>();
-// The citizens' area (decision 0047): no operator token, no idempotency key (the codes are answered once, never replayed).
+// The citizens' area (decision 0047): no operator token; the "Conferma" carries the one-use key drawn with its form (the API
+// replays its answer, with the codes, to the same certificate for a few minutes: a double click does not lose them).
 builder.Services.AddHttpClient(CitizenCertificate.HttpClientName, (sp, http) =>
 {
-    http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<WebOptions>>().Value.ApiUrl);
-    http.Timeout = TimeSpan.FromSeconds(30);
+    var options = sp.GetRequiredService<IOptions<WebOptions>>().Value;
+    http.BaseAddress = new Uri(options.ApiUrl);
+    http.Timeout = TimeSpan.FromSeconds(Math.Max(1, options.Citizen.ApiTimeoutSeconds));
 }).AddHttpMessageHandler<ClientAddressHandler>();
 builder.Services.AddScoped<CitizenCertificate>();
 // The card feed (decision 0048): the uploaded file streamed straight through to the API. No idempotency key (it would read the

@@ -148,7 +148,13 @@ public class CitizenPagesTests(CmsFactory factory) : ApiTest(factory)
         }
         await Assertions.Expect(page.GetByTestId("pin")).ToHaveCountAsync(0);
         Assert.DoesNotContain(Puk, await page.ContentAsync());
-        // Reloading (the form sent again) shows no code either: the card is already active, the API says so.
+        // Reloading (the form sent again, with its one-use key) within 10 minutes, from the same card: the first answer again — what a
+        // double click on "Conferma" shows (decision 0047) — with the same protocol, nothing activated twice.
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByTestId("puk")).ToHaveTextAsync(Puk);
+        await Assertions.Expect(page.GetByTestId("protocollo")).ToHaveTextAsync(protocol);
+        // Later, no code any more: the stored answer is gone, the request runs again and finds the card already active.
+        await Factory.ExecuteAsync("UPDATE platform.idempotency_keys SET created_at = created_at - interval '11 minutes' WHERE path = '/api/v1/citizen/renewals'");
         await page.ReloadAsync();
         await Assertions.Expect(page.GetByTestId("pin")).ToHaveCountAsync(0);
         Assert.DoesNotContain(Puk, await page.ContentAsync());
@@ -268,6 +274,156 @@ public class CitizenPagesTests(CmsFactory factory) : ApiTest(factory)
         var stranger = await FromAsync(IPAddress.Parse("127.0.0.2"), HttpMethod.Get, "/cittadino/attivazione");
         Assert.Equal(HttpStatusCode.Unauthorized, stranger.StatusCode);
         Assert.Contains("Accedi con TS-CNS", await stranger.Content.ReadAsStringAsync());
+        Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
+    }
+
+    private static string KeyOf(string html) => Regex.Match(html, "name=\"Input.Key\" value=\"([^\"]+)\"").Groups[1].Value;
+
+    /// <summary>
+    /// A double "Conferma" (decision 0047): the form carries the one-use key drawn with "Conferma dati", the API replays its first
+    /// answer to the same certificate, so the second answer — the one the browser shows — has the codes too. Another certificate
+    /// (even the same holder's) sending that key gets no stored answer: the request runs for it, and finds the card already active.
+    /// </summary>
+    [Fact]
+    public async Task A_double_conferma_shows_the_same_codes_and_the_key_gives_nothing_to_another_certificate()
+    {
+        var (cf, renewedExpiry) = await HolderAsync("ROSSETTI", "GINO", new DateOnly(1968, 4, 4));
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, ApiSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url, UiSettings, https: true);
+        using var certificate = Factory.Certificates.SmartCardWithKey(cf);
+        using var citizen = ui.HttpClient(certificate, allowRedirect: false);
+
+        var form = await citizen.GetStringAsync("/cittadino/attivazione");
+        var preview = await (await PostFormAsync(citizen, "/cittadino/attivazione?handler=Verifica", form,
+            new() { ["Input.NewCardLast6"] = Renewed[^6..], ["Input.NewCardExpiryDate"] = Iso(renewedExpiry) })).Content.ReadAsStringAsync();
+        Assert.Contains("Conferma dati</h2>", preview);
+        var key = KeyOf(preview);
+        Assert.Matches("^cittadino-[0-9a-f]{32}$", key);
+        Dictionary<string, string> Confirm() => new()
+        {
+            ["Input.NewCardLast6"] = Renewed[^6..], ["Input.NewCardExpiryDate"] = Iso(renewedExpiry), ["Input.Confirm"] = "true", ["Input.Key"] = key,
+        };
+
+        var first = await PostFormAsync(citizen, "/cittadino/attivazione?handler=Conferma", preview, Confirm());
+        var firstHtml = await first.Content.ReadAsStringAsync();
+        Assert.Contains($"data-testid=\"puk\">{Puk}<", firstHtml);
+        var protocol = Regex.Match(firstHtml, "data-testid=\"protocollo\">([0-9]{17})<").Groups[1].Value;
+        Assert.NotEmpty(protocol);
+        var second = await PostFormAsync(citizen, "/cittadino/attivazione?handler=Conferma", preview, Confirm());
+        var secondHtml = await second.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Contains($"data-testid=\"pin\">{Pin}<", secondHtml);
+        Assert.Contains($"data-testid=\"puk\">{Puk}<", secondHtml);
+        Assert.Contains($"data-testid=\"cip\">{Cip}<", secondHtml);
+        Assert.Contains($"data-testid=\"protocollo\">{protocol}<", secondHtml);
+        Assert.Contains("no-store", second.Headers.CacheControl!.ToString());
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'ACTIVATION' AND outcome = 'SUCCEEDED' AND card_number = @n", ("n", Renewed)));
+        // Kept sealed, for the certificate that sent it: the codes are nowhere in clear.
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM platform.idempotency_keys WHERE key = @k AND path = '/api/v1/citizen/renewals' AND body_ciphertext IS NOT NULL", ("k", key)));
+        var sealedBody = await Factory.ScalarAsync<byte[]>("SELECT body_ciphertext FROM platform.idempotency_keys WHERE key = @k", ("k", key));
+        Assert.DoesNotContain(Puk, System.Text.Encoding.Latin1.GetString(sealedBody));
+
+        // The same holder's other certificate, the same key: no replay (its own request runs and finds the card already active).
+        using var other = Factory.Certificates.SmartCardWithKey(cf);
+        using var stranger = ui.HttpClient(other, allowRedirect: false);
+        var otherForm = await stranger.GetStringAsync("/cittadino/attivazione");
+        var otherHtml = await (await PostFormAsync(stranger, "/cittadino/attivazione?handler=Conferma", otherForm, Confirm())).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("data-testid=\"pin\"", otherHtml);
+        Assert.DoesNotContain(Puk, otherHtml);
+        Assert.DoesNotContain(protocol, otherHtml);
+        Assert.DoesNotContain(cms.Output, l => l.Contains(Puk, StringComparison.Ordinal) || l.Contains(Cip, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The API does not answer the "Conferma" in time (here: a loopback server that accepts and never answers, and a 2 s timeout):
+    /// the card may have been activated, so the page says so in Italian and offers "Verifica esito" with the same key — never a 500.
+    /// </summary>
+    [Fact]
+    public async Task A_conferma_the_api_does_not_answer_says_it_may_have_been_done_and_is_never_a_500()
+    {
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.TcpClient>();
+        using var stop = new CancellationTokenSource();
+        var accepting = Task.Run(async () =>
+        {
+            try
+            {
+                while (true) held.Add(await silent.AcceptTcpClientAsync(stop.Token));
+            }
+            catch (OperationCanceledException) { }
+        });
+        try
+        {
+            await using var ui = await WebUi.StartAsync($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}",
+                new Dictionary<string, string>(UiSettings) { ["Web__Citizen__ApiTimeoutSeconds"] = "2" }, https: true);
+            var cf = CodiceFiscale.Compute("MORI", "DINO", new DateOnly(1971, 2, 2), 'M', "D612");
+            using var certificate = Factory.Certificates.SmartCardWithKey(cf);
+            using var citizen = ui.HttpClient(certificate, allowRedirect: false);
+            var form = await citizen.GetStringAsync("/cittadino/attivazione");
+            const string key = "cittadino-0123456789abcdef0123456789abcdef";
+            var answer = await PostFormAsync(citizen, "/cittadino/attivazione?handler=Conferma", form, new()
+            {
+                ["Input.NewCardLast6"] = "078002", ["Input.NewCardExpiryDate"] = Iso(Today.AddYears(6)), ["Input.Confirm"] = "true", ["Input.Key"] = key,
+            });
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var html = await answer.Content.ReadAsStringAsync();
+            Assert.Contains("La richiesta potrebbe essere stata eseguita", html);
+            Assert.Contains("data-testid=\"esito-incerto\"", html);
+            Assert.Contains("Verifica esito", html);
+            Assert.Equal(key, KeyOf(html));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await accepting;
+            foreach (var client in held) client.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The API's forwarding header (Web:Citizen:ApiCertificateHeader) sent by the browser itself is not passed on: the UI forwards
+    /// only the certificate it received over TLS. A browser presenting its own card and naming another holder's certificate in that
+    /// header acts as itself; without a certificate of its own it is not signed in at all.
+    /// </summary>
+    [Fact]
+    public async Task A_certificate_header_sent_by_the_browser_is_not_passed_on_to_the_api()
+    {
+        var (victimCf, renewedExpiry) = await HolderAsync("BRUNI", "CARLO", new DateOnly(1966, 6, 6));
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, ApiSettings);
+        await using var ui = await WebUi.StartAsync(cms.Url, UiSettings, https: true);
+        using var victim = Factory.Certificates.SmartCard(victimCf);
+        var forged = TestCertificates.HeaderValue(victim);
+        Dictionary<string, string> Fields(bool confirm) => new()
+        {
+            ["Input.NewCardLast6"] = Renewed[^6..], ["Input.NewCardExpiryDate"] = Iso(renewedExpiry), ["Input.Confirm"] = confirm ? "true" : "false",
+        };
+
+        // No certificate of its own: not signed in, whatever the header says.
+        using (var nobody = ui.HttpClient(allowRedirect: false))
+        {
+            nobody.DefaultRequestHeaders.TryAddWithoutValidation(Header, forged);
+            var anonymous = await nobody.GetAsync("/cittadino/attivazione");
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            Assert.DoesNotContain(victimCf, await anonymous.Content.ReadAsStringAsync());
+        }
+
+        // Its own card's certificate (a holder with no card to renew) and the victim's in the header: it acts as itself.
+        var attackerCf = CodiceFiscale.Compute("LUPI", "ENZO", new DateOnly(1980, 8, 8), 'M', "D612");
+        using var attacker = Factory.Certificates.SmartCardWithKey(attackerCf);
+        using var client = ui.HttpClient(attacker, allowRedirect: false);
+        client.DefaultRequestHeaders.TryAddWithoutValidation(Header, forged);
+        var form = await client.GetStringAsync("/cittadino/attivazione");
+        Assert.Contains($"Utente: {attackerCf}", form);
+        var check = await (await PostFormAsync(client, "/cittadino/attivazione?handler=Verifica", form, Fields(confirm: false))).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("Conferma dati</h2>", check);
+        Assert.DoesNotContain(Renewed, check);
+        Assert.DoesNotContain("BRUNI", check);
+        var confirm = await (await PostFormAsync(client, "/cittadino/attivazione?handler=Conferma", form, Fields(confirm: true))).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("data-testid=\"pin\"", confirm);
+        Assert.DoesNotContain(Puk, confirm);
         Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
     }
 

@@ -196,4 +196,62 @@ public class CitizenTests(CmsFactory factory) : ApiTest(factory)
             Assert.Equal(HttpStatusCode.Unauthorized, (await expired.PostAsJsonAsync("/api/v1/citizen/renewals", Renewal(Renewed, renewedExpiry))).StatusCode);
         Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
     }
+
+    /// <summary>
+    /// The renewal with an <c>Idempotency-Key</c> (decision 0047): a retry from the same certificate gets the first answer — the
+    /// codes — again, sealed in the store meanwhile; another certificate with that key gets no stored answer; past
+    /// <c>IdempotencyStore.CitizenRetention</c> (10 minutes) the answer is deleted by the next citizen's request.
+    /// </summary>
+    [Fact]
+    public async Task A_renewal_retried_with_its_key_replays_the_codes_to_the_same_certificate_only_and_briefly()
+    {
+        var cf = CodiceFiscale.Compute("VIOLA", "MARCO", new DateOnly(1977, 9, 9), 'M', "D612");
+        var renewedExpiry = Today.AddYears(6);
+        await FeedAsync(
+            Card(Current, cf, expiry: Today.AddMonths(2), surname: "VIOLA", givenName: "MARCO", birth: new DateOnly(1977, 9, 9)),
+            Card(Renewed, cf, expiry: renewedExpiry, pin: Pin, puk: Puk, cip: Cip, surname: "VIOLA", givenName: "MARCO", birth: new DateOnly(1977, 9, 9)));
+        await ActivateAtCounterAsync(Current, "DIRECT");
+        using var certificate = Factory.Certificates.SmartCard(cf);
+        using var citizen = Citizen(certificate);
+        const string key = "cittadino-00000000000000000000000000000001";
+        async Task<HttpResponseMessage> RenewAsync(HttpClient client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/citizen/renewals") { Content = JsonContent.Create(Renewal(Renewed, renewedExpiry)) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await client.SendAsync(request);
+        }
+
+        var first = await OkAsync(await RenewAsync(citizen), HttpStatusCode.Created);
+        var again = await RenewAsync(citizen);
+        var replayed = await OkAsync(again, HttpStatusCode.Created);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(Puk, replayed.GetProperty("codes").GetProperty("puk").GetString());
+        Assert.Equal(first.GetProperty("protocol").GetString(), replayed.GetProperty("protocol").GetString());
+        var sealedBody = await Factory.ScalarAsync<byte[]>("SELECT body_ciphertext FROM platform.idempotency_keys WHERE key = @k", ("k", key));
+        Assert.DoesNotContain(Puk, System.Text.Encoding.Latin1.GetString(sealedBody));
+
+        // The same holder's other certificate, the same key: runs as its own request, which finds nothing to activate.
+        using (var other = Citizen(cf))
+        {
+            var answer = await other.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/v1/citizen/renewals")
+            {
+                Content = JsonContent.Create(Renewal(Renewed, renewedExpiry)), Headers = { { "Idempotency-Key", key } },
+            });
+            Assert.NotEqual(HttpStatusCode.Created, answer.StatusCode);
+            Assert.False(answer.Headers.Contains("Idempotent-Replayed"));
+            Assert.DoesNotContain(Puk, await answer.Content.ReadAsStringAsync());
+        }
+
+        // Ten minutes later the answer is gone: deleted at the next citizen's request (here another key's), and the key runs as new.
+        await Factory.ExecuteAsync("UPDATE platform.idempotency_keys SET created_at = created_at - interval '11 minutes' WHERE key = @k", ("k", key));
+        using (var check = new HttpRequestMessage(HttpMethod.Post, "/api/v1/citizen/renewals")
+        {
+            Content = JsonContent.Create(Renewal(Renewed, renewedExpiry, confirmed: false)), Headers = { { "Idempotency-Key", "cittadino-00000000000000000000000000000002" } },
+        })
+            Assert.NotEqual(HttpStatusCode.Created, (await citizen.SendAsync(check)).StatusCode);
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM platform.idempotency_keys WHERE key = @k", ("k", key)));
+        var late = await RenewAsync(citizen);
+        Assert.NotEqual(HttpStatusCode.Created, late.StatusCode);
+        Assert.False(late.Headers.Contains("Idempotent-Replayed"));
+    }
 }

@@ -4,6 +4,7 @@ using Cms.Api.Security;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Behaviours;
 using Cms.Domain.Common;
+using Cms.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Cms.Api.Idempotency;
@@ -15,6 +16,9 @@ namespace Cms.Api.Idempotency;
 /// <c>Idempotent-Replayed: true</c>); the same key with another request is a 422; a retry while the first is
 /// still running is a 409. The request and its stored answer commit in one transaction (decision 0025). Refusals roll back
 /// and are not remembered, except one that keeps work (a wrong CIP try); server errors are not remembered either.
+/// The citizen's renewal (/api/v1/citizen/renewals, signed in by the card's certificate, decision 0047) is covered too: its
+/// answers are kept per certificate (issuer and serial, by keyed digest) and only <see cref="IdempotencyStore.CitizenRetention"/>,
+/// so that a double "Conferma" gets the whole codes again, for the same certificate only.
 /// </summary>
 public sealed partial class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -29,7 +33,7 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
             || request.Path.StartsWithSegments("/api/v1/issuer/card-feed")
             // Identification is a read sent as a POST: repeating it is harmless, and its answer (personal data) is not kept.
             || request.Path.StartsWithSegments("/api/v1/cards/identify")
-            || !Guid.TryParse(http.User.FindFirst(CmsClaims.OperatorId)?.Value, out var operatorId))
+            || PrincipalOf(http, digest) is not { } operatorId)
         {
             await next(http);
             return;
@@ -127,6 +131,23 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
     }
 
     private sealed class KeyTakenOverException : Exception;
+
+    /// <summary>
+    /// Whose key: the signed-in operator's id; on the citizens' path, the presented certificate (its issuer and serial, as the
+    /// certificate scheme put them in the principal) as a GUID drawn from their keyed digest — never the operator's token there.
+    /// </summary>
+    private static Guid? PrincipalOf(HttpContext http, IKeyedDigest digest)
+    {
+        if (http.Request.Path.StartsWithSegments(IdempotencyStore.CitizenPathPrefix))
+        {
+            if (http.User.FindFirst(CmsClaims.CertificateSerial)?.Value is not { Length: > 0 } serial
+                || http.User.FindFirst(CmsClaims.CertificateIssuer)?.Value is not { Length: > 0 } issuer)
+                return null;
+            var hex = digest.Compute(System.Text.Encoding.UTF8.GetBytes(issuer + "\n" + serial), "idempotency citizen certificate");
+            return Guid.ParseExact(hex[..32], "N");
+        }
+        return Guid.TryParse(http.User.FindFirst(CmsClaims.OperatorId)?.Value, out var operatorId) ? operatorId : null;
+    }
 
     private static async Task<byte[]> BodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {

@@ -16,18 +16,32 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext d
 {
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The citizen's self-activation (decision 0047): its answer carries the whole codes, so it is replayed (to the same certificate)
+    /// only this long — enough for a double click or a retry after a timeout — and deleted soon after (<see cref="PurgeCitizenAsync"/>).
+    /// </summary>
+    public static readonly TimeSpan CitizenRetention = TimeSpan.FromMinutes(10);
+
+    /// <summary>The requests kept only <see cref="CitizenRetention"/>.</summary>
+    public const string CitizenPathPrefix = "/api/v1/citizen";
+
+    /// <summary>SQL: how long a row is kept, by its path (<c>k</c> the row's alias).</summary>
+    private const string RetentionOf = "CASE WHEN starts_with(k.path, '" + CitizenPathPrefix + "/') THEN @citizen_retention ELSE @retention END";
+
     public async Task<IdempotencyBegin> BeginAsync(Guid operatorId, string key, string method, string path, RequestFingerprint request, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using (var reserve = new NpgsqlCommand("""
+        if (path.StartsWith(CitizenPathPrefix + "/", StringComparison.Ordinal)) await PurgeCitizenAsync(connection, cancellationToken);
+        await using (var reserve = new NpgsqlCommand($"""
             INSERT INTO platform.idempotency_keys AS k (operator_id, key, method, path, request_hash, created_at)
             VALUES (@o, @k, @m, @p, @h, now())
             ON CONFLICT (operator_id, key) DO UPDATE
                 SET method = excluded.method, path = excluded.path, request_hash = excluded.request_hash, created_at = now(),
                     status_code = NULL, content_type = NULL, location = NULL, key_id = NULL, body_ciphertext = NULL, completed_at = NULL
-                WHERE (k.status_code IS NULL AND k.created_at < now() - @lease) OR k.created_at < now() - @retention
+                WHERE (k.status_code IS NULL AND k.created_at < now() - @lease) OR k.created_at < now() - {RetentionOf}
             """, connection))
         {
+            reserve.Parameters.AddWithValue("citizen_retention", CitizenRetention);
             // A key older than the retention is new again (its answer is forgotten, as the retention job would have).
             // A reservation without an answer older than the lease was left by a process that died (or lost its database)
             // mid-request: the retry takes it over. Nothing of that run committed (its answer commits with its effects), unless
@@ -98,6 +112,16 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext d
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The citizens' answers past <see cref="CitizenRetention"/> are deleted at each citizen's request and by the hourly job.</summary>
+    internal static async Task<int> PurgeCitizenAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "DELETE FROM platform.idempotency_keys WHERE created_at < now() - @citizen_retention AND starts_with(path, '" + CitizenPathPrefix + "/')",
+            connection);
+        command.Parameters.AddWithValue("citizen_retention", CitizenRetention);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public static string Context(Guid operatorId, string key) => $"idempotency:{operatorId:N}:{key}";
 }
 
@@ -124,8 +148,8 @@ public sealed class IdempotencyRetention(NpgsqlDataSource dataSource)
 
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
-        var purged = 0;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var purged = await IdempotencyStore.PurgeCitizenAsync(connection, cancellationToken);
         while (true)
         {
             await using var command = new NpgsqlCommand("""

@@ -37,10 +37,16 @@ public sealed class CitizenCertificate(IHttpContextAccessor accessor, IOptions<W
         return null;
     }
 
-    /// <summary>The generated client for the citizens' area: no operator token, the certificate in the API's forwarding header.</summary>
-    public ICmsClient Client(IHttpClientFactory factory, X509Certificate2 certificate)
+    /// <summary>
+    /// The generated client for the citizens' area: no operator token, the certificate in the API's forwarding header — the one
+    /// this UI received (TLS, or a known proxy's header), never a header of the browser's own: the request to the API is built
+    /// here from nothing of the browser's request but the certificate. With <paramref name="idempotencyKey"/>: sent as
+    /// <c>Idempotency-Key</c> (the "Conferma" only).
+    /// </summary>
+    public ICmsClient Client(IHttpClientFactory factory, X509Certificate2 certificate, string? idempotencyKey = null)
     {
         var http = factory.CreateClient(HttpClientName);
+        if (idempotencyKey is not null) http.DefaultRequestHeaders.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
         http.DefaultRequestHeaders.Remove(options.Value.Citizen.ApiCertificateHeader!);
         http.DefaultRequestHeaders.TryAddWithoutValidation(options.Value.Citizen.ApiCertificateHeader!, Convert.ToBase64String(certificate.RawData));
         // The citizen's TLS ended here: an API reached over plain http on loopback learns it from the forwarded scheme (it takes a
@@ -50,7 +56,7 @@ public sealed class CitizenCertificate(IHttpContextAccessor accessor, IOptions<W
         return new CmsClient(http);
     }
 
-    /// <summary>The HTTP client of the citizens' area: without the operators' idempotency keys (codes are answered once).</summary>
+    /// <summary>The HTTP client of the citizens' area: without the operators' handler of idempotency keys (the page sends its own).</summary>
     public const string HttpClientName = "cms-citizen";
 }
 

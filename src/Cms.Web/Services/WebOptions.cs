@@ -54,4 +54,10 @@ public sealed class CitizenOptions
     /// URL-encoded PEM, as nginx's <c>$ssl_client_escaped_cert</c>). Believed only from <see cref="WebOptions.KnownProxies"/>.
     /// </summary>
     public string? ForwardingHeader { get; set; }
+
+    /// <summary>
+    /// How long a call to the API may take before the page gives up and says that the activation may have been done (to be
+    /// checked with "Verifica esito", which replays the first answer for a few minutes: decision 0047).
+    /// </summary>
+    public int ApiTimeoutSeconds { get; set; } = 30;
 }

@@ -10,11 +10,12 @@ namespace Cms.Web.Pages.Cittadino;
 /// new card's last 6 digits and expiry date), 2 Conferma dati (the API checks every rule with <c>confirmed=false</c> and answers
 /// <c>confirmation-required</c> with the card about to be activated: nothing is activated yet), 3 Attivazione carta (only after
 /// "Conferma": the API activates the card and answers the whole codes once). The codes are written into the answer to that POST
-/// alone — no redirect, nothing kept on this side, <c>Cache-Control: no-store</c> — so reloading or going back cannot show them
-/// again (sending the form again finds the card already active). The summary PDF is in the page itself (a data: link).
+/// alone — no redirect, nothing kept on this side, <c>Cache-Control: no-store</c>. "Conferma" carries the one-use key drawn with its
+/// form: sent again (a double click, a reload, "Verifica esito" after a timeout) within 10 minutes from the same certificate, the
+/// API replays its first answer; later, it finds the card already active. The summary PDF is in the page itself (a data: link).
 /// </summary>
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class AttivazioneModel(CitizenCertificate certificates, IHttpClientFactory factory) : PageModel
+public sealed partial class AttivazioneModel(CitizenCertificate certificates, IHttpClientFactory factory) : PageModel
 {
     public const string ConfirmationText =
         "Confermo la correttezza dei dati e la richiesta di attivazione della tessera TS/CNS, con il rilascio dei relativi codici PIN, PUK e CIP";
@@ -24,6 +25,8 @@ public sealed class AttivazioneModel(CitizenCertificate certificates, IHttpClien
         public string? NewCardLast6 { get; set; }
         public string? NewCardExpiryDate { get; set; }
         public bool Confirm { get; set; }
+        /// <summary>The one-use key drawn when "Conferma dati" is shown, sent with "Conferma" as <c>Idempotency-Key</c>.</summary>
+        public string? Key { get; set; }
     }
 
     /// <summary>What "Conferma dati" shows: the citizen's own data and the card about to be activated (from the API's answer).</summary>
@@ -38,6 +41,14 @@ public sealed class AttivazioneModel(CitizenCertificate certificates, IHttpClien
     public Preview? ToConfirm { get; private set; }
     public RenewalResult? Done { get; private set; }
     public bool Cancelled { get; private set; }
+    /// <summary>
+    /// The "Conferma" got no answer (timeout, connection lost, server error, the same request still running): the card may have
+    /// been activated. The page offers "Verifica esito", the same request with the same key, which gets the first answer again.
+    /// </summary>
+    public bool Uncertain { get; private set; }
+
+    public const string UncertainText = "La richiesta potrebbe essere stata eseguita: verificare l'esito con «Verifica esito» entro 10 minuti, " +
+        "senza chiudere questa pagina. Se la tessera risulta già attiva e i codici non sono stati mostrati, rivolgersi a uno sportello.";
 
     public async Task OnGetAsync(CancellationToken ct) => await SignInAsync(ct);
 
@@ -61,21 +72,45 @@ public sealed class AttivazioneModel(CitizenCertificate certificates, IHttpClien
                 ModelState.AddModelError("Input.Confirm", "Per attivare la tessera occorre confermare la correttezza dei dati.");
             return Page();
         }
+        // The key drawn with the confirmation form: a second "Conferma" (a double click, a reload, "Verifica esito") gets the first
+        // answer, the codes, again — from the API, for this certificate only, for a few minutes. A form without one runs once.
+        var key = Input.Key is { } k && KeyPattern().IsMatch(k) ? k : null;
         try
         {
-            Done = await certificates.Client(factory, certificate).RenewCardAsync(Command(confirmed: true), ct);
+            Done = await certificates.Client(factory, certificate, key).RenewCardAsync(Command(confirmed: true), ct);
             Step = 3;
+        }
+        catch (CmsApiException e) when (e.StatusCode >= 500 || Problems.Rule(e) == "idempotency-request-in-progress")
+        {
+            // The activation may have been done (or is being done): never "failed", never a 500.
+            Unsure(key);
         }
         catch (CmsApiException e)
         {
             Refused(e);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException)
         {
-            ModelState.AddModelError("", Problems.Unavailable);
+            // Timeout (TaskCanceledException), connection lost, an answer not understood: the card may be active already.
+            Unsure(key);
         }
         return Page();
     }
+
+    private void Unsure(string? key)
+    {
+        Step = 2;
+        Uncertain = true;
+        Input.Key = key;
+        Input.Confirm = true;
+        ModelState.Clear();
+        ModelState.AddModelError("", UncertainText);
+    }
+
+    private static string NewKey() => "cittadino-" + Guid.NewGuid().ToString("N");
+
+    [System.Text.RegularExpressions.GeneratedRegex("^cittadino-[0-9a-f]{32}$")]
+    private static partial System.Text.RegularExpressions.Regex KeyPattern();
 
     /// <summary>"Annulla" on the confirmation: back to step 1 with the data typed, nothing activated.</summary>
     public async Task<IActionResult> OnPostAnnullaAsync(CancellationToken ct)
@@ -105,13 +140,15 @@ public sealed class AttivazioneModel(CitizenCertificate certificates, IHttpClien
         {
             ToConfirm = preview;
             Step = 2;
+            Input.Key = NewKey();
+            ModelState.Remove("Input.Key");
             return true;
         }
         catch (CmsApiException e)
         {
             Refused(e);
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException)
         {
             ModelState.AddModelError("", Problems.Unavailable);
         }
