@@ -111,6 +111,10 @@ public class DelegateCardTests(CmsFactory factory) : ApiTest(factory)
             await ProblemAsync(await client.PostAsJsonAsync("/api/v1/activations", body), status, rule);
 
         await RefusedAsync(Body(Holder, Chip(Unknown, DelegateCard)), HttpStatusCode.UnprocessableEntity, "delegate-card-not-found");
+        // A refused lookup is no unrecorded probe of the registry: the rejected entry names the card looked up.
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'ACTIVATION' AND outcome = 'REJECTED' AND detail = @d",
+            ("d", $"delegate-card-not-found delegate-card={Unknown}")));
         await RefusedAsync(Body(Holder, Chip(HolderCard)), HttpStatusCode.UnprocessableEntity, "delegate-card-is-holder");
         // The holder's other card is the holder's too.
         await RefusedAsync(Body(Holder, Chip(HolderSecond, HolderCard)), HttpStatusCode.UnprocessableEntity, "delegate-card-is-holder");
@@ -131,6 +135,12 @@ public class DelegateCardTests(CmsFactory factory) : ApiTest(factory)
         Assert.Contains("revocata", revoked.GetProperty("detail").GetString());
         await SetStateAsync(Delegate, "SUSPENDED");
         await RefusedAsync(Body(Holder, Chip(DelegateCard)), HttpStatusCode.UnprocessableEntity, "delegate-card-not-valid");
+        Assert.Equal(2L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'ACTIVATION' AND outcome = 'REJECTED' AND detail = @d",
+            ("d", $"delegate-card-not-valid delegate-card={Delegate}")));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM audit.operations WHERE type = 'ACTIVATION' AND outcome = 'REJECTED' AND detail = @d",
+            ("d", $"delegate-card-minor delegate-card={Minor}")));
 
         Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM activation.requests"));
         Assert.True(await OperationsAsync("ACTIVATION", "REJECTED", Holder) >= 8);

@@ -203,6 +203,73 @@ public class ReaderBrowserTests(CmsFactory factory) : ApiTest(factory)
         await Assertions.Expect(page.Locator("#Input_Delegate_CodiceFiscale_error")).ToContainTextAsync("tessera letta è del titolare");
     }
 
+    /// <summary>
+    /// What the bridge does on "Prosegui sul CMS", without the bridge: posts the chip's data with the page's state to the return
+    /// page, and gives the address it sends the browser on to (the sealed reading in it).
+    /// </summary>
+    private static async Task<string> SealAsync(WebUi ui, IPage page, Cms.ReaderSdk.Cns.PersonalData chip, string cardNumber)
+    {
+        var state = await page.Locator("input[name=stato]").GetAttributeAsync("value");
+        using var http = ui.HttpClient();
+        var answer = await http.PostAsync("/identifica/lettore/ritorno", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["stato"] = state!, ["numeroTessera"] = cardNumber, ["codiceFiscale"] = chip.CodiceFiscale, ["cognome"] = chip.Surname,
+            ["nome"] = chip.GivenName, ["dataNascita"] = chip.BirthDate.ToString("yyyy-MM-dd"), ["dataScadenza"] = chip.ExpiryDate.ToString("yyyy-MM-dd"),
+        }));
+        var match = System.Text.RegularExpressions.Regex.Match(await answer.Content.ReadAsStringAsync(), "url=([^\"]+)\"");
+        Assert.True(match.Success, "the return page did not send the browser on");
+        return System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    private static string SealedIn(string next, string parameter) =>
+        System.Text.RegularExpressions.Regex.Match(next, $"[?&]{parameter}=([^&]+)").Groups[1].Value;
+
+    [Fact]
+    public async Task A_reading_is_taken_only_for_what_it_was_made_for_and_a_kept_form_only_by_the_operator_who_kept_it()
+    {
+        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>
+        {
+            ["DemoData__Enabled"] = "true",
+            ["Security__PasswordHashing__Iterations"] = "1000",
+        });
+        await using var ui = await WebUi.StartAsync(cms.Url);
+        const string holderCard = "80380000900000061201", form = $"/attivazione/nuova/{holderCard}";
+        await FeedAsync(Card(holderCard, surname: "FERRARI", givenName: "GIULIA", birth: new DateOnly(1950, 3, 4)));
+        var demo = await Factory.HolderAsync(); // the demo card's chip: it matches the registry
+        var page = await ui.NewPageAsync();
+        await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
+
+        // A reading made for identification is no delegate's card for a request form.
+        await page.GotoAsync("/identifica/lettore?operazione=attivazione");
+        var identification = SealedIn(await SealAsync(ui, page, demo, DemoChip.Card), "lettura");
+        await page.GotoAsync($"{form}?delegato={identification}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "tessera del delegato è scaduta o non è valida" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Codice fiscale del delegato")).ToHaveValueAsync("");
+
+        // A delegate's card read for the form identifies no card on the reader page.
+        await page.GetByLabel("Numero del documento").FillAsync("CA7654321");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Recupera dati delegato" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Recupera dati delegato" })).ToBeVisibleAsync();
+        var back = await SealAsync(ui, page, demo, DemoChip.Card);
+        await page.GotoAsync($"/identifica/lettore?operazione=attivazione&lettura={SealedIn(back, "delegato")}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "scaduta o non è valida" })).ToBeVisibleAsync();
+        Assert.DoesNotContain("/carta/", page.Url);
+        // On its own form it fills the delegate in, and what the operator typed comes back.
+        await page.GotoAsync(back);
+        await Assertions.Expect(page.GetByLabel("Codice fiscale del delegato")).ToHaveValueAsync(demo.CodiceFiscale);
+        await Assertions.Expect(page.GetByLabel("Numero del documento")).ToHaveValueAsync("CA7654321");
+
+        // The form kept for another reading belongs to this operator's session: the next operator at the desk (same browser)
+        // opening the same form gets an empty one.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Recupera dati delegato" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Recupera dati delegato" })).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Esci" }).ClickAsync();
+        await WebUi.SignInAsync(page, "VRDLCU82L44D612C", DemoAccounts.Password); // Lucia Verdi, another operator
+        await page.GotoAsync(form);
+        await Assertions.Expect(page.GetByLabel("Numero del documento")).ToHaveValueAsync("");
+        await Assertions.Expect(page.GetByLabel("Codice fiscale del delegato")).ToHaveValueAsync("");
+    }
+
     [Fact]
     public async Task The_bridge_answers_only_the_web_ui_it_was_started_for_and_the_ui_only_its_own_state()
     {

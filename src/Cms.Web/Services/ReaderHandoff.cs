@@ -43,10 +43,32 @@ public sealed partial class ReaderHandoff(IDataProtectionProvider provider)
 
     public string Seal(State state, ChipData chip) => readings.Protect(JsonSerializer.Serialize(new Reading(state, chip)), ReadingLifetime);
 
-    /// <summary>The sealed reading, if it is intact, not stale and made for this operator's session.</summary>
-    public Reading? OpenReading(string? value, ClaimsPrincipal user) =>
-        Open<Reading>(readings, value) is { } reading && CryptographicOperations.FixedTimeEquals(
-            Encoding.ASCII.GetBytes(reading.State.Session), Encoding.ASCII.GetBytes(SessionOf(user))) ? reading : null;
+    /// <summary>
+    /// The sealed reading of the holder's card for identification, if it is intact, not stale, made for this operator's session
+    /// and asked for by the reader page: a state without a form to go back to, for one of identification's operations. A reading
+    /// of a delegate's card ("Recupera dati delegato") does not identify a card (decision 0046).
+    /// </summary>
+    public Reading? OpenIdentificationReading(string? value, ClaimsPrincipal user, Func<string, bool> isOperation) =>
+        OpenReading(value, user) is { State.Back: null } reading && isOperation(reading.State.Operation) ? reading : null;
+
+    /// <summary>
+    /// The sealed reading of a delegate's card, if it is intact, not stale, made for this operator's session and asked for from
+    /// the request form at <paramref name="formPath"/>: a reading made for identification is not a delegate's (decision 0046).
+    /// </summary>
+    public Reading? OpenDelegateReading(string? value, ClaimsPrincipal user, string formPath) =>
+        IsDelegateFormPath(formPath) && OpenReading(value, user) is { State.Operation: DelegateOperation } reading
+        && string.Equals(reading.State.Back, formPath, StringComparison.Ordinal) ? reading : null;
+
+    /// <summary>The operation a delegate's card is read for; the state names the form to go back to.</summary>
+    public const string DelegateOperation = "delegato";
+
+    /// <summary>The sealed reading, if it is intact, not stale and made for this operator's session (whatever it was made for).</summary>
+    private Reading? OpenReading(string? value, ClaimsPrincipal user) =>
+        Open<Reading>(readings, value) is { } reading && IsSessionOf(reading.State.Session, user) ? reading : null;
+
+    /// <summary>Whether <paramref name="session"/> (a <see cref="SessionOf"/> fingerprint) is this operator's session.</summary>
+    public static bool IsSessionOf(string? session, ClaimsPrincipal user) =>
+        session is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(session), Encoding.ASCII.GetBytes(SessionOf(user)));
 
     private static T? Open<T>(ITimeLimitedDataProtector protector, string? value) where T : class
     {
@@ -62,6 +84,6 @@ public sealed partial class ReaderHandoff(IDataProtectionProvider provider)
     }
 
     /// <summary>A fingerprint of the session: the hash of the API token inside the sign-in cookie (never the token).</summary>
-    private static string SessionOf(ClaimsPrincipal user) =>
+    public static string SessionOf(ClaimsPrincipal user) =>
         Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(user.FindFirstValue(CmsApi.TokenClaim) ?? "")));
 }

@@ -31,6 +31,13 @@ public sealed class AuditScope
     }
     public string? RequestId { get; set; }
     public string? Detail { get; set; }
+
+    /// <summary>
+    /// What the run looked up, said only if it is refused or fails: appended to that entry's detail after the rule (e.g.
+    /// <c>delegate-card=&lt;number&gt;</c>, decision 0046), so a refused lookup of the registry still names what was looked up.
+    /// Only validated input belongs here.
+    /// </summary>
+    public string? RejectionDetail { get; set; }
     public Guid? ActorOperatorId { get; set; }
     public string? ActorCodiceFiscale { get; set; }
     public string? ActorCounterCode { get; set; }

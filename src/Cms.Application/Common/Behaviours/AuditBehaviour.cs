@@ -24,15 +24,17 @@ public sealed class AuditBehaviour<TMessage, TResponse>(ICmsDbContext db, ICurre
         }
         catch (DomainRuleException ex)
         {
-            scope.PendingFailure = Entry(audited.OperationType, OperationOutcome.Rejected, ex.Rule);
+            scope.PendingFailure = Entry(audited.OperationType, OperationOutcome.Rejected, WithRejectionDetail(ex.Rule));
             throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            scope.PendingFailure = Entry(audited.OperationType, OperationOutcome.Failed, ex.GetType().Name);
+            scope.PendingFailure = Entry(audited.OperationType, OperationOutcome.Failed, WithRejectionDetail(ex.GetType().Name));
             throw;
         }
     }
+
+    private string WithRejectionDetail(string detail) => scope.RejectionDetail is { Length: > 0 } looked ? $"{detail} {looked}" : detail;
 
     private OperationEntry Entry(OperationType type, OperationOutcome outcome, string? detail) => new(
         Guid.CreateVersion7(), clock.GetUtcNow(), type, outcome,

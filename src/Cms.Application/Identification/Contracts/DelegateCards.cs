@@ -1,3 +1,4 @@
+using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Requests;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
@@ -17,8 +18,10 @@ public interface IDelegateCardInput : IAttendeeInput
 /// reader. The reading is trusted no more than identification trusts it: the card must be in the registry and the chip must match
 /// it field by field; the card must be usable (not revoked, suspended or expired), its holder an adult, and it must not be the
 /// holder's own card. The delegate is then the registry's holder of that card, and the request records the card's number.
+/// Every lookup leaves a trace: a refused one names the card looked up in the trail's rejected entry (<see cref="AuditScope.RejectionDetail"/>),
+/// so the check cannot be used as an unrecorded probe of the registry (is the card there, is it revoked, is its holder a minor).
 /// </summary>
-public sealed class DelegateCards(ICardDirectory cards)
+public sealed class DelegateCards(ICardDirectory cards, AuditScope audit)
 {
     public static void Rules<T>(AbstractValidator<T> v) where T : IDelegateCardInput
     {
@@ -41,6 +44,8 @@ public sealed class DelegateCards(ICardDirectory cards)
                 ? details with { Delegate = previous }
                 : details;
         }
+        // Before the lookup: whatever refuses the request from here on, the trail names the card looked up.
+        audit.RejectionDetail = $"delegate-card={reading.CardNumber}";
         var delegatePerson = await ReadAsync(reading, holderCard, cancellationToken);
         if (details.Delegate is { } given)
         {

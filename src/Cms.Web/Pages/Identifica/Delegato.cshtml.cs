@@ -20,7 +20,7 @@ public sealed class DelegatoModel(ReaderHandoff handoff, IOptions<WebOptions> op
     public IActionResult OnGet()
     {
         if (!ReaderHandoff.IsDelegateFormPath(Back)) return Redirect("/identifica");
-        State = handoff.NewState("delegato", User, Back);
+        State = handoff.NewState(ReaderHandoff.DelegateOperation, User, Back);
         ReturnUrl = $"{Request.Scheme}://{Request.Host}/identifica/lettore/ritorno";
         BackUrl = $"{Request.Scheme}://{Request.Host}{Back}";
         // The bridge accepts only the origins it was started for: let the browser tell it ours (the site's default is no-referrer).

@@ -24,7 +24,8 @@ public sealed class LettoreModel(CmsApi api, ReaderHandoff handoff, IOptions<Web
         if (!IdentificaModel.Operations.ContainsKey(Operation)) Operation = "attivazione";
         if (SealedReading is not null)
         {
-            if (handoff.OpenReading(SealedReading, User) is not { } reading)
+            // Only a reading the reader page asked for: a delegate's card read for a request form does not identify a card.
+            if (handoff.OpenIdentificationReading(SealedReading, User, IdentificaModel.Operations.ContainsKey) is not { } reading)
             {
                 ModelState.AddModelError("", "La lettura della tessera è scaduta o non è valida: leggere di nuovo la tessera.");
             }
