@@ -107,6 +107,17 @@ app.Use(async (context, next) =>
     await next();
 });
 app.UseStaticFiles();
+if (web.Citizen.Only)
+    app.Use(async (context, next) =>
+    {
+        // A citizens' instance: the operators' pages do not exist here (static files and the health probes answered above/below).
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/cittadino", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/health")
+            || path.StartsWithSegments("/errore"))
+            await next();
+        else
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+    });
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -244,6 +244,7 @@ public class CitizenPagesTests(CmsFactory factory) : ApiTest(factory)
             ["Web__Citizen__ApiCertificateHeader"] = Header,
             ["Web__Citizen__ForwardingHeader"] = "X-SSL-Client-Cert",
             ["Web__KnownProxies__0"] = "127.0.0.1",
+            ["Web__Citizen__Only"] = "true", // a citizens' instance, as a region runs it
         });
         using var certificate = Factory.Certificates.SmartCard(cf);
         var escapedPem = Uri.EscapeDataString(certificate.ExportCertificatePem()); // as nginx's $ssl_client_escaped_cert
@@ -275,6 +276,13 @@ public class CitizenPagesTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(HttpStatusCode.Unauthorized, stranger.StatusCode);
         Assert.Contains("Accedi con TS-CNS", await stranger.Content.ReadAsStringAsync());
         Assert.Equal("NOT_ACTIVE", await Factory.ScalarAsync<string>("SELECT state FROM identification.cards WHERE card_number = @n", ("n", Renewed)));
+
+        // A citizens' instance has no operators' pages: no sign-in, no home, no card page, whoever asks.
+        foreach (var path in new[] { "/", "/accedi", "/identifica", "/ente/revoca" })
+            Assert.Equal(HttpStatusCode.NotFound, (await FromAsync(IPAddress.Loopback, HttpMethod.Get, path)).StatusCode);
+        var signIn = await FromAsync(IPAddress.Loopback, HttpMethod.Post, "/accedi", new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["codiceFiscale"] = cf, ["password"] = "x" }));
+        Assert.Equal(HttpStatusCode.NotFound, signIn.StatusCode);
     }
 
     private static string KeyOf(string html) => Regex.Match(html, "name=\"Input.Key\" value=\"([^\"]+)\"").Groups[1].Value;

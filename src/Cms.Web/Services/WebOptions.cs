@@ -60,4 +60,12 @@ public sealed class CitizenOptions
     /// checked with "Verifica esito", which replays the first answer for a few minutes: decision 0047).
     /// </summary>
     public int ApiTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// This instance serves the citizens' area only: every operator page (sign-in included) answers 404. A region runs the citizens'
+    /// pages on their own instance (decision 0047): a counter's browser, where a holder's card may sit in the desk reader with its
+    /// PIN cached, then cannot reach the self-activation (which shows the whole codes), and the operators' instance never asks a
+    /// browser for a client certificate.
+    /// </summary>
+    public bool Only { get; set; }
 }
