@@ -99,11 +99,12 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task Where_the_region_requires_it_the_operator_confirms_only_with_the_code_the_holder_received()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
         {
             ["Cms__RecipientProof__Required"] = "true",
-        });
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        }, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var number = await OpenActivationOfAnAdultAsync(page);
         await FillDocumentAsync(page);
@@ -142,8 +143,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_operator_signs_in_identifies_a_card_and_activates_it_directly_with_the_codes_printed_and_mailed()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: false);
 
@@ -272,8 +274,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_minor_is_activated_by_a_parent_the_direct_mode_being_refused_beside_the_mode()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: true);
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
@@ -309,8 +312,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task The_health_reasons_mode_asks_for_the_signed_delegation_and_the_certificate_and_prints_the_delegation_form()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var number = await OpenActivationOfAnAdultAsync(page);
 
@@ -349,8 +353,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_request_and_its_confirm_sent_twice_make_one_request_and_show_the_same_first_halves_each_time()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var number = await OpenActivationOfAnAdultAsync(page);
         await FillDocumentAsync(page);
@@ -386,8 +391,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     public async Task An_expired_password_is_changed_before_anything_else_each_refusal_beside_its_field()
     {
         const string Nurse = "VRDLCU82L44D612C"; // Lucia Verdi, hospital counter
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         await Factory.ExecuteAsync("UPDATE administration.operators SET password_changed_at = now() - interval '1000 days' WHERE codice_fiscale = @cf", ("cf", Nurse));
         var page = await ui.NewPageAsync();
 
@@ -434,8 +440,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_operator_sees_their_sessions_ends_the_one_left_on_another_desk_and_signs_out()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var desk = await ui.NewPageAsync();
         var other = await ui.NewPageAsync();
         await WebUi.SignInAsync(other, Operator, DemoAccounts.Password);
@@ -476,8 +483,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_operator_reprints_the_codes_of_an_active_card_for_a_reason()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
@@ -533,8 +541,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_reprint_at_a_counter_of_another_health_authority_asks_for_the_reason_and_its_codes_print_once()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         // A holder of ASL 205 (Pisa) at the demo operator's counter of ASL 201 (Firenze).
         var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE", healthAuthority: "205");
@@ -580,12 +589,13 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     public async Task Where_the_region_limits_interoperability_to_health_authorities_and_regional_offices_a_municipality_is_not_offered_it()
     {
         // Sardegna's policy [S 8] (decision 0038): ASL and regional offices (URP) only.
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
         {
             ["Cms__Interop__CounterTypes__0"] = "ASL",
             ["Cms__Interop__CounterTypes__1"] = "REGIONAL_OFFICE",
-        });
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        }, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var municipality = DemoAccounts.Accounts.Single(a => a.CounterCode == "090-201-CM001").CodiceFiscale;
         var regionalOffice = DemoAccounts.Accounts.Single(a => a.CounterCode == "090-000-RT001").CodiceFiscale;
@@ -623,13 +633,14 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task Where_the_region_provides_it_a_card_is_suspended_and_reactivated_from_its_page()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
         {
             ["Cms__SuspensionEnabled"] = "true",
             ["Integrations__CertificationAuthority__Url"] = Factory.CertificationAuthority.Url,
             ["Integrations__CertificationAuthority__ApiKey"] = FakeExternalSystem.ApiKey,
-        });
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        }, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var (number, _, _) = await DemoCardAsync(minor: false, state: "ACTIVE");
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
@@ -674,13 +685,14 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_call_centre_operator_given_the_role_by_an_administrator_identifies_the_holder_by_cip_and_suspends_the_card()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
         {
             ["Cms__SuspensionEnabled"] = "true",
             ["Integrations__CertificationAuthority__Url"] = Factory.CertificationAuthority.Url,
             ["Integrations__CertificationAuthority__ApiKey"] = FakeExternalSystem.ApiKey,
-        });
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        }, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var (number, cf, _) = await DemoCardAsync(minor: false, state: "ACTIVE");
         var cip = new DemoPopulation().Cards(3000, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == number).Codes!.Cip!;
@@ -743,8 +755,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_card_is_revoked_by_number_after_the_cip_and_the_signed_form_each_refusal_beside_its_field()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var (number, _, _) = await DemoCardAsync(minor: false, state: "ACTIVE");
         // The demo data are generated from a fixed seed: the card's CIP is known to the test, as it is to its holder.
@@ -822,8 +835,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task Fse_consents_are_recorded_as_a_new_version_on_the_model_in_effect()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
@@ -855,8 +869,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_reader_is_handed_over_once_per_household_after_the_signed_form()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
@@ -890,14 +905,15 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_digital_signature_certificate_is_asked_for_an_active_cards_adult_holder_and_its_sending_is_followed()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>(DemoSettings)
         {
             ["Integrations__CertificationAuthority__Url"] = Factory.CertificationAuthority.Url,
             ["Integrations__CertificationAuthority__ApiKey"] = FakeExternalSystem.ApiKey,
             ["Integrations__RetryBaseSeconds"] = "1",
             ["Integrations__RetryMaxSeconds"] = "2",
-        });
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        }, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
@@ -942,8 +958,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_administrator_publishes_a_notice_operators_read_it_and_an_auditor_checks_the_trail()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
 
         await WebUi.SignInAsync(page, "LMBSRA87H61D612L", DemoAccounts.Password); // the demo security administrator
@@ -1024,8 +1041,9 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task The_pages_fit_a_counters_small_screen_and_work_from_the_keyboard()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync(width: 360, height: 740);
 
         // Keyboard only: the skip link first, then the fields, Enter submits.

@@ -76,8 +76,9 @@ public class CitizenPagesTests(CmsFactory factory) : ApiTest(factory)
     public async Task A_citizen_activates_the_renewed_card_in_the_browser_with_the_conferma_dati_step_and_sees_the_codes_once()
     {
         var (cf, renewedExpiry) = await HolderAsync("VERDI", "LUCA", new DateOnly(1975, 3, 3));
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, ApiSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url, UiSettings, https: true);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, ApiSettings, url: apiUrl), UiSettings, https: true);
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         using var certificate = Factory.Certificates.SmartCardWithKey(cf);
         var page = await ui.NewCitizenPageAsync(certificate);
 
@@ -166,8 +167,9 @@ public class CitizenPagesTests(CmsFactory factory) : ApiTest(factory)
     {
         var (cf, renewedExpiry) = await HolderAsync("NERI", "PAOLO", new DateOnly(1962, 7, 7), mode: "DELEGATED");
         var (_, operatorCf, _) = await ActorAsync("Operator");
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, ApiSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url, UiSettings, https: true);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, ApiSettings, url: apiUrl), UiSettings, https: true);
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
 
         // Without a certificate: how to enter with the TS-CNS (401), no form.
         using (var nobody = ui.HttpClient())
@@ -400,8 +402,9 @@ public class CitizenPagesTests(CmsFactory factory) : ApiTest(factory)
     public async Task A_certificate_header_sent_by_the_browser_is_not_passed_on_to_the_api()
     {
         var (victimCf, renewedExpiry) = await HolderAsync("BRUNI", "CARLO", new DateOnly(1966, 6, 6));
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, ApiSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url, UiSettings, https: true);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, ApiSettings, url: apiUrl), UiSettings, https: true);
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         using var victim = Factory.Certificates.SmartCard(victimCf);
         var forged = TestCertificates.HeaderValue(victim);
         Dictionary<string, string> Fields(bool confirm) => new()

@@ -29,12 +29,13 @@ public class HelpPagesTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task Every_page_of_a_flow_links_to_a_help_page_that_every_role_reads_in_italian()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>
         {
             ["DemoData__Enabled"] = "true",
             ["Security__PasswordHashing__Iterations"] = "1000",
-        });
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        }, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var card = await NotActiveDemoCardAsync();
 
         // Each role: the guide's index and every help page answer 200 in Italian; each page it may open shows the "Guida" link,

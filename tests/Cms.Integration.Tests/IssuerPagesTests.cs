@@ -36,8 +36,9 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_issuer_revokes_a_card_by_number_after_a_confirmation_each_refusal_beside_its_field()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var number = await ActiveDemoCardAsync();
 
@@ -113,8 +114,9 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_issuer_uploads_a_card_feed_sees_its_progress_and_the_rejected_line_with_its_number_and_rule()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         await WebUi.SignInAsync(page, Issuer, DemoAccounts.Password);
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Menu principale" }).GetByRole(AriaRole.Link, new() { Name = "Caricamento tessere" }).ClickAsync();
@@ -168,8 +170,9 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_feed_larger_than_a_request_body_may_be_is_streamed_through_without_the_script_and_a_post_without_the_token_loads_nothing()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings);
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         await WebUi.SignInAsync(page, Issuer, DemoAccounts.Password);
         await page.GotoAsync("/ente/caricamento-tessere");

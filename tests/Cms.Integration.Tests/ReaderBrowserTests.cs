@@ -227,12 +227,13 @@ public class ReaderBrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_reading_is_taken_only_for_what_it_was_made_for_and_a_kept_form_only_by_the_operator_who_kept_it()
     {
-        await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>
+        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, new Dictionary<string, string>
         {
             ["DemoData__Enabled"] = "true",
             ["Security__PasswordHashing__Iterations"] = "1000",
-        });
-        await using var ui = await WebUi.StartAsync(cms.Url);
+        }, url: apiUrl));
+        await using var cmsLease = cms;
+        await using var uiLease = ui;
         const string holderCard = "80380000900000061201", form = $"/attivazione/nuova/{holderCard}";
         await FeedAsync(Card(holderCard, surname: "FERRARI", givenName: "GIULIA", birth: new DateOnly(1950, 3, 4)));
         var demo = await Factory.HolderAsync(); // the demo card's chip: it matches the registry

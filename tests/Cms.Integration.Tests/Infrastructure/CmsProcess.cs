@@ -82,7 +82,7 @@ public sealed class CmsProcess : IAsyncDisposable
                 if ((await cms.Client.GetAsync("/health/ready")).IsSuccessStatusCode) return cms;
             }
             catch (HttpRequestException) { }
-            await Task.Delay(200);
+            await Task.Delay(100);
         }
         throw new TimeoutException("Cms.Api did not become ready.");
     }

@@ -120,19 +120,61 @@ public sealed class WebUi : IAsyncDisposable
     public static async Task<WebUi> StartAsync(string apiUrl, IDictionary<string, string>? settings = null, bool https = false)
     {
         var (process, url, _) = Launch(apiUrl, settings, https);
-        using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
-        var until = DateTime.UtcNow.AddSeconds(60);
-        while (true)
+        // The browser starts while the UI warms up (one wait instead of two).
+        var browserStart = LaunchBrowserAsync();
+        try
         {
-            if (process.HasExited) throw new InvalidOperationException($"Cms.Web exited with {process.ExitCode}");
-            try
+            using var http = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator });
+            var until = DateTime.UtcNow.AddSeconds(60);
+            while (true)
             {
-                if ((await http.GetAsync(url + "/health/live")).IsSuccessStatusCode) break;
+                if (process.HasExited) throw new InvalidOperationException($"Cms.Web exited with {process.ExitCode}");
+                try
+                {
+                    if ((await http.GetAsync(url + "/health/live")).IsSuccessStatusCode) break;
+                }
+                catch (HttpRequestException) { }
+                if (DateTime.UtcNow > until) throw new TimeoutException("Cms.Web did not start.");
+                await Task.Delay(100);
             }
-            catch (HttpRequestException) { }
-            if (DateTime.UtcNow > until) throw new TimeoutException("Cms.Web did not start.");
-            await Task.Delay(200);
         }
+        catch
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            var (p, b) = await browserStart;
+            await b.CloseAsync();
+            p.Dispose();
+            throw;
+        }
+        var (playwright, browser) = await browserStart;
+        return new WebUi(process, url, playwright, browser);
+    }
+
+    /// <summary>
+    /// The API process and the UI started side by side (the UI needs only the API's address, not the API itself, to start): the
+    /// slower of the two is waited for, not both one after the other.
+    /// </summary>
+    public static async Task<(CmsProcess Cms, WebUi Ui)> StartWithApiAsync(Func<string, Task<CmsProcess>> startApi,
+        IDictionary<string, string>? settings = null, bool https = false)
+    {
+        var apiUrl = $"http://127.0.0.1:{FakeSmsGateway.FreePort()}";
+        var uiStart = StartAsync(apiUrl, settings, https);
+        var apiStart = startApi(apiUrl);
+        try
+        {
+            await Task.WhenAll(uiStart, apiStart);
+        }
+        catch
+        {
+            if (uiStart.IsCompletedSuccessfully) await uiStart.Result.DisposeAsync();
+            if (apiStart.IsCompletedSuccessfully) await apiStart.Result.DisposeAsync();
+            throw;
+        }
+        return (apiStart.Result, uiStart.Result);
+    }
+
+    private static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchBrowserAsync()
+    {
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -141,7 +183,7 @@ public sealed class WebUi : IAsyncDisposable
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"],
         });
-        return new WebUi(process, url, playwright, browser);
+        return (playwright, browser);
     }
 
     public async Task<IPage> NewPageAsync(int width = 1280, int height = 900)
