@@ -9,15 +9,17 @@ namespace Cms.Integration.Tests;
 /// The operators' web UI end to end in Chromium: the real UI process in front of the real API process with the demo data,
 /// each page checked with axe-core (WCAG 2.1 A/AA).
 /// </summary>
-public class BrowserTests(CmsFactory factory) : ApiTest(factory)
+public class BrowserTests(CmsFactory factory, DemoStack demo) : ApiTest(factory), IClassFixture<DemoStack>
 {
+    public override async Task DisposeAsync()
+    {
+        await demo.EndTestAsync();
+        await base.DisposeAsync();
+    }
+
     private const string Operator = "BNCMRA75C12D612R"; // the demo ASL operator
 
-    private static readonly Dictionary<string, string> DemoSettings = new()
-    {
-        ["DemoData__Enabled"] = "true",
-        ["Security__PasswordHashing__Iterations"] = "1000",
-    };
+    private static readonly IReadOnlyDictionary<string, string> DemoSettings = DemoStack.Settings;
 
     private async Task<(string CardNumber, string CodiceFiscale, DateOnly Expiry)> DemoCardAsync(bool minor, string state = "NOT_ACTIVE",
         string healthAuthority = "201")
@@ -143,9 +145,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_operator_signs_in_identifies_a_card_and_activates_it_directly_with_the_codes_printed_and_mailed()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: false);
 
@@ -274,9 +274,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_minor_is_activated_by_a_parent_the_direct_mode_being_refused_beside_the_mode()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: true);
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
@@ -312,9 +310,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task The_health_reasons_mode_asks_for_the_signed_delegation_and_the_certificate_and_prints_the_delegation_form()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         var number = await OpenActivationOfAnAdultAsync(page);
 
@@ -353,9 +349,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_request_and_its_confirm_sent_twice_make_one_request_and_show_the_same_first_halves_each_time()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         var number = await OpenActivationOfAnAdultAsync(page);
         await FillDocumentAsync(page);
@@ -391,9 +385,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     public async Task An_expired_password_is_changed_before_anything_else_each_refusal_beside_its_field()
     {
         const string Nurse = "VRDLCU82L44D612C"; // Lucia Verdi, hospital counter
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         await Factory.ExecuteAsync("UPDATE administration.operators SET password_changed_at = now() - interval '1000 days' WHERE codice_fiscale = @cf", ("cf", Nurse));
         var page = await ui.NewPageAsync();
 
@@ -440,9 +432,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_operator_sees_their_sessions_ends_the_one_left_on_another_desk_and_signs_out()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var desk = await ui.NewPageAsync();
         var other = await ui.NewPageAsync();
         await WebUi.SignInAsync(other, Operator, DemoAccounts.Password);
@@ -483,9 +473,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_operator_reprints_the_codes_of_an_active_card_for_a_reason()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
@@ -541,9 +529,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_reprint_at_a_counter_of_another_health_authority_asks_for_the_reason_and_its_codes_print_once()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         // A holder of ASL 205 (Pisa) at the demo operator's counter of ASL 201 (Firenze).
         var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE", healthAuthority: "205");
@@ -695,7 +681,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
         await using var uiLease = ui;
         var page = await ui.NewPageAsync();
         var (number, cf, _) = await DemoCardAsync(minor: false, state: "ACTIVE");
-        var cip = new DemoPopulation().Cards(3000, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == number).Codes!.Cip!;
+        var cip = new DemoPopulation().Cards(CmsProcess.DemoHolders, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == number).Codes!.Cip!;
 
         var callCentre = Cms.Domain.Common.CodiceFiscale.Compute("Verdi", "Giovanna", new DateOnly(1985, 8, 1), 'F', "D612");
         // The security administrator gives the role: no counter, the call centre is not one.
@@ -755,13 +741,11 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_card_is_revoked_by_number_after_the_cip_and_the_signed_form_each_refusal_beside_its_field()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         var (number, _, _) = await DemoCardAsync(minor: false, state: "ACTIVE");
         // The demo data are generated from a fixed seed: the card's CIP is known to the test, as it is to its holder.
-        var cip = new DemoPopulation().Cards(3000, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == number).Codes!.Cip!;
+        var cip = new DemoPopulation().Cards(CmsProcess.DemoHolders, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == number).Codes!.Cip!;
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Revoca", Exact = true }).ClickAsync();
@@ -835,9 +819,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task Fse_consents_are_recorded_as_a_new_version_on_the_model_in_effect()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
@@ -869,9 +851,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_reader_is_handed_over_once_per_household_after_the_signed_form()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         var (number, cf, expiry) = await DemoCardAsync(minor: false, state: "ACTIVE");
         await WebUi.SignInAsync(page, Operator, DemoAccounts.Password);
@@ -958,9 +938,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_administrator_publishes_a_notice_operators_read_it_and_an_auditor_checks_the_trail()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
 
         await WebUi.SignInAsync(page, "LMBSRA87H61D612L", DemoAccounts.Password); // the demo security administrator
@@ -1041,9 +1019,7 @@ public class BrowserTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task The_pages_fit_a_counters_small_screen_and_work_from_the_keyboard()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync(width: 360, height: 740);
 
         // Keyboard only: the skip link first, then the fields, Enter submits.

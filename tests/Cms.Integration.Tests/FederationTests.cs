@@ -183,7 +183,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
             "SELECT counter_code FROM activation.requests WHERE card_number = @n", ("n", card.Number))).Trim());
         var mail = await Mailbox.WaitForAsync(Factory, email, TimeSpan.FromSeconds(30));
         Assert.Contains("Codice PIN:", mail.TextBody);
-        var codes = DemoPopulation.ForRegion("200").Cards(3000, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == card.Number).Codes!;
+        var codes = DemoPopulation.ForRegion("200").Cards(CmsProcess.DemoHolders, DateOnly.FromDateTime(DateTime.UtcNow)).Single(c => c.CardNumber == card.Number).Codes!;
         var id = done.GetProperty("id").GetString();
         var pdf = await counter.GetAsync($"/api/v1/interop/requests/{id}/documents/codici-personali");
         Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);

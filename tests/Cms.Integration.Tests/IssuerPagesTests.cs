@@ -9,15 +9,15 @@ namespace Cms.Integration.Tests;
 /// The issuer's pages of the web UI (decision 0048): revocation on the issuer's initiative and the card feed uploaded from the
 /// browser. The real UI process in front of the real API process with the demo data, Chromium, axe-core on every step.
 /// </summary>
-public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
+public class IssuerPagesTests(CmsFactory factory, DemoStack demo) : ApiTest(factory), IClassFixture<DemoStack>
 {
-    private static readonly string Issuer = DemoAccounts.Accounts.Single(a => a.Roles.Contains("Issuer")).CodiceFiscale;
-
-    private static readonly Dictionary<string, string> DemoSettings = new()
+    public override async Task DisposeAsync()
     {
-        ["DemoData__Enabled"] = "true",
-        ["Security__PasswordHashing__Iterations"] = "1000",
-    };
+        await demo.EndTestAsync();
+        await base.DisposeAsync();
+    }
+
+    private static readonly string Issuer = DemoAccounts.Accounts.Single(a => a.Roles.Contains("Issuer")).CodiceFiscale;
 
     private async Task<string> ActiveDemoCardAsync() =>
         (await Factory.ScalarAsync<string>("""
@@ -36,9 +36,7 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_issuer_revokes_a_card_by_number_after_a_confirmation_each_refusal_beside_its_field()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         var number = await ActiveDemoCardAsync();
 
@@ -114,9 +112,7 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task An_issuer_uploads_a_card_feed_sees_its_progress_and_the_rejected_line_with_its_number_and_rule()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         await WebUi.SignInAsync(page, Issuer, DemoAccounts.Password);
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Menu principale" }).GetByRole(AriaRole.Link, new() { Name = "Caricamento tessere" }).ClickAsync();
@@ -170,9 +166,7 @@ public class IssuerPagesTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_feed_larger_than_a_request_body_may_be_is_streamed_through_without_the_script_and_a_post_without_the_token_loads_nothing()
     {
-        var (cms, ui) = await WebUi.StartWithApiAsync(apiUrl => CmsProcess.StartAsync(Factory, Factory.SmtpPort, DemoSettings, url: apiUrl));
-        await using var cmsLease = cms;
-        await using var uiLease = ui;
+        var (_, ui) = await demo.StartAsync(Factory);
         var page = await ui.NewPageAsync();
         await WebUi.SignInAsync(page, Issuer, DemoAccounts.Password);
         await page.GotoAsync("/ente/caricamento-tessere");

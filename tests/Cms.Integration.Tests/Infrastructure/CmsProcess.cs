@@ -68,6 +68,12 @@ public sealed class CmsProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The demo population of a process started with the demo data: enough holders of every kind (minors, every health
+    /// authority, expired and revoked cards) for the tests, few enough that seeding them does not dominate the start.
+    /// </summary>
+    public const int DemoHolders = 400;
+
     public static async Task<CmsProcess> StartAsync(CmsFactory factory, int smtpPort, IDictionary<string, string>? settings = null, string? url = null)
     {
         var (process, actualUrl, lines) = Launch(factory, smtpPort, settings, url);
@@ -106,6 +112,7 @@ public sealed class CmsProcess : IAsyncDisposable
         SecretLedger.Register("token signing key of a process", env["Jwt__SigningKey"]);
         env["Database__MigrateOnStartup"] = "false";
         env["DemoData__Enabled"] = "false";
+        env["DemoData__Holders"] = DemoHolders.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["Smtp__Host"] = "127.0.0.1";
         env["Smtp__Port"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         env["Smtp__Security"] = "None";
@@ -119,6 +126,8 @@ public sealed class CmsProcess : IAsyncDisposable
         // The recipient proof (a region policy, on by default) has its own tests, which turn it on; the other flows go without it.
         env["Cms__RecipientProof__Required"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
+        // CMS_TEST_PROCESS_LOG=<folder>: each line stamped with its time.
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CMS_TEST_PROCESS_LOG"))) env["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
         var process = Process.Start(start)!;
         // CMS_TEST_PROCESS_LOG=<folder>: each process's output in a file there (for a failing test's post-mortem).
         var logFolder = Environment.GetEnvironmentVariable("CMS_TEST_PROCESS_LOG");

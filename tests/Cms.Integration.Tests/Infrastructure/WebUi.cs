@@ -276,6 +276,12 @@ public sealed class WebUi : IAsyncDisposable
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
     }
 
+    /// <summary>Closes every browser context (pages, cookies) of the UI's browser: a shared UI's next test starts with none.</summary>
+    public async Task CloseContextsAsync()
+    {
+        foreach (var context in Browser.Contexts.ToList()) await context.CloseAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();
