@@ -1,7 +1,7 @@
 namespace Cms.Infrastructure.Delivery;
 
 /// <summary>Section <c>Delivery</c>.</summary>
-public sealed class DeliveryOptions
+public sealed class DeliveryOptions : Outbox.IOutboxSettings
 {
     public const string Section = "Delivery";
     /// <summary>When no SMTP host (or SMS gateway) is configured, messages are written here: .eml files and sms/*.txt.</summary>

@@ -5,6 +5,7 @@ using Cms.Application.Common.Validation;
 using Cms.Application.Interop.Common;
 using Cms.Application.Interop.Contracts;
 using Cms.Infrastructure.Delivery;
+using Cms.Infrastructure.Outbox;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ using Npgsql;
 namespace Cms.Infrastructure.Interop;
 
 /// <summary>Section <c>Interop</c>: how long and how often a request is offered to a peer that does not answer.</summary>
-public sealed class InteropOptions
+public sealed class InteropOptions : IOutboxSettings
 {
     public const string Section = "Interop";
     public int RetryForHours { get; set; } = 48;
@@ -33,16 +34,31 @@ public sealed class InteropOptions
 }
 
 /// <summary>
-/// Delivers one confirmed interop request to the issuing region's inbound endpoint, signed with the secret the two regions
-/// share. Claimed with a lease by a conditional UPDATE (one instance sends); the request id travels in the body, so a
-/// repeat after a lost answer gets the peer's first answer again. 2xx completes it (the first halves sealed here);
-/// a 4xx other than 408/429 is the peer's refusal (its rule and words kept, not retried); 5xx, 408, 429, network failures
-/// and a peer not reachable are retried with back-off for RetryForHours.
+/// Delivers the confirmed interop requests (the outbox <c>interop.requests</c>) to the issuing region's inbound endpoint, signed
+/// with the secret the two regions share, through the outbox engine (<see cref="OutboxSender{TSelf,T}"/>): claimed with a lease
+/// (one instance sends; the claimed status is SENT); the request id travels in the body, so a repeat after a lost answer gets the
+/// peer's first answer again. 2xx completes it (the first halves sealed here); a 4xx other than 408/429 is the peer's refusal (its
+/// rule and words kept, not retried); 5xx, 408, 429, network failures and a peer not reachable are retried with back-off for
+/// RetryForHours, counted from the confirm. The sealed CIP of a revocation is erased when the request ends, either way.
 /// </summary>
 public sealed class InteropSender(
     NpgsqlDataSource dataSource, IServiceScopeFactory scopes, IHttpClientFactory http, ICodeCipher cipher, IOptions<InteropOptions> options,
     IBackgroundJobClient jobs, ILogger<InteropSender> logger, Cms.Application.Common.Options.TransportSecurity transport)
+    : OutboxSender<InteropSender, InteropSender.Request>(dataSource, Table, options.Value, jobs)
 {
+    private static readonly OutboxTable Table = new()
+    {
+        Name = "interop.requests",
+        InFlight = "SENT",
+        Done = "COMPLETED",
+        DoneAt = "completed_at",
+        FailedAt = "completed_at",
+        RetrySince = "confirmed_at",
+        Columns = "kind, target_region, payload->>'originRegion', payload::text, secret_key_id, secret_ciphertext",
+        ErasedAtEnd = ["secret_key_id", "secret_ciphertext"],
+        WhenGivenUp = [("peer_rule", "peer-unreachable"), ("peer_detail", "La Regione emittente non ha risposto entro il tempo previsto.")],
+    };
+
     private static readonly Dictionary<string, string> Paths = new()
     {
         ["ACTIVATION"] = "/api/v1/interop/inbound/activations",
@@ -50,130 +66,72 @@ public sealed class InteropSender(
         ["REVOCATION"] = "/api/v1/interop/inbound/revocations",
     };
 
-    [AutomaticRetry(Attempts = 0)]
-    public async Task SendAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var o = options.Value;
-        var claimed = await ClaimAsync(id, o.LeaseSeconds, cancellationToken);
-        if (claimed is null)
-        {
-            if (await NotDueForAsync(id, cancellationToken) is { } wait)
-                jobs.Schedule<InteropSender>(s => s.SendAsync(id, CancellationToken.None), wait + TimeSpan.FromMilliseconds(200));
-            return;
-        }
-        string? error = null;
-        string? refusalRule = null, refusalDetail = null;
-        InteropInboundAnswer? answer = null;
-        try
-        {
-            PeerCredentials? peer;
-            using (var scope = scopes.CreateScope())
-                peer = await scope.ServiceProvider.GetRequiredService<IPeerDirectory>().FindAsync(claimed.TargetRegion, cancellationToken);
-            if (peer is null || !peer.Enabled)
-            {
-                (refusalRule, refusalDetail) = ("peer-not-registered", $"La Regione {claimed.TargetRegion} non è più collegata a questo CMS.");
-            }
-            else if (!transport.Allows(peer.BaseUrl))
-            {
-                // Registered with http:// before TLS was required (decision 0032): nothing leaves in clear.
-                (refusalRule, refusalDetail) = ("peer-url-not-https",
-                    $"La Regione {claimed.TargetRegion} è registrata con un indirizzo non https: un amministratore della sicurezza deve aggiornarlo.");
-            }
-            else
-            {
-                var path = Paths[claimed.Kind];
-                var body = Body(id, claimed);
-                var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                using var request = new HttpRequestMessage(HttpMethod.Post, peer.BaseUrl + path) { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                request.Headers.Add(PeerSignature.RegionHeader, claimed.OriginRegion);
-                request.Headers.Add(PeerSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Compute(peer.Secret, "POST", path, timestamp, claimed.OriginRegion, body));
-                using var response = await http.CreateClient("interop").SendAsync(request, cancellationToken);
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    answer = JsonSerializer.Deserialize<InteropInboundAnswer>(text, ApiNames.Json);
-                    if (answer is null || answer.RequestId != id) error = "answer for another request";
-                }
-                else
-                {
-                    error = SendFailures.Describe(response);
-                    if (SendFailures.IsRefusal(response.StatusCode)) (refusalRule, refusalDetail) = Refusal(text, (int)response.StatusCode);
-                }
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            error = SendFailures.Describe(ex);
-        }
+    /// <summary>A claimed request's own columns.</summary>
+    public sealed record Request(string Kind, string TargetRegion, string OriginRegion, string Payload, string? SecretKeyId, byte[]? Secret);
 
-        if (answer is not null && error is null)
-        {
-            var (keyId, ciphertext) = answer.FirstHalves is { } first
-                ? cipher.SealBytes(JsonSerializer.SerializeToUtf8Bytes(first, ApiNames.Json), InteropRequests.FirstHalvesContext(id))
-                : (null, null);
-            await ExecuteAsync("""
-                UPDATE interop.requests SET status = 'COMPLETED', completed_at = now(), lease_until = NULL, last_error = NULL,
-                    peer_request_id = @peer, card_expiry_date = @expiry, first_halves_key_id = @key, first_halves_ciphertext = @halves,
-                    secret_key_id = NULL, secret_ciphertext = NULL
-                WHERE id = @id AND status = 'SENT'
-                """, id, ("peer", answer.LocalRequestId), ("expiry", answer.CardExpiryDate), ("key", (object?)keyId ?? DBNull.Value),
-                ("halves", (object?)ciphertext ?? DBNull.Value));
-            logger.LogInformation("Interop request {RequestId} ({Kind} to {Region}) completed after {Attempts} attempt(s)", id, claimed.Kind,
-                claimed.TargetRegion, claimed.Attempts);
-            return;
-        }
-        if (refusalRule is not null)
-        {
-            await ExecuteAsync("""
-                UPDATE interop.requests SET status = 'FAILED', completed_at = now(), lease_until = NULL, last_error = @error,
-                    peer_rule = @rule, peer_detail = @detail, secret_key_id = NULL, secret_ciphertext = NULL
-                WHERE id = @id AND status = 'SENT'
-                """, id, ("error", Cut(error ?? refusalRule)), ("rule", refusalRule), ("detail", Cut(refusalDetail ?? "")));
-            logger.LogWarning("Interop request {RequestId} ({Kind} to {Region}) refused: {Rule}", id, claimed.Kind, claimed.TargetRegion, refusalRule);
-            return;
-        }
-        var o2 = options.Value;
-        var delay = TimeSpan.FromSeconds(Math.Min(o2.RetryBaseSeconds * Math.Pow(2, Math.Max(claimed.Attempts - 1, 0)), o2.RetryMaxSeconds));
-        var giveUp = DateTimeOffset.UtcNow - claimed.ConfirmedAt > TimeSpan.FromHours(o2.RetryForHours);
-        await ExecuteAsync(giveUp
-            ? """
-              UPDATE interop.requests SET status = 'FAILED', completed_at = now(), lease_until = NULL, last_error = @error,
-                  peer_rule = 'peer-unreachable', peer_detail = 'La Regione emittente non ha risposto entro il tempo previsto.',
-                  secret_key_id = NULL, secret_ciphertext = NULL
-              WHERE id = @id AND status = 'SENT'
-              """
-            : """
-              UPDATE interop.requests SET status = 'QUEUED', next_attempt_at = now() + @delay, lease_until = NULL, last_error = @error
-              WHERE id = @id AND status = 'SENT'
-              """, id, ("error", Cut(error ?? "?")), ("delay", delay));
-        logger.LogWarning("Interop request {RequestId} ({Kind} to {Region}) not delivered (attempt {Attempts}, {Error}); {Next}", id, claimed.Kind,
-            claimed.TargetRegion, claimed.Attempts, error, giveUp ? "given up" : $"retry in {delay.TotalSeconds:0} s");
-        if (!giveUp) jobs.Schedule<InteropSender>(s => s.SendAsync(id, CancellationToken.None), delay);
+    protected override Request Read(NpgsqlDataReader reader)
+    {
+        const int first = OutboxItem<Request>.FirstColumn;
+        return new Request(reader.GetString(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3),
+            reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4), reader.IsDBNull(first + 5) ? null : reader.GetFieldValue<byte[]>(first + 5));
     }
 
-    [AutomaticRetry(Attempts = 0)]
-    public async Task SendManyAsync(Guid[] ids, CancellationToken cancellationToken)
+    protected override async Task<OutboxResult> DeliverAsync(OutboxItem<Request> item, CancellationToken cancellationToken)
     {
-        foreach (var id in ids) await SendAsync(id, cancellationToken);
+        var (id, claimed) = (item.Id, item.Value);
+        PeerCredentials? peer;
+        using (var scope = scopes.CreateScope())
+            peer = await scope.ServiceProvider.GetRequiredService<IPeerDirectory>().FindAsync(claimed.TargetRegion, cancellationToken);
+        if (peer is null || !peer.Enabled)
+            return Refused(null, "peer-not-registered", $"La Regione {claimed.TargetRegion} non è più collegata a questo CMS.");
+        if (!transport.Allows(peer.BaseUrl))
+        {
+            // Registered with http:// before TLS was required (decision 0032): nothing leaves in clear.
+            return Refused(null, "peer-url-not-https",
+                $"La Regione {claimed.TargetRegion} è registrata con un indirizzo non https: un amministratore della sicurezza deve aggiornarlo.");
+        }
+        var path = Paths[claimed.Kind];
+        var body = Body(id, claimed);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, peer.BaseUrl + path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Add(PeerSignature.RegionHeader, claimed.OriginRegion);
+        request.Headers.Add(PeerSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Compute(peer.Secret, "POST", path, timestamp, claimed.OriginRegion, body));
+        using var response = await http.CreateClient("interop").SendAsync(request, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var error = SendFailures.Describe(response);
+            if (!SendFailures.IsRefusal(response.StatusCode)) return OutboxResult.Failed(error);
+            var (rule, detail) = Refusal(text, (int)response.StatusCode);
+            return Refused(error, rule, detail);
+        }
+        var answer = JsonSerializer.Deserialize<InteropInboundAnswer>(text, ApiNames.Json);
+        if (answer is null || answer.RequestId != id) return OutboxResult.Failed("answer for another request");
+        var (keyId, ciphertext) = answer.FirstHalves is { } firstHalves
+            ? cipher.SealBytes(JsonSerializer.SerializeToUtf8Bytes(firstHalves, ApiNames.Json), InteropRequests.FirstHalvesContext(id))
+            : (null, null);
+        return OutboxResult.Completed(("peer_request_id", answer.LocalRequestId), ("card_expiry_date", answer.CardExpiryDate),
+            ("first_halves_key_id", keyId), ("first_halves_ciphertext", ciphertext));
     }
 
-    /// <summary>The safety net: every request due and never scheduled, or whose sender died holding it.</summary>
-    [AutomaticRetry(Attempts = 0)]
-    [DisableConcurrentExecution(timeoutInSeconds: 60)]
-    public async Task SweepAsync(CancellationToken cancellationToken)
+    /// <summary>The peer's refusal (or this side's, before sending): FAILED at once with its rule and words, for the counter.</summary>
+    private static OutboxResult Refused(string? error, string rule, string detail) =>
+        OutboxResult.Failed(error ?? rule, permanent: true, ("peer_rule", rule), ("peer_detail", Cut(detail)));
+
+    protected override void Delivered(OutboxItem<Request> item) =>
+        logger.LogInformation("Interop request {RequestId} ({Kind} to {Region}) completed after {Attempts} attempt(s)", item.Id, item.Value.Kind,
+            item.Value.TargetRegion, item.Attempts);
+
+    protected override void NotDelivered(OutboxItem<Request> item, OutboxResult result, bool givenUp, string next)
     {
-        var due = new List<Guid>();
-        await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
-        await using (var command = new NpgsqlCommand("""
-            SELECT id FROM interop.requests
-            WHERE (status = 'QUEUED' AND next_attempt_at <= now()) OR (status = 'SENT' AND lease_until < now())
-            ORDER BY next_attempt_at LIMIT 500
-            """, connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            while (await reader.ReadAsync(cancellationToken)) due.Add(reader.GetGuid(0));
-        foreach (var id in due) await SendAsync(id, cancellationToken);
+        if (result.Permanent)
+            logger.LogWarning("Interop request {RequestId} ({Kind} to {Region}) refused: {Rule}", item.Id, item.Value.Kind, item.Value.TargetRegion,
+                result.Also.FirstOrDefault(a => a.Column == "peer_rule").Value);
+        else
+            logger.LogWarning("Interop request {RequestId} ({Kind} to {Region}) not delivered (attempt {Attempts}, {Error}); {Next}", item.Id,
+                item.Value.Kind, item.Value.TargetRegion, item.Attempts, result.Error, next);
     }
 
     /// <summary>The peer's problem answer: its rule and its words (in Italian), for the counter.</summary>
@@ -198,7 +156,7 @@ public sealed class InteropSender(
     }
 
     /// <summary>The stored payload, with the sealed CIP of a revocation opened into it for this delivery only.</summary>
-    private byte[] Body(Guid id, Claimed claimed)
+    private byte[] Body(Guid id, Request claimed)
     {
         if (claimed.SecretKeyId is null || claimed.Secret is null) return System.Text.Encoding.UTF8.GetBytes(claimed.Payload);
         var node = System.Text.Json.Nodes.JsonNode.Parse(claimed.Payload)!.AsObject();
@@ -207,55 +165,13 @@ public sealed class InteropSender(
     }
 
     private static string Cut(string text) => text.Length > 500 ? text[..500] : text;
-
-    private sealed record Claimed(string Kind, string TargetRegion, string OriginRegion, string Payload, DateTimeOffset ConfirmedAt, int Attempts,
-        string? SecretKeyId, byte[]? Secret);
-
-    private async Task<Claimed?> ClaimAsync(Guid id, int leaseSeconds, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            UPDATE interop.requests SET status = 'SENT', lease_until = now() + make_interval(secs => @lease), attempts = attempts + 1
-            WHERE id = @id AND ((status = 'QUEUED' AND next_attempt_at <= now()) OR (status = 'SENT' AND lease_until < now()))
-            RETURNING kind, target_region, payload->>'originRegion', payload::text, confirmed_at, attempts, secret_key_id, secret_ciphertext
-            """, connection);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("lease", (double)leaseSeconds);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        return new Claimed(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-            reader.GetFieldValue<DateTimeOffset>(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-            reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7));
-    }
-
-    private async Task<TimeSpan?> NotDueForAsync(Guid id, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            "SELECT next_attempt_at - now() FROM interop.requests WHERE id = @id AND status = 'QUEUED' AND next_attempt_at > now()", connection);
-        command.Parameters.AddWithValue("id", id);
-        return await command.ExecuteScalarAsync(cancellationToken) is TimeSpan wait ? wait : null;
-    }
-
-    private async Task ExecuteAsync(string sql, Guid id, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", id);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
-    }
 }
 
-/// <summary>Wakes the interop sender after the commit.</summary>
-public sealed class HangfireInteropScheduler(IBackgroundJobClient jobs, ILogger<HangfireInteropScheduler> logger)
-    : Delivery.HangfireWakeups(logger, "interop request(s)"), IInteropScheduler
+/// <summary>Wakes the interop sender after the commit (a Hangfire job).</summary>
+public sealed class HangfireInteropScheduler(
+    IBackgroundJobClient jobs, IServiceScopeFactory scopes, IOptions<BackgroundJobOptions> backgroundJobs, ILogger<HangfireInteropScheduler> logger)
+    : OutboxWakeups<InteropSender, InteropSender.Request>(jobs, scopes, backgroundJobs, logger, "interop request(s)", sendsItself: false),
+      IInteropScheduler
 {
     public void Schedule(Guid requestId) => Wake(requestId);
-
-    protected override void Hand(Guid[] ids)
-    {
-        if (ids.Length == 1) jobs.Enqueue<InteropSender>(s => s.SendAsync(ids[0], CancellationToken.None));
-        else jobs.Enqueue<InteropSender>(s => s.SendManyAsync(ids, CancellationToken.None));
-    }
 }
