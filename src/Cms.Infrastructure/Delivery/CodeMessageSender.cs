@@ -58,6 +58,9 @@ public sealed class CodeMessageSender(
         return OutboxResult.Done;
     }
 
+    /// <summary>A recipient or a message the mail server or the SMS gateway refused for good (<see cref="SendFailures.IsPermanent"/>).</summary>
+    protected override bool IsPermanent(Exception exception) => SendFailures.IsPermanent(exception);
+
     protected override void Delivered(OutboxItem<Message> item)
     {
         logger.LogInformation("Code message {MessageId} sent by {Channel} after {Attempts} attempt(s)", item.Id, item.Value.Channel, item.Attempts);

@@ -41,6 +41,8 @@ public static partial class SendFailures
     public static bool IsPermanent(Exception ex) => ex switch
     {
         SmtpCommandException { ErrorCode: SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted } s => (int)s.StatusCode >= 500,
+        // A proxy that refuses the tunnel (403/407) refuses this host, not the message: the operator mends it.
+        HttpRequestException { HttpRequestError: HttpRequestError.ProxyTunnelError } => false,
         HttpRequestException { StatusCode: { } status } => IsRefusal(status),
         _ => false,
     };

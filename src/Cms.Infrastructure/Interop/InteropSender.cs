@@ -118,7 +118,7 @@ public sealed class InteropSender(
 
     /// <summary>The peer's refusal (or this side's, before sending): FAILED at once with its rule and words, for the counter.</summary>
     private static OutboxResult Refused(string? error, string rule, string detail) =>
-        OutboxResult.Failed(error ?? rule, permanent: true, ("peer_rule", rule), ("peer_detail", Cut(detail)));
+        OutboxResult.Failed(error ?? rule, permanent: true, ("peer_rule", rule.Length > 80 ? rule[..80] : rule), ("peer_detail", Cut(detail)));
 
     protected override void Delivered(OutboxItem<Request> item) =>
         logger.LogInformation("Interop request {RequestId} ({Kind} to {Region}) completed after {Attempts} attempt(s)", item.Id, item.Value.Kind,

@@ -88,7 +88,7 @@ public sealed record OutboxResult
 /// (the same Message-ID, the Idempotency-Key, the request id in the body). The sweep (a recurring job) sends what is due and was
 /// never woken, or whose sender died holding it. <typeparamref name="TSelf"/> is the Hangfire job type: the jobs keep its name.
 /// </summary>
-public abstract class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource, OutboxTable table, IOutboxSettings settings, IBackgroundJobClient jobs)
+public abstract partial class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource, OutboxTable table, IOutboxSettings settings, IBackgroundJobClient jobs)
     where TSelf : OutboxSender<TSelf, T>
 {
     /// <summary>Sends one item (the kind's own part: the other side's call, never the marks).</summary>
@@ -96,6 +96,12 @@ public abstract class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource, Outbox
 
     /// <summary>Reads the kind's columns (<see cref="OutboxTable.Columns"/>) of a claimed row.</summary>
     protected abstract T Read(NpgsqlDataReader reader);
+
+    /// <summary>
+    /// Whether an exception the send threw is a refusal that trying again cannot mend. None is, unless the kind says so: a
+    /// proxy's or a network's failure must not give up a call to the certification authority or a peer region.
+    /// </summary>
+    protected virtual bool IsPermanent(Exception exception) => false;
 
     /// <summary>Logs (and counts) an item done.</summary>
     protected abstract void Delivered(OutboxItem<T> item);
@@ -174,39 +180,63 @@ public abstract class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource, Outbox
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            result = OutboxResult.Failed(SendFailures.Describe(ex), SendFailures.IsPermanent(ex)) with { Exception = ex };
+            result = OutboxResult.Failed(SendFailures.Describe(ex), IsPermanent(ex)) with { Exception = ex };
         }
 
+        var failedAt = table.FailedAt is { } at ? at + " = now(), " : "";
         if (result.Error is null)
         {
-            await MarkAsync($"status = '{table.Done}', {table.DoneAt} = now(), last_error = NULL", item.Id, null, null, result.Also);
+            await EndAsync(item, $"status = '{table.Done}', {table.DoneAt} = now(), last_error = NULL", null, result.Also,
+                $"status = 'FAILED', {failedAt}last_error = @error", "the answer could not be recorded");
             Delivered(item);
             return;
         }
         var delay = TimeSpan.FromSeconds(Math.Min(settings.RetryBaseSeconds * Math.Pow(2, Math.Max(item.Attempts - 1, 0)), settings.RetryMaxSeconds));
         var givenUp = result.Permanent || DateTimeOffset.UtcNow - item.Since > TimeSpan.FromHours(settings.RetryForHours);
         if (givenUp)
-            await MarkAsync($"status = 'FAILED', {(table.FailedAt is { } at ? at + " = now(), " : "")}last_error = @error", item.Id, result.Error, null,
-                result.Permanent ? result.Also : [.. table.WhenGivenUp, .. result.Also]);
+            await EndAsync(item, $"status = 'FAILED', {failedAt}last_error = @error", result.Error,
+                result.Permanent ? result.Also : [.. table.WhenGivenUp, .. result.Also], $"status = 'FAILED', {failedAt}last_error = @error", result.Error);
         else
-            await MarkAsync("status = 'QUEUED', next_attempt_at = now() + @delay, last_error = @error", item.Id, result.Error, delay, []);
+            await MarkAsync("status = 'QUEUED', next_attempt_at = now() + @delay, last_error = @error", item, result.Error, delay, []);
         NotDelivered(item, result, givenUp, result.Permanent ? "refused for good" : givenUp ? "given up" : $"retry in {delay.TotalSeconds:0} s");
         if (!givenUp) Wake(item.Id, delay);
+    }
+
+    /// <summary>
+    /// Ends an item. Should the kind's columns not fit (a peer's answer longer than its column, a value the table refuses), the item
+    /// still ends — FAILED with <paramref name="fallbackError"/> — rather than stay in flight and be sent again at every lease's end.
+    /// </summary>
+    private async Task EndAsync(OutboxItem<T> item, string set, string? error, IReadOnlyList<(string Column, object? Value)> also, string fallbackSet,
+        string fallbackError)
+    {
+        try
+        {
+            await MarkAsync(set, item, error, null, also);
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal) || e.SqlState.StartsWith("23", StringComparison.Ordinal))
+        {
+            await MarkAsync(fallbackSet, item, fallbackError, null, []);
+        }
     }
 
     /// <summary>
     /// Records an attempt, if the item is still this sender's: its end (the kind's columns set, its secrets erased) or, with a
     /// <paramref name="retryIn"/>, its next attempt. Not cancelled: what was sent is recorded.
     /// </summary>
-    private async Task MarkAsync(string set, Guid id, string? error, TimeSpan? retryIn, IReadOnlyList<(string Column, object? Value)> also)
+    private async Task MarkAsync(string set, OutboxItem<T> item, string? error, TimeSpan? retryIn, IReadOnlyList<(string Column, object? Value)> also)
     {
+        foreach (var column in also.Select(a => a.Column).Concat(table.ErasedAtEnd))
+            if (!ColumnName().IsMatch(column)) throw new ArgumentException($"Not a column name: {column}", nameof(also));
+        // The claim this attempt made (each claim counts one more attempt): a sender whose lease ran out and whose item another
+        // instance claimed since records nothing.
         var sql = $"UPDATE {table.Name} SET {set}, lease_until = NULL"
             + (retryIn is null ? string.Concat(table.ErasedAtEnd.Select(c => $", {c} = NULL")) : "")
             + string.Concat(also.Select((c, i) => $", {c.Column} = @p{i}"))
-            + $" WHERE id = @id AND status = '{table.InFlight}'";
+            + $" WHERE id = @id AND status = '{table.InFlight}' AND attempts = @attempts";
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("id", item.Id);
+        command.Parameters.AddWithValue("attempts", item.Attempts);
         if (error is not null) command.Parameters.AddWithValue("error", error.Length > 500 ? error[..500] : error);
         if (retryIn is { } delay) command.Parameters.AddWithValue("delay", delay);
         for (var i = 0; i < also.Count; i++) command.Parameters.AddWithValue($"p{i}", also[i].Value ?? DBNull.Value);
@@ -239,4 +269,7 @@ public abstract class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource, Outbox
         command.Parameters.AddWithValue("id", id);
         return await command.ExecuteScalarAsync(cancellationToken) is TimeSpan wait ? wait : null;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z_]+$")]
+    private static partial System.Text.RegularExpressions.Regex ColumnName();
 }
