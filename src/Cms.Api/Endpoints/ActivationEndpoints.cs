@@ -5,7 +5,7 @@ using Cms.Application.Activation.Common;
 using Cms.Application.Activation.ConfirmActivation;
 using Cms.Application.Activation.CreateActivation;
 using Cms.Application.Activation.GetActivation;
-using Cms.Application.Activation.GetActivationDocument;
+using Cms.Application.Activation.PrintActivationDocument;
 using Cms.Application.Activation.SendActivationRecipientProof;
 using Cms.Application.Common.Delivery;
 using Cms.Application.Activation.UpdateActivation;
@@ -90,7 +90,7 @@ public static class ActivationEndpoints
 
         activations.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetActivationDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintActivationDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getActivationDocument")

@@ -8,7 +8,7 @@ using Cms.Application.Consents.ConfirmConsentRequest;
 using Cms.Application.Consents.CreateConsentRequest;
 using Cms.Application.Consents.GetCardConsents;
 using Cms.Application.Consents.GetConsentRequest;
-using Cms.Application.Consents.GetConsentRequestDocument;
+using Cms.Application.Consents.PrintConsentRequestDocument;
 using Cms.Application.Consents.UpdateConsentRequest;
 using Cms.Domain.Requests;
 using Mediator;
@@ -69,7 +69,7 @@ public static class ConsentEndpoints
 
         consents.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetConsentRequestDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintConsentRequestDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getConsentRequestDocument")

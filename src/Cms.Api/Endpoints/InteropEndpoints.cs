@@ -5,7 +5,7 @@ using Cms.Application.Interop.CancelInteropRequest;
 using Cms.Application.Interop.Common;
 using Cms.Application.Interop.ConfirmInteropRequest;
 using Cms.Application.Interop.CreateInteropRequest;
-using Cms.Application.Interop.GetInteropDocument;
+using Cms.Application.Interop.PrintInteropDocument;
 using Cms.Application.Interop.GetInteropRequest;
 using Cms.Application.Interop.ListPeers;
 using Cms.Application.Interop.ReceiveInteropRequest;
@@ -82,7 +82,7 @@ public static class InteropEndpoints
             .Produces<InteropRequestView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetInteropDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintInteropDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getInteropRequestDocument")

@@ -6,7 +6,7 @@ using Cms.Application.Readers.Common;
 using Cms.Application.Readers.ConfirmReaderDelivery;
 using Cms.Application.Readers.CreateReaderDelivery;
 using Cms.Application.Readers.GetReaderDelivery;
-using Cms.Application.Readers.GetReaderDeliveryDocument;
+using Cms.Application.Readers.PrintReaderDeliveryDocument;
 using Cms.Application.Readers.UpdateReaderDelivery;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -65,7 +65,7 @@ public static class ReaderEndpoints
 
         readers.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetReaderDeliveryDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintReaderDeliveryDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getReaderDeliveryDocument")

@@ -8,7 +8,7 @@ using Cms.Application.Reprint.Common;
 using Cms.Application.Reprint.ConfirmReprint;
 using Cms.Application.Reprint.CreateReprint;
 using Cms.Application.Reprint.GetReprint;
-using Cms.Application.Reprint.GetReprintDocument;
+using Cms.Application.Reprint.PrintReprintDocument;
 using Cms.Application.Reprint.UpdateReprint;
 using Cms.Application.Reprint.SendReprintRecipientProof;
 using Cms.Application.Common.Delivery;
@@ -87,7 +87,7 @@ public static class ReprintEndpoints
 
         reprints.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetReprintDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintReprintDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getReprintDocument")

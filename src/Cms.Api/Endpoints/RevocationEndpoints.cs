@@ -8,7 +8,7 @@ using Cms.Application.Revocation.ConfirmRevocation;
 using Cms.Application.Revocation.CreateIssuerRevocation;
 using Cms.Application.Revocation.CreateRevocation;
 using Cms.Application.Revocation.GetRevocation;
-using Cms.Application.Revocation.GetRevocationDocument;
+using Cms.Application.Revocation.PrintRevocationDocument;
 using Cms.Application.Revocation.ReactivateCard;
 using Cms.Application.Revocation.SuspendCard;
 using Cms.Application.Revocation.UpdateRevocation;
@@ -98,7 +98,7 @@ public static class RevocationEndpoints
 
         revocations.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetRevocationDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintRevocationDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getRevocationDocument")

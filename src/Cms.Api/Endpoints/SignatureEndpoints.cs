@@ -7,7 +7,7 @@ using Cms.Application.Signature.Common;
 using Cms.Application.Signature.ConfirmSignatureRequest;
 using Cms.Application.Signature.CreateSignatureRequest;
 using Cms.Application.Signature.GetSignatureRequest;
-using Cms.Application.Signature.GetSignatureRequestDocument;
+using Cms.Application.Signature.PrintSignatureRequestDocument;
 using Cms.Application.Signature.UpdateSignatureRequest;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -70,7 +70,7 @@ public static class SignatureEndpoints
 
         requests.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetSignatureRequestDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintSignatureRequestDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getSignatureRequestDocument")
