@@ -7,6 +7,7 @@ using Cms.Domain.Auditing;
 using Cms.Infrastructure;
 using Cms.Infrastructure.DemoData;
 using Cms.Infrastructure.Persistence;
+using Mediator;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -32,6 +33,9 @@ public static class CliApp
 {
     private const string UsageText = "usage: cms import-cards [--migration] FILE.ndjson | cms demo-feed HOLDERS FILE.ndjson | cms migrate | cms reseal | " +
         "cms audit verify --checkpoints DIR [--public-key FILE]";
+
+    /// <summary>How many rejected lines <c>cms import-cards</c> lists (all are counted).</summary>
+    private const int MaxListedRejections = 100;
 
     /// <summary>The exit code of <c>cms audit verify</c> when the trail is not intact.</summary>
     public const int TrailBroken = 4;
@@ -59,6 +63,12 @@ public static class CliApp
                     await VerifyTrailAsync(options, output, settings, cancellationToken),
                 _ => await Usage(error),
             };
+        }
+        catch (FluentValidation.ValidationException ex)
+        {
+            // Refused by the use case's validator, as the API would answer 400.
+            foreach (var failure in ex.Errors) await error.WriteLineAsync($"cms: {failure.PropertyName}: {failure.ErrorMessage}");
+            return 1;
         }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
@@ -90,18 +100,12 @@ public static class CliApp
     {
         await using var provider = Services(settings);
         await using var scope = provider.CreateAsyncScope();
-        var importer = scope.ServiceProvider.GetRequiredService<ICardFeedImporter>();
         await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         var started = Stopwatch.GetTimestamp();
-        var result = await importer.ImportNdjsonAsync(stream, 100, migration, cancellationToken);
+        // Through the mediator, as the API's feed (decision 0050): the same validation, and the trail's entry written by the pipeline.
+        var result = await scope.ServiceProvider.GetRequiredService<IMediator>()
+            .Send(new ImportCardFeedCommand(stream, migration, Path.GetFileName(file), MaxListedRejections), cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
-
-        // The import is recorded in the trail like the API's.
-        var db = scope.ServiceProvider.GetRequiredService<CmsDbContext>();
-        db.Operations.Add(new OperationEntry(Guid.CreateVersion7(), DateTimeOffset.UtcNow, OperationType.CardFeed, OperationOutcome.Succeeded,
-            null, null, null, null, null, null, null,
-            $"cli {(migration ? "migration " : "")}file={Path.GetFileName(file)} accepted={result.Accepted} created={result.CardsCreated} rejected={result.RejectedCount}"));
-        await db.SaveChangesAsync(cancellationToken);
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"accepted {result.Accepted}, created {result.CardsCreated}, already present {result.CardsAlreadyPresent}, rejected {result.RejectedCount} in {elapsed.TotalSeconds:0.0} s ({result.Accepted / Math.Max(elapsed.TotalSeconds, 0.001):0} cards/s)"));

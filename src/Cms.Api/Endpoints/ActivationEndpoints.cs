@@ -1,10 +1,11 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Activation.CancelActivation;
 using Cms.Application.Activation.Common;
 using Cms.Application.Activation.ConfirmActivation;
 using Cms.Application.Activation.CreateActivation;
 using Cms.Application.Activation.GetActivation;
-using Cms.Application.Activation.GetActivationDocument;
+using Cms.Application.Activation.PrintActivationDocument;
 using Cms.Application.Activation.SendActivationRecipientProof;
 using Cms.Application.Common.Delivery;
 using Cms.Application.Activation.UpdateActivation;
@@ -33,6 +34,7 @@ public static class ActivationEndpoints
                 var created = await mediator.Send(command, ct);
                 return Results.Created($"/api/v1/activations/{created.Id}", created);
             })
+            .Idempotent()
             .WithName("createActivation")
             .WithSummary("Richiesta di attivazione della tessera (passo 1: riepilogo)")
             .WithDescription("Diretta, su delega (potestà genitoriale, tutore, curatore) o su delega per motivi di salute. Risponde il riepilogo da confermare. " +
@@ -50,6 +52,7 @@ public static class ActivationEndpoints
         activations.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateActivationRequest r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateActivationCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.Delivery,
                     r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.SpecialCases, r.DelegateCard), ct))
+            .Idempotent()
             .WithName("updateActivation").WithSummary("Modifica di una richiesta in attesa di conferma")
             .Produces<ActivationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
@@ -57,6 +60,7 @@ public static class ActivationEndpoints
 
         activations.MapPost("/{id:guid}/recipient-proof", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 Results.Accepted(null, await mediator.Send(new SendActivationRecipientProofCommand(id), ct)))
+            .Idempotent()
             .WithName("sendActivationRecipientProof")
             .WithSummary("Invio del codice di verifica del destinatario (prima della conferma)")
             .WithDescription("Un codice di 6 cifre è inviato all'indirizzo e-mail o al cellulare della richiesta; il titolare lo legge all'operatore e la " +
@@ -66,6 +70,7 @@ public static class ActivationEndpoints
 
         activations.MapPost("/{id:guid}/confirm", async (Guid id, ConfirmCodeReleaseRequest? body, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new ConfirmActivationCommand(id, body?.RecipientProof, body?.FormPrintedAndSigned), ct))
+            .Idempotent()
             .WithName("confirmActivation")
             .WithSummary("Conferma dell'attivazione (passo 2)")
             .WithDescription("La tessera diventa ATTIVA; la risposta porta la prima parte di PIN, PUK e CIP da stampare, la seconda parte è inviata " +
@@ -78,13 +83,14 @@ public static class ActivationEndpoints
 
         activations.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new CancelActivationCommand(id), ct))
+            .Idempotent()
             .WithName("cancelActivation").WithSummary("Annullamento di una richiesta in attesa di conferma")
             .Produces<ActivationResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         activations.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetActivationDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintActivationDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getActivationDocument")

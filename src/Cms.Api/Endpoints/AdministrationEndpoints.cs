@@ -1,3 +1,4 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Administration.ApproveRecipient;
 using Cms.Application.Administration.Common;
@@ -34,12 +35,14 @@ public static class AdministrationEndpoints
                 var counter = await mediator.Send(command, ct);
                 return Results.Created($"/api/v1/admin/counters/{counter.Code}", counter);
             })
+            .Idempotent()
             .WithName("createCounter").WithSummary("Nuovo sportello")
             .Produces<CounterDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
 
         admin.MapPut("/counters/{code}", async (string code, [FromBody] UpdateCounterRequest request, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateCounterCommand(code, request.Name, request.Type, request.Active), ct))
+            .Idempotent()
             .WithName("updateCounter").WithSummary("Modifica di uno sportello (nome, tipo, attivo)")
             .Produces<CounterDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
@@ -54,6 +57,7 @@ public static class AdministrationEndpoints
                 var op = await mediator.Send(command, ct);
                 return Results.Created($"/api/v1/admin/operators/{op.Id}", op);
             })
+            .Idempotent()
             .WithName("createOperator").WithSummary("Nuovo operatore, abilitato o no al CMS")
             .Produces<OperatorDto>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict)
@@ -61,6 +65,7 @@ public static class AdministrationEndpoints
 
         admin.MapPut("/operators/{id:guid}", async (Guid id, [FromBody] UpdateOperatorRequest request, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateOperatorCommand(id, request.GivenName, request.Surname, request.CounterCode, request.Roles, request.EnabledForCms), ct))
+            .Idempotent()
             .WithName("updateOperator").WithSummary("Modifica di un operatore: sportello, ruoli, abilitazione al CMS")
             .WithDescription("Un amministratore della sicurezza non può disabilitare se stesso né togliersi il ruolo (409 `cannot-demote-self`), " +
                 "né cambiare in alcun modo i propri ruoli (409 `own-roles-change`): lo fa un altro amministratore della sicurezza.")
@@ -78,6 +83,7 @@ public static class AdministrationEndpoints
                 var approval = await mediator.Send(command, ct);
                 return Results.Created($"/api/v1/admin/recipient-approvals/{approval.Id}", approval);
             })
+            .Idempotent()
             .WithName("approveRecipient").WithSummary("Autorizzazione di un recapito condiviso da assistiti di nuclei familiari diversi")
             .WithDescription("Un indirizzo e-mail o un cellulare che negli ultimi `Cms:Recipients:SharedWindowDays` giorni ha ricevuto la seconda parte " +
                 "dei codici di un assistito di un altro nucleo familiare è rifiutato alla conferma (409 `recipient-shared`): l'amministratore della " +

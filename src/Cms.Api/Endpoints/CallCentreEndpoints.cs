@@ -1,3 +1,4 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Revocation.Common;
 using Cms.Application.Revocation.IdentifyCallCentreHolder;
@@ -35,6 +36,7 @@ public static class CallCentreEndpoints
                 var identified = await mediator.Send(new IdentifyCallCentreHolderCommand(r.CodiceFiscale, r.Cip), ct);
                 return Results.Created($"/api/v1/call-centre/identifications/{identified.Id}", identified);
             })
+            .Idempotent()
             .WithName("identifyCallCentreHolder")
             .WithSummary("Identificazione del titolare al telefono con codice fiscale e CIP")
             .WithDescription("Solo dove la Regione prevede la sospensione (altrimenti 403 suspension-not-enabled). Il CIP è verificato come allo " +
@@ -53,6 +55,7 @@ public static class CallCentreEndpoints
                     var done = await mediator.Send(new SuspendIdentifiedCardCommand(id, r.Reason, r.Note), ct);
                     return Results.Created($"/api/v1/call-centre/identifications/{id}/suspension", done);
                 })
+            .Idempotent()
             .WithName("suspendIdentifiedCard")
             .WithSummary("Sospensione della tessera del titolare identificato al telefono")
             .WithDescription("Tessera attiva dell'identificazione fatta dallo stesso operatore da non più di 15 minuti; motivo " +
@@ -68,6 +71,7 @@ public static class CallCentreEndpoints
                     var done = await mediator.Send(new ReactivateIdentifiedCardCommand(id, r?.Note), ct);
                     return Results.Created($"/api/v1/call-centre/identifications/{id}/reactivation", done);
                 })
+            .Idempotent()
             .WithName("reactivateIdentifiedCard")
             .WithSummary("Riattivazione della tessera sospesa del titolare identificato al telefono")
             .WithDescription("Tessera sospesa dell'identificazione fatta dallo stesso operatore da non più di 15 minuti. " +

@@ -1,3 +1,4 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Citizen.RenewCard;
 using Mediator;
@@ -18,6 +19,8 @@ public static class CitizenEndpoints
             })
             .RequireAuthorization(Policies.ClientCertificate)
             .WithTags("Cittadino")
+            // Keyed by the card's certificate, not by an operator (decision 0047): a double "Conferma" gets the whole codes again.
+            .Idempotent(IdempotencyKeyOwner.Certificate)
             .WithName("renewCard")
             .WithSummary("Il cittadino attiva da sé la nuova tessera (rinnovo), accedendo con il certificato della tessera in uso")
             .WithDescription("Ultime 6 cifre e data di scadenza della nuova tessera, e la conferma (confirmed=true: \"Confermo la correttezza dei dati e " +

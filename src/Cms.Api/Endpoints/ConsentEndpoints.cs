@@ -1,3 +1,4 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;
 using Cms.Application.Common.Requests;
@@ -7,7 +8,7 @@ using Cms.Application.Consents.ConfirmConsentRequest;
 using Cms.Application.Consents.CreateConsentRequest;
 using Cms.Application.Consents.GetCardConsents;
 using Cms.Application.Consents.GetConsentRequest;
-using Cms.Application.Consents.GetConsentRequestDocument;
+using Cms.Application.Consents.PrintConsentRequestDocument;
 using Cms.Application.Consents.UpdateConsentRequest;
 using Cms.Domain.Requests;
 using Mediator;
@@ -30,6 +31,7 @@ public static class ConsentEndpoints
                 var created = await mediator.Send(command, ct);
                 return Results.Created($"/api/v1/consent-requests/{created.Id}", created);
             })
+            .Idempotent()
             .WithName("createConsentRequest")
             .WithSummary("Raccolta dei consensi FSE (passo 1: riepilogo)")
             .WithDescription("All'attivazione (activationId) o in seguito; diretta o su delega, con documento. I consensi seguono il modello della " +
@@ -45,12 +47,14 @@ public static class ConsentEndpoints
         consents.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateConsentRequestBody r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateConsentRequestCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.PrivacyConsent,
                     r.HealthDelegationDocumentsReceived, r.Consents, r.DeclarationConfirmed), ct))
+            .Idempotent()
             .WithName("updateConsentRequest").WithSummary("Modifica di una richiesta di consensi in attesa")
             .Produces<ConsentRequestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         consents.MapPost("/{id:guid}/confirm", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new ConfirmConsentRequestCommand(id), ct))
+            .Idempotent()
             .WithName("confirmConsentRequest")
             .WithSummary("Conferma dei consensi: nuova versione e invio al FSE in background")
             .Produces<ConsentRequestResponse>()
@@ -58,13 +62,14 @@ public static class ConsentEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         consents.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new CancelConsentRequestCommand(id), ct))
+            .Idempotent()
             .WithName("cancelConsentRequest").WithSummary("Annullamento di una richiesta di consensi")
             .Produces<ConsentRequestResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         consents.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetConsentRequestDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintConsentRequestDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getConsentRequestDocument")

@@ -1,10 +1,11 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;
 using Cms.Application.Interop.CancelInteropRequest;
 using Cms.Application.Interop.Common;
 using Cms.Application.Interop.ConfirmInteropRequest;
 using Cms.Application.Interop.CreateInteropRequest;
-using Cms.Application.Interop.GetInteropDocument;
+using Cms.Application.Interop.PrintInteropDocument;
 using Cms.Application.Interop.GetInteropRequest;
 using Cms.Application.Interop.ListPeers;
 using Cms.Application.Interop.ReceiveInteropRequest;
@@ -29,6 +30,7 @@ public static class InteropEndpoints
             .Produces<IReadOnlyList<PeerView>>();
         peers.MapPut("/{regionCode}", async (string regionCode, [FromBody] RegisterPeerRequest body, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new RegisterPeerCommand(regionCode, body.Name, body.BaseUrl, body.Secret, body.Enabled), ct))
+            .Idempotent()
             .WithName("registerPeer").WithSummary("Collega (o modifica) una Regione per l'interoperabilità")
             .WithDescription("Nome, indirizzo del suo CMS, segreto condiviso (almeno 32 caratteri, lo stesso nelle due Regioni; obbligatorio la prima " +
                 "volta, poi facoltativo), abilitata sì/no. Il segreto non viene mai restituito.")
@@ -40,6 +42,7 @@ public static class InteropEndpoints
                 var created = await mediator.Send(command, ct);
                 return Results.Created($"/api/v1/interop/requests/{created.Id}", created);
             })
+            .Idempotent()
             .WithName("createInteropRequest")
             .WithSummary("Richiesta di attivazione, ristampa o revoca per una tessera di un'altra Regione (riepilogo)")
             .WithDescription("Solo per tessere non presenti in banca dati la cui Regione emittente è collegata; solo dagli sportelli dei tipi che la Regione abilita " +
@@ -56,6 +59,7 @@ public static class InteropEndpoints
             .Produces<InteropRequestView>().ProducesProblem(StatusCodes.Status404NotFound);
         requests.MapPost("/{id:guid}/recipient-proof", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 Results.Accepted(null, await mediator.Send(new SendInteropRecipientProofCommand(id), ct)))
+            .Idempotent()
             .WithName("sendInteropRecipientProof")
             .WithSummary("Invio del codice di verifica del destinatario (attivazione o ristampa, prima della conferma)")
             .WithDescription("Come allo sportello: il codice parte da questa Regione verso l'indirizzo della richiesta; la conferma lo riporta in " +
@@ -64,6 +68,7 @@ public static class InteropEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapPost("/{id:guid}/confirm", async (Guid id, ConfirmCodeReleaseRequest? body, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new ConfirmInteropRequestCommand(id, body?.RecipientProof, body?.FormPrintedAndSigned), ct))
+            .Idempotent()
             .WithName("confirmInteropRequest")
             .WithSummary("Conferma: la richiesta è messa in coda e inviata alla Regione emittente (con nuovi tentativi finché risponde)")
             .WithDescription("Prima della conferma si stampano allo sportello (GET documents/{name}) e si fanno firmare i moduli della richiesta " +
@@ -72,11 +77,12 @@ public static class InteropEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         requests.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new CancelInteropRequestCommand(id), ct))
+            .Idempotent()
             .WithName("cancelInteropRequest").WithSummary("Annulla una richiesta non ancora confermata")
             .Produces<InteropRequestView>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         requests.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetInteropDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintInteropDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getInteropRequestDocument")
@@ -96,6 +102,7 @@ public static class InteropEndpoints
         {
             inbound.MapPost("/" + path, async ([FromBody] InteropInboundBody body, IMediator mediator, CancellationToken ct) =>
                     await mediator.Send(new ReceiveInteropRequestCommand(body with { Kind = kind }), ct))
+                .Idempotent()
                 .WithName(kind switch
                 {
                     InteropKind.Activation => "receiveInteropActivation",

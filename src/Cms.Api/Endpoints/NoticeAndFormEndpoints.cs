@@ -1,3 +1,4 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Administration.ListNotices;
 using Cms.Application.Administration.PublishNotice;
@@ -26,11 +27,13 @@ public static class NoticeAndFormEndpoints
                 return Results.Created($"/api/v1/notices/{notice.Id}", notice);
             })
             .RequireAuthorization(Policies.SecurityAdministrator)
+            .Idempotent()
             .WithName("publishNotice").WithSummary("Pubblicazione di un avviso")
             .Produces<NoticeView>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         notices.MapPost("/{id:guid}/withdraw", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new WithdrawNoticeCommand(id), ct))
             .RequireAuthorization(Policies.SecurityAdministrator)
+            .Idempotent()
             .WithName("withdrawNotice").WithSummary("Ritiro di un avviso")
             .Produces<NoticeView>().ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -1,3 +1,4 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;
 using Cms.Application.Readers.CancelReaderDelivery;
@@ -5,7 +6,7 @@ using Cms.Application.Readers.Common;
 using Cms.Application.Readers.ConfirmReaderDelivery;
 using Cms.Application.Readers.CreateReaderDelivery;
 using Cms.Application.Readers.GetReaderDelivery;
-using Cms.Application.Readers.GetReaderDeliveryDocument;
+using Cms.Application.Readers.PrintReaderDeliveryDocument;
 using Cms.Application.Readers.UpdateReaderDelivery;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -25,6 +26,7 @@ public static class ReaderEndpoints
                 var created = await mediator.Send(command, ct);
                 return Results.Created($"/api/v1/reader-deliveries/{created.Id}", created);
             })
+            .Idempotent()
             .WithName("createReaderDelivery")
             .WithSummary("Richiesta di consegna di un lettore di smart card (passo 1: riepilogo)")
             .WithDescription("Carta attiva. Il riepilogo indica i lettori già consegnati al titolare e al nucleo familiare e l'ultima data; " +
@@ -39,6 +41,7 @@ public static class ReaderEndpoints
 
         readers.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateReaderDeliveryRequest r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateReaderDeliveryCommand(id, r.OverrideReason, r.ReaderSerial), ct))
+            .Idempotent()
             .WithName("updateReaderDelivery").WithSummary("Modifica di una consegna in attesa (il modulo va ristampato)")
             .Produces<ReaderDeliveryResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
@@ -46,6 +49,7 @@ public static class ReaderEndpoints
 
         readers.MapPost("/{id:guid}/confirm", async (Guid id, [FromBody] RevocationEndpoints.ConfirmWithFormRequest? r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new ConfirmReaderDeliveryCommand(id, r?.FormPrintedAndSigned), ct))
+            .Idempotent()
             .WithName("confirmReaderDelivery")
             .WithSummary("Conferma della consegna del lettore")
             .WithDescription("Solo dopo la stampa del modulo di richiesta e consegna, con la conferma che è stato letto, stampato e firmato.")
@@ -54,13 +58,14 @@ public static class ReaderEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         readers.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new CancelReaderDeliveryCommand(id), ct))
+            .Idempotent()
             .WithName("cancelReaderDelivery").WithSummary("Annullamento di una consegna in attesa")
             .Produces<ReaderDeliveryResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         readers.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetReaderDeliveryDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintReaderDeliveryDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getReaderDeliveryDocument")

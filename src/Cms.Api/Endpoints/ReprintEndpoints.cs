@@ -1,3 +1,4 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;
 using Cms.Application.Common.Requests;
@@ -7,7 +8,7 @@ using Cms.Application.Reprint.Common;
 using Cms.Application.Reprint.ConfirmReprint;
 using Cms.Application.Reprint.CreateReprint;
 using Cms.Application.Reprint.GetReprint;
-using Cms.Application.Reprint.GetReprintDocument;
+using Cms.Application.Reprint.PrintReprintDocument;
 using Cms.Application.Reprint.UpdateReprint;
 using Cms.Application.Reprint.SendReprintRecipientProof;
 using Cms.Application.Common.Delivery;
@@ -34,6 +35,7 @@ public static class ReprintEndpoints
                 var created = await mediator.Send(command, ct);
                 return Results.Created($"/api/v1/reprints/{created.Id}", created);
             })
+            .Idempotent()
             .WithName("createReprint")
             .WithSummary("Richiesta di ristampa di PIN/PUK (passo 1: riepilogo)")
             .WithDescription("Tessera attiva; diretta o su delega; motivo; canale di invio. I codici modificati dal titolare non sono recuperabili. " +
@@ -50,6 +52,7 @@ public static class ReprintEndpoints
         reprints.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateReprintRequest r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateReprintCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.Delivery,
                     r.PrivacyConsent, r.HealthDelegationDocumentsReceived, r.Reason, r.ReasonNote, r.OutsideHealthAuthorityReason, r.SpecialCases, r.DelegateCard), ct))
+            .Idempotent()
             .WithName("updateReprint").WithSummary("Modifica di una richiesta di ristampa in attesa di conferma")
             .Produces<ReprintResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
@@ -57,6 +60,7 @@ public static class ReprintEndpoints
 
         reprints.MapPost("/{id:guid}/recipient-proof", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 Results.Accepted(null, await mediator.Send(new SendReprintRecipientProofCommand(id), ct)))
+            .Idempotent()
             .WithName("sendReprintRecipientProof")
             .WithSummary("Invio del codice di verifica del destinatario (prima della conferma)")
             .WithDescription("Un codice di 6 cifre è inviato all'indirizzo e-mail o al cellulare della richiesta; il titolare lo legge all'operatore e la " +
@@ -66,6 +70,7 @@ public static class ReprintEndpoints
 
         reprints.MapPost("/{id:guid}/confirm", async (Guid id, ConfirmCodeReleaseRequest? body, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new ConfirmReprintCommand(id, body?.RecipientProof, body?.FormPrintedAndSigned), ct))
+            .Idempotent()
             .WithName("confirmReprint")
             .WithSummary("Conferma della ristampa (passo 2): prima parte dei codici in risposta, seconda parte inviata")
             .WithDescription("Prima della conferma si stampano (GET documents/{name}) e si fanno firmare i moduli della richiesta; la conferma lo " +
@@ -75,13 +80,14 @@ public static class ReprintEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         reprints.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new CancelReprintCommand(id), ct))
+            .Idempotent()
             .WithName("cancelReprint").WithSummary("Annullamento di una richiesta di ristampa")
             .Produces<ReprintResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         reprints.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetReprintDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintReprintDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getReprintDocument")

@@ -1,3 +1,4 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;
 using Cms.Application.Common.Requests;
@@ -7,7 +8,7 @@ using Cms.Application.Revocation.ConfirmRevocation;
 using Cms.Application.Revocation.CreateIssuerRevocation;
 using Cms.Application.Revocation.CreateRevocation;
 using Cms.Application.Revocation.GetRevocation;
-using Cms.Application.Revocation.GetRevocationDocument;
+using Cms.Application.Revocation.PrintRevocationDocument;
 using Cms.Application.Revocation.ReactivateCard;
 using Cms.Application.Revocation.SuspendCard;
 using Cms.Application.Revocation.UpdateRevocation;
@@ -43,6 +44,7 @@ public static class RevocationEndpoints
                 var created = await mediator.Send(command, ct);
                 return Results.Created($"/api/v1/revocations/{created.Id}", created);
             })
+            .Idempotent()
             .WithName("createRevocation")
             .WithSummary("Richiesta di revoca della carta (passo 1: riepilogo)")
             .WithDescription("Carta identificata dal solo numero; diretta o su delega; motivo (furto e smarrimento con denuncia o autocertificazione). " +
@@ -58,6 +60,7 @@ public static class RevocationEndpoints
         revocations.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateRevocationRequest r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateRevocationCommand(id, r.CardNumber, r.Mode, r.DelegationKind, r.Delegate, r.Document, r.PrivacyConsent,
                     r.HealthDelegationDocumentsReceived, r.Reason, r.Evidence), ct))
+            .Idempotent()
             .WithName("updateRevocation").WithSummary("Modifica di una richiesta di revoca in attesa (il modulo va ristampato)")
             .Produces<RevocationResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
@@ -65,6 +68,7 @@ public static class RevocationEndpoints
 
         revocations.MapPost("/{id:guid}/verify-cip", async (Guid id, [FromBody] VerifyCipRequest r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new VerifyCipCommand(id, r.Cip), ct))
+            .Idempotent()
             .WithName("verifyRevocationCip")
             .WithSummary("Verifica del CIP del titolare")
             .WithDescription("Confronto a tempo costante. Al più 5 tentativi errati per carta nelle 24 ore, poi la verifica è bloccata (423).")
@@ -77,6 +81,7 @@ public static class RevocationEndpoints
 
         revocations.MapPost("/{id:guid}/confirm", async (Guid id, [FromBody] ConfirmWithFormRequest? r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new ConfirmRevocationCommand(id, r?.FormPrintedAndSigned), ct))
+            .Idempotent()
             .WithName("confirmRevocation")
             .WithSummary("Esecuzione della revoca (definitiva)")
             .WithDescription("Solo dopo la verifica del CIP e la stampa del modulo, con la conferma che è stato stampato e firmato. " +
@@ -86,13 +91,14 @@ public static class RevocationEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         revocations.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) => await mediator.Send(new CancelRevocationCommand(id), ct))
+            .Idempotent()
             .WithName("cancelRevocation").WithSummary("Annullamento di una richiesta di revoca")
             .Produces<RevocationResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         revocations.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetRevocationDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintRevocationDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getRevocationDocument")
@@ -107,6 +113,7 @@ public static class RevocationEndpoints
             })
             .RequireAuthorization(Policies.Issuer)
             .WithTags("Ente emettitore")
+            .Idempotent()
             .WithName("createIssuerRevocation")
             .WithSummary("Revoca su iniziativa dell'ente emettitore")
             .WithDescription("Senza CIP: ERRORE_DATI_ANAGRAFICI, MANCATO_RECAPITO, DECESSO, CESSATO_DIRITTO_ALL_ASSISTENZA.")
@@ -121,6 +128,7 @@ public static class RevocationEndpoints
             })
             .RequireAuthorization(Policies.Operator)
             .WithTags("Sospensione e riattivazione")
+            .Idempotent()
             .WithName("suspendCard")
             .WithSummary("Sospensione della carta (solo dove la Regione la prevede)")
             .WithDescription("Carta attiva; diretta o su delega con documento; motivo. Dove la Regione non la prevede risponde 403 suspension-not-enabled.")
@@ -136,6 +144,7 @@ public static class RevocationEndpoints
             })
             .RequireAuthorization(Policies.Operator)
             .WithTags("Sospensione e riattivazione")
+            .Idempotent()
             .WithName("reactivateCard")
             .WithSummary("Riattivazione di una carta sospesa (solo dove la Regione la prevede)")
             .Produces<StateChangeResponse>(StatusCodes.Status201Created)

@@ -1,3 +1,4 @@
+using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;
 using Cms.Application.Common.Requests;
@@ -6,7 +7,7 @@ using Cms.Application.Signature.Common;
 using Cms.Application.Signature.ConfirmSignatureRequest;
 using Cms.Application.Signature.CreateSignatureRequest;
 using Cms.Application.Signature.GetSignatureRequest;
-using Cms.Application.Signature.GetSignatureRequestDocument;
+using Cms.Application.Signature.PrintSignatureRequestDocument;
 using Cms.Application.Signature.UpdateSignatureRequest;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -27,6 +28,7 @@ public static class SignatureEndpoints
                 var created = await mediator.Send(command, ct);
                 return Results.Created($"/api/v1/signature-requests/{created.Id}", created);
             })
+            .Idempotent()
             .WithName("createSignatureRequest")
             .WithSummary("Richiesta del certificato di firma digitale (passo 1: riepilogo)")
             .WithDescription("Tessera attiva di un titolare maggiorenne, presente di persona con il documento di riconoscimento (mai per delega). " +
@@ -42,6 +44,7 @@ public static class SignatureEndpoints
 
         requests.MapPut("/{id:guid}", async (Guid id, [FromBody] UpdateSignatureRequestBody r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new UpdateSignatureRequestCommand(id, r.Document, r.PrivacyConsent), ct))
+            .Idempotent()
             .WithName("updateSignatureRequest").WithSummary("Modifica di una richiesta in attesa (il modulo va ristampato e firmato)")
             .Produces<SignatureRequestResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
@@ -49,6 +52,7 @@ public static class SignatureEndpoints
 
         requests.MapPost("/{id:guid}/confirm", async (Guid id, [FromBody] RevocationEndpoints.ConfirmWithFormRequest? r, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new ConfirmSignatureRequestCommand(id, r?.FormPrintedAndSigned), ct))
+            .Idempotent()
             .WithName("confirmSignatureRequest")
             .WithSummary("Conferma della richiesta: la richiesta di emissione è inviata al certificatore")
             .WithDescription("Solo dopo la stampa del modulo di richiesta (form-not-printed) e con formPrintedAndSigned; la chiamata al certificatore " +
@@ -59,13 +63,14 @@ public static class SignatureEndpoints
 
         requests.MapPost("/{id:guid}/cancel", async (Guid id, IMediator mediator, CancellationToken ct) =>
                 await mediator.Send(new CancelSignatureRequestCommand(id), ct))
+            .Idempotent()
             .WithName("cancelSignatureRequest").WithSummary("Annullamento di una richiesta in attesa")
             .Produces<SignatureRequestResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         requests.MapGet("/{id:guid}/documents/{name}", async (Guid id, string name, IMediator mediator, CancellationToken ct) =>
             {
-                var document = await mediator.Send(new GetSignatureRequestDocumentQuery(id, name), ct);
+                var document = await mediator.Send(new PrintSignatureRequestDocumentCommand(id, name), ct);
                 return Results.File(document.Content, RenderedDocument.ContentType, document.FileName);
             })
             .WithName("getSignatureRequestDocument")

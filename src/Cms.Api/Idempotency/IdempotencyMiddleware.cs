@@ -10,15 +10,16 @@ using Microsoft.AspNetCore.Mvc;
 namespace Cms.Api.Idempotency;
 
 /// <summary>
-/// Writes sent with an <c>Idempotency-Key</c> header (POST/PUT under /api/v1 but sign-in, the card feed and identification,
-/// by a signed-in operator) are
+/// Writes sent with an <c>Idempotency-Key</c> to an endpoint that declares it (<see cref="IdempotentMetadata"/>, by
+/// <see cref="IdempotencyEndpointExtensions.Idempotent{TBuilder}"/>; decision 0050), by a signed-in operator, are
 /// answered once: a retry with the same key and the same request gets the first answer again (with
 /// <c>Idempotent-Replayed: true</c>); the same key with another request is a 422; a retry while the first is
 /// still running is a 409. The request and its stored answer commit in one transaction (decision 0025). Refusals roll back
 /// and are not remembered, except one that keeps work (a wrong CIP try); server errors are not remembered either.
-/// The citizen's renewal (/api/v1/citizen/renewals, signed in by the card's certificate, decision 0047) is covered too: its
-/// answers are kept per certificate (issuer and serial, by keyed digest) and only <see cref="IdempotencyStore.CitizenRetention"/>,
-/// so that a double "Conferma" gets the whole codes again, for the same certificate only.
+/// The citizen's renewal (declared <see cref="IdempotencyKeyOwner.Certificate"/>, signed in by the card's certificate, decision 0047)
+/// is covered too: its answers are kept per certificate (issuer and serial, by keyed digest) and only
+/// <see cref="IdempotencyStore.CitizenRetention"/>, so that a double "Conferma" gets the whole codes again, for the same certificate only.
+/// Runs after routing and authorisation: the matched endpoint's metadata is read, never a list of paths.
 /// </summary>
 public sealed partial class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -28,12 +29,10 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
         ILogger<IdempotencyMiddleware> logger)
     {
         var request = http.Request;
-        if (!request.Headers.TryGetValue(Header, out var values) || !(HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method))
-            || !request.Path.StartsWithSegments("/api/v1") || request.Path.StartsWithSegments("/api/v1/auth")
-            || request.Path.StartsWithSegments("/api/v1/issuer/card-feed")
-            // Identification is a read sent as a POST: repeating it is harmless, and its answer (personal data) is not kept.
-            || request.Path.StartsWithSegments("/api/v1/cards/identify")
-            || PrincipalOf(http, digest) is not { } operatorId)
+        // By declaration: the endpoint says it is idempotent, and whose keys it keeps apart (decision 0050).
+        if (http.GetEndpoint()?.Metadata.GetMetadata<IdempotentMetadata>() is not { } declared
+            || !request.Headers.TryGetValue(Header, out var values)
+            || PrincipalOf(http, declared.Owner, digest) is not { } operatorId)
         {
             await next(http);
             return;
@@ -133,12 +132,13 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
     private sealed class KeyTakenOverException : Exception;
 
     /// <summary>
-    /// Whose key: the signed-in operator's id; on the citizens' path, the presented certificate (its issuer and serial, as the
-    /// certificate scheme put them in the principal) as a GUID drawn from their keyed digest — never the operator's token there.
+    /// Whose key: the signed-in operator's id; on an endpoint keyed by certificate (the citizen's), the presented certificate (its
+    /// issuer and serial, as the certificate scheme put them in the principal) as a GUID drawn from their keyed digest — never the
+    /// operator's token there.
     /// </summary>
-    private static Guid? PrincipalOf(HttpContext http, IKeyedDigest digest)
+    private static Guid? PrincipalOf(HttpContext http, IdempotencyKeyOwner owner, IKeyedDigest digest)
     {
-        if (http.Request.Path.StartsWithSegments(IdempotencyStore.CitizenPathPrefix))
+        if (owner == IdempotencyKeyOwner.Certificate)
         {
             if (http.User.FindFirst(CmsClaims.CertificateSerial)?.Value is not { Length: > 0 } serial
                 || http.User.FindFirst(CmsClaims.CertificateIssuer)?.Value is not { Length: > 0 } issuer)

@@ -157,4 +157,12 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     }
 
     public void DiscardChanges() => ChangeTracker.Clear();
+
+    public IReadOnlyList<string> PendingWrites()
+    {
+        ChangeTracker.DetectChanges();
+        return [.. ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is not Cms.Domain.Auditing.OperationEntry)
+            .Select(e => e.Metadata.ClrType.Name)];
+    }
 }

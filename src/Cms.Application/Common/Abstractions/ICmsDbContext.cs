@@ -73,4 +73,10 @@ public interface IUnitOfWork
     Task RollbackAsync(CancellationToken cancellationToken);
     /// <summary>Forgets every change tracked so far (after a rollback).</summary>
     void DiscardChanges();
+
+    /// <summary>
+    /// The entity types with changes not saved yet, but the audit trail's entries (which every audited use case adds): a query must leave
+    /// none behind (decision 0050).
+    /// </summary>
+    IReadOnlyList<string> PendingWrites();
 }

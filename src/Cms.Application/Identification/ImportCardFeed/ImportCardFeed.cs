@@ -25,26 +25,36 @@ public interface ICardFeedImporter
 
 /// <summary>
 /// The issuer's card feed (NDJSON, one card per line), idempotent by card number; bad lines are
-/// reported by line number and the good ones still load.
+/// reported by line number and the good ones still load. Sent by the API (<c>POST /api/v1/issuer/card-feed</c>) and by the command
+/// line (<c>cms import-cards</c>, decision 0050) alike: one validation, one trail entry.
 /// </summary>
-public sealed record ImportCardFeedCommand(Stream Content, bool Migration = false) : ICommand<CardFeedResult>, IAuditedMessage
+/// <param name="FileName">The command line's file (its name only): the trail's entry says <c>cli … file=…</c>.</param>
+/// <param name="MaxReportedRejections">How many rejected lines to list (all are counted).</param>
+public sealed record ImportCardFeedCommand(Stream Content, bool Migration = false, string? FileName = null,
+    int MaxReportedRejections = ImportCardFeedCommand.DefaultMaxReportedRejections) : ICommand<CardFeedResult>, IAuditedMessage
 {
+    public const int DefaultMaxReportedRejections = 1000;
     public OperationType OperationType => OperationType.CardFeed;
 }
 
 public sealed class ImportCardFeedValidator : AbstractValidator<ImportCardFeedCommand>
 {
-    public ImportCardFeedValidator() => RuleFor(c => c.Content).NotNull().Must(s => s.CanRead);
+    public ImportCardFeedValidator()
+    {
+        RuleFor(c => c.Content).NotNull().Must(s => s.CanRead);
+        RuleFor(c => c.FileName).MaximumLength(120);
+        RuleFor(c => c.MaxReportedRejections).InclusiveBetween(0, ImportCardFeedCommand.DefaultMaxReportedRejections);
+    }
 }
 
 public sealed class ImportCardFeedHandler(ICardFeedImporter importer, AuditScope audit) : ICommandHandler<ImportCardFeedCommand, CardFeedResult>
 {
-    public const int MaxReportedRejections = 1000;
-
     public async ValueTask<CardFeedResult> Handle(ImportCardFeedCommand command, CancellationToken cancellationToken)
     {
-        var result = await importer.ImportNdjsonAsync(command.Content, MaxReportedRejections, command.Migration, cancellationToken);
-        audit.Detail = $"{(command.Migration ? "migration " : "")}accepted={result.Accepted} created={result.CardsCreated} rejected={result.RejectedCount}";
+        var result = await importer.ImportNdjsonAsync(command.Content, command.MaxReportedRejections, command.Migration, cancellationToken);
+        var counts = $"accepted={result.Accepted} created={result.CardsCreated} rejected={result.RejectedCount}";
+        var migration = command.Migration ? "migration " : "";
+        audit.Detail = command.FileName is { } file ? $"cli {migration}file={file} {counts}" : migration + counts;
         return result;
     }
 }

@@ -8,43 +8,45 @@ using Cms.Domain.Common;
 using FluentValidation;
 using Mediator;
 
-namespace Cms.Application.Consents.GetConsentRequestDocument;
+namespace Cms.Application.Consents.PrintConsentRequestDocument;
 
 /// <summary>The Dichiarazione consensi, and — for consents collected with an activation — the combined Attivazione e consensi.</summary>
-public sealed record GetConsentRequestDocumentQuery(Guid Id, string? Name) : IQuery<RenderedDocument>, IAuditedMessage
+/// <remarks>A command, though the API serves it as a GET (decision 0050): the print changes the request, so the print runs in a unit of
+/// work by declaration, not because its audit entry happens to need one.</remarks>
+public sealed record PrintConsentRequestDocumentCommand(Guid Id, string? Name) : ICommand<RenderedDocument>, IAuditedMessage
 {
     public OperationType OperationType => OperationType.DocumentPrint;
 }
 
-public sealed class GetConsentRequestDocumentValidator : AbstractValidator<GetConsentRequestDocumentQuery>
+public sealed class PrintConsentRequestDocumentValidator : AbstractValidator<PrintConsentRequestDocumentCommand>
 {
-    public GetConsentRequestDocumentValidator()
+    public PrintConsentRequestDocumentValidator()
     {
-        RuleFor(q => q.Id).NotEmpty();
-        RuleFor(q => q.Name).NotEmpty().MaximumLength(60);
+        RuleFor(c => c.Id).NotEmpty();
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(60);
     }
 }
 
-public sealed class GetConsentRequestDocumentHandler(
+public sealed class PrintConsentRequestDocumentHandler(
     ConsentRequests requests, IActivationLookup activations, CounterRequestForms forms, IFormRenderer renderer, ICurrentUser user, TimeProvider clock,
     AuditScope audit)
-    : IQueryHandler<GetConsentRequestDocumentQuery, RenderedDocument>
+    : ICommandHandler<PrintConsentRequestDocumentCommand, RenderedDocument>
 {
-    public async ValueTask<RenderedDocument> Handle(GetConsentRequestDocumentQuery query, CancellationToken cancellationToken)
+    public async ValueTask<RenderedDocument> Handle(PrintConsentRequestDocumentCommand command, CancellationToken cancellationToken)
     {
-        audit.RequestId = query.Id.ToString();
-        audit.Detail = "consents:" + query.Name;
-        var request = await requests.LoadAsync(query.Id, cancellationToken);
+        audit.RequestId = command.Id.ToString();
+        audit.Detail = "consents:" + command.Name;
+        var request = await requests.LoadAsync(command.Id, cancellationToken);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         var status = request.StatusAt(clock.GetUtcNow());
         // The combined print carries the activation's first halves: it is that release's one print of them.
-        var combined = query.Name == ConsentDocumentNames.ActivationAndConsents;
+        var combined = command.Name == ConsentDocumentNames.ActivationAndConsents;
         var activation = combined && request.ActivationId is { } a ? await activations.PrintCodesFormAsync(a, user.OperatorId!.Value, cancellationToken) : null;
-        CounterRequestForms.EnsureAvailable(query.Name, ConsentDocumentNames.Available(request, status, activation is not null), status);
+        CounterRequestForms.EnsureAvailable(command.Name, ConsentDocumentNames.Available(request, status, activation is not null), status);
         var consents = await requests.FormModelAsync(request, forms, cancellationToken);
         var content = combined
             ? renderer.ActivationAndConsents(activation ?? throw new DomainRuleException("document-not-available", "Attivazione non confermata.", RuleKind.NotFound), consents)
             : renderer.ConsentDeclaration(consents);
-        return new RenderedDocument($"{query.Name}-{request.Id:N}.pdf", content);
+        return new RenderedDocument($"{command.Name}-{request.Id:N}.pdf", content);
     }
 }
