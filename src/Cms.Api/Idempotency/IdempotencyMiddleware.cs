@@ -30,7 +30,9 @@ public sealed partial class IdempotencyMiddleware(RequestDelegate next)
     {
         var request = http.Request;
         // By declaration: the endpoint says it is idempotent, and whose keys it keeps apart (decision 0050).
-        if (http.GetEndpoint()?.Metadata.GetMetadata<IdempotentMetadata>() is not { } declared
+        // Writes only: a GET (a print) is never answered from the store, whatever it declares — print-once holds.
+        if (!(HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method))
+            || http.GetEndpoint()?.Metadata.GetMetadata<IdempotentMetadata>() is not { } declared
             || !request.Headers.TryGetValue(Header, out var values)
             || PrincipalOf(http, declared.Owner, digest) is not { } operatorId)
         {

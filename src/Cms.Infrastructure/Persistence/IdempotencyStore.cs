@@ -26,12 +26,12 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext d
     public const string CitizenPathPrefix = "/api/v1/citizen";
 
     /// <summary>SQL: how long a row is kept, by its path (<c>k</c> the row's alias).</summary>
-    private const string RetentionOf = "CASE WHEN starts_with(k.path, '" + CitizenPathPrefix + "/') THEN @citizen_retention ELSE @retention END";
+    private const string RetentionOf = "CASE WHEN starts_with(lower(k.path), '" + CitizenPathPrefix + "/') THEN @citizen_retention ELSE @retention END";
 
     public async Task<IdempotencyBegin> BeginAsync(Guid operatorId, string key, string method, string path, RequestFingerprint request, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        if (path.StartsWith(CitizenPathPrefix + "/", StringComparison.Ordinal)) await PurgeCitizenAsync(connection, cancellationToken);
+        if (path.StartsWith(CitizenPathPrefix + "/", StringComparison.OrdinalIgnoreCase)) await PurgeCitizenAsync(connection, cancellationToken);
         await using (var reserve = new NpgsqlCommand($"""
             INSERT INTO platform.idempotency_keys AS k (operator_id, key, method, path, request_hash, created_at)
             VALUES (@o, @k, @m, @p, @h, now())
@@ -116,7 +116,7 @@ public sealed class IdempotencyStore(NpgsqlDataSource dataSource, CmsDbContext d
     internal static async Task<int> PurgeCitizenAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "DELETE FROM platform.idempotency_keys WHERE created_at < now() - @citizen_retention AND starts_with(path, '" + CitizenPathPrefix + "/')",
+            "DELETE FROM platform.idempotency_keys WHERE created_at < now() - @citizen_retention AND starts_with(lower(path), '" + CitizenPathPrefix + "/')",
             connection);
         command.Parameters.AddWithValue("citizen_retention", CitizenRetention);
         return await command.ExecuteNonQueryAsync(cancellationToken);

@@ -52,6 +52,8 @@ public sealed class BootstrapAdministratorHandler(ICmsDbContext db, IPasswordHas
     public async ValueTask<bool> Handle(BootstrapAdministratorCommand command, CancellationToken cancellationToken)
     {
         audit.Detail = "bootstrap " + command.CodiceFiscale;
+        // Several instances started together on an empty database: one creates the administrator, the others then find it.
+        await db.LockKeyAsync("bootstrap-administrator", cancellationToken);
         if (await db.Operators.AnyAsync(cancellationToken))
         {
             audit.Detail = "bootstrap skipped: operators exist";

@@ -42,7 +42,6 @@ public sealed class ImportCardFeedValidator : AbstractValidator<ImportCardFeedCo
     public ImportCardFeedValidator()
     {
         RuleFor(c => c.Content).NotNull().Must(s => s.CanRead);
-        RuleFor(c => c.FileName).MaximumLength(120);
         RuleFor(c => c.MaxReportedRejections).InclusiveBetween(0, ImportCardFeedCommand.DefaultMaxReportedRejections);
     }
 }
@@ -54,7 +53,7 @@ public sealed class ImportCardFeedHandler(ICardFeedImporter importer, AuditScope
         var result = await importer.ImportNdjsonAsync(command.Content, command.MaxReportedRejections, command.Migration, cancellationToken);
         var counts = $"accepted={result.Accepted} created={result.CardsCreated} rejected={result.RejectedCount}";
         var migration = command.Migration ? "migration " : "";
-        audit.Detail = command.FileName is { } file ? $"cli {migration}file={file} {counts}" : migration + counts;
+        audit.Detail = command.FileName is { } file ? $"cli {migration}file={(file.Length > 120 ? file[..120] : file)} {counts}" : migration + counts;
         return result;
     }
 }
