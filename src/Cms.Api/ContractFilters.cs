@@ -86,7 +86,7 @@ public sealed class OperationContractFilter : IOperationFilter
                     Description = text,
                     Content = new Dictionary<string, IOpenApiMediaType>
                     {
-                        ["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("ProblemDetails", context.Document) },
+                        ["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ContractNames.For(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)), context.Document) },
                     },
                 };
             }
@@ -144,8 +144,16 @@ public sealed class RolesEnumFilter : ISchemaFilter
         if (schema is not OpenApiSchema concrete || concrete.Properties is null) return;
         foreach (var (name, property) in concrete.Properties)
         {
-            if (name != "roles" || property is not OpenApiSchema { Items: OpenApiSchema items }) continue;
-            items.Enum = Cms.Domain.Administration.Role.All.Select(r => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(r)!).ToList();
+            if (name != "roles" || property is not OpenApiSchema { Items: OpenApiSchema } array) continue;
+            // One named schema (decision 0051), so that every client has one Role type rather than one enum per member.
+            var role = ContractNames.For(typeof(Cms.Domain.Administration.Role));
+            if (!context.SchemaRepository.Schemas.ContainsKey(role))
+                context.SchemaRepository.AddDefinition(role, new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = Cms.Domain.Administration.Role.All.Select(r => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(r)!).ToList(),
+                });
+            array.Items = new OpenApiSchemaReference(role);
         }
     }
 }
