@@ -280,6 +280,21 @@ public static class ContractExamples
 /// </summary>
 public sealed record DocumentedBody(Type Type, string ContentType);
 
+/// <summary>
+/// An answer declared in a media type that is not JSON (a report as CSV or PDF beside its JSON) is a file: a binary string,
+/// not the JSON answer's schema (decision 0051).
+/// </summary>
+public sealed class FileAnswersFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        foreach (var (_, response) in operation.Responses ?? [])
+            foreach (var (media, content) in response.Content ?? new Dictionary<string, IOpenApiMediaType>())
+                if (content is OpenApiMediaType m && !media.EndsWith("json", StringComparison.Ordinal) && m.Schema is OpenApiSchemaReference)
+                    m.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+    }
+}
+
 public sealed class DocumentedBodyFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)

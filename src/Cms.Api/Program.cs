@@ -95,6 +95,7 @@ builder.Services.AddSwaggerGen(o =>
     o.SchemaFilter<RolesEnumFilter>();
     o.OperationFilter<ExamplesFilter>();
     o.OperationFilter<DocumentedBodyFilter>();
+    o.OperationFilter<FileAnswersFilter>();
     o.SupportNonNullableReferenceTypes();
     // A member whose type is a schema of its own and may be null says so (decision 0051): allOf [$ref] + nullable, as
     // OpenAPI 3.0 ignores the siblings of a bare $ref.
