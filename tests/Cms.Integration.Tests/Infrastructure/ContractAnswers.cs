@@ -24,6 +24,9 @@ public sealed class ContractAnswers
     /// <summary>The checked-in contract.</summary>
     public static ContractAnswers Contract => Checked.Value;
 
+    /// <summary>The public name of an RFC 9457 problem (docs/contract.md).</summary>
+    public const string ProblemSchema = "Problem";
+
     private readonly JsonNode document;
     private readonly List<(Regex Pattern, int Literals, string Template, JsonObject Item)> paths = [];
 
@@ -64,6 +67,16 @@ public sealed class ContractAnswers
         }
         var responses = operation["responses"]!.AsObject();
         var response = responses[status.ToString(CultureInfo.InvariantCulture)] ?? responses[$"{status / 100}XX"] ?? responses["default"];
+        if (response is null && status >= 500)
+        {
+            // A server error is no operation's contract (a client handles it generically), but it is still a problem: the
+            // one exception to "every status declared" (docs/contract.md).
+            if (contentType?.MediaType != "application/problem+json")
+                found.Add($"{where}: a server error as {contentType?.MediaType ?? "no media type"}, not application/problem+json");
+            else if (body is not null)
+                Validate(JsonNode.Parse($$"""{"$ref":"#/components/schemas/{{ProblemSchema}}"}""")!, JsonNode.Parse(body), "$", found, where, 0);
+            return found;
+        }
         if (response is null)
         {
             found.Add($"{where}: status {status} is not declared (declared: {string.Join(", ", responses.Select(r => r.Key))})");
