@@ -295,6 +295,32 @@ public sealed class FileAnswersFilter : IOperationFilter
     }
 }
 
+/// <summary>
+/// Every operation that takes a parameter or a body can answer 400 (a value that does not bind, the validator's problem):
+/// the contract says so for each of them (decision 0051: every answer matches the contract).
+/// </summary>
+public sealed class BadRequestFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        operation.Responses ??= new OpenApiResponses();
+        var input = operation.Parameters is { Count: > 0 } || operation.RequestBody is not null
+            || context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<DocumentedBody>().Any();
+        if (operation.Responses.ContainsKey("400") || !input) return;
+        operation.Responses["400"] = new OpenApiResponse
+        {
+            Description = "Dati non validi",
+            Content = new Dictionary<string, IOpenApiMediaType>
+            {
+                ["application/problem+json"] = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchemaReference(ContractNames.For(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)), context.Document),
+                },
+            },
+        };
+    }
+}
+
 public sealed class DocumentedBodyFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -308,5 +334,32 @@ public sealed class DocumentedBodyFilter : IOperationFilter
                 [body.ContentType] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(body.Type, context.SchemaRepository) },
             },
         };
+    }
+}
+
+/// <summary>
+/// A nullable member whose type is a schema of its own is <c>allOf: [$ref]</c> + <c>nullable</c> (decision 0051); OpenAPI 3.0
+/// gives <c>nullable</c> effect only beside a <c>type</c>, so the wrapper carries the referenced schema's type. A member that
+/// is never null stays a bare <c>$ref</c>.
+/// </summary>
+public sealed class NullableReferencesFilter : IDocumentFilter
+{
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        var schemas = document.Components?.Schemas;
+        if (schemas is null) return;
+        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+        {
+            if (schema.Properties is null) continue;
+            foreach (var (name, member) in schema.Properties.ToList())
+            {
+                if (member is not OpenApiSchema { AllOf: [OpenApiSchemaReference reference] } property) continue;
+                if (property.Type is null or 0 && property.Description is null && property.Default is null)
+                    schema.Properties[name] = reference; // never null: the bare $ref, as before
+                else if (property.Type == JsonSchemaType.Null && reference.Reference.Id is { } id && schemas.TryGetValue(id, out var target)
+                         && target.Type is { } type)
+                    property.Type = type | JsonSchemaType.Null;
+            }
+        }
     }
 }

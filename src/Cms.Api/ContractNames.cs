@@ -154,6 +154,7 @@ public static class ContractNames
         [typeof(Cms.Api.Endpoints.RevocationEndpoints.UpdateRevocationRequest)] = "RevocationRequestUpdate",
         [typeof(Cms.Application.Revocation.Common.RevocationSummary)] = "RevocationSummary",
         [typeof(Cms.Application.Administration.ListSessions.SessionView)] = "Session",
+        [typeof(Cms.Api.Endpoints.ServiceStatus)] = "ServiceStatus",
         [typeof(Cms.Application.Administration.SignIn.SignInSuccess)] = "AccessGrant",
         [typeof(Cms.Application.Signature.Common.SignatureRequestResponse)] = "SignatureRequest",
         [typeof(Cms.Application.Signature.CreateSignatureRequest.CreateSignatureRequestCommand)] = "SignatureRequestInput",

@@ -89,10 +89,12 @@ builder.Services.AddSwaggerGen(o =>
     o.SwaggerDoc("v1", ContractInfo.Info());
     foreach (var server in ContractInfo.Servers) o.AddServer(server);
     o.DocumentFilter<TagDescriptionsFilter>();
+    o.DocumentFilter<NullableReferencesFilter>();
     o.OperationFilter<OperationContractFilter>();
     o.SchemaFilter<InternalPropertiesFilter>();
     o.SchemaFilter<RequiredValueMembersFilter>();
     o.SchemaFilter<RolesEnumFilter>();
+    o.OperationFilter<BadRequestFilter>();
     o.OperationFilter<ExamplesFilter>();
     o.OperationFilter<DocumentedBodyFilter>();
     o.OperationFilter<FileAnswersFilter>();
