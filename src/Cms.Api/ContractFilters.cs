@@ -338,9 +338,9 @@ public sealed class DocumentedBodyFilter : IOperationFilter
 }
 
 /// <summary>
-/// A nullable member whose type is a schema of its own is <c>allOf: [$ref]</c> + <c>nullable</c> (decision 0051); OpenAPI 3.0
-/// gives <c>nullable</c> effect only beside a <c>type</c>, so the wrapper carries the referenced schema's type. A member that
-/// is never null stays a bare <c>$ref</c>.
+/// A nullable member whose type is a schema of its own is <c>allOf: [$ref]</c> + <c>nullable</c> (decision 0051), without a
+/// <c>type</c> beside it: with one, NSwag makes the wrapper a class of its own (<c>Chip : ChipData</c>). A member that is
+/// never null stays a bare <c>$ref</c>, as before.
 /// </summary>
 public sealed class NullableReferencesFilter : IDocumentFilter
 {
@@ -356,9 +356,6 @@ public sealed class NullableReferencesFilter : IDocumentFilter
                 if (member is not OpenApiSchema { AllOf: [OpenApiSchemaReference reference] } property) continue;
                 if (property.Type is null or 0 && property.Description is null && property.Default is null)
                     schema.Properties[name] = reference; // never null: the bare $ref, as before
-                else if (property.Type == JsonSchemaType.Null && reference.Reference.Id is { } id && schemas.TryGetValue(id, out var target)
-                         && target.Type is { } type)
-                    property.Type = type | JsonSchemaType.Null;
             }
         }
     }
