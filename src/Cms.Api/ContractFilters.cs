@@ -296,20 +296,26 @@ public sealed class FileAnswersFilter : IOperationFilter
 }
 
 /// <summary>
-/// Every operation that takes a parameter or a body can answer 400 (a value that does not bind, the validator's problem):
-/// the contract says so for each of them (decision 0051: every answer matches the contract).
+/// Every operation that takes a parameter or a body can answer 400 (a value that does not bind, the validator's problem),
+/// and one with a body 413 (past the size limit): the contract says so for each (decision 0051: every answer matches it).
 /// </summary>
 public sealed class BadRequestFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         operation.Responses ??= new OpenApiResponses();
-        var input = operation.Parameters is { Count: > 0 } || operation.RequestBody is not null
-            || context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<DocumentedBody>().Any();
-        if (operation.Responses.ContainsKey("400") || !input) return;
-        operation.Responses["400"] = new OpenApiResponse
+        var body = operation.RequestBody is not null || context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<DocumentedBody>().Any();
+        if (operation.Parameters is { Count: > 0 } || body) Declare(operation, context, "400", "Dati non validi");
+        // A body past the request size limit (UseCmsRequestSizeLimit) is refused before the endpoint runs.
+        if (body) Declare(operation, context, "413", "Richiesta troppo grande");
+    }
+
+    private static void Declare(OpenApiOperation operation, OperationFilterContext context, string code, string description)
+    {
+        if (operation.Responses!.ContainsKey(code)) return;
+        operation.Responses[code] = new OpenApiResponse
         {
-            Description = "Dati non validi",
+            Description = description,
             Content = new Dictionary<string, IOpenApiMediaType>
             {
                 ["application/problem+json"] = new OpenApiMediaType

@@ -145,7 +145,9 @@ public sealed class ContractAnswers
         if (value is null)
         {
             // null is allowed by the schema itself, or by a wrapper (allOf [$ref] + nullable) that says so.
-            if (!Nullable(schema) && !(schema["allOf"] is JsonArray { Count: 1 } only && Nullable(Resolve(only[0]!))))
+            // A schema that constrains nothing ({}, as additionalProperties of a problem's extension members) takes null too.
+            var untyped = new[] { "type", "enum", "allOf", "oneOf", "anyOf", "properties", "items" }.All(k => schema[k] is null);
+            if (!untyped && !Nullable(schema) && !(schema["allOf"] is JsonArray { Count: 1 } only && Nullable(Resolve(only[0]!))))
                 found.Add($"{where}: {at} is null, but the contract does not declare it nullable");
             return;
         }
