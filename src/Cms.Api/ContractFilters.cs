@@ -86,7 +86,7 @@ public sealed class OperationContractFilter : IOperationFilter
                     Description = text,
                     Content = new Dictionary<string, IOpenApiMediaType>
                     {
-                        ["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference("ProblemDetails", context.Document) },
+                        ["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ContractNames.For(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)), context.Document) },
                     },
                 };
             }
@@ -144,8 +144,16 @@ public sealed class RolesEnumFilter : ISchemaFilter
         if (schema is not OpenApiSchema concrete || concrete.Properties is null) return;
         foreach (var (name, property) in concrete.Properties)
         {
-            if (name != "roles" || property is not OpenApiSchema { Items: OpenApiSchema items }) continue;
-            items.Enum = Cms.Domain.Administration.Role.All.Select(r => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(r)!).ToList();
+            if (name != "roles" || property is not OpenApiSchema { Items: OpenApiSchema } array) continue;
+            // One named schema (decision 0051), so that every client has one Role type rather than one enum per member.
+            var role = ContractNames.For(typeof(Cms.Domain.Administration.Role));
+            if (!context.SchemaRepository.Schemas.ContainsKey(role))
+                context.SchemaRepository.AddDefinition(role, new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = Cms.Domain.Administration.Role.All.Select(r => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(r)!).ToList(),
+                });
+            array.Items = new OpenApiSchemaReference(role);
         }
     }
 }
@@ -272,6 +280,53 @@ public static class ContractExamples
 /// </summary>
 public sealed record DocumentedBody(Type Type, string ContentType);
 
+/// <summary>
+/// An answer declared in a media type that is not JSON (a report as CSV or PDF beside its JSON) is a file: a binary string,
+/// not the JSON answer's schema (decision 0051).
+/// </summary>
+public sealed class FileAnswersFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        foreach (var (_, response) in operation.Responses ?? [])
+            foreach (var (media, content) in response.Content ?? new Dictionary<string, IOpenApiMediaType>())
+                if (content is OpenApiMediaType m && !media.EndsWith("json", StringComparison.Ordinal) && m.Schema is OpenApiSchemaReference)
+                    m.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+    }
+}
+
+/// <summary>
+/// Every operation that takes a parameter or a body can answer 400 (a value that does not bind, the validator's problem),
+/// and one with a body 413 (past the size limit): the contract says so for each (decision 0051: every answer matches it).
+/// </summary>
+public sealed class BadRequestFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        operation.Responses ??= new OpenApiResponses();
+        var body = operation.RequestBody is not null || context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<DocumentedBody>().Any();
+        if (operation.Parameters is { Count: > 0 } || body) Declare(operation, context, "400", "Dati non validi");
+        // A body past the request size limit (UseCmsRequestSizeLimit) is refused before the endpoint runs.
+        if (body) Declare(operation, context, "413", "Richiesta troppo grande");
+    }
+
+    private static void Declare(OpenApiOperation operation, OperationFilterContext context, string code, string description)
+    {
+        if (operation.Responses!.ContainsKey(code)) return;
+        operation.Responses[code] = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, IOpenApiMediaType>
+            {
+                ["application/problem+json"] = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchemaReference(ContractNames.For(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)), context.Document),
+                },
+            },
+        };
+    }
+}
+
 public sealed class DocumentedBodyFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
@@ -285,5 +340,29 @@ public sealed class DocumentedBodyFilter : IOperationFilter
                 [body.ContentType] = new OpenApiMediaType { Schema = context.SchemaGenerator.GenerateSchema(body.Type, context.SchemaRepository) },
             },
         };
+    }
+}
+
+/// <summary>
+/// A nullable member whose type is a schema of its own is <c>allOf: [$ref]</c> + <c>nullable</c> (decision 0051), without a
+/// <c>type</c> beside it: with one, NSwag makes the wrapper a class of its own (<c>Chip : ChipData</c>). A member that is
+/// never null stays a bare <c>$ref</c>, as before.
+/// </summary>
+public sealed class NullableReferencesFilter : IDocumentFilter
+{
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        var schemas = document.Components?.Schemas;
+        if (schemas is null) return;
+        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+        {
+            if (schema.Properties is null) continue;
+            foreach (var (name, member) in schema.Properties.ToList())
+            {
+                if (member is not OpenApiSchema { AllOf: [OpenApiSchemaReference reference] } property) continue;
+                if (property.Type is null or 0 && property.Description is null && property.Default is null)
+                    schema.Properties[name] = reference; // never null: the bare $ref, as before
+            }
+        }
     }
 }

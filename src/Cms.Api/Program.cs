@@ -89,13 +89,19 @@ builder.Services.AddSwaggerGen(o =>
     o.SwaggerDoc("v1", ContractInfo.Info());
     foreach (var server in ContractInfo.Servers) o.AddServer(server);
     o.DocumentFilter<TagDescriptionsFilter>();
+    o.DocumentFilter<NullableReferencesFilter>();
     o.OperationFilter<OperationContractFilter>();
     o.SchemaFilter<InternalPropertiesFilter>();
     o.SchemaFilter<RequiredValueMembersFilter>();
     o.SchemaFilter<RolesEnumFilter>();
+    o.OperationFilter<BadRequestFilter>();
     o.OperationFilter<ExamplesFilter>();
     o.OperationFilter<DocumentedBodyFilter>();
+    o.OperationFilter<FileAnswersFilter>();
     o.SupportNonNullableReferenceTypes();
+    // A member whose type is a schema of its own and may be null says so (decision 0051): allOf [$ref] + nullable, as
+    // OpenAPI 3.0 ignores the siblings of a bare $ref.
+    o.UseAllOfToExtendReferenceSchemas();
     o.NonNullableReferenceTypesAsRequired();
     o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
     {
@@ -105,9 +111,8 @@ builder.Services.AddSwaggerGen(o =>
         Description = "Token ottenuto da POST /api/v1/auth/token",
     });
     o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
-    o.CustomSchemaIds(t => t.Namespace?.StartsWith("Microsoft.", StringComparison.Ordinal) == true
-        ? t.Name
-        : t.FullName!.Replace("Cms.Application.", "").Replace("Cms.Domain.", "").Replace("Cms.Api.Endpoints.", "").Replace('+', '.'));
+    // The contract's vocabulary (decision 0051): every schema has a public name from ContractNames, or the build stops.
+    o.CustomSchemaIds(ContractNames.For);
 });
 
 // Generating the document runs nothing in the background (the chainer, Hangfire's server and the outbox loops would only

@@ -72,7 +72,7 @@ public static class ReaderCommands
             await error.WriteLineAsync(e.Message);
             return ExitCode(e);
         }
-        catch (CmsApiException<ProblemDetails> e)
+        catch (CmsApiException<Problem> e)
         {
             await error.WriteLineAsync($"Il CMS ha rifiutato la richiesta ({e.StatusCode}): {e.Result.Title}{(e.Result.Detail is { } d ? " — " + d : "")}");
             return ApiRefused;
@@ -170,7 +170,7 @@ public static class ReaderCommands
                     // One bad card does not stop the watch.
                     await error.WriteLineAsync(x switch
                     {
-                        CmsApiException<ProblemDetails> p => $"Il CMS ha rifiutato la carta ({p.StatusCode}): {p.Result.Title}",
+                        CmsApiException<Problem> p => $"Il CMS ha rifiutato la carta ({p.StatusCode}): {p.Result.Title}",
                         HttpRequestException h => $"CMS non raggiungibile all'indirizzo indicato: {h.Message}",
                         _ => x.Message,
                     });
@@ -199,7 +199,7 @@ public static class ReaderCommands
             var password = options.PasswordFromStdin ? (await input.ReadLineAsync(ct))?.TrimEnd('\r')
                 : Environment.GetEnvironmentVariable("CMS_PASSWORD");
             if (string.IsNullOrEmpty(password)) throw new ReaderSdkException("Password mancante: variabile CMS_PASSWORD oppure --password-stdin.");
-            token = (await client.CreateAccessTokenAsync(new SignInCommand { CodiceFiscale = options.User, Password = password }, ct)).AccessToken;
+            token = (await client.CreateAccessTokenAsync(new Credentials { CodiceFiscale = options.User, Password = password }, ct)).AccessToken;
         }
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
@@ -216,7 +216,7 @@ public static class ReaderCommands
         $"Rilascio/scadenza:  {Date(r.Holder.IssueDate)} / {Date(r.Holder.ExpiryDate)}",
         $"Emettitore:         {r.Holder.IssuerCode}");
 
-    private static string Describe(CardView c) => string.Join(Environment.NewLine, new[]
+    private static string Describe(Card c) => string.Join(Environment.NewLine, new[]
     {
         $"Numero tessera:     {c.CardNumber}",
         $"Stato:              {c.State}",

@@ -4,4 +4,3 @@ global using Cms.Web.Services;
 global using Microsoft.AspNetCore.Authorization;
 global using Microsoft.AspNetCore.Mvc;
 global using Microsoft.AspNetCore.Mvc.RazorPages;
-global using ProblemDetails = Cms.Client.ProblemDetails;

@@ -5,13 +5,24 @@ namespace Cms.Unit.Tests;
 /// <summary>
 /// Finds the changes of an OpenAPI document that break a client built on an earlier one (docs/contract.md): an operation
 /// or a success answer removed; a parameter or a request member newly required; a request enum value removed; an
-/// answer's member removed, made optional or retyped; a type changed anywhere.
+/// answer's member removed, made optional or retyped; a type changed anywhere. Schemas are compared by structure, through
+/// <c>$ref</c>: a schema's name is not on the wire. A schema name of the release that is gone must be in
+/// <paramref name="renames"/> (contracts/released/schema-renames.json, old → new) with a successor that exists (decision 0051).
 /// </summary>
 public static class ContractCompatibility
 {
-    public static IReadOnlyList<string> BreakingChanges(JsonNode released, JsonNode current)
+    public static IReadOnlyList<string> BreakingChanges(JsonNode released, JsonNode current, IReadOnlyDictionary<string, string>? renames = null)
     {
         var found = new List<string>();
+        var newSchemas = current["components"]?["schemas"]?.AsObject();
+        foreach (var (name, _) in released["components"]?["schemas"]?.AsObject() ?? [])
+        {
+            if (newSchemas?.ContainsKey(name) == true) continue;
+            if (renames?.GetValueOrDefault(name) is not { } successor)
+                found.Add($"schema {name} removed (a rename needs its entry in contracts/released/schema-renames.json)");
+            else if (newSchemas?.ContainsKey(successor) != true)
+                found.Add($"schema {name} renamed to {successor}, which the contract does not define");
+        }
         var oldPaths = released["paths"]!.AsObject();
         var newPaths = current["paths"]!.AsObject();
         foreach (var (path, oldItem) in oldPaths)

@@ -8,7 +8,7 @@ export type Schemas = components["schemas"];
 export type CmsClient = Client<paths>;
 
 /** An RFC 9457 problem as the API answers it: `type` is `urn:cms:problem:<rule>` (see docs/problems.md). */
-export type Problem = Schemas["ProblemDetails"] & { rule?: string; errors?: Record<string, string[]>; [key: string]: unknown };
+export type Problem = Schemas["Problem"] & { rule?: string; errors?: Record<string, string[]>; [key: string]: unknown };
 
 /** A client for one Cms instance; `token` (from POST /api/v1/auth/token) is sent as a bearer token when given. */
 export function createCmsClient(baseUrl: string, token?: () => string | undefined): CmsClient {

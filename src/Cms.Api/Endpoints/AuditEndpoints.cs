@@ -39,9 +39,9 @@ public static class AuditEndpoints
             .WithSummary("Tutte le operazioni, filtrate per regione, sportello, operatore, tipo, tessera e periodo")
             .WithDescription("Paginazione a chiave: `after` è l'ultima `sequence` ricevuta (`nextAfter` della pagina precedente), `limit` fino a 1000. " +
                 "Con format=csv l'intera selezione è trasmessa in streaming (separatore ;). Ogni consultazione è registrata.")
-            // JSON declared last so that the contract carries its schema; CSV is the same list streamed (format=csv).
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
-            .Produces<AuditOperationsPage>()
+            // JSON first so that the clients carry its schema; CSV is the same list streamed (format=csv), declared as a file
+            // (decision 0051: every answer matches the contract).
+            .Produces<AuditOperationsPage>(StatusCodes.Status200OK, "application/json", "text/csv")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         audit.MapGet("/statistics", async (string? region, string? counter, string? type, string? from, string? to, IMediator mediator,

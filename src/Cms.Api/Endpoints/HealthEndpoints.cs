@@ -15,7 +15,7 @@ public static class HealthEndpoints
             {
                 var report = await health.CheckHealthAsync(c => c.Tags.Contains("ready"), ct);
                 return report.Status == HealthStatus.Healthy
-                    ? Results.Json(new { status = "UP" })
+                    ? Results.Json(new ServiceStatus("UP"))
                     : Results.Problem(new ProblemDetails
                     {
                         Type = "urn:cms:problem:service-unavailable",
@@ -28,8 +28,11 @@ public static class HealthEndpoints
             .WithTags("Stato")
             .WithName("getStatus")
             .WithSummary("Stato del servizio")
-            .Produces(StatusCodes.Status200OK)
+            .Produces<ServiceStatus>()
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 }
+
+/// <summary>The answer of GET /status when the service is up (AgID ModI): <c>{"status":"UP"}</c>.</summary>
+public sealed record ServiceStatus(string Status);

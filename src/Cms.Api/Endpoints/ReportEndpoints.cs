@@ -20,11 +20,10 @@ public static class ReportEndpoints
             .WithSummary("Le operazioni dell'operatore in un periodo (JSON, CSV o PDF)")
             .WithDescription("Assistito, codice fiscale, attività, data e ora delle operazioni confermate dall'operatore; intestazione con operatore, " +
                 "periodo e data di generazione. from/to (AAAA-MM-GG) inclusi; senza date, tutto. format: json (predefinito), csv (separatore ;), pdf.")
-            // The JSON answer is declared last so that the contract (and the generated clients) carry its schema; CSV and PDF
-            // are the same report rendered, asked for with format=csv|pdf.
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf")
-            .Produces<OperationsReport>()
+            // JSON first, so that the generated clients carry its schema; CSV and PDF are the same report rendered, asked for
+            // with format=csv|pdf, and declared too (decision 0051: every answer matches the contract) — as files
+            // (FileAnswersFilter).
+            .Produces<OperationsReport>(StatusCodes.Status200OK, "application/json", "text/csv", "application/pdf")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         // The same report as files, each its own operation so that the contract declares a binary body and the generated

@@ -7,7 +7,7 @@ namespace Cms.ReaderSdk.Identification;
 /// <summary>Sends what the chip says to <c>POST /api/v1/cards/identify</c> through the generated client.</summary>
 public static class CardIdentification
 {
-    public static IdentifyCardQuery Query(ChipReading reading) => new()
+    public static CardIdentificationInput Query(ChipReading reading) => new()
     {
         Chip = new ChipData
         {
@@ -20,7 +20,7 @@ public static class CardIdentification
         },
     };
 
-    public static Task<CardView> IdentifyAsync(this ICmsClient client, ChipReading reading, CancellationToken cancellationToken = default) =>
+    public static Task<Card> IdentifyAsync(this ICmsClient client, ChipReading reading, CancellationToken cancellationToken = default) =>
         client.IdentifyCardAsync(Query(reading), cancellationToken);
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -15,11 +15,11 @@ public sealed class AccediModel(CmsApi api) : PageModel
 
     public async Task<IActionResult> OnPostAsync(string? returnUrl, CancellationToken ct)
     {
-        SignInSuccess signedIn;
+        AccessGrant signedIn;
         try
         {
             signedIn = await api.Anonymous().CreateAccessTokenAsync(
-                new SignInCommand { CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(), Password = Input.Password }, ct);
+                new Credentials { CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(), Password = Input.Password }, ct);
         }
         catch (CmsApiException e) when (Problems.Rule(e) == "password-expired")
         {

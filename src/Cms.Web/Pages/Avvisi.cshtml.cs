@@ -14,7 +14,7 @@ public sealed class AvvisiModel(CmsApi api) : PageModel
     }
 
     [BindProperty] public NoticeForm Input { get; set; } = new();
-    public IReadOnlyList<NoticeView> Notices { get; private set; } = [];
+    public IReadOnlyList<Notice> Notices { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) => Notices = [.. await api.Client.ListNoticesAsync(all: true, ct)];
 
@@ -24,7 +24,7 @@ public sealed class AvvisiModel(CmsApi api) : PageModel
         {
             DateTimeOffset? until = DateOnly.TryParseExact(Input.VisibleUntil, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
                 ? new DateTimeOffset(d.ToDateTime(new TimeOnly(23, 59)), TimeSpan.Zero) : null;
-            await api.Client.PublishNoticeAsync(new PublishNoticeCommand { Title = Input.Title, Body = Input.Body, VisibleUntil = until }, ct);
+            await api.Client.PublishNoticeAsync(new NoticeInput { Title = Input.Title, Body = Input.Body, VisibleUntil = until }, ct);
             return Redirect("/avvisi");
         }
         catch (CmsApiException e) when (e.StatusCode != 401)

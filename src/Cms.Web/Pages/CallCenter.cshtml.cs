@@ -43,7 +43,7 @@ public sealed class CallCenterModel(CmsApi api) : PageModel
     [BindProperty] public IdentificationForm Input { get; set; } = new();
     [BindProperty] public IdentifiedCard? Identified { get; set; }
     [BindProperty] public ChangeForm Change { get; set; } = new();
-    public StateChangeResponse? Done { get; private set; }
+    public StateChange? Done { get; private set; }
 
     public void OnGet() => Identified = null;
 
@@ -53,7 +53,7 @@ public sealed class CallCenterModel(CmsApi api) : PageModel
         ModelState.Clear();
         try
         {
-            var found = await api.Client.IdentifyCallCentreHolderAsync(new CallCentreIdentificationRequest
+            var found = await api.Client.IdentifyCallCentreHolderAsync(new CallCentreIdentificationInput
             {
                 CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(), Cip = Input.Cip?.Trim(),
             }, ct);
@@ -73,15 +73,15 @@ public sealed class CallCenterModel(CmsApi api) : PageModel
     }
 
     public Task<IActionResult> OnPostSuspendAsync(CancellationToken ct) =>
-        ChangeAsync(id => api.Client.SuspendIdentifiedCardAsync(id, new CallCentreSuspensionRequest
+        ChangeAsync(id => api.Client.SuspendIdentifiedCardAsync(id, new CallCentreSuspensionInput
         {
             Reason = PersonPresentForm.Parse<SuspensionReason>(Change.Reason), Note = Labels.Blank(Change.Note),
         }, ct));
 
     public Task<IActionResult> OnPostReactivateAsync(CancellationToken ct) =>
-        ChangeAsync(id => api.Client.ReactivateIdentifiedCardAsync(id, new CallCentreReactivationRequest { Note = Labels.Blank(Change.Note) }, ct));
+        ChangeAsync(id => api.Client.ReactivateIdentifiedCardAsync(id, new CallCentreReactivationInput { Note = Labels.Blank(Change.Note) }, ct));
 
-    private async Task<IActionResult> ChangeAsync(Func<Guid, Task<StateChangeResponse>> call)
+    private async Task<IActionResult> ChangeAsync(Func<Guid, Task<StateChange>> call)
     {
         ModelState.Clear();
         if (Identified is null) return Redirect("/call-center");

@@ -3,7 +3,7 @@ namespace Cms.Web.Pages;
 [Authorize(Roles = "Operator")]
 public sealed class CartaModel : PageModel
 {
-    public CardView? Card { get; private set; }
+    public Card? Card { get; private set; }
     [BindProperty(SupportsGet = true, Name = "operazione")] public string Operation { get; set; } = "attivazione";
 
     public IActionResult OnGet(string numero)

@@ -22,7 +22,7 @@ public sealed class DocumentoModel(CmsApi api) : PageModel
         catch (CmsApiException e) when (e.StatusCode == 409)
         {
             // Printed once (or no longer kept): say so in Italian instead of an empty page; the print is never fetched again here.
-            Message = e is CmsApiException<ProblemDetails> p ? p.Result.Detail : null;
+            Message = e is CmsApiException<Problem> p ? p.Result.Detail : null;
             Response.StatusCode = StatusCodes.Status409Conflict;
             Response.Headers.CacheControl = "no-store";
             return Page();

@@ -46,12 +46,12 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!Operations.ContainsKey(Operation)) Operation = "attivazione";
-        CardView card;
+        Card card;
         try
         {
             card = await api.Client.IdentifyCardAsync(ByNumber
-                ? new IdentifyCardQuery { CardNumber = Input.CardNumber?.Trim() ?? "" }
-                : new IdentifyCardQuery
+                ? new CardIdentificationInput { CardNumber = Input.CardNumber?.Trim() ?? "" }
+                : new CardIdentificationInput
                 {
                     CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(),
                     CardNumberLast5 = Input.CardNumberLast5?.Trim(),
@@ -63,7 +63,7 @@ public sealed class IdentificaModel(CmsApi api) : PageModel
             Problems.AddTo(ModelState, e);
             // A card of another region: the counter may send the operation there [T 2.11].
             InteropAvailable = Problems.Rule(e) == "card-not-found" && InteropForm.Operations.ContainsKey(Operation)
-                && e is CmsApiException<ProblemDetails> p && p.Result.AdditionalProperties.TryGetValue("interoperabilityAvailable", out var a)
+                && e is CmsApiException<Problem> p && p.Result.AdditionalProperties.TryGetValue("interoperabilityAvailable", out var a)
                 && a is JsonElement { ValueKind: JsonValueKind.True };
             return Page();
         }
@@ -80,9 +80,9 @@ public static class CardStore
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
     };
 
-    public static void Keep(Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataDictionary tempData, CardView card) =>
+    public static void Keep(Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataDictionary tempData, Card card) =>
         tempData["card:" + card.CardNumber] = JsonSerializer.Serialize(card, Json);
 
-    public static CardView? Peek(Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataDictionary tempData, string cardNumber) =>
-        tempData.Peek("card:" + cardNumber) is string json ? JsonSerializer.Deserialize<CardView>(json, Json) : null;
+    public static Card? Peek(Microsoft.AspNetCore.Mvc.ViewFeatures.ITempDataDictionary tempData, string cardNumber) =>
+        tempData.Peek("card:" + cardNumber) is string json ? JsonSerializer.Deserialize<Card>(json, Json) : null;
 }

@@ -2,7 +2,7 @@ namespace Cms.Web.Pages;
 
 public sealed class IndexModel(CmsApi api) : PageModel
 {
-    public IReadOnlyList<NoticeView> Notices { get; private set; } = [];
+    public IReadOnlyList<Notice> Notices { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) => Notices = [.. await api.Client.ListNoticesAsync(cancellationToken: ct)];
 }

@@ -6,7 +6,7 @@ public sealed class ModulisticaModel(CmsApi api) : PageModel
 {
     public const string FormRoles = "Operator,SecurityAdministrator,Auditor,Issuer";
 
-    public IReadOnlyList<BlankFormInfo> Forms { get; private set; } = [];
+    public IReadOnlyList<BlankForm> Forms { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) => Forms = [.. await api.Client.ListFormsAsync(ct)];
 

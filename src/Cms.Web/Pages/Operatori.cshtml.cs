@@ -32,8 +32,8 @@ public sealed class OperatoriModel(CmsApi api) : PageModel
     };
 
     [BindProperty] public OperatorForm Input { get; set; } = new();
-    public IReadOnlyList<OperatorDto> Operators { get; private set; } = [];
-    public IReadOnlyList<CounterDto> Counters { get; private set; } = [];
+    public IReadOnlyList<Operator> Operators { get; private set; } = [];
+    public IReadOnlyList<Counter> Counters { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -45,11 +45,11 @@ public sealed class OperatoriModel(CmsApi api) : PageModel
     {
         try
         {
-            await api.Client.CreateOperatorAsync(new CreateOperatorCommand
+            await api.Client.CreateOperatorAsync(new OperatorInput
             {
                 CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(), GivenName = Input.GivenName, Surname = Input.Surname,
                 CounterCode = Labels.Blank(Input.CounterCode), Password = Input.Password, EnabledForCms = Input.EnabledForCms,
-                Roles = [Enum.TryParse<Roles2>(Input.Role, out var role) ? role : Roles2.Operator],
+                Roles = [Enum.TryParse<Role>(Input.Role, out var role) ? role : Role.Operator],
             }, ct);
             return Redirect("/operatori");
         }
@@ -68,10 +68,10 @@ public sealed class OperatoriModel(CmsApi api) : PageModel
         if (current is null) return Redirect("/operatori");
         try
         {
-            await api.Client.UpdateOperatorAsync(id, new UpdateOperatorRequest
+            await api.Client.UpdateOperatorAsync(id, new OperatorUpdate
             {
                 GivenName = current.GivenName, Surname = current.Surname, CounterCode = current.CounterCode, EnabledForCms = enabled,
-                Roles = [.. current.Roles.Select(r => Enum.Parse<Roles4>(r.ToString()))],
+                Roles = [.. current.Roles.Select(r => Enum.Parse<Role>(r.ToString()))],
             }, ct);
             return Redirect("/operatori");
         }

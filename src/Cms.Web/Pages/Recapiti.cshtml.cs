@@ -20,7 +20,7 @@ public sealed class RecapitiModel(CmsApi api) : PageModel
 
     [BindProperty] public ApprovalForm Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public bool Tutte { get; set; }
-    public IReadOnlyList<RecipientApprovalView> Approvals { get; private set; } = [];
+    public IReadOnlyList<RecipientApproval> Approvals { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) => Approvals = [.. await api.Client.ListRecipientApprovalsAsync(Tutte, ct)];
 
@@ -28,7 +28,7 @@ public sealed class RecapitiModel(CmsApi api) : PageModel
     {
         try
         {
-            await api.Client.ApproveRecipientAsync(new ApproveRecipientCommand
+            await api.Client.ApproveRecipientAsync(new RecipientApprovalInput
             {
                 Channel = Input.Channel == "SMS" ? DeliveryChannel.SMS : DeliveryChannel.EMAIL,
                 Address = Input.Address?.Trim(),

@@ -14,7 +14,7 @@ public sealed class RegioniModel(CmsApi api) : PageModel
     }
 
     [BindProperty] public PeerForm Input { get; set; } = new();
-    public IReadOnlyList<PeerView> Peers { get; private set; } = [];
+    public IReadOnlyList<Peer> Peers { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) => Peers = [.. await api.Client.ListPeersAsync(ct)];
 
@@ -22,7 +22,7 @@ public sealed class RegioniModel(CmsApi api) : PageModel
     {
         try
         {
-            await api.Client.RegisterPeerAsync(Input.RegionCode?.Trim() ?? "", new RegisterPeerRequest
+            await api.Client.RegisterPeerAsync(Input.RegionCode?.Trim() ?? "", new PeerInput
             {
                 Name = Input.Name, BaseUrl = Input.BaseUrl?.Trim(), Secret = string.IsNullOrEmpty(Input.Secret) ? null : Input.Secret, Enabled = Input.Enabled,
             }, ct);
@@ -42,7 +42,7 @@ public sealed class RegioniModel(CmsApi api) : PageModel
     {
         var current = (await api.Client.ListPeersAsync(ct)).FirstOrDefault(p => p.RegionCode == region);
         if (current is null) return Redirect("/regioni");
-        await api.Client.RegisterPeerAsync(region, new RegisterPeerRequest { Name = current.Name, BaseUrl = current.BaseUrl, Enabled = enabled }, ct);
+        await api.Client.RegisterPeerAsync(region, new PeerInput { Name = current.Name, BaseUrl = current.BaseUrl, Enabled = enabled }, ct);
         return Redirect("/regioni");
     }
 }

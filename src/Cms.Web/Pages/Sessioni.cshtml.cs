@@ -4,7 +4,7 @@ namespace Cms.Web.Pages;
 [Authorize]
 public sealed class SessioniModel(CmsApi api) : PageModel
 {
-    public IReadOnlyList<SessionView> Sessions { get; private set; } = [];
+    public IReadOnlyList<Session> Sessions { get; private set; } = [];
     public bool Ended { get; private set; }
 
     public async Task OnGetAsync(bool terminata, CancellationToken ct)

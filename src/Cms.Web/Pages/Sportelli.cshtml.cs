@@ -13,7 +13,7 @@ public sealed class SportelliModel(CmsApi api) : PageModel
     }
 
     [BindProperty] public CounterForm Input { get; set; } = new();
-    public IReadOnlyList<CounterDto> Counters { get; private set; } = [];
+    public IReadOnlyList<Counter> Counters { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) => Counters = [.. await api.Client.ListCountersAsync(cancellationToken: ct)];
 
@@ -21,7 +21,7 @@ public sealed class SportelliModel(CmsApi api) : PageModel
     {
         try
         {
-            await api.Client.CreateCounterAsync(new CreateCounterCommand
+            await api.Client.CreateCounterAsync(new CounterInput
             {
                 Code = Input.Code?.Trim(), Name = Input.Name, Type = PersonPresentForm.Parse<CounterType>(Input.Type), Region = Input.Region?.Trim(),
             }, ct);
@@ -42,7 +42,7 @@ public sealed class SportelliModel(CmsApi api) : PageModel
         if (current is null) return Redirect("/sportelli");
         try
         {
-            await api.Client.UpdateCounterAsync(code, new UpdateCounterRequest { Name = current.Name, Type = current.Type, Active = active }, ct);
+            await api.Client.UpdateCounterAsync(code, new CounterUpdate { Name = current.Name, Type = current.Type, Active = active }, ct);
             return Redirect("/sportelli");
         }
         catch (CmsApiException e) when (e.StatusCode != 401)

@@ -2,11 +2,11 @@ namespace Cms.Web.Services;
 
 /// <summary>A code-releasing request as the pages show it, whichever operation it is.</summary>
 public sealed record CodeRequestView(
-    Guid Id, RequestStatus Status, string CardNumber, DateOnly CardExpiryDate, HolderView Holder, RequestMode Mode,
-    DelegationKind? DelegationKind, DelegateView? Delegate, DocumentView Document, DeliveryView Delivery, bool PrivacyConsent,
+    Guid Id, RequestStatus Status, string CardNumber, DateOnly CardExpiryDate, Holder Holder, RequestMode Mode,
+    DelegationKind? DelegationKind, DelegatePerson? Delegate, Document Document, CodeDelivery Delivery, bool PrivacyConsent,
     bool HealthDocuments, string? Reason, string? ReasonLabel, string? ReasonNote, DateTimeOffset ExpiresAt,
     IReadOnlyList<string> Documents, IReadOnlyList<string> Warnings, bool RecipientProofRequired, DateTimeOffset? CodesPrintedAt = null,
-    string? OutsideHealthAuthorityReason = null, IReadOnlyList<string>? FormsPrinted = null, SpecialCasesView? SpecialCases = null);
+    string? OutsideHealthAuthorityReason = null, IReadOnlyList<string>? FormsPrinted = null, SpecialCases? SpecialCases = null);
 
 /// <summary>What the confirm hands out once: the first halves, the prints and any notes.</summary>
 public sealed record CodeRequestOutcome(CodeParts FirstHalves, IReadOnlyList<string> Documents, IReadOnlyList<string> Notes);
@@ -46,9 +46,9 @@ public sealed class ActivationFlow : CodeRequestFlow
     public override string Done(string cardNumber) => $"Operazione effettuata correttamente. La tessera {cardNumber} è attiva.";
 
     public override async Task<Guid> CreateAsync(ICmsClient api, string cardNumber, CodeRequestForm f, CancellationToken ct) =>
-        (await api.CreateActivationAsync(new CreateActivationCommand
+        (await api.CreateActivationAsync(new ActivationRequestInput
         {
-            CardNumber = cardNumber, Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, DelegateCard = f.DelegateCardInput,
+            CardNumber = cardNumber, Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegatePersonInput, DelegateCard = f.DelegateCardInput,
             Document = f.DocumentInput, Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent,
             HealthDelegationDocumentsReceived = f.HealthDocuments, SpecialCases = f.SpecialCasesInput,
         }, ct)).Id;
@@ -63,16 +63,16 @@ public sealed class ActivationFlow : CodeRequestFlow
     }
 
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
-        api.UpdateActivationAsync(id, new UpdateActivationRequest
+        api.UpdateActivationAsync(id, new ActivationRequestUpdate
         {
-            Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, DelegateCard = f.DelegateCardInput, Document = f.DocumentInput,
+            Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegatePersonInput, DelegateCard = f.DelegateCardInput, Document = f.DocumentInput,
             Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent, HealthDelegationDocumentsReceived = f.HealthDocuments,
             SpecialCases = f.SpecialCasesInput,
         }, ct);
 
     public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, bool formPrintedAndSigned, CancellationToken ct)
     {
-        var c = await api.ConfirmActivationAsync(id, new ConfirmCodeReleaseRequest { RecipientProof = recipientProof, FormPrintedAndSigned = formPrintedAndSigned }, ct);
+        var c = await api.ConfirmActivationAsync(id, new CodeReleaseConfirmationInput { RecipientProof = recipientProof, FormPrintedAndSigned = formPrintedAndSigned }, ct);
         return new CodeRequestOutcome(c.FirstHalves, [.. c.Documents], [.. c.Notes]);
     }
 
@@ -97,9 +97,9 @@ public sealed class ReprintFlow : CodeRequestFlow
     public override bool HasReason => true;
 
     public override async Task<Guid> CreateAsync(ICmsClient api, string cardNumber, CodeRequestForm f, CancellationToken ct) =>
-        (await api.CreateReprintAsync(new CreateReprintCommand
+        (await api.CreateReprintAsync(new ReprintRequestInput
         {
-            CardNumber = cardNumber, Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, DelegateCard = f.DelegateCardInput,
+            CardNumber = cardNumber, Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegatePersonInput, DelegateCard = f.DelegateCardInput,
             Document = f.DocumentInput, Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent,
             HealthDelegationDocumentsReceived = f.HealthDocuments, Reason = PersonPresentForm.Parse<ReprintReason>(f.Reason),
             ReasonNote = string.IsNullOrWhiteSpace(f.ReasonNote) ? null : f.ReasonNote,
@@ -117,9 +117,9 @@ public sealed class ReprintFlow : CodeRequestFlow
     }
 
     public override Task UpdateAsync(ICmsClient api, Guid id, CodeRequestForm f, CancellationToken ct) =>
-        api.UpdateReprintAsync(id, new UpdateReprintRequest
+        api.UpdateReprintAsync(id, new ReprintRequestUpdate
         {
-            Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegateInput, DelegateCard = f.DelegateCardInput, Document = f.DocumentInput,
+            Mode = f.ParsedMode, DelegationKind = f.ParsedDelegationKind, Delegate = f.DelegatePersonInput, DelegateCard = f.DelegateCardInput, Document = f.DocumentInput,
             Delivery = f.Delivery.ToInput(), PrivacyConsent = f.PrivacyConsent, HealthDelegationDocumentsReceived = f.HealthDocuments,
             Reason = PersonPresentForm.Parse<ReprintReason>(f.Reason), ReasonNote = string.IsNullOrWhiteSpace(f.ReasonNote) ? null : f.ReasonNote,
             OutsideHealthAuthorityReason = string.IsNullOrWhiteSpace(f.OutsideHealthAuthorityReason) ? null : f.OutsideHealthAuthorityReason,
@@ -128,7 +128,7 @@ public sealed class ReprintFlow : CodeRequestFlow
 
     public override async Task<CodeRequestOutcome> ConfirmAsync(ICmsClient api, Guid id, string? recipientProof, bool formPrintedAndSigned, CancellationToken ct)
     {
-        var c = await api.ConfirmReprintAsync(id, new ConfirmCodeReleaseRequest { RecipientProof = recipientProof, FormPrintedAndSigned = formPrintedAndSigned }, ct);
+        var c = await api.ConfirmReprintAsync(id, new CodeReleaseConfirmationInput { RecipientProof = recipientProof, FormPrintedAndSigned = formPrintedAndSigned }, ct);
         return new CodeRequestOutcome(c.FirstHalves, [.. c.Documents], [.. c.Warnings]);
     }
 

@@ -17,9 +17,9 @@ public sealed class ConsentForm : PersonPresentForm
         public string? PastData { get; set; } = "NO_RECOVERY";
     }
 
-    public CreateConsentRequestCommand ToCreate(string cardNumber, ConsentModel model) => new()
+    public ConsentRequestInput ToCreate(string cardNumber, ConsentModel model) => new()
     {
-        CardNumber = cardNumber, Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegateInput, Document = DocumentInput,
+        CardNumber = cardNumber, Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegatePersonInput, Document = DocumentInput,
         PrivacyConsent = PrivacyConsent, HealthDelegationDocumentsReceived = HealthDocuments, DeclarationConfirmed = DeclarationConfirmed,
         ActivationId = ActivationId,
         Consents = new ConsentChoicesInput

@@ -32,7 +32,7 @@ public sealed class InteropForm : PersonPresentForm
         ["revoca"] = (InteropKind.REVOCATION, "Revoca"),
     };
 
-    public CreateInteropRequestCommand ToCommand(InteropKind kind) => new()
+    public InteropRequestInput ToCommand(InteropKind kind) => new()
     {
         Kind = kind,
         CardNumber = CardNumber?.Replace(" ", "").Trim(),
@@ -41,7 +41,7 @@ public sealed class InteropForm : PersonPresentForm
             CodiceFiscale = Holder.CodiceFiscale?.Trim().ToUpperInvariant(), Surname = Holder.Surname, GivenName = Holder.GivenName,
             BirthDate = Holder.BirthDate,
         },
-        Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegateInput, Document = DocumentInput, PrivacyConsent = PrivacyConsent,
+        Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegatePersonInput, Document = DocumentInput, PrivacyConsent = PrivacyConsent,
         HealthDelegationDocumentsReceived = HealthDocuments,
         Delivery = kind == InteropKind.REVOCATION ? null : Delivery.ToInput(),
         Reason = kind == InteropKind.REPRINT ? Parse<ReprintReason>(Reason) : null,

@@ -7,7 +7,7 @@ namespace Cms.Web.Services;
 /// <summary>The UI's session: the API's token and who the operator is, in the protected sign-in cookie.</summary>
 public static class OperatorSession
 {
-    public static Task StartAsync(HttpContext http, SignInSuccess signedIn)
+    public static Task StartAsync(HttpContext http, AccessGrant signedIn)
     {
         var op = signedIn.Operator;
         var claims = new List<Claim>

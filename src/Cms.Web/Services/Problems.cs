@@ -13,7 +13,7 @@ public static class Problems
     public const string Unavailable = "Il servizio CMS non risponde: riprovare tra qualche istante.";
 
     public static string? Rule(CmsApiException e) =>
-        e is CmsApiException<ProblemDetails> p && p.Result.AdditionalProperties.TryGetValue("rule", out var r) && r is JsonElement { ValueKind: JsonValueKind.String } s
+        e is CmsApiException<Problem> p && p.Result.AdditionalProperties.TryGetValue("rule", out var r) && r is JsonElement { ValueKind: JsonValueKind.String } s
             ? s.GetString() : null;
 
     /// <summary>Every message at the top of the form: for a page whose data the operator did not type (the chip's).</summary>
@@ -28,7 +28,7 @@ public static class Problems
     public static void AddTo(ModelStateDictionary state, CmsApiException e, string prefix = "Input",
         IReadOnlyDictionary<string, string>? ruleFields = null)
     {
-        if (e is not CmsApiException<ProblemDetails> problem)
+        if (e is not CmsApiException<Problem> problem)
         {
             state.AddModelError("", e.StatusCode >= 500 ? Unavailable : $"Richiesta non riuscita ({e.StatusCode}).");
             return;

@@ -37,8 +37,8 @@ public class PersonPresentForm
 
     public bool? HealthDocuments => ParsedMode == RequestMode.HEALTH_DELEGATION ? HealthDelegationDocumentsReceived : null;
 
-    public DelegateInput? DelegateInput => ParsedMode is RequestMode.DELEGATED or RequestMode.HEALTH_DELEGATION
-        ? new DelegateInput { CodiceFiscale = Delegate.CodiceFiscale?.Trim().ToUpperInvariant(), Surname = Delegate.Surname, GivenName = Delegate.GivenName }
+    public DelegatePersonInput? DelegatePersonInput => ParsedMode is RequestMode.DELEGATED or RequestMode.HEALTH_DELEGATION
+        ? new DelegatePersonInput { CodiceFiscale = Delegate.CodiceFiscale?.Trim().ToUpperInvariant(), Surname = Delegate.Surname, GivenName = Delegate.GivenName }
         : null;
 
     public DocumentInput DocumentInput => new()
@@ -47,7 +47,7 @@ public class PersonPresentForm
         IssueDate = Document.IssueDate, ExpiryDate = Document.ExpiryDate,
     };
 
-    protected void CopyFrom(RequestMode mode, DelegationKind? kind, DelegateView? person, DocumentView document, bool privacy, bool healthDocuments)
+    protected void CopyFrom(RequestMode mode, DelegationKind? kind, DelegatePerson? person, Document document, bool privacy, bool healthDocuments)
     {
         Mode = mode.ToString();
         DelegationKind = kind?.ToString();
@@ -99,11 +99,11 @@ public sealed class DeliveryForm
     public string? EmailConfirmation { get; set; }
     public string? Mobile { get; set; }
 
-    public DeliveryInput ToInput() => PersonPresentForm.Parse<DeliveryChannel>(Channel) is DeliveryChannel.SMS
-        ? new DeliveryInput { Channel = DeliveryChannel.SMS, Mobile = Mobile }
-        : new DeliveryInput { Channel = PersonPresentForm.Parse<DeliveryChannel>(Channel), Email = Email, EmailConfirmation = EmailConfirmation };
+    public CodeDeliveryInput ToInput() => PersonPresentForm.Parse<DeliveryChannel>(Channel) is DeliveryChannel.SMS
+        ? new CodeDeliveryInput { Channel = DeliveryChannel.SMS, Mobile = Mobile }
+        : new CodeDeliveryInput { Channel = PersonPresentForm.Parse<DeliveryChannel>(Channel), Email = Email, EmailConfirmation = EmailConfirmation };
 
-    public static DeliveryForm From(DeliveryView d) => new() { Channel = d.Channel.ToString(), Email = d.Email, EmailConfirmation = d.Email, Mobile = d.Mobile };
+    public static DeliveryForm From(CodeDelivery d) => new() { Channel = d.Channel.ToString(), Email = d.Email, EmailConfirmation = d.Email, Mobile = d.Mobile };
 }
 
 /// <summary>A request that releases codes in two halves: the activation and the reprint of PIN/PUK.</summary>
@@ -172,7 +172,7 @@ public sealed class CodeRequestForm : PersonPresentForm
 
     public bool HasDelegateCard => !string.IsNullOrEmpty(DelegateCard.CardNumber);
 
-    public ChipData? DelegateCardInput => DelegateInput is not null && UseDelegateCard && HasDelegateCard
+    public ChipData? DelegateCardInput => DelegatePersonInput is not null && UseDelegateCard && HasDelegateCard
         ? new ChipData
         {
             CardNumber = DelegateCard.CardNumber, CodiceFiscale = DelegateCard.CodiceFiscale, Surname = DelegateCard.Surname,

@@ -16,9 +16,9 @@ public sealed class RevocationForm : PersonPresentForm
         ? new LossEvidenceInput { Kind = kind, Reference = string.IsNullOrWhiteSpace(Evidence.Reference) ? null : Evidence.Reference }
         : null;
 
-    public CreateRevocationCommand ToCreate(string cardNumber) => new()
+    public RevocationRequestInput ToCreate(string cardNumber) => new()
     {
-        CardNumber = cardNumber, Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegateInput, Document = DocumentInput,
+        CardNumber = cardNumber, Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegatePersonInput, Document = DocumentInput,
         PrivacyConsent = PrivacyConsent, HealthDelegationDocumentsReceived = HealthDocuments, Reason = Parse<RevocationReason>(Reason),
         Evidence = EvidenceInput,
     };
@@ -35,16 +35,16 @@ public sealed class StateChangeForm : PersonPresentForm
     public string? Reason { get; set; }
     public string? Note { get; set; }
 
-    public SuspendCardCommand ToSuspend(string cardNumber) => new()
+    public SuspensionInput ToSuspend(string cardNumber) => new()
     {
-        CardNumber = cardNumber, Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegateInput, Document = DocumentInput,
+        CardNumber = cardNumber, Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegatePersonInput, Document = DocumentInput,
         PrivacyConsent = PrivacyConsent, HealthDelegationDocumentsReceived = HealthDocuments, Reason = Parse<SuspensionReason>(Reason),
         Note = string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(),
     };
 
-    public ReactivateCardCommand ToReactivate(string cardNumber) => new()
+    public ReactivationInput ToReactivate(string cardNumber) => new()
     {
-        CardNumber = cardNumber, Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegateInput, Document = DocumentInput,
+        CardNumber = cardNumber, Mode = ParsedMode, DelegationKind = ParsedDelegationKind, Delegate = DelegatePersonInput, Document = DocumentInput,
         PrivacyConsent = PrivacyConsent, HealthDelegationDocumentsReceived = HealthDocuments,
         Note = string.IsNullOrWhiteSpace(Note) ? null : Note.Trim(),
     };

@@ -52,6 +52,22 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public string JwtKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>
+    /// A client of the in-process API whose every answer is checked against the checked-in contract (decision 0051): a
+    /// mismatch fails the call, so the test that made it. Hides the base's methods so that every test gets the check.
+    /// </summary>
+    public new HttpClient CreateClient() => CreateClient(ClientOptions);
+
+    /// <inheritdoc cref="CreateClient()"/>
+    public new HttpClient CreateClient(WebApplicationFactoryClientOptions options)
+    {
+        var handlers = new List<DelegatingHandler>();
+        if (options.AllowAutoRedirect) handlers.Add(new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(options.MaxAutomaticRedirections));
+        if (options.HandleCookies) handlers.Add(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler());
+        handlers.Add(new ContractValidatingHandler());
+        return CreateDefaultClient(options.BaseAddress, [.. handlers]);
+    }
+
+    /// <summary>
     /// The signed checkpoints of the trail (decision 0028): the API verifies with the public key against this folder; it signs
     /// none itself (no private key in its settings), so that only the tests that sign checkpoints find any. Emptied on reset.
     /// </summary>

@@ -39,7 +39,7 @@ public sealed partial class AttivazioneModel(CitizenCertificate certificates, IH
     public bool CertificateRefused { get; private set; }
     public int Step { get; private set; } = 1;
     public Preview? ToConfirm { get; private set; }
-    public RenewalResult? Done { get; private set; }
+    public Renewal? Done { get; private set; }
     public bool Cancelled { get; private set; }
     /// <summary>
     /// The "Conferma" got no answer (timeout, connection lost, server error, the same request still running): the card may have
@@ -120,7 +120,7 @@ public sealed partial class AttivazioneModel(CitizenCertificate certificates, IH
         return Page();
     }
 
-    private RenewCardCommand Command(bool confirmed) => new()
+    private RenewalInput Command(bool confirmed) => new()
     {
         NewCardLast6 = Input.NewCardLast6?.Trim(), NewCardExpiryDate = Input.NewCardExpiryDate?.Trim(), Confirmed = confirmed,
     };
@@ -135,7 +135,7 @@ public sealed partial class AttivazioneModel(CitizenCertificate certificates, IH
             ModelState.AddModelError("", "Risposta inattesa del servizio: riprovare.");
             return false;
         }
-        catch (CmsApiException e) when (Problems.Rule(e) == "confirmation-required" && e is CmsApiException<ProblemDetails> problem
+        catch (CmsApiException e) when (Problems.Rule(e) == "confirmation-required" && e is CmsApiException<Problem> problem
             && PreviewOf(problem.Result.AdditionalProperties) is { } preview)
         {
             ToConfirm = preview;

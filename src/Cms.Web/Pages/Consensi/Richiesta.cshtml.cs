@@ -4,7 +4,7 @@ namespace Cms.Web.Pages.Consensi;
 public sealed class RichiestaModel(CmsApi api) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
-    public ConsentRequestResponse? Consent { get; private set; }
+    public ConsentRequest? Consent { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => Consent = await api.Client.GetConsentRequestAsync(Id, ct);
 
@@ -12,7 +12,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
 
     public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct) => await ActAsync(() => api.Client.CancelConsentRequestAsync(Id, ct), ct);
 
-    private async Task<IActionResult> ActAsync(Func<Task<ConsentRequestResponse>> action, CancellationToken ct)
+    private async Task<IActionResult> ActAsync(Func<Task<ConsentRequest>> action, CancellationToken ct)
     {
         try
         {

@@ -35,7 +35,7 @@ public sealed class RevocaModel(CmsApi api) : PageModel
 
     [BindProperty] public IssuerRevocationForm Input { get; set; } = new();
     public Step Shown { get; private set; } = Step.Form;
-    public IssuerRevocationResponse? Done { get; private set; }
+    public IssuerRevocation? Done { get; private set; }
 
     public static string ReasonLabel(string? value) => Reasons.FirstOrDefault(r => r.Value == value).Label ?? value ?? "";
 
@@ -77,7 +77,7 @@ public sealed class RevocaModel(CmsApi api) : PageModel
         }
         try
         {
-            Done = await api.Client.CreateIssuerRevocationAsync(new CreateIssuerRevocationCommand
+            Done = await api.Client.CreateIssuerRevocationAsync(new IssuerRevocationInput
             {
                 CardNumber = Input.CardNumber?.Trim(), Reason = PersonPresentForm.Parse<IssuerRevocationReason>(Input.Reason), Note = Labels.Blank(Input.Note),
             }, ct);

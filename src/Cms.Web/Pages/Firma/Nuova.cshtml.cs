@@ -9,7 +9,7 @@ public sealed class NuovaModel(CmsApi api) : PageModel
         public PersonPresentForm.DocumentForm Document { get; set; } = new();
         public bool PrivacyConsent { get; set; }
 
-        public CreateSignatureRequestCommand ToCreate(string cardNumber) => new()
+        public SignatureRequestInput ToCreate(string cardNumber) => new()
         {
             CardNumber = cardNumber,
             Document = new DocumentInput

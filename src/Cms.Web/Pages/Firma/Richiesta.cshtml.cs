@@ -10,7 +10,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     };
 
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
-    public SignatureRequestResponse? Signature { get; private set; }
+    public SignatureRequest? Signature { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => Signature = await api.Client.GetSignatureRequestAsync(Id, ct);
 
@@ -18,7 +18,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     {
         try
         {
-            Signature = await api.Client.ConfirmSignatureRequestAsync(Id, new ConfirmWithFormRequest { FormPrintedAndSigned = formPrintedAndSigned }, ct);
+            Signature = await api.Client.ConfirmSignatureRequestAsync(Id, new FormConfirmationInput { FormPrintedAndSigned = formPrintedAndSigned }, ct);
             return Page();
         }
         catch (CmsApiException e) when (e.StatusCode != 401)

@@ -34,7 +34,7 @@ public sealed class LettoreModel(CmsApi api, ReaderHandoff handoff, IOptions<Web
                 Operation = reading.State.Operation;
                 try
                 {
-                    var card = await api.Client.IdentifyCardAsync(new IdentifyCardQuery { Chip = reading.Chip }, ct);
+                    var card = await api.Client.IdentifyCardAsync(new CardIdentificationInput { Chip = reading.Chip }, ct);
                     CardStore.Keep(TempData, card);
                     return Redirect($"/carta/{card.CardNumber}?operazione={Operation}");
                 }

@@ -8,7 +8,7 @@ namespace Cms.Web.Pages.Interoperabilita;
 public sealed class RichiestaModel(CmsApi api) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
-    public InteropRequestView? Interop { get; private set; }
+    public InteropRequest? Interop { get; private set; }
 
     /// <summary>The forms of the pending request, for the partial that lists them with whether each was printed.</summary>
     public (string Kind, Guid Id, IReadOnlyList<string> Names, IReadOnlyList<string> Printed) FormsToSign =>
@@ -27,7 +27,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     [BindProperty] public bool FormPrintedAndSigned { get; set; }
 
     public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct) => await ActAsync(() => api.Client.ConfirmInteropRequestAsync(Id,
-        new ConfirmCodeReleaseRequest
+        new CodeReleaseConfirmationInput
         {
             RecipientProof = string.IsNullOrWhiteSpace(RecipientProof) ? null : RecipientProof.Trim(), FormPrintedAndSigned = FormPrintedAndSigned,
         }, ct), ct);
@@ -48,7 +48,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
 
     public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct) => await ActAsync(() => api.Client.CancelInteropRequestAsync(Id, ct), ct);
 
-    private async Task<IActionResult> ActAsync(Func<Task<InteropRequestView>> action, CancellationToken ct)
+    private async Task<IActionResult> ActAsync(Func<Task<InteropRequest>> action, CancellationToken ct)
     {
         try
         {

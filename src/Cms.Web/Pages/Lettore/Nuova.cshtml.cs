@@ -20,7 +20,7 @@ public sealed class NuovaModel(CmsApi api) : PageModel
     {
         try
         {
-            var created = await api.Client.CreateReaderDeliveryAsync(new CreateReaderDeliveryCommand
+            var created = await api.Client.CreateReaderDeliveryAsync(new ReaderDeliveryInput
             {
                 CardNumber = Numero,
                 ReaderSerial = string.IsNullOrWhiteSpace(Input.ReaderSerial) ? null : Input.ReaderSerial,

@@ -9,7 +9,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     };
 
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
-    public ReaderDeliveryResponse? Delivery { get; private set; }
+    public ReaderDelivery? Delivery { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => Delivery = await api.Client.GetReaderDeliveryAsync(Id, ct);
 
@@ -17,7 +17,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     {
         try
         {
-            Delivery = await api.Client.ConfirmReaderDeliveryAsync(Id, new ConfirmWithFormRequest { FormPrintedAndSigned = formPrintedAndSigned }, ct);
+            Delivery = await api.Client.ConfirmReaderDeliveryAsync(Id, new FormConfirmationInput { FormPrintedAndSigned = formPrintedAndSigned }, ct);
             return Page();
         }
         catch (CmsApiException e) when (e.StatusCode != 401)

@@ -14,7 +14,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     };
 
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
-    public RevocationResponse? Revocation { get; private set; }
+    public RevocationRequest? Revocation { get; private set; }
     public RevocationConfirmation? Confirmation { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct) => Revocation = await api.Client.GetRevocationAsync(Id, ct);
@@ -23,7 +23,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     {
         try
         {
-            await api.Client.VerifyRevocationCipAsync(Id, new VerifyCipRequest { Cip = cip }, ct);
+            await api.Client.VerifyRevocationCipAsync(Id, new CipInput { Cip = cip }, ct);
             return Redirect($"/revoca/{Id}");
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
@@ -38,7 +38,7 @@ public sealed class RichiestaModel(CmsApi api) : PageModel
     {
         try
         {
-            Confirmation = await api.Client.ConfirmRevocationAsync(Id, new ConfirmWithFormRequest { FormPrintedAndSigned = formPrintedAndSigned }, ct);
+            Confirmation = await api.Client.ConfirmRevocationAsync(Id, new FormConfirmationInput { FormPrintedAndSigned = formPrintedAndSigned }, ct);
         }
         catch (CmsApiException e) when (e.StatusCode != 401)
         {

@@ -11,7 +11,7 @@ public sealed class CambioStatoModel(CmsApi api) : PageModel
     [BindProperty(SupportsGet = true, Name = "azione")] public string Action { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string Numero { get; set; } = "";
     [BindProperty] public StateChangeForm Input { get; set; } = new();
-    public StateChangeResponse? Done { get; private set; }
+    public StateChange? Done { get; private set; }
 
     private static readonly IReadOnlyDictionary<string, string> Rules = new Dictionary<string, string>(PersonPresentForm.RuleFields, StringComparer.Ordinal)
     {
