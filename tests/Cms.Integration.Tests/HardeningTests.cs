@@ -159,8 +159,10 @@ public class HardeningTests(CmsFactory factory) : ApiTest(factory)
             Assert.True(response.Headers.CacheControl?.NoStore == true, what + ": no-store missing");
             Assert.False(response.Headers.Contains("Server"), what + ": Server header");
         }
-        // A NUL in the path is Kestrel's 400, before the application; in the query, the application's.
-        Assert.Equal(HttpStatusCode.BadRequest, (await issuer.GetAsync("/api/v1/cards/8038%00/history")).StatusCode);
+        // A NUL in the path is Kestrel's 400, before the application (no body: not the contract's answer, so not checked against
+        // it); in the query, the application's.
+        using (ContractValidatingHandler.Suspend())
+            Assert.Equal(HttpStatusCode.BadRequest, (await issuer.GetAsync("/api/v1/cards/8038%00/history")).StatusCode);
         var query = await ProblemAsync(await issuer.GetAsync("/api/v1/reports/my-operations?from=2026%00"), HttpStatusCode.BadRequest);
         Assert.Equal("urn:cms:problem:malformed-request", query.GetProperty("type").GetString());
 
