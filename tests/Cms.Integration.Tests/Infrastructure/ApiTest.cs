@@ -17,7 +17,8 @@ namespace Cms.Integration.Tests.Infrastructure;
 public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
 {
     public const string OperatorPassword = "Operator-Test-Pwd-1";
-    protected static readonly DateOnly Today = DateOnly.FromDateTime(DateTime.UtcNow);
+    /// <summary>The UTC day now (report periods are UTC days), read at each use: a run that crosses midnight must not ask for yesterday.</summary>
+    protected static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow);
     private static int sequence;
 
     protected CmsFactory Factory { get; } = factory;
