@@ -11,7 +11,16 @@ public class ContractCompatibilityTests
         return dir!.FullName;
     }
 
-    private static int Major(JsonNode doc) => int.Parse(doc["info"]!["version"]!.GetValue<string>().Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The listed corrections of a release (contracts/released/corrections-*.json): its members that may become nullable.</summary>
+    private static ContractCompatibility.Corrections? CorrectionsOf(string root, string version)
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "contracts", "released"), "corrections-*.json"))
+        {
+            var node = JsonNode.Parse(File.ReadAllText(file))!;
+            if (node["release"]!.GetValue<string>() == version) return ContractCompatibility.Corrections.Read(node);
+        }
+        return null;
+    }
 
     /// <summary>
     /// The contract may grow, never break, within a major version: every release of it is a reference (the last one alone would
@@ -21,31 +30,68 @@ public class ContractCompatibilityTests
     public void The_contract_breaks_nothing_of_any_release_unless_its_major_version_moves()
     {
         var root = Root();
-        var current = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "contracts", "cms-v1.openapi.json")))!;
+        var file = Path.Combine(root, "contracts", "cms-v1.openapi.json");
+        var current = JsonNode.Parse(File.ReadAllText(file))!;
         var renames = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(
             File.ReadAllText(Path.Combine(root, "contracts", "released", "schema-renames.json")))!;
         var releases = Directory.GetFiles(Path.Combine(root, "contracts", "released"), "cms-v*.openapi.json");
-        Assert.True(releases.Length >= 2, "contracts/released holds 1.0.0 and 1.1.0 at least");
+        Assert.True(releases.Length >= 2, "contracts/released holds 1.0.0, 1.1.0 and 1.2.0 at least");
         foreach (var released in releases)
         {
             var old = JsonNode.Parse(File.ReadAllText(released))!;
-            if (Major(current) > Major(old)) continue; // a new major version (a new /api/vN) may break; see docs/contract.md
-            var breaking = ContractCompatibility.BreakingChanges(old, current, renames);
+            // A later line (cms-v2 releases) is not this file's business; a new line may break (docs/contract.md).
+            if (ContractCompatibility.Major(old) > ContractCompatibility.Major(current) || ContractCompatibility.MayBreak(old, current, file)) continue;
+            var version = old["info"]!["version"]!.GetValue<string>();
+            var breaking = ContractCompatibility.BreakingChanges(old, current, renames, CorrectionsOf(root, version));
             Assert.True(breaking.Count == 0,
                 $"contracts/cms-v1.openapi.json breaks {Path.GetFileName(released)} (see docs/contract.md):\n" + string.Join("\n", breaking.Take(30)));
-            Assert.True(Version.Parse(current["info"]!["version"]!.GetValue<string>()) >= Version.Parse(old["info"]!["version"]!.GetValue<string>()),
+            Assert.True(Version.Parse(current["info"]!["version"]!.GetValue<string>()) >= Version.Parse(version),
                 "the contract's version went back");
         }
+    }
+
+    /// <summary>The corrections of 1.0.0 are exact: each listed member is one the check would report without the list.</summary>
+    [Fact]
+    public void The_listed_corrections_of_1_0_0_are_each_needed_and_are_members_of_answers()
+    {
+        var root = Root();
+        var current = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "contracts", "cms-v1.openapi.json")))!;
+        var old = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "contracts", "released", "cms-v1.0.0.openapi.json")))!;
+        var renames = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(
+            File.ReadAllText(Path.Combine(root, "contracts", "released", "schema-renames.json")))!;
+        var corrections = CorrectionsOf(root, "1.0.0")!;
+        Assert.NotEmpty(corrections.NowNullable);
+        var without = ContractCompatibility.BreakingChanges(old, current, renames);
+        Assert.Contains(without, b => b.EndsWith("may now be null", StringComparison.Ordinal));
+        foreach (var (schema, members) in corrections.NowNullable)
+        {
+            Assert.True(ContractCompatibility.Usage(old, schema).InResponses, $"{schema} is not answered in 1.0.0: no correction needed");
+            foreach (var member in members)
+            {
+                var one = corrections with { NowNullable = new Dictionary<string, string[]>(corrections.NowNullable) { [schema] = members.Where(m => m != member).ToArray() } };
+                Assert.True(ContractCompatibility.BreakingChanges(old, current, renames, one).Any(b => b.EndsWith($".{member}: may now be null", StringComparison.Ordinal)),
+                    $"{schema}.{member} is listed as a correction but did not become nullable");
+            }
+        }
+        // Each enum value listed was really added to an answer (the list says no more than what happened).
+        foreach (var (key, values) in corrections.AnswerEnumValues)
+            foreach (var value in values)
+                Assert.Contains(without, b => b.EndsWith($"enum value \"{value}\" added to an answer ({key})", StringComparison.Ordinal));
     }
 
     private static JsonNode Doc(string json) => JsonNode.Parse(json)!;
 
     private const string Base = """
-        {"paths":{"/a":{"get":{"responses":{"200":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/A"}}}}}},
-                        "post":{"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/B"}}}},"responses":{"201":{}}}}},
+        {"paths":{"/a":{"get":{"parameters":[{"name":"q","in":"query","schema":{"type":"string"}}],
+                               "responses":{"200":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/A"}}}}}},
+                        "post":{"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/B"}},
+                                                          "text/csv":{"schema":{"type":"string"}}}},"responses":{"201":{}}}}},
          "components":{"schemas":{
-           "A":{"type":"object","required":["id"],"properties":{"id":{"type":"string"},"state":{"type":"string","enum":["X","Y"]}}},
-           "B":{"type":"object","properties":{"mode":{"type":"string","enum":["D","E"]},"note":{"type":"string"}}}}}}
+           "A":{"type":"object","required":["id"],"properties":{"id":{"type":"string"},"state":{"type":"string","enum":["X","Y"]},
+                "child":{"$ref":"#/components/schemas/C"},"choice":{"oneOf":[{"type":"string"},{"type":"integer"}]},
+                "count":{"type":"integer","format":"int32"}}},
+           "C":{"type":"object","properties":{"name":{"type":"string"}}},
+           "B":{"type":"object","properties":{"mode":{"type":"string","enum":["D","E"]},"note":{"type":"string"},"memo":{"type":"string","nullable":true}}}}}}
         """;
 
     [Fact]
@@ -64,6 +110,21 @@ public class ContractCompatibilityTests
     [InlineData("\"enum\":[\"D\",\"E\"]", "\"enum\":[\"D\"]", "enum value \"E\" removed")]
     [InlineData("\"B\":{\"type\":\"object\",", "\"B\":{\"type\":\"object\",\"required\":[\"note\"],", "member note is now required")]
     [InlineData("\"201\":{}", "\"202\":{}", "response 201 removed")]
+    // The follow-up of decision 0051: what the first checks did not see.
+    [InlineData("\"child\":{\"$ref\":\"#/components/schemas/C\"}", "\"child\":{\"allOf\":[{\"$ref\":\"#/components/schemas/C\"}],\"nullable\":true}", ".child: may now be null")]
+    [InlineData("\"id\":{\"type\":\"string\"}", "\"id\":{\"type\":\"string\",\"nullable\":true}", ".id: may now be null")]
+    [InlineData("\"memo\":{\"type\":\"string\",\"nullable\":true}", "\"memo\":{\"type\":\"string\"}", ".memo: no longer accepts null")]
+    [InlineData("\"enum\":[\"X\",\"Y\"]", "\"enum\":[\"X\",\"Y\",\"Z\"]", "enum value \"Z\" added to an answer")]
+    [InlineData("\"in\":\"query\",", "\"in\":\"query\",\"required\":true,", "parameter q is now required")]
+    [InlineData("\"schema\":{\"type\":\"string\"}}],", "\"schema\":{\"type\":\"integer\"}}],", "parameter q: type \"string\" became \"integer\"")]
+    [InlineData("\"id\":{\"type\":\"string\"}", "\"id\":{\"type\":\"string\",\"format\":\"uuid\"}", ".id: format (none) became \"uuid\"")]
+    [InlineData("\"format\":\"int32\"", "\"format\":\"int64\"", ".count: format \"int32\" became \"int64\"")]
+    [InlineData("{\"type\":\"integer\"}]}", "{\"type\":\"integer\"},{\"type\":\"boolean\"}]}", ".choice: oneOf of 2 schemas became 3")]
+    [InlineData("{\"type\":\"integer\"}]}", "{\"type\":\"number\"}]}", ".choice.oneOf[1]: type")]
+    [InlineData("\"B\":{\"type\":\"object\",", "\"B\":{\"type\":\"object\",\"additionalProperties\":false,", "undeclared members are now refused")]
+    [InlineData("\"text/csv\":{\"schema\":{\"type\":\"string\"}}", "\"text/plain\":{\"schema\":{\"type\":\"string\"}}", "no longer accepted as text/csv")]
+    [InlineData("\"text/csv\":{\"schema\":{\"type\":\"string\"}}", "\"text/csv\":{\"schema\":{\"type\":\"string\",\"format\":\"binary\"}}", "request text/csv: format")]
+    [InlineData("\"requestBody\":{", "\"requestBody\":{\"required\":true,", "the request body is now required")]
     public void Removals_and_new_obligations_are_breaking(string from, string to, string expected)
     {
         var changed = Base.Replace(from, to, StringComparison.Ordinal);
@@ -86,5 +147,60 @@ public class ContractCompatibilityTests
         // Renamed and narrowed: the structure behind the new name is still compared.
         var narrowed = renamed.Replace("\"state\":{\"type\":\"string\"", "\"state\":{\"type\":\"integer\"", StringComparison.Ordinal);
         Assert.Contains(ContractCompatibility.BreakingChanges(Doc(Base), Doc(narrowed), map), b => b.Contains("type", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_rename_entry_does_not_hide_a_change_of_the_successor()
+    {
+        // The answer now refers to Keep (A as it was), and the map says A became Alpha, a narrowed A no path uses.
+        var changed = Base.Replace("schemas/A\"", "schemas/Keep\"", StringComparison.Ordinal)
+            .Replace("\"A\":{\"type\":\"object\",\"required\":[\"id\"]", "\"Keep\":{\"type\":\"object\",\"required\":[\"id\"]", StringComparison.Ordinal);
+        var alpha = JsonNode.Parse(Base)!["components"]!["schemas"]!["A"]!.DeepClone();
+        alpha["properties"]!["state"] = JsonNode.Parse("""{"type":"integer"}""");
+        var doc = Doc(changed);
+        doc["components"]!["schemas"]!["Alpha"] = alpha;
+        var map = new Dictionary<string, string> { ["A"] = "Alpha" };
+        Assert.Contains(ContractCompatibility.BreakingChanges(Doc(Base), doc, map), b => b.StartsWith("schema A → Alpha (answered).state: type", StringComparison.Ordinal));
+        // The same successor unchanged passes.
+        doc["components"]!["schemas"]!["Alpha"] = JsonNode.Parse(Base)!["components"]!["schemas"]!["A"]!.DeepClone();
+        Assert.Empty(ContractCompatibility.BreakingChanges(Doc(Base), doc, map));
+    }
+
+    private static ContractCompatibility.Corrections Nullable(string schema, string member) =>
+        ContractCompatibility.Corrections.None with { NowNullable = new Dictionary<string, string[]> { [schema] = [member] } };
+
+    [Fact]
+    public void A_listed_correction_lets_only_its_member_become_nullable()
+    {
+        var nullable = Base.Replace("\"child\":{\"$ref\":\"#/components/schemas/C\"}",
+            "\"child\":{\"allOf\":[{\"$ref\":\"#/components/schemas/C\"}],\"nullable\":true}", StringComparison.Ordinal);
+        Assert.NotEqual(Base, nullable);
+        Assert.Empty(ContractCompatibility.BreakingChanges(Doc(Base), Doc(nullable), corrections: Nullable("A", "child")));
+        Assert.NotEmpty(ContractCompatibility.BreakingChanges(Doc(Base), Doc(nullable), corrections: Nullable("A", "id")));
+    }
+
+    [Fact]
+    public void An_answer_s_schema_may_open_to_undeclared_members_and_a_request_s_may_widen()
+    {
+        var closed = Base.Replace("\"A\":{\"type\":\"object\",", "\"A\":{\"type\":\"object\",\"additionalProperties\":false,", StringComparison.Ordinal);
+        Assert.NotEqual(Base, closed);
+        Assert.Empty(ContractCompatibility.BreakingChanges(Doc(closed), Doc(Base)));
+        var widened = Base.Replace("\"note\":{\"type\":\"string\"}", "\"note\":{\"type\":\"string\",\"nullable\":true}", StringComparison.Ordinal);
+        Assert.NotEqual(Base, widened);
+        Assert.Empty(ContractCompatibility.BreakingChanges(Doc(Base), Doc(widened)));
+    }
+
+    private static JsonNode Line(string version, string prefix) =>
+        Doc("{\"info\":{\"version\":\"" + version + "\"},\"paths\":{\"" + prefix + "/cards\":{}}}");
+
+    [Fact]
+    public void A_new_major_version_switches_the_check_off_only_when_the_file_and_the_paths_move_too()
+    {
+        var released = Line("1.2.0", "/api/v1");
+        Assert.False(ContractCompatibility.MayBreak(released, Line("2.0.0", "/api/v1"), "contracts/cms-v1.openapi.json"));
+        Assert.False(ContractCompatibility.MayBreak(released, Line("2.0.0", "/api/v1"), "contracts/cms-v2.openapi.json"));
+        Assert.False(ContractCompatibility.MayBreak(released, Line("2.0.0", "/api/v2"), "contracts/cms-v1.openapi.json"));
+        Assert.False(ContractCompatibility.MayBreak(released, Line("1.3.0", "/api/v2"), "contracts/cms-v2.openapi.json"));
+        Assert.True(ContractCompatibility.MayBreak(released, Line("2.0.0", "/api/v2"), "contracts/cms-v2.openapi.json"));
     }
 }
