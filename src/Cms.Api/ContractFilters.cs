@@ -195,6 +195,9 @@ public static class ContractExamples
             "409" => ("request-not-pending", "Conflitto con lo stato attuale", "La richiesta non è più modificabile (stato COMPLETED)."),
             "423" => ("cip-locked", "Temporaneamente bloccato", "Troppi tentativi errati di verifica del CIP per questa tessera."),
             "413" => ("payload-too-large", "Richiesta non leggibile", "La richiesta è troppo grande."),
+            "415" => ("unsupported-media-type", "Tipo di contenuto non supportato", "Il corpo della richiesta deve essere application/json."),
+            "503" => ("service-unavailable", "Servizio temporaneamente non disponibile",
+                "La banca dati non è raggiungibile in questo momento. L'operazione non è stata eseguita: riprovare tra qualche secondo."),
             "429" => ("rate-limited", "Troppe richieste", "Troppe richieste in poco tempo. Riprovare tra 42 secondi."),
             _ => ("privacy-consent-required", "Regola non rispettata",
                 "Il titolare della carta, o suo delegato, deve acconsentire al trattamento dei dati personali."),
@@ -297,7 +300,8 @@ public sealed class FileAnswersFilter : IOperationFilter
 
 /// <summary>
 /// Every operation that takes a parameter or a body can answer 400 (a value that does not bind, the validator's problem),
-/// and one with a body 413 (past the size limit): the contract says so for each (decision 0051: every answer matches it).
+/// one with a body 413 (past the size limit) and 415 (a media type it does not take), and every operation 503 (the
+/// database unavailable): the contract says so for each (decision 0051 and its follow-up: every answer matches it).
 /// </summary>
 public sealed class BadRequestFilter : IOperationFilter
 {
@@ -308,6 +312,10 @@ public sealed class BadRequestFilter : IOperationFilter
         if (operation.Parameters is { Count: > 0 } || body) Declare(operation, context, "400", "Dati non validi");
         // A body past the request size limit (UseCmsRequestSizeLimit) is refused before the endpoint runs.
         if (body) Declare(operation, context, "413", "Richiesta troppo grande");
+        // A body in a media type the operation does not take (decision 0051, follow-up: no longer a known gap).
+        if (body) Declare(operation, context, "415", "Tipo di contenuto non supportato");
+        // The database down or restarting (service-unavailable, with Retry-After): any operation may answer it.
+        Declare(operation, context, "503", "Servizio temporaneamente non disponibile");
     }
 
     private static void Declare(OpenApiOperation operation, OperationFilterContext context, string code, string description)
@@ -365,4 +373,72 @@ public sealed class NullableReferencesFilter : IDocumentFilter
             }
         }
     }
+}
+
+/// <summary>
+/// An answer's schema is open to members it does not declare (decision 0051, follow-up): a new member in an answer is a
+/// minor change, which a strict client validating <c>additionalProperties: false</c> would refuse. What clients send stays
+/// closed (an unknown member is refused, so a typo is not silently dropped); a schema that is both sent and answered
+/// (<c>InteropHolderInput</c>, a peer's input echoed in the request it opened) stays closed too.
+/// </summary>
+public sealed class OpenAnswersFilter : IDocumentFilter
+{
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        var schemas = document.Components?.Schemas;
+        if (schemas is null) return;
+        var sent = new HashSet<string>();
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+        {
+            foreach (var parameter in operation.Parameters ?? []) Reach(parameter.Schema, schemas, sent, 0);
+            foreach (var media in operation.RequestBody?.Content?.Values ?? []) Reach(media.Schema, schemas, sent, 0);
+        }
+        foreach (var (name, schema) in schemas)
+            if (!sent.Contains(name) && schema is OpenApiSchema { AdditionalPropertiesAllowed: false } closed)
+                closed.AdditionalPropertiesAllowed = true;
+    }
+
+    private static void Reach(IOpenApiSchema? schema, IDictionary<string, IOpenApiSchema> schemas, HashSet<string> names, int depth)
+    {
+        if (schema is null || depth > 64) return;
+        if (schema is OpenApiSchemaReference reference)
+        {
+            if (reference.Reference.Id is { } id && names.Add(id) && schemas.TryGetValue(id, out var target)) Reach(target, schemas, names, depth + 1);
+            return;
+        }
+        foreach (var part in (schema.AllOf ?? []).Concat(schema.OneOf ?? []).Concat(schema.AnyOf ?? [])) Reach(part, schemas, names, depth + 1);
+        Reach(schema.Items, schemas, names, depth + 1);
+        Reach(schema.AdditionalProperties, schemas, names, depth + 1);
+        foreach (var property in schema.Properties?.Values ?? []) Reach(property, schemas, names, depth + 1);
+    }
+}
+
+/// <summary>
+/// The problem (RFC 9457) declares the members the API adds to it (decision 0051, follow-up; docs/problems.md): <c>rule</c>
+/// (the rule's name, also at the end of <c>type</c>), <c>traceId</c>, the validation's <c>errors</c> and <c>rules</c> (member →
+/// messages, member → names of the broken checks) and <c>retryAfterSeconds</c>; a rule's own extension members (listed in
+/// docs/problems.md with their rule) stay open.
+/// </summary>
+public sealed class ProblemMembersFilter : ISchemaFilter
+{
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (context.Type != typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) || schema is not OpenApiSchema problem) return;
+        problem.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        problem.Properties["rule"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Il nome della regola non rispettata (la parte finale di `type`)." };
+        problem.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "Identifica la richiesta nel registro del server." };
+        problem.Properties["errors"] = Map("Dati non validi: per ogni campo (`delivery.email`), i messaggi in italiano.");
+        problem.Properties["rules"] = Map("Dati non validi: per ogni campo, i nomi dei controlli non superati (`required`, `invalid-email`, …).");
+        problem.Properties["retryAfterSeconds"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Integer, Format = "int32", Description = "Troppe richieste: dopo quanti secondi riprovare (come `Retry-After`).",
+        };
+    }
+
+    private static OpenApiSchema Map(string description) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = description,
+        AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+    };
 }

@@ -90,10 +90,12 @@ builder.Services.AddSwaggerGen(o =>
     foreach (var server in ContractInfo.Servers) o.AddServer(server);
     o.DocumentFilter<TagDescriptionsFilter>();
     o.DocumentFilter<NullableReferencesFilter>();
+    o.DocumentFilter<OpenAnswersFilter>();
     o.OperationFilter<OperationContractFilter>();
     o.SchemaFilter<InternalPropertiesFilter>();
     o.SchemaFilter<RequiredValueMembersFilter>();
     o.SchemaFilter<RolesEnumFilter>();
+    o.SchemaFilter<ProblemMembersFilter>();
     o.OperationFilter<BadRequestFilter>();
     o.OperationFilter<ExamplesFilter>();
     o.OperationFilter<DocumentedBodyFilter>();

@@ -199,7 +199,7 @@ public static class ReaderCommands
             var password = options.PasswordFromStdin ? (await input.ReadLineAsync(ct))?.TrimEnd('\r')
                 : Environment.GetEnvironmentVariable("CMS_PASSWORD");
             if (string.IsNullOrEmpty(password)) throw new ReaderSdkException("Password mancante: variabile CMS_PASSWORD oppure --password-stdin.");
-            token = (await client.CreateAccessTokenAsync(new Credentials { CodiceFiscale = options.User, Password = password }, ct)).AccessToken;
+            token = (await client.CreateAccessTokenAsync(new SignInInput { CodiceFiscale = options.User, Password = password }, ct)).AccessToken;
         }
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;

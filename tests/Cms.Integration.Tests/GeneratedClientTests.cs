@@ -17,7 +17,7 @@ public class GeneratedClientTests(CmsFactory factory) : ApiTest(factory)
         var http = Factory.CreateClient();
         ICmsClient cms = new CmsClient(http);
 
-        var token = await cms.CreateAccessTokenAsync(new Credentials { CodiceFiscale = cf, Password = OperatorPassword });
+        var token = await cms.CreateAccessTokenAsync(new SignInInput { CodiceFiscale = cf, Password = OperatorPassword });
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
 
         var card = await cms.IdentifyCardAsync(new CardIdentificationInput { CardNumber = Number });

@@ -27,7 +27,7 @@ public static class ContractCompatibility
         foreach (var (name, _) in oldSchemas ?? [])
         {
             if (newSchemas?.ContainsKey(name) == true) continue;
-            if (renames?.GetValueOrDefault(name) is not { } successor)
+            if (Successor(renames, name, newSchemas) is not { } successor)
                 found.Add($"schema {name} removed (a rename needs its entry in contracts/released/schema-renames.json)");
             else if (newSchemas?.ContainsKey(successor) != true)
                 found.Add($"schema {name} renamed to {successor}, which the contract does not define");
@@ -67,9 +67,10 @@ public static class ContractCompatibility
             }
         }
         // A rename entry hides nothing: the successor is compared with the old schema in each direction the old one was used.
-        foreach (var (oldName, newName) in renames ?? new Dictionary<string, string>())
+        foreach (var oldName in renames?.Keys ?? [])
         {
-            if (oldSchemas?.ContainsKey(oldName) != true || newSchemas?.ContainsKey(newName) != true) continue;
+            if (oldSchemas?.ContainsKey(oldName) != true || newSchemas?.ContainsKey(oldName) == true
+                || Successor(renames, oldName, newSchemas) is not { } newName || newSchemas?.ContainsKey(newName) != true) continue;
             var (inRequests, inResponses) = Usage(released, oldName);
             var o = Reference(oldName);
             var n = Reference(newName);
@@ -77,6 +78,18 @@ public static class ContractCompatibility
             if (inResponses) Compare($"schema {oldName} → {newName} (answered)", o, n, request: false, context, 0, null, null);
         }
         return found.Distinct().ToList();
+    }
+
+    /// <summary>The name a schema of a release has now: the rename map followed (1.0.0 → 1.1.0 → 1.2.0 names), or null.</summary>
+    private static string? Successor(IReadOnlyDictionary<string, string>? renames, string name, JsonObject? schemas)
+    {
+        string? successor = null;
+        for (var i = 0; i < 16 && renames?.GetValueOrDefault(successor ?? name) is { } next; i++)
+        {
+            successor = next;
+            if (schemas?.ContainsKey(next) == true) break;
+        }
+        return successor;
     }
 
     /// <summary>

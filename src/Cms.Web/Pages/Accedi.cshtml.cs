@@ -19,7 +19,7 @@ public sealed class AccediModel(CmsApi api) : PageModel
         try
         {
             signedIn = await api.Anonymous().CreateAccessTokenAsync(
-                new Credentials { CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(), Password = Input.Password }, ct);
+                new SignInInput { CodiceFiscale = Input.CodiceFiscale?.Trim().ToUpperInvariant(), Password = Input.Password }, ct);
         }
         catch (CmsApiException e) when (Problems.Rule(e) == "password-expired")
         {

@@ -36,11 +36,11 @@ public sealed class PasswordModel(CmsApi api) : PageModel
         }
         try
         {
-            await api.Anonymous().ChangePasswordAsync(new PasswordChange
+            await api.Anonymous().ChangePasswordAsync(new PasswordChangeInput
             {
                 CodiceFiscale = codiceFiscale, CurrentPassword = Input.CurrentPassword, NewPassword = Input.NewPassword,
             }, ct);
-            var signedIn = await api.Anonymous().CreateAccessTokenAsync(new Credentials { CodiceFiscale = codiceFiscale, Password = Input.NewPassword }, ct);
+            var signedIn = await api.Anonymous().CreateAccessTokenAsync(new SignInInput { CodiceFiscale = codiceFiscale, Password = Input.NewPassword }, ct);
             await OperatorSession.StartAsync(HttpContext, signedIn);
         }
         catch (CmsApiException e)
