@@ -66,11 +66,15 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             StatusCodes.Status401Unauthorized => (Cms.Api.Problems.ProblemTypes.Unauthenticated, c.ProblemDetails.Detail ?? "Accesso richiesto: token assente, scaduto o non valido."),
             StatusCodes.Status403Forbidden => (Cms.Api.Problems.ProblemTypes.Forbidden, c.ProblemDetails.Detail ?? "Operazione non consentita al proprio ruolo o sportello."),
+            // Routing's 415 (a body in a media type the operation does not take) gets the catalogue's type (decision 0051, follow-up).
+            StatusCodes.Status415UnsupportedMediaType => (Cms.Api.Problems.ProblemTypes.For("unsupported-media-type"),
+                c.ProblemDetails.Detail ?? "Il corpo della richiesta è in un tipo di contenuto che l'operazione non accetta."),
             _ => (c.ProblemDetails.Type, c.ProblemDetails.Detail),
         };
-        if (c.ProblemDetails.Status is StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden)
-            c.ProblemDetails.Extensions["rule"] = c.ProblemDetails.Status == 401 ? "unauthenticated" : "forbidden";
     }
+    // Every problem of the catalogue names its rule (docs/problems.md: `rule` repeats the rule's name), whoever wrote it.
+    if (c.ProblemDetails.Type?.StartsWith(Cms.Api.Problems.ProblemTypes.Prefix, StringComparison.Ordinal) == true && !c.ProblemDetails.Extensions.ContainsKey("rule"))
+        c.ProblemDetails.Extensions["rule"] = c.ProblemDetails.Type[Cms.Api.Problems.ProblemTypes.Prefix.Length..];
     c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
 });
 builder.Services.AddExceptionHandler<CmsExceptionHandler>();

@@ -13,10 +13,12 @@ public sealed class ContractMismatchException(string message) : Exception(messag
 /// Checks an answer of the API against the checked-in contract (contracts/cms-v1.openapi.json), as a strict third-party
 /// client would (decision 0051, docs/contract.md): the operation is found by method and path template; its status must be
 /// declared; its media type must be declared for that status (a status declared without content answers no body); a JSON
-/// body must validate against the declared schema — types, formats, enums, required members, no undeclared members where
-/// <c>additionalProperties: false</c>, and <c>null</c> only where the schema is <c>nullable</c> (OpenAPI 3.0).
+/// body must validate against the declared schema — types, formats (RFC 3339 date-times with an offset, int32/int64 ranges,
+/// strict base64), enums, required members, no undeclared members where <c>additionalProperties: false</c>, and <c>null</c>
+/// only where the schema is <c>nullable</c> (OpenAPI 3.0); a problem names its type and rule. No exceptions: a 500 always
+/// fails, an undeclared 502/503/504 too (decision 0051, follow-up). Messages quote no body and no value: JSON paths and kinds.
 /// </summary>
-public sealed class ContractAnswers
+public sealed partial class ContractAnswers
 {
     private static readonly Lazy<ContractAnswers> Checked = new(() =>
         new ContractAnswers(JsonNode.Parse(File.ReadAllText(Path.Combine(TestDatabase.RepositoryRoot(), "contracts", "cms-v1.openapi.json")))!));
@@ -37,7 +39,8 @@ public sealed class ContractAnswers
         {
             var pattern = "^" + Regex.Replace(Regex.Escape(template), @"\\\{[^}]+}", "[^/]+") + "/?$";
             var literals = template.Split('/').Count(s => s.Length > 0 && !s.StartsWith('{'));
-            paths.Add((new Regex(pattern, RegexOptions.CultureInvariant), literals, template, item!.AsObject()));
+            // Routing matches paths without regard to case (/API/V1/Cards is /api/v1/cards): so does the check.
+            paths.Add((new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase), literals, template, item!.AsObject()));
         }
         // The most literal template first: /api/v1/cards/identify before /api/v1/cards/{cardNumber}.
         paths.Sort((a, b) => b.Literals.CompareTo(a.Literals));
@@ -55,7 +58,7 @@ public sealed class ContractAnswers
         {
             // An unknown path under the API is routing's 404/405, which the contract cannot declare; anything else is an
             // operation the contract does not know.
-            if (path.StartsWith("/api/", StringComparison.Ordinal) && status is not (404 or 405))
+            if (path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase) && status is not (404 or 405))
                 found.Add($"{method} {path}: answered {status}, but the contract has no such path");
             return found;
         }
@@ -66,22 +69,21 @@ public sealed class ContractAnswers
             return found;
         }
         var responses = operation["responses"]!.AsObject();
-        var response = responses[status.ToString(CultureInfo.InvariantCulture)] ?? responses[$"{status / 100}XX"] ?? responses["default"];
-        // Whitelisted (docs/contract.md): an undeclared 5xx, and the framework's 415 for a body in a media type the
-        // operation does not take (not yet a Cms problem type nor declared: a known gap of decision 0051).
-        if (response is null && (status >= 500 || (status == 415 && operation["requestBody"] is not null)))
+        // 500 is the server failing, never an answer of the contract, declared or not (docs/contract.md).
+        if (status == 500)
         {
-            // A server error is no operation's contract (a client handles it generically), but it is still a problem: the
-            // one exception to "every status declared" (docs/contract.md).
-            if (contentType?.MediaType != "application/problem+json")
-                found.Add($"{where}: a server error as {contentType?.MediaType ?? "no media type"}, not application/problem+json");
-            else if (body is not null)
-                Validate(JsonNode.Parse($$"""{"$ref":"#/components/schemas/{{ProblemSchema}}"}""")!, JsonNode.Parse(body), "$", found, where, 0);
+            found.Add($"{where}: the server failed (500): no operation of the contract answers it");
             return found;
         }
+        var response = responses[status.ToString(CultureInfo.InvariantCulture)] ?? responses[$"{status / 100}XX"] ?? responses["default"];
         if (response is null)
         {
-            found.Add($"{where}: status {status} is not declared (declared: {string.Join(", ", responses.Select(r => r.Key))})");
+            // No exceptions (decision 0051, follow-up): a 502/503/504 the operation does not declare fails too; a test that
+            // provokes one on purpose declares it in the contract or runs inside ContractValidatingHandler.Suspend().
+            var what = status == 415
+                ? "the framework's 415 (unsupported media type, a body in a media type the operation does not take) is not declared"
+                : $"status {status} is not declared";
+            found.Add($"{where}: {what} (declared: {string.Join(", ", responses.Select(r => r.Key))})");
             return found;
         }
         var content = response["content"]?.AsObject();
@@ -91,11 +93,15 @@ public sealed class ContractAnswers
             if (!string.IsNullOrEmpty(body)) found.Add($"{where}: a body ({media ?? "no media type"}) where the contract declares none");
             return found;
         }
-        if (string.IsNullOrEmpty(body) && media is null)
+        if (string.IsNullOrEmpty(body))
         {
-            found.Add($"{where}: no body, where the contract declares {string.Join(", ", content.Select(c => c.Key))}");
+            // Also under a declared media type that is not JSON: an empty CSV or PDF is no answer.
+            found.Add($"{where}: no body ({media ?? "no media type"}), where the contract declares {string.Join(", ", content.Select(c => c.Key))}");
             return found;
         }
+        // The contract's media types are UTF-8 text or binary: a charset, if any, is utf-8 (RFC 8259 for JSON).
+        if (contentType?.CharSet is { Length: > 0 } charset && !string.Equals(charset.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase))
+            found.Add($"{where}: charset {charset}, not utf-8");
         var declared = content.FirstOrDefault(c => string.Equals(c.Key, media, StringComparison.OrdinalIgnoreCase));
         if (declared.Value is null)
         {
@@ -112,11 +118,38 @@ public sealed class ContractAnswers
         }
         catch (JsonException e)
         {
-            found.Add($"{where}: the body is not JSON ({e.Message})");
+            // The parser's message quotes the body's characters: only where it stopped.
+            found.Add($"{where}: the body is not JSON (line {e.LineNumber}, byte {e.BytePositionInLine})");
             return found;
         }
         Validate(schema, value, "$", found, where, 0);
+        if (string.Equals(media, "application/problem+json", StringComparison.OrdinalIgnoreCase)) ValidateProblem(value, status, found, where);
         return found;
+    }
+
+    /// <summary>
+    /// What the Problem schema cannot say (docs/problems.md): a problem has a <c>type</c>, and a problem of the catalogue
+    /// (<c>urn:cms:problem:&lt;rule&gt;</c>) names the same rule in <c>rule</c>; its <c>status</c>, when present, is the answer's.
+    /// </summary>
+    private static void ValidateProblem(JsonNode? value, int answered, List<string> found, string where)
+    {
+        if (value is not JsonObject problem) return;
+        if (problem["type"] is not JsonValue type || type.GetValueKind() != JsonValueKind.String)
+        {
+            found.Add($"{where}: $.type is missing: a problem names its type");
+            return;
+        }
+        var text = type.GetValue<string>();
+        const string prefix = "urn:cms:problem:";
+        if (text.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            if (problem["rule"] is not JsonValue rule || rule.GetValueKind() != JsonValueKind.String)
+                found.Add($"{where}: $.rule is missing: a problem of the catalogue names its rule");
+            else if (rule.GetValue<string>() != text[prefix.Length..])
+                found.Add($"{where}: $.rule is not the rule of $.type");
+        }
+        if (problem["status"] is JsonValue status && status.TryGetValue<int>(out var code) && code != answered)
+            found.Add($"{where}: $.status is not the answer's status");
     }
 
     /// <summary>The mismatches of a JSON value with a schema of this contract (for the validator's own tests).</summary>
@@ -161,8 +194,9 @@ public sealed class ContractAnswers
             var matching = options.Count(o => { var f = new List<string>(); Validate(o!, value, at, f, where, depth + 1); return f.Count == 0; });
             if (keyword == "oneOf" ? matching != 1 : matching == 0) found.Add($"{where}: {at} matches {matching} of the {keyword} schemas");
         }
+        // The value is not quoted (it may be a secret in a member the contract mistypes): the declared values say enough.
         if (schema["enum"] is JsonArray values && !values.Any(v => JsonNode.DeepEquals(v, value)))
-            found.Add($"{where}: {at} is {value.ToJsonString()}, not one of the declared values {values.ToJsonString()}");
+            found.Add($"{where}: {at} is {Describe(value.GetValueKind())} that is not one of the declared values {values.ToJsonString()}");
         var type = schema["type"]?.GetValue<string>();
         var kind = value.GetValueKind();
         switch (type)
@@ -182,7 +216,16 @@ public sealed class ContractAnswers
             case "string" when kind == JsonValueKind.String:
                 ValidateFormat(schema["format"]?.GetValue<string>(), value.GetValue<string>(), at, found, where);
                 break;
-            case "integer" when kind == JsonValueKind.Number && value.AsValue().TryGetValue<decimal>(out var number) && number == decimal.Truncate(number):
+            case "integer" when kind == JsonValueKind.Number
+                && decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == decimal.Truncate(number):
+                // int32 and int64 are ranges a generated client's int and long cannot exceed.
+                var (min, max) = schema["format"]?.GetValue<string>() switch
+                {
+                    "int32" => ((decimal)int.MinValue, (decimal)int.MaxValue),
+                    "int64" => ((decimal)long.MinValue, (decimal)long.MaxValue),
+                    _ => (decimal.MinValue, decimal.MaxValue),
+                };
+                if (number < min || number > max) found.Add($"{where}: {at} is a number outside {schema["format"]}");
                 break;
             case "number" when kind == JsonValueKind.Number:
                 break;
@@ -213,7 +256,8 @@ public sealed class ContractAnswers
         var ok = format switch
         {
             "uuid" => Guid.TryParseExact(text, "D", out _),
-            "date-time" => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _) && text.Contains('T'),
+            // RFC 3339: a date, T, a time and an offset (Z or ±hh:mm); a local time without offset is not a date-time.
+            "date-time" => DateTimeRfc3339().IsMatch(text) && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
             "date" => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _),
             "byte" => IsBase64(text),
             _ => true,
@@ -222,11 +266,19 @@ public sealed class ContractAnswers
         if (!ok) found.Add($"{where}: {at} is a string of {text.Length} characters, not a {format}");
     }
 
+    /// <summary>Strict base64 (RFC 4648 §4): no whitespace, which Convert skips, and padded to a multiple of four.</summary>
     private static bool IsBase64(string text)
     {
+        if (text.Length % 4 != 0 || !Base64Text().IsMatch(text)) return false;
         var buffer = new byte[text.Length];
         return Convert.TryFromBase64String(text, buffer, out _);
     }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex DateTimeRfc3339();
+
+    [GeneratedRegex(@"^[A-Za-z0-9+/]*={0,2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Base64Text();
 
     private static string Describe(JsonValueKind kind) => kind switch
     {
