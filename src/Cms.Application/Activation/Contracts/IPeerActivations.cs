@@ -23,7 +23,7 @@ public interface IPeerActivations
 }
 
 internal sealed class PeerActivations(
-    ICmsDbContext db, ActivationRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, IOptions<CmsOptions> options,
+    IActivationData db, ActivationRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, IOptions<CmsOptions> options,
     TimeProvider clock)
     : IPeerActivations
 {

@@ -36,7 +36,7 @@ public sealed class CreateActivationValidator : AbstractValidator<CreateActivati
 }
 
 public sealed class CreateActivationHandler(
-    ICmsDbContext db, ActivationRequests requests, DelegateCards delegateCards, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    IActivationData db, ActivationRequests requests, DelegateCards delegateCards, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateActivationCommand, ActivationResponse>
 {
     public async ValueTask<ActivationResponse> Handle(CreateActivationCommand command, CancellationToken cancellationToken)

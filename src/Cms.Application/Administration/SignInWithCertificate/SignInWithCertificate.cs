@@ -33,7 +33,7 @@ public sealed class SignInWithCertificateValidator : AbstractValidator<SignInWit
     }
 }
 
-public sealed class SignInWithCertificateHandler(ICmsDbContext db, OperatorGate gate, ICardDirectory cards, AuditScope audit)
+public sealed class SignInWithCertificateHandler(IAdministrationData db, OperatorGate gate, ICardDirectory cards, AuditScope audit)
     : ICommandHandler<SignInWithCertificateCommand, SignInResult>
 {
     public async ValueTask<SignInResult> Handle(SignInWithCertificateCommand command, CancellationToken cancellationToken)

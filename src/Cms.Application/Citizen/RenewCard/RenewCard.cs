@@ -56,7 +56,7 @@ public sealed class RenewCardValidator : AbstractValidator<RenewCardCommand>
 }
 
 public sealed class RenewCardHandler(
-    ICmsDbContext db, ICardDirectory cards, ICardRegistry registry, IActivationLookup activations, IFormRenderer renderer,
+    ICitizenData db, ICardDirectory cards, ICardRegistry registry, IActivationLookup activations, IFormRenderer renderer,
     IOptions<CmsOptions> options, ICurrentUser user, IPresentedCertificate certificate, TimeProvider clock, AuditScope audit) : ICommandHandler<RenewCardCommand, RenewalResult>
 {
     public async ValueTask<RenewalResult> Handle(RenewCardCommand command, CancellationToken cancellationToken)
@@ -86,8 +86,7 @@ public sealed class RenewCardHandler(
         var direct = await activations.CompletedActivationModeAsync(current.CardNumber, cancellationToken) == RequestMode.Direct
             || await db.Renewals.AnyAsync(r => r.CardNumber == current.CardNumber, cancellationToken)
             // A card moved in from the region's previous CMS carries the mode that system recorded (decision 0039).
-            || await db.Cards.AnyAsync(c => c.CardNumber == current.CardNumber
-                && (c.ActivationMode == ActivationMode.Direct || c.ActivationMode == ActivationMode.CitizenRenewal), cancellationToken);
+            || await cards.RecordedAsActivatedByHolderAsync(current.CardNumber, cancellationToken);
         if (!direct)
             throw new DomainRuleException("previous-activation-not-direct",
                 "L'attivazione della tessera in uso non risulta eseguita direttamente dal titolare: la nuova tessera si attiva presso uno sportello.");

@@ -89,7 +89,7 @@ public static class ConsentDocumentNames
 
 /// <summary>Loading a consent request (own counter only), the holder's versions, and the views.</summary>
 public sealed class ConsentRequests(CounterRequestLoader loader, 
-    ICmsDbContext db, ICardDirectory cards, IActivationLookup activations, ICurrentUser user, OutboundCalls calls, IOptions<CmsOptions> options)
+    IConsentsData db, ICardDirectory cards, IActivationLookup activations, ICurrentUser user, OutboundCalls calls, IOptions<CmsOptions> options)
 {
     public ConsentModel ModelOn(DateOnly date) => options.Value.ConsentModelOn(date);
 

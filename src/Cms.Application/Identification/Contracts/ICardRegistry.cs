@@ -46,7 +46,7 @@ public enum CardTransition
     Reactivate,
 }
 
-internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICardRegistry
+internal sealed class CardRegistry(IIdentificationData db, ICodeCipher cipher) : ICardRegistry
 {
     /// <summary>The card's row, read and locked (until the command's transaction ends) by one statement.</summary>
     private IQueryable<Card> Locked(string cardNumber) => db.ForUpdate<Card>(c => c.CardNumber == cardNumber);

@@ -30,7 +30,7 @@ public static class ReaderDocumentNames
 }
 
 /// <summary>Loading a reader delivery (own counter only), counting the readers already handed out, building the summary.</summary>
-public sealed class ReaderDeliveries(CounterRequestLoader loader, ICmsDbContext db, ICardDirectory cards, IOptions<CmsOptions> options)
+public sealed class ReaderDeliveries(CounterRequestLoader loader, IReadersData db, ICardDirectory cards, IOptions<CmsOptions> options)
 {
     public ReaderRuleOptions Rule => options.Value.Readers;
 

@@ -24,7 +24,7 @@ public interface IPeerReprints
 }
 
 internal sealed class PeerReprints(
-    ICmsDbContext db, ReprintRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, IOptions<CmsOptions> options,
+    IReprintData db, ReprintRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, IOptions<CmsOptions> options,
     TimeProvider clock)
     : IPeerReprints
 {

@@ -37,7 +37,7 @@ public sealed class CreateReprintValidator : AbstractValidator<CreateReprintComm
 }
 
 public sealed class CreateReprintHandler(
-    ICmsDbContext db, ReprintRequests requests, DelegateCards delegateCards, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    IReprintData db, ReprintRequests requests, DelegateCards delegateCards, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateReprintCommand, ReprintResponse>
 {
     public async ValueTask<ReprintResponse> Handle(CreateReprintCommand command, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public sealed record StateChangeResponse(
 
 /// <summary>Suspension and reactivation [S 9.5–9.6]: only where the region enables them; the certificate follows through the CA.</summary>
 public sealed class StateChanges(
-    ICmsDbContext db, ICardDirectory cards, ICardRegistry registry, OutboundCalls calls, ICurrentUser user, IOptions<CmsOptions> options,
+    IRevocationData db, ICardDirectory cards, ICardRegistry registry, OutboundCalls calls, ICurrentUser user, IOptions<CmsOptions> options,
     TimeProvider clock)
 {
     public void EnsureEnabled()

@@ -30,7 +30,7 @@ public interface IPeerRevocations
 }
 
 internal sealed class PeerRevocations(
-    ICmsDbContext db, RevocationRequests requests, CipChecks cipChecks, ICardRegistry registry, OutboundCalls calls, IOptions<CmsOptions> options,
+    IRevocationData db, RevocationRequests requests, CipChecks cipChecks, ICardRegistry registry, OutboundCalls calls, IOptions<CmsOptions> options,
     TimeProvider clock) : IPeerRevocations
 {
     public async Task<PeerRevocationResult> RevokeAsync(string cardNumber, IAttendeeInput attendee, RevocationReason reason, LossEvidence? evidence,

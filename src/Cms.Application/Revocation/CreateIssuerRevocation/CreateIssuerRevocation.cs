@@ -38,7 +38,7 @@ public sealed class CreateIssuerRevocationValidator : AbstractValidator<CreateIs
 }
 
 public sealed class CreateIssuerRevocationHandler(
-    ICmsDbContext db, ICardDirectory cards, ICardRegistry registry, OutboundCalls calls, ICurrentUser user, TimeProvider clock, AuditScope audit)
+    IRevocationData db, ICardDirectory cards, ICardRegistry registry, OutboundCalls calls, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateIssuerRevocationCommand, IssuerRevocationResponse>
 {
     public async ValueTask<IssuerRevocationResponse> Handle(CreateIssuerRevocationCommand command, CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ public sealed class CreateRevocationValidator : AbstractValidator<CreateRevocati
 }
 
 public sealed class CreateRevocationHandler(
-    ICmsDbContext db, RevocationRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    IRevocationData db, RevocationRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateRevocationCommand, RevocationResponse>
 {
     public async ValueTask<RevocationResponse> Handle(CreateRevocationCommand command, CancellationToken cancellationToken)

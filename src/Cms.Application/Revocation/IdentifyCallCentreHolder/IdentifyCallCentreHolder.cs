@@ -46,7 +46,7 @@ public sealed class IdentifyCallCentreHolderValidator : AbstractValidator<Identi
 }
 
 public sealed class IdentifyCallCentreHolderHandler(
-    ICmsDbContext db, ICardDirectory cards, CipChecks cipChecks, StateChanges changes, ICurrentUser user, TimeProvider clock, AuditScope audit)
+    IRevocationData db, ICardDirectory cards, CipChecks cipChecks, StateChanges changes, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<IdentifyCallCentreHolderCommand, CallCentreIdentificationResponse>
 {
     public async ValueTask<CallCentreIdentificationResponse> Handle(IdentifyCallCentreHolderCommand command, CancellationToken cancellationToken)

@@ -61,7 +61,7 @@ public static class SignatureDocumentNames
 
 /// <summary>Loading a signature-certificate request (own counter only), the one-per-card rule, the summary.</summary>
 public sealed class SignatureRequests(
-    CounterRequestLoader loader, ICmsDbContext db, ICardDirectory cards, OutboundCalls calls,
+    CounterRequestLoader loader, ISignatureData db, ICardDirectory cards, OutboundCalls calls,
     Microsoft.Extensions.Options.IOptions<Cms.Application.Common.Options.CmsOptions> options)
 {
     /// <summary>The kind of the outbound call, as the certification authority receives it (<c>X-Cms-Call-Kind</c>).</summary>
