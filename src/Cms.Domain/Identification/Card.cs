@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 namespace Cms.Domain.Identification;
 
 /// <summary>A TS-CNS card of the registry, fed by the issuer.</summary>

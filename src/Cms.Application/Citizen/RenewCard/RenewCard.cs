@@ -10,6 +10,7 @@ using Cms.Domain.Auditing;
 using Cms.Domain.Citizen;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;

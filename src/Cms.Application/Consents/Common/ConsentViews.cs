@@ -8,6 +8,7 @@ using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Consents;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Outbound;
 using Cms.Domain.Requests;
 using FluentValidation;

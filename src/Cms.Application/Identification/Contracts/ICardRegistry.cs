@@ -1,6 +1,7 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cms.Application.Identification.Contracts;

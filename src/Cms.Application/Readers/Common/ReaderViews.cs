@@ -4,6 +4,7 @@ using Cms.Application.Common.Options;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Readers;
 using Cms.Domain.Requests;
 using Microsoft.EntityFrameworkCore;

@@ -7,6 +7,7 @@ using Cms.Application.Revocation.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Revocation;
 using FluentValidation;
 using Mediator;
