@@ -32,7 +32,7 @@ internal sealed class PeerActivations(
     {
         var now = clock.GetUtcNow();
         var card = await requests.CardAsync(cardNumber, cancellationToken);
-        Card.EnsureActivatable(card.State);
+        CardRules.EnsureActivatable(card.State);
         var details = PeopleInputRules.ToDetails(people);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
         var request = new ActivationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, origin.PeerId,

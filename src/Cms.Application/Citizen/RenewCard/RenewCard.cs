@@ -76,7 +76,7 @@ public sealed class RenewCardHandler(
                 "Nessuna nuova tessera intestata a lei corrisponde alle ultime 6 cifre e alla data di scadenza indicate: controllare i dati sul retro e sul fronte della tessera.",
                 RuleKind.NotFound);
         audit.Touch(next.CardNumber, cf);
-        Card.EnsureActivatable(next.State);
+        CardRules.EnsureActivatable(next.State);
         if (next.IssuerRegion != current.IssuerRegion)
             throw new DomainRuleException("different-issuer",
                 "La nuova tessera è emessa da un ente diverso da quello della tessera in uso: l'attivazione si fa presso uno sportello.")

@@ -41,7 +41,7 @@ public sealed class ReaderDeliveries(CounterRequestLoader loader, IReadersData d
     public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 
     public static void EnsureActive(CardView card) =>
-        Card.EnsureState(card.State, CardState.Active, "card-not-active", "Il lettore si consegna solo al titolare di una tessera attiva.");
+        CardRules.EnsureState(card.State, CardState.Active, "card-not-active", "Il lettore si consegna solo al titolare di una tessera attiva.");
 
     /// <summary>
     /// Serialises deliveries to one household (or holder) until the transaction ends, so that two counters cannot both

@@ -39,7 +39,7 @@ internal sealed class PeerRevocations(
     {
         var now = clock.GetUtcNow();
         var card = await requests.CardAsync(cardNumber, cancellationToken);
-        Card.EnsureRevocable(card.State);
+        CardRules.EnsureRevocable(card.State);
         var details = AttendeeInputRules.ToDetails(attendee);
         PeopleRules.EnsureInPersonOrLegalDelegation(details.Mode);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));

@@ -47,7 +47,7 @@ public sealed class CreateRevocationHandler(
         audit.Detail = "create";
         var card = await requests.CardAsync(command.CardNumber!, cancellationToken);
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
-        Card.EnsureRevocable(card.State);
+        CardRules.EnsureRevocable(card.State);
         var attendee = AttendeeInputRules.ToDetails(command);
         PeopleRules.EnsureInPersonOrLegalDelegation(attendee.Mode);
         PeopleRules.Check(attendee, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));

@@ -78,7 +78,7 @@ public sealed class SignatureRequests(
     /// <summary>An active card (an expired one is 422), of an adult holder.</summary>
     public static void EnsureEligible(CardView card)
     {
-        Card.EnsureState(card.State, CardState.Active, "card-not-active",
+        CardRules.EnsureState(card.State, CardState.Active, "card-not-active",
             "Il certificato di firma digitale si rilascia solo sulla tessera attiva del titolare.");
         SignatureCertificateRequest.EnsureAdult(card.Holder.Minor);
     }
