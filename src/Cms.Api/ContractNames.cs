@@ -38,7 +38,7 @@ public static class ContractNames
         [typeof(Cms.Application.Identification.IdentifyCard.IdentifyCardQuery)] = "CardIdentificationInput",
         [typeof(Cms.Application.Identification.ImportCardFeed.CardMigrationLine)] = "CardMigrationLine",
         [typeof(Cms.Domain.Identification.CardOperation)] = "CardOperation",
-        [typeof(Cms.Domain.Identification.CardState)] = "CardState",
+        [typeof(Cms.Domain.Identification.Contracts.CardState)] = "CardState",
         [typeof(Cms.Application.Signature.Common.CertificateRequestStatus)] = "CertificateRequestStatus",
         [typeof(Cms.Application.Common.Auditing.ChainHead)] = "ChainHead",
         [typeof(Cms.Application.Common.Auditing.CheckpointComparison)] = "CheckpointComparison",

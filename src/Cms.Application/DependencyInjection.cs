@@ -61,6 +61,8 @@ public static class DependencyInjection
         services.AddScoped<Administration.Contracts.IRecipientGuard, Administration.Contracts.RecipientGuard>();
         services.AddScoped<AdministratorBootstrapper>();
         services.AddScoped<ICardDirectory, CardDirectory>();
+        services.AddScoped<IIdentificationReadModels, IdentificationReadModels>();
+        services.AddScoped<Administration.Contracts.IAdministrationDirectory, Administration.Contracts.AdministrationDirectory>();
         services.AddScoped<DelegateCards>();
         services.AddSingleton(TimeProvider.System);
         return services;

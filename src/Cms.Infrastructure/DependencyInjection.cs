@@ -75,6 +75,16 @@ public static class DependencyInjection
         services.AddDbContextPool<CmsDbContext>((sp, o) => o.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>(),
             npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", "public")).AddInterceptors(RowLockInterceptor.Instance));
         services.AddScoped<ICmsDbContext>(sp => sp.GetRequiredService<CmsDbContext>());
+        services.AddScoped<Cms.Application.Administration.IAdministrationData>(sp => sp.GetRequiredService<CmsDbContext>());
+        services.AddScoped<Cms.Application.Identification.IIdentificationData>(sp => sp.GetRequiredService<CmsDbContext>());
+        services.AddScoped<Cms.Application.Activation.IActivationData>(sp => sp.GetRequiredService<CmsDbContext>());
+        services.AddScoped<Cms.Application.Reprint.IReprintData>(sp => sp.GetRequiredService<CmsDbContext>());
+        services.AddScoped<Cms.Application.Revocation.IRevocationData>(sp => sp.GetRequiredService<CmsDbContext>());
+        services.AddScoped<Cms.Application.Readers.IReadersData>(sp => sp.GetRequiredService<CmsDbContext>());
+        services.AddScoped<Cms.Application.Signature.ISignatureData>(sp => sp.GetRequiredService<CmsDbContext>());
+        services.AddScoped<Cms.Application.Consents.IConsentsData>(sp => sp.GetRequiredService<CmsDbContext>());
+        services.AddScoped<Cms.Application.Interop.IInteropData>(sp => sp.GetRequiredService<CmsDbContext>());
+        services.AddScoped<Cms.Application.Citizen.ICitizenData>(sp => sp.GetRequiredService<CmsDbContext>());
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<CmsDbContext>());
 
         services.AddOptions<CmsOptions>().Bind(configuration.GetSection(CmsOptions.Section)).ValidateOnStart();
@@ -147,6 +157,7 @@ public static class DependencyInjection
         services.AddHttpClient("interop", (sp, c) =>
             c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<Interop.InteropOptions>>().Value.TimeoutSeconds));
         services.AddTransient<Interop.InteropSender>();
+        services.AddSingleton<Cms.Application.Interop.Contracts.IPeerSignatureLedger, Interop.PeerSignatureLedger>();
         services.AddSingleton<Interop.HangfireInteropScheduler>();
         services.AddSingleton<Cms.Application.Interop.Common.IInteropScheduler>(sp => sp.GetRequiredService<Interop.HangfireInteropScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<Interop.HangfireInteropScheduler>());

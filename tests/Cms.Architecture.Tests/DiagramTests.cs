@@ -12,8 +12,6 @@ namespace Cms.Architecture.Tests;
 /// </summary>
 public class DiagramTests
 {
-    private static readonly Assembly[] ModuleLayers = [LayerTests.Domain, LayerTests.Application, LayerTests.Infrastructure];
-
     [Fact]
     public void The_projects_diagram_is_the_references_of_the_project_files()
     {
@@ -53,22 +51,20 @@ public class DiagramTests
     }
 
     /// <summary>
-    /// An arrow M → O when a type of module M (in the domain, the application or the infrastructure) depends on a type of
+    /// An arrow M → O when a type of module M (in any layer: domain, application, infrastructure, API) depends on a type of
     /// module O: <c>-->|contracts|</c> when every such dependency is on O's <c>Contracts</c>, <c>-. internals .-></c> when one
-    /// reaches past them (the borders the module tests hold, shown while they are being mended).
+    /// reaches past them (the crossings <see cref="ModuleTests"/> lists as still being mended).
     /// </summary>
     internal static string ModulesDiagram()
     {
-        var namespaces = ModuleLayers.SelectMany(a => a.GetTypes()).Select(t => t.Namespace).OfType<string>().Distinct().ToList();
         var lines = new List<string>();
         foreach (var module in ModuleTests.Modules)
         {
             lines.Add($"  {module}");
             foreach (var other in ModuleTests.Modules.Where(o => o != module))
             {
-                var theirs = namespaces.Where(ns => ModuleOf(ns) == other).ToList();
-                var contracts = theirs.Where(IsContracts).ToArray();
-                var internals = theirs.Where(ns => !IsContracts(ns)).ToArray();
+                var internals = ModuleTests.Internals(other);
+                var contracts = ModuleTests.Everything(other).Except(internals).ToArray();
                 if (internals.Length > 0 && Uses(module, internals)) lines.Add($"  {module} -. internals .-> {other}");
                 else if (contracts.Length > 0 && Uses(module, contracts)) lines.Add($"  {module} -->|contracts| {other}");
             }
@@ -76,17 +72,9 @@ public class DiagramTests
         return "flowchart LR\n" + string.Join("\n", lines);
     }
 
-    private static bool Uses(string module, string[] namespaces) =>
-        !Types.InAssemblies(ModuleLayers).That().ResideInNamespaceMatching($@"^Cms\.(Domain|Application|Infrastructure)\.{module}(\.|$)")
-            .ShouldNot().HaveDependencyOnAny(namespaces).GetResult().IsSuccessful;
-
-    private static string? ModuleOf(string ns)
-    {
-        var parts = ns.Split('.');
-        return parts.Length > 2 && parts[0] == "Cms" && parts[1] is "Domain" or "Application" or "Infrastructure" ? parts[2] : null;
-    }
-
-    private static bool IsContracts(string ns) => ns.Split('.') is { Length: > 3 } parts && parts[3] == "Contracts";
+    private static bool Uses(string module, string[] types) =>
+        !Types.InAssemblies(ModuleTests.AllLayers).That().ResideInNamespaceMatching($@"^Cms\.(Domain|Application|Infrastructure|Api)\.{module}(\.|$)")
+            .ShouldNot().HaveDependencyOnAny(types).GetResult().IsSuccessful;
 
     private static string Node(string project) => project.Replace(".", "", StringComparison.Ordinal);
 

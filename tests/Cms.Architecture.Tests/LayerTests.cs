@@ -76,6 +76,19 @@ public class LayerTests
     }
 
     [Fact]
+    public void The_api_reaches_persistence_only_in_its_composition_root()
+    {
+        // Program (the composition root, in the global namespace) wires the context and the data source; everything under
+        // Cms.Api — endpoints, security, idempotency, hosting — goes through use cases and the modules' contracts (decision 0052).
+        var persistence = typeof(CmsDbContext).GetInterfaces().Where(i => i.Namespace?.StartsWith("Cms.Application", StringComparison.Ordinal) == true
+                && i != typeof(IUnitOfWork))
+            .Select(i => i.FullName!).Append(typeof(CmsDbContext).FullName!).Concat(["Microsoft.EntityFrameworkCore", "Npgsql"]).ToArray();
+        Assert.Contains(typeof(ICmsDbContext).FullName!, persistence);
+        Holds(Types.InAssembly(Api).That().ResideInNamespaceStartingWith("Cms.Api")
+            .ShouldNot().HaveDependencyOnAny(persistence).GetResult(), "API outside its composition root");
+    }
+
+    [Fact]
     public void Every_use_case_has_its_validator_and_its_handler_in_its_own_folder()
     {
         var messages = Application.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } &&

@@ -46,7 +46,7 @@ public class StateByDeclarationTests(CmsFactory factory) : ApiTest(factory)
     {
         await using var scope = Factory.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        var db = services.GetRequiredService<ICmsDbContext>();
+        var db = services.GetRequiredService<Cms.Application.Administration.IAdministrationData>();
         var unitOfWork = ActivatorUtilities.CreateInstance<UnitOfWorkBehaviour<TMessage, int>>(services);
         var audit = ActivatorUtilities.CreateInstance<AuditBehaviour<TMessage, int>>(services);
         return await unitOfWork.Handle(message, (m, ct) => audit.Handle(m, (_, _) =>

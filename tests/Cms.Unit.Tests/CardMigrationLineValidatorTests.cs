@@ -2,6 +2,7 @@ using Cms.Application.Common.Options;
 using Cms.Application.Identification.ImportCardFeed;
 using Cms.Domain.Auditing;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 
 namespace Cms.Unit.Tests;
 

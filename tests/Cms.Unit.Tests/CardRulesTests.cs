@@ -1,5 +1,6 @@
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 
 namespace Cms.Unit.Tests;
 

@@ -6,7 +6,6 @@ using Cms.Application.Interop.Contracts;
 using Cms.Domain.Administration;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Cms.Api.Security;
 
@@ -18,7 +17,7 @@ namespace Cms.Api.Security;
 /// id and the counter code <c>INTEROP-&lt;region&gt;</c>, under which this region records what it asks.
 /// </summary>
 public sealed class PeerSignatureAuthentication(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IPeerDirectory peers, NpgsqlDataSource dataSource)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IPeerDirectory peers, IPeerSignatureLedger signatures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "PeerSignature";
@@ -43,7 +42,7 @@ public sealed class PeerSignatureAuthentication(
         Request.Body.Position = 0;
         var expected = PeerSignature.Compute(peer.Secret, Request.Method, Request.Path.Value ?? "", seconds, region, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
         if (!PeerSignature.Matches(expected, signature)) return Fail("Firma non valida.");
-        if (!await FirstTimeAsync(region, signature)) return Fail("Richiesta già ricevuta (ripetizione).");
+        if (!await signatures.FirstTimeAsync(region, signature, Context.RequestAborted)) return Fail("Richiesta già ricevuta (ripetizione).");
 
         var identity = new ClaimsIdentity(
         [
@@ -54,19 +53,6 @@ public sealed class PeerSignatureAuthentication(
             new Claim(CmsClaims.Name, peer.Name),
         ], SchemeName, CmsClaims.Name, CmsClaims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
-    }
-
-    /// <summary>Records the signature; false when it was already there (a replay). Old ones are cleared as new ones come.</summary>
-    private async Task<bool> FirstTimeAsync(string region, string signature)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(Context.RequestAborted);
-        await using var command = new NpgsqlCommand("""
-            DELETE FROM interop.seen_signatures WHERE seen_at < now() - interval '15 minutes';
-            INSERT INTO interop.seen_signatures (peer_region, signature) VALUES (@region, @signature) ON CONFLICT DO NOTHING;
-            """, connection);
-        command.Parameters.AddWithValue("region", region);
-        command.Parameters.AddWithValue("signature", signature);
-        return await command.ExecuteNonQueryAsync(Context.RequestAborted) > 0;
     }
 
     private AuthenticateResult Fail(string reason)

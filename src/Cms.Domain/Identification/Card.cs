@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 namespace Cms.Domain.Identification;
 
 /// <summary>A TS-CNS card of the registry, fed by the issuer.</summary>
@@ -62,15 +63,7 @@ public sealed class Card
         MigratedAt = null;
     }
 
-    public static void EnsureRevocable(CardState state)
-    {
-        if (state is CardState.Active or CardState.NotActive or CardState.Suspended) return;
-        throw new Common.DomainRuleException("card-not-revocable",
-                state == CardState.Revoked ? "La tessera è già revocata: la revoca è definitiva."
-                : "La tessera è scaduta: non può essere revocata.",
-                state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
-            .With("state", state);
-    }
+    public static void EnsureRevocable(CardState state) => CardRules.EnsureRevocable(state);
 
     /// <summary>ACTIVE → SUSPENDED [S 9.5].</summary>
     public void Suspend(DateTimeOffset now)
@@ -88,24 +81,9 @@ public sealed class Card
         MigratedAt = null;
     }
 
-    public static void EnsureState(CardState state, CardState wanted, string rule, string message)
-    {
-        if (state == wanted) return;
-        throw new Common.DomainRuleException(rule, state == CardState.Expired ? "La tessera è scaduta." : message,
-                state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
-            .With("state", state);
-    }
+    public static void EnsureState(CardState state, CardState wanted, string rule, string message) => CardRules.EnsureState(state, wanted, rule, message);
 
-    /// <summary>Codes are released again only for an ACTIVE card.</summary>
-    public static void EnsureReprintable(CardState state)
-    {
-        if (state == CardState.Active) return;
-        throw new Common.DomainRuleException("card-not-reprintable",
-                state == CardState.Expired ? "La tessera è scaduta: i codici non possono essere ristampati."
-                : "I codici si ristampano solo per una tessera attiva.",
-                state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
-            .With("state", state);
-    }
+    public static void EnsureReprintable(CardState state) => CardRules.EnsureReprintable(state);
 
     /// <summary>The card's sealed codes; a migrated card whose codes Cms never received is refused (409) with <c>card-codes-not-held</c>.</summary>
     public EncryptedCodes HeldCodes() => Codes ?? throw new Common.DomainRuleException("card-codes-not-held",
@@ -113,17 +91,7 @@ public sealed class Card
             "L'ente emettitore può caricarli ripetendo l'importazione di migrazione con i codici.", Common.RuleKind.Conflict)
         .With("cardNumber", CardNumber);
 
-    /// <summary>Only a NOT_ACTIVE card can be activated: an expired one is a broken rule (422), any other state a conflict (409).</summary>
-    public static void EnsureActivatable(CardState state)
-    {
-        if (state == CardState.NotActive) return;
-        throw new Common.DomainRuleException("card-not-activatable",
-                state == CardState.Expired ? "La tessera è scaduta: non può essere attivata."
-                : state == CardState.Active ? "La tessera è già attiva."
-                : "La tessera non può essere attivata nel suo stato attuale.",
-                state == CardState.Expired ? Common.RuleKind.Unprocessable : Common.RuleKind.Conflict)
-            .With("state", state);
-    }
+    public static void EnsureActivatable(CardState state) => CardRules.EnsureActivatable(state);
 
     /// <summary>The state that counts for operations: a card past its expiry date is EXPIRED unless revoked.</summary>
     public CardState StateOn(DateOnly today) =>

@@ -343,7 +343,7 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
                 WriteNullable(cards, row.Valid.CertificateSerial);
                 WriteNullable(cards, row.Valid.CertificateIssuer);
                 var m = row.Migration;
-                WriteNullable(cards, m is null ? null : EnumText<Cms.Domain.Identification.CardState>.ToText(m.State));
+                WriteNullable(cards, m is null ? null : EnumText<Cms.Domain.Identification.Contracts.CardState>.ToText(m.State));
                 if (m?.ActivatedAt is { } activatedAt) cards.Write(activatedAt, NpgsqlDbType.TimestampTz); else cards.WriteNull();
                 WriteNullable(cards, m?.ActivationMode is { } mode ? EnumText<Cms.Domain.Identification.ActivationMode>.ToText(mode) : null);
                 if (m?.RevokedAt is { } revokedAt) cards.Write(revokedAt, NpgsqlDbType.TimestampTz); else cards.WriteNull();

@@ -18,7 +18,11 @@ namespace Cms.Infrastructure.Persistence;
 /// only its own tables, in its own configuration folder, so that one command can commit the work of one
 /// module together with the audit entry in one transaction.
 /// </summary>
-public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbContext(options), ICmsDbContext, IUnitOfWork
+public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbContext(options), ICmsDbContext, IUnitOfWork,
+    Cms.Application.Administration.IAdministrationData, Cms.Application.Identification.IIdentificationData,
+    Cms.Application.Activation.IActivationData, Cms.Application.Reprint.IReprintData, Cms.Application.Revocation.IRevocationData,
+    Cms.Application.Readers.IReadersData, Cms.Application.Signature.ISignatureData, Cms.Application.Consents.IConsentsData,
+    Cms.Application.Interop.IInteropData, Cms.Application.Citizen.ICitizenData
 {
     private IDbContextTransaction? transaction;
 
@@ -51,6 +55,10 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
     public DbSet<Cms.Domain.Interop.InteropRequest> InteropRequests => Set<Cms.Domain.Interop.InteropRequest>();
     public DbSet<Cms.Domain.Interop.InboundInteropRequest> InboundInteropRequests => Set<Cms.Domain.Interop.InboundInteropRequest>();
     public DbSet<Cms.Domain.Citizen.Renewal> Renewals => Set<Cms.Domain.Citizen.Renewal>();
+    DbSet<RecipientUse> Cms.Application.Administration.IAdministrationData.RecipientUses => Set<RecipientUse>();
+    DbSet<RecipientApproval> Cms.Application.Administration.IAdministrationData.RecipientApprovals => Set<RecipientApproval>();
+    DbSet<SignInThrottle> Cms.Application.Administration.IAdministrationData.SignInThrottles => Set<SignInThrottle>();
+    IQueryable<T> ICmsDbContext.Requests<T>() => Set<T>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

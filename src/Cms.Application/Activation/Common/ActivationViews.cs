@@ -6,6 +6,7 @@ using Cms.Application.Identification.Contracts;
 using Cms.Domain.Activation;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;

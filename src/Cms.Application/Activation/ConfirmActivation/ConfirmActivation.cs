@@ -8,6 +8,7 @@ using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Auditing;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;

@@ -25,7 +25,7 @@ public interface IActivationLookup
     Task<RequestMode?> CompletedActivationModeAsync(string cardNumber, CancellationToken cancellationToken);
 }
 
-internal sealed class ActivationLookup(ICmsDbContext db, CounterRequestForms forms, TimeProvider clock) : IActivationLookup
+internal sealed class ActivationLookup(IActivationData db, CounterRequestForms forms, TimeProvider clock) : IActivationLookup
 {
     public async Task<ActivationInfo?> FindAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ using Cms.Application.Common.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Activation;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Requests;
 using Microsoft.Extensions.Options;
 
@@ -23,7 +24,7 @@ public interface IPeerActivations
 }
 
 internal sealed class PeerActivations(
-    ICmsDbContext db, ActivationRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, IOptions<CmsOptions> options,
+    IActivationData db, ActivationRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, IOptions<CmsOptions> options,
     TimeProvider clock)
     : IPeerActivations
 {
@@ -31,7 +32,7 @@ internal sealed class PeerActivations(
     {
         var now = clock.GetUtcNow();
         var card = await requests.CardAsync(cardNumber, cancellationToken);
-        Card.EnsureActivatable(card.State);
+        CardRules.EnsureActivatable(card.State);
         var details = PeopleInputRules.ToDetails(people);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
         var request = new ActivationRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, origin.PeerId,

@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using Cms.Application.Activation.Common;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
@@ -36,7 +37,7 @@ public sealed class CreateActivationValidator : AbstractValidator<CreateActivati
 }
 
 public sealed class CreateActivationHandler(
-    ICmsDbContext db, ActivationRequests requests, DelegateCards delegateCards, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    IActivationData db, ActivationRequests requests, DelegateCards delegateCards, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateActivationCommand, ActivationResponse>
 {
     public async ValueTask<ActivationResponse> Handle(CreateActivationCommand command, CancellationToken cancellationToken)
@@ -46,7 +47,7 @@ public sealed class CreateActivationHandler(
         audit.Detail = "create";
         var card = await requests.CardAsync(command.CardNumber!, cancellationToken);
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
-        Card.EnsureActivatable(card.State);
+        CardRules.EnsureActivatable(card.State);
         var details = await delegateCards.ResolveAsync(PeopleInputRules.ToDetails(command), command.DelegateCard, card, null, cancellationToken);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
             options.Value.Documents.SpecialCases, card.Holder.BirthDate);

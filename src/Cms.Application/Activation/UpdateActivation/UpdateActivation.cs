@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using Cms.Application.Activation.Common;
 using Cms.Application.Activation.CreateActivation;
 using Cms.Application.Common.Auditing;
@@ -47,7 +48,7 @@ public sealed class UpdateActivationHandler(ActivationRequests requests, Delegat
             throw new DomainRuleException("card-number-immutable", "Il numero di tessera di una richiesta non si può cambiare: crearne una nuova.");
         request.EnsurePending(now);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
-        Card.EnsureActivatable(card.State);
+        CardRules.EnsureActivatable(card.State);
         var details = await delegateCards.ResolveAsync(PeopleInputRules.ToDetails(command), command.DelegateCard, card, request.Delegate,
             cancellationToken);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),

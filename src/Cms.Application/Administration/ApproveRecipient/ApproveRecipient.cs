@@ -49,7 +49,7 @@ public sealed class ApproveRecipientValidator : AbstractValidator<ApproveRecipie
     }
 }
 
-public sealed class ApproveRecipientHandler(ICmsDbContext db, IKeyedDigest digest, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock,
+public sealed class ApproveRecipientHandler(IAdministrationData db, IKeyedDigest digest, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock,
     AuditScope audit) : ICommandHandler<ApproveRecipientCommand, RecipientApprovalView>
 {
     /// <summary>The longest an approval may last: it is reviewed at least this often.</summary>
@@ -68,7 +68,7 @@ public sealed class ApproveRecipientHandler(ICmsDbContext db, IKeyedDigest diges
         var masked = RecipientAddresses.Mask(RecipientAddresses.Normalise(channel, address));
         var approval = new RecipientApproval(Guid.CreateVersion7(), channel, RecipientKeys.Recipient(digest, channel, address)[0], masked, holder,
             command.Reason!.Trim(), user.OperatorId!.Value, now, validUntil);
-        db.Set<RecipientApproval>().Add(approval);
+        db.RecipientApprovals.Add(approval);
         audit.RequestId = approval.Id.ToString();
         audit.Touch(null, holder);
         audit.Detail = $"approve channel={(channel == DeliveryChannel.Email ? "EMAIL" : "SMS")} recipient={masked} until={validUntil:yyyy-MM-dd}";

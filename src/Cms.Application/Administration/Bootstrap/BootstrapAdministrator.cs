@@ -45,7 +45,7 @@ public sealed class BootstrapAdministratorValidator : AbstractValidator<Bootstra
     }
 }
 
-public sealed class BootstrapAdministratorHandler(ICmsDbContext db, IPasswordHasher hasher, TimeProvider clock, AuditScope audit,
+public sealed class BootstrapAdministratorHandler(IAdministrationData db, IPasswordHasher hasher, TimeProvider clock, AuditScope audit,
     ILogger<BootstrapAdministratorHandler> logger)
     : ICommandHandler<BootstrapAdministratorCommand, bool>
 {
@@ -72,7 +72,7 @@ public sealed class BootstrapAdministratorHandler(ICmsDbContext db, IPasswordHas
 /// database has no operator yet (settings left in place on a running installation are ignored, whatever they say). Settings
 /// that the command refuses stop the start, named by their setting.
 /// </summary>
-public sealed class AdministratorBootstrapper(ICmsDbContext db, IMediator mediator)
+public sealed class AdministratorBootstrapper(IAdministrationData db, IMediator mediator)
 {
     public async Task<bool> RunAsync(BootstrapOptions options, CancellationToken cancellationToken)
     {

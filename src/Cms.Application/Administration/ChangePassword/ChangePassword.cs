@@ -35,7 +35,7 @@ public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCo
     }
 }
 
-public sealed class ChangePasswordHandler(ICmsDbContext db, IPasswordHasher hasher, OperatorGate gate, SignInThrottles throttles, TimeProvider clock, AuditScope audit)
+public sealed class ChangePasswordHandler(IAdministrationData db, IPasswordHasher hasher, OperatorGate gate, SignInThrottles throttles, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ChangePasswordCommand, ChangePasswordResult>
 {
     public async ValueTask<ChangePasswordResult> Handle(ChangePasswordCommand command, CancellationToken cancellationToken)

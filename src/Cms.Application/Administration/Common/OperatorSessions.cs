@@ -8,7 +8,7 @@ namespace Cms.Application.Administration.Common;
 public static class OperatorSessions
 {
     /// <summary>Ends every live session of the operators given, for the reason given; returns how many.</summary>
-    public static async Task<int> EndAllAsync(ICmsDbContext db, IReadOnlyCollection<Guid> operatorIds, SessionEndReason reason,
+    public static async Task<int> EndAllAsync(IAdministrationData db, IReadOnlyCollection<Guid> operatorIds, SessionEndReason reason,
         DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (operatorIds.Count == 0) return 0;
@@ -18,6 +18,6 @@ public static class OperatorSessions
         return live.Count;
     }
 
-    public static Task<int> EndAllAsync(ICmsDbContext db, Guid operatorId, SessionEndReason reason, DateTimeOffset now,
+    public static Task<int> EndAllAsync(IAdministrationData db, Guid operatorId, SessionEndReason reason, DateTimeOffset now,
         CancellationToken cancellationToken) => EndAllAsync(db, [operatorId], reason, now, cancellationToken);
 }

@@ -14,7 +14,7 @@ namespace Cms.Application.Administration.Common;
 /// (<see cref="IKeyedDigest"/>, any key of the ring, so a rotation forgets nothing), and work on one pair is serialised by an
 /// advisory lock, so that two wrong tries at once are both counted.
 /// </summary>
-public sealed class SignInThrottles(ICmsDbContext db, IKeyedDigest digest, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock)
+public sealed class SignInThrottles(IAdministrationData db, IKeyedDigest digest, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock)
 {
     private const string Purpose = "sign-in throttle";
 
@@ -27,7 +27,7 @@ public sealed class SignInThrottles(ICmsDbContext db, IKeyedDigest digest, ICurr
         var data = Encoding.UTF8.GetBytes($"{codiceFiscale}|{SourceAddress}");
         var keys = digest.ComputeAll(data, Purpose).ToArray();
         await db.LockKeyAsync("sign-in-throttle:" + keys[0], cancellationToken);
-        var throttle = await db.Set<SignInThrottle>().Where(t => keys.Contains(t.Key)).OrderByDescending(t => t.LastFailureAt)
+        var throttle = await db.SignInThrottles.Where(t => keys.Contains(t.Key)).OrderByDescending(t => t.LastFailureAt)
             .FirstOrDefaultAsync(cancellationToken);
         return (keys[0], throttle);
     }
@@ -46,14 +46,14 @@ public sealed class SignInThrottles(ICmsDbContext db, IKeyedDigest digest, ICurr
         if (throttle is null)
         {
             throttle = new SignInThrottle(key);
-            db.Set<SignInThrottle>().Add(throttle);
+            db.SignInThrottles.Add(throttle);
         }
         var o = options.Value.SignIn;
         var now = clock.GetUtcNow();
         // Pairs quiet for longer than the memory of the back-off are of no use any more.
         var forgotten = now - TimeSpan.FromHours(o.ForgetAfterHours);
         var kept = throttle.Key;
-        await db.Set<SignInThrottle>().Where(t => t.LastFailureAt < forgotten && (t.WaitUntil == null || t.WaitUntil < now) && t.Key != kept)
+        await db.SignInThrottles.Where(t => t.LastFailureAt < forgotten && (t.WaitUntil == null || t.WaitUntil < now) && t.Key != kept)
             .ExecuteDeleteAsync(cancellationToken);
         throttle.RecordFailure(now, o.FreeFailures, TimeSpan.FromSeconds(o.FirstWaitSeconds), TimeSpan.FromSeconds(o.MaxWaitSeconds),
             TimeSpan.FromHours(o.ForgetAfterHours));
@@ -63,6 +63,6 @@ public sealed class SignInThrottles(ICmsDbContext db, IKeyedDigest digest, ICurr
     public async Task ClearAsync(string? codiceFiscale, CancellationToken cancellationToken)
     {
         var (_, throttle) = await FindAsync(codiceFiscale, cancellationToken);
-        if (throttle is not null) db.Set<SignInThrottle>().Remove(throttle);
+        if (throttle is not null) db.SignInThrottles.Remove(throttle);
     }
 }

@@ -37,7 +37,7 @@ public static class RecipientKeys
         digest.ComputeAll(Encoding.UTF8.GetBytes($"{channel}|{RecipientAddresses.Normalise(channel, address)}"), RecipientPurpose);
 }
 
-internal sealed class RecipientGuard(ICmsDbContext db, IKeyedDigest digest, ICardDirectory cards, ICurrentUser user, IOptions<CmsOptions> options)
+internal sealed class RecipientGuard(IAdministrationData db, IKeyedDigest digest, ICardDirectory cards, ICurrentUser user, IOptions<CmsOptions> options)
     : IRecipientGuard
 {
     public async Task EnsureNotSharedAsync(DeliveryAddress delivery, string holderCodiceFiscale, DateTimeOffset now,
@@ -53,7 +53,7 @@ internal sealed class RecipientGuard(ICmsDbContext db, IKeyedDigest digest, ICar
         await db.LockKeyAsync("recipient:" + recipientKeys[0], cancellationToken);
         var days = options.Value.Recipients.SharedWindowDays;
         var since = now - TimeSpan.FromDays(days);
-        var uses = db.Set<RecipientUse>().AsNoTracking()
+        var uses = db.RecipientUses.AsNoTracking()
             .Where(u => recipientKeys.Contains(u.RecipientKey) && u.UsedAt >= since && !holderKeys.Contains(u.HolderKey));
         // A holder of the same household: both households known and equal.
         if (householdKeys.Length > 0) uses = uses.Where(u => u.HouseholdKey == null || !householdKeys.Contains(u.HouseholdKey));
@@ -61,13 +61,13 @@ internal sealed class RecipientGuard(ICmsDbContext db, IKeyedDigest digest, ICar
         {
             // An approval never serves the administrator who granted it (an account may hold both roles): a second person decides.
             var confirmer = user.OperatorId;
-            var approved = await db.Set<RecipientApproval>().AsNoTracking()
+            var approved = await db.RecipientApprovals.AsNoTracking()
                 .AnyAsync(a => recipientKeys.Contains(a.RecipientKey) && a.Channel == delivery.Channel && a.RevokedAt == null && a.ValidUntil > now
                     && (a.HolderCodiceFiscale == null || a.HolderCodiceFiscale == holderCodiceFiscale)
                     && (confirmer == null || a.ApprovedBy != confirmer), cancellationToken);
             if (!approved) throw Refusal(delivery.Channel, days);
         }
-        db.Set<RecipientUse>().Add(new RecipientUse(Guid.CreateVersion7(), recipientKeys[0], holderKeys[0], householdKeys.FirstOrDefault(), now));
+        db.RecipientUses.Add(new RecipientUse(Guid.CreateVersion7(), recipientKeys[0], holderKeys[0], householdKeys.FirstOrDefault(), now));
     }
 
     /// <summary>Says what the rule is and what to do; never the address, nor whose it was.</summary>

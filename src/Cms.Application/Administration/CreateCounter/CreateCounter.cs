@@ -32,7 +32,7 @@ public sealed class CreateCounterValidator : AbstractValidator<CreateCounterComm
     }
 }
 
-public sealed class CreateCounterHandler(ICmsDbContext db, AuditScope audit) : ICommandHandler<CreateCounterCommand, CounterDto>
+public sealed class CreateCounterHandler(IAdministrationData db, AuditScope audit) : ICommandHandler<CreateCounterCommand, CounterDto>
 {
     public async ValueTask<CounterDto> Handle(CreateCounterCommand command, CancellationToken cancellationToken)
     {

@@ -39,7 +39,7 @@ public sealed class CreateOperatorValidator : AbstractValidator<CreateOperatorCo
     }
 }
 
-public sealed class CreateOperatorHandler(ICmsDbContext db, IPasswordHasher hasher, TimeProvider clock, AuditScope audit)
+public sealed class CreateOperatorHandler(IAdministrationData db, IPasswordHasher hasher, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateOperatorCommand, OperatorDto>
 {
     public async ValueTask<OperatorDto> Handle(CreateOperatorCommand command, CancellationToken cancellationToken)

@@ -23,7 +23,7 @@ public sealed class EndSessionValidator : AbstractValidator<EndSessionCommand>
     public EndSessionValidator() => RuleFor(c => c.SessionId).NotEqual(Guid.Empty).WithMessage("Sessione non valida.");
 }
 
-public sealed class EndSessionHandler(ICmsDbContext db, ICurrentUser user, TimeProvider clock, AuditScope audit)
+public sealed class EndSessionHandler(IAdministrationData db, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<EndSessionCommand>
 {
     public async ValueTask<Unit> Handle(EndSessionCommand command, CancellationToken cancellationToken)

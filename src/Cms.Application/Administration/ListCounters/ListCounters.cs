@@ -13,7 +13,7 @@ public sealed class ListCountersValidator : AbstractValidator<ListCountersQuery>
     public ListCountersValidator() => RuleFor(q => q.Region).Matches("^[0-9]{3}$").When(q => q.Region is not null);
 }
 
-public sealed class ListCountersHandler(ICmsDbContext db) : IQueryHandler<ListCountersQuery, IReadOnlyList<CounterDto>>
+public sealed class ListCountersHandler(IAdministrationData db) : IQueryHandler<ListCountersQuery, IReadOnlyList<CounterDto>>
 {
     public async ValueTask<IReadOnlyList<CounterDto>> Handle(ListCountersQuery query, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ public sealed class ListNoticesValidator : AbstractValidator<ListNoticesQuery>
     public ListNoticesValidator() => RuleFor(q => q.All).NotNull();
 }
 
-public sealed class ListNoticesHandler(ICmsDbContext db, TimeProvider clock) : IQueryHandler<ListNoticesQuery, IReadOnlyList<NoticeView>>
+public sealed class ListNoticesHandler(IAdministrationData db, TimeProvider clock) : IQueryHandler<ListNoticesQuery, IReadOnlyList<NoticeView>>
 {
     public async ValueTask<IReadOnlyList<NoticeView>> Handle(ListNoticesQuery query, CancellationToken cancellationToken)
     {

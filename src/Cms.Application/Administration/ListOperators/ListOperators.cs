@@ -13,7 +13,7 @@ public sealed class ListOperatorsValidator : AbstractValidator<ListOperatorsQuer
     public ListOperatorsValidator() => RuleFor(q => q.CounterCode).MaximumLength(40);
 }
 
-public sealed class ListOperatorsHandler(ICmsDbContext db) : IQueryHandler<ListOperatorsQuery, IReadOnlyList<OperatorDto>>
+public sealed class ListOperatorsHandler(IAdministrationData db) : IQueryHandler<ListOperatorsQuery, IReadOnlyList<OperatorDto>>
 {
     public async ValueTask<IReadOnlyList<OperatorDto>> Handle(ListOperatorsQuery query, CancellationToken cancellationToken)
     {

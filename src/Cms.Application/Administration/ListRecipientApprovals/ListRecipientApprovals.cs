@@ -15,13 +15,13 @@ public sealed class ListRecipientApprovalsValidator : AbstractValidator<ListReci
     public ListRecipientApprovalsValidator() => RuleFor(q => q.All).NotNull();
 }
 
-public sealed class ListRecipientApprovalsHandler(ICmsDbContext db, TimeProvider clock)
+public sealed class ListRecipientApprovalsHandler(IAdministrationData db, TimeProvider clock)
     : IQueryHandler<ListRecipientApprovalsQuery, IReadOnlyList<RecipientApprovalView>>
 {
     public async ValueTask<IReadOnlyList<RecipientApprovalView>> Handle(ListRecipientApprovalsQuery query, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var approvals = db.Set<RecipientApproval>().AsNoTracking();
+        var approvals = db.RecipientApprovals.AsNoTracking();
         if (!query.All) approvals = approvals.Where(a => a.RevokedAt == null && a.ValidUntil > now);
         var list = await approvals.OrderByDescending(a => a.ApprovedAt).Take(500).ToListAsync(cancellationToken);
         return list.Select(a => RecipientApprovalView.From(a, now)).ToList();

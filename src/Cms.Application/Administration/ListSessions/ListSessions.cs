@@ -19,7 +19,7 @@ public sealed record SessionView(Guid Id, string Method, string? ClientAddress, 
 
 public sealed class ListSessionsValidator : AbstractValidator<ListSessionsQuery>;
 
-public sealed class ListSessionsHandler(ICmsDbContext db, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock)
+public sealed class ListSessionsHandler(IAdministrationData db, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock)
     : IQueryHandler<ListSessionsQuery, IReadOnlyList<SessionView>>
 {
     public async ValueTask<IReadOnlyList<SessionView>> Handle(ListSessionsQuery query, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public sealed class PublishNoticeValidator : AbstractValidator<PublishNoticeComm
     }
 }
 
-public sealed class PublishNoticeHandler(ICmsDbContext db, ICurrentUser user, TimeProvider clock, AuditScope audit)
+public sealed class PublishNoticeHandler(IAdministrationData db, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PublishNoticeCommand, NoticeView>
 {
     public ValueTask<NoticeView> Handle(PublishNoticeCommand command, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed class RevokeRecipientApprovalValidator : AbstractValidator<RevokeR
     public RevokeRecipientApprovalValidator() => RuleFor(c => c.Id).NotEmpty();
 }
 
-public sealed class RevokeRecipientApprovalHandler(ICmsDbContext db, ICurrentUser user, TimeProvider clock, AuditScope audit)
+public sealed class RevokeRecipientApprovalHandler(IAdministrationData db, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<RevokeRecipientApprovalCommand, RecipientApprovalView>
 {
     public async ValueTask<RecipientApprovalView> Handle(RevokeRecipientApprovalCommand command, CancellationToken cancellationToken)

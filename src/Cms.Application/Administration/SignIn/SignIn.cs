@@ -48,7 +48,7 @@ public sealed class SignInValidator : AbstractValidator<SignInCommand>
     }
 }
 
-public sealed class SignInHandler(ICmsDbContext db, IPasswordHasher hasher, OperatorGate gate, SignInThrottles throttles, TimeProvider clock, AuditScope audit)
+public sealed class SignInHandler(IAdministrationData db, IPasswordHasher hasher, OperatorGate gate, SignInThrottles throttles, TimeProvider clock, AuditScope audit)
     : ICommandHandler<SignInCommand, SignInResult>
 {
     // Verifying against a real hash when the operator is unknown keeps the timing the same.
@@ -91,7 +91,7 @@ public sealed class SignInHandler(ICmsDbContext db, IPasswordHasher hasher, Oper
 }
 
 /// <summary>The checks every way in shares: enabled for the CMS, active counter, then the token.</summary>
-public sealed class OperatorGate(ICmsDbContext db, IAccessTokenIssuer tokens, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit,
+public sealed class OperatorGate(IAdministrationData db, IAccessTokenIssuer tokens, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit,
     ICurrentUser caller)
 {
     public bool PasswordExpired(Operator op, DateTimeOffset now) =>

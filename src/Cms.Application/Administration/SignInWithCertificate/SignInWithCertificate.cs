@@ -5,6 +5,7 @@ using Cms.Application.Common.Validation;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Application.Identification.Contracts;
 using FluentValidation;
 using Mediator;
@@ -33,7 +34,7 @@ public sealed class SignInWithCertificateValidator : AbstractValidator<SignInWit
     }
 }
 
-public sealed class SignInWithCertificateHandler(ICmsDbContext db, OperatorGate gate, ICardDirectory cards, AuditScope audit)
+public sealed class SignInWithCertificateHandler(IAdministrationData db, OperatorGate gate, ICardDirectory cards, AuditScope audit)
     : ICommandHandler<SignInWithCertificateCommand, SignInResult>
 {
     public async ValueTask<SignInResult> Handle(SignInWithCertificateCommand command, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ public sealed class UpdateCounterValidator : AbstractValidator<UpdateCounterComm
     }
 }
 
-public sealed class UpdateCounterHandler(ICmsDbContext db, AuditScope audit, TimeProvider clock) : ICommandHandler<UpdateCounterCommand, CounterDto>
+public sealed class UpdateCounterHandler(IAdministrationData db, AuditScope audit, TimeProvider clock) : ICommandHandler<UpdateCounterCommand, CounterDto>
 {
     public async ValueTask<CounterDto> Handle(UpdateCounterCommand command, CancellationToken cancellationToken)
     {

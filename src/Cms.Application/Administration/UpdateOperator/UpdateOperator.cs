@@ -33,7 +33,7 @@ public sealed class UpdateOperatorValidator : AbstractValidator<UpdateOperatorCo
     }
 }
 
-public sealed class UpdateOperatorHandler(ICmsDbContext db, ICurrentUser user, AuditScope audit, TimeProvider clock)
+public sealed class UpdateOperatorHandler(IAdministrationData db, ICurrentUser user, AuditScope audit, TimeProvider clock)
     : ICommandHandler<UpdateOperatorCommand, OperatorDto>
 {
     public async ValueTask<OperatorDto> Handle(UpdateOperatorCommand command, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public sealed class WithdrawNoticeValidator : AbstractValidator<WithdrawNoticeCo
     public WithdrawNoticeValidator() => RuleFor(c => c.Id).NotEmpty();
 }
 
-public sealed class WithdrawNoticeHandler(ICmsDbContext db, TimeProvider clock, AuditScope audit) : ICommandHandler<WithdrawNoticeCommand, NoticeView>
+public sealed class WithdrawNoticeHandler(IAdministrationData db, TimeProvider clock, AuditScope audit) : ICommandHandler<WithdrawNoticeCommand, NoticeView>
 {
     public async ValueTask<NoticeView> Handle(WithdrawNoticeCommand command, CancellationToken cancellationToken)
     {

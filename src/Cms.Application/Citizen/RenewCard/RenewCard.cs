@@ -10,6 +10,7 @@ using Cms.Domain.Auditing;
 using Cms.Domain.Citizen;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
@@ -56,7 +57,7 @@ public sealed class RenewCardValidator : AbstractValidator<RenewCardCommand>
 }
 
 public sealed class RenewCardHandler(
-    ICmsDbContext db, ICardDirectory cards, ICardRegistry registry, IActivationLookup activations, IFormRenderer renderer,
+    ICitizenData db, ICardDirectory cards, ICardRegistry registry, IActivationLookup activations, IFormRenderer renderer,
     IOptions<CmsOptions> options, ICurrentUser user, IPresentedCertificate certificate, TimeProvider clock, AuditScope audit) : ICommandHandler<RenewCardCommand, RenewalResult>
 {
     public async ValueTask<RenewalResult> Handle(RenewCardCommand command, CancellationToken cancellationToken)
@@ -75,7 +76,7 @@ public sealed class RenewCardHandler(
                 "Nessuna nuova tessera intestata a lei corrisponde alle ultime 6 cifre e alla data di scadenza indicate: controllare i dati sul retro e sul fronte della tessera.",
                 RuleKind.NotFound);
         audit.Touch(next.CardNumber, cf);
-        Card.EnsureActivatable(next.State);
+        CardRules.EnsureActivatable(next.State);
         if (next.IssuerRegion != current.IssuerRegion)
             throw new DomainRuleException("different-issuer",
                 "La nuova tessera è emessa da un ente diverso da quello della tessera in uso: l'attivazione si fa presso uno sportello.")
@@ -86,8 +87,7 @@ public sealed class RenewCardHandler(
         var direct = await activations.CompletedActivationModeAsync(current.CardNumber, cancellationToken) == RequestMode.Direct
             || await db.Renewals.AnyAsync(r => r.CardNumber == current.CardNumber, cancellationToken)
             // A card moved in from the region's previous CMS carries the mode that system recorded (decision 0039).
-            || await db.Cards.AnyAsync(c => c.CardNumber == current.CardNumber
-                && (c.ActivationMode == ActivationMode.Direct || c.ActivationMode == ActivationMode.CitizenRenewal), cancellationToken);
+            || await cards.RecordedAsActivatedByHolderAsync(current.CardNumber, cancellationToken);
         if (!direct)
             throw new DomainRuleException("previous-activation-not-direct",
                 "L'attivazione della tessera in uso non risulta eseguita direttamente dal titolare: la nuova tessera si attiva presso uno sportello.");

@@ -1,45 +1,28 @@
-using Cms.Domain.Activation;
-using Cms.Domain.Administration;
 using Cms.Domain.Delivery;
 using Cms.Domain.Auditing;
-using Cms.Domain.Identification;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cms.Application.Common.Abstractions;
 
-/// <summary>The persistence seen by use cases. Each module owns its sets (and its PostgreSQL schema).</summary>
+/// <summary>
+/// The persistence of the shared kernel: the audit trail and its roll-ups, the code messages and proofs, the outbound calls,
+/// saving and locking. It names no module: each module's use cases take their module's own interface (<c>IActivationData</c>,
+/// <c>IIdentificationData</c>, …), which adds that module's sets only, and reach other modules through their <c>Contracts</c>.
+/// One <c>CmsDbContext</c> implements them all, so one command keeps one connection and one transaction (decision 0052).
+/// </summary>
 public interface ICmsDbContext
 {
-    DbSet<Counter> Counters { get; }
-    DbSet<Operator> Operators { get; }
-    DbSet<OperatorSession> OperatorSessions { get; }
-    DbSet<Holder> Holders { get; }
-    DbSet<Card> Cards { get; }
     DbSet<OperationEntry> Operations { get; }
     /// <summary>Roll-ups of <see cref="Operations"/> kept by the database; read-only.</summary>
     DbSet<CounterDayCount> CounterDayCounts { get; }
     DbSet<CounterMonthCount> CounterMonthCounts { get; }
     DbSet<RegionDayCount> RegionDayCounts { get; }
-    DbSet<ActivationRequest> ActivationRequests { get; }
     DbSet<CodeMessage> CodeMessages { get; }
     DbSet<RecipientProof> RecipientProofs { get; }
-    DbSet<Cms.Domain.Reprint.ReprintRequest> ReprintRequests { get; }
-    DbSet<Notice> Notices { get; }
     DbSet<Cms.Domain.Outbound.OutboundCall> OutboundCalls { get; }
-    DbSet<Cms.Domain.Revocation.RevocationRequest> RevocationRequests { get; }
-    DbSet<Cms.Domain.Revocation.CipAttempt> CipAttempts { get; }
-    DbSet<Cms.Domain.Revocation.IssuerRevocation> IssuerRevocations { get; }
-    DbSet<Cms.Domain.Revocation.StateChange> StateChanges { get; }
-    DbSet<Cms.Domain.Revocation.CallCentreIdentification> CallCentreIdentifications { get; }
-    DbSet<Cms.Domain.Revocation.CallCentreStateChange> CallCentreStateChanges { get; }
-    DbSet<Cms.Domain.Readers.ReaderDelivery> ReaderDeliveries { get; }
-    DbSet<Cms.Domain.Signature.SignatureCertificateRequest> SignatureRequests { get; }
-    DbSet<Cms.Domain.Consents.ConsentRequest> ConsentRequests { get; }
-    DbSet<Cms.Domain.Consents.ConsentVersion> ConsentVersions { get; }
-    DbSet<Cms.Domain.Interop.Peer> Peers { get; }
-    DbSet<Cms.Domain.Interop.InteropRequest> InteropRequests { get; }
-    DbSet<Cms.Domain.Interop.InboundInteropRequest> InboundInteropRequests { get; }
-    DbSet<Cms.Domain.Citizen.Renewal> Renewals { get; }
+
+    /// <summary>The counter requests of one kind (each module's request table), for the shared request loader.</summary>
+    IQueryable<T> Requests<T>() where T : Cms.Domain.Requests.CounterRequest;
 
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 
@@ -60,8 +43,6 @@ public interface ICmsDbContext
     /// transaction-scoped advisory lock.
     /// </summary>
     Task LockKeyAsync(string key, CancellationToken cancellationToken);
-
-    DbSet<T> Set<T>() where T : class;
 }
 
 /// <summary>One database transaction around one command.</summary>

@@ -13,14 +13,14 @@ namespace Cms.Application.Common.Documents;
 /// What the printed forms of any counter request need: the holder and the requester as printed, the counter's
 /// name, and — only for the codes form, only after the confirm — the first halves.
 /// </summary>
-public sealed class CounterRequestForms(ICmsDbContext db, ICardDirectory cards, ICardRegistry registry, IOptions<CmsOptions> options, TimeProvider clock)
+public sealed class CounterRequestForms(Administration.Contracts.IAdministrationDirectory administration, ICardDirectory cards, ICardRegistry registry, IOptions<CmsOptions> options, TimeProvider clock)
 {
     public async Task<ActivationFormModel> ModelAsync(CodeReleaseRequest request, bool withFirstHalves, string purpose, string? reasonLabel,
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var card = await cards.RequireCardAsync(request.CardNumber, cancellationToken);
-        var counter = await db.Counters.AsNoTracking().Where(c => c.Code == request.CounterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
+        var counter = await administration.CounterNameAsync(request.CounterCode, cancellationToken);
         var h = card.Holder;
         var holder = new PersonOnForm(h.Surname, h.GivenName, h.CodiceFiscale, h.BirthPlace, h.BirthProvince, h.BirthDate, h.Citizenship, h.Sex,
             h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province, h.BirthCountry);
@@ -37,7 +37,7 @@ public sealed class CounterRequestForms(ICmsDbContext db, ICardDirectory cards, 
     public async Task<FormBasics> BasicsAsync(string cardNumber, string counterCode, CancellationToken cancellationToken)
     {
         var card = await cards.RequireCardAsync(cardNumber, cancellationToken);
-        var counter = await db.Counters.AsNoTracking().Where(c => c.Code == counterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
+        var counter = await administration.CounterNameAsync(counterCode, cancellationToken);
         var h = card.Holder;
         var holder = new PersonOnForm(h.Surname, h.GivenName, h.CodiceFiscale, h.BirthPlace, h.BirthProvince, h.BirthDate, h.Citizenship, h.Sex,
             h.Residence.Address, h.Residence.Postcode, h.Residence.Municipality, h.Residence.Province, h.BirthCountry);

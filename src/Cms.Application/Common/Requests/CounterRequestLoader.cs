@@ -15,7 +15,7 @@ public sealed class CounterRequestLoader(ICmsDbContext db, ICurrentUser user)
     {
         var request = forUpdate
             ? await db.RowForUpdate<T>(id).SingleOrDefaultAsync(cancellationToken)
-            : await db.Set<T>().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+            : await db.Requests<T>().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (request is null || request.CounterCode != user.CounterCode)
             throw new DomainRuleException("request-not-found", notFound, RuleKind.NotFound);
         return request;

@@ -1,4 +1,5 @@
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 
 namespace Cms.Application.Common.Requests;
 

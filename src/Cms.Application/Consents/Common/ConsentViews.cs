@@ -8,6 +8,7 @@ using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Consents;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Outbound;
 using Cms.Domain.Requests;
 using FluentValidation;
@@ -89,7 +90,7 @@ public static class ConsentDocumentNames
 
 /// <summary>Loading a consent request (own counter only), the holder's versions, and the views.</summary>
 public sealed class ConsentRequests(CounterRequestLoader loader, 
-    ICmsDbContext db, ICardDirectory cards, IActivationLookup activations, ICurrentUser user, OutboundCalls calls, IOptions<CmsOptions> options)
+    IConsentsData db, ICardDirectory cards, IActivationLookup activations, ICurrentUser user, OutboundCalls calls, IOptions<CmsOptions> options)
 {
     public ConsentModel ModelOn(DateOnly date) => options.Value.ConsentModelOn(date);
 

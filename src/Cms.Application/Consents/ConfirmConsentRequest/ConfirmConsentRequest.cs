@@ -27,7 +27,7 @@ public sealed class ConfirmConsentRequestValidator : AbstractValidator<ConfirmCo
 }
 
 public sealed class ConfirmConsentRequestHandler(
-    ICmsDbContext db, ConsentRequests requests, OutboundCalls calls, TimeProvider clock, AuditScope audit)
+    IConsentsData db, ConsentRequests requests, OutboundCalls calls, TimeProvider clock, AuditScope audit)
     : ICommandHandler<ConfirmConsentRequestCommand, ConsentRequestResponse>
 {
     public async ValueTask<ConsentRequestResponse> Handle(ConfirmConsentRequestCommand command, CancellationToken cancellationToken)

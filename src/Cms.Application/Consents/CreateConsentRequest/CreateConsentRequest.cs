@@ -36,7 +36,7 @@ public sealed class CreateConsentRequestValidator : AbstractValidator<CreateCons
 }
 
 public sealed class CreateConsentRequestHandler(
-    ICmsDbContext db, ConsentRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    IConsentsData db, ConsentRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateConsentRequestCommand, ConsentRequestResponse>
 {
     public async ValueTask<ConsentRequestResponse> Handle(CreateConsentRequestCommand command, CancellationToken cancellationToken)

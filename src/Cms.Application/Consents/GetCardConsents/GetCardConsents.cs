@@ -29,7 +29,7 @@ public sealed class GetCardConsentsValidator : AbstractValidator<GetCardConsents
 }
 
 public sealed class GetCardConsentsHandler(
-    ICmsDbContext db, ICardDirectory cards, ConsentRequests requests, OutboundCalls calls, TimeProvider clock, AuditScope audit)
+    IConsentsData db, ICardDirectory cards, ConsentRequests requests, OutboundCalls calls, TimeProvider clock, AuditScope audit)
     : IQueryHandler<GetCardConsentsQuery, CardConsents>
 {
     public async ValueTask<CardConsents> Handle(GetCardConsentsQuery query, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Requests;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Requests;
 using FluentValidation;
 

@@ -27,9 +27,14 @@ public interface ICardDirectory
     Task<IReadOnlyList<CardView>> FindCardsByCertificateAsync(CardCertificate certificate, CancellationToken cancellationToken);
     /// <summary>The holder's household id, when the registry knows the holder and their household (null otherwise).</summary>
     Task<string?> FindHouseholdIdAsync(string codiceFiscale, CancellationToken cancellationToken);
+    /// <summary>
+    /// Whether the registry records the card as activated by its holder in person (direct, or a citizen's renewal) — the mode
+    /// a card moved in from the region's previous CMS carries (decision 0039).
+    /// </summary>
+    Task<bool> RecordedAsActivatedByHolderAsync(string cardNumber, CancellationToken cancellationToken);
 }
 
-internal sealed class CardDirectory(ICmsDbContext db, IOptions<CmsOptions> options, TimeProvider clock) : ICardDirectory
+internal sealed class CardDirectory(IIdentificationData db, IOptions<CmsOptions> options, TimeProvider clock) : ICardDirectory
 {
     public async Task<CardView?> FindCardAsync(string cardNumber, CancellationToken cancellationToken)
     {
@@ -55,6 +60,10 @@ internal sealed class CardDirectory(ICmsDbContext db, IOptions<CmsOptions> optio
 
     public Task<string?> FindHouseholdIdAsync(string codiceFiscale, CancellationToken cancellationToken) =>
         db.Holders.AsNoTracking().Where(h => h.CodiceFiscale == codiceFiscale).Select(h => h.HouseholdId).FirstOrDefaultAsync(cancellationToken);
+
+    public Task<bool> RecordedAsActivatedByHolderAsync(string cardNumber, CancellationToken cancellationToken) =>
+        db.Cards.AnyAsync(c => c.CardNumber == cardNumber
+            && (c.ActivationMode == ActivationMode.Direct || c.ActivationMode == ActivationMode.CitizenRenewal), cancellationToken);
 
     private DateOnly Today => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 

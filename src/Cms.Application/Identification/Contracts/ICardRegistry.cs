@@ -1,6 +1,7 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cms.Application.Identification.Contracts;
@@ -46,7 +47,7 @@ public enum CardTransition
     Reactivate,
 }
 
-internal sealed class CardRegistry(ICmsDbContext db, ICodeCipher cipher) : ICardRegistry
+internal sealed class CardRegistry(IIdentificationData db, ICodeCipher cipher) : ICardRegistry
 {
     /// <summary>The card's row, read and locked (until the command's transaction ends) by one statement.</summary>
     private IQueryable<Card> Locked(string cardNumber) => db.ForUpdate<Card>(c => c.CardNumber == cardNumber);

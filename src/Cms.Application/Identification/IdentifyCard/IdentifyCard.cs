@@ -48,7 +48,7 @@ public sealed class IdentifyCardValidator : AbstractValidator<IdentifyCardQuery>
     }
 }
 
-public sealed class IdentifyCardHandler(ICmsDbContext db, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+public sealed class IdentifyCardHandler(IIdentificationData db, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : IQueryHandler<IdentifyCardQuery, CardView>
 {
     public async ValueTask<CardView> Handle(IdentifyCardQuery query, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Consents;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Requests;
 
 namespace Cms.Application.Identification.ImportCardFeed;

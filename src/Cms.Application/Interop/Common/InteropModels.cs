@@ -1,6 +1,7 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Requests;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Interop;
 using Cms.Domain.Reprint;
 using Cms.Domain.Requests;

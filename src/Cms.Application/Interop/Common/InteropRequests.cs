@@ -14,7 +14,7 @@ using Microsoft.Extensions.Options;
 namespace Cms.Application.Interop.Common;
 
 /// <summary>Loads and shows interop requests; wakes the sender after a commit.</summary>
-public sealed class InteropRequests(ICmsDbContext db, ICurrentUser user, IOptions<CmsOptions> options)
+public sealed class InteropRequests(IInteropData db, ICurrentUser user, IOptions<CmsOptions> options)
 {
     public const string PersonalCodes = "codici-personali";
 

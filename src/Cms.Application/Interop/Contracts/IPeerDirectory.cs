@@ -17,7 +17,7 @@ public interface IPeerDirectory
     Task<PeerCredentials?> FindAsync(string region, CancellationToken cancellationToken);
 }
 
-internal sealed class PeerDirectory(ICmsDbContext db, PeerSecrets secrets) : IPeerDirectory
+internal sealed class PeerDirectory(IInteropData db, PeerSecrets secrets) : IPeerDirectory
 {
     public async Task<PeerCredentials?> FindAsync(string region, CancellationToken cancellationToken)
     {

@@ -46,7 +46,7 @@ public sealed class CreateInteropRequestValidator : AbstractValidator<CreateInte
 }
 
 public sealed class CreateInteropRequestHandler(
-    ICmsDbContext db, ICardDirectory cards, InteropRequests requests, ICodeCipher cipher, ICurrentUser user, IOptions<CmsOptions> options,
+    IInteropData db, ICardDirectory cards, InteropRequests requests, ICodeCipher cipher, ICurrentUser user, IOptions<CmsOptions> options,
     TimeProvider clock, AuditScope audit) : ICommandHandler<CreateInteropRequestCommand, InteropRequestView>
 {
     public async ValueTask<InteropRequestView> Handle(CreateInteropRequestCommand command, CancellationToken cancellationToken)

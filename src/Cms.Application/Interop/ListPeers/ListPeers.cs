@@ -13,7 +13,7 @@ public sealed record ListPeersQuery : IQuery<IReadOnlyList<PeerView>>;
 
 public sealed class ListPeersValidator : AbstractValidator<ListPeersQuery>;
 
-public sealed class ListPeersHandler(ICmsDbContext db, IOptions<CmsOptions> options) : IQueryHandler<ListPeersQuery, IReadOnlyList<PeerView>>
+public sealed class ListPeersHandler(IInteropData db, IOptions<CmsOptions> options) : IQueryHandler<ListPeersQuery, IReadOnlyList<PeerView>>
 {
     public async ValueTask<IReadOnlyList<PeerView>> Handle(ListPeersQuery query, CancellationToken cancellationToken)
     {

@@ -40,7 +40,7 @@ public sealed class PrintInteropDocumentValidator : AbstractValidator<PrintInter
 }
 
 public sealed class PrintInteropDocumentHandler(
-    ICmsDbContext db, InteropRequests requests, ICodeCipher cipher, IFormRenderer renderer, ICurrentUser user, IOptions<CmsOptions> options,
+    Administration.Contracts.IAdministrationDirectory administration, InteropRequests requests, ICodeCipher cipher, IFormRenderer renderer, ICurrentUser user, IOptions<CmsOptions> options,
     TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintInteropDocumentCommand, RenderedDocument>
 {
@@ -53,7 +53,7 @@ public sealed class PrintInteropDocumentHandler(
         var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
         audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
         var body = InteropRequests.Body(request);
-        var counter = await db.Counters.AsNoTracking().Where(c => c.Code == request.CounterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken)
+        var counter = await administration.CounterNameAsync(request.CounterCode, cancellationToken)
             ?? request.CounterCode;
         if (command.Name == InteropRequests.PersonalCodes) return PersonalCodes(request, body, counter, now);
         var status = request.StatusAt(now);

@@ -57,7 +57,7 @@ public sealed class ReceiveInteropRequestValidator : AbstractValidator<ReceiveIn
 }
 
 public sealed class ReceiveInteropRequestHandler(
-    ICmsDbContext db, ICardDirectory cards, IPeerActivations activations, IPeerReprints reprints, IPeerRevocations revocations, ICodeCipher cipher,
+    IInteropData db, ICardDirectory cards, IPeerActivations activations, IPeerReprints reprints, IPeerRevocations revocations, ICodeCipher cipher,
     ICurrentUser user, IOptions<CmsOptions> options,
     TimeProvider clock, AuditScope audit) : ICommandHandler<ReceiveInteropRequestCommand, InteropInboundAnswer>
 {

@@ -47,7 +47,7 @@ public sealed class RegisterPeerValidator : AbstractValidator<RegisterPeerComman
 }
 
 public sealed class RegisterPeerHandler(
-    ICmsDbContext db, PeerSecrets secrets, IOptions<CmsOptions> options, TransportSecurity transport, TimeProvider clock, AuditScope audit)
+    IInteropData db, PeerSecrets secrets, IOptions<CmsOptions> options, TransportSecurity transport, TimeProvider clock, AuditScope audit)
     : ICommandHandler<RegisterPeerCommand, PeerView>
 {
     public async ValueTask<PeerView> Handle(RegisterPeerCommand command, CancellationToken cancellationToken)

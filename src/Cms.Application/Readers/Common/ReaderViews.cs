@@ -4,6 +4,7 @@ using Cms.Application.Common.Options;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Readers;
 using Cms.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,7 @@ public static class ReaderDocumentNames
 }
 
 /// <summary>Loading a reader delivery (own counter only), counting the readers already handed out, building the summary.</summary>
-public sealed class ReaderDeliveries(CounterRequestLoader loader, ICmsDbContext db, ICardDirectory cards, IOptions<CmsOptions> options)
+public sealed class ReaderDeliveries(CounterRequestLoader loader, IReadersData db, ICardDirectory cards, IOptions<CmsOptions> options)
 {
     public ReaderRuleOptions Rule => options.Value.Readers;
 
@@ -40,7 +41,7 @@ public sealed class ReaderDeliveries(CounterRequestLoader loader, ICmsDbContext 
     public Task<CardView> CardAsync(string cardNumber, CancellationToken cancellationToken) => cards.RequireCardAsync(cardNumber, cancellationToken);
 
     public static void EnsureActive(CardView card) =>
-        Card.EnsureState(card.State, CardState.Active, "card-not-active", "Il lettore si consegna solo al titolare di una tessera attiva.");
+        CardRules.EnsureState(card.State, CardState.Active, "card-not-active", "Il lettore si consegna solo al titolare di una tessera attiva.");
 
     /// <summary>
     /// Serialises deliveries to one household (or holder) until the transaction ends, so that two counters cannot both

@@ -33,7 +33,7 @@ public sealed class CreateReaderDeliveryValidator : AbstractValidator<CreateRead
 }
 
 public sealed class CreateReaderDeliveryHandler(
-    ICmsDbContext db, ReaderDeliveries deliveries, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    IReadersData db, ReaderDeliveries deliveries, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateReaderDeliveryCommand, ReaderDeliveryResponse>
 {
     public async ValueTask<ReaderDeliveryResponse> Handle(CreateReaderDeliveryCommand command, CancellationToken cancellationToken)

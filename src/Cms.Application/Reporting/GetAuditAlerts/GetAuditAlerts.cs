@@ -1,5 +1,6 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
+using Cms.Application.Identification.Contracts;
 using Cms.Application.Reporting.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Requests;
@@ -36,7 +37,7 @@ public sealed class GetAuditAlertsValidator : AbstractValidator<GetAuditAlertsQu
     public GetAuditAlertsValidator() => RuleFor(q => q.Days).InclusiveBetween(1, 366).When(q => q.Days is not null);
 }
 
-public sealed class GetAuditAlertsHandler(ICmsDbContext db, TimeProvider clock, AuditScope audit) : IQueryHandler<GetAuditAlertsQuery, AuditAlerts>
+public sealed class GetAuditAlertsHandler(ICmsDbContext db, IIdentificationReadModels identification, TimeProvider clock, AuditScope audit) : IQueryHandler<GetAuditAlertsQuery, AuditAlerts>
 {
     /// <summary>More holders than this on one address is a signal.</summary>
     public const int HoldersPerRecipient = 3;
@@ -59,7 +60,7 @@ public sealed class GetAuditAlertsHandler(ICmsDbContext db, TimeProvider clock, 
         var pairs = await (
                 from m in db.CodeMessages.AsNoTracking()
                 where m.CreatedAt >= since
-                join c in db.Cards.AsNoTracking() on m.CardNumber equals c.CardNumber
+                join c in identification.CardHolders on m.CardNumber equals c.CardNumber
                 select new { m.Channel, m.Recipient, c.HolderCodiceFiscale })
             .Distinct().ToListAsync(cancellationToken);
         var shared = pairs.GroupBy(p => RecipientAddresses.Normalise(p.Channel, p.Recipient))

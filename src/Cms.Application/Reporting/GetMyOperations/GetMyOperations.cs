@@ -3,6 +3,8 @@ using System.Text;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Administration.Contracts;
+using Cms.Application.Identification.Contracts;
 using Cms.Application.Reporting.Common;
 using Cms.Domain.Auditing;
 using FluentValidation;
@@ -56,7 +58,7 @@ public sealed class GetMyOperationsValidator : AbstractValidator<GetMyOperations
     }
 }
 
-public sealed class GetMyOperationsHandler(ICmsDbContext db, ICurrentUser user, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+public sealed class GetMyOperationsHandler(ICmsDbContext db, IAdministrationDirectory administration, IIdentificationReadModels identification, ICurrentUser user, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
     : IQueryHandler<GetMyOperationsQuery, MyOperationsResult>
 {
     public const int MaxRows = 20_000;
@@ -66,14 +68,15 @@ public sealed class GetMyOperationsHandler(ICmsDbContext db, ICurrentUser user, 
         var period = ReportPeriod.Parse(query.From, query.To);
         var operatorId = user.OperatorId!.Value;
         audit.Detail = $"my-operations {query.From ?? "*"}..{query.To ?? "*"} {query.ParsedFormat}";
-        var me = await db.Operators.AsNoTracking().Where(o => o.Id == operatorId)
-            .Select(o => new ReportOperator(o.CodiceFiscale, o.GivenName + " " + o.Surname, o.CounterCode)).SingleAsync(cancellationToken);
+        var me = await administration.FindOperatorAsync(operatorId, cancellationToken) is { } op
+            ? new ReportOperator(op.CodiceFiscale, op.GivenName + " " + op.Surname, op.CounterCode)
+            : throw new InvalidOperationException("The signed-in operator is not in the register.");
 
         var entries = CounterOperations.Done(db.Operations.AsNoTracking().Where(o => o.OperatorId == operatorId));
         entries = period.Apply(entries);
         var rows = await (
                 from o in entries
-                join h in db.Holders.AsNoTracking() on o.HolderCodiceFiscale equals h.CodiceFiscale into holders
+                join h in identification.HolderNames on o.HolderCodiceFiscale equals h.CodiceFiscale into holders
                 from h in holders.DefaultIfEmpty()
                 orderby o.OccurredAt
                 select new { o.OccurredAt, o.Type, o.HolderCodiceFiscale, Holder = h == null ? null : h.Surname + " " + h.GivenName, o.CardNumber, o.RequestId })

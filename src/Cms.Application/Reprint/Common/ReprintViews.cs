@@ -3,6 +3,7 @@ using Cms.Application.Common.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Reprint;
 using Cms.Domain.Requests;
 using FluentValidation;

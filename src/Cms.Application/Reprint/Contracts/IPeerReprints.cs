@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Delivery;
@@ -24,7 +25,7 @@ public interface IPeerReprints
 }
 
 internal sealed class PeerReprints(
-    ICmsDbContext db, ReprintRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, IOptions<CmsOptions> options,
+    IReprintData db, ReprintRequests requests, ICardRegistry registry, CodeRelease release, IRecipientGuard recipients, IOptions<CmsOptions> options,
     TimeProvider clock)
     : IPeerReprints
 {
@@ -33,7 +34,7 @@ internal sealed class PeerReprints(
     {
         var now = clock.GetUtcNow();
         var card = await requests.CardAsync(cardNumber, cancellationToken);
-        Card.EnsureReprintable(card.State);
+        CardRules.EnsureReprintable(card.State);
         var details = PeopleInputRules.ToDetails(people);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));
         var request = new ReprintRequest(Guid.CreateVersion7(), card.CardNumber, card.Holder.CodiceFiscale, origin.PeerId, origin.CounterCode,

@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
@@ -37,7 +38,7 @@ public sealed class CreateReprintValidator : AbstractValidator<CreateReprintComm
 }
 
 public sealed class CreateReprintHandler(
-    ICmsDbContext db, ReprintRequests requests, DelegateCards delegateCards, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    IReprintData db, ReprintRequests requests, DelegateCards delegateCards, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateReprintCommand, ReprintResponse>
 {
     public async ValueTask<ReprintResponse> Handle(CreateReprintCommand command, CancellationToken cancellationToken)
@@ -47,7 +48,7 @@ public sealed class CreateReprintHandler(
         audit.Detail = "create";
         var card = await requests.CardAsync(command.CardNumber!, cancellationToken);
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
-        Card.EnsureReprintable(card.State);
+        CardRules.EnsureReprintable(card.State);
         var people = await delegateCards.ResolveAsync(PeopleInputRules.ToDetails(command), command.DelegateCard, card, null, cancellationToken);
         PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),
             options.Value.Documents.SpecialCases, card.Holder.BirthDate);

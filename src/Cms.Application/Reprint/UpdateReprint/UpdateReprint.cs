@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
@@ -47,7 +48,7 @@ public sealed class UpdateReprintHandler(ReprintRequests requests, DelegateCards
             throw new DomainRuleException("card-number-immutable", "Il numero di tessera di una richiesta non si può cambiare: crearne una nuova.");
         request.EnsurePending(now);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
-        Card.EnsureReprintable(card.State);
+        CardRules.EnsureReprintable(card.State);
         var people = await delegateCards.ResolveAsync(PeopleInputRules.ToDetails(command), command.DelegateCard, card, request.Delegate,
             cancellationToken);
         PeopleRules.Check(people, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now),

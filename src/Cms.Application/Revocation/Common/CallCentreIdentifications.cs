@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Cms.Application.Revocation.Common;
 
 /// <summary>An identification of the calling operator, still valid: another operator's answers 404, an old one 409.</summary>
-public sealed class CallCentreIdentifications(ICmsDbContext db, ICurrentUser user, TimeProvider clock)
+public sealed class CallCentreIdentifications(IRevocationData db, ICurrentUser user, TimeProvider clock)
 {
     public async Task<CallCentreIdentification> LoadUsableAsync(Guid id, AuditScope audit, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace Cms.Application.Revocation.Common;
 /// counted one after the other), at most 5 wrong tries per card in 24 hours, every try kept; a wrong one is refused keeping
 /// the try (the transaction commits it with the refusal).
 /// </summary>
-public sealed class CipChecks(ICmsDbContext db, ICardRegistry registry)
+public sealed class CipChecks(IRevocationData db, ICardRegistry registry)
 {
     public async Task CheckAsync(string cardNumber, Guid requestId, string cip, Guid operatorId, string counterCode, DateTimeOffset now,
         CancellationToken cancellationToken)

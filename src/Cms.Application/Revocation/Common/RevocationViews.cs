@@ -5,6 +5,7 @@ using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Revocation;
 using Cms.Domain.Requests;
 using FluentValidation;

@@ -6,6 +6,7 @@ using Cms.Application.Common.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Outbound;
 using Cms.Domain.Revocation;
 using Cms.Domain.Requests;
@@ -19,7 +20,7 @@ public sealed record StateChangeResponse(
 
 /// <summary>Suspension and reactivation [S 9.5–9.6]: only where the region enables them; the certificate follows through the CA.</summary>
 public sealed class StateChanges(
-    ICmsDbContext db, ICardDirectory cards, ICardRegistry registry, OutboundCalls calls, ICurrentUser user, IOptions<CmsOptions> options,
+    IRevocationData db, ICardDirectory cards, ICardRegistry registry, OutboundCalls calls, ICurrentUser user, IOptions<CmsOptions> options,
     TimeProvider clock)
 {
     public void EnsureEnabled()

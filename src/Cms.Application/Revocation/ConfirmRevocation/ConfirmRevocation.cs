@@ -5,6 +5,7 @@ using Cms.Application.Identification.Contracts;
 using Cms.Application.Revocation.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Outbound;
 using Cms.Domain.Revocation;
 using Cms.Domain.Requests;

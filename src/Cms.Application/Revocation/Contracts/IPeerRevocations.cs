@@ -6,6 +6,7 @@ using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Revocation.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Outbound;
 using Cms.Domain.Requests;
 using Cms.Domain.Revocation;
@@ -30,7 +31,7 @@ public interface IPeerRevocations
 }
 
 internal sealed class PeerRevocations(
-    ICmsDbContext db, RevocationRequests requests, CipChecks cipChecks, ICardRegistry registry, OutboundCalls calls, IOptions<CmsOptions> options,
+    IRevocationData db, RevocationRequests requests, CipChecks cipChecks, ICardRegistry registry, OutboundCalls calls, IOptions<CmsOptions> options,
     TimeProvider clock) : IPeerRevocations
 {
     public async Task<PeerRevocationResult> RevokeAsync(string cardNumber, IAttendeeInput attendee, RevocationReason reason, LossEvidence? evidence,
@@ -38,7 +39,7 @@ internal sealed class PeerRevocations(
     {
         var now = clock.GetUtcNow();
         var card = await requests.CardAsync(cardNumber, cancellationToken);
-        Card.EnsureRevocable(card.State);
+        CardRules.EnsureRevocable(card.State);
         var details = AttendeeInputRules.ToDetails(attendee);
         PeopleRules.EnsureInPersonOrLegalDelegation(details.Mode);
         PeopleRules.Check(details, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));

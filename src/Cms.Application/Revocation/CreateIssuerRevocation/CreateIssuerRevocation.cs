@@ -6,6 +6,7 @@ using Cms.Application.Identification.Contracts;
 using Cms.Application.Revocation.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Outbound;
 using Cms.Domain.Revocation;
 using FluentValidation;
@@ -38,7 +39,7 @@ public sealed class CreateIssuerRevocationValidator : AbstractValidator<CreateIs
 }
 
 public sealed class CreateIssuerRevocationHandler(
-    ICmsDbContext db, ICardDirectory cards, ICardRegistry registry, OutboundCalls calls, ICurrentUser user, TimeProvider clock, AuditScope audit)
+    IRevocationData db, ICardDirectory cards, ICardRegistry registry, OutboundCalls calls, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateIssuerRevocationCommand, IssuerRevocationResponse>
 {
     public async ValueTask<IssuerRevocationResponse> Handle(CreateIssuerRevocationCommand command, CancellationToken cancellationToken)

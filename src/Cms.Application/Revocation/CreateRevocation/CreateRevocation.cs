@@ -5,6 +5,7 @@ using Cms.Application.Common.Requests;
 using Cms.Application.Revocation.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Revocation;
 using Cms.Domain.Requests;
 using FluentValidation;
@@ -36,7 +37,7 @@ public sealed class CreateRevocationValidator : AbstractValidator<CreateRevocati
 }
 
 public sealed class CreateRevocationHandler(
-    ICmsDbContext db, RevocationRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    IRevocationData db, RevocationRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateRevocationCommand, RevocationResponse>
 {
     public async ValueTask<RevocationResponse> Handle(CreateRevocationCommand command, CancellationToken cancellationToken)
@@ -46,7 +47,7 @@ public sealed class CreateRevocationHandler(
         audit.Detail = "create";
         var card = await requests.CardAsync(command.CardNumber!, cancellationToken);
         audit.Touch(card.CardNumber, card.Holder.CodiceFiscale);
-        Card.EnsureRevocable(card.State);
+        CardRules.EnsureRevocable(card.State);
         var attendee = AttendeeInputRules.ToDetails(command);
         PeopleRules.EnsureInPersonOrLegalDelegation(attendee.Mode);
         PeopleRules.Check(attendee, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));

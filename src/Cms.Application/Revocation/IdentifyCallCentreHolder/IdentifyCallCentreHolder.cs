@@ -7,6 +7,7 @@ using Cms.Application.Revocation.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Revocation;
 using FluentValidation;
 using Mediator;
@@ -46,7 +47,7 @@ public sealed class IdentifyCallCentreHolderValidator : AbstractValidator<Identi
 }
 
 public sealed class IdentifyCallCentreHolderHandler(
-    ICmsDbContext db, ICardDirectory cards, CipChecks cipChecks, StateChanges changes, ICurrentUser user, TimeProvider clock, AuditScope audit)
+    IRevocationData db, ICardDirectory cards, CipChecks cipChecks, StateChanges changes, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<IdentifyCallCentreHolderCommand, CallCentreIdentificationResponse>
 {
     public async ValueTask<CallCentreIdentificationResponse> Handle(IdentifyCallCentreHolderCommand command, CancellationToken cancellationToken)

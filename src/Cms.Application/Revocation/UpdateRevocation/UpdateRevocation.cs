@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Requests;
@@ -41,7 +42,7 @@ public sealed class UpdateRevocationHandler(RevocationRequests requests, IOption
             throw new DomainRuleException("card-number-immutable", "Il numero di tessera di una richiesta non si può cambiare: crearne una nuova.");
         request.EnsurePending(now);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
-        Card.EnsureRevocable(card.State);
+        CardRules.EnsureRevocable(card.State);
         var attendee = AttendeeInputRules.ToDetails(command);
         PeopleRules.EnsureInPersonOrLegalDelegation(attendee.Mode);
         PeopleRules.Check(attendee, card.Holder.CodiceFiscale, card.Holder.Minor, RequestViews.Today(now));

@@ -4,6 +4,7 @@ using Cms.Application.Common.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Outbound;
 using Cms.Domain.Requests;
 using Cms.Domain.Signature;
@@ -61,7 +62,7 @@ public static class SignatureDocumentNames
 
 /// <summary>Loading a signature-certificate request (own counter only), the one-per-card rule, the summary.</summary>
 public sealed class SignatureRequests(
-    CounterRequestLoader loader, ICmsDbContext db, ICardDirectory cards, OutboundCalls calls,
+    CounterRequestLoader loader, ISignatureData db, ICardDirectory cards, OutboundCalls calls,
     Microsoft.Extensions.Options.IOptions<Cms.Application.Common.Options.CmsOptions> options)
 {
     /// <summary>The kind of the outbound call, as the certification authority receives it (<c>X-Cms-Call-Kind</c>).</summary>
@@ -77,7 +78,7 @@ public sealed class SignatureRequests(
     /// <summary>An active card (an expired one is 422), of an adult holder.</summary>
     public static void EnsureEligible(CardView card)
     {
-        Card.EnsureState(card.State, CardState.Active, "card-not-active",
+        CardRules.EnsureState(card.State, CardState.Active, "card-not-active",
             "Il certificato di firma digitale si rilascia solo sulla tessera attiva del titolare.");
         SignatureCertificateRequest.EnsureAdult(card.Holder.Minor);
     }

@@ -33,7 +33,7 @@ public sealed class CreateSignatureRequestValidator : AbstractValidator<CreateSi
 }
 
 public sealed class CreateSignatureRequestHandler(
-    ICmsDbContext db, SignatureRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
+    ISignatureData db, SignatureRequests requests, ICurrentUser user, IOptions<CmsOptions> options, TimeProvider clock, AuditScope audit)
     : ICommandHandler<CreateSignatureRequestCommand, SignatureRequestResponse>
 {
     public async ValueTask<SignatureRequestResponse> Handle(CreateSignatureRequestCommand command, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ public sealed class GetBlankFormValidator : AbstractValidator<GetBlankFormQuery>
     public GetBlankFormValidator() => RuleFor(q => q.Name).NotEmpty().MaximumLength(60);
 }
 
-public sealed class GetBlankFormHandler(ICmsDbContext db, ICurrentUser user, IFormRenderer renderer, IOptions<CmsOptions> options, TimeProvider clock)
+public sealed class GetBlankFormHandler(Administration.Contracts.IAdministrationDirectory administration, ICurrentUser user, IFormRenderer renderer, IOptions<CmsOptions> options, TimeProvider clock)
     : IQueryHandler<GetBlankFormQuery, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(GetBlankFormQuery query, CancellationToken cancellationToken)
@@ -25,7 +25,7 @@ public sealed class GetBlankFormHandler(ICmsDbContext db, ICurrentUser user, IFo
             throw new DomainRuleException("form-not-found", $"Modulo '{query.Name}' inesistente.", RuleKind.NotFound)
                 .With("available", BlankForms.All.Select(f => f.Name).ToList());
         var counterName = user.CounterCode is null ? null
-            : await db.Counters.AsNoTracking().Where(c => c.Code == user.CounterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken);
+            : await administration.CounterNameAsync(user.CounterCode, cancellationToken);
         var region = options.Value.Issuers.GetValueOrDefault(options.Value.Region, options.Value.Region);
         var model = new BlankFormModel(user.CounterCode, counterName, region, clock.GetUtcNow());
         return new RenderedDocument($"{query.Name}.pdf", renderer.BlankForm(query.Name!, model));
