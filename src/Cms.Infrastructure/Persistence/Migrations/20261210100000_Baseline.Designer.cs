@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Cms.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(CmsDbContext))]
-    [Migration("20261206110000_RevocationWithoutCip")]
-    partial class RevocationWithoutCip
+    [Migration("20261210100000_Baseline")]
+    partial class Baseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -75,9 +75,22 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("delivery_id");
 
+                    b.Property<bool>("EmancipatedMinor")
+                        .HasColumnType("boolean")
+                        .HasColumnName("emancipated_minor");
+
+                    b.Property<bool>("ExpiredDocumentDeclared")
+                        .HasColumnType("boolean")
+                        .HasColumnName("expired_document_declared");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
+
+                    b.PrimitiveCollection<string[]>("FormsPrinted")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("forms_printed");
 
                     b.Property<bool>("HealthDelegationDocumentsReceived")
                         .HasColumnType("boolean")
@@ -89,6 +102,19 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("character(16)")
                         .HasColumnName("holder_codice_fiscale")
                         .IsFixedLength();
+
+                    b.Property<bool>("ImpedimentOverThreeMonths")
+                        .HasColumnType("boolean")
+                        .HasColumnName("impediment_over_three_months");
+
+                    b.Property<DateOnly?>("MedicalCertificateDate")
+                        .HasColumnType("date")
+                        .HasColumnName("medical_certificate_date");
+
+                    b.Property<string>("MedicalCertificateDoctor")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("medical_certificate_doctor");
 
                     b.Property<string>("Mode")
                         .IsRequired()
@@ -1205,6 +1231,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("activated_at");
 
+                    b.Property<string>("ActivationMode")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("activation_mode");
+
                     b.Property<string>("CertificateIssuer")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
@@ -1239,6 +1270,10 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnName("loaded_at")
                         .HasDefaultValueSql("now()");
 
+                    b.Property<DateTimeOffset?>("MigratedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("migrated_at");
+
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
@@ -1251,8 +1286,6 @@ namespace Cms.Infrastructure.Persistence.Migrations
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Codes", "Cms.Domain.Identification.Card.Codes#EncryptedCodes", b1 =>
                         {
-                            b1.IsRequired();
-
                             b1.Property<byte[]>("Ciphertext")
                                 .IsRequired()
                                 .HasColumnType("bytea")
@@ -1492,6 +1525,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("first_halves_key_id");
+
+                    b.PrimitiveCollection<string[]>("FormsPrinted")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("forms_printed");
 
                     b.Property<string>("HolderCodiceFiscale")
                         .IsRequired()
@@ -1858,9 +1896,22 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("delivery_id");
 
+                    b.Property<bool>("EmancipatedMinor")
+                        .HasColumnType("boolean")
+                        .HasColumnName("emancipated_minor");
+
+                    b.Property<bool>("ExpiredDocumentDeclared")
+                        .HasColumnType("boolean")
+                        .HasColumnName("expired_document_declared");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
+
+                    b.PrimitiveCollection<string[]>("FormsPrinted")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("forms_printed");
 
                     b.Property<string>("HolderCodiceFiscale")
                         .IsRequired()
@@ -1868,6 +1919,19 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("character(16)")
                         .HasColumnName("holder_codice_fiscale")
                         .IsFixedLength();
+
+                    b.Property<bool>("ImpedimentOverThreeMonths")
+                        .HasColumnType("boolean")
+                        .HasColumnName("impediment_over_three_months");
+
+                    b.Property<DateOnly?>("MedicalCertificateDate")
+                        .HasColumnType("date")
+                        .HasColumnName("medical_certificate_date");
+
+                    b.Property<string>("MedicalCertificateDoctor")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("medical_certificate_doctor");
 
                     b.Property<string>("Mode")
                         .IsRequired()
@@ -1977,6 +2041,113 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_reprint_requests_status_expires_at");
 
                     b.ToTable("reprint_requests", "reprint");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Revocation.CallCentreIdentification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<DateTimeOffset>("IdentifiedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("identified_at");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_centre_identifications");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_call_centre_identifications_card_number");
+
+                    b.ToTable("call_centre_identifications", "revocation");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Revocation.CallCentreStateChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("CertificateCallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("certificate_call_id");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<Guid>("IdentificationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("identification_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("note");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("reason");
+
+                    b.HasKey("Id")
+                        .HasName("pk_call_centre_state_changes");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_call_centre_state_changes_card_number");
+
+                    b.HasIndex("IdentificationId")
+                        .HasDatabaseName("ix_call_centre_state_changes_identification_id");
+
+                    b.ToTable("call_centre_state_changes", "revocation");
                 });
 
             modelBuilder.Entity("Cms.Domain.Revocation.CipAttempt", b =>
@@ -2336,6 +2507,135 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.ToTable("state_changes", "revocation");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Signature.SignatureCertificateRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("cancelled_at");
+
+                    b.Property<string>("CardNumber")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character(20)")
+                        .HasColumnName("card_number")
+                        .IsFixedLength();
+
+                    b.Property<Guid?>("CertificateCallId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("certificate_call_id");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<string>("CounterCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("counter_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DelegationKind")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("delegation_kind");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("FormPrintedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("form_printed_at");
+
+                    b.Property<string>("HolderCodiceFiscale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character(16)")
+                        .HasColumnName("holder_codice_fiscale")
+                        .IsFixedLength();
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("mode");
+
+                    b.Property<Guid>("OperatorId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("operator_id");
+
+                    b.Property<bool>("PrivacyConsent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("privacy_consent");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Document", "Cms.Domain.Signature.SignatureCertificateRequest.Document#IdentityDocument", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<DateOnly>("ExpiryDate")
+                                .HasColumnType("date")
+                                .HasColumnName("document_expiry_date");
+
+                            b1.Property<DateOnly>("IssueDate")
+                                .HasColumnType("date")
+                                .HasColumnName("document_issue_date");
+
+                            b1.Property<string>("IssuedBy")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("document_issued_by");
+
+                            b1.Property<string>("Number")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("document_number");
+
+                            b1.Property<string>("Type")
+                                .IsRequired()
+                                .HasMaxLength(40)
+                                .HasColumnType("character varying(40)")
+                                .HasColumnName("document_type");
+                        });
+
+                    b.HasKey("Id")
+                        .HasName("pk_certificate_requests");
+
+                    b.HasIndex("CardNumber")
+                        .HasDatabaseName("ix_certificate_requests_card_number");
+
+                    b.HasIndex("Status", "ExpiresAt")
+                        .HasDatabaseName("ix_certificate_requests_status_expires_at");
+
+                    b.ToTable("certificate_requests", "signature");
+                });
+
             modelBuilder.Entity("Cms.Infrastructure.Persistence.IdempotencyKey", b =>
                 {
                     b.Property<Guid>("OperatorId")
@@ -2412,6 +2712,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("ActivationRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2483,6 +2788,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("ConsentRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2531,6 +2841,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("ReprintRequestId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2560,12 +2875,27 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.Navigation("Delegate");
                 });
 
+            modelBuilder.Entity("Cms.Domain.Revocation.CallCentreStateChange", b =>
+                {
+                    b.HasOne("Cms.Domain.Revocation.CallCentreIdentification", null)
+                        .WithMany()
+                        .HasForeignKey("IdentificationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_call_centre_state_changes_call_centre_identifications_ident~");
+                });
+
             modelBuilder.Entity("Cms.Domain.Revocation.RevocationRequest", b =>
                 {
                     b.OwnsOne("Cms.Domain.Requests.DelegatePerson", "Delegate", b1 =>
                         {
                             b1.Property<Guid>("RevocationRequestId")
                                 .HasColumnType("uuid");
+
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
 
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
@@ -2603,6 +2933,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                             b1.Property<Guid>("StateChangeId")
                                 .HasColumnType("uuid");
 
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
                             b1.Property<string>("CodiceFiscale")
                                 .IsRequired()
                                 .HasMaxLength(16)
@@ -2627,6 +2962,47 @@ namespace Cms.Infrastructure.Persistence.Migrations
 
                             b1.WithOwner()
                                 .HasForeignKey("StateChangeId");
+                        });
+
+                    b.Navigation("Delegate");
+                });
+
+            modelBuilder.Entity("Cms.Domain.Signature.SignatureCertificateRequest", b =>
+                {
+                    b.OwnsOne("Cms.Domain.Requests.DelegatePerson", "Delegate", b1 =>
+                        {
+                            b1.Property<Guid>("SignatureCertificateRequestId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("CardNumber")
+                                .HasMaxLength(20)
+                                .HasColumnType("character varying(20)")
+                                .HasColumnName("delegate_card_number");
+
+                            b1.Property<string>("CodiceFiscale")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("character varying(16)")
+                                .HasColumnName("delegate_codice_fiscale");
+
+                            b1.Property<string>("GivenName")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("delegate_given_name");
+
+                            b1.Property<string>("Surname")
+                                .IsRequired()
+                                .HasMaxLength(100)
+                                .HasColumnType("character varying(100)")
+                                .HasColumnName("delegate_surname");
+
+                            b1.HasKey("SignatureCertificateRequestId");
+
+                            b1.ToTable("certificate_requests", "signature");
+
+                            b1.WithOwner()
+                                .HasForeignKey("SignatureCertificateRequestId");
                         });
 
                     b.Navigation("Delegate");
