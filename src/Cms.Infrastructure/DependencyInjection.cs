@@ -2,7 +2,7 @@ using Cms.Application.Administration.Bootstrap;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
 using Cms.Application.Identification.ImportCardFeed;
-using Cms.Application.Common.Delivery;
+using Cms.Application.Delivery;
 using Cms.Application.Common.Documents;
 using Cms.Infrastructure.DemoData;
 using Cms.Infrastructure.Delivery;
@@ -139,7 +139,7 @@ public static class DependencyInjection
             c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<Outbound.IntegrationOptions>>().Value.TimeoutSeconds));
         services.AddTransient<Outbound.OutboundCallSender>();
         services.AddSingleton<Outbound.HangfireOutboundScheduler>();
-        services.AddSingleton<Cms.Application.Common.Outbound.IOutboundScheduler>(sp => sp.GetRequiredService<Outbound.HangfireOutboundScheduler>());
+        services.AddSingleton<Cms.Application.Outbound.IOutboundScheduler>(sp => sp.GetRequiredService<Outbound.HangfireOutboundScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<Outbound.HangfireOutboundScheduler>());
 
         // Requests sent to peer regions (interoperability), from their own outbox.

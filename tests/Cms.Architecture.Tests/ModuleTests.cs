@@ -6,12 +6,20 @@ namespace Cms.Architecture.Tests;
 
 /// <summary>
 /// Modules are folders that cut through the layers. A module may use another module only through that
-/// module's <c>Contracts</c> namespace; the shared kernel (Common, Auditing) is open to all.
+/// module's <c>Contracts</c> namespace; the shared kernel (Common, Auditing, and the application's Requests, Delivery and
+/// Outbound) is open to all.
 /// </summary>
 public class ModuleTests
 {
     public static readonly string[] Modules =
         ["Identification", "Activation", "Consents", "Reprint", "Revocation", "Readers", "Reporting", "Interop", "Citizen", "Administration", "Signature"];
+
+    /// <summary>
+    /// The application's shared folders, open to every module: <c>Common</c> (abstractions, behaviours, validation, options),
+    /// the counter requests' machinery (<c>Requests</c>), the code messages (<c>Delivery</c>) and the outbound calls
+    /// (<c>Outbound</c>), as the domain's folders of the same names (decision 0053).
+    /// </summary>
+    public static readonly string[] SharedKernel = ["Common", "Requests", "Delivery", "Outbound"];
 
     public static IEnumerable<object[]> Layers() =>
     [
@@ -53,7 +61,7 @@ public class ModuleTests
             .Where(p => p is { Length: > 2 })
             .Select(p => p![2])
             .Distinct()
-            .Where(n => n is not "Common")
+            .Where(n => !SharedKernel.Contains(n))
             .ToList();
         Assert.All(roots, r => Assert.Contains(r, Modules));
     }

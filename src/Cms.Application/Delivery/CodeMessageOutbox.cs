@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Domain.Delivery;
 using Cms.Domain.Requests;
 
-namespace Cms.Application.Common.Delivery;
+namespace Cms.Application.Delivery;
 
 /// <summary>The message as composed, in clear: only in memory, at composition and at sending.</summary>
 public sealed record CodeMessageContent(string Subject, string Text)

@@ -1,10 +1,10 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Domain.Requests;
 using Microsoft.Extensions.Options;
 
-namespace Cms.Application.Common.Delivery;
+namespace Cms.Application.Delivery;
 
 /// <summary>
 /// The moment codes are released: split by the regional settings, the second halves written to the outbox, the

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Cms.Application.Common.Abstractions;
-using Cms.Application.Common.Delivery.GetDelivery;
+using Cms.Application.Activation.GetDelivery;
 using Cms.Application.Common.Options;
 using Cms.Domain.Common;
 using Cms.Domain.Delivery;
@@ -9,7 +9,7 @@ using Cms.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Cms.Application.Common.Delivery;
+namespace Cms.Application.Delivery;
 
 /// <summary>What the counter learns when a recipient-proof code leaves: where to (masked), until when, how many are left.</summary>
 public sealed record RecipientProofSent(

@@ -3,7 +3,7 @@ using Cms.Application.Common.Abstractions;
 using Cms.Domain.Outbound;
 using Microsoft.EntityFrameworkCore;
 
-namespace Cms.Application.Common.Outbound;
+namespace Cms.Application.Outbound;
 
 /// <summary>Wakes the background caller once the transaction that queued a call has committed.</summary>
 public interface IOutboundScheduler

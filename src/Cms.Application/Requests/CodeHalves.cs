@@ -1,7 +1,7 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
 
-namespace Cms.Application.Common.Requests;
+namespace Cms.Application.Requests;
 
 /// <summary>
 /// Every release splits each code in two: the first part is printed at the counter, the second is sent

@@ -1,13 +1,13 @@
+using Cms.Application.Common.Documents;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
-using Cms.Application.Common.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Cms.Application.Common.Documents;
+namespace Cms.Application.Requests;
 
 /// <summary>
 /// What the printed forms of any counter request need: the holder and the requester as printed, the counter's

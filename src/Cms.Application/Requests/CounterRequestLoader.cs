@@ -3,7 +3,7 @@ using Cms.Domain.Common;
 using Cms.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
 
-namespace Cms.Application.Common.Requests;
+namespace Cms.Application.Requests;
 
 /// <summary>
 /// Loads a counter request of any operation: visible only to the counter that created it (others get 404), and, for a

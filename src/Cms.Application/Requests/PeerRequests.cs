@@ -1,6 +1,6 @@
 using Cms.Domain.Identification;
 
-namespace Cms.Application.Common.Requests;
+namespace Cms.Application.Requests;
 
 /// <summary>
 /// Who asks when another region's Cms sends a counter operation here [SPEC §3.11]: the peer (its id stands for the

@@ -4,7 +4,7 @@ using Cms.Domain.Common;
 using Cms.Domain.Requests;
 using FluentValidation;
 
-namespace Cms.Application.Common.Requests;
+namespace Cms.Application.Requests;
 
 public sealed record DelegateInput(string? CodiceFiscale, string? Surname, string? GivenName);
 

@@ -1,7 +1,7 @@
 using Cms.Application.Common.Options;
 using Cms.Domain.Requests;
 
-namespace Cms.Application.Common.Requests;
+namespace Cms.Application.Requests;
 
 /// <param name="Source">TYPED by the operator, or read from the delegate's own CARD [M 2.4.1]; then <paramref name="CardNumber"/> names it.</param>
 public sealed record DelegateView(string CodiceFiscale, string Surname, string GivenName, DelegateSource Source, string? CardNumber);

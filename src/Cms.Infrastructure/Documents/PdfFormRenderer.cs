@@ -98,7 +98,7 @@ public sealed partial class PdfFormRenderer : IFormRenderer
         return Save(document);
     }
 
-    private static void CodesBody(FormWriter w, ActivationFormModel m, Application.Common.Requests.CodeParts first)
+    private static void CodesBody(FormWriter w, ActivationFormModel m, Application.Requests.CodeParts first)
     {
         var where = m.Delivery.Channel == DeliveryChannel.Email
             ? $"via e-mail all'indirizzo: {m.Delivery.Email}"

@@ -6,7 +6,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-namespace Cms.Application.Common.Delivery.GetDelivery;
+namespace Cms.Application.Activation.GetDelivery;
 
 public sealed record DeliveryStatusView(
     Guid Id, DeliveryChannel Channel, string Recipient, string Purpose, DeliveryStatus Status, int Attempts, string? LastError,

@@ -2,6 +2,7 @@ using Cms.Application.Activation.Common;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Domain.Auditing;
 using Cms.Domain.Requests;
 using FluentValidation;

@@ -1,3 +1,4 @@
+using Cms.Application.Common.Documents;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
 using Cms.Domain.Common;
@@ -6,7 +7,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Cms.Application.Common.Documents.GetBlankForm;
+namespace Cms.Application.Administration.GetBlankForm;
 
 /// <summary>A blank form as PDF, with the operator's counter, the date and time.</summary>
 public sealed record GetBlankFormQuery(string? Name) : IQuery<RenderedDocument>;

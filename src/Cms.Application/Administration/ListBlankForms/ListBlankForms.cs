@@ -1,7 +1,8 @@
+using Cms.Application.Common.Documents;
 using FluentValidation;
 using Mediator;
 
-namespace Cms.Application.Common.Documents.ListBlankForms;
+namespace Cms.Application.Administration.ListBlankForms;
 
 /// <summary>The blank forms of the Modulistica.</summary>
 public sealed record ListBlankFormsQuery : IQuery<IReadOnlyList<BlankFormInfo>>;

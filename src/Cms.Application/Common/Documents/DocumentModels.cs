@@ -1,4 +1,4 @@
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Domain.Requests;
 
 namespace Cms.Application.Common.Documents;

@@ -2,6 +2,7 @@ using Cms.Application.Activation.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Application.Consents.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;

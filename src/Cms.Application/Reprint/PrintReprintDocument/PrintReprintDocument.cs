@@ -1,6 +1,7 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Application.Reprint.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Reprint;

@@ -1,5 +1,6 @@
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Application.Revocation.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Revocation;
