@@ -35,10 +35,7 @@ public sealed class PrintConsentRequestDocumentHandler(
 {
     public async ValueTask<RenderedDocument> Handle(PrintConsentRequestDocumentCommand command, CancellationToken cancellationToken)
     {
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "consents:" + command.Name;
-        var request = await requests.LoadAsync(command.Id, cancellationToken);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "consents:" + command.Name, cancellationToken, forUpdate: false);
         var status = request.StatusAt(clock.GetUtcNow());
         // The combined print carries the activation's first halves: it is that release's one print of them.
         var combined = command.Name == ConsentDocumentNames.ActivationAndConsents;

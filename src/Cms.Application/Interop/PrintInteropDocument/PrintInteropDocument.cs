@@ -47,11 +47,8 @@ public sealed class PrintInteropDocumentHandler(
     public async ValueTask<RenderedDocument> Handle(PrintInteropDocumentCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "interop:" + command.Name;
         // Locked: two prints of the codes at once — one waits, then is refused; a form's print is recorded for the confirm.
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "interop:" + command.Name, cancellationToken);
         var body = InteropRequests.Body(request);
         var counter = await db.Counters.AsNoTracking().Where(c => c.Code == request.CounterCode).Select(c => c.Name).SingleOrDefaultAsync(cancellationToken)
             ?? request.CounterCode;

@@ -32,10 +32,7 @@ public sealed class PrintReaderDeliveryDocumentHandler(
     public async ValueTask<RenderedDocument> Handle(PrintReaderDeliveryDocumentCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "reader:" + command.Name;
-        var request = await deliveries.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, deliveries.LoadAsync, command.Id, "reader:" + command.Name, cancellationToken);
         var status = request.StatusAt(now);
         CounterRequestForms.EnsureAvailable(command.Name, ReaderDocumentNames.Available(status), status);
         var basics = await forms.BasicsAsync(request.CardNumber, request.CounterCode, cancellationToken);

@@ -34,13 +34,10 @@ public sealed class PrintReprintDocumentHandler(
 {
     public async ValueTask<RenderedDocument> Handle(PrintReprintDocumentCommand command, CancellationToken cancellationToken)
     {
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "reprint:" + command.Name;
         // The first halves print once per release: the row is locked, so of two prints at once one waits and is then refused. The
         // forms' prints are recorded for the confirm under the same lock as a change of the request.
         var codes = command.Name == ReprintDocumentNames.PersonalCodes;
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "reprint:" + command.Name, cancellationToken);
         var now = clock.GetUtcNow();
         var status = request.StatusAt(now);
         if (codes && request.CodesPrintedAt is { } printedAt) throw CodesPrint.AlreadyPrinted(printedAt);

@@ -36,10 +36,7 @@ public sealed class PrintRevocationDocumentHandler(
     public async ValueTask<RenderedDocument> Handle(PrintRevocationDocumentCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "revocation:" + command.Name;
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "revocation:" + command.Name, cancellationToken);
         var status = request.StatusAt(now);
         CounterRequestForms.EnsureAvailable(command.Name, RevocationDocumentNames.Available(status), status);
         var basics = await forms.BasicsAsync(request.CardNumber, request.CounterCode, cancellationToken);

@@ -35,10 +35,7 @@ public sealed class PrintSignatureRequestDocumentHandler(
     public async ValueTask<RenderedDocument> Handle(PrintSignatureRequestDocumentCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "signature:" + command.Name;
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "signature:" + command.Name, cancellationToken);
         var status = request.StatusAt(now);
         CounterRequestForms.EnsureAvailable(command.Name, SignatureDocumentNames.Available(status), status);
         var basics = await forms.BasicsAsync(request.CardNumber, request.CounterCode, cancellationToken);
