@@ -1,9 +1,12 @@
 using Cms.Infrastructure.Auditing;
 using Cms.Infrastructure.Persistence;
+using Cms.Infrastructure.Startup;
 using Cms.Integration.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -90,6 +93,39 @@ public class MigrationTests
         await InsertOperationsAsync(url, 3);
         Assert.Equal(3, await TestDatabase.ScalarAsync<int>(url, "SELECT audit.chain_pending()"));
         Assert.Equal(3L, await TestDatabase.ScalarAsync<long>(url, "SELECT max(chain_index) FROM audit.chain_links"));
+    }
+
+    [Fact]
+    public async Task An_installation_migrated_by_the_squashed_chain_moves_onto_the_baseline_by_its_history_and_one_stopped_part_way_is_refused()
+    {
+        var url = await TestDatabase.FreshAsync("cms_migration_adopt");
+        await using var dataSource = NpgsqlDataSource.Create(url);
+        await using var db = Context(dataSource);
+        await db.GetService<IMigrator>().MigrateAsync();
+        await InsertOperationsAsync(url, 2);
+        // As the chain left it: the same schema (decision 0053), the chain's migrations in the history, not the baseline.
+        await TestDatabase.ExecuteAsync(url, """
+            DELETE FROM public."__EFMigrationsHistory";
+            INSERT INTO public."__EFMigrationsHistory" VALUES ('20261125160005_Initial', '10.0.0'), ('20261206130000_SignBeforeConfirm', '10.0.0'),
+                ('20261208130000_SignatureRequestDelegateCard', '10.0.0');
+            """);
+        var migrator = new DatabaseMigrator(new ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:CmsMigrations", url)]).Build(), NullLogger<DatabaseMigrator>.Instance);
+
+        await migrator.MigrateAsync(CancellationToken.None);
+        Assert.Equal([Baseline], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(2L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.operations"));
+        await migrator.MigrateAsync(CancellationToken.None); // again: nothing to do
+        Assert.Equal([Baseline], await db.Database.GetAppliedMigrationsAsync());
+
+        // Stopped part-way through the chain: refused, naming where to bring it first; the history is left as it was.
+        await TestDatabase.ExecuteAsync(url, """
+            DELETE FROM public."__EFMigrationsHistory";
+            INSERT INTO public."__EFMigrationsHistory" VALUES ('20261125160005_Initial', '10.0.0');
+            """);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => migrator.MigrateAsync(CancellationToken.None));
+        Assert.Contains(SquashedChain.LastSquashed, refused.Message);
+        Assert.Equal(["20261125160005_Initial"], await db.Database.GetAppliedMigrationsAsync());
     }
 
     private static CmsDbContext Context(NpgsqlDataSource dataSource) => new(new DbContextOptionsBuilder<CmsDbContext>()
