@@ -103,7 +103,16 @@ public static class DependencyInjection
         services.Configure<SmsOptions>(configuration.GetSection(SmsOptions.Section));
         services.Configure<DocumentOptions>(configuration.GetSection(DocumentOptions.Section));
         services.Configure<BackgroundJobOptions>(configuration.GetSection(BackgroundJobOptions.Section));
-        services.AddSingleton<IFormRenderer, PdfFormRenderer>();
+        // One renderer for every module's forms, each handler given the interface of the forms it prints.
+        services.AddSingleton<PdfFormRenderer>();
+        services.AddSingleton<ICodeReleaseForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<IRevocationForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<IReaderForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<ISignatureForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<IConsentForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<ICitizenForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<IReportRenderer>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<IBlankFormRenderer>(sp => sp.GetRequiredService<PdfFormRenderer>());
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<IdempotencyRetention>();

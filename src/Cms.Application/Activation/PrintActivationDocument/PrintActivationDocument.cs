@@ -28,7 +28,7 @@ public sealed class PrintActivationDocumentValidator : AbstractValidator<PrintAc
 }
 
 public sealed class PrintActivationDocumentHandler(
-    ActivationRequests requests, CounterRequestForms forms, IFormRenderer renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
+    ActivationRequests requests, CounterRequestForms forms, ICodeReleaseForms renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintActivationDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintActivationDocumentCommand command, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ public sealed class GetBlankFormValidator : AbstractValidator<GetBlankFormQuery>
     public GetBlankFormValidator() => RuleFor(q => q.Name).NotEmpty().MaximumLength(60);
 }
 
-public sealed class GetBlankFormHandler(ICmsDbContext db, ICurrentUser user, IFormRenderer renderer, IOptions<CmsOptions> options, TimeProvider clock)
+public sealed class GetBlankFormHandler(ICmsDbContext db, ICurrentUser user, IBlankFormRenderer renderer, IOptions<CmsOptions> options, TimeProvider clock)
     : IQueryHandler<GetBlankFormQuery, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(GetBlankFormQuery query, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public sealed class PrintConsentRequestDocumentValidator : AbstractValidator<Pri
 }
 
 public sealed class PrintConsentRequestDocumentHandler(
-    ConsentRequests requests, IActivationLookup activations, CounterRequestForms forms, IFormRenderer renderer, ICurrentUser user, TimeProvider clock,
+    ConsentRequests requests, IActivationLookup activations, CounterRequestForms forms, IConsentForms renderer, ICurrentUser user, TimeProvider clock,
     AuditScope audit)
     : ICommandHandler<PrintConsentRequestDocumentCommand, RenderedDocument>
 {

@@ -40,7 +40,7 @@ public sealed class PrintInteropDocumentValidator : AbstractValidator<PrintInter
 }
 
 public sealed class PrintInteropDocumentHandler(
-    ICmsDbContext db, InteropRequests requests, ICodeCipher cipher, IFormRenderer renderer, ICurrentUser user, IOptions<CmsOptions> options,
+    ICmsDbContext db, InteropRequests requests, ICodeCipher cipher, ICodeReleaseForms renderer, IRevocationForms revocationForms, ICurrentUser user, IOptions<CmsOptions> options,
     TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintInteropDocumentCommand, RenderedDocument>
 {
@@ -69,7 +69,7 @@ public sealed class PrintInteropDocumentHandler(
         {
             var basics = new FormBasics(request.CounterCode, counter, options.Value.Issuers.GetValueOrDefault(options.Value.Region) ?? options.Value.Region,
                 now, request.CardNumber, holder);
-            content = renderer.RevocationRequestForm(new RevocationFormModel(basics, request.Id, delegatePerson, body.Mode!.Value, body.DelegationKind,
+            content = revocationForms.RevocationRequestForm(new RevocationFormModel(basics, request.Id, delegatePerson, body.Mode!.Value, body.DelegationKind,
                 RequestInputRules.ToDocument(body.Document!), Cms.Domain.Revocation.RevocationRequest.Label(body.RevocationReason!.Value),
                 Cms.Domain.Revocation.LossEvidence.Describe(body.Evidence?.Kind, body.Evidence?.Reference)));
         }

@@ -26,7 +26,7 @@ public sealed class PrintReaderDeliveryDocumentValidator : AbstractValidator<Pri
 }
 
 public sealed class PrintReaderDeliveryDocumentHandler(
-    ReaderDeliveries deliveries, CounterRequestForms forms, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+    ReaderDeliveries deliveries, CounterRequestForms forms, IReaderForms renderer, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintReaderDeliveryDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintReaderDeliveryDocumentCommand command, CancellationToken cancellationToken)

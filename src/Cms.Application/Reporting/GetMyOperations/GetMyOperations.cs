@@ -56,7 +56,7 @@ public sealed class GetMyOperationsValidator : AbstractValidator<GetMyOperations
     }
 }
 
-public sealed class GetMyOperationsHandler(ICmsDbContext db, ICurrentUser user, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+public sealed class GetMyOperationsHandler(ICmsDbContext db, ICurrentUser user, IReportRenderer renderer, TimeProvider clock, AuditScope audit)
     : IQueryHandler<GetMyOperationsQuery, MyOperationsResult>
 {
     public const int MaxRows = 20_000;

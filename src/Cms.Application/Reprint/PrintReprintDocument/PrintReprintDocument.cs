@@ -29,7 +29,7 @@ public sealed class PrintReprintDocumentValidator : AbstractValidator<PrintRepri
 }
 
 public sealed class PrintReprintDocumentHandler(
-    ReprintRequests requests, CounterRequestForms forms, IFormRenderer renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
+    ReprintRequests requests, CounterRequestForms forms, ICodeReleaseForms renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintReprintDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintReprintDocumentCommand command, CancellationToken cancellationToken)

@@ -30,7 +30,7 @@ public sealed class PrintRevocationDocumentValidator : AbstractValidator<PrintRe
 }
 
 public sealed class PrintRevocationDocumentHandler(
-    RevocationRequests requests, CounterRequestForms forms, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+    RevocationRequests requests, CounterRequestForms forms, IRevocationForms renderer, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintRevocationDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintRevocationDocumentCommand command, CancellationToken cancellationToken)

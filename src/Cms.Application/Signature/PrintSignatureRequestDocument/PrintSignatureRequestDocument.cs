@@ -29,7 +29,7 @@ public sealed class PrintSignatureRequestDocumentValidator : AbstractValidator<P
 }
 
 public sealed class PrintSignatureRequestDocumentHandler(
-    SignatureRequests requests, CounterRequestForms forms, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+    SignatureRequests requests, CounterRequestForms forms, ISignatureForms renderer, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintSignatureRequestDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintSignatureRequestDocumentCommand command, CancellationToken cancellationToken)
