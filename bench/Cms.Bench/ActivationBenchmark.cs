@@ -253,7 +253,7 @@ public static class FormsBenchmark
             "80380000900000000001", new DateOnly(2030, 1, 1), holder, holder, Cms.Domain.Requests.RequestMode.Direct, null,
             new Cms.Domain.Requests.IdentityDocument(Cms.Domain.Requests.DocumentType.CartaIdentita, "CA1", "COMUNE", new DateOnly(2022, 1, 1), new DateOnly(2032, 1, 1)),
             new Cms.Domain.Requests.DeliveryAddress(Cms.Domain.Requests.DeliveryChannel.Email, "a@example.it", null), true,
-            new Cms.Application.Common.Requests.CodeParts("12", "3456", "7890"));
+            new Cms.Application.Requests.CodeParts("12", "3456", "7890"));
         renderer.PersonalCodes(model);
         renderer.ActivationRequestForm(model);
         var results = new List<string>();

@@ -2,7 +2,7 @@ using Cms.Application.Administration.Bootstrap;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
 using Cms.Application.Identification.ImportCardFeed;
-using Cms.Application.Common.Delivery;
+using Cms.Application.Delivery;
 using Cms.Application.Common.Documents;
 using Cms.Infrastructure.DemoData;
 using Cms.Infrastructure.Delivery;
@@ -113,7 +113,16 @@ public static class DependencyInjection
         services.Configure<SmsOptions>(configuration.GetSection(SmsOptions.Section));
         services.Configure<DocumentOptions>(configuration.GetSection(DocumentOptions.Section));
         services.Configure<BackgroundJobOptions>(configuration.GetSection(BackgroundJobOptions.Section));
-        services.AddSingleton<IFormRenderer, PdfFormRenderer>();
+        // One renderer for every module's forms, each handler given the interface of the forms it prints.
+        services.AddSingleton<PdfFormRenderer>();
+        services.AddSingleton<ICodeReleaseForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<IRevocationForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<IReaderForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<ISignatureForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<IConsentForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<ICitizenForms>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<IReportRenderer>(sp => sp.GetRequiredService<PdfFormRenderer>());
+        services.AddSingleton<IBlankFormRenderer>(sp => sp.GetRequiredService<PdfFormRenderer>());
         services.Configure<IdempotencyOptions>(configuration.GetSection(IdempotencyOptions.Section));
         services.AddScoped<IIdempotencyStore, IdempotencyStore>();
         services.AddSingleton<IdempotencyRetention>();
@@ -149,7 +158,7 @@ public static class DependencyInjection
             c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<Outbound.IntegrationOptions>>().Value.TimeoutSeconds));
         services.AddTransient<Outbound.OutboundCallSender>();
         services.AddSingleton<Outbound.HangfireOutboundScheduler>();
-        services.AddSingleton<Cms.Application.Common.Outbound.IOutboundScheduler>(sp => sp.GetRequiredService<Outbound.HangfireOutboundScheduler>());
+        services.AddSingleton<Cms.Application.Outbound.IOutboundScheduler>(sp => sp.GetRequiredService<Outbound.HangfireOutboundScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<Outbound.HangfireOutboundScheduler>());
 
         // Requests sent to peer regions (interoperability), from their own outbox.

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
-using Cms.Application.Common.Delivery;
-using Cms.Application.Common.Requests;
+using Cms.Application.Delivery;
+using Cms.Application.Requests;
 using Cms.Domain.Requests;
 using Cms.Infrastructure.Delivery;
 using Cms.Infrastructure.Persistence;

@@ -1,120 +1,141 @@
 using Cms.Infrastructure.Auditing;
 using Cms.Infrastructure.Persistence;
+using Cms.Infrastructure.Startup;
 using Cms.Integration.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Cms.Integration.Tests;
 
-/// <summary>Migrations that move data keep it: an installation upgraded (or rolled back) keeps a trail that proves itself.</summary>
+/// <summary>
+/// The migrations before the first production install are one baseline (decision 0053): it makes the database the squashed
+/// chain made — the model's tables and the hand-written trail (chain, queue, chainer, roll-ups, append-only triggers) — and
+/// takes it all away again.
+/// </summary>
 public class MigrationTests
 {
-    private const string Chainer = "20261128163614_AuditChainer";
+    private const string Baseline = "20261210100000_Baseline";
 
     [Fact]
-    public async Task The_chain_moves_into_its_links_and_back_with_every_hash_kept()
+    public async Task The_baseline_alone_makes_a_trail_that_chains_counts_refuses_changes_and_proves_itself()
     {
         var url = await TestDatabase.FreshAsync("cms_migration");
         await using var dataSource = NpgsqlDataSource.Create(url);
-        await using var db = new CmsDbContext(new DbContextOptionsBuilder<CmsDbContext>()
-            .UseNpgsql(dataSource, o => o.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options);
-        var migrator = db.GetService<IMigrator>();
+        await using var db = Context(dataSource);
+        Assert.Equal([Baseline], db.Database.GetMigrations());
+        await db.GetService<IMigrator>().MigrateAsync();
+        Assert.Equal([Baseline], await db.Database.GetAppliedMigrationsAsync());
 
-        // An installation before the links: 50 entries, 40 of them chained by the chainer of that time.
-        await migrator.MigrateAsync(Chainer);
-        await TestDatabase.ExecuteAsync(url, """
-            INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_codice_fiscale, counter_code, region, card_number, detail)
-            SELECT gen_random_uuid(), now() - make_interval(mins => 60 - g), CASE WHEN g % 3 = 0 THEN 'ACTIVATION' ELSE 'IDENTIFICATION' END,
-                   'SUCCEEDED', 'RSSMRA80A01H501U', CASE WHEN g % 2 = 0 THEN '090-001' END, '090', '8038000090000000' || lpad(g::text, 4, '0'),
-                   CASE WHEN g % 3 = 0 THEN 'confirm' END
-            FROM generate_series(1, 50) g;
-            SELECT audit.chain_pending(40);
-            """);
-        var before = await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.operations WHERE chain_index IS NOT NULL");
-        Assert.Equal(40, before.Count);
+        await InsertOperationsAsync(url, 50);
+        Assert.Equal(50L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.pending_entries"));
+        Assert.Equal(40, await TestDatabase.ScalarAsync<int>(url, "SELECT audit.chain_pending(40)"));
+        Assert.Equal(10, await TestDatabase.ScalarAsync<int>(url, "SELECT audit.chain_pending()"));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.pending_entries"));
+        // Every link in format 2 (decision 0028), and the application's walk agrees with the database's chainer.
+        Assert.Equal(50L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.chain_links WHERE format = 2"));
         var head = await TestDatabase.ScalarAsync<byte[]>(url, "SELECT hash FROM audit.chain_head");
-
-        // Upgraded: the same links, the ten pending entries queued, and the walk finds the chain intact once they are chained.
-        await migrator.MigrateAsync();
-        Assert.Equal(before, await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.chain_links"));
-        Assert.Equal(10L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.pending_entries"));
         var trail = new PostgresAuditTrail(dataSource, TimeProvider.System, new AuditCheckpointKeys(Options.Create(new AuditCheckpointOptions())),
             Options.Create(new AuditCheckpointOptions()));
-        var report = await trail.VerifyAsync(40, Convert.ToHexStringLower(head), CancellationToken.None);
+        var report = await trail.VerifyAsync(50, Convert.ToHexStringLower(head), CancellationToken.None);
         Assert.True(report.Intact, report.FirstBreak?.Explanation);
         Assert.True(report.AnchorMatches);
         Assert.Equal(50, report.EntriesChecked);
-        // The application's walk agrees with the database's chainer on both forms: the old links keep format 1, the ten
-        // chained since the upgrade are format 2 (migration AuditChainFormat, decision 0028).
-        Assert.Equal(40L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.chain_links WHERE format = 1 AND chain_index <= 40"));
-        Assert.Equal(10L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.chain_links WHERE format = 2 AND chain_index > 40"));
+        // The roll-ups count the confirmed counter operations, and only them.
+        Assert.Equal(await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.operations WHERE detail = 'confirm'"),
+            await TestDatabase.ScalarAsync<long>(url, "SELECT sum(operations) FROM audit.counter_day_counts"));
         Assert.Equal(await TestDatabase.ScalarAsync<long>(url, "SELECT sum(operations) FROM audit.counter_day_counts"),
-            await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.operations WHERE detail = 'confirm'"));
-        var after = await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.chain_links");
+            await TestDatabase.ScalarAsync<long>(url, "SELECT sum(operations) FROM audit.counter_month_counts"));
 
-        // Rolled back: every link is in its entry again, the old ones with their hashes, the ten of format 2 hashed again in the
-        // old form, and the chainer of that time carries on from the same head.
-        await migrator.MigrateAsync(Chainer);
-        var rolledBack = await LinksAsync(dataSource, "SELECT sequence, chain_index, previous_hash, hash FROM audit.operations");
-        Assert.Equal(after.Take(40), rolledBack.Take(40));
-        Assert.Equal(after.Select(l => (l.Sequence, l.Index)), rolledBack.Select(l => (l.Sequence, l.Index)));
+        // Append-only: the trail and its chain refuse every change, even their owner's.
+        foreach (var change in new[]
+                 {
+                     "UPDATE audit.operations SET detail = 'x'", "DELETE FROM audit.operations", "TRUNCATE audit.operations CASCADE",
+                     "UPDATE audit.chain_links SET format = 1", "DELETE FROM audit.chain_links", "TRUNCATE audit.chain_links",
+                 })
+        {
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => TestDatabase.ExecuteAsync(url, change));
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        }
+        // The rest of what the model cannot say: a migrated card's codes whole or absent (decision 0039), the peers' seen signatures.
         Assert.True(await TestDatabase.ScalarAsync<bool>(url, """
-            SELECT bool_and(o.hash = sha256(o.previous_hash || convert_to(audit.canonical(o), 'UTF8'))
-                            AND o.previous_hash = coalesce(p.hash, audit.genesis()))
-            FROM audit.operations o LEFT JOIN audit.operations p ON p.chain_index = o.chain_index - 1
-            """));
-        await TestDatabase.ExecuteAsync(url, """
-            INSERT INTO audit.operations (id, occurred_at, type, outcome, detail) VALUES (gen_random_uuid(), now(), 'REVOCATION', 'SUCCEEDED', 'late');
-            SELECT audit.chain_pending(10);
-            """);
-        Assert.True(await TestDatabase.ScalarAsync<bool>(url, """
-            SELECT o.chain_index = 51 AND o.previous_hash = (SELECT hash FROM audit.operations WHERE chain_index = 50)
-                   AND o.hash = sha256(o.previous_hash || convert_to(audit.canonical(o), 'UTF8'))
-            FROM audit.operations o WHERE detail = 'late'
+            SELECT EXISTS (SELECT FROM pg_constraint WHERE conname = 'ck_cards_codes_whole' AND conrelid = 'identification.cards'::regclass)
+                   AND to_regclass('interop.ix_seen_signatures_seen_at') IS NOT NULL
             """));
     }
 
     [Fact]
-    public async Task Erasable_sealed_content_rolls_back_without_the_rows_whose_content_was_erased()
+    public async Task The_baseline_rolls_back_to_an_empty_database_and_comes_up_again()
     {
-        const string Before = "20261129080000_AuditChainLinks";
-        var url = await TestDatabase.FreshAsync("cms_migration_purge");
+        var url = await TestDatabase.FreshAsync("cms_migration_down");
         await using var dataSource = NpgsqlDataSource.Create(url);
-        await using var db = new CmsDbContext(new DbContextOptionsBuilder<CmsDbContext>()
-            .UseNpgsql(dataSource, o => o.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options);
+        await using var db = Context(dataSource);
         var migrator = db.GetService<IMigrator>();
         await migrator.MigrateAsync();
-        await TestDatabase.ExecuteAsync(url, """
-            INSERT INTO delivery.messages (id, channel, recipient, card_number, purpose, message_id, key_id, content_ciphertext, status, attempts, created_at, next_attempt_at, sent_at)
-            VALUES (gen_random_uuid(), 'EMAIL', 'a@example.it', '80380000900000000001', 'ACTIVATION', '<a@x>', 'k1', '\x01', 'SENT', 1, now(), now(), now()),
-                   (gen_random_uuid(), 'EMAIL', 'b@example.it', '80380000900000000002', 'ACTIVATION', '<b@x>', NULL, NULL, 'SENT', 1, now(), now(), now());
-            INSERT INTO interop.inbound_requests (peer_region, request_id, kind, card_number, local_request_id, answer_key_id, answer_ciphertext, received_at)
-            VALUES ('200', gen_random_uuid(), 'ACTIVATION', '80380000900000000001', gen_random_uuid(), 'k1', '\x01', now()),
-                   ('200', gen_random_uuid(), 'ACTIVATION', '80380000900000000002', gen_random_uuid(), NULL, NULL, now());
-            """);
+        await InsertOperationsAsync(url, 5);
+        await TestDatabase.ExecuteAsync(url, "SELECT audit.chain_pending()");
 
-        await migrator.MigrateAsync(Before);
-        Assert.Equal("a@example.it", await TestDatabase.ScalarAsync<string>(url, "SELECT string_agg(recipient, ',') FROM delivery.messages"));
-        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM interop.inbound_requests"));
+        await migrator.MigrateAsync(Migration.InitialDatabase);
+        Assert.Empty(await db.Database.GetAppliedMigrationsAsync());
+        // Nothing of Cms's is left but the (empty) migration history: no table, view, sequence, function or type.
         Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(url, """
-            SELECT count(*) FROM information_schema.columns
-            WHERE (table_schema, table_name) IN (('delivery', 'messages'), ('interop', 'inbound_requests'))
-              AND column_name IN ('key_id', 'content_ciphertext', 'answer_key_id', 'answer_ciphertext') AND (is_nullable = 'YES' OR column_default IS NOT NULL)
+            SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND c.relname NOT LIKE '%EFMigrationsHistory%')
+                 + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema'))
             """));
+
         await migrator.MigrateAsync();
+        await InsertOperationsAsync(url, 3);
+        Assert.Equal(3, await TestDatabase.ScalarAsync<int>(url, "SELECT audit.chain_pending()"));
+        Assert.Equal(3L, await TestDatabase.ScalarAsync<long>(url, "SELECT max(chain_index) FROM audit.chain_links"));
     }
 
-    private static async Task<List<(long Sequence, long Index, string Previous, string Hash)>> LinksAsync(NpgsqlDataSource dataSource, string sql)
+    [Fact]
+    public async Task An_installation_migrated_by_the_squashed_chain_moves_onto_the_baseline_by_its_history_and_one_stopped_part_way_is_refused()
     {
-        var links = new List<(long, long, string, string)>();
-        await using var command = dataSource.CreateCommand(sql + " ORDER BY 2");
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            links.Add((reader.GetInt64(0), reader.GetInt64(1), Convert.ToHexString(reader.GetFieldValue<byte[]>(2)),
-                Convert.ToHexString(reader.GetFieldValue<byte[]>(3))));
-        return links;
+        var url = await TestDatabase.FreshAsync("cms_migration_adopt");
+        await using var dataSource = NpgsqlDataSource.Create(url);
+        await using var db = Context(dataSource);
+        await db.GetService<IMigrator>().MigrateAsync();
+        await InsertOperationsAsync(url, 2);
+        // As the chain left it: the same schema (decision 0053), the chain's migrations in the history, not the baseline.
+        await TestDatabase.ExecuteAsync(url, """
+            DELETE FROM public."__EFMigrationsHistory";
+            INSERT INTO public."__EFMigrationsHistory" VALUES ('20261125160005_Initial', '10.0.0'), ('20261206130000_SignBeforeConfirm', '10.0.0'),
+                ('20261208130000_SignatureRequestDelegateCard', '10.0.0');
+            """);
+        var migrator = new DatabaseMigrator(new ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:CmsMigrations", url)]).Build(), NullLogger<DatabaseMigrator>.Instance);
+
+        await migrator.MigrateAsync(CancellationToken.None);
+        Assert.Equal([Baseline], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(2L, await TestDatabase.ScalarAsync<long>(url, "SELECT count(*) FROM audit.operations"));
+        await migrator.MigrateAsync(CancellationToken.None); // again: nothing to do
+        Assert.Equal([Baseline], await db.Database.GetAppliedMigrationsAsync());
+
+        // Stopped part-way through the chain: refused, naming where to bring it first; the history is left as it was.
+        await TestDatabase.ExecuteAsync(url, """
+            DELETE FROM public."__EFMigrationsHistory";
+            INSERT INTO public."__EFMigrationsHistory" VALUES ('20261125160005_Initial', '10.0.0');
+            """);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => migrator.MigrateAsync(CancellationToken.None));
+        Assert.Contains(SquashedChain.LastSquashed, refused.Message);
+        Assert.Equal(["20261125160005_Initial"], await db.Database.GetAppliedMigrationsAsync());
     }
+
+    private static CmsDbContext Context(NpgsqlDataSource dataSource) => new(new DbContextOptionsBuilder<CmsDbContext>()
+        .UseNpgsql(dataSource, o => o.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options);
+
+    private static Task InsertOperationsAsync(string url, int count) => TestDatabase.ExecuteAsync(url, $"""
+        INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_codice_fiscale, counter_code, region, card_number, detail)
+        SELECT gen_random_uuid(), now() - make_interval(mins => 60 - g), CASE WHEN g % 3 = 0 THEN 'ACTIVATION' ELSE 'IDENTIFICATION' END,
+               'SUCCEEDED', 'RSSMRA80A01H501U', CASE WHEN g % 2 = 0 THEN '090-001' END, '090', '8038000090000000' || lpad(g::text, 4, '0'),
+               CASE WHEN g % 3 = 0 THEN 'confirm' END
+        FROM generate_series(1, {count}) g;
+        """);
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Interop.Common;
 using Cms.Domain.Interop;

@@ -1,6 +1,6 @@
 using System.Net;
-using Cms.Application.Common.Delivery;
-using Cms.Application.Common.Requests;
+using Cms.Application.Delivery;
+using Cms.Application.Requests;
 using Cms.Domain.Interop;
 using Cms.Domain.Requests;
 using Cms.Infrastructure.Delivery;

@@ -11,7 +11,7 @@ using Cms.Application.Interop.ListPeers;
 using Cms.Application.Interop.ReceiveInteropRequest;
 using Cms.Application.Interop.RegisterPeer;
 using Cms.Application.Interop.SendInteropRecipientProof;
-using Cms.Application.Common.Delivery;
+using Cms.Application.Delivery;
 using Cms.Domain.Interop;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;

@@ -4,8 +4,8 @@ using Cms.Application.Administration.ListNotices;
 using Cms.Application.Administration.PublishNotice;
 using Cms.Application.Administration.WithdrawNotice;
 using Cms.Application.Common.Documents;
-using Cms.Application.Common.Documents.GetBlankForm;
-using Cms.Application.Common.Documents.ListBlankForms;
+using Cms.Application.Administration.GetBlankForm;
+using Cms.Application.Administration.ListBlankForms;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 

@@ -1,7 +1,7 @@
 using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.CancelReprint;
 using Cms.Application.Reprint.Common;
@@ -11,7 +11,7 @@ using Cms.Application.Reprint.GetReprint;
 using Cms.Application.Reprint.PrintReprintDocument;
 using Cms.Application.Reprint.UpdateReprint;
 using Cms.Application.Reprint.SendReprintRecipientProof;
-using Cms.Application.Common.Delivery;
+using Cms.Application.Delivery;
 using Cms.Domain.Reprint;
 using Cms.Domain.Requests;
 using Mediator;

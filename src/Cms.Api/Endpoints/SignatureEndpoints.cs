@@ -1,7 +1,7 @@
 using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Signature.CancelSignatureRequest;
 using Cms.Application.Signature.Common;
 using Cms.Application.Signature.ConfirmSignatureRequest;

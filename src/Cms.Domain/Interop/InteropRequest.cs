@@ -32,7 +32,7 @@ public enum InteropStatus
 /// outbox: confirmed in the operator's transaction, delivered by a background job with a lease and retries; the issuing
 /// region performs it under its own rules, sends the second halves itself and answers the first halves, kept here sealed.
 /// </summary>
-public sealed class InteropRequest
+public sealed class InteropRequest : ICancellableRequest
 {
     private InteropRequest() { }
 

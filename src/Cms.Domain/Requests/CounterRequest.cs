@@ -6,7 +6,7 @@ namespace Cms.Domain.Requests;
 /// What every counter operation shares: created PENDING with a summary, modifiable while pending, then
 /// confirmed or cancelled; it expires when left pending too long. Each operation's table lives in its module's schema.
 /// </summary>
-public abstract class CounterRequest
+public abstract class CounterRequest : ICancellableRequest
 {
     protected CounterRequest() { }
 

@@ -1,5 +1,5 @@
 using Cms.Application.Common.Abstractions;
-using Cms.Application.Common.Delivery;
+using Cms.Application.Delivery;
 using Cms.Application.Common.Telemetry;
 using Cms.Domain.Requests;
 using Cms.Infrastructure.Outbox;
@@ -77,13 +77,4 @@ public sealed class CodeMessageSender(
     }
 
     private static string ChannelTag(DeliveryChannel channel) => channel == DeliveryChannel.Email ? "email" : "sms";
-}
-
-/// <summary>Wakes the code-message sender after the commit; an instance running a Hangfire server sends by itself (decision 0022).</summary>
-public sealed class HangfireDeliveryScheduler(
-    IBackgroundJobClient jobs, IServiceScopeFactory scopes, IOptions<BackgroundJobOptions> backgroundJobs, ILogger<HangfireDeliveryScheduler> logger)
-    : OutboxWakeups<CodeMessageSender, CodeMessageSender.Message>(jobs, scopes, backgroundJobs, logger, "code message(s)", sendsItself: true),
-      IDeliveryScheduler
-{
-    public void Schedule(Guid messageId) => Wake(messageId);
 }

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Cms.Application.Common.Delivery;
+using Cms.Application.Delivery;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;

@@ -7,7 +7,8 @@ using PdfSharp.Pdf;
 namespace Cms.Infrastructure.Documents;
 
 /// <summary>The printed forms of the activation, in Italian, following the wording of the seeds [T 2.2, M 2.3, T 2.2.1].</summary>
-public sealed partial class PdfFormRenderer : IFormRenderer
+public sealed partial class PdfFormRenderer
+    : ICodeReleaseForms, IRevocationForms, IReaderForms, ISignatureForms, IConsentForms, ICitizenForms, IReportRenderer, IBlankFormRenderer
 {
     private readonly TimeZoneInfo zone;
 
@@ -98,7 +99,7 @@ public sealed partial class PdfFormRenderer : IFormRenderer
         return Save(document);
     }
 
-    private static void CodesBody(FormWriter w, ActivationFormModel m, Application.Common.Requests.CodeParts first)
+    private static void CodesBody(FormWriter w, ActivationFormModel m, Application.Requests.CodeParts first)
     {
         var where = m.Delivery.Channel == DeliveryChannel.Email
             ? $"via e-mail all'indirizzo: {m.Delivery.Email}"

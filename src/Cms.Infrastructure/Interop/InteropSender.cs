@@ -166,12 +166,3 @@ public sealed class InteropSender(
 
     private static string Cut(string text) => text.Length > 500 ? text[..500] : text;
 }
-
-/// <summary>Wakes the interop sender after the commit (a Hangfire job).</summary>
-public sealed class HangfireInteropScheduler(
-    IBackgroundJobClient jobs, IServiceScopeFactory scopes, IOptions<BackgroundJobOptions> backgroundJobs, ILogger<HangfireInteropScheduler> logger)
-    : OutboxWakeups<InteropSender, InteropSender.Request>(jobs, scopes, backgroundJobs, logger, "interop request(s)", sendsItself: false),
-      IInteropScheduler
-{
-    public void Schedule(Guid requestId) => Wake(requestId);
-}

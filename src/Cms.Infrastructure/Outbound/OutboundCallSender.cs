@@ -1,5 +1,5 @@
 using System.Text;
-using Cms.Application.Common.Outbound;
+using Cms.Application.Outbound;
 using Cms.Infrastructure.Delivery;
 using Cms.Infrastructure.Outbox;
 using Hangfire;
@@ -106,13 +106,4 @@ public sealed class OutboundCallSender(
         var path = Path.Combine(dir, $"{call.Kind.ToLowerInvariant()}-{item.Since:yyyyMMddHHmmssfff}-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(path, call.Payload, cancellationToken);
     }
-}
-
-/// <summary>Wakes the outbound caller after the commit (a Hangfire job).</summary>
-public sealed class HangfireOutboundScheduler(
-    IBackgroundJobClient jobs, IServiceScopeFactory scopes, IOptions<BackgroundJobOptions> backgroundJobs, ILogger<HangfireOutboundScheduler> logger)
-    : OutboxWakeups<OutboundCallSender, OutboundCallSender.Call>(jobs, scopes, backgroundJobs, logger, "outbound call(s)", sendsItself: false),
-      IOutboundScheduler
-{
-    public void Schedule(Guid callId) => Wake(callId);
 }

@@ -1,5 +1,5 @@
 using Cms.Application.Common.Abstractions;
-using Cms.Application.Common.Delivery;
+using Cms.Application.Delivery;
 using Cms.Application.Interop.Common;
 using Cms.Application.Interop.ReceiveInteropRequest;
 using Cms.Domain.Identification;

@@ -52,6 +52,7 @@ public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<Datab
             await using (var db = new CmsDbContext(new DbContextOptionsBuilder<CmsDbContext>()
                 .UseNpgsql(connection, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options))
             {
+                await SquashedChain.AdoptAsync(connection, logger, cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
                 // Hangfire's own tables: the runtime role may not create them, so the API never prepares that schema itself.
                 PostgreSqlObjectsInstaller.Install(connection, "hangfire");
@@ -70,6 +71,52 @@ public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<Datab
             await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", connection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+}
+
+/// <summary>
+/// The migrations before the first production install were squashed into one baseline (decision 0053), which makes the
+/// schema the whole chain made. A database migrated by the chain to its last migration is moved onto the baseline by its
+/// history alone (the rows of the chain give way to the baseline's, nothing else changes); one stopped part-way is refused:
+/// it must first be brought to the end of the chain by a version that still has it, or made again.
+/// </summary>
+public static class SquashedChain
+{
+    public const string Baseline = "20261210100000_Baseline";
+    public const string LastSquashed = "20261208130000_SignatureRequestDelegateCard";
+
+    public static async Task AdoptAsync(NpgsqlConnection owner, ILogger logger, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('public.\"__EFMigrationsHistory\"') IS NOT NULL", owner))
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!) return;
+        long squashed;
+        bool complete;
+        await using (var read = new NpgsqlCommand(
+            "SELECT count(*), coalesce(bool_or(\"MigrationId\" = @last), false) FROM public.\"__EFMigrationsHistory\" WHERE \"MigrationId\" < @baseline", owner))
+        {
+            read.Parameters.AddWithValue("last", LastSquashed);
+            read.Parameters.AddWithValue("baseline", Baseline);
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (squashed, complete) = (reader.GetInt64(0), reader.GetBoolean(1));
+        }
+        if (squashed == 0) return;
+        if (!complete)
+            throw new InvalidOperationException(
+                $"The database was migrated part-way through the migrations squashed into {Baseline}: migrate it to {LastSquashed} with a version " +
+                "released before the squash first, or make it again (docs/decisions/0053-files-and-baseline.md).");
+        await using var transaction = await owner.BeginTransactionAsync(cancellationToken);
+        await using (var adopt = new NpgsqlCommand("""
+            DELETE FROM public."__EFMigrationsHistory" WHERE "MigrationId" < @baseline;
+            INSERT INTO public."__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES (@baseline, @version) ON CONFLICT DO NOTHING;
+            """, owner, transaction))
+        {
+            adopt.Parameters.AddWithValue("baseline", Baseline);
+            adopt.Parameters.AddWithValue("version", typeof(DbContext).Assembly.GetName().Version?.ToString(3) ?? "10.0.0");
+            await adopt.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Migration history moved onto the baseline {Baseline} ({Count} squashed migrations)", Baseline, squashed);
     }
 }
 

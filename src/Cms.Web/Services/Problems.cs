@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 
@@ -34,22 +35,53 @@ public static class Problems
             return;
         }
         var added = false;
-        if (problem.Result.AdditionalProperties.TryGetValue("errors", out var errors) && errors is JsonElement { ValueKind: JsonValueKind.Object } map)
+        foreach (var (field, message) in Errors(problem.Result))
         {
-            foreach (var field in map.EnumerateObject())
-            {
-                var messages = field.Value.ValueKind == JsonValueKind.Array ? field.Value.EnumerateArray().Select(m => m.GetString() ?? "") : [field.Value.ToString()];
-                foreach (var message in messages)
-                {
-                    state.AddModelError(FieldKey(prefix, field.Name), message);
-                    added = true;
-                }
-            }
+            state.AddModelError(FieldKey(prefix, field), message);
+            added = true;
         }
         if (added) return;
         var detail = problem.Result.Detail ?? problem.Result.Title ?? "Richiesta non accettata.";
         var rule = Rule(e);
         state.AddModelError(rule is not null && ruleFields?.TryGetValue(rule, out var target) == true ? FieldKey(prefix, target) : "", detail);
+    }
+
+    /// <summary>
+    /// A problem answer read by hand (a page that calls the API without the generated client, such as the card feed's
+    /// upload) as one message: its validation messages, else its detail or title; <see cref="Unavailable"/> for a server
+    /// error; null when the answer is no problem.
+    /// </summary>
+    public static async Task<string?> MessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if ((int)response.StatusCode >= 500) return Unavailable;
+        Problem? problem;
+        try
+        {
+            problem = await response.Content.ReadFromJsonAsync<Problem>(cancellationToken);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            return null;
+        }
+        if (problem is null) return null;
+        var messages = Errors(problem).Select(e => e.Message).ToList();
+        return messages.Count > 0 ? string.Join(" ", messages)
+            : problem.Detail is { Length: > 0 } detail ? detail
+            : problem.Title is { Length: > 0 } title ? title
+            : null;
+    }
+
+    /// <summary>A validation problem's messages, with the path of the field each concerns.</summary>
+    private static IEnumerable<(string Field, string Message)> Errors(Problem problem)
+    {
+        if (!problem.AdditionalProperties.TryGetValue("errors", out var errors) || errors is not JsonElement { ValueKind: JsonValueKind.Object } map)
+            yield break;
+        foreach (var field in map.EnumerateObject())
+        {
+            var messages = field.Value.ValueKind == JsonValueKind.Array ? field.Value.EnumerateArray().Select(m => m.GetString() ?? "") : [field.Value.ToString()];
+            foreach (var message in messages.Where(m => m.Length > 0))
+                yield return (field.Name, message);
+        }
     }
 
     /// <summary><c>document.issueDate</c> → <c>Input.Document.IssueDate</c>.</summary>

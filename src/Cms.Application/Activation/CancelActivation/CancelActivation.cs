@@ -1,5 +1,6 @@
 using Cms.Application.Activation.Common;
 using Cms.Application.Common.Auditing;
+using Cms.Application.Requests;
 using Cms.Domain.Auditing;
 using FluentValidation;
 using Mediator;
@@ -22,11 +23,7 @@ public sealed class CancelActivationHandler(ActivationRequests requests, TimePro
     public async ValueTask<ActivationResponse> Handle(CancelActivationCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "cancel";
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
-        request.Cancel(now);
+        var request = await CounterRequestSteps.CancelAsync(audit, requests.LoadAsync, command.Id, now, cancellationToken);
         var card = await requests.CardAsync(request.CardNumber, cancellationToken);
         return requests.Response(request, card, now);
     }

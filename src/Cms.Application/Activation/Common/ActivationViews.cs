@@ -1,6 +1,6 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Activation;

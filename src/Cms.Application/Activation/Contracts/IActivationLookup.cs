@@ -1,5 +1,6 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Domain.Activation;
 using Cms.Domain.Requests;
 using Microsoft.EntityFrameworkCore;

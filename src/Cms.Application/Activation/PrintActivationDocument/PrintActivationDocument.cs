@@ -2,6 +2,7 @@ using Cms.Application.Activation.Common;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Domain.Auditing;
 using Cms.Domain.Requests;
 using FluentValidation;
@@ -27,18 +28,15 @@ public sealed class PrintActivationDocumentValidator : AbstractValidator<PrintAc
 }
 
 public sealed class PrintActivationDocumentHandler(
-    ActivationRequests requests, CounterRequestForms forms, IFormRenderer renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
+    ActivationRequests requests, CounterRequestForms forms, ICodeReleaseForms renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintActivationDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintActivationDocumentCommand command, CancellationToken cancellationToken)
     {
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "activation:" + command.Name;
         // The first halves print once per release: the row is locked, so of two prints at once one waits and is then refused. A form
         // printed while pending is recorded for the confirm (sign before confirm), under the same lock as a change of the request.
         var codes = command.Name == ActivationDocumentNames.PersonalCodes;
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "activation:" + command.Name, cancellationToken);
         var now = clock.GetUtcNow();
         var status = request.StatusAt(now);
         if (codes && request.CodesPrintedAt is { } printedAt) throw CodesPrint.AlreadyPrinted(printedAt);

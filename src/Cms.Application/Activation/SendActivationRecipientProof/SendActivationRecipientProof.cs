@@ -1,6 +1,6 @@
 using Cms.Application.Activation.Common;
 using Cms.Application.Common.Auditing;
-using Cms.Application.Common.Delivery;
+using Cms.Application.Delivery;
 using Cms.Domain.Auditing;
 using FluentValidation;
 using Mediator;

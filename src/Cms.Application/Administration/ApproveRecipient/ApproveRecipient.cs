@@ -2,7 +2,7 @@ using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Domain.Administration;
 using Cms.Domain.Auditing;

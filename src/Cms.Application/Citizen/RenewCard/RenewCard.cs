@@ -57,7 +57,7 @@ public sealed class RenewCardValidator : AbstractValidator<RenewCardCommand>
 }
 
 public sealed class RenewCardHandler(
-    ICitizenData db, ICardDirectory cards, ICardRegistry registry, IActivationLookup activations, IFormRenderer renderer,
+    ICitizenData db, ICardDirectory cards, ICardRegistry registry, IActivationLookup activations, ICitizenForms renderer,
     IOptions<CmsOptions> options, ICurrentUser user, IPresentedCertificate certificate, TimeProvider clock, AuditScope audit) : ICommandHandler<RenewCardCommand, RenewalResult>
 {
     public async ValueTask<RenewalResult> Handle(RenewCardCommand command, CancellationToken cancellationToken)

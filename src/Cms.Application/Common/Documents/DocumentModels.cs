@@ -1,4 +1,4 @@
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Domain.Requests;
 
 namespace Cms.Application.Common.Documents;
@@ -77,8 +77,11 @@ public sealed record CitizenRenewalModel(
     string RegionName, string Protocol, DateTimeOffset ActivatedAt, PersonOnForm Holder, string CardNumber, DateOnly CardExpiryDate,
     Cms.Application.Common.Abstractions.CardCodes Codes);
 
-/// <summary>Renders the printed forms (PDFsharp in the infrastructure).</summary>
-public interface IFormRenderer
+// The printed forms, one interface for each module (or family of modules) that prints them, so that a handler is given only
+// the forms it prints; PDFsharp's PdfFormRenderer in the infrastructure implements them all (decision 0053).
+
+/// <summary>The forms of a request that releases codes: the activation's, and the reprint's and the interop's that print the same.</summary>
+public interface ICodeReleaseForms
 {
     /// <summary>Modulo di richiesta codici personali, two copies (holder's and office's).</summary>
     byte[] ActivationRequestForm(ActivationFormModel model);
@@ -88,24 +91,55 @@ public interface IFormRenderer
     byte[] SubstituteDeclaration(ActivationFormModel model);
     /// <summary>Modulo richiesta PIN e Consenso per delega [M 2.4.2]: the delegation for health reasons, with the medical certificate [S 6.4.4].</summary>
     byte[] HealthDelegationRequestForm(ActivationFormModel model);
+}
 
+/// <summary>The revocation's form (printed by the revocation and by the interop revocation).</summary>
+public interface IRevocationForms
+{
     /// <summary>Modulo di richiesta revoca del certificato di autenticazione.</summary>
     byte[] RevocationRequestForm(RevocationFormModel model);
+}
+
+/// <summary>The reader delivery's form.</summary>
+public interface IReaderForms
+{
     /// <summary>Modulo di richiesta e consegna lettore smart-card.</summary>
     byte[] ReaderDeliveryForm(ReaderFormModel model);
+}
+
+/// <summary>The digital-signature certificate's form.</summary>
+public interface ISignatureForms
+{
     /// <summary>Modulo di richiesta del certificato di firma digitale.</summary>
     byte[] SignatureRequestForm(SignatureFormModel model);
+}
+
+/// <summary>The FSE consents' forms.</summary>
+public interface IConsentForms
+{
     /// <summary>Dichiarazione consensi FSE.</summary>
     byte[] ConsentDeclaration(ConsentFormModel model);
     /// <summary>Attivazione e consensi: the activation summary with the first halves, then the consents [T 2.2.1].</summary>
     byte[] ActivationAndConsents(ActivationFormModel activation, ConsentFormModel consents);
+}
 
+/// <summary>The citizen's print.</summary>
+public interface ICitizenForms
+{
     /// <summary>Riepilogo codici of the citizen's own activation of a renewed card [C].</summary>
     byte[] CitizenRenewalSummary(CitizenRenewalModel model);
+}
 
+/// <summary>The printed reports.</summary>
+public interface IReportRenderer
+{
     /// <summary>A printed report (Reportistica [M 2.7, T 2.8]): a title, the header lines, a table.</summary>
     byte[] TableReport(TableReportModel report);
+}
 
+/// <summary>The Modulistica's blank forms.</summary>
+public interface IBlankFormRenderer
+{
     /// <summary>A blank form of the Modulistica [T 2.9]: see <see cref="BlankForms"/>.</summary>
     byte[] BlankForm(string name, BlankFormModel model);
 }

@@ -1,4 +1,5 @@
 using Cms.Application.Common.Auditing;
+using Cms.Application.Requests;
 using Cms.Application.Consents.Common;
 using Cms.Domain.Auditing;
 using FluentValidation;
@@ -22,11 +23,7 @@ public sealed class CancelConsentRequestHandler(ConsentRequests requests, TimePr
     public async ValueTask<ConsentRequestResponse> Handle(CancelConsentRequestCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "cancel";
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
-        request.Cancel(now);
+        var request = await CounterRequestSteps.CancelAsync(audit, requests.LoadAsync, command.Id, now, cancellationToken);
         return await requests.ResponseAsync(request, await requests.CardAsync(request.CardNumber, cancellationToken), now, cancellationToken);
     }
 }

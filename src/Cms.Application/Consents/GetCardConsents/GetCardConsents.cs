@@ -1,7 +1,7 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
-using Cms.Application.Common.Outbound;
-using Cms.Application.Common.Requests;
+using Cms.Application.Outbound;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Consents.Common;
 using Cms.Application.Identification.Contracts;

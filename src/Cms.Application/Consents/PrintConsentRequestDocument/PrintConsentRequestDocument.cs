@@ -2,6 +2,7 @@ using Cms.Application.Activation.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Application.Consents.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
@@ -28,16 +29,13 @@ public sealed class PrintConsentRequestDocumentValidator : AbstractValidator<Pri
 }
 
 public sealed class PrintConsentRequestDocumentHandler(
-    ConsentRequests requests, IActivationLookup activations, CounterRequestForms forms, IFormRenderer renderer, ICurrentUser user, TimeProvider clock,
+    ConsentRequests requests, IActivationLookup activations, CounterRequestForms forms, IConsentForms renderer, ICurrentUser user, TimeProvider clock,
     AuditScope audit)
     : ICommandHandler<PrintConsentRequestDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintConsentRequestDocumentCommand command, CancellationToken cancellationToken)
     {
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "consents:" + command.Name;
-        var request = await requests.LoadAsync(command.Id, cancellationToken);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "consents:" + command.Name, cancellationToken, forUpdate: false);
         var status = request.StatusAt(clock.GetUtcNow());
         // The combined print carries the activation's first halves: it is that release's one print of them.
         var combined = command.Name == ConsentDocumentNames.ActivationAndConsents;

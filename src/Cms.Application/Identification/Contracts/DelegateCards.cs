@@ -1,5 +1,5 @@
 using Cms.Application.Common.Auditing;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;
 using Cms.Domain.Identification.Contracts;

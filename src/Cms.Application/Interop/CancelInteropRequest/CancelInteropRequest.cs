@@ -1,4 +1,5 @@
 using Cms.Application.Common.Auditing;
+using Cms.Application.Requests;
 using Cms.Application.Interop.Common;
 using Cms.Domain.Auditing;
 using FluentValidation;
@@ -23,11 +24,7 @@ public sealed class CancelInteropRequestHandler(InteropRequests requests, TimePr
     public async ValueTask<InteropRequestView> Handle(CancelInteropRequestCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "cancel";
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
-        request.Cancel(now);
+        var request = await CounterRequestSteps.CancelAsync(audit, requests.LoadAsync, command.Id, now, cancellationToken);
         return requests.View(request, now);
     }
 }

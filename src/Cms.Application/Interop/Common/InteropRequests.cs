@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Domain.Common;
 using Cms.Domain.Interop;

@@ -1,8 +1,8 @@
 using Cms.Application.Common.Abstractions;
 using System.Text.Json;
 using Cms.Application.Common.Auditing;
-using Cms.Application.Common.Delivery;
-using Cms.Application.Common.Requests;
+using Cms.Application.Delivery;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Interop.Common;
 using Cms.Domain.Auditing;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Interop.Common;
 using Cms.Domain.Auditing;
@@ -40,18 +40,15 @@ public sealed class PrintInteropDocumentValidator : AbstractValidator<PrintInter
 }
 
 public sealed class PrintInteropDocumentHandler(
-    Administration.Contracts.IAdministrationDirectory administration, InteropRequests requests, ICodeCipher cipher, IFormRenderer renderer, ICurrentUser user, IOptions<CmsOptions> options,
+    Administration.Contracts.IAdministrationDirectory administration, InteropRequests requests, ICodeCipher cipher, ICodeReleaseForms renderer, IRevocationForms revocationForms, ICurrentUser user, IOptions<CmsOptions> options,
     TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintInteropDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintInteropDocumentCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "interop:" + command.Name;
         // Locked: two prints of the codes at once — one waits, then is refused; a form's print is recorded for the confirm.
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "interop:" + command.Name, cancellationToken);
         var body = InteropRequests.Body(request);
         var counter = await administration.CounterNameAsync(request.CounterCode, cancellationToken)
             ?? request.CounterCode;
@@ -72,7 +69,7 @@ public sealed class PrintInteropDocumentHandler(
         {
             var basics = new FormBasics(request.CounterCode, counter, options.Value.Issuers.GetValueOrDefault(options.Value.Region) ?? options.Value.Region,
                 now, request.CardNumber, holder);
-            content = renderer.RevocationRequestForm(new RevocationFormModel(basics, request.Id, delegatePerson, body.Mode!.Value, body.DelegationKind,
+            content = revocationForms.RevocationRequestForm(new RevocationFormModel(basics, request.Id, delegatePerson, body.Mode!.Value, body.DelegationKind,
                 RequestInputRules.ToDocument(body.Document!), Cms.Domain.Revocation.RevocationRequest.Label(body.RevocationReason!.Value),
                 Cms.Domain.Revocation.LossEvidence.Describe(body.Evidence?.Kind, body.Evidence?.Reference)));
         }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Cms.Application.Activation.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Interop.Common;

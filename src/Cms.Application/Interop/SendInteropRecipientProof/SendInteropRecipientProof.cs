@@ -1,6 +1,6 @@
 using Cms.Application.Common.Auditing;
-using Cms.Application.Common.Delivery;
-using Cms.Application.Common.Requests;
+using Cms.Application.Delivery;
+using Cms.Application.Requests;
 using Cms.Application.Interop.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;

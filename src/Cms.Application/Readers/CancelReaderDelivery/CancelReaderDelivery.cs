@@ -1,4 +1,5 @@
 using Cms.Application.Common.Auditing;
+using Cms.Application.Requests;
 using Cms.Application.Readers.Common;
 using Cms.Domain.Auditing;
 using FluentValidation;
@@ -22,11 +23,7 @@ public sealed class CancelReaderDeliveryHandler(ReaderDeliveries deliveries, Tim
     public async ValueTask<ReaderDeliveryResponse> Handle(CancelReaderDeliveryCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "cancel";
-        var request = await deliveries.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
-        request.Cancel(now);
+        var request = await CounterRequestSteps.CancelAsync(audit, deliveries.LoadAsync, command.Id, now, cancellationToken);
         return deliveries.Response(request, await deliveries.CardAsync(request.CardNumber, cancellationToken),
             await deliveries.CountAsync(request.HolderCodiceFiscale, request.HouseholdId, cancellationToken), now);
     }

@@ -1,4 +1,4 @@
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
 using Cms.Application.Identification.Contracts;

@@ -1,5 +1,6 @@
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Application.Readers.Common;
 using Cms.Domain.Auditing;
 using FluentValidation;
@@ -25,16 +26,13 @@ public sealed class PrintReaderDeliveryDocumentValidator : AbstractValidator<Pri
 }
 
 public sealed class PrintReaderDeliveryDocumentHandler(
-    ReaderDeliveries deliveries, CounterRequestForms forms, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+    ReaderDeliveries deliveries, CounterRequestForms forms, IReaderForms renderer, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintReaderDeliveryDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintReaderDeliveryDocumentCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "reader:" + command.Name;
-        var request = await deliveries.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, deliveries.LoadAsync, command.Id, "reader:" + command.Name, cancellationToken);
         var status = request.StatusAt(now);
         CounterRequestForms.EnsureAvailable(command.Name, ReaderDocumentNames.Available(status), status);
         var basics = await forms.BasicsAsync(request.CardNumber, request.CounterCode, cancellationToken);

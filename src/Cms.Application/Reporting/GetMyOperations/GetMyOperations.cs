@@ -58,7 +58,7 @@ public sealed class GetMyOperationsValidator : AbstractValidator<GetMyOperations
     }
 }
 
-public sealed class GetMyOperationsHandler(ICmsDbContext db, IAdministrationDirectory administration, IIdentificationReadModels identification, ICurrentUser user, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+public sealed class GetMyOperationsHandler(ICmsDbContext db, IAdministrationDirectory administration, IIdentificationReadModels identification, ICurrentUser user, IReportRenderer renderer, TimeProvider clock, AuditScope audit)
     : IQueryHandler<GetMyOperationsQuery, MyOperationsResult>
 {
     public const int MaxRows = 20_000;

@@ -1,4 +1,5 @@
 using Cms.Application.Common.Auditing;
+using Cms.Application.Requests;
 using Cms.Application.Reprint.Common;
 using Cms.Domain.Auditing;
 using FluentValidation;
@@ -21,11 +22,7 @@ public sealed class CancelReprintHandler(ReprintRequests requests, TimeProvider 
     public async ValueTask<ReprintResponse> Handle(CancelReprintCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "cancel";
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
-        request.Cancel(now);
+        var request = await CounterRequestSteps.CancelAsync(audit, requests.LoadAsync, command.Id, now, cancellationToken);
         return requests.Response(request, await requests.CardAsync(request.CardNumber, cancellationToken), now);
     }
 }

@@ -1,5 +1,5 @@
 using Cms.Application.Common.Abstractions;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;

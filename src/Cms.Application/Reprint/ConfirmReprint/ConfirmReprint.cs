@@ -1,7 +1,7 @@
 using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Auditing;
-using Cms.Application.Common.Delivery;
-using Cms.Application.Common.Requests;
+using Cms.Application.Delivery;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.Common;

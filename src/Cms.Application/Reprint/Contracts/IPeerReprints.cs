@@ -1,9 +1,9 @@
 using Cms.Domain.Identification.Contracts;
 using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Abstractions;
-using Cms.Application.Common.Delivery;
+using Cms.Application.Delivery;
 using Cms.Application.Common.Options;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.Common;
 using Cms.Domain.Identification;

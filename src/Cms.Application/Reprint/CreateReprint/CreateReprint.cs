@@ -2,7 +2,7 @@ using Cms.Domain.Identification.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.Common;

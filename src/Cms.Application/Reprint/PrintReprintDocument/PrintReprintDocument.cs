@@ -1,6 +1,7 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Application.Reprint.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Reprint;
@@ -28,18 +29,15 @@ public sealed class PrintReprintDocumentValidator : AbstractValidator<PrintRepri
 }
 
 public sealed class PrintReprintDocumentHandler(
-    ReprintRequests requests, CounterRequestForms forms, IFormRenderer renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
+    ReprintRequests requests, CounterRequestForms forms, ICodeReleaseForms renderer, ICurrentUser user, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintReprintDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintReprintDocumentCommand command, CancellationToken cancellationToken)
     {
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "reprint:" + command.Name;
         // The first halves print once per release: the row is locked, so of two prints at once one waits and is then refused. The
         // forms' prints are recorded for the confirm under the same lock as a change of the request.
         var codes = command.Name == ReprintDocumentNames.PersonalCodes;
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "reprint:" + command.Name, cancellationToken);
         var now = clock.GetUtcNow();
         var status = request.StatusAt(now);
         if (codes && request.CodesPrintedAt is { } printedAt) throw CodesPrint.AlreadyPrinted(printedAt);

@@ -1,7 +1,7 @@
 using Cms.Domain.Identification.Contracts;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
-using Cms.Application.Common.Requests;
+using Cms.Application.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Reprint.Common;
 using Cms.Domain.Auditing;

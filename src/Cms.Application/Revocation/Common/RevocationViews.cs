@@ -1,6 +1,6 @@
 using Cms.Application.Common.Abstractions;
-using Cms.Application.Common.Outbound;
-using Cms.Application.Common.Requests;
+using Cms.Application.Outbound;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;

@@ -1,8 +1,8 @@
 using Cms.Application.Common.Validation;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
-using Cms.Application.Common.Outbound;
-using Cms.Application.Common.Requests;
+using Cms.Application.Outbound;
+using Cms.Application.Requests;
 using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Identification;

@@ -1,6 +1,6 @@
 using Cms.Application.Common.Validation;
 using Cms.Application.Common.Auditing;
-using Cms.Application.Common.Outbound;
+using Cms.Application.Outbound;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Revocation.Common;
 using Cms.Domain.Auditing;

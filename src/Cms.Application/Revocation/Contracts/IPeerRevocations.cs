@@ -1,7 +1,7 @@
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
-using Cms.Application.Common.Outbound;
-using Cms.Application.Common.Requests;
+using Cms.Application.Outbound;
+using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Revocation.Common;

@@ -1,5 +1,6 @@
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Application.Revocation.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Revocation;
@@ -29,16 +30,13 @@ public sealed class PrintRevocationDocumentValidator : AbstractValidator<PrintRe
 }
 
 public sealed class PrintRevocationDocumentHandler(
-    RevocationRequests requests, CounterRequestForms forms, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+    RevocationRequests requests, CounterRequestForms forms, IRevocationForms renderer, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintRevocationDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintRevocationDocumentCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "revocation:" + command.Name;
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "revocation:" + command.Name, cancellationToken);
         var status = request.StatusAt(now);
         CounterRequestForms.EnsureAvailable(command.Name, RevocationDocumentNames.Available(status), status);
         var basics = await forms.BasicsAsync(request.CardNumber, request.CounterCode, cancellationToken);

@@ -1,5 +1,6 @@
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
+using Cms.Application.Requests;
 using Cms.Application.Signature.Common;
 using Cms.Domain.Auditing;
 using FluentValidation;
@@ -28,16 +29,13 @@ public sealed class PrintSignatureRequestDocumentValidator : AbstractValidator<P
 }
 
 public sealed class PrintSignatureRequestDocumentHandler(
-    SignatureRequests requests, CounterRequestForms forms, IFormRenderer renderer, TimeProvider clock, AuditScope audit)
+    SignatureRequests requests, CounterRequestForms forms, ISignatureForms renderer, TimeProvider clock, AuditScope audit)
     : ICommandHandler<PrintSignatureRequestDocumentCommand, RenderedDocument>
 {
     public async ValueTask<RenderedDocument> Handle(PrintSignatureRequestDocumentCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        audit.RequestId = command.Id.ToString();
-        audit.Detail = "signature:" + command.Name;
-        var request = await requests.LoadAsync(command.Id, cancellationToken, forUpdate: true);
-        audit.Touch(request.CardNumber, request.HolderCodiceFiscale);
+        var request = await CounterRequestSteps.OpenAsync(audit, requests.LoadAsync, command.Id, "signature:" + command.Name, cancellationToken);
         var status = request.StatusAt(now);
         CounterRequestForms.EnsureAvailable(command.Name, SignatureDocumentNames.Available(status), status);
         var basics = await forms.BasicsAsync(request.CardNumber, request.CounterCode, cancellationToken);

@@ -161,30 +161,9 @@ public sealed class CaricamentoModel(CmsApi api, IAntiforgery antiforgery) : Pag
         return Page();
     }
 
-    /// <summary>The API's problem in Italian (its detail), or a plain message for an answer that is not one.</summary>
-    private static async Task<string> ProblemMessageAsync(HttpResponseMessage response, CancellationToken ct)
-    {
-        if ((int)response.StatusCode >= 500) return Problems.Unavailable;
-        try
-        {
-            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json, ct);
-            if (problem.ValueKind == JsonValueKind.Object)
-            {
-                if (problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object)
-                {
-                    var messages = errors.EnumerateObject().SelectMany(f => f.Value.ValueKind == JsonValueKind.Array
-                        ? f.Value.EnumerateArray().Select(m => m.GetString() ?? "") : [f.Value.ToString()]).Where(m => m.Length > 0).ToList();
-                    if (messages.Count > 0) return string.Join(" ", messages);
-                }
-                if (problem.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 } d) return d;
-                if (problem.TryGetProperty("title", out var title) && title.GetString() is { Length: > 0 } t) return t;
-            }
-        }
-        catch (JsonException)
-        {
-        }
-        return response.StatusCode == HttpStatusCode.Forbidden
+    /// <summary>The API's problem in Italian (Services/Problems), or a plain message for an answer that is not one.</summary>
+    private static async Task<string> ProblemMessageAsync(HttpResponseMessage response, CancellationToken ct) =>
+        await Problems.MessageAsync(response, ct) ?? (response.StatusCode == HttpStatusCode.Forbidden
             ? "Il caricamento delle tessere è riservato all'ente emettitore."
-            : $"Caricamento non accettato ({(int)response.StatusCode}).";
-    }
+            : $"Caricamento non accettato ({(int)response.StatusCode}).");
 }
