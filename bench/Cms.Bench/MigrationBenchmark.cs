@@ -80,7 +80,7 @@ public static class MigrationBenchmark
                         Csv(hd.Residence?.Municipality), Csv(hd.Residence?.Province), Csv(hd.HouseholdId), hd.Entitled == false ? "f" : "t"));
                 var sealedCodes = line.Codes is { } c ? cipher.Seal(line.CardNumber!, new CardCodes(c.Pin!, c.Puk!, c.Cip!)) : null;
                 await writers["cards"].WriteLineAsync(string.Join(',', line.CardNumber, hd.CodiceFiscale, line.ExpiryDate, line.IssuerRegion,
-                    EnumText<Cms.Domain.Identification.CardState>.ToText(m.State), sealedCodes?.KeyId ?? "",
+                    EnumText<Cms.Domain.Identification.Contracts.CardState>.ToText(m.State), sealedCodes?.KeyId ?? "",
                     sealedCodes is null ? "" : "\\x" + Convert.ToHexString(sealedCodes.Ciphertext), "2026-11-25T00:00:00Z",
                     Instant(m.ActivatedAt), m.ActivationMode is { } mode ? EnumText<Cms.Domain.Identification.ActivationMode>.ToText(mode) : "",
                     Instant(m.RevokedAt), "2026-11-25T00:00:00Z"));
