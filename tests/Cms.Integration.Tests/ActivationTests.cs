@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Cms.Infrastructure.Persistence;
 using Cms.Integration.Tests.Infrastructure;
@@ -282,6 +283,13 @@ public class ActivationTests(CmsFactory factory) : ApiTest(factory)
         Assert.True(badEmail.GetProperty("errors").TryGetProperty("delivery.email", out _));
         Assert.True(badEmail.GetProperty("errors").TryGetProperty("delivery.emailConfirmation", out _));
         await ProblemAsync(await client.PostAsJsonAsync("/api/v1/activations", new { cardNumber = Number, mode = "SOMETIMES" }), HttpStatusCode.BadRequest, "malformed-request");
+        // A body that is not JSON by its media type (text/plain, or none declared) is the catalogue's 415, not a malformed body.
+        var json = JsonSerializer.Serialize(Direct(Address()), new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        await ProblemAsync(await client.PostAsync("/api/v1/activations", new StringContent(json, Encoding.UTF8, "text/plain")),
+            HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+        var undeclared = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+        await ProblemAsync(await client.PostAsync("/api/v1/activations", undeclared), HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM activation.requests"));
     }
 
     [Fact]

@@ -390,8 +390,12 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         var first = await PostAsync(payload, "090", key, now);
         Assert.True(first.StatusCode == HttpStatusCode.OK, await first.Content.ReadAsStringAsync());
         var answer = await first.Content.ReadFromJsonAsync<JsonElement>();
+        // A replay stays refused when the same call clears an old signature: the purge's count must not be read as "new".
+        await TestDatabase.ExecuteAsync(c.ConnectionString,
+            "INSERT INTO interop.seen_signatures (peer_region, signature, seen_at) VALUES ('090', 'old', now() - interval '1 hour')");
         var replay = await PostAsync(payload, "090", key, now);
         await ProblemAsync(replay, HttpStatusCode.Unauthorized, "peer-authentication-failed");
+        Assert.Equal(0L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM interop.seen_signatures WHERE signature = 'old'"));
         var again = await PostAsync(payload, "090", key, now + 1);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var answerAgain = await again.Content.ReadFromJsonAsync<JsonElement>();

@@ -104,11 +104,12 @@ public class MigrationTests
         await db.GetService<IMigrator>().MigrateAsync();
         await InsertOperationsAsync(url, 2);
         // As the chain left it: the same schema (decision 0053), the chain's migrations in the history, not the baseline.
-        await TestDatabase.ExecuteAsync(url, """
-            DELETE FROM public."__EFMigrationsHistory";
-            INSERT INTO public."__EFMigrationsHistory" VALUES ('20261125160005_Initial', '10.0.0'), ('20261206130000_SignBeforeConfirm', '10.0.0'),
-                ('20261208130000_SignatureRequestDelegateCard', '10.0.0');
-            """);
+        Assert.Equal(28, SquashedChain.Squashed.Distinct().Count());
+        Assert.Equal(SquashedChain.Squashed.Order(StringComparer.Ordinal), SquashedChain.Squashed);
+        Assert.Equal(SquashedChain.LastSquashed, SquashedChain.Squashed[^1]);
+        async Task HistoryAsync(params string[] ids) => await TestDatabase.ExecuteAsync(url,
+            "DELETE FROM public.\"__EFMigrationsHistory\"; INSERT INTO public.\"__EFMigrationsHistory\" SELECT unnest(@ids), '10.0.0'", ("ids", ids));
+        await HistoryAsync([.. SquashedChain.Squashed]);
         var migrator = new DatabaseMigrator(new ConfigurationBuilder()
             .AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:CmsMigrations", url)]).Build(), NullLogger<DatabaseMigrator>.Instance);
 
@@ -118,14 +119,28 @@ public class MigrationTests
         await migrator.MigrateAsync(CancellationToken.None); // again: nothing to do
         Assert.Equal([Baseline], await db.Database.GetAppliedMigrationsAsync());
 
-        // Stopped part-way through the chain: refused, naming where to bring it first; the history is left as it was.
-        await TestDatabase.ExecuteAsync(url, """
-            DELETE FROM public."__EFMigrationsHistory";
-            INSERT INTO public."__EFMigrationsHistory" VALUES ('20261125160005_Initial', '10.0.0');
-            """);
+        // Stopped part-way through the chain (its last one applied, one in the middle not): refused, naming where to bring it
+        // first; the history is left as it was.
+        string[] partWay = [.. SquashedChain.Squashed.Where(id => id != "20261206120000_CallCentre")];
+        await HistoryAsync(partWay);
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => migrator.MigrateAsync(CancellationToken.None));
         Assert.Contains(SquashedChain.LastSquashed, refused.Message);
-        Assert.Equal(["20261125160005_Initial"], await db.Database.GetAppliedMigrationsAsync());
+        Assert.Contains("20261206120000_CallCentre", refused.Message);
+        Assert.Equal(partWay, await db.Database.GetAppliedMigrationsAsync());
+
+        // A migration this version never had (another build's): refused, and nothing of the history is deleted.
+        string[] foreign = [.. SquashedChain.Squashed, "20261209090000_SomeoneElses"];
+        await HistoryAsync(foreign);
+        var unknown = await Assert.ThrowsAsync<InvalidOperationException>(() => migrator.MigrateAsync(CancellationToken.None));
+        Assert.Contains("20261209090000_SomeoneElses", unknown.Message);
+        Assert.Equal(foreign, await db.Database.GetAppliedMigrationsAsync());
+
+        // The whole chain in the history over a schema without the chain's last column: refused, not adopted.
+        await HistoryAsync([.. SquashedChain.Squashed]);
+        await TestDatabase.ExecuteAsync(url, "ALTER TABLE signature.certificate_requests DROP COLUMN delegate_card_number");
+        var hollow = await Assert.ThrowsAsync<InvalidOperationException>(() => migrator.MigrateAsync(CancellationToken.None));
+        Assert.Contains("delegate_card_number", hollow.Message);
+        Assert.Equal(SquashedChain.Squashed, await db.Database.GetAppliedMigrationsAsync());
     }
 
     private static CmsDbContext Context(NpgsqlDataSource dataSource) => new(new DbContextOptionsBuilder<CmsDbContext>()

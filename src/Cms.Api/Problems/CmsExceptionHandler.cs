@@ -72,6 +72,17 @@ public sealed class CmsExceptionHandler(IProblemDetailsService problems, ILogger
         var field = b.Message == Cms.Api.Security.Hardening.NulInAddress ? "address"
             : string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
         var status = b.StatusCode is >= 400 and < 500 ? b.StatusCode : StatusCodes.Status400BadRequest;
+        // The body's binding refuses a media type other than JSON (text/plain, none at all): that is the catalogue's 415,
+        // not a malformed body.
+        if (status == StatusCodes.Status415UnsupportedMediaType)
+            return new ProblemDetails
+            {
+                Type = ProblemTypes.For("unsupported-media-type"),
+                Title = "Tipo di contenuto non supportato",
+                Status = status,
+                Detail = "Il corpo della richiesta deve essere application/json.",
+                Extensions = { ["rule"] = "unsupported-media-type" },
+            };
         var problem = new ProblemDetails
         {
             Type = status == StatusCodes.Status413PayloadTooLarge ? ProblemTypes.For("payload-too-large") : ProblemTypes.MalformedRequest,

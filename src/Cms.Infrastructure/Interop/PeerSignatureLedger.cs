@@ -9,12 +9,15 @@ public sealed class PeerSignatureLedger(NpgsqlDataSource dataSource) : IPeerSign
     public async Task<bool> FirstTimeAsync(string region, string signature, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            DELETE FROM interop.seen_signatures WHERE seen_at < now() - interval '15 minutes';
-            INSERT INTO interop.seen_signatures (peer_region, signature) VALUES (@region, @signature) ON CONFLICT DO NOTHING;
+        // Two statements, read apart: the purge's count must never pass for a new signature (a replay would be let in
+        // whenever an old one was cleared on the same call).
+        await using (var purge = new NpgsqlCommand("DELETE FROM interop.seen_signatures WHERE seen_at < now() - interval '15 minutes'", connection))
+            await purge.ExecuteNonQueryAsync(cancellationToken);
+        await using var record = new NpgsqlCommand("""
+            INSERT INTO interop.seen_signatures (peer_region, signature) VALUES (@region, @signature) ON CONFLICT DO NOTHING RETURNING true
             """, connection);
-        command.Parameters.AddWithValue("region", region);
-        command.Parameters.AddWithValue("signature", signature);
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        record.Parameters.AddWithValue("region", region);
+        record.Parameters.AddWithValue("signature", signature);
+        return await record.ExecuteScalarAsync(cancellationToken) is true;
     }
 }

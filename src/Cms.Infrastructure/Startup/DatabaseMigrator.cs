@@ -77,46 +77,77 @@ public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<Datab
 /// <summary>
 /// The migrations before the first production install were squashed into one baseline (decision 0053), which makes the
 /// schema the whole chain made. A database migrated by the chain to its last migration is moved onto the baseline by its
-/// history alone (the rows of the chain give way to the baseline's, nothing else changes); one stopped part-way is refused:
-/// it must first be brought to the end of the chain by a version that still has it, or made again.
+/// history alone (the rows of the chain give way to the baseline's, nothing else changes). Anything else is refused and
+/// left as it was: a chain stopped part-way (bring it to the end with a version that still has the chain, or make it again),
+/// a history naming migrations this version never had (another branch's, or a later version's squash), or a history that
+/// claims the chain's end over a schema that does not hold the chain's last objects.
 /// </summary>
 public static class SquashedChain
 {
     public const string Baseline = "20261210100000_Baseline";
     public const string LastSquashed = "20261208130000_SignatureRequestDelegateCard";
 
+    /// <summary>The chain the baseline replaces, every one of them (a released version applied them all, in this order).</summary>
+    public static readonly IReadOnlyList<string> Squashed =
+    [
+        "20261125160005_Initial", "20261125163241_ActivationDeliveryIdempotency", "20261125173516_Reprint", "20261125174655_Notices",
+        "20261125182857_CounterOperations", "20261125194210_AuditChain", "20261128064612_OperationCounts", "20261128101109_Interop",
+        "20261128102629_Citizen", "20261128163614_AuditChainer", "20261129080000_AuditChainLinks", "20261202120000_PurgeSealedContent",
+        "20261202130000_AuditChainFormat", "20261203090000_OperatorSessions", "20261203100000_SignInThrottle", "20261203110000_CardCertificates",
+        "20261203120000_RecipientProofs", "20261203130000_HealthAuthorityAndPrintOnce", "20261204100000_RecipientUses",
+        "20261205100000_StateOfBirth", "20261206100000_MigrationImport", "20261206110000_RevocationWithoutCip", "20261206120000_CallCentre",
+        "20261206130000_SignBeforeConfirm", "20261207100000_SpecialCases", "20261207110000_SignatureCertificateRequests",
+        "20261208100000_DelegateFromCard", LastSquashed,
+    ];
+
+    private const string Decision = "docs/decisions/0053-files-and-baseline.md";
+
     public static async Task AdoptAsync(NpgsqlConnection owner, ILogger logger, CancellationToken cancellationToken)
     {
         await using (var exists = new NpgsqlCommand("SELECT to_regclass('public.\"__EFMigrationsHistory\"') IS NOT NULL", owner))
             if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!) return;
-        long squashed;
-        bool complete;
+        var applied = new List<string>();
         await using (var read = new NpgsqlCommand(
-            "SELECT count(*), coalesce(bool_or(\"MigrationId\" = @last), false) FROM public.\"__EFMigrationsHistory\" WHERE \"MigrationId\" < @baseline", owner))
+            "SELECT \"MigrationId\" FROM public.\"__EFMigrationsHistory\" WHERE \"MigrationId\" < @baseline ORDER BY 1", owner))
         {
-            read.Parameters.AddWithValue("last", LastSquashed);
             read.Parameters.AddWithValue("baseline", Baseline);
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            (squashed, complete) = (reader.GetInt64(0), reader.GetBoolean(1));
+            while (await reader.ReadAsync(cancellationToken)) applied.Add(reader.GetString(0));
         }
-        if (squashed == 0) return;
-        if (!complete)
+        if (applied.Count == 0) return;
+        if (applied.Except(Squashed, StringComparer.Ordinal).ToList() is { Count: > 0 } unknown)
             throw new InvalidOperationException(
-                $"The database was migrated part-way through the migrations squashed into {Baseline}: migrate it to {LastSquashed} with a version " +
-                "released before the squash first, or make it again (docs/decisions/0053-files-and-baseline.md).");
+                $"The migration history names migrations this version does not know ({string.Join(", ", unknown)}): it was migrated by another " +
+                $"build. Nothing was changed; migrate it with the build that made it, or make it again ({Decision}).");
+        if (Squashed.Except(applied, StringComparer.Ordinal).ToList() is { Count: > 0 } missing)
+            throw new InvalidOperationException(
+                $"The database was migrated part-way through the migrations squashed into {Baseline} ({missing.Count} of {Squashed.Count} not applied, " +
+                $"the first {missing[0]}): migrate it to {LastSquashed} with a version released before the squash first, or make it again ({Decision}).");
+        // The history says the chain ran to its end: the schema must say so too (the first and the last of its objects).
+        await using (var schema = new NpgsqlCommand("""
+            SELECT to_regclass('identification.cards') IS NOT NULL AND to_regclass('audit.chain_links') IS NOT NULL
+               AND to_regprocedure('audit.chain_pending()') IS NOT NULL
+               AND EXISTS (SELECT FROM information_schema.columns
+                           WHERE table_schema = 'signature' AND table_name = 'certificate_requests' AND column_name = 'delegate_card_number')
+            """, owner))
+            if (!(bool)(await schema.ExecuteScalarAsync(cancellationToken))!)
+                throw new InvalidOperationException(
+                    $"The migration history says {LastSquashed} was applied, but the schema lacks what the chain made (identification.cards, " +
+                    $"audit.chain_links, audit.chain_pending(), signature.certificate_requests.delegate_card_number). Nothing was changed; restore the " +
+                    $"database from a backup or make it again ({Decision}).");
         await using var transaction = await owner.BeginTransactionAsync(cancellationToken);
         await using (var adopt = new NpgsqlCommand("""
-            DELETE FROM public."__EFMigrationsHistory" WHERE "MigrationId" < @baseline;
+            DELETE FROM public."__EFMigrationsHistory" WHERE "MigrationId" = ANY(@squashed);
             INSERT INTO public."__EFMigrationsHistory" ("MigrationId", "ProductVersion") VALUES (@baseline, @version) ON CONFLICT DO NOTHING;
             """, owner, transaction))
         {
+            adopt.Parameters.AddWithValue("squashed", Squashed.ToArray());
             adopt.Parameters.AddWithValue("baseline", Baseline);
             adopt.Parameters.AddWithValue("version", typeof(DbContext).Assembly.GetName().Version?.ToString(3) ?? "10.0.0");
             await adopt.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Migration history moved onto the baseline {Baseline} ({Count} squashed migrations)", Baseline, squashed);
+        logger.LogInformation("Migration history moved onto the baseline {Baseline} ({Count} squashed migrations)", Baseline, applied.Count);
     }
 }
 

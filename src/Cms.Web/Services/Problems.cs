@@ -13,9 +13,17 @@ public static class Problems
 {
     public const string Unavailable = "Il servizio CMS non risponde: riprovare tra qualche istante.";
 
+    /// <summary>
+    /// The rule a problem names: the contract's typed <c>rule</c> (1.2.0 on), else the extension member an older
+    /// contract's client kept among its additional properties.
+    /// </summary>
     public static string? Rule(CmsApiException e) =>
-        e is CmsApiException<Problem> p && p.Result.AdditionalProperties.TryGetValue("rule", out var r) && r is JsonElement { ValueKind: JsonValueKind.String } s
-            ? s.GetString() : null;
+        e is CmsApiException<Problem> p ? RuleOf(p.Result) : null;
+
+    public static string? RuleOf(Problem problem) =>
+        problem.Rule is { Length: > 0 } rule ? rule
+        : problem.AdditionalProperties?.TryGetValue("rule", out var r) == true && r is JsonElement { ValueKind: JsonValueKind.String } s ? s.GetString()
+        : null;
 
     /// <summary>Every message at the top of the form: for a page whose data the operator did not type (the chip's).</summary>
     public static void AddToTop(ModelStateDictionary state, CmsApiException e)
@@ -72,9 +80,16 @@ public static class Problems
     }
 
     /// <summary>A validation problem's messages, with the path of the field each concerns.</summary>
-    private static IEnumerable<(string Field, string Message)> Errors(Problem problem)
+    public static IEnumerable<(string Field, string Message)> Errors(Problem problem)
     {
-        if (!problem.AdditionalProperties.TryGetValue("errors", out var errors) || errors is not JsonElement { ValueKind: JsonValueKind.Object } map)
+        if (problem.Errors is { Count: > 0 } typed)
+        {
+            foreach (var (field, messages) in typed)
+            foreach (var message in (messages ?? []).Where(m => !string.IsNullOrEmpty(m)))
+                yield return (field, message);
+            yield break;
+        }
+        if (problem.AdditionalProperties?.TryGetValue("errors", out var errors) != true || errors is not JsonElement { ValueKind: JsonValueKind.Object } map)
             yield break;
         foreach (var field in map.EnumerateObject())
         {
