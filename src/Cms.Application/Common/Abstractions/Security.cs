@@ -1,3 +1,5 @@
+using Cms.Domain.Common;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Administration;
 using Cms.Domain.Identification;
 
