@@ -1,3 +1,4 @@
+using Cms.Application.Administration.Contracts;
 using System.Diagnostics;
 using System.Globalization;
 using Cms.Application;

@@ -1,3 +1,4 @@
+using Cms.Application.Administration.Contracts;
 using Cms.Domain.Common;
 using System.Security.Claims;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Cms.Application.Interop.Contracts;
 using Cms.Domain.Reprint.Contracts;
 using Cms.Domain.Identification.Contracts;
 using Cms.Application.Administration.Contracts;
