@@ -89,7 +89,7 @@ public static class MigrationBenchmark
                     consentRows++;
                     await writers["consents"].WriteLineAsync(string.Join(',', Guid.NewGuid(), hd.CodiceFiscale, line.CardNumber, 1, "CURRENT", "DIRECT",
                         Guid.Empty, Guid.Empty, v.CounterCode, Instant(v.RecordedAt), Guid.Empty, v.Choices.ConsultationConsent ? "t" : "f", "",
-                        v.Choices.InformationNoticeSeen ? "t" : "f", "", EnumText<Cms.Domain.Consents.PastDataChoice>.ToText(v.Choices.PastData)));
+                        v.Choices.InformationNoticeSeen ? "t" : "f", "", EnumText<Cms.Domain.Consents.Contracts.PastDataChoice>.ToText(v.Choices.PastData)));
                 }
                 foreach (var d in m.ReaderDeliveries)
                 {

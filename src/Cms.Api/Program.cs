@@ -1,3 +1,4 @@
+using Cms.Application.Administration.Contracts;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;

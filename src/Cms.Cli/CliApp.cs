@@ -1,3 +1,4 @@
+using Cms.Application.Administration.Contracts;
 using System.Diagnostics;
 using System.Globalization;
 using Cms.Application;
@@ -206,7 +207,7 @@ public static class CliApp
         public string? CodiceFiscale => null;
         public string? CounterCode => null;
         public string? Region => null;
-        public Cms.Domain.Administration.CounterType? CounterType => null;
+        public Cms.Domain.Common.CounterType? CounterType => null;
         public IReadOnlyCollection<string> Roles => [];
         public bool IsInRole(string role) => false;
     }

@@ -163,6 +163,8 @@ public static class DependencyInjection
 
         // Requests sent to peer regions (interoperability), from their own outbox.
         services.Configure<Interop.InteropOptions>(configuration.GetSection(Interop.InteropOptions.Section));
+        services.AddOptions<SealedContentRetentionOptions>()
+            .Configure<IOptions<Interop.InteropOptions>>((o, interop) => o.InteropAnswersAfterDays = interop.Value.PurgeAnswersAfterDays);
         services.AddHttpClient("interop", (sp, c) =>
             c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<Interop.InteropOptions>>().Value.TimeoutSeconds));
         services.AddTransient<Interop.InteropSender>();

@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using System.Net;
 using System.Text;
 using Cms.Application.Common.Abstractions;

@@ -53,7 +53,7 @@ public class InteropCounterPolicyTests(CmsFactory factory) : ApiTest(factory)
     {
         // A policy set for a while and put back leaves the default: every type but PHARMACY.
         using (Factory.WithPolicy(o => o.Interop = new() { CounterTypes = ["ASL"] }))
-            Assert.Equal([Cms.Domain.Administration.CounterType.Asl], Factory.Services
+            Assert.Equal([Cms.Domain.Common.CounterType.Asl], Factory.Services
                 .GetRequiredService<Microsoft.Extensions.Options.IOptions<Cms.Application.Common.Options.CmsOptions>>().Value.Interop.Policy().Types.ToArray());
         foreach (var (type, code, offered) in new[] { ("HOSPITAL", "090-201-OS001", true), ("MUNICIPALITY", "090-201-CM001", true),
                      ("REGIONAL_OFFICE", "090-000-RT001", true), ("PHARMACY", "090-201-FA001", false) })

@@ -169,7 +169,7 @@ public class PrintOnceTests(CmsFactory factory) : ApiTest(factory)
                 new DocumentInput(Cms.Domain.Requests.DocumentType.PatenteGuida, "FI1234567", "MCTC", Iso(Today.AddYears(-3)),
                     Iso(Today.AddYears(5))),
                 new DeliveryInput(Cms.Domain.Requests.DeliveryChannel.Email, "x@example.it", "x@example.it", null),
-                true, null, Cms.Domain.Reprint.ReprintReason.Dimenticanza, null, OutsideHealthAuthorityReason: "Titolare in trasferta da un'altra regione");
+                true, null, Cms.Domain.Reprint.Contracts.ReprintReason.Dimenticanza, null, OutsideHealthAuthorityReason: "Titolare in trasferta da un'altra regione");
             db.InteropRequests.Add(new InteropRequest(id, InteropKind.Reprint, "200", card, "RSSMRA80A01H501U", JsonSerializer.Serialize(body, ApiNames.Json),
                 null, null, Guid.Parse(operatorId), counter, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30)));
             await db.SaveChangesAsync();

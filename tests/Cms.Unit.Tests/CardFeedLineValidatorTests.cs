@@ -1,3 +1,5 @@
+using Cms.Domain.Common;
+using Cms.Domain.Consents.Contracts;
 using Cms.Domain.Administration;
 using Cms.Domain.Consents;
 using Cms.Application.Common.Options;

@@ -68,7 +68,7 @@ public class CounterOperationRulesTests
     public void A_revocation_is_confirmed_only_after_the_cip_and_the_printed_and_signed_form()
     {
         var r = new Cms.Domain.Revocation.RevocationRequest(Guid.NewGuid(), "80380000900000000001", "RSSMRA80A01H501U", Guid.NewGuid(), "C1", Now,
-            TimeSpan.FromMinutes(30), Attendee(), Cms.Domain.Revocation.RevocationReason.Deterioramento, null);
+            TimeSpan.FromMinutes(30), Attendee(), Cms.Domain.Revocation.Contracts.RevocationReason.Deterioramento, null);
         Assert.Equal("cip-not-verified", Assert.Throws<DomainRuleException>(() => r.Confirm(Now, true, Guid.NewGuid())).Rule);
         r.MarkCipVerified(Now);
         Assert.Equal("revocation-form-not-printed", Assert.Throws<DomainRuleException>(() => r.Confirm(Now, true, Guid.NewGuid())).Rule);
@@ -82,7 +82,7 @@ public class CounterOperationRulesTests
     public void A_revocation_of_a_card_never_activated_has_no_cip_step_but_keeps_the_printed_and_signed_form()
     {
         var r = new Cms.Domain.Revocation.RevocationRequest(Guid.NewGuid(), "80380000900000000001", "RSSMRA80A01H501U", Guid.NewGuid(), "C1", Now,
-            TimeSpan.FromMinutes(30), Attendee(), Cms.Domain.Revocation.RevocationReason.Deterioramento, null, cardNeverActivated: true);
+            TimeSpan.FromMinutes(30), Attendee(), Cms.Domain.Revocation.Contracts.RevocationReason.Deterioramento, null, cardNeverActivated: true);
         Assert.False(r.CipRequired);
         Assert.Equal("cip-not-required", Assert.Throws<DomainRuleException>(() => r.MarkCipVerified(Now)).Rule);
         Assert.Equal("revocation-form-not-printed", Assert.Throws<DomainRuleException>(() => r.Confirm(Now, true, Guid.NewGuid())).Rule);
@@ -98,25 +98,25 @@ public class CounterOperationRulesTests
     [Fact]
     public void Theft_needs_a_police_report_reference_or_a_self_declaration()
     {
-        DomainRuleException Fails(Cms.Domain.Revocation.LossEvidence? e) => Assert.Throws<DomainRuleException>(() =>
+        DomainRuleException Fails(Cms.Domain.Revocation.Contracts.LossEvidence? e) => Assert.Throws<DomainRuleException>(() =>
             new Cms.Domain.Revocation.RevocationRequest(Guid.NewGuid(), "80380000900000000001", "RSSMRA80A01H501U", Guid.NewGuid(), "C1", Now,
-                TimeSpan.FromMinutes(30), Attendee(), Cms.Domain.Revocation.RevocationReason.Furto, e));
+                TimeSpan.FromMinutes(30), Attendee(), Cms.Domain.Revocation.Contracts.RevocationReason.Furto, e));
         Assert.Equal("loss-evidence-required", Fails(null).Rule);
-        Assert.Equal("police-report-reference-required", Fails(new(Cms.Domain.Revocation.LossEvidenceKind.PoliceReport, " ")).Rule);
+        Assert.Equal("police-report-reference-required", Fails(new(Cms.Domain.Revocation.Contracts.LossEvidenceKind.PoliceReport, " ")).Rule);
         Assert.Equal("mode-not-allowed", Assert.Throws<DomainRuleException>(() =>
             new Cms.Domain.Revocation.RevocationRequest(Guid.NewGuid(), "80380000900000000001", "RSSMRA80A01H501U", Guid.NewGuid(), "C1", Now,
-                TimeSpan.FromMinutes(30), Attendee(Cms.Domain.Requests.RequestMode.HealthDelegation), Cms.Domain.Revocation.RevocationReason.Deterioramento,
+                TimeSpan.FromMinutes(30), Attendee(Cms.Domain.Requests.RequestMode.HealthDelegation), Cms.Domain.Revocation.Contracts.RevocationReason.Deterioramento,
                 null)).Rule);
     }
 
     [Theory]
-    [InlineData(Cms.Domain.Consents.ConsentModel.Current, true, true, "feeding-consent-abolished")]
-    [InlineData(Cms.Domain.Consents.ConsentModel.Legacy, null, true, "feeding-consent-required")]
-    [InlineData(Cms.Domain.Consents.ConsentModel.Legacy, false, true, "consultation-without-feeding")]
-    public void Each_consent_model_has_its_rules(Cms.Domain.Consents.ConsentModel model, bool? feeding, bool consultation, string rule)
+    [InlineData(Cms.Domain.Consents.Contracts.ConsentModel.Current, true, true, "feeding-consent-abolished")]
+    [InlineData(Cms.Domain.Consents.Contracts.ConsentModel.Legacy, null, true, "feeding-consent-required")]
+    [InlineData(Cms.Domain.Consents.Contracts.ConsentModel.Legacy, false, true, "consultation-without-feeding")]
+    public void Each_consent_model_has_its_rules(Cms.Domain.Consents.Contracts.ConsentModel model, bool? feeding, bool consultation, string rule)
     {
-        var choices = new Cms.Domain.Consents.ConsentChoices(true, feeding, consultation, null, Cms.Domain.Consents.PastDataChoice.NoRecovery);
-        Assert.Equal(rule, Assert.Throws<DomainRuleException>(() => Cms.Domain.Consents.ConsentRules.Check(model, choices, true)).Rule);
+        var choices = new Cms.Domain.Consents.Contracts.ConsentChoices(true, feeding, consultation, null, Cms.Domain.Consents.Contracts.PastDataChoice.NoRecovery);
+        Assert.Equal(rule, Assert.Throws<DomainRuleException>(() => Cms.Domain.Consents.Contracts.ConsentRules.Check(model, choices, true)).Rule);
     }
 
     [Fact]

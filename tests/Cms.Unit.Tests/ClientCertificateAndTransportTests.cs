@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Cms.Domain.Identification;

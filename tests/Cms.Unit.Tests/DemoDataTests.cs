@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using System.Text.RegularExpressions;
 using Cms.Application.Common.Options;
 using Cms.Application.Identification.ImportCardFeed;

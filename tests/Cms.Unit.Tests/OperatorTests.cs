@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Cms.Application.Administration.Common;
 using Cms.Domain.Administration;
 

@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Administration.ApproveRecipient;

@@ -1,3 +1,4 @@
+using Cms.Domain.Reprint.Contracts;
 using Cms.Api.Idempotency;
 using Cms.Api.Security;
 using Cms.Application.Common.Documents;

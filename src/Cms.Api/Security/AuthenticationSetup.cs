@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Microsoft.AspNetCore.Authentication;
 using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;

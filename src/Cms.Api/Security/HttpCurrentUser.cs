@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
 using Cms.Domain.Administration;

@@ -1,3 +1,5 @@
+using Cms.Application.Administration.Contracts;
+using Cms.Domain.Common;
 using System.Security.Claims;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;

@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Cms.Application.Common.Abstractions;
-using Cms.Application.Activation.GetDelivery;
 using Cms.Application.Common.Options;
 using Cms.Domain.Common;
 using Cms.Domain.Delivery;
@@ -55,7 +54,7 @@ public sealed class RecipientProofs(ICmsDbContext db, IKeyedDigest digest, CodeM
         var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         proof.CodeSent(RecipientDigest(requestId, address), CodeDigest(requestId, code), now, Policy.CodeValidFor);
         var deliveryId = outbox.Enqueue(address, cardNumber, "RECIPIENT_PROOF", Compose(address.Channel, cardNumber, code, Policy.CodeValidMinutes));
-        return new RecipientProofSent(requestId, address.Channel, GetDeliveryHandler.Mask(address.Recipient), proof.ExpiresAt!.Value,
+        return new RecipientProofSent(requestId, address.Channel, RecipientMask.Mask(address.Recipient), proof.ExpiresAt!.Value,
             Policy.MaxSends - proof.Sends, Policy.MaxWrongTries - proof.WrongTries, deliveryId);
     }
 

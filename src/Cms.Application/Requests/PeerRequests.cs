@@ -1,5 +1,3 @@
-using Cms.Domain.Identification;
-using Cms.Domain.Identification.Contracts;
 
 namespace Cms.Application.Requests;
 
@@ -9,5 +7,3 @@ namespace Cms.Application.Requests;
 /// </summary>
 public sealed record PeerOrigin(Guid PeerId, string Region, string CounterCode);
 
-/// <summary>What a code-releasing operation done for a peer answers: the request made here, the card, the first halves.</summary>
-public sealed record PeerCodeRelease(Guid LocalRequestId, CardState CardState, DateOnly CardExpiryDate, CodeParts FirstHalves, Guid DeliveryId);

@@ -1,3 +1,5 @@
+using Cms.Domain.Common;
+
 namespace Cms.Domain.Administration;
 
 /// <summary>A notice (Avviso) published by a security administrator and shown on the operators' welcome page [T 2.1].</summary>

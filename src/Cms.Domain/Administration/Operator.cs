@@ -1,3 +1,5 @@
+using Cms.Domain.Common;
+
 namespace Cms.Domain.Administration;
 
 /// <summary>A person who signs in to Cms: counter operator, security administrator, auditor, issuer.</summary>

@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Cms.Domain.Requests;
 
 namespace Cms.Domain.Administration;

@@ -1,3 +1,5 @@
+using Cms.Domain.Common;
+
 namespace Cms.Domain.Administration;
 
 public static class Role

@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Common;
 
 namespace Cms.Domain.Identification;

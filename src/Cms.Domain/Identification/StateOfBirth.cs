@@ -1,3 +1,5 @@
+using Cms.Domain.Identification.Contracts;
+
 namespace Cms.Domain.Identification;
 
 /// <summary>

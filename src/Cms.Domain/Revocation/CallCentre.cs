@@ -1,3 +1,4 @@
+using Cms.Domain.Revocation.Contracts;
 using Cms.Domain.Common;
 
 namespace Cms.Domain.Revocation;

@@ -1,36 +1,8 @@
+using Cms.Domain.Revocation.Contracts;
 using Cms.Domain.Common;
 using Cms.Domain.Requests;
 
 namespace Cms.Domain.Revocation;
-
-/// <summary>Why the holder asks for the revocation [T 2.5, S 9.7.1].</summary>
-public enum RevocationReason
-{
-    Furto,
-    Smarrimento,
-    Deterioramento,
-    Malfunzionamento,
-    CompromissioneCodici,
-    VariazioneDatiTitolare,
-}
-
-/// <summary>What backs a theft or a loss: a copy of the police report, or the holder's self-declaration [S 9.7.1].</summary>
-public enum LossEvidenceKind
-{
-    PoliceReport,
-    SelfDeclaration,
-}
-
-public sealed record LossEvidence(LossEvidenceKind Kind, string? Reference)
-{
-    /// <summary>The evidence as the revocation form prints it; null without evidence.</summary>
-    public static string? Describe(LossEvidenceKind? kind, string? reference) => kind switch
-    {
-        LossEvidenceKind.PoliceReport => "Copia della denuncia" + (reference is null ? "" : ": " + reference),
-        LossEvidenceKind.SelfDeclaration => "Autocertificazione del titolare" + (reference is null ? "" : ": " + reference),
-        _ => null,
-    };
-}
 
 /// <summary>
 /// A request to revoke the card's authentication certificate for good [M 2.6, T 2.5, TM 10.7, S 9.7]: the CIP is verified
@@ -134,25 +106,9 @@ public sealed class RevocationRequest : AttendedRequest
     }
 
     /// <summary>Theft and loss need their evidence: a police report (with its reference) or a self-declaration.</summary>
-    public static void CheckEvidence(RevocationReason reason, LossEvidence? evidence)
-    {
-        if (reason is not (RevocationReason.Furto or RevocationReason.Smarrimento)) return;
-        if (evidence is null)
-            throw new DomainRuleException("loss-evidence-required",
-                "Per furto o smarrimento serve la copia della denuncia o un'autocertificazione.");
-        if (evidence.Kind == LossEvidenceKind.PoliceReport && string.IsNullOrWhiteSpace(evidence.Reference))
-            throw new DomainRuleException("police-report-reference-required", "Indicare gli estremi della denuncia.");
-    }
+    public static void CheckEvidence(RevocationReason reason, LossEvidence? evidence) => RevocationRules.CheckEvidence(reason, evidence);
 
-    public static string Label(RevocationReason reason) => reason switch
-    {
-        RevocationReason.Furto => "FURTO",
-        RevocationReason.Smarrimento => "SMARRIMENTO",
-        RevocationReason.Deterioramento => "DETERIORAMENTO",
-        RevocationReason.Malfunzionamento => "MALFUNZIONAMENTO",
-        RevocationReason.CompromissioneCodici => "COMPROMISSIONE CODICI",
-        _ => "VARIAZIONE DATI TITOLARE",
-    };
+    public static string Label(RevocationReason reason) => RevocationRules.Label(reason);
 
     /// <summary>Said on the summary and printed on the form of a revocation of a card never activated (decision 0040).</summary>
     public const string NoCipNote =

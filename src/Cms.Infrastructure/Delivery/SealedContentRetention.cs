@@ -1,9 +1,17 @@
-using Cms.Infrastructure.Interop;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Cms.Infrastructure.Delivery;
+
+/// <summary>
+/// How long the interoperability's sealed answers are kept: the Interop module's setting (<c>Interop:PurgeAnswersAfterDays</c>),
+/// handed to this job where the options are registered, so the kernel names no module (decision 0052).
+/// </summary>
+public sealed class SealedContentRetentionOptions
+{
+    public int InteropAnswersAfterDays { get; set; } = 7;
+}
 
 /// <summary>How many sealed values one run erased, by kind.</summary>
 public sealed record PurgedCounts(int CodeMessages, int InteropFirstHalves, int InteropAnswers, int RecipientProofs = 0);
@@ -11,20 +19,20 @@ public sealed record PurgedCounts(int CodeMessages, int InteropFirstHalves, int 
 /// <summary>
 /// Keeps no code half longer than it serves (issue 23): erases the sealed content of code messages SENT more than
 /// <see cref="DeliveryOptions.PurgeSentAfterDays"/> ago (or FAILED, counted from their creation: nothing sends them again), the
-/// first halves of interop requests completed more than <see cref="InteropOptions.PurgeAnswersAfterDays"/> ago, and the
+/// first halves of interop requests completed more than <see cref="SealedContentRetentionOptions.InteropAnswersAfterDays"/> (<c>Interop:PurgeAnswersAfterDays</c>) ago, and the
 /// sealed answers given to peers' requests received that long ago. The rows stay, with their status and dates. The
 /// recipient proofs (decision 0036), whose codes live minutes, are deleted 30 days after their last use. A recurring job;
 /// batches keep each transaction short.
 /// </summary>
 public sealed class SealedContentRetention(
-    NpgsqlDataSource dataSource, IOptions<DeliveryOptions> delivery, IOptions<InteropOptions> interop, ILogger<SealedContentRetention> logger)
+    NpgsqlDataSource dataSource, IOptions<DeliveryOptions> delivery, IOptions<SealedContentRetentionOptions> retention, ILogger<SealedContentRetention> logger)
 {
     private const int Batch = 5_000;
 
     public async Task<PurgedCounts> PurgeAsync(CancellationToken cancellationToken)
     {
         var messagesAfter = TimeSpan.FromDays(delivery.Value.PurgeSentAfterDays);
-        var answersAfter = TimeSpan.FromDays(interop.Value.PurgeAnswersAfterDays);
+        var answersAfter = TimeSpan.FromDays(retention.Value.InteropAnswersAfterDays);
         var counts = new PurgedCounts(
             await PurgeAsync("delivery.messages", "key_id = NULL, content_ciphertext = NULL", """
                 content_ciphertext IS NOT NULL

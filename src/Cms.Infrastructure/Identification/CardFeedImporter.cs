@@ -191,8 +191,8 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
                 foreach (var c in m.Consents)
                 {
                     var ch = c.Choices;
-                    var model = EnumText<Cms.Domain.Consents.ConsentModel>.ToText(c.Model);
-                    var pastData = EnumText<Cms.Domain.Consents.PastDataChoice>.ToText(ch.PastData);
+                    var model = EnumText<Cms.Domain.Consents.Contracts.ConsentModel>.ToText(c.Model);
+                    var pastData = EnumText<Cms.Domain.Consents.Contracts.PastDataChoice>.ToText(ch.PastData);
                     var mode = EnumText<Cms.Domain.Requests.RequestMode>.ToText(c.Mode);
                     consents.StartRow();
                     consents.Write(row.Line, NpgsqlDbType.Bigint);

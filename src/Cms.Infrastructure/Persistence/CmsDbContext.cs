@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using System.Linq.Expressions;
 using Cms.Application.Common.Abstractions;
 using Cms.Domain.Activation;

@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Cms.Application.Interop.Contracts;
 using Cms.Application.Activation.Common;
 using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Abstractions;

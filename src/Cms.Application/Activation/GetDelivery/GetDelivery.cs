@@ -1,3 +1,4 @@
+using Cms.Application.Delivery;
 using Cms.Application.Common.Abstractions;
 using Cms.Domain.Common;
 using Cms.Domain.Delivery;
@@ -31,10 +32,5 @@ public sealed class GetDeliveryHandler(ICmsDbContext db) : IQueryHandler<GetDeli
     }
 
     /// <summary>m****@example.it, +39333****567: enough to recognise it, not to harvest it.</summary>
-    public static string Mask(string recipient)
-    {
-        var at = recipient.IndexOf('@');
-        if (at > 0) return recipient[0] + new string('*', Math.Max(at - 1, 1)) + recipient[at..];
-        return recipient.Length > 9 ? recipient[..6] + new string('*', recipient.Length - 9) + recipient[^3..] : recipient;
-    }
+    public static string Mask(string recipient) => RecipientMask.Mask(recipient);
 }

@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Cms.Domain.Administration;
 
 namespace Cms.Application.Administration.Common;

@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Cms.Application.Common.Abstractions;
 using Cms.Domain.Administration;
 using Microsoft.EntityFrameworkCore;

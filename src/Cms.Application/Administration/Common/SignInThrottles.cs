@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using System.Text;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;

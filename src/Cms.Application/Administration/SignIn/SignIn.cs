@@ -1,3 +1,4 @@
+using Cms.Application.Administration.Contracts;
 using Cms.Application.Administration.Common;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;

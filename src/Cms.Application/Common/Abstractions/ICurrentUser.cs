@@ -11,7 +11,7 @@ public interface ICurrentUser
     string? CounterCode { get; }
     string? Region { get; }
     /// <summary>The type of the operator's counter (ASL, PHARMACY, …), when they have one.</summary>
-    Cms.Domain.Administration.CounterType? CounterType { get; }
+    Cms.Domain.Common.CounterType? CounterType { get; }
     IReadOnlyCollection<string> Roles { get; }
     bool IsInRole(string role);
     /// <summary>

@@ -1,4 +1,5 @@
-using Cms.Domain.Administration;
+using Cms.Domain.Common;
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Identification;
 
 namespace Cms.Application.Common.Abstractions;
@@ -35,12 +36,6 @@ public interface IPasswordHasher
 }
 
 public sealed record AccessToken(string Token, DateTimeOffset ExpiresAt);
-
-public interface IAccessTokenIssuer
-{
-    /// <summary>A token for the session just started: it names the session and ends, at the latest, when the session does.</summary>
-    AccessToken Issue(Operator op, Counter? counter, OperatorSession session);
-}
 
 /// <summary>Checked on every authenticated request: is the token's session still live?</summary>
 public interface ISessionGuard

@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Cms.Domain.Administration;
 
 namespace Cms.Application.Common.Options;
@@ -40,12 +41,12 @@ public sealed class CmsOptions
 
     public static readonly IReadOnlyList<ConsentPolicyOptions> DefaultConsentPolicies =
     [
-        new() { EffectiveFrom = new DateOnly(2000, 1, 1), Model = Cms.Domain.Consents.ConsentModel.Legacy },
-        new() { EffectiveFrom = new DateOnly(2020, 5, 19), Model = Cms.Domain.Consents.ConsentModel.Current },
+        new() { EffectiveFrom = new DateOnly(2000, 1, 1), Model = Cms.Domain.Consents.Contracts.ConsentModel.Legacy },
+        new() { EffectiveFrom = new DateOnly(2020, 5, 19), Model = Cms.Domain.Consents.Contracts.ConsentModel.Current },
     ];
 
     /// <summary>The consent model in effect on a date.</summary>
-    public Cms.Domain.Consents.ConsentModel ConsentModelOn(DateOnly date)
+    public Cms.Domain.Consents.Contracts.ConsentModel ConsentModelOn(DateOnly date)
     {
         var policies = ConsentPolicies.Count > 0 ? ConsentPolicies : DefaultConsentPolicies;
         return policies.Where(p => p.EffectiveFrom <= date).OrderByDescending(p => p.EffectiveFrom).Select(p => p.Model)
@@ -273,5 +274,5 @@ public sealed class ReaderRuleOptions
 public sealed class ConsentPolicyOptions
 {
     public DateOnly EffectiveFrom { get; set; }
-    public Cms.Domain.Consents.ConsentModel Model { get; set; }
+    public Cms.Domain.Consents.Contracts.ConsentModel Model { get; set; }
 }

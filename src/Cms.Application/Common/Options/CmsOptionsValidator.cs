@@ -62,7 +62,7 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
                 problems.Add($"Cms:Interop:CounterTypes: '{typeName}' is not a counter type (one of {string.Join(", ", CounterTypeNames.All)})."
                     + (typeName?.Trim().Equals("URP", StringComparison.OrdinalIgnoreCase) == true
                         ? " An URP is the office of its body: REGIONAL_OFFICE for the region's, MUNICIPALITY for a municipality's." : ""));
-            else if (type == Cms.Domain.Administration.CounterType.Pharmacy)
+            else if (type == Cms.Domain.Common.CounterType.Pharmacy)
                 problems.Add("Cms:Interop:CounterTypes: PHARMACY may not work in interoperability [T 2.11, S 8].");
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

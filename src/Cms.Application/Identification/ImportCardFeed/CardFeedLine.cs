@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using Cms.Application.Common.Options;
 using Cms.Application.Common.Validation;
 using Cms.Domain.Common;

@@ -1,3 +1,4 @@
+using Cms.Domain.Consents.Contracts;
 using System.Globalization;
 using System.Text.Json;
 using Cms.Application.Common.Options;

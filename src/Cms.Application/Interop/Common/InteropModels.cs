@@ -1,9 +1,9 @@
+using Cms.Domain.Reprint.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Requests;
 using Cms.Domain.Identification;
 using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Interop;
-using Cms.Domain.Reprint;
 using Cms.Domain.Requests;
 
 namespace Cms.Application.Interop.Common;
@@ -20,7 +20,7 @@ public sealed record InteropInboundBody(
     Guid RequestId, InteropKind Kind, string? OriginRegion, string? OriginCounter, string? CardNumber, InteropHolderInput? Holder,
     RequestMode? Mode, DelegationKind? DelegationKind, DelegateInput? Delegate, DocumentInput? Document, DeliveryInput? Delivery,
     bool? PrivacyConsent, bool? HealthDelegationDocumentsReceived, ReprintReason? Reason, string? ReasonNote,
-    Cms.Domain.Revocation.RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null,
+    Cms.Domain.Revocation.Contracts.RevocationReason? RevocationReason = null, InteropEvidenceInput? Evidence = null, string? Cip = null,
     string? OutsideHealthAuthorityReason = null, DateTimeOffset? RecipientVerifiedAt = null) : IInteropInput
 {
     InteropKind? IInteropInput.Kind => Kind;
@@ -38,7 +38,7 @@ public interface IInteropInput : IPeopleInput
     InteropHolderInput? Holder { get; }
     ReprintReason? Reason { get; }
     string? ReasonNote { get; }
-    Cms.Domain.Revocation.RevocationReason? RevocationReason { get; }
+    Cms.Domain.Revocation.Contracts.RevocationReason? RevocationReason { get; }
     InteropEvidenceInput? Evidence { get; }
     string? Cip { get; }
     /// <summary>
@@ -49,9 +49,9 @@ public interface IInteropInput : IPeopleInput
 }
 
 /// <summary>What backs a theft or a loss, for a revocation (as at a counter).</summary>
-public sealed record InteropEvidenceInput(Cms.Domain.Revocation.LossEvidenceKind? Kind, string? Reference)
+public sealed record InteropEvidenceInput(Cms.Domain.Revocation.Contracts.LossEvidenceKind? Kind, string? Reference)
 {
-    public Cms.Domain.Revocation.LossEvidence? ToEvidence() => Kind is { } kind ? new(kind, Reference) : null;
+    public Cms.Domain.Revocation.Contracts.LossEvidence? ToEvidence() => Kind is { } kind ? new(kind, Reference) : null;
 }
 
 /// <summary>What the issuing region answers: what it did, and for codes the first halves for the counter's print.</summary>

@@ -1,3 +1,4 @@
+using Cms.Domain.Reprint.Contracts;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
@@ -5,7 +6,6 @@ using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Domain.Common;
 using Cms.Domain.Interop;
-using Cms.Domain.Reprint;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;

@@ -1,3 +1,5 @@
+using Cms.Domain.Revocation.Contracts;
+using Cms.Domain.Reprint.Contracts;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
@@ -9,8 +11,6 @@ using Cms.Application.Interop.Common;
 using Cms.Domain.Auditing;
 using Cms.Domain.Common;
 using Cms.Domain.Interop;
-using Cms.Domain.Reprint;
-using Cms.Domain.Revocation;
 using Cms.Domain.Requests;
 using FluentValidation;
 using Mediator;
@@ -73,7 +73,7 @@ public sealed class CreateInteropRequestHandler(
             var attendee = AttendeeInputRules.ToDetails(command);
             PeopleRules.EnsureInPersonOrLegalDelegation(attendee.Mode);
             PeopleRules.Check(attendee, holder.CodiceFiscale!, InteropHolderRules.IsMinor(holder, today), today);
-            RevocationRequest.CheckEvidence(command.RevocationReason!.Value, command.Evidence?.ToEvidence());
+            RevocationRules.CheckEvidence(command.RevocationReason!.Value, command.Evidence?.ToEvidence());
         }
         else
         {

@@ -1,3 +1,5 @@
+using Cms.Domain.Reprint.Contracts;
+using Cms.Domain.Revocation.Contracts;
 using System.Text.Json;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;
@@ -70,8 +72,8 @@ public sealed class PrintInteropDocumentHandler(
             var basics = new FormBasics(request.CounterCode, counter, options.Value.Issuers.GetValueOrDefault(options.Value.Region) ?? options.Value.Region,
                 now, request.CardNumber, holder);
             content = revocationForms.RevocationRequestForm(new RevocationFormModel(basics, request.Id, delegatePerson, body.Mode!.Value, body.DelegationKind,
-                RequestInputRules.ToDocument(body.Document!), Cms.Domain.Revocation.RevocationRequest.Label(body.RevocationReason!.Value),
-                Cms.Domain.Revocation.LossEvidence.Describe(body.Evidence?.Kind, body.Evidence?.Reference)));
+                RequestInputRules.ToDocument(body.Document!), RevocationRules.Label(body.RevocationReason!.Value),
+                Cms.Domain.Revocation.Contracts.LossEvidence.Describe(body.Evidence?.Kind, body.Evidence?.Reference)));
         }
         else
         {
@@ -109,6 +111,6 @@ public sealed class PrintInteropDocumentHandler(
             body.DelegationKind, RequestInputRules.ToDocument(body.Document!), RequestInputRules.ToDelivery(body.Delivery!), firstHalves is not null,
             firstHalves, request.Kind == InteropKind.Reprint ? "REPRINT" : "ACTIVATION",
             request.Kind == InteropKind.Reprint && body.Reason is { } reason
-                ? Cms.Domain.Reprint.ReprintRequest.Label(reason) + (string.IsNullOrWhiteSpace(body.ReasonNote) ? "" : $": {body.ReasonNote}")
+                ? ReprintRules.Label(reason) + (string.IsNullOrWhiteSpace(body.ReasonNote) ? "" : $": {body.ReasonNote}")
                 : null);
 }

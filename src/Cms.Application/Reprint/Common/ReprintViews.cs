@@ -1,3 +1,4 @@
+using Cms.Domain.Reprint.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Requests;
 using Cms.Application.Identification.Contracts;

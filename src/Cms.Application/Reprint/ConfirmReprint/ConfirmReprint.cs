@@ -1,3 +1,4 @@
+using Cms.Domain.Reprint.Contracts;
 using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Delivery;

@@ -1,3 +1,5 @@
+using Cms.Application.Interop.Contracts;
+using Cms.Domain.Reprint.Contracts;
 using Cms.Domain.Identification.Contracts;
 using Cms.Application.Administration.Contracts;
 using Cms.Application.Common.Abstractions;

@@ -1,3 +1,4 @@
+using Cms.Domain.Revocation.Contracts;
 using Cms.Application.Common.Validation;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;

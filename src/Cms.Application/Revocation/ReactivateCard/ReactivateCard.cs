@@ -1,3 +1,4 @@
+using Cms.Domain.Revocation.Contracts;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Options;
 using Cms.Application.Requests;

@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Cms.Domain.Administration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

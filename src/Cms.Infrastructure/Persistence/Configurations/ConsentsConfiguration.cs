@@ -1,3 +1,4 @@
+using Cms.Domain.Consents.Contracts;
 using Cms.Domain.Consents;
 using Cms.Domain.Requests;
 using Microsoft.EntityFrameworkCore;

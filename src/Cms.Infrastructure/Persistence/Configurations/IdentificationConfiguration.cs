@@ -1,3 +1,4 @@
+using Cms.Domain.Identification.Contracts;
 using Cms.Domain.Identification;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

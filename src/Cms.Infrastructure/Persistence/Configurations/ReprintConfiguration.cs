@@ -1,3 +1,4 @@
+using Cms.Domain.Reprint.Contracts;
 using Cms.Domain.Reprint;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

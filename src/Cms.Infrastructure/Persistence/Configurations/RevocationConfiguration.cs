@@ -1,3 +1,4 @@
+using Cms.Domain.Revocation.Contracts;
 using Cms.Domain.Requests;
 using Cms.Domain.Revocation;
 using Microsoft.EntityFrameworkCore;

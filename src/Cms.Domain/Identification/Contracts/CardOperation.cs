@@ -1,4 +1,4 @@
-namespace Cms.Domain.Identification;
+namespace Cms.Domain.Identification.Contracts;
 
 /// <summary>What a counter may do with a card, as listed in the identification answer.</summary>
 public enum CardOperation
