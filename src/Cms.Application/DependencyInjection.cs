@@ -37,7 +37,7 @@ public static class DependencyInjection
         services.AddScoped<ICardRegistry, CardRegistry>();
         services.AddScoped<Activation.Common.ActivationRequests>();
         services.AddScoped<Reprint.Common.ReprintRequests>();
-        services.AddScoped<Requests.CounterRequestForms>();
+        services.AddScoped<CounterRequestForms>();
         services.AddScoped<Outbound.OutboundCalls>();
         services.AddScoped<Requests.CounterRequestLoader>();
         services.AddScoped<Revocation.Common.RevocationRequests>();

@@ -89,6 +89,7 @@ public static class DependencyInjection
 
         services.AddOptions<CmsOptions>().Bind(configuration.GetSection(CmsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CmsOptions>, CmsOptionsValidator>();
+        services.AddModuleOptions(configuration);
         services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
         services.Configure<DemoDataOptions>(configuration.GetSection(DemoDataOptions.Section));
         services.Configure<CodeEncryptionOptions>(configuration.GetSection(CodeEncryptionOptions.Section));
@@ -200,6 +201,22 @@ public static class DependencyInjection
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<DatabaseInitializer>();
         services.AddTransient<DatabaseMigrator>();
+        return services;
+    }
+
+    /// <summary>
+    /// The modules' own settings, under the section names a region already writes (decision 0052): the shared kernel's
+    /// <c>CmsOptions</c> names no module, so each module binds and checks what it owns, at start-up like the rest.
+    /// </summary>
+    public static IServiceCollection AddModuleOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<Cms.Application.Readers.Common.ReaderRuleOptions>()
+            .Bind(configuration.GetSection(Cms.Application.Readers.Common.ReaderRuleOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Cms.Application.Readers.Common.ReaderRuleOptions>, Cms.Application.Readers.Common.ReaderRuleOptionsValidator>();
+        // A list section: bound into the list, which stays empty (the dated defaults) when the region writes none.
+        services.AddOptions<Cms.Application.Consents.Common.ConsentPolicyOptions>()
+            .Configure(o => configuration.GetSection(Cms.Application.Consents.Common.ConsentPolicyOptions.Section).Bind(o.Policies)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Cms.Application.Consents.Common.ConsentPolicyOptions>, Cms.Application.Consents.Common.ConsentPolicyOptionsValidator>();
         return services;
     }
 }

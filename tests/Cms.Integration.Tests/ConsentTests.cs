@@ -175,7 +175,7 @@ public class ConsentTests(CmsFactory factory) : ApiTest(factory)
     [Fact]
     public async Task A_region_on_the_legacy_model_collects_the_feeding_consent()
     {
-        using var legacy = Factory.WithPolicy(o => o.ConsentPolicies = [new() { EffectiveFrom = new DateOnly(2010, 1, 1), Model = Cms.Domain.Consents.Contracts.ConsentModel.Legacy }]);
+        using var legacy = Factory.WithOptions<Cms.Application.Consents.Common.ConsentPolicyOptions>(o => o.Policies = [new() { EffectiveFrom = new DateOnly(2010, 1, 1), Model = Cms.Domain.Consents.Contracts.ConsentModel.Legacy }]);
         var client = await ArrangeAsync();
 
         await ProblemAsync(await client.PostAsJsonAsync("/api/v1/consent-requests", Body()), HttpStatusCode.UnprocessableEntity, "feeding-consent-required");

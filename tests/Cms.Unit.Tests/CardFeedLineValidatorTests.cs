@@ -4,6 +4,12 @@ using Cms.Domain.Administration;
 using Cms.Domain.Consents;
 using Cms.Application.Common.Options;
 using Cms.Application.Identification.ImportCardFeed;
+using Cms.Application.Consents.Common;
+using Cms.Application.Readers.Common;
+using Cms.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Cms.Unit.Tests;
 
@@ -81,18 +87,49 @@ public class RegionPolicyTests
         Assert.Contains(Problems(o => o.Codes.PinMaxLength = 9), p => p.Contains("5 to 8"));
         Assert.Contains(Problems(o => o.Codes.PukPrintedDigits = 8), p => p.Contains("PukPrintedDigits"));
         Assert.Contains(Problems(o => o.PendingRequestMinutes = 0), p => p.Contains("PendingRequestMinutes"));
-        Assert.Contains(Problems(o => o.Readers.Limit = 0), p => p.Contains("Cms:Readers:Limit"));
-        Assert.Contains(Problems(o => o.Readers.Scope = (Cms.Domain.Readers.ReaderLimitScope)7), p => p.Contains("Cms:Readers:Scope"));
-        Assert.Contains(Problems(o => o.ConsentPolicies = [new() { EffectiveFrom = new DateOnly(2020, 1, 1), Model = (ConsentModel)9 }]),
+        Assert.Contains(Readers(new() { Limit = 0 }), p => p.Contains("Cms:Readers:Limit"));
+        Assert.Contains(Readers(new() { Scope = (Cms.Domain.Readers.ReaderLimitScope)7 }), p => p.Contains("Cms:Readers:Scope"));
+        Assert.Empty(Readers(new ReaderRuleOptions()));
+        Assert.Contains(Consents([new() { EffectiveFrom = new DateOnly(2020, 1, 1), Model = (ConsentModel)9 }]),
             p => p.Contains("Model must be Current or Legacy"));
-        Assert.Contains(Problems(o => o.ConsentPolicies = [new() { Model = ConsentModel.Legacy }]), p => p.Contains("EffectiveFrom"));
-        Assert.Contains(Problems(o => o.ConsentPolicies = [new() { EffectiveFrom = new DateOnly(2099, 1, 1), Model = ConsentModel.Current }]),
+        Assert.Contains(Consents([new() { Model = ConsentModel.Legacy }]), p => p.Contains("EffectiveFrom"));
+        Assert.Contains(Consents([new() { EffectiveFrom = new DateOnly(2099, 1, 1), Model = ConsentModel.Current }]),
             p => p.Contains("no consent model is in effect today"));
-        Assert.Contains(Problems(o => o.ConsentPolicies =
+        Assert.Contains(Consents(
             [
                 new() { EffectiveFrom = new DateOnly(2020, 1, 1), Model = ConsentModel.Current },
                 new() { EffectiveFrom = new DateOnly(2020, 1, 1), Model = ConsentModel.Legacy },
             ]), p => p.Contains("same date"));
+        Assert.Empty(Consents([]));
+    }
+
+    private static IReadOnlyList<string> Readers(ReaderRuleOptions options) =>
+        new ReaderRuleOptionsValidator().Validate(null, options) is { Failed: true } r ? r.Failures.ToList() : [];
+
+    private static IReadOnlyList<string> Consents(List<ConsentPolicy> policies) =>
+        new ConsentPolicyOptionsValidator().Validate(null, new ConsentPolicyOptions { Policies = policies }) is { Failed: true } r ? r.Failures.ToList() : [];
+
+    [Fact]
+    public void The_modules_settings_are_read_from_the_sections_a_region_writes_and_checked_when_read()
+    {
+        static ServiceProvider Provider(Dictionary<string, string?> settings) => new ServiceCollection()
+            .AddModuleOptions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).BuildServiceProvider();
+        using var region = Provider(new()
+        {
+            ["Cms:Readers:Limit"] = "3", ["Cms:Readers:Scope"] = "Holder",
+            ["Cms:ConsentPolicies:0:EffectiveFrom"] = "2010-01-01", ["Cms:ConsentPolicies:0:Model"] = "Legacy",
+        });
+        var readers = region.GetRequiredService<IOptions<ReaderRuleOptions>>().Value;
+        Assert.Equal((3, Cms.Domain.Readers.ReaderLimitScope.Holder), (readers.Limit, readers.Scope));
+        Assert.Equal(ConsentModel.Legacy, region.GetRequiredService<IOptions<ConsentPolicyOptions>>().Value.ModelOn(new DateOnly(2026, 11, 25)));
+
+        using var defaults = Provider([]);
+        Assert.Equal(1, defaults.GetRequiredService<IOptions<ReaderRuleOptions>>().Value.Limit);
+        Assert.Equal(ConsentModel.Current, defaults.GetRequiredService<IOptions<ConsentPolicyOptions>>().Value.ModelOn(new DateOnly(2026, 11, 25)));
+
+        using var bad = Provider(new() { ["Cms:Readers:Limit"] = "0", ["Cms:ConsentPolicies:0:Model"] = "Legacy" });
+        Assert.Contains("Cms:Readers:Limit", Assert.Throws<OptionsValidationException>(() => bad.GetRequiredService<IOptions<ReaderRuleOptions>>().Value).Message);
+        Assert.Contains("EffectiveFrom", Assert.Throws<OptionsValidationException>(() => bad.GetRequiredService<IOptions<ConsentPolicyOptions>>().Value).Message);
     }
 
     [Fact]
@@ -124,11 +161,11 @@ public class RegionPolicyTests
     [Fact]
     public void The_consent_model_follows_the_dated_policy()
     {
-        var defaults = new CmsOptions();
-        Assert.Equal(ConsentModel.Legacy, defaults.ConsentModelOn(new DateOnly(2020, 5, 18)));
-        Assert.Equal(ConsentModel.Current, defaults.ConsentModelOn(new DateOnly(2020, 5, 19)));
-        Assert.Equal(ConsentModel.Current, defaults.ConsentModelOn(new DateOnly(2026, 11, 25)));
-        var legacyRegion = new CmsOptions { ConsentPolicies = [new() { EffectiveFrom = new DateOnly(2010, 1, 1), Model = ConsentModel.Legacy }] };
-        Assert.Equal(ConsentModel.Legacy, legacyRegion.ConsentModelOn(new DateOnly(2026, 11, 25)));
+        var defaults = new ConsentPolicyOptions();
+        Assert.Equal(ConsentModel.Legacy, defaults.ModelOn(new DateOnly(2020, 5, 18)));
+        Assert.Equal(ConsentModel.Current, defaults.ModelOn(new DateOnly(2020, 5, 19)));
+        Assert.Equal(ConsentModel.Current, defaults.ModelOn(new DateOnly(2026, 11, 25)));
+        var legacyRegion = new ConsentPolicyOptions { Policies = [new() { EffectiveFrom = new DateOnly(2010, 1, 1), Model = ConsentModel.Legacy }] };
+        Assert.Equal(ConsentModel.Legacy, legacyRegion.ModelOn(new DateOnly(2026, 11, 25)));
     }
 }

@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Cms.Domain.Identification.Contracts;
 namespace Cms.Domain.Identification;
 
@@ -139,9 +140,6 @@ public enum ActivationMode
     HealthDelegation,
     CitizenRenewal,
 }
-
-/// <summary>PIN, PUK and CIP sealed together with authenticated encryption; the key id allows rotation.</summary>
-public sealed record EncryptedCodes(string KeyId, byte[] Ciphertext);
 
 /// <summary>What a region enables beyond the national rules.</summary>
 public sealed record RegionPolicy(bool SuspensionEnabled)

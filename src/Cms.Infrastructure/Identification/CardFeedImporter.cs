@@ -30,7 +30,7 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
 {
     public int BatchSize { get; init; } = 20_000;
 
-    private sealed record Row(long Line, ValidCardFeedLine Valid, Cms.Domain.Identification.EncryptedCodes? Codes, ValidCardMigration? Migration = null);
+    private sealed record Row(long Line, ValidCardFeedLine Valid, Cms.Domain.Common.EncryptedCodes? Codes, ValidCardMigration? Migration = null);
 
     public Task<CardFeedResult> ImportNdjsonAsync(Stream content, int maxReportedRejections, CancellationToken cancellationToken) =>
         ImportNdjsonAsync(content, maxReportedRejections, migration: false, cancellationToken);

@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Cms.Domain.Identification.Contracts;
 using System.Security.Cryptography;
 using System.Text;

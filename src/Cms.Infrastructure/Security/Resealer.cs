@@ -1,3 +1,4 @@
+using Cms.Domain.Common;
 using Cms.Domain.Identification.Contracts;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Delivery;

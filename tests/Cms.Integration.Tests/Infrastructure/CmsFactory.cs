@@ -189,15 +189,18 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// from its one <c>IOptions&lt;CmsOptions&gt;</c>, changed here and put back on dispose. (A second host in the same process
     /// would share Hangfire's global configuration and stop this host's job processing when it is disposed.)
     /// </summary>
-    public IDisposable WithPolicy(Action<Cms.Application.Common.Options.CmsOptions> change)
+    public IDisposable WithPolicy(Action<Cms.Application.Common.Options.CmsOptions> change) => WithOptions(change);
+
+    /// <summary>Changes a singleton's settings (the region's, or a module's own) for one test, put back when disposed.</summary>
+    public IDisposable WithOptions<TOptions>(Action<TOptions> change) where TOptions : class
     {
-        var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Cms.Application.Common.Options.CmsOptions>>().Value;
+        var options = Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TOptions>>().Value;
         var saved = System.Text.Json.JsonSerializer.Serialize(options);
         change(options);
         return new Restore(() =>
         {
-            var original = System.Text.Json.JsonSerializer.Deserialize<Cms.Application.Common.Options.CmsOptions>(saved)!;
-            foreach (var property in typeof(Cms.Application.Common.Options.CmsOptions).GetProperties().Where(p => p.CanWrite))
+            var original = System.Text.Json.JsonSerializer.Deserialize<TOptions>(saved)!;
+            foreach (var property in typeof(TOptions).GetProperties().Where(p => p.CanWrite))
                 property.SetValue(options, property.GetValue(original));
         });
     }

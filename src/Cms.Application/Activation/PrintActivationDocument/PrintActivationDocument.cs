@@ -1,3 +1,4 @@
+using Cms.Application.Identification.Contracts;
 using Cms.Application.Activation.Common;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Auditing;

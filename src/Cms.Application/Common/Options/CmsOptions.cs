@@ -26,32 +26,8 @@ public sealed class CmsOptions
 
     public CodeLengthOptions Codes { get; set; } = new();
 
-    /// <summary>How many readers may be handed out, and to whom the limit applies [T 2.6].</summary>
-    public ReaderRuleOptions Readers { get; set; } = new();
-
     /// <summary>The digital-signature certificate [S 7]: who issues it, as the request form names it.</summary>
     public SignatureOptions Signature { get; set; } = new();
-
-    /// <summary>
-    /// The FSE consent model as a dated policy: the entry with the latest <c>EffectiveFrom</c> not after the request date
-    /// applies. When none is configured: the seeds' legacy set (with feeding) until 18 May 2020, the current law
-    /// (DL 34/2020 art. 11) since. (Empty by default: the configuration binder appends to a list, it never replaces it.)
-    /// </summary>
-    public List<ConsentPolicyOptions> ConsentPolicies { get; set; } = [];
-
-    public static readonly IReadOnlyList<ConsentPolicyOptions> DefaultConsentPolicies =
-    [
-        new() { EffectiveFrom = new DateOnly(2000, 1, 1), Model = Cms.Domain.Consents.Contracts.ConsentModel.Legacy },
-        new() { EffectiveFrom = new DateOnly(2020, 5, 19), Model = Cms.Domain.Consents.Contracts.ConsentModel.Current },
-    ];
-
-    /// <summary>The consent model in effect on a date.</summary>
-    public Cms.Domain.Consents.Contracts.ConsentModel ConsentModelOn(DateOnly date)
-    {
-        var policies = ConsentPolicies.Count > 0 ? ConsentPolicies : DefaultConsentPolicies;
-        return policies.Where(p => p.EffectiveFrom <= date).OrderByDescending(p => p.EffectiveFrom).Select(p => p.Model)
-            .DefaultIfEmpty(policies.OrderBy(p => p.EffectiveFrom).First().Model).First();
-    }
 
     /// <summary>How long a counter request may stay PENDING before it expires.</summary>
     public int PendingRequestMinutes { get; set; } = 30;
@@ -257,22 +233,9 @@ public sealed class CodeLengthOptions
     public int CipPrintedDigits { get; set; } = 4;
 }
 
-/// <summary>The reader rule: <see cref="Limit"/> readers per household (the seeds' rule) or per holder.</summary>
+/// <summary>The digital-signature certificate [S 7] (section <c>Cms:Signature</c>).</summary>
 public sealed class SignatureOptions
 {
     /// <summary>The certification authority the counter operator registers the request for (Sardegna: Aruba PEC S.p.A.), printed on the form.</summary>
     public string CertificationAuthorityName { get; set; } = "il certificatore accreditato della Regione";
-}
-
-public sealed class ReaderRuleOptions
-{
-    public Cms.Domain.Readers.ReaderLimitScope Scope { get; set; } = Cms.Domain.Readers.ReaderLimitScope.Household;
-    public int Limit { get; set; } = 1;
-}
-
-/// <summary>One dated entry of the consent policy.</summary>
-public sealed class ConsentPolicyOptions
-{
-    public DateOnly EffectiveFrom { get; set; }
-    public Cms.Domain.Consents.Contracts.ConsentModel Model { get; set; }
 }

@@ -43,19 +43,8 @@ public sealed class CmsOptionsValidator : IValidateOptions<CmsOptions>
             problems.Add("Cms:RecipientProof:CardDailyWrongTries must be between Cms:RecipientProof:MaxWrongTries and 100.");
         if (o.Recipients.SharedWindowDays is < 1 or > 366) problems.Add("Cms:Recipients:SharedWindowDays must be between 1 and 366.");
         if (o.Recipients.ApprovalDefaultDays is < 1 or > 3 * 366) problems.Add("Cms:Recipients:ApprovalDefaultDays must be between 1 and 1098.");
-        if (o.Readers.Limit is < 1 or > 20) problems.Add("Cms:Readers:Limit must be between 1 and 20.");
-        if (!Enum.IsDefined(o.Readers.Scope)) problems.Add("Cms:Readers:Scope must be Household or Holder.");
         if (string.IsNullOrWhiteSpace(o.Signature.CertificationAuthorityName) || o.Signature.CertificationAuthorityName.Length > 120)
             problems.Add("Cms:Signature:CertificationAuthorityName must be 1 to 120 characters.");
-        if (o.ConsentPolicies.Count > 0)
-        {
-            if (o.ConsentPolicies.Any(p => !Enum.IsDefined(p.Model))) problems.Add("Cms:ConsentPolicies: Model must be Current or Legacy.");
-            if (o.ConsentPolicies.Any(p => p.EffectiveFrom == default)) problems.Add("Cms:ConsentPolicies: every entry needs its EffectiveFrom date.");
-            if (o.ConsentPolicies.GroupBy(p => p.EffectiveFrom).Any(g => g.Count() > 1))
-                problems.Add("Cms:ConsentPolicies: two entries take effect on the same date.");
-            if (o.ConsentPolicies.All(p => p.EffectiveFrom > DateOnly.FromDateTime(DateTime.UtcNow)))
-                problems.Add("Cms:ConsentPolicies: no consent model is in effect today (every EffectiveFrom is in the future).");
-        }
         foreach (var typeName in o.Interop.CounterTypes)
         {
             if (!CounterTypeNames.TryParse(typeName, out var type))

@@ -91,9 +91,9 @@ public static class ConsentDocumentNames
 
 /// <summary>Loading a consent request (own counter only), the holder's versions, and the views.</summary>
 public sealed class ConsentRequests(CounterRequestLoader loader, 
-    IConsentsData db, ICardDirectory cards, IActivationLookup activations, ICurrentUser user, OutboundCalls calls, IOptions<CmsOptions> options)
+    IConsentsData db, ICardDirectory cards, IActivationLookup activations, ICurrentUser user, OutboundCalls calls, IOptions<ConsentPolicyOptions> options)
 {
-    public ConsentModel ModelOn(DateOnly date) => options.Value.ConsentModelOn(date);
+    public ConsentModel ModelOn(DateOnly date) => options.Value.ModelOn(date);
 
     public Task<ConsentRequest> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false) =>
         loader.LoadAsync<ConsentRequest>(id, "Richiesta di consensi non trovata.", cancellationToken, forUpdate);

@@ -31,9 +31,9 @@ public static class ReaderDocumentNames
 }
 
 /// <summary>Loading a reader delivery (own counter only), counting the readers already handed out, building the summary.</summary>
-public sealed class ReaderDeliveries(CounterRequestLoader loader, IReadersData db, ICardDirectory cards, IOptions<CmsOptions> options)
+public sealed class ReaderDeliveries(CounterRequestLoader loader, IReadersData db, ICardDirectory cards, IOptions<ReaderRuleOptions> options)
 {
-    public ReaderRuleOptions Rule => options.Value.Readers;
+    public ReaderRuleOptions Rule => options.Value;
 
     public Task<ReaderDelivery> LoadAsync(Guid id, CancellationToken cancellationToken, bool forUpdate = false) =>
         loader.LoadAsync<ReaderDelivery>(id, "Richiesta di consegna lettore non trovata.", cancellationToken, forUpdate);

@@ -1,3 +1,4 @@
+using Cms.Application.Identification.Contracts;
 using Cms.Domain.Revocation.Contracts;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;

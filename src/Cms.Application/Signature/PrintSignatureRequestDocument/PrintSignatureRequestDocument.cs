@@ -1,3 +1,4 @@
+using Cms.Application.Identification.Contracts;
 using Cms.Application.Common.Auditing;
 using Cms.Application.Common.Documents;
 using Cms.Application.Requests;

@@ -1,13 +1,13 @@
 using Cms.Application.Common.Documents;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
-using Cms.Application.Identification.Contracts;
 using Cms.Domain.Common;
+using Cms.Application.Requests;
 using Cms.Domain.Requests;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace Cms.Application.Requests;
+namespace Cms.Application.Identification.Contracts;
 
 /// <summary>
 /// What the printed forms of any counter request need: the holder and the requester as printed, the counter's
