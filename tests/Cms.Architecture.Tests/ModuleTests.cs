@@ -93,6 +93,22 @@ public class ModuleTests
     }
 
     [Fact]
+    public void Only_reporting_joins_the_registrys_people_in_its_own_statements()
+    {
+        // IIdentificationReadModels hands out every holder's codice fiscale and name as a query to compose: Reporting's
+        // statements scope it (by the operator, the alert), nothing else may take it (Identification, which owns it, and the
+        // composition root that registers it aside).
+        var result = Types.InAssemblies(AllLayers)
+            .That().DoNotResideInNamespaceMatching(@"^Cms\.(Domain|Application|Infrastructure|Api)\.(Reporting|Identification)(\.|$)")
+            .And().DoNotHaveName("DependencyInjection")
+            .ShouldNot().HaveDependencyOn("Cms.Application.Identification.Contracts.IIdentificationReadModels").GetResult();
+        Assert.True(result.IsSuccessful, "takes the registry's read models outside Reporting:\n" + string.Join("\n", result.FailingTypeNames ?? []));
+        // And Reporting does take it (the rule is about a type that exists).
+        Assert.Contains(LayerTests.Application.GetTypes(), t => t.Namespace?.StartsWith("Cms.Application.Reporting", StringComparison.Ordinal) == true
+            && t.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType.Name == "IIdentificationReadModels")));
+    }
+
+    [Fact]
     public void The_application_is_organised_in_known_modules()
     {
         var roots = LayerTests.Application.GetTypes()

@@ -81,12 +81,15 @@ public class MigrationTests
 
         await migrator.MigrateAsync(Migration.InitialDatabase);
         Assert.Empty(await db.Database.GetAppliedMigrationsAsync());
-        // Nothing of Cms's is left but the (empty) migration history: no table, view, sequence, function or type.
+        // Nothing of Cms's is left but the (empty) migration history: no table, view, sequence, function or type. (An
+        // extension's objects, which a machine's template1 may hold, are not Cms's.)
         Assert.Equal(0L, await TestDatabase.ScalarAsync<long>(url, """
             SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND c.relname NOT LIKE '%EFMigrationsHistory%')
+                    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND c.relname NOT LIKE '%EFMigrationsHistory%'
+                      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'))
                  + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-                    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema'))
+                    WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
+                      AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'))
             """));
 
         await migrator.MigrateAsync();
@@ -112,6 +115,17 @@ public class MigrationTests
         await HistoryAsync([.. SquashedChain.Squashed]);
         var migrator = new DatabaseMigrator(new ConfigurationBuilder()
             .AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:CmsMigrations", url)]).Build(), NullLogger<DatabaseMigrator>.Instance);
+
+        // Run as the runtime role (which may read no history): refused with what to do, not a bare "permission denied".
+        var runtime = new NpgsqlConnectionStringBuilder(TestDatabase.RuntimeConnectionString())
+        {
+            Database = new NpgsqlConnectionStringBuilder(url).Database,
+        };
+        var asRuntime = new DatabaseMigrator(new ConfigurationBuilder()
+            .AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:Cms", runtime.ConnectionString)]).Build(), NullLogger<DatabaseMigrator>.Instance);
+        var notOwner = await Assert.ThrowsAsync<InvalidOperationException>(() => asRuntime.MigrateAsync(CancellationToken.None));
+        Assert.Contains("cms migrate", notOwner.Message);
+        Assert.Equal(SquashedChain.Squashed, await db.Database.GetAppliedMigrationsAsync());
 
         await migrator.MigrateAsync(CancellationToken.None);
         Assert.Equal([Baseline], await db.Database.GetAppliedMigrationsAsync());

@@ -195,9 +195,20 @@ public static class ContractCompatibility
     private static void Compare(string where, JsonNode oldNode, JsonNode newNode, bool request, Context context, int depth,
         string? owner, string? member)
     {
-        if (depth > 12) return;
         var found = context.Found;
-        if (Resolve(context.Old, oldNode) is not { } old || Resolve(context.New, newNode) is not { } now) return;
+        // Never silent: a schema the check cannot follow, or nesting past what the contract has, is a finding of its own.
+        if (depth > 12)
+        {
+            found.Add($"{where}: nested deeper than the check follows (12 levels); a recursive schema needs its own rule");
+            return;
+        }
+        var old = Resolve(context.Old, oldNode);
+        var now = Resolve(context.New, newNode);
+        if (old is null || now is null)
+        {
+            found.Add($"{where}: the {(old is null ? "released" : "new")} contract's schema cannot be resolved (a dangling $ref or a reference loop)");
+            return;
+        }
         var oldSchema = old.Schema;
         var newSchema = now.Schema;
         if (!request && now.Nullable && !old.Nullable

@@ -125,6 +125,8 @@ public class ContractCompatibilityTests
     [InlineData("\"text/csv\":{\"schema\":{\"type\":\"string\"}}", "\"text/plain\":{\"schema\":{\"type\":\"string\"}}", "no longer accepted as text/csv")]
     [InlineData("\"text/csv\":{\"schema\":{\"type\":\"string\"}}", "\"text/csv\":{\"schema\":{\"type\":\"string\",\"format\":\"binary\"}}", "request text/csv: format")]
     [InlineData("\"requestBody\":{", "\"requestBody\":{\"required\":true,", "the request body is now required")]
+    // Never silent: a reference the check cannot follow is a finding, not a pass.
+    [InlineData("\"child\":{\"$ref\":\"#/components/schemas/C\"}", "\"child\":{\"$ref\":\"#/components/schemas/Gone\"}", ".child: the new contract's schema cannot be resolved")]
     public void Removals_and_new_obligations_are_breaking(string from, string to, string expected)
     {
         var changed = Base.Replace(from, to, StringComparison.Ordinal);

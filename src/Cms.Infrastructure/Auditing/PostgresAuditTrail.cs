@@ -5,8 +5,8 @@ using Npgsql;
 namespace Cms.Infrastructure.Auditing;
 
 /// <summary>
-/// Chains and verifies the hash chain of audit.operations (migrations AuditChain, AuditChainer, AuditChainLinks,
-/// AuditChainFormat): chaining is audit.chain_pending() in batches; the verification (decision 0028) runs in the application and
+/// Chains and verifies the hash chain of audit.operations (made by the baseline migration, 20261210100000_Baseline, decision
+/// 0053; the functions and tables the squashed AuditChain… migrations built): chaining is audit.chain_pending() in batches; the verification (decision 0028) runs in the application and
 /// uses no function stored in the database: one streamed pass over the chain's links in chain order, each joined with its
 /// entry, recomputing each hash (<see cref="AuditChainWalk"/>), then the entries that are neither chained nor queued for the
 /// chainer, then the chain compared with the signed checkpoints kept outside the database.

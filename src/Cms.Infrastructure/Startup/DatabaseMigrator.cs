@@ -104,6 +104,20 @@ public static class SquashedChain
 
     public static async Task AdoptAsync(NpgsqlConnection owner, ILogger logger, CancellationToken cancellationToken)
     {
+        try
+        {
+            await AdoptOrRefuseAsync(owner, logger, cancellationToken);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new InvalidOperationException(
+                "Reading and moving the migration history needs the role that owns the database: run `cms migrate` with " +
+                $"ConnectionStrings:CmsMigrations (docs/production.md), not as the runtime role ({Decision}).", e);
+        }
+    }
+
+    private static async Task AdoptOrRefuseAsync(NpgsqlConnection owner, ILogger logger, CancellationToken cancellationToken)
+    {
         await using (var exists = new NpgsqlCommand("SELECT to_regclass('public.\"__EFMigrationsHistory\"') IS NOT NULL", owner))
             if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!) return;
         var applied = new List<string>();
@@ -135,6 +149,12 @@ public static class SquashedChain
                     $"The migration history says {LastSquashed} was applied, but the schema lacks what the chain made (identification.cards, " +
                     $"audit.chain_links, audit.chain_pending(), signature.certificate_requests.delegate_card_number). Nothing was changed; restore the " +
                     $"database from a backup or make it again ({Decision}).");
+        await MoveOntoBaselineAsync(owner, cancellationToken);
+        logger.LogInformation("Migration history moved onto the baseline {Baseline} ({Count} squashed migrations)", Baseline, applied.Count);
+    }
+
+    private static async Task MoveOntoBaselineAsync(NpgsqlConnection owner, CancellationToken cancellationToken)
+    {
         await using var transaction = await owner.BeginTransactionAsync(cancellationToken);
         await using (var adopt = new NpgsqlCommand("""
             DELETE FROM public."__EFMigrationsHistory" WHERE "MigrationId" = ANY(@squashed);
@@ -147,7 +167,6 @@ public static class SquashedChain
             await adopt.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Migration history moved onto the baseline {Baseline} ({Count} squashed migrations)", Baseline, applied.Count);
     }
 }
 
