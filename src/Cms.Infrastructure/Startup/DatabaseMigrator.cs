@@ -140,14 +140,14 @@ public static class SquashedChain
         // The history says the chain ran to its end: the schema must say so too (the first and the last of its objects).
         await using (var schema = new NpgsqlCommand("""
             SELECT to_regclass('identification.cards') IS NOT NULL AND to_regclass('audit.chain_links') IS NOT NULL
-               AND to_regprocedure('audit.chain_pending()') IS NOT NULL
+               AND to_regprocedure('audit.chain_pending(int)') IS NOT NULL
                AND EXISTS (SELECT FROM information_schema.columns
                            WHERE table_schema = 'signature' AND table_name = 'certificate_requests' AND column_name = 'delegate_card_number')
             """, owner))
             if (!(bool)(await schema.ExecuteScalarAsync(cancellationToken))!)
                 throw new InvalidOperationException(
                     $"The migration history says {LastSquashed} was applied, but the schema lacks what the chain made (identification.cards, " +
-                    $"audit.chain_links, audit.chain_pending(), signature.certificate_requests.delegate_card_number). Nothing was changed; restore the " +
+                    $"audit.chain_links, audit.chain_pending(int), signature.certificate_requests.delegate_card_number). Nothing was changed; restore the " +
                     $"database from a backup or make it again ({Decision}).");
         await MoveOntoBaselineAsync(owner, cancellationToken);
         logger.LogInformation("Migration history moved onto the baseline {Baseline} ({Count} squashed migrations)", Baseline, applied.Count);
