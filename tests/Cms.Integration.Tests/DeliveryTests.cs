@@ -30,10 +30,11 @@ public class DeliveryTests(CmsFactory factory) : ApiTest(factory)
             queued.Add((outbox.Enqueue(new DeliveryAddress(DeliveryChannel.Email, address, null), $"8038000090{i:D10}", "ACTIVATION",
                 new CodeParts("123", "4567", "8901")), address));
         }
-        await db.SaveChangesAsync();
+        // Held from the insert on (not by an update after it: a sweep of any instance on this database could claim them between).
         if (held)
-            await Factory.ExecuteAsync("UPDATE delivery.messages SET next_attempt_at = now() + interval '1 day' WHERE id = ANY(@ids)",
-                ("ids", queued.Select(q => q.Item1).ToArray()));
+            foreach (var entry in db.ChangeTracker.Entries<Cms.Domain.Delivery.CodeMessage>())
+                entry.Property(m => m.NextAttemptAt).CurrentValue = DateTimeOffset.UtcNow.AddDays(1);
+        await db.SaveChangesAsync();
         return queued;
     }
 
@@ -140,17 +141,26 @@ public class DeliveryTests(CmsFactory factory) : ApiTest(factory)
     public async Task A_recipient_the_mail_server_refuses_for_good_fails_at_the_first_attempt_without_its_address_in_the_error()
     {
         using var server = new HoldingSmtpServer();
-        var queued = await QueueAsync(2, held: true);
-        var (refused, refusedAddress) = queued[0];
-        var (busy, busyAddress) = queued[1];
-        server.RecipientReplies[refusedAddress] = $"550 5.1.1 <{refusedAddress}>: Recipient address rejected: User unknown in virtual mailbox table";
-        server.RecipientReplies[busyAddress] = $"450 4.2.1 <{busyAddress}>: Recipient address rejected: mailbox busy, try again";
-        using (var scope = Factory.Services.CreateScope())
+        Guid refused = default, busy = default;
+        string refusedAddress = "", busyAddress = "";
+        // The messages are released just before this test's sender claims them; a sweep of another instance on this database
+        // (the suite's API processes) may still claim them in between, and send them through its own mail server: then the
+        // case did not happen, and it is played again with new messages (the outcome of this sender is what is asserted).
+        for (var attempt = 0; attempt < 3; attempt++)
         {
-            var sender = ActivatorUtilities.CreateInstance<CodeMessageSender>(scope.ServiceProvider,
-                new SmtpEmailTransport(Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = server.Port, Security = "None" })));
-            await ReleaseAsync(refused, busy);
-            await sender.SendManyAsync([refused, busy], CancellationToken.None);
+            var queued = await QueueAsync(2, held: true);
+            (refused, refusedAddress) = queued[0];
+            (busy, busyAddress) = queued[1];
+            server.RecipientReplies[refusedAddress] = $"550 5.1.1 <{refusedAddress}>: Recipient address rejected: User unknown in virtual mailbox table";
+            server.RecipientReplies[busyAddress] = $"450 4.2.1 <{busyAddress}>: Recipient address rejected: mailbox busy, try again";
+            using (var scope = Factory.Services.CreateScope())
+            {
+                var sender = ActivatorUtilities.CreateInstance<CodeMessageSender>(scope.ServiceProvider,
+                    new SmtpEmailTransport(Options.Create(new SmtpOptions { Host = "127.0.0.1", Port = server.Port, Security = "None" })));
+                await ReleaseAsync(refused, busy);
+                await sender.SendManyAsync([refused, busy], CancellationToken.None);
+            }
+            if (server.RecipientsSeen.ContainsKey(refusedAddress) && server.RecipientsSeen.ContainsKey(busyAddress)) break;
         }
 
         Assert.Equal(("FAILED", 1, "SmtpCommandException RecipientNotAccepted 550 5.1.1: […]"), await RowAsync(refused));

@@ -22,6 +22,9 @@ public sealed class HoldingSmtpServer : IDisposable
     /// <summary>The reply to RCPT TO for an address (e.g. <c>550 5.1.1 &lt;…&gt;: Recipient address rejected</c>); others get 250.</summary>
     public ConcurrentDictionary<string, string> RecipientReplies { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Every address given in RCPT TO, whatever the reply.</summary>
+    public ConcurrentDictionary<string, bool> RecipientsSeen { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public HoldingSmtpServer()
     {
         listener.Start();
@@ -71,6 +74,7 @@ public sealed class HoldingSmtpServer : IDisposable
                             break;
                         case "RCPT":
                             var address = line[(line.IndexOf('<') + 1)..line.LastIndexOf('>')];
+                            RecipientsSeen[address] = true;
                             await writer.WriteLineAsync(RecipientReplies.TryGetValue(address, out var reply) ? reply : "250 ok");
                             break;
                         case "QUIT":
