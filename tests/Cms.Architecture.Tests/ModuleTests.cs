@@ -100,9 +100,9 @@ public class ModuleTests
         // composition root that registers it aside).
         var result = Types.InAssemblies(AllLayers)
             .That().DoNotResideInNamespaceMatching(@"^Cms\.(Domain|Application|Infrastructure|Api)\.(Reporting|Identification)(\.|$)")
-            .And().DoNotHaveName("DependencyInjection")
             .ShouldNot().HaveDependencyOn("Cms.Application.Identification.Contracts.IIdentificationReadModels").GetResult();
-        Assert.True(result.IsSuccessful, "takes the registry's read models outside Reporting:\n" + string.Join("\n", result.FailingTypeNames ?? []));
+        var outside = (result.FailingTypeNames ?? []).Where(n => n != "Cms.Application.DependencyInjection").ToList();
+        Assert.True(outside.Count == 0, "takes the registry's read models outside Reporting:\n" + string.Join("\n", outside));
         // And Reporting does take it (the rule is about a type that exists).
         Assert.Contains(LayerTests.Application.GetTypes(), t => t.Namespace?.StartsWith("Cms.Application.Reporting", StringComparison.Ordinal) == true
             && t.GetConstructors().Any(c => c.GetParameters().Any(p => p.ParameterType.Name == "IIdentificationReadModels")));

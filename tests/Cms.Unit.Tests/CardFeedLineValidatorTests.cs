@@ -128,6 +128,10 @@ public class RegionPolicyTests
         Assert.Equal(ConsentModel.Current, defaults.GetRequiredService<IOptions<ConsentPolicyOptions>>().Value.ModelOn(new DateOnly(2026, 11, 25)));
 
         using var bad = Provider(new() { ["Cms:Readers:Limit"] = "0", ["Cms:ConsentPolicies:0:Model"] = "Legacy" });
+        // At start-up, as the host does (ValidateOnStart), before anything reads them.
+        var atStart = Assert.Throws<AggregateException>(() => bad.GetRequiredService<IStartupValidator>().Validate());
+        Assert.Contains(atStart.InnerExceptions, e => e.Message.Contains("Cms:Readers:Limit", StringComparison.Ordinal));
+        Assert.Contains(atStart.InnerExceptions, e => e.Message.Contains("EffectiveFrom", StringComparison.Ordinal));
         Assert.Contains("Cms:Readers:Limit", Assert.Throws<OptionsValidationException>(() => bad.GetRequiredService<IOptions<ReaderRuleOptions>>().Value).Message);
         Assert.Contains("EffectiveFrom", Assert.Throws<OptionsValidationException>(() => bad.GetRequiredService<IOptions<ConsentPolicyOptions>>().Value).Message);
     }

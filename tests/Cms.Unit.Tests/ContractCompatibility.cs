@@ -60,8 +60,11 @@ public static class ContractCompatibility
                     {
                         var newMedia = newResponse["content"]?[media];
                         if (newMedia is null) found.Add($"{where}: response {code} no longer {media}");
-                        else if (oldMedia?["schema"] is { } o && newMedia["schema"] is { } n)
-                            Compare($"{where} response {code} {media}", o, n, request: false, context, 0, null, null);
+                        else if (oldMedia?["schema"] is { } o)
+                        {
+                            if (newMedia["schema"] is { } n) Compare($"{where} response {code} {media}", o, n, request: false, context, 0, null, null);
+                            else found.Add($"{where}: response {code} {media} no longer declares its schema");
+                        }
                     }
                 }
             }
@@ -145,6 +148,8 @@ public static class ContractCompatibility
             if (Required(p) && !Required(before)) context.Found.Add($"{where}: parameter {p["name"]} is now required");
             if (before["schema"] is { } o && p["schema"] is { } n)
                 Compare($"{where} parameter {p["name"]}", o, n, request: true, context, 0, null, null);
+            else if (before["schema"] is null && p["schema"] is not null)
+                context.Found.Add($"{where}: parameter {p["name"]} is now constrained by a schema");
         }
     }
 
@@ -160,6 +165,8 @@ public static class ContractCompatibility
             if (newMedia is null) context.Found.Add($"{where}: the request body is no longer accepted as {media}");
             else if (oldMedia?["schema"] is { } o && newMedia["schema"] is { } n)
                 Compare($"{where} request {media}", o, n, request: true, context, 0, null, null);
+            else if (oldMedia?["schema"] is null && newMedia["schema"] is not null)
+                context.Found.Add($"{where}: the request body as {media} is now constrained by a schema");
         }
     }
 

@@ -125,7 +125,8 @@ public class ContractCompatibilityTests
     [InlineData("\"text/csv\":{\"schema\":{\"type\":\"string\"}}", "\"text/plain\":{\"schema\":{\"type\":\"string\"}}", "no longer accepted as text/csv")]
     [InlineData("\"text/csv\":{\"schema\":{\"type\":\"string\"}}", "\"text/csv\":{\"schema\":{\"type\":\"string\",\"format\":\"binary\"}}", "request text/csv: format")]
     [InlineData("\"requestBody\":{", "\"requestBody\":{\"required\":true,", "the request body is now required")]
-    // Never silent: a reference the check cannot follow is a finding, not a pass.
+    // Never silent: a reference the check cannot follow, or a schema gone from one side, is a finding, not a pass.
+    [InlineData("\"200\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/A\"}}}}", "\"200\":{\"content\":{\"application/json\":{}}}", "response 200 application/json no longer declares its schema")]
     [InlineData("\"child\":{\"$ref\":\"#/components/schemas/C\"}", "\"child\":{\"$ref\":\"#/components/schemas/Gone\"}", ".child: the new contract's schema cannot be resolved")]
     public void Removals_and_new_obligations_are_breaking(string from, string to, string expected)
     {
