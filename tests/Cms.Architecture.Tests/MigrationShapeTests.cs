@@ -1,0 +1,131 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Cms.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Migrations.Operations;
+
+namespace Cms.Architecture.Tests;
+
+/// <summary>
+/// Rolling upgrades (decision 0058): while instances of release N and N+1 run side by side on N+1's schema, every migration
+/// after the baseline is an expand step — it adds, and N keeps reading and writing as before — unless it is marked
+/// <see cref="ContractStepAttribute"/> with its reason. The rule reads each migration's own operations, raw SQL included.
+/// </summary>
+public partial class MigrationShapeTests
+{
+    private const string BaselineId = "20261210100000_Baseline";
+
+    [Fact]
+    public void Every_migration_after_the_baseline_is_an_expand_step_or_a_declared_contract_step()
+    {
+        var migrations = LayerTests.Infrastructure.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(Migration).IsAssignableFrom(t))
+            .Select(t => (Type: t, Id: t.GetCustomAttribute<MigrationAttribute>()?.Id))
+            .ToList();
+        Assert.Contains(migrations, m => m.Id == BaselineId);
+        Assert.All(migrations, m => Assert.True(m.Id is not null, $"{m.Type.Name} has no [Migration] id"));
+
+        var findings = new List<string>();
+        foreach (var (type, id) in migrations.Where(m => string.CompareOrdinal(m.Id, BaselineId) > 0))
+        {
+            if (type.GetCustomAttribute<ContractStepAttribute>() is { } contract)
+            {
+                if (string.IsNullOrWhiteSpace(contract.Reason)) findings.Add($"{id}: a contract step must say why and since which release");
+                continue;
+            }
+            findings.AddRange(Findings((Migration)Activator.CreateInstance(type)!).Select(f => $"{id}: {f}"));
+        }
+        Assert.True(findings.Count == 0,
+            "migrations that would break the previous release during a rolling upgrade (write them expand/contract, decision 0058):\n"
+            + string.Join("\n", findings));
+    }
+
+    [Fact]
+    public void The_rule_finds_each_breaking_operation_and_passes_an_expand_step()
+    {
+        Assert.Empty(Findings(new ExpandOnly()));
+        var found = Findings(new Breaking());
+        foreach (var expected in new[]
+                 {
+                     "drops table", "drops column", "renames table", "renames column", "changes the type of", "makes",
+                     "adds required column", "adds check constraint", "adds unique constraint", "drops schema", "raw SQL",
+                 })
+            Assert.Contains(found, f => f.Contains(expected, StringComparison.Ordinal));
+        Assert.Equal(11, found.Count);
+    }
+
+    /// <summary>What in a migration's <c>Up</c> would break a release that does not know it.</summary>
+    internal static IReadOnlyList<string> Findings(Migration migration)
+    {
+        migration.ActiveProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
+        var newTables = migration.UpOperations.OfType<CreateTableOperation>().Select(t => (t.Schema, t.Name)).ToHashSet();
+        var findings = new List<string>();
+        foreach (var operation in migration.UpOperations)
+        {
+            switch (operation)
+            {
+                case DropTableOperation o: findings.Add($"drops table {o.Schema}.{o.Name}"); break;
+                case DropColumnOperation o: findings.Add($"drops column {o.Schema}.{o.Table}.{o.Name}"); break;
+                case RenameTableOperation o: findings.Add($"renames table {o.Schema}.{o.Name}"); break;
+                case RenameColumnOperation o: findings.Add($"renames column {o.Schema}.{o.Table}.{o.Name}"); break;
+                case DropSchemaOperation o: findings.Add($"drops schema {o.Name}"); break;
+                case AlterColumnOperation o when o.ClrType != o.OldColumn.ClrType || o.ColumnType != o.OldColumn.ColumnType
+                                                 || o.MaxLength < o.OldColumn.MaxLength:
+                    findings.Add($"changes the type of {o.Schema}.{o.Table}.{o.Name}"); break;
+                case AlterColumnOperation o when !o.IsNullable && o.OldColumn.IsNullable:
+                    findings.Add($"makes {o.Schema}.{o.Table}.{o.Name} required"); break;
+                case AddColumnOperation o when !newTables.Contains((o.Schema, o.Table)) && !o.IsNullable && o.DefaultValue is null
+                                               && o.DefaultValueSql is null && o.ComputedColumnSql is null:
+                    findings.Add($"adds required column {o.Schema}.{o.Table}.{o.Name} without a default (the previous release's inserts fail)"); break;
+                case AddCheckConstraintOperation o when !newTables.Contains((o.Schema, o.Table)):
+                    findings.Add($"adds check constraint {o.Name} to {o.Schema}.{o.Table}"); break;
+                case AddUniqueConstraintOperation o when !newTables.Contains((o.Schema, o.Table)):
+                    findings.Add($"adds unique constraint {o.Name} to {o.Schema}.{o.Table}"); break;
+                case CreateIndexOperation { IsUnique: true } o when !newTables.Contains((o.Schema, o.Table)):
+                    findings.Add($"adds unique index {o.Name} to {o.Schema}.{o.Table}"); break;
+                case SqlOperation o when BreakingSql().Match(o.Sql) is { Success: true } m:
+                    findings.Add($"raw SQL: '{m.Value.Trim()}'"); break;
+            }
+        }
+        return findings;
+    }
+
+    /// <summary>Statements in hand-written SQL that take away or tighten what the previous release uses.</summary>
+    [GeneratedRegex(@"\b(DROP\s+(TABLE|COLUMN|SCHEMA|VIEW|TYPE|FUNCTION|PROCEDURE)|RENAME\s+(TO|COLUMN)|ALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE|SET\s+NOT\s+NULL|ADD\s+CONSTRAINT|REVOKE)\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex BreakingSql();
+
+    private sealed class ExpandOnly : Migration
+    {
+        protected override void Up(MigrationBuilder b)
+        {
+            b.EnsureSchema("web");
+            b.CreateTable("keys", c => new { id = c.Column<int>(), xml = c.Column<string>(nullable: false) }, "web",
+                t => { t.PrimaryKey("pk_keys", x => x.id); t.UniqueConstraint("uq_keys", x => x.xml); });
+            b.CreateIndex("ix_keys_xml", "keys", "xml", schema: "web", unique: true);
+            b.AddColumn<string>("note", "cards", schema: "identification", nullable: true);
+            b.AddColumn<int>("tries", "cards", schema: "identification", nullable: false, defaultValue: 0);
+            b.CreateIndex("ix_cards_note", "cards", "note", schema: "identification");
+            b.AlterColumn<string>("note", "cards", schema: "identification", maxLength: 200, nullable: true, oldMaxLength: 100, oldNullable: false);
+            b.Sql("CREATE OR REPLACE FUNCTION audit.noop() RETURNS void LANGUAGE sql AS 'SELECT 1'; GRANT SELECT ON web.keys TO cms;");
+        }
+    }
+
+    private sealed class Breaking : Migration
+    {
+        protected override void Up(MigrationBuilder b)
+        {
+            b.DropTable("old", schema: "identification");
+            b.DropColumn("legacy", "cards", schema: "identification");
+            b.RenameTable("cards", schema: "identification", newName: "tessere");
+            b.RenameColumn("state", "cards", "stato", schema: "identification");
+            b.AlterColumn<long>("tries", "cards", schema: "identification", oldClrType: typeof(int));
+            b.AlterColumn<string>("note", "cards", schema: "identification", nullable: false, oldNullable: true);
+            b.AddColumn<int>("required", "cards", schema: "identification", nullable: false);
+            b.AddCheckConstraint("ck_cards_tries", "cards", "tries >= 0", schema: "identification");
+            b.AddUniqueConstraint("uq_cards_note", "cards", "note", schema: "identification");
+            b.DropSchema("legacy");
+            b.Sql("ALTER TABLE identification.cards DROP COLUMN legacy_state;");
+        }
+    }
+}
