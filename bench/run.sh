@@ -9,6 +9,10 @@
 #                                       the API's resident memory (flat within 10%)
 #   bench/run.sh reports [operations]   10,000,000 operations: an operator's monthly report and an auditor's yearly statistics,
 #                                       through the API and as SQL straight on the cluster
+#   bench/run.sh upgrade [REV]          a rolling upgrade (decision 0058): the build of REV (N) migrates and serves, this tree's
+#                                       migration step runs while N serves, this tree's API (N+1) serves beside N, then alone; the
+#                                       main counter flows in every phase. REV defaults to the commit before the newest migration
+#                                       after the baseline was added (HEAD~1 when there is none). REV is built in a git worktree.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -18,6 +22,28 @@ CMS_PGBENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_pgbench)"
 export CMS_BENCH_CONNECTION CMS_PGBENCH_CONNECTION
 export CMS_API_DLL="$ROOT/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll"
 command -v pgbench >/dev/null || export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+if [ "${1:-}" = upgrade ]; then
+  rev="${2:-}"
+  if [ -z "$rev" ]; then
+    newest=$(ls src/Cms.Infrastructure/Persistence/Migrations/2*.cs | grep -v -e Designer -e _Baseline | sort | tail -1 || true)
+    if [ -n "$newest" ]; then rev="$(git log --diff-filter=A --format=%H -1 -- "$newest")^"; else rev=HEAD~1; fi
+  fi
+  CMS_OLD_REV="$(git rev-parse --short "$rev")"
+  CMS_NEW_REV="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+changes')"
+  old="${TMPDIR:-/tmp}/cms-upgrade-$CMS_OLD_REV"
+  if [ ! -d "$old" ]; then
+    git worktree prune
+    git worktree add --detach "$old" "$rev" >/dev/null
+  fi
+  echo "[bench] building N = $CMS_OLD_REV in $old" >&2
+  dotnet build "$old/src/Cms.Api" -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet build "$old/src/Cms.Cli" -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet build src/Cms.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
+  CMS_BENCH_RUNTIME_CONNECTION="$(bash scripts/db.sh url cms_bench)"
+  export CMS_OLD_REV CMS_NEW_REV CMS_BENCH_RUNTIME_CONNECTION
+  export CMS_OLD_API_DLL="$old/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll" CMS_OLD_CLI_DLL="$old/src/Cms.Cli/bin/Release/net10.0/cms.dll"
+  export CMS_CLI_DLL="$ROOT/src/Cms.Cli/bin/Release/net10.0/cms.dll"
+fi
 dotnet build src/Cms.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build bench/Cms.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet bench/Cms.Bench/bin/Release/net10.0/Cms.Bench.dll "${@:-card-feed}"
