@@ -107,9 +107,11 @@ public static class ActivationBenchmark
             // minute (after 3 s, half of the API's CPU went to the JIT and to code not yet optimised; after 20 s still a quarter).
             var warmUp = int.TryParse(Environment.GetEnvironmentVariable("CMS_BENCH_WARMUP"), out var w) ? w : 90;
             await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(warmUp));
+            var (walBefore, sizeBefore) = await StorageAsync(dataSource);
             var cmsCpu = new CpuWindow(api.Id);
             var (done, failed, elapsed) = await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(seconds));
             var (cmsMachine, cmsPostgres, cmsApi) = cmsCpu.Stop();
+            var (walAfter, sizeAfter) = await StorageAsync(dataSource);
             var activationsPerSecond = done / elapsed.TotalSeconds;
 
             // 2. pgbench on the same cluster, right after.
@@ -131,6 +133,9 @@ public static class ActivationBenchmark
 
                 Half of pgbench's rate leaves {Ms(pgbenchCpu.Machine * 2, transactions)} ms of the whole machine per activation; PostgreSQL
                 alone spends {Ms(cmsPostgres, done)} ms on one.
+
+                Storage per activation in the window (sizing, docs/production.md): {(walAfter - walBefore) / Math.Max(done, 1):0} bytes of WAL
+                (what archiving and a standby receive), the database grew by {(sizeAfter - sizeBefore) / Math.Max(done, 1):0} bytes.
                 """);
             Console.WriteLine(report);
             await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "activations-last.md"), report);
@@ -223,6 +228,16 @@ public static class ActivationBenchmark
             await Task.Delay(250);
         }
         throw new TimeoutException("Cms.Api did not start.");
+    }
+
+    /// <summary>The cluster's WAL position and the database's size, in bytes.</summary>
+    private static async Task<(long Wal, long Size)> StorageAsync(NpgsqlDataSource dataSource)
+    {
+        await using var c = await dataSource.OpenConnectionAsync();
+        await using var q = new NpgsqlCommand("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint, pg_database_size(current_database())", c);
+        await using var r = await q.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return (r.GetInt64(0), r.GetInt64(1));
     }
 
     private static async Task<string> TokenAsync(HttpClient http, string cf, string password)
