@@ -1,6 +1,6 @@
+using Cms.Web.Keys;
 using Cms.Web.Services;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.Options;
@@ -34,7 +34,7 @@ builder.Services.AddHttpClient(CmsApi.StreamingClient, (sp, http) =>
 builder.Services.AddTransient<IdempotencyKeyHandler>();
 builder.Services.AddTransient<ClientAddressHandler>();
 var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
-if (UiStartupChecks.Problems(web, builder.Environment) is { Count: > 0 } refused)
+if (UiStartupChecks.Problems(web, builder.Environment).Concat(WebKeyStore.Problems(builder.Configuration, web)).ToList() is { Count: > 0 } refused)
 {
     foreach (var problem in refused) Console.Error.WriteLine($"Cms.Web refuses to start: {problem}");
     return 78; // EX_CONFIG
@@ -59,9 +59,9 @@ foreach (var proxy in web.KnownProxies)
 builder.Services.AddScoped<CmsApi>();
 builder.Services.AddSingleton<ReaderHandoff>();
 
-var keys = builder.Configuration[$"{WebOptions.Section}:KeysFolder"];
-var protection = builder.Services.AddDataProtection().SetApplicationName("Cms.Web");
-if (!string.IsNullOrEmpty(keys)) protection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+// The keys of the cookies and of everything else the UI protects: in the database shared by the instances, encrypted with a key
+// file (decision 0057), or in a folder.
+builder.Services.AddWebKeyStore(builder.Configuration, web);
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
 {
