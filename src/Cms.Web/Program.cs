@@ -88,6 +88,8 @@ builder.Services.AddRazorPages(o =>
 });
 
 var app = builder.Build();
+// The key ring, made before serving: one instance at a time when the keys are in the database (decision 0057).
+await WebKeyStore.PrepareAsync(app.Services, app.Configuration, CancellationToken.None);
 // The reader page's form goes to the desk's reader bridge: the only place besides this site a form may post to.
 var bridgeOrigin = new Uri(app.Services.GetRequiredService<IOptions<WebOptions>>().Value.ReaderBridgeUrl).GetLeftPart(UriPartial.Authority);
 // First: the address and the scheme of the end client, from a known proxy only. With no known proxy the middleware is not

@@ -174,7 +174,8 @@ public sealed class WebKeysTests(WebKeysDatabase database) : IClassFixture<WebKe
             // The control: an instance with another key ring refuses what the first protected.
             Assert.Equal(HttpStatusCode.BadRequest, await PostSignInFormAsync(first, alone));
 
-            // One key for both, in the table; its secret encrypted with the key file, no master key in clear.
+            // One key for both (the instances started together made it one at a time), in the table; its secret encrypted with the
+            // key file, no master key in clear.
             var rows = new List<string>();
             await using (var connection = new NpgsqlConnection(database.Owner))
             {

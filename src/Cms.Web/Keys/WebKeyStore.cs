@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Cms.Web.Keys;
 
@@ -43,6 +44,33 @@ public static class WebKeyStore
         }
         return problems;
     }
+
+    /// <summary>
+    /// Makes the key ring before the UI serves, one instance at a time (a PostgreSQL advisory lock). Instances started together on
+    /// an empty table would otherwise each create a first key, active at once, and each keep only its own in its cached ring: a
+    /// cookie of one would be refused by another until the next refresh of the ring (up to a day). Under the lock the second
+    /// instance finds the first's key and uses it. Later keys are made ahead of their activation and reach every instance in time.
+    /// </summary>
+    public static async Task PrepareAsync(IServiceProvider services, IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var database = configuration.GetConnectionString(ConnectionName);
+        if (string.IsNullOrWhiteSpace(database)) return;
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection)) await take.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            // Protecting anything loads the ring from the table, and creates and stores the first key when there is none.
+            services.GetDataProtectionProvider().CreateProtector("Cms.Web.KeyRing").Protect([0]);
+        }
+        finally
+        {
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", connection);
+            await release.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private const long LockKey = 0x636d_735f_7765_62; // "cms_web"
 
     public static void AddWebKeyStore(this IServiceCollection services, IConfiguration configuration, WebOptions web)
     {
