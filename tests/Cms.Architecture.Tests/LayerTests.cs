@@ -66,7 +66,10 @@ public class LayerTests
         // The one exception (decision 0057): the data-protection key store in Keys/ maps its own table with EF Core and Npgsql,
         // and nothing of the API's model.
         var keys = Path.Combine(web, "Keys") + Path.DirectorySeparatorChar;
-        var forbidden = sources
+        var packages = System.Xml.Linq.XDocument.Load(Path.Combine(web, "Cms.Web.csproj")).Descendants("PackageReference")
+            .Select(r => r.Attribute("Include")!.Value).Order().ToList();
+        Assert.Equal(["Microsoft.AspNetCore.DataProtection.EntityFrameworkCore", "Npgsql.EntityFrameworkCore.PostgreSQL"], packages);
+        var forbidden = sources.Where(f => !f.EndsWith(".csproj", StringComparison.Ordinal))
             .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), f.StartsWith(keys, StringComparison.Ordinal)
                 ? @"\bCms\.(Domain|Application|Infrastructure)\b"
                 : @"\b(Cms\.(Domain|Application|Infrastructure)|Npgsql|EntityFrameworkCore)\b"))

@@ -5,7 +5,7 @@ namespace Cms.Web.Keys;
 
 /// <summary>
 /// The web UI's only database access (decision 0057): the data-protection key ring in <c>web.data_protection_keys</c>, shared by
-/// every instance. The table is made by the project's migrations (Cms.Infrastructure) and the UI's role (<c>Database:WebRole</c>)
+/// every instance. The table is made by the project's migration step (<c>cms migrate</c>) and the UI's role (<c>Database:WebRole</c>)
 /// may only read it and add to it; this context never migrates.
 /// </summary>
 public sealed class WebKeysDbContext(DbContextOptions<WebKeysDbContext> options) : DbContext(options), IDataProtectionKeyContext
