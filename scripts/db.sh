@@ -5,8 +5,10 @@
 #   scripts/db.sh url DB        print the runtime role's connection string of database DB (created if missing): what the API
 #                               and its workers use; it reads and writes rows, owns nothing, and cannot touch the trail's history
 #   scripts/db.sh owner-url DB  print the owner role's connection string of DB: migrations (cms migrate), tests' set-up
+#   scripts/db.sh web-url DB    print the web UI's role's connection string of DB (ConnectionStrings__CmsWebKeys): it reads and adds
+#                               the UI's data-protection keys in web.data_protection_keys and nothing else (decision 0057)
 # Two roles (decision 0029): cms_owner owns the databases and every object in them; cms is the runtime role, granted its rights
-# by the migration step (Database__RuntimeRole=cms).
+# by the migration step (Database__RuntimeRole=cms). A third, cms_web, is the web UI's, granted by the same step (Database__WebRole=cms_web).
 # Environment: CMS_PG_PORT (default 55432), CMS_PG_DIR (default .data/pg, or /var/tmp/cms-pg-<hash>
 # when the postgres user cannot reach the project folder).
 set -euo pipefail
@@ -17,6 +19,8 @@ DB_USER=cms
 DB_PASSWORD=cms-local-dev
 OWNER_USER=cms_owner
 OWNER_PASSWORD=cms-local-dev-owner
+WEB_USER=cms_web
+WEB_PASSWORD=cms-local-dev-web
 
 log() { printf '[db] %s\n' "$*" >&2; }
 
@@ -97,6 +101,9 @@ DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER') THEN
     CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASSWORD';
   END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$WEB_USER') THEN
+    CREATE ROLE $WEB_USER LOGIN PASSWORD '$WEB_PASSWORD';
+  END IF;
 END \$\$;
 SET client_min_messages = warning;
 -- A cluster made before the two roles: the runtime role owned everything and could create databases.
@@ -145,10 +152,15 @@ case "${1:-start}" in
     ensure_db "${2:-cms}"
     echo "Host=127.0.0.1;Port=$PORT;Database=${2:-cms};Username=$OWNER_USER;Password=$OWNER_PASSWORD"
     ;;
+  web-url)
+    start
+    ensure_db "${2:-cms}"
+    echo "Host=127.0.0.1;Port=$PORT;Database=${2:-cms};Username=$WEB_USER;Password=$WEB_PASSWORD"
+    ;;
   psql)
     start
     shift
     exec env PGPASSWORD="$DB_PASSWORD" psql -h 127.0.0.1 -p "$PORT" -U "$DB_USER" "$@"
     ;;
-  *) echo "usage: $0 start|stop|url [DB]|owner-url [DB]|psql [args]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|url [DB]|owner-url [DB]|web-url [DB]|psql [args]" >&2; exit 2 ;;
 esac

@@ -24,6 +24,8 @@ bash scripts/deps.sh run
 # Two roles (decision 0029): the owner migrates (cms migrate, below); the API connects as the runtime role, which owns nothing.
 ConnectionStrings__Cms="$(bash scripts/db.sh url cms)"
 OWNER_CONNECTION="$(bash scripts/db.sh owner-url cms)"
+# The web UI's own role: its data-protection keys in web.data_protection_keys, nothing else (decision 0057).
+WEB_KEYS_CONNECTION="$(bash scripts/db.sh web-url cms)"
 export ConnectionStrings__Cms
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 # Development keys live in the git-ignored data folder and are generated on first run.
@@ -79,12 +81,13 @@ dotnet build src/Cms.Api -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build src/Cms.Web -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build src/Cms.ReaderCli -c Release -nologo -v quiet -clp:ErrorsOnly
 dotnet build src/Cms.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
-# Migrations, Hangfire's schema and the runtime role's grants, as the owner; the API itself never migrates.
-ConnectionStrings__CmsMigrations="$OWNER_CONNECTION" Database__RuntimeRole=cms \
+# Migrations, Hangfire's schema and the runtime and web roles' grants, as the owner; the API itself never migrates.
+ConnectionStrings__CmsMigrations="$OWNER_CONNECTION" Database__RuntimeRole=cms Database__WebRole=cms_web \
   dotnet run --project src/Cms.Cli -c Release --no-build --no-launch-profile -- migrate
-# The web UI beside the API (it only calls the API); stopped with it.
-mkdir -p "$DATA/keys/web"
-Web__ApiUrl="$URL" Web__KeysFolder="$DATA/keys/web" \
+# The web UI beside the API (it only calls the API); stopped with it. Its data-protection keys are in the database, as with
+# several instances, encrypted with a development key file generated on first run (decision 0057).
+Web__ApiUrl="$URL" ConnectionStrings__CmsWebKeys="$WEB_KEYS_CONNECTION" \
+  Web__KeysEncryptionKeyFile="$DATA/keys/web-keys-encryption.key" Web__KeysEncryptionGenerateIfMissing=true \
   dotnet run --project src/Cms.Web -c Release --no-build --no-launch-profile -- --urls "$WEB_URL" &
 WEB_PID=$!
 # This machine as a counter's desk: the web UI's reader page reads the card through the bridge (see docs/reader-sdk.md).

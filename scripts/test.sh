@@ -11,7 +11,9 @@ bash scripts/pcscd.sh start
 # The owner role sets up, resets and tampers; the API under test connects as the runtime role (decision 0029).
 CMS_TEST_CONNECTION="$(bash scripts/db.sh owner-url cms_test)"
 CMS_TEST_RUNTIME_CONNECTION="$(bash scripts/db.sh url cms_test)"
-export CMS_TEST_CONNECTION CMS_TEST_RUNTIME_CONNECTION
+# The web UI's role (decision 0057): its data-protection keys only.
+CMS_TEST_WEB_CONNECTION="$(bash scripts/db.sh web-url cms_test)"
+export CMS_TEST_CONNECTION CMS_TEST_RUNTIME_CONNECTION CMS_TEST_WEB_CONNECTION
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 RESULTS="$ROOT/TestResults"

@@ -1,6 +1,6 @@
+using Cms.Web.Keys;
 using Cms.Web.Services;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.Options;
@@ -34,7 +34,7 @@ builder.Services.AddHttpClient(CmsApi.StreamingClient, (sp, http) =>
 builder.Services.AddTransient<IdempotencyKeyHandler>();
 builder.Services.AddTransient<ClientAddressHandler>();
 var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
-if (UiStartupChecks.Problems(web, builder.Environment) is { Count: > 0 } refused)
+if (UiStartupChecks.Problems(web, builder.Environment).Concat(WebKeyStore.Problems(builder.Configuration, web)).ToList() is { Count: > 0 } refused)
 {
     foreach (var problem in refused) Console.Error.WriteLine($"Cms.Web refuses to start: {problem}");
     return 78; // EX_CONFIG
@@ -59,9 +59,9 @@ foreach (var proxy in web.KnownProxies)
 builder.Services.AddScoped<CmsApi>();
 builder.Services.AddSingleton<ReaderHandoff>();
 
-var keys = builder.Configuration[$"{WebOptions.Section}:KeysFolder"];
-var protection = builder.Services.AddDataProtection().SetApplicationName("Cms.Web");
-if (!string.IsNullOrEmpty(keys)) protection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+// The keys of the cookies and of everything else the UI protects: in the database shared by the instances, encrypted with a key
+// file (decision 0057), or in a folder.
+builder.Services.AddWebKeyStore(builder.Configuration, web);
 
 builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
 {
@@ -88,6 +88,8 @@ builder.Services.AddRazorPages(o =>
 });
 
 var app = builder.Build();
+// The key ring, made before serving: one instance at a time when the keys are in the database (decision 0057).
+await WebKeyStore.PrepareAsync(app.Services, app.Configuration, CancellationToken.None);
 // The reader page's form goes to the desk's reader bridge: the only place besides this site a form may post to.
 var bridgeOrigin = new Uri(app.Services.GetRequiredService<IOptions<WebOptions>>().Value.ReaderBridgeUrl).GetLeftPart(UriPartial.Authority);
 // First: the address and the scheme of the end client, from a known proxy only. With no known proxy the middleware is not

@@ -59,13 +59,26 @@ public class LayerTests
         var references = System.Xml.Linq.XDocument.Load(Path.Combine(web, "Cms.Web.csproj")).Descendants("ProjectReference")
             .Select(r => Path.GetFileName(r.Attribute("Include")!.Value.Replace('\\', '/'))).ToList();
         Assert.Equal(["Cms.Client.csproj"], references);
-        var forbidden = Directory.EnumerateFiles(web, "*.cs*", SearchOption.AllDirectories)
+        var sources = Directory.EnumerateFiles(web, "*.cs*", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f),
-                @"\b(Cms\.(Domain|Application|Infrastructure)|Npgsql|EntityFrameworkCore)\b"))
+            .ToList();
+        // The one exception (decision 0057): the data-protection key store in Keys/ maps its own table with EF Core and Npgsql,
+        // and nothing of the API's model.
+        var keys = Path.Combine(web, "Keys") + Path.DirectorySeparatorChar;
+        var packages = System.Xml.Linq.XDocument.Load(Path.Combine(web, "Cms.Web.csproj")).Descendants("PackageReference")
+            .Select(r => r.Attribute("Include")!.Value).Order().ToList();
+        Assert.Equal(["Microsoft.AspNetCore.DataProtection.EntityFrameworkCore", "Npgsql.EntityFrameworkCore.PostgreSQL"], packages);
+        var forbidden = sources.Where(f => !f.EndsWith(".csproj", StringComparison.Ordinal))
+            .Where(f => System.Text.RegularExpressions.Regex.IsMatch(File.ReadAllText(f), f.StartsWith(keys, StringComparison.Ordinal)
+                ? @"\bCms\.(Domain|Application|Infrastructure)\b"
+                : @"\b(Cms\.(Domain|Application|Infrastructure)|Npgsql|EntityFrameworkCore)\b"))
             .ToList();
         Assert.True(forbidden.Count == 0, "the web UI reaches past the API: " + string.Join(", ", forbidden));
+        var mapped = sources.Where(f => f.StartsWith(keys, StringComparison.Ordinal))
+            .SelectMany(f => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(f), @"\bEntity<(\w+)>").Select(m => m.Groups[1].Value))
+            .Distinct().ToList();
+        Assert.Equal(["DataProtectionKey"], mapped);
     }
 
     [Fact]

@@ -24,6 +24,12 @@ public sealed class DatabaseOptions
     /// needs and nothing more (decision 0029). Empty: no grants (a single-role installation, owner and runtime alike).
     /// </summary>
     public string? RuntimeRole { get; set; }
+
+    /// <summary>
+    /// The role the web UI connects as for its data-protection keys (<c>ConnectionStrings:CmsWebKeys</c> of Cms.Web): granted
+    /// SELECT and INSERT on <c>web.data_protection_keys</c> and nothing else (decision 0057). Empty: no grants.
+    /// </summary>
+    public string? WebRole { get; set; }
 }
 
 /// <summary>
@@ -43,7 +49,9 @@ public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<Datab
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         var connectionString = OwnerConnectionString(configuration);
-        var runtimeRole = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>()?.RuntimeRole;
+        var roles = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>();
+        var runtimeRole = roles?.RuntimeRole;
+        var webRole = roles?.WebRole;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
         await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection)) await take.ExecuteNonQueryAsync(cancellationToken);
@@ -60,11 +68,17 @@ public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<Datab
                 {
                     var schemas = db.Model.GetEntityTypes().Select(e => e.GetSchema()).OfType<string>().Append("hangfire").Distinct().Order().ToList();
                     await DatabaseRoles.GrantRuntimeAsync(connection, runtimeRole, schemas, cancellationToken);
-                    logger.LogInformation("Database migrated; runtime role granted");
-                    return;
                 }
+                if (!string.IsNullOrWhiteSpace(webRole))
+                    await DatabaseRoles.GrantWebAsync(connection, webRole, runtimeRole, cancellationToken);
             }
-            logger.LogInformation("Database migrated");
+            logger.LogInformation("Database migrated{Grants}", (string.IsNullOrWhiteSpace(runtimeRole), string.IsNullOrWhiteSpace(webRole)) switch
+            {
+                (false, false) => "; runtime and web roles granted",
+                (false, true) => "; runtime role granted",
+                (true, false) => "; web role granted",
+                _ => "",
+            });
         }
         finally
         {
@@ -219,11 +233,54 @@ public static partial class DatabaseRoles
             END $$
             """,
             $"GRANT SELECT ON public.\"__EFMigrationsHistory\" TO {role}",
+            // The web UI's data-protection keys (decision 0057) are not the API's: no right on their schema, whatever was granted before.
+            $"""
+            DO $$
+            BEGIN
+                IF to_regnamespace('web') IS NOT NULL THEN
+                    REVOKE ALL ON ALL TABLES IN SCHEMA web FROM {role};
+                    REVOKE ALL ON SCHEMA web FROM {role};
+                END IF;
+            END $$
+            """,
             // Nobody but the owner creates objects in the public schema (PostgreSQL 15's default, made sure of).
             "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
         ]);
         await using var batch = new NpgsqlBatch(owner);
         foreach (var statement in statements) batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+        await using var transaction = await owner.BeginTransactionAsync(cancellationToken);
+        batch.Transaction = transaction;
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// What the web UI's role may do (decision 0057): read the data-protection keys and add new ones, in <c>web.data_protection_keys</c>
+    /// only. No UPDATE (a key is never rewritten), no DELETE (expired keys stay, a few kilobytes a quarter: a thief of the UI's
+    /// credentials could otherwise wipe the ring and sign every operator out), no right anywhere else.
+    /// </summary>
+    public static async Task GrantWebAsync(NpgsqlConnection owner, string webRole, string? runtimeRole, CancellationToken cancellationToken)
+    {
+        if (!RoleName().IsMatch(webRole)) throw new InvalidOperationException($"Database:WebRole '{webRole}' is not a plain role name.");
+        if (string.Equals(webRole, runtimeRole, StringComparison.Ordinal))
+            throw new InvalidOperationException("Database:WebRole must not be the API's runtime role (Database:RuntimeRole): the web UI gets a role of its own.");
+        await using (var check = new NpgsqlCommand("SELECT current_user = @r, EXISTS (SELECT FROM pg_roles WHERE rolname = @r)", owner))
+        {
+            check.Parameters.AddWithValue("r", webRole);
+            await using var reader = await check.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetBoolean(0)) throw new InvalidOperationException("The web role must not be the role that owns the database (ConnectionStrings:CmsMigrations).");
+            if (!reader.GetBoolean(1)) throw new InvalidOperationException($"The web role '{webRole}' does not exist: create it first (docs/production.md).");
+        }
+        var role = $"\"{webRole}\"";
+        await using var batch = new NpgsqlBatch(owner);
+        foreach (var statement in new[]
+        {
+            $"GRANT USAGE ON SCHEMA web TO {role}",
+            $"REVOKE ALL ON ALL TABLES IN SCHEMA web FROM {role}",
+            $"GRANT SELECT, INSERT ON web.data_protection_keys TO {role}",
+        })
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
         await using var transaction = await owner.BeginTransactionAsync(cancellationToken);
         batch.Transaction = transaction;
         await batch.ExecuteNonQueryAsync(cancellationToken);

@@ -11,6 +11,15 @@ public sealed class WebOptions
     public string KeysFolder { get; set; } = "";
 
     /// <summary>
+    /// A file holding the key (base64 of 32 random bytes) that encrypts the data-protection keys where they are kept (decision 0057).
+    /// Required with <c>ConnectionStrings:CmsWebKeys</c>: the same file on every instance, never in the database.
+    /// </summary>
+    public string KeysEncryptionKeyFile { get; set; } = "";
+
+    /// <summary>Generates <see cref="KeysEncryptionKeyFile"/> when it is missing (development).</summary>
+    public bool KeysEncryptionGenerateIfMissing { get; set; }
+
+    /// <summary>
     /// Where the reader bridge answers on each desk (<c>cms-reader bridge</c>, on the desk's own loopback): the browser of
     /// the desk posts the reader page's form there.
     /// </summary>
