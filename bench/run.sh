@@ -13,6 +13,9 @@
 #                                       migration step runs while N serves, this tree's API (N+1) serves beside N, then alone; the
 #                                       main counter flows in every phase. REV defaults to the commit before the newest migration
 #                                       after the baseline was added (HEAD~1 when there is none). REV is built in a git worktree.
+#   bench/run.sh topology [activations] default 1,000 activations through HAProxy (scripts/topology.sh, 2 instances, database
+#                                       cms_bench_topology, ports 56460-56472) while the lease's holder is SIGKILLed and restarted
+#                                       twice: every confirm answered once, every message delivered, the trail intact (decision 0054)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -20,6 +23,12 @@ bash scripts/deps.sh run
 CMS_BENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_bench)"
 CMS_PGBENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_pgbench)"
 export CMS_BENCH_CONNECTION CMS_PGBENCH_CONNECTION
+export CMS_BENCH_ROOT="$ROOT"
+if [ "${1:-}" = topology ]; then
+  CMS_BENCH_TOPOLOGY_CONNECTION="$(bash scripts/db.sh owner-url cms_bench_topology)"
+  export CMS_BENCH_TOPOLOGY_CONNECTION
+  dotnet build src/Cms.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
+fi
 export CMS_API_DLL="$ROOT/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll"
 command -v pgbench >/dev/null || export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 if [ "${1:-}" = upgrade ]; then

@@ -136,6 +136,12 @@ public static class DependencyInjection
         services.AddHttpClient(Auditing.ConfiguredCheckpointSink.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<Auditing.IAuditCheckpointSink, Auditing.ConfiguredCheckpointSink>();
         services.AddSingleton<Auditing.AuditCheckpointWriter>();
+        // The singletons run under one lease per region's database (decision 0054): one instance at a time, another when it dies.
+        services.AddOptions<Coordination.CoordinationOptions>().Bind(configuration.GetSection(Coordination.CoordinationOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Coordination.CoordinationOptions>, Coordination.CoordinationOptionsValidator>();
+        services.AddSingleton(sp => new Coordination.SingletonLease(connectionString, sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<IOptions<Coordination.CoordinationOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Coordination.SingletonLease>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddHostedService<Auditing.AuditChainer>();
 
         // Code messages: SMTP when a host is configured, else the pickup folder; SMS likewise.

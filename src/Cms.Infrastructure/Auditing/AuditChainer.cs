@@ -10,7 +10,7 @@ public sealed class AuditChainerOptions
 {
     public const string Section = "Audit";
 
-    /// <summary>Every API instance chains; several instances queue on the chain's head, which is harmless.</summary>
+    /// <summary>Whether this instance takes part: the instances that do take turns under the singletons' lease (decision 0054).</summary>
     public bool ChainerEnabled { get; set; } = true;
 
     /// <summary>How often the pending entries are chained: the longest an entry stays out of the chain and the counts.</summary>
@@ -20,10 +20,12 @@ public sealed class AuditChainerOptions
 /// <summary>
 /// Chains the trail continuously (decision 0019): entries written since the last pass get their place in the hash chain and
 /// are counted into the roll-ups, in one short transaction per batch, so that no writing transaction waits for another.
-/// After a pass it signs a checkpoint of the chain's head when one is due (decision 0028).
+/// After a pass it signs a checkpoint of the chain's head when one is due (decision 0028). Of several instances, only the one
+/// holding the singletons' <paramref name="lease"/> chains and signs (decision 0054); without a lease (a test's own chainer) it
+/// always does.
 /// </summary>
 public sealed class AuditChainer(IAuditTrail trail, AuditCheckpointWriter checkpoints, IOptions<AuditChainerOptions> options,
-    ILogger<AuditChainer> logger) : BackgroundService
+    ILogger<AuditChainer> logger, Coordination.SingletonLease? lease = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -34,6 +36,7 @@ public sealed class AuditChainer(IAuditTrail trail, AuditCheckpointWriter checkp
         {
             try
             {
+                if (lease is not null && !await lease.HoldAsync(stoppingToken)) continue;
                 await trail.ChainPendingAsync(stoppingToken);
                 if (failing) logger.LogInformation("Audit chainer: chaining again");
                 failing = false;
