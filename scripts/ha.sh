@@ -46,7 +46,7 @@ pg_bin() {
 
 install() {
   local missing=()
-  for p in patroni etcd-server etcd-client postgresql-15 postgresql-contrib; do
+  for p in patroni etcd-server etcd-client postgresql-15 postgresql-contrib curl; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return
