@@ -15,7 +15,8 @@
 #   scripts/ha.sh owner-url [DB] the owner role's, for migrations
 #   scripts/ha.sh primary-port   the port of the current primary
 # Environment: CMS_HA_PORT_BASE (default 56500): etcd client BASE, etcd peer BASE+1, Patroni REST BASE+10 and BASE+11,
-# PostgreSQL BASE+20 and BASE+21. CMS_HA_DIR overrides the data folder.
+# PostgreSQL BASE+20 and BASE+21. CMS_HA_DIR overrides the data folder. CMS_HA_STRICT=false turns synchronous_mode_strict off
+# (see docs/production.md, "PostgreSQL failover (Patroni)").
 # Fast failover (Patroni's dynamic configuration): ttl 10 s, loop_wait 1 s, retry_timeout 4 s, primary_start_timeout 0 (a
 # crashed primary is failed over at once, not restarted in place); synchronous_mode and
 # synchronous_mode_strict: a commit returns only once the standby has it, and with the standby gone commits wait rather than
@@ -30,6 +31,8 @@ REST=($((BASE + 10)) $((BASE + 11)))
 PG=($((BASE + 20)) $((BASE + 21)))
 MEMBERS=(pg1 pg2)
 SCOPE=cms-ha
+# synchronous_mode_strict (CMS_HA_STRICT, default true): with the standby gone, commits wait for it rather than go on alone.
+STRICT="${CMS_HA_STRICT:-true}"
 # The two roles and their passwords are scripts/db.sh's own (one place to change them).
 eval "$(grep -E '^(DB_USER|DB_PASSWORD|OWNER_USER|OWNER_PASSWORD)=' "$ROOT/scripts/db.sh")"
 REPL_USER=replicator
@@ -102,7 +105,7 @@ bootstrap:
     primary_start_timeout: 0
     maximum_lag_on_failover: 1048576
     synchronous_mode: true
-    synchronous_mode_strict: true
+    synchronous_mode_strict: $STRICT
     postgresql:
       use_pg_rewind: true
       use_slots: true
@@ -246,6 +249,8 @@ start() {
   done
   start_member 1
   wait_ready 120
+  # The dynamic configuration lives in etcd: an existing cluster takes the current choice too.
+  patronictl_ edit-config --set "synchronous_mode_strict=$STRICT" --force >/dev/null
   create_roles
   log "primary ${MEMBERS[$(primary_index)]}; synchronous standby streaming"
 }
