@@ -303,7 +303,7 @@ case "${1:-status}" in
   rejoin) for i in 0 1; do start_member "$i"; done; wait_ready 120 ;;
   switchover)
     i=$(primary_index)
-    patronictl_ switchover --master "${MEMBERS[$i]}" --candidate "${MEMBERS[$((1 - i))]}" --force
+    patronictl_ switchover --leader "${MEMBERS[$i]}" --candidate "${MEMBERS[$((1 - i))]}" --force
     wait_ready 120
     ;;
   url) url "$DB_USER" "$DB_PASSWORD" "${2:-cms}" ;;
