@@ -16,10 +16,23 @@
 #   bench/run.sh topology [activations] default 1,000 activations through HAProxy (scripts/topology.sh, 2 instances, database
 #                                       cms_bench_topology, ports 56460-56472) while the lease's holder is SIGKILLed and restarted
 #                                       twice: every confirm answered once, every message delivered, the trail intact (decision 0054)
+#   bench/run.sh failover [seconds]     PostgreSQL failover under load (decision 0055): scripts/ha.sh's primary and synchronous
+#                                       standby (database cms_failover), one API on the multi-host string, the primary's postmaster
+#                                       killed after [seconds] (default 20): recovery time, 503s meanwhile, work lost (must be 0)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/deps.sh run
+if [ "${1:-}" = failover ]; then
+  CMS_BENCH_CONNECTION="$(bash scripts/ha.sh owner-url cms_failover)"
+  CMS_BENCH_RUNTIME_CONNECTION="$(bash scripts/ha.sh url cms_failover)"
+  export CMS_BENCH_CONNECTION CMS_BENCH_RUNTIME_CONNECTION
+  export CMS_HA_SCRIPT="$ROOT/scripts/ha.sh"
+  export CMS_API_DLL="$ROOT/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll"
+  dotnet build src/Cms.Api -c Release -nologo -v quiet -clp:ErrorsOnly
+  dotnet build bench/Cms.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
+  exec dotnet bench/Cms.Bench/bin/Release/net10.0/Cms.Bench.dll "$@"
+fi
 CMS_BENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_bench)"
 CMS_PGBENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_pgbench)"
 export CMS_BENCH_CONNECTION CMS_PGBENCH_CONNECTION

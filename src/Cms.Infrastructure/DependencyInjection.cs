@@ -42,6 +42,9 @@ public static class DependencyInjection
     /// <summary>Connections the pool keeps however long they sit idle, unless the connection string says otherwise (decision 0020).</summary>
     public const int MinimumPoolSize = 32;
 
+    /// <summary>How long a multi-host connection string trusts what it learnt of a host's role, unless it says otherwise (decision 0055).</summary>
+    public const int MultiHostRecheckSeconds = 1;
+
     /// <summary>
     /// The connection string with the pool's floor (decision 0020): Npgsql closes, every <c>Connection Idle Lifetime</c>
     /// (5 minutes), as many connections as were idle at the median of its samples — under a steady but uneven load that
@@ -54,6 +57,11 @@ public static class DependencyInjection
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!Names(connectionString, "MinimumPoolSize") && !Names(connectionString, "MinPoolSize"))
             builder.MinPoolSize = Math.Min(MinimumPoolSize, builder.MaxPoolSize);
+        // Several hosts (a primary and its standby, decision 0055): Npgsql remembers each host's role for Host Recheck
+        // Seconds (10 by default), so after a failover it would keep refusing the promoted standby as "not the primary" —
+        // and keep trying the old primary — for up to 10 s. One second brings Cms back about as soon as Patroni promotes.
+        if (builder.Host?.Contains(',', StringComparison.Ordinal) == true && !Names(connectionString, "HostRecheck"))
+            builder.HostRecheckSeconds = MultiHostRecheckSeconds;
         return builder.ConnectionString;
     }
 
