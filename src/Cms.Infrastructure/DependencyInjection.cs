@@ -86,6 +86,12 @@ public static class DependencyInjection
         services.AddScoped<Cms.Application.Interop.IInteropData>(sp => sp.GetRequiredService<CmsDbContext>());
         services.AddScoped<Cms.Application.Citizen.ICitizenData>(sp => sp.GetRequiredService<CmsDbContext>());
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<CmsDbContext>());
+        // The auditors' reads: on the replica of ConnectionStrings:CmsReadOnly when it is usable, else here (decision 0056).
+        services.AddOptions<ReadReplicaOptions>().Bind(configuration.GetSection(ReadReplicaOptions.Section))
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString(ReadReplicaOptions.ConnectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReadReplicaOptions>, ReadReplicaOptionsValidator>();
+        services.AddSingleton<ReadReplicaMonitor>();
+        services.AddScoped<IReadSource, ReplicaReadSource>();
 
         services.AddOptions<CmsOptions>().Bind(configuration.GetSection(CmsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CmsOptions>, CmsOptionsValidator>();
