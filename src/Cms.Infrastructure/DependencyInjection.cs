@@ -138,6 +138,8 @@ public static class DependencyInjection
         services.AddSingleton<Cms.Application.Common.Auditing.IAuditTrail, Auditing.PostgresAuditTrail>();
         services.Configure<Auditing.AuditChainerOptions>(configuration.GetSection(Auditing.AuditChainerOptions.Section));
         services.Configure<Auditing.AuditCheckpointOptions>(configuration.GetSection(Auditing.AuditChainerOptions.Section));
+        services.AddOptions<Auditing.AuditCheckpointOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Auditing.AuditCheckpointOptions>, Auditing.AuditCheckpointOptionsValidator>();
         services.AddSingleton<Auditing.AuditCheckpointKeys>();
         services.AddHttpClient(Auditing.ConfiguredCheckpointSink.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<Auditing.IAuditCheckpointSink, Auditing.ConfiguredCheckpointSink>();
