@@ -9,6 +9,11 @@
 #                                       the API's resident memory (flat within 10%)
 #   bench/run.sh reports [operations]   10,000,000 operations: an operator's monthly report and an auditor's yearly statistics,
 #                                       through the API and as SQL straight on the cluster
+#   bench/run.sh restore-drill          pgBackRest backup, 500 activations (the last 100 with SMTP down), time T, 100 more;
+#                                       restore to T into a new cluster (scripts/backup.sh) and Cms on it: the 500 there and the
+#                                       100 not, the codes open, the held messages sent, the checkpoints after T the expected
+#                                       gap; RPO and RTO (decision 0056). Turns WAL archiving on in the cluster (a restart).
+#                                       CMS_DRILL_API_PORT (5098) and CMS_DRILL_RESTORE_PORT (55532) choose its ports.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -16,6 +21,7 @@ bash scripts/deps.sh run
 CMS_BENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_bench)"
 CMS_PGBENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_pgbench)"
 export CMS_BENCH_CONNECTION CMS_PGBENCH_CONNECTION
+export CMS_ROOT="$ROOT"
 export CMS_API_DLL="$ROOT/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll"
 command -v pgbench >/dev/null || export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 dotnet build src/Cms.Api -c Release -nologo -v quiet -clp:ErrorsOnly

@@ -19,6 +19,7 @@ using Npgsql;
 if (args.Length > 0 && args[0] is "activations" or "soak") return await Cms.Bench.ActivationBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "forms") return Cms.Bench.FormsBenchmark.Run(args);
 if (args.Length > 0 && args[0] == "reports") return await Cms.Bench.ReportsBenchmark.RunAsync(args);
+if (args.Length > 0 && args[0] == "restore-drill") return await Cms.Bench.RestoreDrill.RunAsync(args);
 if (args.Length > 0 && args[0] == "migration") return await Cms.Bench.MigrationBenchmark.RunAsync(args);
 
 var cards = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
