@@ -19,6 +19,11 @@
 #   bench/run.sh failover [seconds]     PostgreSQL failover under load (decision 0055): scripts/ha.sh's primary and synchronous
 #                                       standby (database cms_failover), one API on the multi-host string, the primary's postmaster
 #                                       killed after [seconds] (default 20): recovery time, 503s meanwhile, work lost (must be 0)
+#   bench/run.sh restore-drill          pgBackRest backup, 500 activations (the last 100 with SMTP down), time T, 100 more;
+#                                       restore to T into a new cluster (scripts/backup.sh) and Cms on it: the 500 there and the
+#                                       100 not, the codes open, the held messages sent, the checkpoints after T the expected
+#                                       gap; RPO and RTO (decision 0056). Turns WAL archiving on in the cluster (a restart).
+#                                       CMS_DRILL_API_PORT (5098) and CMS_DRILL_RESTORE_PORT (55532) choose its ports.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -42,6 +47,7 @@ if [ "${1:-}" = topology ]; then
   export CMS_BENCH_TOPOLOGY_CONNECTION
   dotnet build src/Cms.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
 fi
+export CMS_ROOT="$ROOT"
 export CMS_API_DLL="$ROOT/src/Cms.Api/bin/Release/net10.0/Cms.Api.dll"
 command -v pgbench >/dev/null || export PATH="$PATH:$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 if [ "${1:-}" = upgrade ]; then

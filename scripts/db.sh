@@ -7,10 +7,17 @@
 #   scripts/db.sh owner-url DB  print the owner role's connection string of DB: migrations (cms migrate), tests' set-up
 #   scripts/db.sh web-url DB    print the web UI's role's connection string of DB (ConnectionStrings__CmsWebKeys): it reads and adds
 #                               the UI's data-protection keys in web.data_protection_keys and nothing else (decision 0057)
+#   scripts/db.sh replica start   a hot standby of this cluster for auditors' reads (decision 0056): pg_basebackup -R from the
+#                                 primary through the replication role cms_replicator and the slot cms_replica, on its own port,
+#                                 its data beside the primary's cluster; started if it exists already
+#   scripts/db.sh replica stop    stop it (the slot keeps the primary's WAL for it meanwhile: drop it when done)
+#   scripts/db.sh replica drop    stop it, drop the slot, delete its data
+#   scripts/db.sh replica url DB  print the runtime role's read-only connection string of DB on the replica
+#   scripts/db.sh replica lag     print how far behind it is: seconds of replay, and whether it replayed all it received
 # Two roles (decision 0029): cms_owner owns the databases and every object in them; cms is the runtime role, granted its rights
 # by the migration step (Database__RuntimeRole=cms). A third, cms_web, is the web UI's, granted by the same step (Database__WebRole=cms_web).
 # Environment: CMS_PG_PORT (default 55432), CMS_PG_DIR (default .data/pg, or /var/tmp/cms-pg-<hash>
-# when the postgres user cannot reach the project folder).
+# when the postgres user cannot reach the project folder), CMS_PG_REPLICA_PORT (default CMS_PG_PORT + 1).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +28,10 @@ OWNER_USER=cms_owner
 OWNER_PASSWORD=cms-local-dev-owner
 WEB_USER=cms_web
 WEB_PASSWORD=cms-local-dev-web
+REPLICA_PORT="${CMS_PG_REPLICA_PORT:-$((PORT + 1))}"
+REPLICATION_USER=cms_replicator
+REPLICATION_PASSWORD=cms-local-dev-replication
+REPLICATION_SLOT=cms_replica
 
 log() { printf '[db] %s\n' "$*" >&2; }
 
@@ -139,8 +150,109 @@ stop() {
   [ -f "$dir/data/PG_VERSION" ] && as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# --- The replica (decision 0056) ---------------------------------------------------------------------------------------
+
+primary_sql() {
+  local bin dir
+  bin=$(pg_bin)
+  dir=$(cluster_dir)
+  as_pg "$bin/psql" -h "$dir/socket" -p "$PORT" -U postgres -d postgres -qtA -v ON_ERROR_STOP=1 -c "$1"
+}
+
+replica_start() {
+  start
+  local bin dir rdir
+  bin=$(pg_bin)
+  dir=$(cluster_dir)
+  rdir="$dir/replica"
+  primary_sql "DO \$\$ BEGIN
+      IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$REPLICATION_USER') THEN
+        CREATE ROLE $REPLICATION_USER LOGIN REPLICATION PASSWORD '$REPLICATION_PASSWORD';
+      END IF;
+    END \$\$" >/dev/null
+  primary_sql "SELECT pg_create_physical_replication_slot('$REPLICATION_SLOT')
+    WHERE NOT EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = '$REPLICATION_SLOT')" >/dev/null
+  if [ ! -f "$rdir/data/PG_VERSION" ]; then
+    log "copying the primary into $rdir (pg_basebackup -R, slot $REPLICATION_SLOT)"
+    rm -rf "$rdir"
+    mkdir -p "$rdir/socket"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$rdir"
+    # The replication role's password in a passfile of the postgres user, named by primary_conninfo: not on a command line.
+    local pass="$rdir/pgpass"
+    printf '127.0.0.1:%s:replication:%s:%s\n' "$PORT" "$REPLICATION_USER" "$REPLICATION_PASSWORD" >"$pass"
+    chmod 600 "$pass"
+    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pass"
+    as_pg env PGPASSFILE="$pass" "$bin/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U "$REPLICATION_USER" -D "$rdir/data" \
+      -X stream -S "$REPLICATION_SLOT" -R -c fast >/dev/null
+    # pg_basebackup -R writes primary_conninfo, with the passfile it was given (PGPASSFILE).
+    chmod 700 "$rdir/data"
+  fi
+  if as_pg "$bin/pg_ctl" -D "$rdir/data" status >/dev/null 2>&1; then
+    log "replica already running on port $REPLICA_PORT"
+    return
+  fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$REPLICA_PORT") 2>/dev/null; then
+    log "port $REPLICA_PORT is taken by another server: stop it, or set CMS_PG_REPLICA_PORT"
+    exit 1
+  fi
+  log "starting the replica on 127.0.0.1:$REPLICA_PORT"
+  if ! as_pg "$bin/pg_ctl" -D "$rdir/data" -l "$rdir/postgres.log" -w -t 60 \
+    -o "-p $REPLICA_PORT -k $rdir/socket -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB -c hot_standby=on -c hot_standby_feedback=on" \
+    start >/dev/null; then
+    tail -20 "$rdir/postgres.log" >&2 || true
+    exit 1
+  fi
+}
+
+replica_stop() {
+  local bin rdir
+  bin=$(pg_bin) || return 0
+  rdir="$(cluster_dir)/replica"
+  [ -f "$rdir/data/PG_VERSION" ] && as_pg "$bin/pg_ctl" -D "$rdir/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+replica_drop() {
+  replica_stop
+  local bin dir
+  bin=$(pg_bin) || return 0
+  dir=$(cluster_dir)
+  if as_pg "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    primary_sql "SELECT pg_drop_replication_slot('$REPLICATION_SLOT') FROM pg_replication_slots WHERE slot_name = '$REPLICATION_SLOT'" >/dev/null
+  elif [ -d "$dir/replica" ]; then
+    log "the primary is stopped: its slot $REPLICATION_SLOT stays (drop it with: scripts/db.sh replica drop, primary running)"
+  fi
+  rm -rf "$dir/replica"
+}
+
+replica_lag() {
+  local bin rdir
+  bin=$(pg_bin)
+  rdir="$(cluster_dir)/replica"
+  as_pg "$bin/psql" -h "$rdir/socket" -p "$REPLICA_PORT" -U postgres -d postgres -qtA -F ' ' -v ON_ERROR_STOP=1 -c \
+    "SELECT 'lag_seconds=' || coalesce(round(extract(epoch FROM now() - pg_last_xact_replay_timestamp())::numeric, 3)::text, 'none'),
+            'caught_up=' || coalesce((pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn())::text, 'false'),
+            'replay_paused=' || (pg_get_wal_replay_pause_state() <> 'not paused')::text"
+}
+
+replica() {
+  case "${1:-start}" in
+    start) replica_start ;;
+    stop) replica_stop ;;
+    drop) replica_drop ;;
+    url)
+      start
+      ensure_db "${2:-cms}"
+      replica_start
+      echo "Host=127.0.0.1;Port=$REPLICA_PORT;Database=${2:-cms};Username=$DB_USER;Password=$DB_PASSWORD"
+      ;;
+    lag) replica_lag ;;
+    *) echo "usage: $0 replica start|stop|drop|url [DB]|lag" >&2; exit 2 ;;
+  esac
+}
+
 case "${1:-start}" in
   start) start ;;
+  replica) shift; replica "$@" ;;
   stop) stop ;;
   url)
     start
@@ -162,5 +274,5 @@ case "${1:-start}" in
     shift
     exec env PGPASSWORD="$DB_PASSWORD" psql -h 127.0.0.1 -p "$PORT" -U "$DB_USER" "$@"
     ;;
-  *) echo "usage: $0 start|stop|url [DB]|owner-url [DB]|web-url [DB]|psql [args]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|url [DB]|owner-url [DB]|web-url [DB]|psql [args]|replica start|stop|drop|url [DB]|lag" >&2; exit 2 ;;
 esac

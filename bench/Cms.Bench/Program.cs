@@ -21,6 +21,7 @@ if (args.Length > 0 && args[0] == "forms") return Cms.Bench.FormsBenchmark.Run(a
 if (args.Length > 0 && args[0] == "reports") return await Cms.Bench.ReportsBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "topology") return await Cms.Bench.TopologyBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "failover") return await Cms.Bench.FailoverBenchmark.RunAsync(args);
+if (args.Length > 0 && args[0] == "restore-drill") return await Cms.Bench.RestoreDrill.RunAsync(args);
 if (args.Length > 0 && args[0] == "migration") return await Cms.Bench.MigrationBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "upgrade") return await Cms.Bench.UpgradeBenchmark.RunAsync();
 

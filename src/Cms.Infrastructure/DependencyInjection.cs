@@ -94,6 +94,12 @@ public static class DependencyInjection
         services.AddScoped<Cms.Application.Interop.IInteropData>(sp => sp.GetRequiredService<CmsDbContext>());
         services.AddScoped<Cms.Application.Citizen.ICitizenData>(sp => sp.GetRequiredService<CmsDbContext>());
         services.AddScoped<IUnitOfWork>(sp => sp.GetRequiredService<CmsDbContext>());
+        // The auditors' reads: on the replica of ConnectionStrings:CmsReadOnly when it is usable, else here (decision 0056).
+        services.AddOptions<ReadReplicaOptions>().Bind(configuration.GetSection(ReadReplicaOptions.Section))
+            .Configure(o => o.ConnectionString = configuration.GetConnectionString(ReadReplicaOptions.ConnectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReadReplicaOptions>, ReadReplicaOptionsValidator>();
+        services.AddSingleton<ReadReplicaMonitor>();
+        services.AddScoped<IReadSource, ReplicaReadSource>();
 
         services.AddOptions<CmsOptions>().Bind(configuration.GetSection(CmsOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CmsOptions>, CmsOptionsValidator>();
@@ -140,6 +146,8 @@ public static class DependencyInjection
         services.AddSingleton<Cms.Application.Common.Auditing.IAuditTrail, Auditing.PostgresAuditTrail>();
         services.Configure<Auditing.AuditChainerOptions>(configuration.GetSection(Auditing.AuditChainerOptions.Section));
         services.Configure<Auditing.AuditCheckpointOptions>(configuration.GetSection(Auditing.AuditChainerOptions.Section));
+        services.AddOptions<Auditing.AuditCheckpointOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Auditing.AuditCheckpointOptions>, Auditing.AuditCheckpointOptionsValidator>();
         services.AddSingleton<Auditing.AuditCheckpointKeys>();
         services.AddHttpClient(Auditing.ConfiguredCheckpointSink.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<Auditing.IAuditCheckpointSink, Auditing.ConfiguredCheckpointSink>();

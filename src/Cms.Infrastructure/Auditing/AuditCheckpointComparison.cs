@@ -7,12 +7,13 @@ namespace Cms.Infrastructure.Auditing;
 /// The chain recomputed by the application, compared with the signed checkpoints: at each checkpoint's position the chain must
 /// have exactly the checkpoint's hash. A rewrite (even one recomputed consistently with the database's own functions), a cut
 /// tail or a replaced function shows as the first checkpoint that does not match; the entries concerned lie between the last
-/// checkpoint that matches and that one.
+/// checkpoint that matches and that one. After a point-in-time restore (<c>Audit:RestoredTo</c>, <c>Audit:RestoredAt</c>,
+/// decision 0056) the checkpoints signed between the two that no longer match are the restore's expected gap: named, not a break.
 /// </summary>
 public static class AuditCheckpointComparison
 {
     public static CheckpointComparison Compare(bool enabled, IReadOnlyList<AuditCheckpoint> checkpoints, IReadOnlyList<string> badSignatures,
-        AuditChainWalkResult walk, out IntegrityBreak? checkpointBreak)
+        AuditChainWalkResult walk, out IntegrityBreak? checkpointBreak, DateTimeOffset? restoredTo = null, DateTimeOffset? restoredAt = null)
     {
         checkpointBreak = null;
         if (!enabled)
@@ -21,9 +22,15 @@ public static class AuditCheckpointComparison
         CheckpointMark? lastMatching = null;
         CheckpointMark? firstMismatch = null;
         var matching = 0;
+        var gap = new List<AuditCheckpoint>();
         foreach (var checkpoint in checkpoints)
         {
             var matches = walk.RecomputedAt.TryGetValue(checkpoint.ChainIndex, out var hash) && Convert.ToHexStringLower(hash) == checkpoint.Hash;
+            if (!matches && restoredTo is { } to && restoredAt is { } at && checkpoint.SignedAt > to && checkpoint.SignedAt <= at)
+            {
+                gap.Add(checkpoint);
+                continue;
+            }
             var mark = new CheckpointMark(checkpoint.ChainIndex, checkpoint.Hash, checkpoint.LastEntryAt, checkpoint.SignedAt);
             if (matches) matching++;
             if (matches && firstMismatch is null) lastMatching = mark;
@@ -31,10 +38,15 @@ public static class AuditCheckpointComparison
         }
         var signatures = badSignatures.Count == 0 ? ""
             : $" La firma di {badSignatures.Count} punti di controllo non è valida: {string.Join(", ", badSignatures)}.";
+        if (gap.Count > 0)
+            signatures = $" Vuoto atteso del ripristino: il database è stato ripristinato al {Time(restoredTo)} (il {Time(restoredAt)}); " +
+                         $"{gap.Count} punti di controllo firmati dopo quell'istante (posizioni {gap.Min(c => c.ChainIndex)}–{gap.Max(c => c.ChainIndex)}, " +
+                         $"firmati dal {Time(gap.Min(c => c.SignedAt))} al {Time(gap.Max(c => c.SignedAt))}) descrivono voci perse con il ripristino " +
+                         "e non corrispondono più: non è una manomissione." + signatures;
         if (firstMismatch is null)
         {
-            var explanation = checkpoints.Count == 0 ? "Nessun punto di controllo firmato da confrontare."
-                : $"La catena corrisponde a tutti i {checkpoints.Count} punti di controllo firmati (l'ultimo in posizione {lastMatching!.ChainIndex}, " +
+            var explanation = matching == 0 ? "Nessun punto di controllo firmato da confrontare."
+                : $"La catena corrisponde a tutti i {matching} punti di controllo firmati (l'ultimo in posizione {lastMatching!.ChainIndex}, " +
                   $"firmato il {Time(lastMatching.SignedAt)}).";
             return new CheckpointComparison(true, checkpoints.Count, matching, lastMatching, null, badSignatures, explanation + signatures);
         }

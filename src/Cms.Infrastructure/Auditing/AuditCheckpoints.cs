@@ -31,6 +31,32 @@ public sealed class AuditCheckpointOptions
     public int CheckpointEveryEntries { get; set; } = 1000;
 
     public int CheckpointEveryMinutes { get; set; } = 5;
+
+    /// <summary>
+    /// After a point-in-time restore (decision 0056): the time the database was restored to (T). The checkpoints signed after
+    /// it and up to <see cref="RestoredAt"/> describe entries the restore gave up; the comparison reports those that no longer
+    /// match as the restore's expected gap, not as tampering. Set with <see cref="RestoredAt"/> or not at all.
+    /// </summary>
+    public DateTimeOffset? RestoredTo { get; set; }
+
+    /// <summary>When the restored database was put into service: checkpoints signed after it are checked as usual.</summary>
+    public DateTimeOffset? RestoredAt { get; set; }
+}
+
+/// <summary>Audit:RestoredTo and Audit:RestoredAt come together, the first not after the second, and not in the future.</summary>
+public sealed class AuditCheckpointOptionsValidator : IValidateOptions<AuditCheckpointOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuditCheckpointOptions options)
+    {
+        if (options.RestoredTo is null && options.RestoredAt is null) return ValidateOptionsResult.Success;
+        if (options.RestoredTo is null || options.RestoredAt is null)
+            return ValidateOptionsResult.Fail("Audit:RestoredTo and Audit:RestoredAt are set together (after a point-in-time restore) or not at all.");
+        if (options.RestoredTo > options.RestoredAt)
+            return ValidateOptionsResult.Fail("Audit:RestoredTo (the time restored to) must not be after Audit:RestoredAt (when the restore was done).");
+        if (options.RestoredAt > TimeProvider.System.GetUtcNow().AddMinutes(5))
+            return ValidateOptionsResult.Fail("Audit:RestoredAt is in the future.");
+        return ValidateOptionsResult.Success;
+    }
 }
 
 /// <summary>

@@ -60,7 +60,8 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider
         }
         await transaction.CommitAsync(cancellationToken);
 
-        var comparison = AuditCheckpointComparison.Compare(checkpointKeys.CanVerify, checkpoints, badSignatures, walk, out var checkpointBreak);
+        var comparison = AuditCheckpointComparison.Compare(checkpointKeys.CanVerify, checkpoints, badSignatures, walk, out var checkpointBreak,
+            checkpointOptions.Value.RestoredTo, checkpointOptions.Value.RestoredAt);
         // The first entry that disagrees: a checkpoint that no longer matches may point before the walk's first break (a
         // consistent rewrite before an inconsistent edit); an entry outside the chain (position 0) comes after both.
         if (checkpointBreak is not null && (found is null || found.ChainIndex == 0 || checkpointBreak.ChainIndex < found.ChainIndex))

@@ -22,6 +22,13 @@ public static class CmsMetrics
     public static readonly Counter<long> CodeMessageAttemptsFailed = Meter.CreateCounter<long>(
         "cms.code_messages.failed_attempts", "{attempt}", "Attempts to send a code message that failed, by channel; given_up when it will not be retried.");
 
+    private static readonly Counter<long> DbReads = Meter.CreateCounter<long>(
+        "cms.db.reads", "{read}", "Auditors' reads (reports, statistics, subject access, the trail's listing) by where they ran (cms.source: replica, primary; decision 0056).");
+
+    /// <summary>One auditor's read, run on <paramref name="source"/> (<c>replica</c> or <c>primary</c>).</summary>
+    public static void DbRead(string source, string useCase) =>
+        DbReads.Add(1, new TagList { { "cms.source", source }, { "cms.use_case", useCase } });
+
     public static void UseCase(string useCase, string outcome, string? rule, TimeSpan elapsed)
     {
         var tags = new TagList { { "cms.use_case", useCase }, { "cms.outcome", outcome } };

@@ -35,9 +35,10 @@ public sealed class GetAuditStatisticsValidator : AbstractValidator<GetAuditStat
 /// <summary>
 /// Answers from the roll-ups the database keeps beside the trail (decision 0012), never from the trail itself: per day
 /// from the region's daily counts, per counter from the monthly counts for the whole months of the period and the daily
-/// counts for the days at its ends. One counter's question reads that counter's daily counts alone.
+/// counts for the days at its ends. One counter's question reads that counter's daily counts alone. The counts are read
+/// where <see cref="IReadSource"/> says (the replica for auditors, decision 0056); the pending entries are chained on the primary.
 /// </summary>
-public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit, IAuditTrail trail)
+public sealed class GetAuditStatisticsHandler(IReadSource reads, AuditScope audit, IAuditTrail trail)
     : IQueryHandler<GetAuditStatisticsQuery, AuditStatistics>
 {
     public async ValueTask<AuditStatistics> Handle(GetAuditStatisticsQuery q, CancellationToken cancellationToken)
@@ -47,12 +48,17 @@ public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit
         await trail.ChainPendingAsync(cancellationToken);
         audit.Detail = $"statistics region={q.Region} counter={q.Counter} type={q.Type} {q.From}..{q.To}";
         var type = ApiNames.Parse<OperationType>(q.Type);
+        return await reads.ReadAsync(nameof(GetAuditStatisticsQuery), (db, ct) => CountAsync(db, q, type, period, ct), cancellationToken);
+    }
 
+    private static async Task<AuditStatistics> CountAsync(ICmsDbContext db, GetAuditStatisticsQuery q, OperationType? type, ReportPeriod period,
+        CancellationToken cancellationToken)
+    {
         List<CounterCount> counters;
         List<DayCount> days;
         if (q.Counter is not null)
         {
-            var rows = CounterDays(q.Region, type, period.From, period.To).Where(c => c.CounterCode == q.Counter);
+            var rows = CounterDays(db, q.Region, type, period.From, period.To).Where(c => c.CounterCode == q.Counter);
             days = await rows.GroupBy(c => c.Day).Select(g => new DayCount(g.Key, g.Sum(c => c.Operations))).ToListAsync(cancellationToken);
             var total = days.Sum(d => d.Operations);
             counters = total == 0 ? [] : [new CounterCount(q.Counter, total)];
@@ -65,7 +71,7 @@ public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit
             if (period.From is { } from) regionDays = regionDays.Where(c => c.Day >= from);
             if (period.To is { } to) regionDays = regionDays.Where(c => c.Day <= to);
             days = await regionDays.GroupBy(c => c.Day).Select(g => new DayCount(g.Key, g.Sum(c => c.Operations))).ToListAsync(cancellationToken);
-            counters = await PerCounterAsync(q.Region, type, period, cancellationToken);
+            counters = await PerCounterAsync(db, q.Region, type, period, cancellationToken);
         }
 
         var perCounter = counters.Select(c => c with { CounterCode = c.CounterCode is "" ? null : c.CounterCode })
@@ -74,7 +80,7 @@ public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit
         return new AuditStatistics(period.From, period.To, perCounter.Sum(c => c.Operations), perCounter, perDay);
     }
 
-    private async Task<List<CounterCount>> PerCounterAsync(string? region, OperationType? type, ReportPeriod period, CancellationToken ct)
+    private static async Task<List<CounterCount>> PerCounterAsync(ICmsDbContext db, string? region, OperationType? type, ReportPeriod period, CancellationToken ct)
     {
         var months = MonthSpan.Within(period.From, period.To);
         var totals = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -86,7 +92,7 @@ public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit
 
         if (months is null)
         {
-            await AddAsync(ByCounter(CounterDays(region, type, period.From, period.To)));
+            await AddAsync(ByCounter(CounterDays(db, region, type, period.From, period.To)));
         }
         else
         {
@@ -96,8 +102,8 @@ public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit
             if (months.First is { } first) monthRows = monthRows.Where(c => c.Month >= first);
             if (months.Last is { } last) monthRows = monthRows.Where(c => c.Month <= last);
             await AddAsync(monthRows.GroupBy(c => c.CounterCode).Select(g => new CounterCount(g.Key, g.Sum(c => c.Operations))));
-            if (months.DaysBefore is { } before) await AddAsync(ByCounter(CounterDays(region, type, before.From, before.To)));
-            if (months.DaysAfter is { } after) await AddAsync(ByCounter(CounterDays(region, type, after.From, after.To)));
+            if (months.DaysBefore is { } before) await AddAsync(ByCounter(CounterDays(db, region, type, before.From, before.To)));
+            if (months.DaysAfter is { } after) await AddAsync(ByCounter(CounterDays(db, region, type, after.From, after.To)));
         }
         return totals.Where(p => p.Value > 0).Select(p => new CounterCount(p.Key, p.Value)).ToList();
     }
@@ -105,7 +111,7 @@ public sealed class GetAuditStatisticsHandler(ICmsDbContext db, AuditScope audit
     private static IQueryable<CounterCount> ByCounter(IQueryable<CounterDayCount> rows) =>
         rows.GroupBy(c => c.CounterCode).Select(g => new CounterCount(g.Key, g.Sum(c => c.Operations)));
 
-    private IQueryable<CounterDayCount> CounterDays(string? region, OperationType? type, DateOnly? from, DateOnly? to)
+    private static IQueryable<CounterDayCount> CounterDays(ICmsDbContext db, string? region, OperationType? type, DateOnly? from, DateOnly? to)
     {
         var rows = db.CounterDayCounts.AsNoTracking();
         if (region is not null) rows = rows.Where(c => c.Region == region);

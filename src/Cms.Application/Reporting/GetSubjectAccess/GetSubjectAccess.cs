@@ -28,14 +28,15 @@ public sealed class GetSubjectAccessValidator : AbstractValidator<GetSubjectAcce
     public GetSubjectAccessValidator() => RuleFor(q => q.CodiceFiscale).ValidCodiceFiscale();
 }
 
-public sealed class GetSubjectAccessHandler(ICmsDbContext db, TimeProvider clock, AuditScope audit) : IQueryHandler<GetSubjectAccessQuery, SubjectAccessReport>
+public sealed class GetSubjectAccessHandler(IReadSource reads, TimeProvider clock, AuditScope audit) : IQueryHandler<GetSubjectAccessQuery, SubjectAccessReport>
 {
     public async ValueTask<SubjectAccessReport> Handle(GetSubjectAccessQuery query, CancellationToken cancellationToken)
     {
         var cf = query.CodiceFiscale!;
         audit.Detail = "subject-access";
-        var entries = await db.Operations.AsNoTracking().Where(o => o.HolderCodiceFiscale == cf).OrderBy(o => o.Sequence).Take(100_000)
-            .ToListAsync(cancellationToken);
+        // On the replica for auditors when it is usable (decision 0056); the request's own entry goes to the primary.
+        var entries = await reads.ReadAsync(nameof(GetSubjectAccessQuery), (db, ct) =>
+            db.Operations.AsNoTracking().Where(o => o.HolderCodiceFiscale == cf).OrderBy(o => o.Sequence).Take(100_000).ToListAsync(ct), cancellationToken);
         audit.Touch(null, cf); // recorded after the read, so the report does not list the request being answered
         var list = entries.Select(e => new SubjectAccessEntry(e.OccurredAt, OperationTypes.Label(e.Type), e.Type,
             OperationTypes.IsRead(e.Type) || e.Type is OperationType.DocumentPrint or OperationType.AuditConsultation, e.Outcome,

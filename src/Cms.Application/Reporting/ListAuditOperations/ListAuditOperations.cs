@@ -47,13 +47,25 @@ public sealed class ListAuditOperationsValidator : AbstractValidator<ListAuditOp
     }
 }
 
-public sealed class ListAuditOperationsHandler(ICmsDbContext db, AuditScope audit) : IQueryHandler<ListAuditOperationsQuery, AuditOperationsResult>
+public sealed class ListAuditOperationsHandler(IReadSource reads, AuditScope audit) : IQueryHandler<ListAuditOperationsQuery, AuditOperationsResult>
 {
     public async ValueTask<AuditOperationsResult> Handle(ListAuditOperationsQuery q, CancellationToken cancellationToken)
     {
         var period = ReportPeriod.Parse(q.From, q.To);
         audit.Detail = $"operations region={q.Region} counter={q.Counter} type={q.Type} card={q.Card} {q.From}..{q.To} {(q.Csv ? "csv" : "json")}";
         audit.CardNumber = q.Card;
+        // On the replica for auditors when it is usable (decision 0056): the CSV stream reads after this handler returns, so it
+        // takes the request's context; a page is read again on the primary should the replica fail under it.
+        if (q.Csv) return new AuditOperationsResult(null, Csv(Select(await reads.ContextAsync(nameof(ListAuditOperationsQuery), cancellationToken), q, period), cancellationToken));
+        var limit = q.Limit ?? 100;
+        var page = await reads.ReadAsync(nameof(ListAuditOperationsQuery), (db, ct) => Select(db, q, period).Take(limit + 1).ToListAsync(ct), cancellationToken);
+        var more = page.Count > limit;
+        if (more) page.RemoveAt(page.Count - 1);
+        return new AuditOperationsResult(new AuditOperationsPage(page.Select(AuditOperationView.From).ToList(), more ? page[^1].Sequence : null, limit), null);
+    }
+
+    private static IQueryable<OperationEntry> Select(ICmsDbContext db, ListAuditOperationsQuery q, ReportPeriod period)
+    {
         var entries = db.Operations.AsNoTracking();
         if (q.Region is not null) entries = entries.Where(o => o.Region == q.Region);
         if (q.Counter is not null) entries = entries.Where(o => o.CounterCode == q.Counter);
@@ -62,13 +74,7 @@ public sealed class ListAuditOperationsHandler(ICmsDbContext db, AuditScope audi
         if (q.Card is not null) entries = entries.Where(o => o.CardNumber == q.Card);
         entries = period.Apply(entries);
         if (q.After is { } after) entries = entries.Where(o => o.Sequence > after);
-        entries = entries.OrderBy(o => o.Sequence);
-        if (q.Csv) return new AuditOperationsResult(null, Csv(entries, cancellationToken));
-        var limit = q.Limit ?? 100;
-        var page = await entries.Take(limit + 1).ToListAsync(cancellationToken);
-        var more = page.Count > limit;
-        if (more) page.RemoveAt(page.Count - 1);
-        return new AuditOperationsResult(new AuditOperationsPage(page.Select(AuditOperationView.From).ToList(), more ? page[^1].Sequence : null, limit), null);
+        return entries.OrderBy(o => o.Sequence);
     }
 
     private static async IAsyncEnumerable<byte[]> Csv(IQueryable<OperationEntry> entries, [EnumeratorCancellation] CancellationToken cancellationToken)
