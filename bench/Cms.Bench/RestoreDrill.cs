@@ -226,6 +226,7 @@ public static class RestoreDrill
         {
             if (api is { HasExited: false }) api.Kill(entireProcessTree: true);
             if (restoredUrl is not null) Script(root, "backup.sh", "drop-restored", restorePort.ToString(CultureInfo.InvariantCulture));
+            Directory.Delete(work, recursive: true); // the checkpoint signing key and the messages (codes' halves) with it
         }
     }
 
