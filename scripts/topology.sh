@@ -266,7 +266,7 @@ case "${1:-status}" in
     instance_arg "${2:-}"
     [ -f "$DIR/env" ] || { echo "not started: scripts/topology.sh start" >&2; exit 1; }
     start_instance "$2" false
-    wait_ready "http://127.0.0.1:$(instance_port "$2")/health/ready" 90 "api-$2"
+    wait_ready "http://127.0.0.1:$(instance_port "$2")/health/ready" 240 "api-$2"
     log "api-$2 ready"
     ;;
   holder) holder ;;
