@@ -123,9 +123,12 @@ defaults
     timeout client 120s
     timeout server 120s
     timeout http-request 30s
-    # A connection refused (an instance just killed, not yet marked down) is tried again on another instance.
+    # A connection refused (an instance just killed, not yet marked down) is tried again on another instance; so is a GET
+    # whose connection closed with no answer (an idle connection to an instance killed meanwhile). A write cut that way is
+    # not replayed by the balancer: it may have been done, and its client sends it again with its Idempotency-Key.
     retries 3
     option redispatch 1
+    retry-on conn-failure empty-response
 
 frontend api
     bind 127.0.0.1:$API_PORT
@@ -133,6 +136,7 @@ frontend api
 
 backend api
     balance roundrobin
+    http-request disable-l7-retry if !METH_GET !METH_HEAD
     option httpchk GET /health/ready
     http-check expect status 200
     # Down after two failed checks 500 ms apart, or at once on a refused connection; up again after one good check.
@@ -266,7 +270,7 @@ case "${1:-status}" in
     instance_arg "${2:-}"
     [ -f "$DIR/env" ] || { echo "not started: scripts/topology.sh start" >&2; exit 1; }
     start_instance "$2" false
-    wait_ready "http://127.0.0.1:$(instance_port "$2")/health/ready" 90 "api-$2"
+    wait_ready "http://127.0.0.1:$(instance_port "$2")/health/ready" 240 "api-$2"
     log "api-$2 ready"
     ;;
   holder) holder ;;

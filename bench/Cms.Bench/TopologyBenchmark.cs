@@ -57,6 +57,8 @@ public static class TopologyBenchmark
             ["Smtp__Host"] = "127.0.0.1", ["Smtp__Port"] = (Port + 9).ToString(CultureInfo.InvariantCulture), ["Smtp__Security"] = "None",
             ["Cms__RecipientProof__Required"] = "false", ["Hangfire__SchedulePollingSeconds"] = "1", ["Delivery__RetryBaseSeconds"] = "1",
             ["Delivery__LeaseSeconds"] = "10", ["Logging__LogLevel__Default"] = "Warning",
+            // A dead instance's Hangfire locks expire after 10 s (default 30): its restart waits for them (DatabaseInitializer).
+            ["Hangfire__LockTimeoutSeconds"] = "10",
             ["Logging__LogLevel__Cms"] = "Information",
         };
         var watch = Stopwatch.StartNew();

@@ -158,6 +158,7 @@ public static class DependencyInjection
         services.AddSingleton(sp => new Coordination.SingletonLease(connectionString, sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<IOptions<Coordination.CoordinationOptions>>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Coordination.SingletonLease>>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<ILeaseStatus>(sp => sp.GetRequiredService<Coordination.SingletonLease>());
         services.AddHostedService<Auditing.AuditChainer>();
 
         // Code messages: SMTP when a host is configured, else the pickup folder; SMS likewise.

@@ -13,14 +13,14 @@ public static class HealthEndpoints
 
         // Which instance answered and which holds the singletons' lease (decision 0054): for the balancer's operator and the tests.
         // Names only, no secrets; outside the contract like the other health endpoints.
-        app.MapGet("/health/lease", async (Cms.Infrastructure.Coordination.SingletonLease lease, CancellationToken ct) =>
+        app.MapGet("/health/lease", async (Cms.Application.Common.Abstractions.ILeaseStatus lease, CancellationToken ct) =>
             {
                 string? holder;
                 try
                 {
                     holder = await lease.HolderAsync(ct);
                 }
-                catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+                catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or InvalidOperationException)
                 {
                     return Results.Json(new LeaseStatus(lease.InstanceName, lease.Held, null), statusCode: StatusCodes.Status503ServiceUnavailable);
                 }

@@ -48,7 +48,7 @@ public sealed class CoordinationOptionsValidator : IValidateOptions<Coordination
 /// lost lease, and the singleton work stops until the lease is taken again. Another instance's connection shows the holder by its
 /// <c>application_name</c> (<see cref="HolderAsync"/>).
 /// </summary>
-public sealed class SingletonLease : IAsyncDisposable
+public sealed class SingletonLease : Cms.Application.Common.Abstractions.ILeaseStatus, IAsyncDisposable
 {
     private const string ApplicationPrefix = "cms-lease ";
     private readonly string leaseConnectionString;
