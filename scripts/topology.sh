@@ -65,7 +65,7 @@ write_env() {
   local runtime owner
   runtime="$(bash scripts/db.sh url "$DB")"
   owner="$(bash scripts/db.sh owner-url "$DB")"
-  mkdir -p "$DIR/keys/web" "$DIR/audit-checkpoints" "$DIR/pickup"
+  mkdir -p "$DIR/keys" "$DIR/audit-checkpoints" "$DIR/pickup"
   chmod 700 "$DIR/keys"
   local password="${Bootstrap__AdminPassword:-}"
   if [ -z "$password" ]; then
@@ -181,7 +181,7 @@ start() {
   . "$DIR/env"
   # Migrations, Hangfire's schema and the runtime role's grants, once, as the owner; the instances never migrate.
   log "migrating $DB"
-  ConnectionStrings__CmsMigrations="$CMS_TOPOLOGY_OWNER_CONNECTION" Database__RuntimeRole=cms \
+  ConnectionStrings__CmsMigrations="$CMS_TOPOLOGY_OWNER_CONNECTION" Database__RuntimeRole=cms Database__WebRole=cms_web \
     dotnet "$CLI_DLL" migrate </dev/null >>"$DIR/migrate.log" 2>&1 || { tail -20 "$DIR/migrate.log" >&2; exit 1; }
   # api-1 first and alone: it makes the shared key files (on a first run) and the bootstrap administrator and demo data
   # (DemoData__Enabled, default true as scripts/run.sh); the others then start together.
@@ -194,7 +194,10 @@ start() {
   done
   if [ "$WEB" = true ] && ! alive "$DIR/web.pid"; then
     (
-      export Web__ApiUrl="http://127.0.0.1:$API_PORT" Web__KeysFolder="$DIR/keys/web"
+      # The web UI's data-protection keys in the database under its own role, sealed with a key file (decision 0057):
+      # every web UI instance given the same two settings shares them.
+      export Web__ApiUrl="http://127.0.0.1:$API_PORT" ConnectionStrings__CmsWebKeys="$(bash scripts/db.sh web-url "$DB")" \
+        Web__KeysEncryptionKeyFile="$DIR/keys/web-keys-encryption.key" Web__KeysEncryptionGenerateIfMissing=true
       export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
       cd "$(dirname "$WEB_DLL")"
       exec dotnet "$WEB_DLL" --urls "http://127.0.0.1:$WEB_PORT" </dev/null >>"$DIR/web.log" 2>&1

@@ -9,7 +9,7 @@ namespace Cms.Integration.Tests;
 public class PlatformTests(CmsFactory factory) : ApiTest(factory)
 {
     private static readonly string[] PublicEndpoints =
-        ["POST /api/v1/auth/token", "POST /api/v1/auth/password", "GET /status", "GET /", "/health/live", "/health/ready"];
+        ["POST /api/v1/auth/token", "POST /api/v1/auth/password", "GET /status", "GET /", "/health/live", "/health/ready", "GET /health/lease"];
 
     [Fact]
     public async Task Health_endpoints_answer_without_a_token()
