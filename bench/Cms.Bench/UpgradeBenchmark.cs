@@ -68,8 +68,11 @@ public static partial class UpgradeBenchmark
             phases.Add(await RunPhaseAsync("N alone, on N's schema", [n], cards, pickup));
             var before = await MigrationsAsync(dataSource);
 
-            // 2. N+1's migration step while N serves: expand only, so N goes on as before.
-            timings.Add(("N+1's migration step, N serving", await MigrateAsync(newCli, owner)));
+            // 2. N+1's migration step while N serves — the counter's flows run on N during the step itself (its locks, its
+            //    grants) and after it: expand only, so N goes on as before.
+            var migrating = MigrateAsync(newCli, owner);
+            phases.Add(await RunPhaseAsync("N during N+1's migration step", [n], cards, pickup));
+            timings.Add(("N+1's migration step, N serving", await migrating));
             var applied = (await MigrationsAsync(dataSource)).Except(before).ToList();
             phases.Add(await RunPhaseAsync("N alone, on N+1's schema", [n], cards, pickup));
 
@@ -146,7 +149,7 @@ public static partial class UpgradeBenchmark
             .Where(l => !Age.IsMinorOn(DateOnly.Parse(l.Holder!.BirthDate!, CultureInfo.InvariantCulture), today)
                 && DateOnly.Parse(l.ExpiryDate!, CultureInfo.InvariantCulture) > today.AddMonths(1))
             .GroupBy(l => l.Holder!.CodiceFiscale).Select(g => g.First())
-            .Take(120).ToList();
+            .Take(140).ToList();
         var issuer = await TokenAsync(http, Person("Emettitore"), UserPassword);
         using (var feed = new HttpRequestMessage(HttpMethod.Post, "/api/v1/issuer/card-feed"))
         {
@@ -320,6 +323,7 @@ public static partial class UpgradeBenchmark
         start.Environment["ConnectionStrings__CmsMigrations"] = ownerConnection;
         start.Environment["ConnectionStrings__Cms"] = ownerConnection;
         start.Environment["Database__RuntimeRole"] = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("CMS_BENCH_RUNTIME_CONNECTION")).Username;
+        start.Environment["Database__WebRole"] = "cms_web"; // as scripts/run.sh migrates (decision 0057); a release before it ignores it
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

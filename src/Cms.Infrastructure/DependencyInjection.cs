@@ -62,6 +62,10 @@ public static class DependencyInjection
         // and keep trying the old primary — for up to 10 s. One second brings Cms back about as soon as Patroni promotes.
         if (builder.Host?.Contains(',', StringComparison.Ordinal) == true && !Names(connectionString, "HostRecheck"))
             builder.HostRecheckSeconds = MultiHostRecheckSeconds;
+        // Npgsql's default for several hosts is "any": without this Cms could write to a standby (25006, a 503 for every
+        // request that writes) until the connection closed. The application's and Hangfire's strings want the primary only.
+        if (builder.Host?.Contains(',', StringComparison.Ordinal) == true && !Names(connectionString, "TargetSessionAttributes"))
+            builder.TargetSessionAttributes = "primary";
         return builder.ConnectionString;
     }
 

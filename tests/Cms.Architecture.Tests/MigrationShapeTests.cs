@@ -49,9 +49,10 @@ public partial class MigrationShapeTests
                  {
                      "drops table", "drops column", "renames table", "renames column", "changes the type of", "makes",
                      "adds required column", "adds check constraint", "adds unique constraint", "drops schema", "raw SQL",
+                     "drops index", "drops sequence", "adds foreign key", "deletes rows",
                  })
             Assert.Contains(found, f => f.Contains(expected, StringComparison.Ordinal));
-        Assert.Equal(11, found.Count);
+        Assert.Equal(18, found.Count);
     }
 
     /// <summary>What in a migration's <c>Up</c> would break a release that does not know it.</summary>
@@ -69,8 +70,13 @@ public partial class MigrationShapeTests
                 case RenameTableOperation o: findings.Add($"renames table {o.Schema}.{o.Name}"); break;
                 case RenameColumnOperation o: findings.Add($"renames column {o.Schema}.{o.Table}.{o.Name}"); break;
                 case DropSchemaOperation o: findings.Add($"drops schema {o.Name}"); break;
+                case DropSequenceOperation o: findings.Add($"drops sequence {o.Schema}.{o.Name}"); break;
+                // An index may be what the previous release's ON CONFLICT or lock relies on; a key or constraint what it joins on.
+                case DropIndexOperation o: findings.Add($"drops index {o.Schema}.{o.Name}"); break;
+                case DropUniqueConstraintOperation o: findings.Add($"drops unique constraint {o.Name} of {o.Schema}.{o.Table}"); break;
+                case DropPrimaryKeyOperation o: findings.Add($"drops primary key {o.Name} of {o.Schema}.{o.Table}"); break;
                 case AlterColumnOperation o when o.ClrType != o.OldColumn.ClrType || o.ColumnType != o.OldColumn.ColumnType
-                                                 || o.MaxLength < o.OldColumn.MaxLength:
+                                                 || (o.MaxLength is not null && (o.OldColumn.MaxLength is null || o.MaxLength < o.OldColumn.MaxLength)):
                     findings.Add($"changes the type of {o.Schema}.{o.Table}.{o.Name}"); break;
                 case AlterColumnOperation o when !o.IsNullable && o.OldColumn.IsNullable:
                     findings.Add($"makes {o.Schema}.{o.Table}.{o.Name} required"); break;
@@ -81,8 +87,14 @@ public partial class MigrationShapeTests
                     findings.Add($"adds check constraint {o.Name} to {o.Schema}.{o.Table}"); break;
                 case AddUniqueConstraintOperation o when !newTables.Contains((o.Schema, o.Table)):
                     findings.Add($"adds unique constraint {o.Name} to {o.Schema}.{o.Table}"); break;
+                case AddForeignKeyOperation o when !newTables.Contains((o.Schema, o.Table)):
+                    findings.Add($"adds foreign key {o.Name} to {o.Schema}.{o.Table}"); break;
+                case AddPrimaryKeyOperation o when !newTables.Contains((o.Schema, o.Table)):
+                    findings.Add($"adds primary key {o.Name} to {o.Schema}.{o.Table}"); break;
                 case CreateIndexOperation { IsUnique: true } o when !newTables.Contains((o.Schema, o.Table)):
                     findings.Add($"adds unique index {o.Name} to {o.Schema}.{o.Table}"); break;
+                case UpdateDataOperation o: findings.Add($"updates rows of {o.Schema}.{o.Table}"); break;
+                case DeleteDataOperation o: findings.Add($"deletes rows of {o.Schema}.{o.Table}"); break;
                 case SqlOperation o when BreakingSql().Match(o.Sql) is { Success: true } m:
                     findings.Add($"raw SQL: '{m.Value.Trim()}'"); break;
             }
@@ -91,7 +103,10 @@ public partial class MigrationShapeTests
     }
 
     /// <summary>Statements in hand-written SQL that take away or tighten what the previous release uses.</summary>
-    [GeneratedRegex(@"\b(DROP\s+(TABLE|COLUMN|SCHEMA|VIEW|TYPE|FUNCTION|PROCEDURE)|RENAME\s+(TO|COLUMN)|ALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE|SET\s+NOT\s+NULL|ADD\s+CONSTRAINT|REVOKE)\b",
+    [GeneratedRegex(@"\b(DROP\s+(TABLE|COLUMN|SCHEMA|VIEW|MATERIALIZED\s+VIEW|TYPE|FUNCTION|PROCEDURE|INDEX|TRIGGER|SEQUENCE|POLICY|CONSTRAINT)"
+        + @"|RENAME\s+(TO|COLUMN|CONSTRAINT)|ALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE|SET\s+NOT\s+NULL"
+        + @"|ADD\s+(CONSTRAINT|UNIQUE|CHECK|PRIMARY\s+KEY|FOREIGN\s+KEY)|CREATE\s+UNIQUE\s+INDEX|REVOKE|TRUNCATE|DELETE\s+FROM|UPDATE\s+\S+\s+SET"
+        + @"|CREATE\s+OR\s+REPLACE\s+FUNCTION\s+audit\.|ADD\s+COLUMN\s+[^;,]*\bNOT\s+NULL\b(?![^;,]*\bDEFAULT\b))",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BreakingSql();
 
@@ -107,7 +122,8 @@ public partial class MigrationShapeTests
             b.AddColumn<int>("tries", "cards", schema: "identification", nullable: false, defaultValue: 0);
             b.CreateIndex("ix_cards_note", "cards", "note", schema: "identification");
             b.AlterColumn<string>("note", "cards", schema: "identification", maxLength: 200, nullable: true, oldMaxLength: 100, oldNullable: false);
-            b.Sql("CREATE OR REPLACE FUNCTION audit.noop() RETURNS void LANGUAGE sql AS 'SELECT 1'; GRANT SELECT ON web.keys TO cms;");
+            b.Sql("CREATE OR REPLACE FUNCTION web.noop() RETURNS void LANGUAGE sql AS 'SELECT 1'; GRANT SELECT ON web.keys TO cms;");
+            b.Sql("CREATE TABLE web.more (id integer NOT NULL PRIMARY KEY, note text UNIQUE); ALTER TABLE identification.cards ADD COLUMN flag boolean NOT NULL DEFAULT false;");
         }
     }
 
@@ -126,6 +142,13 @@ public partial class MigrationShapeTests
             b.AddUniqueConstraint("uq_cards_note", "cards", "note", schema: "identification");
             b.DropSchema("legacy");
             b.Sql("ALTER TABLE identification.cards DROP COLUMN legacy_state;");
+            b.DropIndex("ix_cards_state", "cards", schema: "identification");
+            b.DropSequence("numbers", schema: "identification");
+            b.AlterColumn<string>("note", "cards", schema: "identification", maxLength: 100, nullable: true, oldNullable: true);
+            b.AddForeignKey("fk_cards_holder", "cards", "holder", "holders", schema: "identification", principalSchema: "identification");
+            b.DeleteData("cards", "card_number", "x", schema: "identification");
+            b.Sql("CREATE OR REPLACE FUNCTION audit.canonical(o audit.operations, i bigint) RETURNS text LANGUAGE sql AS 'SELECT 1';");
+            b.Sql("ALTER TABLE identification.cards ADD COLUMN flag boolean NOT NULL;");
         }
     }
 }

@@ -94,5 +94,14 @@ public sealed class DatabaseFailuresTests
         Assert.Equal(expected, new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).HostRecheckSeconds);
     }
 
+    [Theory]
+    [InlineData("Host=a,b;Database=cms", "primary")]
+    [InlineData("Host=a,b;Target Session Attributes=prefer-standby", "prefer-standby")]
+    [InlineData("Host=a;Database=cms", null)] // one host: nothing to choose
+    public void Several_hosts_target_the_primary_unless_the_connection_string_says_otherwise(string connectionString, string? expected)
+    {
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(DependencyInjection.WithPoolDefaults(connectionString)).TargetSessionAttributes);
+    }
+
     private static PostgresException Postgres(string sqlState) => new("failure", "FATAL", "FATAL", sqlState);
 }
