@@ -3,12 +3,13 @@
 #   scripts/deps.sh run     fonts for the printed forms (fonts-dejavu-core)
 #   scripts/deps.sh test    the same, plus qpdf (every generated PDF is checked with qpdf --check), pcscd and
 #                           vsmartcard-vpcd (the reader SDK's end-to-end test with an emulated card, scripts/pcscd.sh),
-#                           chromium (the web UI's browser tests, driven by Playwright) and,
+#                           chromium (the web UI's browser tests, driven by Playwright), haproxy and curl (the topology test
+#                           through scripts/topology.sh, which would install HAProxy itself) and,
 #                           when the machine has no npm, Node.js and npm (the contract's linters, scripts/contract.sh lint)
 # PostgreSQL itself is installed by scripts/db.sh.
 set -euo pipefail
 want=(fonts-dejavu-core)
-[ "${1:-run}" = test ] && want+=(qpdf pcscd libpcsclite1 vsmartcard-vpcd chromium)
+[ "${1:-run}" = test ] && want+=(qpdf pcscd libpcsclite1 vsmartcard-vpcd chromium haproxy curl)
 [ "${1:-run}" = test ] && ! command -v npm >/dev/null 2>&1 && want+=(nodejs npm)
 missing=()
 for p in "${want[@]}"; do
