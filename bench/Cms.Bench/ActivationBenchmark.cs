@@ -61,7 +61,7 @@ public static class ActivationBenchmark
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(url) };
-            await WaitReadyAsync(http);
+            await BenchApi.WaitReadyAsync(http);
             // CMS_BENCH_SQL_AFTER_START: SQL run on the bench database once the API has migrated it (for experiments).
             if (Environment.GetEnvironmentVariable("CMS_BENCH_SQL_AFTER_START") is { Length: > 0 } experiment)
             {
@@ -91,15 +91,15 @@ public static class ActivationBenchmark
             await using (var r = await q.ExecuteReaderAsync())
                 while (await r.ReadAsync()) numbers.Add(r.GetString(0));
 
-            var admin = await TokenAsync(http, adminCf, adminPassword);
-            await PostAsync(http, admin, "/api/v1/admin/counters", new { code = "090-201-BE001", name = "Bench", type = "ASL", region = "090" });
+            var admin = await BenchApi.TokenAsync(http, adminCf, adminPassword);
+            await BenchApi.PostAsync(http, admin, "/api/v1/admin/counters", new { code = "090-201-BE001", name = "Bench", type = "ASL", region = "090" });
             var operatorCf = CodiceFiscale.Compute("Bench", "Operatore", new DateOnly(1980, 1, 1), 'M', "D612");
-            await PostAsync(http, admin, "/api/v1/admin/operators", new
+            await BenchApi.PostAsync(http, admin, "/api/v1/admin/operators", new
             {
                 codiceFiscale = operatorCf, givenName = "Bench", surname = "Operatore", counterCode = "090-201-BE001",
                 roles = new[] { "Operator" }, password = operatorPassword, enabledForCms = true,
             });
-            var token = await TokenAsync(http, operatorCf, operatorPassword);
+            var token = await BenchApi.TokenAsync(http, operatorCf, operatorPassword);
 
             // Warm-up, then the measured window.
             var next = -1;
@@ -222,17 +222,6 @@ public static class ActivationBenchmark
             long.Parse(processed.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture), used);
     }
 
-    private static async Task WaitReadyAsync(HttpClient http)
-    {
-        var until = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < until)
-        {
-            try { if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException("Cms.Api did not start.");
-    }
-
     /// <summary>The cluster's WAL position and the database's size, in bytes.</summary>
     private static async Task<(long Wal, long Size)> StorageAsync(NpgsqlDataSource dataSource)
     {
@@ -241,20 +230,6 @@ public static class ActivationBenchmark
         await using var r = await q.ExecuteReaderAsync();
         await r.ReadAsync();
         return (r.GetInt64(0), r.GetInt64(1));
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http, string cf, string password)
-    {
-        var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = cf, password });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private static async Task PostAsync(HttpClient http, string token, string path, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
     }
 }
 

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace Cms.Bench;
 
@@ -24,5 +27,44 @@ internal static class BenchApi
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
             if (e.Key is string k && k.StartsWith("CMS_BENCH_API_", StringComparison.Ordinal)) start.Environment[k["CMS_BENCH_API_".Length..]] = (string?)e.Value;
         return start;
+    }
+
+    /// <summary>Signs in and gives the access token; a refusal throws with the API's answer.</summary>
+    public static async Task<string> TokenAsync(HttpClient http, string cf, string password)
+    {
+        using var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = cf, password });
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"sign-in of {cf}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+    }
+
+    /// <summary>POSTs a JSON body with the token (the set-up's calls: counters, operators); a refusal throws with the API's answer.</summary>
+    public static async Task PostAsync(HttpClient http, string token, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Waits for <c>/health/ready</c>; fails at once when <paramref name="api"/> has exited.</summary>
+    public static async Task WaitReadyAsync(HttpClient http, Process? api = null, int seconds = 120)
+    {
+        var until = DateTime.UtcNow.AddSeconds(seconds);
+        while (DateTime.UtcNow < until)
+        {
+            if (api is { HasExited: true }) throw new InvalidOperationException($"the API at {http.BaseAddress} exited with {api.ExitCode}");
+            try
+            {
+                using var ready = await http.GetAsync("/health/ready");
+                if (ready.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"the API at {http.BaseAddress} did not get ready in {seconds} s");
     }
 }

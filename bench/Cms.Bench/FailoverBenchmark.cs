@@ -89,7 +89,7 @@ public static class FailoverBenchmark
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
-            await WaitReadyAsync(http);
+            await BenchApi.WaitReadyAsync(http);
 
             // Cards, a counter, an operator and an auditor.
             var cipher = new AesGcmCodeCipher(Options.Create(new CodeEncryptionOptions { ActiveKeyId = "bench", Keys = new() { ["bench"] = key } }));
@@ -109,22 +109,22 @@ public static class FailoverBenchmark
             await using (var r = await q.ExecuteReaderAsync())
                 while (await r.ReadAsync()) numbers.Add(r.GetString(0));
 
-            var admin = await TokenAsync(http, adminCf, adminPassword);
-            await PostAsync(http, admin, "/api/v1/admin/counters", new { code = "090-201-FO001", name = "Failover", type = "ASL", region = "090" });
+            var admin = await BenchApi.TokenAsync(http, adminCf, adminPassword);
+            await BenchApi.PostAsync(http, admin, "/api/v1/admin/counters", new { code = "090-201-FO001", name = "Failover", type = "ASL", region = "090" });
             var operatorCf = CodiceFiscale.Compute("Bench", "Operatore", new DateOnly(1980, 1, 1), 'M', "D612");
             var auditorCf = CodiceFiscale.Compute("Bench", "Revisore", new DateOnly(1981, 2, 2), 'F', "D612");
-            await PostAsync(http, admin, "/api/v1/admin/operators", new
+            await BenchApi.PostAsync(http, admin, "/api/v1/admin/operators", new
             {
                 codiceFiscale = operatorCf, givenName = "Bench", surname = "Operatore", counterCode = "090-201-FO001",
                 roles = new[] { "Operator" }, password = operatorPassword, enabledForCms = true,
             });
-            await PostAsync(http, admin, "/api/v1/admin/operators", new
+            await BenchApi.PostAsync(http, admin, "/api/v1/admin/operators", new
             {
                 codiceFiscale = auditorCf, givenName = "Bench", surname = "Revisore", counterCode = "090-201-FO001",
                 roles = new[] { Cms.Domain.Administration.Role.Auditor }, password = operatorPassword, enabledForCms = true,
             });
-            var token = await TokenAsync(http, operatorCf, operatorPassword);
-            var auditorToken = await TokenAsync(http, auditorCf, operatorPassword);
+            var token = await BenchApi.TokenAsync(http, operatorCf, operatorPassword);
+            var auditorToken = await BenchApi.TokenAsync(http, auditorCf, operatorPassword);
 
             // The load, the kill, the recovery.
             var next = -1;
@@ -362,32 +362,5 @@ public static class FailoverBenchmark
         await p.WaitForExitAsync();
         if (p.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed: {error}");
         return output;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http)
-    {
-        var until = DateTime.UtcNow.AddSeconds(120);
-        while (DateTime.UtcNow < until)
-        {
-            try { if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException("Cms.Api did not start.");
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http, string cf, string password)
-    {
-        var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = cf, password });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private static async Task PostAsync(HttpClient http, string token, string path, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var response = await http.SendAsync(request);
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 }

@@ -95,15 +95,15 @@ public static class TopologyBenchmark
             }
             if (numbers.Count < activations) throw new InvalidOperationException($"only {numbers.Count} cards to activate");
 
-            var admin = await TokenAsync(http, AdminCf, AdminPassword);
-            await SendAsync(http, admin, HttpMethod.Post, "/api/v1/admin/counters", new { code = "090-201-BE001", name = "Bench", type = "ASL", region = "090" });
+            var admin = await BenchApi.TokenAsync(http, AdminCf, AdminPassword);
+            await BenchApi.PostAsync(http, admin, "/api/v1/admin/counters", new { code = "090-201-BE001", name = "Bench", type = "ASL", region = "090" });
             var operatorCf = CodiceFiscale.Compute("Bench", "Operatore", new DateOnly(1980, 1, 1), 'M', "D612");
-            await SendAsync(http, admin, HttpMethod.Post, "/api/v1/admin/operators", new
+            await BenchApi.PostAsync(http, admin, "/api/v1/admin/operators", new
             {
                 codiceFiscale = operatorCf, givenName = "Bench", surname = "Operatore", counterCode = "090-201-BE001",
                 roles = new[] { "Operator" }, password = OperatorPassword, enabledForCms = true,
             });
-            var token = await TokenAsync(http, operatorCf, OperatorPassword);
+            var token = await BenchApi.TokenAsync(http, operatorCf, OperatorPassword);
 
             // The clients, and meanwhile two crashes of the lease's holder, each restarted.
             var next = -1;
@@ -309,19 +309,5 @@ public static class TopologyBenchmark
         await using var q = new NpgsqlCommand(sql, c);
         foreach (var (name, value) in parameters) q.Parameters.AddWithValue(name, value);
         return (T)(await q.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<string> TokenAsync(HttpClient http, string cf, string password)
-    {
-        var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = cf, password });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private static async Task SendAsync(HttpClient http, string token, HttpMethod method, string path, object body)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        (await http.SendAsync(request)).EnsureSuccessStatusCode();
     }
 }

@@ -60,7 +60,7 @@ public static partial class UpgradeBenchmark
             oldProcess = Start(oldApi, OldUrl, settings);
             using var oldHttp = new HttpClient { BaseAddress = new Uri(OldUrl), Timeout = TimeSpan.FromSeconds(60) };
             using var newHttp = new HttpClient { BaseAddress = new Uri(NewUrl), Timeout = TimeSpan.FromSeconds(60) };
-            await WaitReadyAsync(oldHttp, oldProcess);
+            await BenchApi.WaitReadyAsync(oldHttp, oldProcess);
             var actors = await ArrangeAsync(oldHttp);
             var cards = new Queue<string>(actors.Cards);
             var n = new Counter(oldHttp, actors.OperatorToken, "N");
@@ -78,7 +78,7 @@ public static partial class UpgradeBenchmark
 
             // 3. N+1 beside N: the balancer sends a counter's requests to either.
             newProcess = Start(newApi, NewUrl, settings);
-            await WaitReadyAsync(newHttp, newProcess);
+            await BenchApi.WaitReadyAsync(newHttp, newProcess);
             var next = new Counter(newHttp, actors.OperatorToken, "N+1");
             phases.Add(await RunPhaseAsync("N and N+1 side by side", [n, next], cards, pickup));
 
@@ -135,7 +135,7 @@ public static partial class UpgradeBenchmark
     /// <summary>The region's set-up, through N: a counter, its operator, the issuer with a feed of adults' cards, an auditor.</summary>
     private static async Task<Actors> ArrangeAsync(HttpClient http)
     {
-        var admin = await TokenAsync(http, AdminCf, AdminPassword);
+        var admin = await BenchApi.TokenAsync(http, AdminCf, AdminPassword);
         await SendAsync(http, admin, HttpMethod.Post, "/api/v1/admin/counters", new { code = "090-201-UP001", name = "Upgrade", type = "ASL", region = "090" }, HttpStatusCode.Created);
         string Person(string surname) => CodiceFiscale.Compute(surname, "Bench", new DateOnly(1981, 2, 3), 'F', "D612");
         foreach (var (surname, role, counter) in new[] { ("Operatrice", "Operator", "090-201-UP001"), ("Emettitore", "Issuer", null), ("Revisore", "Auditor", null) })
@@ -150,7 +150,7 @@ public static partial class UpgradeBenchmark
                 && DateOnly.Parse(l.ExpiryDate!, CultureInfo.InvariantCulture) > today.AddMonths(1))
             .GroupBy(l => l.Holder!.CodiceFiscale).Select(g => g.First())
             .Take(140).ToList();
-        var issuer = await TokenAsync(http, Person("Emettitore"), UserPassword);
+        var issuer = await BenchApi.TokenAsync(http, Person("Emettitore"), UserPassword);
         using (var feed = new HttpRequestMessage(HttpMethod.Post, "/api/v1/issuer/card-feed"))
         {
             feed.Content = new StringContent(string.Join("\n", lines.Select(DemoPopulation.ToNdjsonLine)) + "\n", Encoding.UTF8, "application/x-ndjson");
@@ -158,7 +158,7 @@ public static partial class UpgradeBenchmark
             using var fed = await http.SendAsync(feed);
             if (fed.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"card feed: {(int)fed.StatusCode} {await fed.Content.ReadAsStringAsync()}");
         }
-        return new Actors(await TokenAsync(http, Person("Operatrice"), UserPassword), await TokenAsync(http, Person("Revisore"), UserPassword),
+        return new Actors(await BenchApi.TokenAsync(http, Person("Operatrice"), UserPassword), await BenchApi.TokenAsync(http, Person("Revisore"), UserPassword),
             lines.Select(l => l.CardNumber!).ToList());
     }
 
@@ -281,13 +281,6 @@ public static partial class UpgradeBenchmark
         await SendAsync(http, token, HttpMethod.Get, path, null, HttpStatusCode.OK)
         ?? throw new InvalidOperationException($"{path} answered no JSON");
 
-    private static async Task<string> TokenAsync(HttpClient http, string cf, string password)
-    {
-        using var response = await http.PostAsJsonAsync("/api/v1/auth/token", new { codiceFiscale = cf, password });
-        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"sign-in of {cf}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
     private static Process Start(string apiDll, string url, Dictionary<string, string> settings)
     {
         var process = Process.Start(BenchApi.StartInfo(apiDll, url, settings))!;
@@ -296,24 +289,6 @@ public static partial class UpgradeBenchmark
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
-    }
-
-    private static async Task WaitReadyAsync(HttpClient http, Process process)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            if (process.HasExited) throw new InvalidOperationException($"the API at {http.BaseAddress} exited with {process.ExitCode}");
-            try
-            {
-                using var ready = await http.GetAsync("/health/ready");
-                if (ready.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new InvalidOperationException($"the API at {http.BaseAddress} did not get ready in 60 s");
     }
 
     /// <summary>The migration step as production.md gives it: the owner migrates and grants the runtime role its rights.</summary>
