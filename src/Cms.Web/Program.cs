@@ -34,7 +34,7 @@ builder.Services.AddHttpClient(CmsApi.StreamingClient, (sp, http) =>
 builder.Services.AddTransient<IdempotencyKeyHandler>();
 builder.Services.AddTransient<ClientAddressHandler>();
 var web = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
-if (UiStartupChecks.Problems(web, builder.Environment).Concat(WebKeyStore.Problems(builder.Configuration, web)).ToList() is { Count: > 0 } refused)
+if (UiStartupChecks.Problems(web, builder.Environment).Concat(WebKeyStore.Problems(builder.Configuration, web, builder.Environment)).ToList() is { Count: > 0 } refused)
 {
     foreach (var problem in refused) Console.Error.WriteLine($"Cms.Web refuses to start: {problem}");
     return 78; // EX_CONFIG
@@ -89,7 +89,11 @@ builder.Services.AddRazorPages(o =>
 
 var app = builder.Build();
 // The key ring, made before serving: one instance at a time when the keys are in the database (decision 0057).
-await WebKeyStore.PrepareAsync(app.Services, app.Configuration, CancellationToken.None);
+if (await WebKeyStore.PrepareAsync(app.Services, app.Configuration, CancellationToken.None) is { } keyRingProblem)
+{
+    Console.Error.WriteLine($"Cms.Web refuses to start: {keyRingProblem}");
+    return 78; // EX_CONFIG
+}
 // The reader page's form goes to the desk's reader bridge: the only place besides this site a form may post to.
 var bridgeOrigin = new Uri(app.Services.GetRequiredService<IOptions<WebOptions>>().Value.ReaderBridgeUrl).GetLeftPart(UriPartial.Authority);
 // First: the address and the scheme of the end client, from a known proxy only. With no known proxy the middleware is not

@@ -12,8 +12,10 @@ namespace Cms.Integration.Tests;
 /// A database of its own, migrated by <c>cms migrate</c> as the owner with the API's runtime role and the web UI's role
 /// (decision 0057), and the key file that encrypts the UI's data-protection keys.
 /// </summary>
-public sealed class WebKeysDatabase : IAsyncLifetime
+public class WebKeysDatabase : IAsyncLifetime
 {
+    protected virtual string Name => "cms_web_keys";
+
     public string Owner { get; private set; } = "";
     public string Runtime { get; private set; } = "";
     public string Web { get; private set; } = "";
@@ -26,9 +28,9 @@ public sealed class WebKeysDatabase : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Owner = await TestDatabase.FreshAsync("cms_web_keys");
-        Runtime = new NpgsqlConnectionStringBuilder(TestDatabase.RuntimeConnectionString()) { Database = "cms_web_keys", Pooling = false }.ConnectionString;
-        Web = new NpgsqlConnectionStringBuilder(WebConnectionString()) { Database = "cms_web_keys" }.ConnectionString;
+        Owner = await TestDatabase.FreshAsync(Name);
+        Runtime = new NpgsqlConnectionStringBuilder(TestDatabase.RuntimeConnectionString()) { Database = Name, Pooling = false }.ConnectionString;
+        Web = new NpgsqlConnectionStringBuilder(WebConnectionString()) { Database = Name }.ConnectionString;
         using var output = new StringWriter();
         using var error = new StringWriter();
         Assert.True(await Cms.Cli.CliApp.RunAsync(["migrate"], output, error, CancellationToken.None,
@@ -54,7 +56,7 @@ public sealed class WebKeysDatabase : IAsyncLifetime
 public sealed class WebKeysTests(WebKeysDatabase database) : IClassFixture<WebKeysDatabase>
 {
     /// <summary>A Cms.Web process (no browser: plain HTTP is enough), its API address pointing nowhere.</summary>
-    private sealed class WebInstance : IAsyncDisposable
+    internal sealed class WebInstance : IAsyncDisposable
     {
         private readonly Process process;
         private readonly List<string> lines = [];
@@ -128,7 +130,7 @@ public sealed class WebKeysTests(WebKeysDatabase database) : IClassFixture<WebKe
     /// The sign-in page's anti-forgery pair (a protected cookie and a protected form token) drawn by <paramref name="from"/>, posted
     /// to <paramref name="to"/>: 200 when <paramref name="to"/> can unprotect both (the page says the API is unavailable), 400 when not.
     /// </summary>
-    private static async Task<HttpStatusCode> PostSignInFormAsync(WebInstance from, WebInstance to)
+    internal static async Task<HttpStatusCode> PostSignInFormAsync(WebInstance from, WebInstance to)
     {
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
         { Timeout = TimeSpan.FromSeconds(30) };
@@ -217,7 +219,7 @@ public sealed class WebKeysTests(WebKeysDatabase database) : IClassFixture<WebKe
         Assert.Contains("Web:KeysEncryptionKeyFile", output);
     }
 
-    private static async Task<(int, string)> RunToExitAsync(IDictionary<string, string> settings)
+    internal static async Task<(int, string)> RunToExitAsync(IDictionary<string, string> settings)
     {
         var project = Path.Combine(TestDatabase.RepositoryRoot(), "src", "Cms.Web");
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";

@@ -17,11 +17,15 @@ public sealed class KeyEncryptionKey
     private KeyEncryptionKey(byte[] key)
     {
         this.key = key;
+        // The key ring's MAC key (AuthenticatedXmlRepository): derived, never the encryption key itself.
+        MacKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, info: Encoding.UTF8.GetBytes("Cms.Web data-protection key ring MAC v1"));
         // Names the file's key in each encrypted element (not secret: a hash prefix), so a wrong file is told apart from tampering.
         Id = Convert.ToHexStringLower(SHA256.HashData(key))[..16];
     }
 
     public string Id { get; }
+
+    internal byte[] MacKey { get; }
 
     public static KeyEncryptionKey Load(string file, bool generateIfMissing)
     {
@@ -30,25 +34,33 @@ public sealed class KeyEncryptionKey
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
             try
             {
-                using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
-                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                // Made 600 from the start (no window in which another user could open it).
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                using var stream = new FileStream(file, options);
                 using var writer = new StreamWriter(stream);
                 writer.Write(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
             }
             catch (IOException) when (File.Exists(file))
             {
-                // Another instance on the same host made it first: its key is the one.
+                // Another instance on the same host made it first: its key is the one (read below, once it is written).
             }
         }
         if (!File.Exists(file)) throw new InvalidOperationException($"Web:KeysEncryptionKeyFile: the file '{file}' does not exist.");
-        byte[] bytes;
-        try
+        byte[] bytes = [];
+        // A file being written by another instance is empty or short for a moment: wait for it (briefly) rather than refuse.
+        for (var attempt = 0; ; attempt++)
         {
-            bytes = Convert.FromBase64String(File.ReadAllText(file).Trim());
-        }
-        catch (FormatException)
-        {
-            throw new InvalidOperationException("Web:KeysEncryptionKeyFile: the file does not hold base64 text.");
+            try
+            {
+                bytes = Convert.FromBase64String(File.ReadAllText(file).Trim());
+                if (bytes.Length == 32 || !generateIfMissing || attempt >= 20) break;
+            }
+            catch (FormatException)
+            {
+                if (!generateIfMissing || attempt >= 20) throw new InvalidOperationException("Web:KeysEncryptionKeyFile: the file does not hold base64 text.");
+            }
+            Thread.Sleep(50);
         }
         if (bytes.Length != 32) throw new InvalidOperationException("Web:KeysEncryptionKeyFile: the file must hold exactly 32 bytes (base64).");
         return new KeyEncryptionKey(bytes);
