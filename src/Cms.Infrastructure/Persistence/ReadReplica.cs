@@ -56,7 +56,7 @@ public sealed class ReadReplicaOptionsValidator : IValidateOptions<ReadReplicaOp
 }
 
 /// <summary>
-/// Whether the replica can take the auditors' reads now. One probe reads the primary's <c>pg_current_wal_lsn()</c> (through the
+/// Whether the replica can take the auditors' reads now. One probe reads the primary's <c>pg_current_wal_flush_lsn()</c> (through the
 /// main data source), then on the replica (a short connect timeout) its replay LSN, the age of its last replayed transaction and
 /// its WAL receiver: usable when it replayed everything the primary had written just before (an idle primary sends nothing, and
 /// the last transaction's age says nothing then), or when it is no more than <see cref="ReadReplicaOptions.ReadOnlyMaxLagSeconds"/>
@@ -172,11 +172,12 @@ public sealed class ReadReplicaMonitor(IOptions<ReadReplicaOptions> options, Npg
     private static async Task<(bool Usable, string State, string Reason)> ProbeAsync(NpgsqlDataSource primary, NpgsqlDataSource source, double maxLag,
         CancellationToken cancellationToken)
     {
-        // The primary first: what the replica must have replayed to be as fresh as the primary was a moment ago.
+        // The primary first: what the replica must have replayed to be as fresh as the primary was a moment ago (the flush position:
+        // a walsender sends no further).
         string primaryLsn;
         try
         {
-            await using var command = primary.CreateCommand("SELECT pg_current_wal_lsn()::text");
+            await using var command = primary.CreateCommand("SELECT pg_current_wal_flush_lsn()::text");
             command.CommandTimeout = ReadReplicaOptions.DefaultConnectTimeoutSeconds;
             primaryLsn = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
