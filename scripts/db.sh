@@ -13,7 +13,8 @@
 #   scripts/db.sh replica stop    stop it (the slot keeps the primary's WAL for it meanwhile: drop it when done)
 #   scripts/db.sh replica drop    stop it, drop the slot, delete its data
 #   scripts/db.sh replica url DB  print the runtime role's read-only connection string of DB on the replica
-#   scripts/db.sh replica lag     print how far behind it is: seconds of replay, and whether it replayed all it received
+#   scripts/db.sh replica lag     print how far behind it is: seconds of replay, whether it replayed all it received, and its
+#                                 WAL receiver ("none": cut off from the primary, however small the lag looks)
 # Two roles (decision 0029): cms_owner owns the databases and every object in them; cms is the runtime role, granted its rights
 # by the migration step (Database__RuntimeRole=cms). A third, cms_web, is the web UI's, granted by the same step (Database__WebRole=cms_web).
 # Environment: CMS_PG_PORT (default 55432), CMS_PG_DIR (default .data/pg, or /var/tmp/cms-pg-<hash>
@@ -230,7 +231,8 @@ replica_lag() {
   rdir="$(cluster_dir)/replica"
   as_pg "$bin/psql" -h "$rdir/socket" -p "$REPLICA_PORT" -U postgres -d postgres -qtA -F ' ' -v ON_ERROR_STOP=1 -c \
     "SELECT 'lag_seconds=' || coalesce(round(extract(epoch FROM now() - pg_last_xact_replay_timestamp())::numeric, 3)::text, 'none'),
-            'caught_up=' || coalesce((pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn())::text, 'false'),
+            'replayed_all_received=' || coalesce((pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn())::text, 'false'),
+            'receiver=' || coalesce((SELECT status FROM pg_stat_wal_receiver), 'none'),
             'replay_paused=' || (pg_get_wal_replay_pause_state() <> 'not paused')::text"
 }
 
