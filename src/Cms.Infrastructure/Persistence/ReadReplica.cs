@@ -184,7 +184,7 @@ public sealed class ReadReplicaMonitor(IOptions<ReadReplicaOptions> options, Npg
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             // The primary in recovery (pg_current_wal_lsn refuses) or unreachable: the reads on the primary will tell.
-            return (false, "no-primary", $"the primary's WAL position unknown ({(e as PostgresException)?.SqlState ?? e.GetType().Name})");
+            return (false, "primaryunknown", $"the primary's WAL position unknown ({(e as PostgresException)?.SqlState ?? e.GetType().Name})");
         }
         try
         {
@@ -205,7 +205,7 @@ public sealed class ReadReplicaMonitor(IOptions<ReadReplicaOptions> options, Npg
                 await reader.DisposeAsync();
                 return await IdentityAsync(source, cancellationToken) == await IdentityAsync(primary, cancellationToken)
                     ? (true, "usable", "not in recovery: the primary itself")
-                    : (false, "not-a-standby", "not in recovery and not the primary (a promoted or restored server): not used");
+                    : (false, "notstandby", "not in recovery and not the primary (a promoted or restored server): not used");
             }
             if (reader.GetBoolean(1)) return (true, "usable", "caught up with the primary");
             var receiver = reader.IsDBNull(3) ? null : reader.GetString(3);
