@@ -317,7 +317,10 @@ public class AuditCheckpointTests(CmsFactory factory) : ApiTest(factory)
             """, ("at", t.AddTicks((restoredAt - t).Ticks / 2)));
         report = await trail.VerifyAsync(null, null, CancellationToken.None);
         Assert.False(report.Intact);
-        Assert.Contains("Audit:RestoredTo", report.FirstBreak!.Explanation, StringComparison.Ordinal);
+        // The lost checkpoint is no longer excused (the first break, before the entry's own position), and the window is named.
+        Assert.Equal(first.ChainIndex + 1, report.FirstBreak!.ChainIndex);
+        Assert.Contains("Ripristino dichiarato non credibile", report.Checkpoints!.Explanation, StringComparison.Ordinal);
+        Assert.Contains("Audit:RestoredTo", report.Checkpoints.Explanation, StringComparison.Ordinal);
         Assert.DoesNotContain("Vuoto dichiarato", report.Checkpoints!.Explanation, StringComparison.Ordinal);
     }
 }
