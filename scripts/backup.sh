@@ -8,7 +8,8 @@
 #   scripts/backup.sh restore T PORT   restore the latest backup and the WAL up to time T ("2026-12-04 16:50:00+00") into a NEW
 #                                      cluster on 127.0.0.1:PORT (--type=time --target=T --target-action=promote), start it,
 #                                      wait until it is promoted, print the runtime role's connection string of database cms
-#                                      (CMS_BACKUP_DB to name another); the restored cluster does not archive
+#                                      (CMS_BACKUP_DB to name another); the restored cluster does not archive (--archive-mode=off:
+#                                      archive_mode=off is written into its configuration, however it is started)
 #   scripts/backup.sh stop-restored PORT   stop that cluster;  scripts/backup.sh drop-restored PORT   stop it and delete it
 #   scripts/backup.sh off              turn archiving off again (ALTER SYSTEM RESET …, restart): the cluster as db.sh made it
 # The repository, the configuration and the restored clusters live beside the cluster's data (.data/pg-backup, git-ignored;
@@ -150,7 +151,7 @@ restore() {
   [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$dir"
   chmod 700 "$dir/data"
   log "restoring to $target into $dir (port $port)"
-  pgbr restore --pg1-path="$dir/data" --type=time --target="$target" --target-action=promote --target-timeline=current >/dev/null
+  pgbr restore --pg1-path="$dir/data" --archive-mode=off --type=time --target="$target" --target-action=promote --target-timeline=current >/dev/null
   # The copy must not archive into the original's stanza, nor take its port or socket.
   if ! as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 300 \
     -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c archive_mode=off" start >/dev/null; then

@@ -25,9 +25,10 @@ public class AuditCheckpointTests(CmsFactory factory) : ApiTest(factory)
     };
 
     /// <summary>The chainer's checkpoint writer with the private key (the API's own settings have only the public one).</summary>
-    private AuditCheckpointWriter Writer(NpgsqlDataSource dataSource, AuditCheckpointKeys keys, string? url = null)
+    private AuditCheckpointWriter Writer(NpgsqlDataSource dataSource, AuditCheckpointKeys keys, string? url = null,
+        AuditCheckpointOptions? settings = null)
     {
-        var options = Options.Create(SigningOptions(url));
+        var options = Options.Create(settings ?? SigningOptions(url));
         return new AuditCheckpointWriter(dataSource, keys,
             new ConfiguredCheckpointSink(options, Factory.Services.GetRequiredService<IHttpClientFactory>(), NullLogger<ConfiguredCheckpointSink>.Instance),
             options, TimeProvider.System, NullLogger<AuditCheckpointWriter>.Instance);
@@ -257,5 +258,69 @@ public class AuditCheckpointTests(CmsFactory factory) : ApiTest(factory)
         {
             await chainer.StopAsync(CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task After_a_declared_point_in_time_restore_signing_goes_on_and_the_gap_is_declared_in_the_trail()
+    {
+        var (_, first, second) = await SignedTrailAsync();
+        // The restore to T, the time of the entry the first checkpoint covers: what came after is gone, the head points back.
+        var t = first.LastEntryAt!.Value;
+        await AsSuperuserAsync($"""
+            DELETE FROM audit.operations WHERE sequence IN (SELECT sequence FROM audit.chain_links WHERE chain_index > {first.ChainIndex});
+            DELETE FROM audit.chain_links WHERE chain_index > {first.ChainIndex};
+            DELETE FROM audit.operations WHERE occurred_at > '{t.UtcDateTime:O}';
+            DELETE FROM audit.pending_entries p WHERE NOT EXISTS (SELECT FROM audit.operations o WHERE o.sequence = p.sequence);
+            UPDATE audit.chain_head SET chain_index = {first.ChainIndex}, hash = (SELECT hash FROM audit.chain_links WHERE chain_index = {first.ChainIndex})
+            """);
+        var restoredAt = DateTimeOffset.UtcNow;
+        var settings = SigningOptions();
+        settings.RestoredTo = t;
+        settings.RestoredAt = restoredAt;
+        await using var dataSource = NpgsqlDataSource.Create(Factory.ConnectionString);
+        using var keys = new AuditCheckpointKeys(Options.Create(settings));
+        var writer = Writer(dataSource, keys, settings: settings);
+
+        // At start-up the declaration goes into the trail, once, however many instances start.
+        await writer.DeclareRestoreAsync(CancellationToken.None);
+        await writer.DeclareRestoreAsync(CancellationToken.None);
+        Assert.False(await AuditRestoreDeclaration.EnsureAsync(dataSource, settings, TimeProvider.System, CancellationToken.None));
+        Assert.Equal(1L, await Factory.ScalarAsync<long>("SELECT count(*) FROM audit.operations WHERE detail LIKE 'restore-declared %'"));
+
+        // New work past the lost checkpoint's position: the writer continues from the checkpoint the restore kept.
+        while (true)
+        {
+            await ActorAsync("Operator");
+            await Factory.ChainAuditTrailAsync();
+            if (await Factory.ScalarAsync<long>("SELECT chain_index FROM audit.chain_head") >= second.ChainIndex) break;
+        }
+        var signed = await writer.WriteIfDueAsync(CancellationToken.None);
+        Assert.NotNull(signed);
+        Assert.True(signed.ChainIndex >= second.ChainIndex);
+        Assert.True(File.Exists(Path.Combine(Factory.Checkpoints.Folder, AuditCheckpoint.FileNameFor(signed.ChainIndex, restoredAt))));
+        Assert.True(File.Exists(Path.Combine(Factory.Checkpoints.Folder, second.FileName))); // the lost one stays, in the declared gap
+
+        var trail = new PostgresAuditTrail(dataSource, TimeProvider.System, keys, Options.Create(settings));
+        var report = await trail.VerifyAsync(null, null, CancellationToken.None);
+        var declaration = await Factory.ScalarAsync<long>(
+            "SELECT l.chain_index FROM audit.chain_links l JOIN audit.operations o ON o.sequence = l.sequence WHERE o.detail LIKE 'restore-declared %'");
+        Assert.True(report.Intact, report.Checkpoints!.Explanation);
+        Assert.Equal(2, report.Checkpoints!.Matching);
+        Assert.Equal(signed.ChainIndex, report.Checkpoints.LastMatching!.ChainIndex);
+        Assert.Contains("Vuoto dichiarato del ripristino", report.Checkpoints.Explanation, StringComparison.Ordinal);
+        Assert.Contains($"voce in posizione {declaration}", report.Checkpoints.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("non è una manomissione", report.Checkpoints.Explanation, StringComparison.Ordinal);
+
+        // A chained entry written inside the declared window: a database restored to T cannot hold it; nothing is excused.
+        await Factory.ExecuteAsync("""
+            INSERT INTO audit.operations (id, occurred_at, type, outcome, detail) VALUES (gen_random_uuid(), @at, 'REVOCATION', 'SUCCEEDED', 'nel vuoto')
+            """, ("at", t.AddTicks((restoredAt - t).Ticks / 2)));
+        report = await trail.VerifyAsync(null, null, CancellationToken.None);
+        Assert.False(report.Intact);
+        // The lost checkpoint is no longer excused (the first break, before the entry's own position), and the window is named.
+        Assert.Equal(first.ChainIndex + 1, report.FirstBreak!.ChainIndex);
+        Assert.Contains("Ripristino dichiarato non credibile", report.Checkpoints!.Explanation, StringComparison.Ordinal);
+        Assert.Contains("Audit:RestoredTo", report.Checkpoints.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain("Vuoto dichiarato", report.Checkpoints!.Explanation, StringComparison.Ordinal);
     }
 }

@@ -36,6 +36,8 @@ public sealed class AuditChainer(IAuditTrail trail, AuditCheckpointWriter checkp
         {
             try
             {
+                // A restore declared by configuration goes into the trail first, once (decision 0056).
+                await checkpoints.DeclareRestoreAsync(stoppingToken);
                 if (lease is not null && !await lease.HoldAsync(stoppingToken)) continue;
                 await trail.ChainPendingAsync(stoppingToken);
                 if (failing) logger.LogInformation("Audit chainer: chaining again");

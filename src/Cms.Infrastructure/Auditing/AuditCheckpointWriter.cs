@@ -9,7 +9,8 @@ namespace Cms.Infrastructure.Auditing;
 /// <c>CheckpointEveryMinutes</c> minutes, decision 0028) and hands it to the sink. A checkpoint is signed only for a chain that
 /// extends the last one: the links in between are checked in the application first, so a chain rewritten or cut behind the
 /// application's back is never signed (the chainer says so in its log and signs again once the chain is repaired). The first
-/// checkpoint of an instance continues from the newest one in the folder; with none, it takes the head as it finds it.
+/// checkpoint of an instance continues from the newest one in the folder — after a declared restore, the newest that does not
+/// cover entries the restore gave up (decision 0056); with none, it takes the head as it finds it.
 /// </summary>
 public sealed class AuditCheckpointWriter(NpgsqlDataSource dataSource, AuditCheckpointKeys keys, IAuditCheckpointSink sink,
     IOptions<AuditCheckpointOptions> options, TimeProvider clock, ILogger<AuditCheckpointWriter> logger)
@@ -48,7 +49,7 @@ public sealed class AuditCheckpointWriter(NpgsqlDataSource dataSource, AuditChec
         if (!lastLoaded)
         {
             last = string.IsNullOrEmpty(o.CheckpointFolder) ? null
-                : AuditCheckpointFolder.Read(o.CheckpointFolder).Checkpoints.Where(keys.Verify).LastOrDefault();
+                : AuditCheckpointFolder.Read(o.CheckpointFolder).Checkpoints.Where(keys.Verify).LastOrDefault(c => StillCovered(c, o));
             lastLoaded = true;
         }
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -87,6 +88,27 @@ public sealed class AuditCheckpointWriter(NpgsqlDataSource dataSource, AuditChec
         refusing = false;
         last = checkpoint;
         return checkpoint;
+    }
+
+    /// <summary>
+    /// After a declared restore (decision 0056) the checkpoints that cover entries after the time restored to and were signed
+    /// before the restore went into service describe entries the restore gave up: signing continues from the newest one that
+    /// covers only kept entries, or one signed since (whether it still matches the chain is checked by the walk before signing).
+    /// </summary>
+    private static bool StillCovered(AuditCheckpoint checkpoint, AuditCheckpointOptions o) =>
+        o.RestoredTo is not { } to || o.RestoredAt is not { } at || checkpoint.SignedAt > at || checkpoint.LastEntryAt is { } entry && entry <= to;
+
+    private bool declared;
+
+    /// <summary>Writes the restore declared by configuration into the trail, once (see <see cref="AuditRestoreDeclaration"/>).</summary>
+    public async Task DeclareRestoreAsync(CancellationToken cancellationToken)
+    {
+        if (declared) return;
+        var o = options.Value;
+        if (await AuditRestoreDeclaration.EnsureAsync(dataSource, o, clock, cancellationToken))
+            logger.LogWarning("Audit: restore declared by configuration written into the trail (restored to {RestoredTo}, in service at {RestoredAt})",
+                o.RestoredTo, o.RestoredAt);
+        declared = true;
     }
 
     private AuditCheckpoint? Refuse(string reason)

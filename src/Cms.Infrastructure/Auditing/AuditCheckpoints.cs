@@ -33,9 +33,10 @@ public sealed class AuditCheckpointOptions
     public int CheckpointEveryMinutes { get; set; } = 5;
 
     /// <summary>
-    /// After a point-in-time restore (decision 0056): the time the database was restored to (T). The checkpoints signed after
-    /// it and up to <see cref="RestoredAt"/> describe entries the restore gave up; the comparison reports those that no longer
-    /// match as the restore's expected gap, not as tampering. Set with <see cref="RestoredAt"/> or not at all.
+    /// After a point-in-time restore (decision 0056): the time the database was restored to (T). Written into the trail once at
+    /// start-up (<see cref="AuditRestoreDeclaration"/>); the checkpoints that cover entries after T, signed up to
+    /// <see cref="RestoredAt"/>, and no longer match are reported as the declared restore gap — only while no chained entry lies
+    /// inside the window. Checkpoints signed afterwards are named per restore generation. Set with <see cref="RestoredAt"/> or not at all.
     /// </summary>
     public DateTimeOffset? RestoredTo { get; set; }
 
@@ -75,6 +76,13 @@ public sealed record AuditCheckpoint(string Format, long ChainIndex, string Hash
     public string FileName => FileNameFor(ChainIndex);
 
     public static string FileNameFor(long chainIndex) => $"checkpoint-{chainIndex.ToString("D19", CultureInfo.InvariantCulture)}.json";
+
+    /// <summary>
+    /// The file name of a checkpoint signed after a declared restore (decision 0056): unique per restore generation, so a position a
+    /// lost checkpoint took can be signed again — the lost file stays, in the declared gap, beside the new one.
+    /// </summary>
+    public static string FileNameFor(long chainIndex, DateTimeOffset? restoredAt) => restoredAt is not { } at ? FileNameFor(chainIndex)
+        : $"checkpoint-{chainIndex.ToString("D19", CultureInfo.InvariantCulture)}-r{at.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture)}.json";
 }
 
 /// <summary>The checkpoint keys, read (or, in development, generated) once from the files named in the settings.</summary>
@@ -183,13 +191,14 @@ public static class AuditCheckpointFolder
 
     public static string Serialize(AuditCheckpoint checkpoint) => JsonSerializer.Serialize(checkpoint, Json);
 
-    /// <summary>Writes the checkpoint; false when the folder holds that position already (kept as it is).</summary>
-    public static async Task<bool> WriteAsync(string folder, AuditCheckpoint checkpoint, CancellationToken cancellationToken)
+    /// <summary>Writes the checkpoint (under its own name, or <paramref name="fileName"/>); false when the folder holds that name already (kept as it is).</summary>
+    public static async Task<bool> WriteAsync(string folder, AuditCheckpoint checkpoint, CancellationToken cancellationToken, string? fileName = null)
     {
         Directory.CreateDirectory(folder);
-        var target = Path.Combine(folder, checkpoint.FileName);
+        fileName ??= checkpoint.FileName;
+        var target = Path.Combine(folder, fileName);
         if (File.Exists(target)) return false;
-        var temporary = Path.Combine(folder, $".{checkpoint.FileName}.{Guid.NewGuid():N}.tmp");
+        var temporary = Path.Combine(folder, $".{fileName}.{Guid.NewGuid():N}.tmp");
         try
         {
             await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -230,7 +239,7 @@ public static class AuditCheckpointFolder
                 unreadable.Add(Path.GetFileName(file));
             }
         }
-        checkpoints.Sort((a, b) => a.ChainIndex.CompareTo(b.ChainIndex));
+        checkpoints.Sort((a, b) => a.ChainIndex != b.ChainIndex ? a.ChainIndex.CompareTo(b.ChainIndex) : a.SignedAt.CompareTo(b.SignedAt));
         return (checkpoints, unreadable);
     }
 }
@@ -244,7 +253,8 @@ public sealed class ConfiguredCheckpointSink(IOptions<AuditCheckpointOptions> op
     public async Task WriteAsync(AuditCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        if (!string.IsNullOrEmpty(o.CheckpointFolder)) await AuditCheckpointFolder.WriteAsync(o.CheckpointFolder, checkpoint, cancellationToken);
+        if (!string.IsNullOrEmpty(o.CheckpointFolder))
+            await AuditCheckpointFolder.WriteAsync(o.CheckpointFolder, checkpoint, cancellationToken, AuditCheckpoint.FileNameFor(checkpoint.ChainIndex, o.RestoredAt));
         if (string.IsNullOrEmpty(o.CheckpointUrl)) return;
         try
         {

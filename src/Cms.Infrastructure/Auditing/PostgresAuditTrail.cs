@@ -58,10 +58,11 @@ public sealed class PostgresAuditTrail(NpgsqlDataSource dataSource, TimeProvider
                 found = new IntegrityBreak(IntegrityFinding.Inserted, 0, sequence,
                     $"La voce n. {sequence} è nel registro senza un posto nella catena: è stata scritta alle spalle dell'applicazione.");
         }
+        var restore = await AuditRestoreDeclaration.ReadAsync(connection, transaction, checkpointOptions.Value, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         var comparison = AuditCheckpointComparison.Compare(checkpointKeys.CanVerify, checkpoints, badSignatures, walk, out var checkpointBreak,
-            checkpointOptions.Value.RestoredTo, checkpointOptions.Value.RestoredAt);
+            restore);
         // The first entry that disagrees: a checkpoint that no longer matches may point before the walk's first break (a
         // consistent rewrite before an inconsistent edit); an entry outside the chain (position 0) comes after both.
         if (checkpointBreak is not null && (found is null || found.ChainIndex == 0 || checkpointBreak.ChainIndex < found.ChainIndex))
