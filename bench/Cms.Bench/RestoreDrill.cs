@@ -120,6 +120,7 @@ public static class RestoreDrill
                 codiceFiscale = auditorCf, givenName = "Drill", surname = "Revisore", roles = new[] { "Auditor" }, password = OperatorPassword, enabledForCms = true,
             });
             Script(root, "backup.sh", "full");
+            dataSource.Clear(); // the first backup turns archiving on with a restart, which ended the pool's idle connections
 
             // 2. 400 activations with SMTP up, 100 with it down (held), then T.
             var token = await TokenAsync(http, operatorCf, OperatorPassword);

@@ -174,7 +174,7 @@ public class TopologyTests
             while (DateTime.UtcNow < deadline)
             {
                 newer = Directory.GetFiles(checkpoints, "checkpoint-*.json")
-                    .Where(f => long.Parse(Path.GetFileNameWithoutExtension(f)["checkpoint-".Length..], System.Globalization.CultureInfo.InvariantCulture) >= chained)
+                    .Where(f => long.Parse(Path.GetFileNameWithoutExtension(f)["checkpoint-".Length..].Split('-')[0], System.Globalization.CultureInfo.InvariantCulture) >= chained)
                     .ToArray();
                 if (newer.Length > 0) break;
                 await Task.Delay(100);

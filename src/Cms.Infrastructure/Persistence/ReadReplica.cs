@@ -175,11 +175,18 @@ public sealed class ReadReplicaMonitor(IOptions<ReadReplicaOptions> options, Npg
         // The primary first: what the replica must have replayed to be as fresh as the primary was a moment ago (the flush position:
         // a walsender sends no further).
         string primaryLsn;
+        int primaryTimeline;
         try
         {
-            await using var command = primary.CreateCommand("SELECT pg_current_wal_flush_lsn()::text");
+            // Its timeline too: a standby on another one follows another history (the old primary after a point-in-time restore,
+            // or one left behind by a failover), however far it has replayed.
+            await using var command = primary.CreateCommand(
+                "SELECT pg_current_wal_flush_lsn()::text, ('x' || substr(pg_walfile_name(pg_current_wal_flush_lsn()), 1, 8))::bit(32)::int");
             command.CommandTimeout = ReadReplicaOptions.DefaultConnectTimeoutSeconds;
-            primaryLsn = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            primaryLsn = reader.GetString(0);
+            primaryTimeline = reader.GetInt32(1);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
@@ -194,7 +201,8 @@ public sealed class ReadReplicaMonitor(IOptions<ReadReplicaOptions> options, Npg
                 SELECT pg_is_in_recovery(),
                        coalesce(pg_last_wal_replay_lsn() >= @primary::pg_lsn, false),
                        extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8,
-                       (SELECT coalesce(status, 'present') FROM pg_stat_wal_receiver LIMIT 1)
+                       (SELECT coalesce(status, 'present') FROM pg_stat_wal_receiver LIMIT 1),
+                       coalesce((SELECT received_tli FROM pg_stat_wal_receiver LIMIT 1), (SELECT timeline_id FROM pg_control_checkpoint()))
                 """);
             command.Parameters.AddWithValue("primary", primaryLsn);
             command.CommandTimeout = ReadReplicaOptions.DefaultConnectTimeoutSeconds;
@@ -207,6 +215,9 @@ public sealed class ReadReplicaMonitor(IOptions<ReadReplicaOptions> options, Npg
                     ? (true, "usable", "not in recovery: the primary itself")
                     : (false, "notstandby", "not in recovery and not the primary (a promoted or restored server): not used");
             }
+            var timeline = reader.IsDBNull(4) ? 0 : reader.GetInt32(4);
+            if (timeline != primaryTimeline)
+                return (false, "othertimeline", $"on timeline {timeline}, the primary on {primaryTimeline}: it follows another history (rebuild it after a restore)");
             if (reader.GetBoolean(1)) return (true, "usable", "caught up with the primary");
             var receiver = reader.IsDBNull(3) ? null : reader.GetString(3);
             if (receiver is not ("streaming" or "present"))
