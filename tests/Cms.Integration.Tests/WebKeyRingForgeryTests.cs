@@ -94,6 +94,9 @@ public sealed class WebKeyRingForgeryTests(WebKeysForgeryDatabase database) : IC
             await InsertAsWebRoleAsync($"""
                 <revocation version="1"><revocationDate>{XmlConvert.ToString(revokedAt)}</revocationDate><key id="*" /><reason>forged</reason></revocation>
                 """);
+            // Rows that are not a key ring's XML at all (broken, and a DTD's entity bomb): skipped, the ring still loads.
+            await InsertAsWebRoleAsync("<key id=\"broken\"");
+            await InsertAsWebRoleAsync("""<?xml version="1.0"?><!DOCTYPE b [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><key>&b;</key>""");
 
             await using var fresh = await WebKeysTests.WebInstance.StartAsync(Settings(database.KeyFile));
             // The fresh instance still uses the genuine key: a token of the genuine ring is accepted, and the other way round.
@@ -106,6 +109,7 @@ public sealed class WebKeyRingForgeryTests(WebKeysForgeryDatabase database) : IC
             // Logged by kind and id, never the content.
             Assert.Contains("element key ", fresh.Output);
             Assert.Contains("element revocation *", fresh.Output);
+            Assert.Contains("not well-formed XML", fresh.Output);
             Assert.DoesNotContain("masterKey", fresh.Output);
         }
         finally

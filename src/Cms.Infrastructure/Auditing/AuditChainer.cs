@@ -36,8 +36,10 @@ public sealed class AuditChainer(IAuditTrail trail, AuditCheckpointWriter checkp
         {
             try
             {
-                // A restore declared by configuration goes into the trail first, once (decision 0056).
-                await checkpoints.DeclareRestoreAsync(stoppingToken);
+                // A restore declared by configuration goes into the trail first, once (decision 0056); a failure to write it holds
+                // back neither the chain nor the checkpoints (the declaration is tried again next pass, and until it is written
+                // the comparison excuses nothing).
+                await DeclareRestoreAsync(stoppingToken);
                 if (lease is not null && !await lease.HoldAsync(stoppingToken)) continue;
                 await trail.ChainPendingAsync(stoppingToken);
                 if (failing) logger.LogInformation("Audit chainer: chaining again");
@@ -54,6 +56,22 @@ public sealed class AuditChainer(IAuditTrail trail, AuditCheckpointWriter checkp
                 if (!failing) logger.LogWarning("Audit chainer: chaining failed ({ExceptionType}); retrying", e.GetType().Name);
                 failing = true;
             }
+        }
+    }
+
+    private bool declarationFailing;
+
+    private async Task DeclareRestoreAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await checkpoints.DeclareRestoreAsync(stoppingToken);
+            declarationFailing = false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && e is not OperationCanceledException)
+        {
+            if (!declarationFailing) logger.LogWarning("Audit chainer: restore declaration not written ({ExceptionType}); retrying", e.GetType().Name);
+            declarationFailing = true;
         }
     }
 

@@ -138,7 +138,9 @@ public static class WebKeyStore
         if (!string.IsNullOrWhiteSpace(database))
         {
             services.AddDbContext<WebKeysDbContext>(o => o.UseNpgsql(database));
-            protection.PersistKeysToDbContext<WebKeysDbContext>();
+            // Each row parsed on its own and safely (a malformed row is skipped, not fatal to the ring).
+            services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(
+                o => o.XmlRepository = new WebKeysTableRepository(sp, sp.GetRequiredService<ILogger<WebKeysTableRepository>>())));
         }
         else if (!string.IsNullOrEmpty(web.KeysFolder))
         {
