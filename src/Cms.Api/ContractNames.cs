@@ -118,6 +118,7 @@ public static class ContractNames
         [typeof(Cms.Api.Endpoints.AuthEndpoints.ChangePasswordRequest)] = "PasswordChangeInput",
         [typeof(Cms.Domain.Consents.Contracts.PastDataChoice)] = "PastDataChoice",
         [typeof(Cms.Application.Interop.RegisterPeer.PeerView)] = "Peer",
+        [typeof(Cms.Application.Interop.RegisterPeer.PeerCertificateView)] = "PeerCertificate",
         [typeof(Cms.Api.Endpoints.InteropEndpoints.RegisterPeerRequest)] = "PeerInput",
         [typeof(Microsoft.AspNetCore.Mvc.ProblemDetails)] = "Problem",
         [typeof(Cms.Application.Revocation.ReactivateCard.ReactivateCardCommand)] = "ReactivationInput",

@@ -136,6 +136,8 @@ app.UseCmsPeerAddress();
 // Behind a reverse proxy on this host (loopback), honour X-Forwarded-For/Proto; others are ignored.
 app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto });
 app.UseCmsSecurityHeaders();
+// Every answer of the inbound interop endpoints is signed (ModI INTEGRITY_REST_01), refusals included (decision 0059).
+app.UseMiddleware<ModiAnswerSignature>();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCmsRequestSizeLimit();

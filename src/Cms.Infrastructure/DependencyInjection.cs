@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Cms.Application.Administration.Bootstrap;
 using Cms.Application.Common.Abstractions;
 using Cms.Application.Common.Options;
@@ -197,6 +198,22 @@ public static class DependencyInjection
             c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<Interop.InteropOptions>>().Value.TimeoutSeconds));
         services.AddTransient<Interop.InteropSender>();
         services.AddSingleton<Cms.Application.Interop.Contracts.IPeerSignatureLedger, Interop.PeerSignatureLedger>();
+        // The ModI profile (decision 0059): this region's signing identity (files read again when they change), the tokens, the
+        // inbound checks; the PDND voucher only when an authorization server is configured (decision 0060).
+        services.AddOptions<Interop.Modi.SigningIdentityOptions>().Bind(configuration.GetSection(Interop.Modi.SigningIdentityOptions.Section))
+            .Validate(o => o.Pkcs12Path is null || (o.CertificatePath is null && o.KeyPath is null),
+                "Interop:Signing: either Pkcs12Path or CertificatePath with KeyPath, not both")
+            .Validate(o => (o.CertificatePath is null) == (o.KeyPath is null), "Interop:Signing: CertificatePath and KeyPath go together")
+            .ValidateOnStart();
+        services.AddOptions<Interop.InteropOptions>()
+            .Validate(o => o.PublicUrl is null || (Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
+                && string.IsNullOrEmpty(u.Query) && !o.PublicUrl.EndsWith('/')), "Interop:PublicUrl: an absolute http(s) URL without a trailing slash")
+            .ValidateOnStart();
+        services.AddSingleton<Interop.Modi.RegionSigningIdentity>();
+        services.AddSingleton<Interop.Modi.ModiTokens>();
+        services.AddScoped<Interop.Modi.ModiInbound>();
+        services.TryAddSingleton<Interop.Modi.IVoucherCheck, Interop.Modi.NoVoucherCheck>();
+        services.TryAddSingleton<Interop.Modi.IVoucherSource, Interop.Modi.NoVoucherSource>();
         services.AddSingleton<Interop.HangfireInteropScheduler>();
         services.AddSingleton<Cms.Application.Interop.Common.IInteropScheduler>(sp => sp.GetRequiredService<Interop.HangfireInteropScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<Interop.HangfireInteropScheduler>());

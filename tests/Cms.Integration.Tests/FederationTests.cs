@@ -56,13 +56,16 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         return client;
     }
 
-    /// <summary>Each side registers the other with the same secret.</summary>
-    private static async Task LinkAsync(CmsProcess a, string aRegion, CmsProcess b, string bRegion, string secret)
+    /// <summary>
+    /// Each side registers the other under the ModI profile (decision 0059): A trusts the other region's root CA with the subject
+    /// of its signing certificate; the other region pins A's signing certificate. Both ways of registering are thus in play.
+    /// </summary>
+    private static async Task LinkAsync(CmsProcess a, string aRegion, CmsProcess b, string bRegion)
     {
-        foreach (var (here, other, otherRegion) in new[] { (a, b, bRegion), (b, a, aRegion) })
+        foreach (var (here, other, otherRegion, viaCa) in new[] { (a, b, bRegion, true), (b, a, aRegion, false) })
         {
             using var admin = await SignInAsync(here, SecurityAdmin);
-            var put = await admin.PutAsJsonAsync($"/api/v1/admin/peers/{otherRegion}", new { name = "CMS " + otherRegion, baseUrl = other.Url, secret, enabled = true });
+            var put = await admin.PutAsJsonAsync($"/api/v1/admin/peers/{otherRegion}", RegionPki.For(otherRegion).Registration("CMS " + otherRegion, other.Url, viaCa));
             Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
         }
     }
@@ -150,7 +153,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         await using var b = peer.Process;
         var bConnection = peer.ConnectionString;
         await using var a = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Fast);
-        await LinkAsync(a, "090", b, "200", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        await LinkAsync(a, "090", b, "200");
         using var counter = await SignInAsync(a, Operator);
 
         var card = await CardAsync(bConnection, "NOT_ACTIVE");
@@ -290,7 +293,7 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         {
             ["Cms__RecipientProof__Required"] = "true",
         });
-        await LinkAsync(proving, "090", b, "200", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        await LinkAsync(proving, "090", b, "200");
         using var operatorAtA = await SignInAsync(proving, Operator);
         var created = await operatorAtA.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", card, email));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
@@ -322,10 +325,8 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         var bPeer = await StartPeerAsync("200", "cms_test_peer_b");
         await using var b = bPeer.Process;
         await using var a = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Fast);
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        SecretLedger.Register("peer secret", secret);
-        await LinkAsync(a, "090", c.Process, "150", secret);
-        await LinkAsync(a, "090", b, "200", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        await LinkAsync(a, "090", c.Process, "150");
+        await LinkAsync(a, "090", b, "200");
         using var counter = await SignInAsync(a, Operator);
         var card = await CardAsync(c.ConnectionString, "NOT_ACTIVE");
         Assert.StartsWith("8038000150", card.Number);
@@ -360,8 +361,9 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM interop.inbound_requests WHERE card_number = @n", ("n", card.Number)));
         await Mailbox.WaitForAsync(Factory, "attesa@example.it", TimeSpan.FromSeconds(30));
 
-        // The inbound endpoint, called directly as A would: a signed request with a new id is done once; the very same bytes
-        // again are a replay; signed again with the same id it gets the same answer without a second activation.
+        // The inbound endpoint, called directly as A would under ModI: a signed request with a new id is done once; the very
+        // same request again is a replay (its jti are spent); signed again with the same id it gets the same answer without a
+        // second activation. The answer is C's, signed for A and bound to the request.
         var second = await CardAsync(c.ConnectionString, "NOT_ACTIVE");
         var requestId = Guid.NewGuid();
         var payload = JsonSerializer.SerializeToUtf8Bytes(new
@@ -375,28 +377,40 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         }, new JsonSerializerOptions(JsonSerializerDefaults.Web));
         const string path = "/api/v1/interop/inbound/activations";
         using var raw = new HttpClient { BaseAddress = new Uri(cUrl) };
-        async Task<HttpResponseMessage> PostAsync(byte[] body, string region, byte[] key, long? at = null, string? signature = null)
+        HttpRequestMessage Signed(byte[] body, RegionPki signer, string? audienceHost = null)
         {
-            var stamp = at ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.Add(PeerSignature.RegionHeader, region);
-            request.Headers.Add(PeerSignature.TimestampHeader, stamp.ToString());
-            request.Headers.Add(PeerSignature.SignatureHeader, signature ?? PeerSignature.Compute(key, "POST", path, stamp, region, body));
-            return await raw.SendAsync(request);
+            signer.Sign(request, body, audienceHost ?? cUrl, new Cms.Infrastructure.Interop.Modi.TrackingClaims("BNCMRA75C12D612R", "090-201-AS001", "low"));
+            return request;
         }
-        var key = Encoding.UTF8.GetBytes(secret);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var first = await PostAsync(payload, "090", key, now);
+        async Task<HttpRequestMessage> CopyAsync(HttpRequestMessage sent)
+        {
+            var copy = new HttpRequestMessage(sent.Method, sent.RequestUri) { Content = new ByteArrayContent(await sent.Content!.ReadAsByteArrayAsync()) };
+            copy.Content.Headers.ContentType = sent.Content.Headers.ContentType;
+            foreach (var header in sent.Headers) copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            return copy;
+        }
+        var toscana = RegionPki.For("090");
+        using var firstRequest = Signed(payload, toscana);
+        using var replayed = await CopyAsync(firstRequest);
+        var first = await raw.SendAsync(firstRequest);
         Assert.True(first.StatusCode == HttpStatusCode.OK, await first.Content.ReadAsStringAsync());
         var answer = await first.Content.ReadFromJsonAsync<JsonElement>();
-        // A replay stays refused when the same call clears an old signature: the purge's count must not be read as "new".
+        Assert.True(first.Headers.Contains("Agid-JWT-Signature") && first.Headers.Contains("Digest"));
+        // The trail of C keeps who asked at A, as A signed it (AUDIT_REST_02), and the whole evidence stays with the request.
+        Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString,
+            "SELECT count(*) FROM audit.operations WHERE card_number = @n AND outcome = 'SUCCEEDED' AND detail LIKE '%by=BNCMRA75C12D612R loa=low ev=%'",
+            ("n", second.Number)));
+        Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString,
+            "SELECT count(*) FROM interop.inbound_requests WHERE request_id = @id AND tracking_evidence LIKE 'ey%'", ("id", requestId)));
+        // A replay stays refused when the same call clears an old token id: the purge's count must not be read as "new".
         await TestDatabase.ExecuteAsync(c.ConnectionString,
             "INSERT INTO interop.seen_signatures (peer_region, signature, seen_at) VALUES ('090', 'old', now() - interval '1 hour')");
-        var replay = await PostAsync(payload, "090", key, now);
-        await ProblemAsync(replay, HttpStatusCode.Unauthorized, "peer-authentication-failed");
+        await ProblemAsync(await raw.SendAsync(replayed), HttpStatusCode.Unauthorized, "modi-token-replayed");
         Assert.Equal(0L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM interop.seen_signatures WHERE signature = 'old'"));
-        var again = await PostAsync(payload, "090", key, now + 1);
+        using var againRequest = Signed(payload, toscana);
+        var again = await raw.SendAsync(againRequest);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var answerAgain = await again.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(answer.GetProperty("localRequestId").GetString(), answerAgain.GetProperty("localRequestId").GetString());
@@ -406,18 +420,19 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         // Its answer erased (Interop:PurgeAnswersAfterDays later): a repeat is told so, and is still not done twice.
         await TestDatabase.ExecuteAsync(c.ConnectionString,
             "UPDATE interop.inbound_requests SET answer_key_id = NULL, answer_ciphertext = NULL WHERE request_id = @id", ("id", requestId));
-        await ProblemAsync(await PostAsync(payload, "090", key, now + 2), HttpStatusCode.Conflict, "interop-answer-purged");
+        using var purgedRequest = Signed(payload, toscana);
+        await ProblemAsync(await raw.SendAsync(purgedRequest), HttpStatusCode.Conflict, "interop-answer-purged");
         Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM activation.requests WHERE card_number = @n", ("n", second.Number)));
 
-        // Forged: another key, a region C does not know, a stale timestamp, a body changed after signing, no signature at all.
+        // Forged: a key from a CA C never registered for 090, a region C does not know, a token for another region's address,
+        // no signature at all (each tampering in detail: ModiTamperingTests).
         var forgedBody = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(payload).Replace(requestId.ToString(), Guid.NewGuid().ToString()));
-        await ProblemAsync(await PostAsync(forgedBody, "090", RandomNumberGenerator.GetBytes(32)), HttpStatusCode.Unauthorized, "peer-authentication-failed");
-        await ProblemAsync(await PostAsync(forgedBody, "120", key), HttpStatusCode.Unauthorized, "peer-authentication-failed");
-        await ProblemAsync(await PostAsync(forgedBody, "090", key, DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds()),
-            HttpStatusCode.Unauthorized, "peer-authentication-failed");
-        var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var signedOther = PeerSignature.Compute(key, "POST", path, stamp, "090", payload);
-        await ProblemAsync(await PostAsync(forgedBody, "090", key, stamp, signedOther), HttpStatusCode.Unauthorized, "peer-authentication-failed");
+        using (var stranger = Signed(forgedBody, RegionPki.Other("090", toscana.Subject)))
+            await ProblemAsync(await raw.SendAsync(stranger), HttpStatusCode.Unauthorized, "modi-certificate-untrusted");
+        using (var unknown = Signed(forgedBody, RegionPki.For("120")))
+            await ProblemAsync(await raw.SendAsync(unknown), HttpStatusCode.Unauthorized, "modi-peer-unknown");
+        using (var elsewhere = Signed(forgedBody, toscana, b.Url))
+            await ProblemAsync(await raw.SendAsync(elsewhere), HttpStatusCode.Unauthorized, "modi-audience-mismatch");
         var unsigned = await raw.PostAsync(path, new ByteArrayContent(forgedBody) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } });
         Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         Assert.Equal(1L, await ScalarAsync<long>(c.ConnectionString, "SELECT count(*) FROM interop.inbound_requests WHERE peer_region = '090' AND card_number = @n",
@@ -433,22 +448,22 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         await using var ui = await WebUi.StartAsync(a.Url);
         var card = await CardAsync(peer.ConnectionString, "NOT_ACTIVE");
         var expiry = await ScalarAsync<DateOnly>(peer.ConnectionString, "SELECT expiry_date FROM identification.cards WHERE card_number = @n", ("n", card.Number));
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        SecretLedger.Register("peer secret", secret);
         using (var bAdmin = await SignInAsync(b, SecurityAdmin))
-            Assert.True((await bAdmin.PutAsJsonAsync("/api/v1/admin/peers/090", new { name = "Toscana", baseUrl = a.Url, secret, enabled = true })).IsSuccessStatusCode);
+            Assert.True((await bAdmin.PutAsJsonAsync("/api/v1/admin/peers/090", RegionPki.For("090").Registration("Toscana", a.Url))).IsSuccessStatusCode);
 
-        // A's security administrator links B from the web UI (a secret too short is refused beside its field).
+        // A's security administrator links B from the web UI, with B's CA: without the subject of B's certificate it is refused
+        // beside its field (a CA may certify other regions too).
         var page = await ui.NewPageAsync();
         await WebUi.SignInAsync(page, SecurityAdmin, DemoAccounts.Password);
         await page.GetByRole(AriaRole.Link, new() { Name = "Regioni collegate" }).ClickAsync();
         await page.Locator("#Input_RegionCode").FillAsync("200");
         await page.Locator("#Input_Name").FillAsync("Sardegna");
         await page.Locator("#Input_BaseUrl").FillAsync(b.Url);
-        await page.Locator("#Input_Secret").FillAsync("corto");
+        await page.Locator("#Input_Certificates").FillAsync(RegionPki.For("200").CaPem);
         await page.GetByRole(AriaRole.Button, new() { Name = "Salva" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#Input_Secret_error")).ToBeVisibleAsync();
-        await page.Locator("#Input_Secret").FillAsync(secret);
+        await Assertions.Expect(page.Locator("#Input_CertificateSubject_error")).ToBeVisibleAsync();
+        await page.Locator("#Input_Certificates").FillAsync(RegionPki.For("200").CaPem);
+        await page.Locator("#Input_CertificateSubject").FillAsync(RegionPki.For("200").Subject);
         await page.GetByRole(AriaRole.Button, new() { Name = "Salva" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = b.Url })).ToBeVisibleAsync();
         await WebUi.AssertAccessibleAsync(page);

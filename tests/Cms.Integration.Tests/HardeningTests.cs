@@ -52,14 +52,8 @@ public class HardeningTests(CmsFactory factory) : ApiTest(factory)
         }), HttpStatusCode.Created);
         var id = revocation.GetProperty("id").GetString();
         var admin = await AdminAsync();
-        var secrets = new Dictionary<string, string>();
         foreach (var region in new[] { "200", "190" })
-        {
-            secrets[region] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            SecretLedger.Register("peer secret", secrets[region]);
-            await OkAsync(await admin.PutAsJsonAsync($"/api/v1/admin/peers/{region}",
-                new { name = "Regione " + region, baseUrl = "http://127.0.0.1:9", secret = secrets[region], enabled = true }));
-        }
+            await OkAsync(await admin.PutAsJsonAsync($"/api/v1/admin/peers/{region}", RegionPki.For(region).Registration("Regione " + region, "http://127.0.0.1:9")));
 
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Limits(signIn: 4, cip: 3, inbound: 3));
 
@@ -85,21 +79,18 @@ public class HardeningTests(CmsFactory factory) : ApiTest(factory)
 
         // Inbound interop: three per linked region, then 429; another region is not held back.
         for (var i = 0; i < 3; i++)
-            Assert.Equal(HttpStatusCode.BadRequest, (await SignedAsync(cms, "200", secrets["200"])).StatusCode);
-        await RateLimitedAsync(await SignedAsync(cms, "200", secrets["200"]));
-        Assert.Equal(HttpStatusCode.BadRequest, (await SignedAsync(cms, "190", secrets["190"])).StatusCode);
+            Assert.Equal(HttpStatusCode.BadRequest, (await SignedAsync(cms, "200")).StatusCode);
+        await RateLimitedAsync(await SignedAsync(cms, "200"));
+        Assert.Equal(HttpStatusCode.BadRequest, (await SignedAsync(cms, "190")).StatusCode);
     }
 
-    private static Task<HttpResponseMessage> SignedAsync(CmsProcess cms, string region, string secret)
+    private static Task<HttpResponseMessage> SignedAsync(CmsProcess cms, string region)
     {
         const string path = "/api/v1/interop/inbound/activations";
         var body = Encoding.UTF8.GetBytes($"{{\"nonce\":\"{Guid.NewGuid():N}\"}}");
-        var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add(PeerSignature.RegionHeader, region);
-        request.Headers.Add(PeerSignature.TimestampHeader, stamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Compute(Encoding.UTF8.GetBytes(secret), "POST", path, stamp, region, body));
+        RegionPki.For(region).Sign(request, body, cms.Url);
         return cms.Client.SendAsync(request);
     }
 

@@ -82,6 +82,8 @@ public class KeyRotationTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
 
         // 3. The old key retired: the codes sealed under it in the beginning are still released right, and the peer still signs.
         rotated["CodeEncryption__Keys__test-1"] = "";
+        // The peer was registered with a shared secret only: the deprecated HMAC scheme, still accepted with Interop:LegacyHmac.
+        rotated["Interop__LegacyHmac"] = "true";
         await using var only = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, rotated);
         var after = await only.SignInAsync(operatorCf, OperatorPassword);
         Assert.Equal(("60", "2715", "9146"), await ActivateAsync(after, Late, "late@example.it"));
@@ -89,7 +91,7 @@ public class KeyRotationTests(CmsFactoryWithoutJobs factory) : ApiTest(factory)
         var body = mail.TextBody + mail.HtmlBody;
         foreach (var second in new[] { "348", "0936", "0257" }) Assert.Contains(second, body);
 
-        var signed = new ContractCaller("peer", [], only.Client, ContractCaller.PeerSigner("200", peerSecret));
+        var signed = new ContractCaller("peer", [], only.Client, ContractCaller.LegacyPeerSigner("200", peerSecret));
         var inbound = await signed.SendAsync(HttpMethod.Post, "/api/v1/interop/inbound/activations", Encoding.UTF8.GetBytes("{}"), "application/json");
         Assert.Equal(HttpStatusCode.BadRequest, inbound.StatusCode); // authenticated, then refused by validation (not 401)
     }

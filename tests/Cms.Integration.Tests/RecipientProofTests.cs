@@ -251,11 +251,9 @@ public partial class RecipientProofTests(CmsFactory factory) : ApiTest(factory)
         const string PeerNumber = "80380000900000071299";
         var card = Card(PeerNumber);
         await FeedAsync(card);
-        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        SecretLedger.Register("peer secret", secret);
         await OkAsync(await (await AdminAsync()).PutAsJsonAsync("/api/v1/admin/peers/200",
-            new { name = "Regione 200", baseUrl = "https://127.0.0.1:9", secret, enabled = true }));
-        var peer = new ContractCaller("PeerRegion", ["PeerRegion"], Factory.CreateClient(), ContractCaller.PeerSigner("200", secret));
+            RegionPki.For("200").Registration("Regione 200", "https://127.0.0.1:9")));
+        var peer = new ContractCaller("PeerRegion", ["PeerRegion"], Factory.CreateClient(), ContractCaller.PeerSigner("200"));
         async Task<HttpResponseMessage> InboundAsync(DateTimeOffset? verifiedAt) => await peer.SendAsync(HttpMethod.Post,
             "/api/v1/interop/inbound/activations", JsonSerializer.SerializeToUtf8Bytes(new
             {

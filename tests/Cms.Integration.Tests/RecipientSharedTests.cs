@@ -228,11 +228,9 @@ public class RecipientSharedTests(CmsFactory factory) : ApiTest(factory)
     public async Task A_peer_regions_activation_or_reprint_to_an_address_shared_with_another_household_is_refused()
     {
         var (client, cfs) = await ArrangeAsync();
-        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        SecretLedger.Register("peer secret", secret);
         await OkAsync(await (await AdminAsync()).PutAsJsonAsync("/api/v1/admin/peers/200",
-            new { name = "Regione 200", baseUrl = "http://127.0.0.1:9", secret, enabled = true }));
-        var peer = new ContractCaller("PeerRegion", ["PeerRegion"], Factory.CreateClient(), ContractCaller.PeerSigner("200", secret));
+            RegionPki.For("200").Registration("Regione 200", "http://127.0.0.1:9")));
+        var peer = new ContractCaller("PeerRegion", ["PeerRegion"], Factory.CreateClient(), ContractCaller.PeerSigner("200"));
 
         async Task<HttpResponseMessage> InboundAsync(string kind, string number, string cf, string surname, string givenName, DateOnly birth, string email)
         {

@@ -123,10 +123,8 @@ public class ReprintCounterTests(CmsFactory factory) : ApiTest(factory)
     {
         // Sending: a card of region 200, linked. The counter is outside the holder's ASL by definition.
         var admin = await AdminAsync();
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        SecretLedger.Register("peer secret", secret);
         var registered = await admin.PutAsJsonAsync("/api/v1/admin/peers/200",
-            new { name = "Regione 200", baseUrl = "http://127.0.0.1:9", secret, enabled = true });
+            RegionPki.For("200").Registration("Regione 200", "http://127.0.0.1:9"));
         Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
         var (counter, _, _) = await ActorAsync("Operator");
         object Outbound(string? why) => new
@@ -147,7 +145,7 @@ public class ReprintCounterTests(CmsFactory factory) : ApiTest(factory)
         // Receiving: region 200 asks this region (090) to reprint one of its cards; without the reason it is refused here too.
         await FeedAsync(Card(Number, healthAuthority: "201"));
         await SetStateAsync(Number, "ACTIVE");
-        var signer = ContractCaller.PeerSigner("200", secret);
+        var signer = ContractCaller.PeerSigner("200");
         var client = Factory.CreateClient();
         async Task<HttpResponseMessage> InboundAsync(string? why)
         {

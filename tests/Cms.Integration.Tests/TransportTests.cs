@@ -54,12 +54,10 @@ public class TransportTests(CmsFactory factory) : ApiTest(factory)
     {
         await using var cms = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, Production());
         var admin = await cms.SignInAsync(CmsFactory.AdminCf, CmsFactory.AdminPassword);
-        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        SecretLedger.Register("peer secret", secret);
 
-        var refused = await admin.PutAsJsonAsync("/api/v1/admin/peers/200", new { name = "Regione Sardegna", baseUrl = "http://cms.regione.example", secret, enabled = true });
+        var refused = await admin.PutAsJsonAsync("/api/v1/admin/peers/200", RegionPki.For("200").Registration("Regione Sardegna", "http://cms.regione.example"));
         await ProblemAsync(refused, HttpStatusCode.UnprocessableEntity, "peer-url-not-https");
-        var registered = await admin.PutAsJsonAsync("/api/v1/admin/peers/200", new { name = "Regione Sardegna", baseUrl = "https://cms.regione.example", secret, enabled = true });
+        var registered = await admin.PutAsJsonAsync("/api/v1/admin/peers/200", RegionPki.For("200").Registration("Regione Sardegna", "https://cms.regione.example"));
         Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
         Assert.DoesNotContain(cms.Output, l => l.Contains("refuses to start", StringComparison.Ordinal));
     }

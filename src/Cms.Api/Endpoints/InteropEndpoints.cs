@@ -20,7 +20,9 @@ namespace Cms.Api.Endpoints;
 
 public static class InteropEndpoints
 {
-    public sealed record RegisterPeerRequest(string? Name, string? BaseUrl, string? Secret, bool? Enabled);
+    /// <param name="Secret">Deprecated (HMAC scheme, decision 0059): used only where Interop:LegacyHmac is switched on.</param>
+    public sealed record RegisterPeerRequest(string? Name, string? BaseUrl, [property: Obsolete("HMAC scheme: ModI certificates instead (decision 0059)")] string? Secret,
+        bool? Enabled, string? Certificates = null, string? CertificateSubject = null, string? PdndClientId = null);
 
     public static RouteGroupBuilder MapInteropEndpoints(this RouteGroupBuilder api)
     {
@@ -29,11 +31,17 @@ public static class InteropEndpoints
             .WithName("listPeers").WithSummary("Le Regioni collegate per l'interoperabilità")
             .Produces<IReadOnlyList<PeerView>>();
         peers.MapPut("/{regionCode}", async (string regionCode, [FromBody] RegisterPeerRequest body, IMediator mediator, CancellationToken ct) =>
-                await mediator.Send(new RegisterPeerCommand(regionCode, body.Name, body.BaseUrl, body.Secret, body.Enabled), ct))
+#pragma warning disable CS0618 // the deprecated secret is still carried for Interop:LegacyHmac
+                await mediator.Send(new RegisterPeerCommand(regionCode, body.Name, body.BaseUrl, body.Secret, body.Enabled, body.Certificates,
+                    body.CertificateSubject, body.PdndClientId), ct))
+#pragma warning restore CS0618
             .Idempotent()
             .WithName("registerPeer").WithSummary("Collega (o modifica) una Regione per l'interoperabilità")
-            .WithDescription("Nome, indirizzo del suo CMS, segreto condiviso (almeno 32 caratteri, lo stesso nelle due Regioni; obbligatorio la prima " +
-                "volta, poi facoltativo), abilitata sì/no. Il segreto non viene mai restituito.")
+            .WithDescription("Nome, indirizzo del suo CMS, abilitata sì/no, e come la si riconosce (profilo ModI, docs/interop.md): certificates, " +
+                "in PEM, il certificato di firma della Regione (fissato) oppure la CA radice che lo emette, e allora certificateSubject, il soggetto " +
+                "del suo certificato; obbligatorio la prima volta, poi facoltativo (per una rotazione si registrano il vecchio e il nuovo insieme). " +
+                "pdndClientId: il client id della Regione presso il server di autorizzazione PDND, se le Regioni lo usano. secret è deprecato " +
+                "(schema HMAC, solo con Interop:LegacyHmac) e non viene mai restituito.")
             .Produces<PeerView>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         var requests = api.MapGroup("/interop/requests").WithTags("Interoperabilità").RequireAuthorization(Policies.InteropCounter);

@@ -122,7 +122,17 @@ public static class AuthenticationSetup
         // logged above instead, without it.
         services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore.Authentication.Certificate", LogLevel.Error));
         services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, PeerSignatureAuthentication>(PeerSignatureAuthentication.SchemeName, _ => { });
+        // Peers: the ModI profile (decision 0059); the HMAC scheme of decision 0016 only for a call carrying its headers while the
+        // deprecated Interop:LegacyHmac is on.
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, ModiAuthentication>(ModiAuthentication.SchemeName, _ => { })
+            .AddScheme<AuthenticationSchemeOptions, PeerSignatureAuthentication>(PeerSignatureAuthentication.SchemeName, _ => { })
+            .AddPolicyScheme(ModiAuthentication.PeerScheme, null, o => o.ForwardDefaultSelector = http =>
+                http.Request.Headers.ContainsKey(Cms.Application.Interop.Common.PeerSignature.SignatureHeader)
+                && http.RequestServices.GetRequiredService<IOptions<Cms.Infrastructure.Interop.InteropOptions>>().Value.LegacyHmac
+                    ? PeerSignatureAuthentication.SchemeName
+                    : ModiAuthentication.SchemeName);
+        services.AddScoped<Cms.Application.Interop.Contracts.IInboundEvidence, HttpInboundEvidence>();
 
         services.AddSingleton<IAuthorizationHandler, InteropCounterHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, CmsAuthorizationResultHandler>();
@@ -137,7 +147,7 @@ public static class AuthenticationSetup
             .AddPolicy(Policies.HistoryReader, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator, Role.Auditor))
             .AddPolicy(Policies.InteropCounter, p => Jwt(p).RequireClaim(CmsClaims.Role, Role.Operator).RequireClaim(CmsClaims.Counter)
                 .AddRequirements(new InteropCounterRequirement()))
-            .AddPolicy(Policies.PeerRegion, p => p.AddAuthenticationSchemes(PeerSignatureAuthentication.SchemeName).RequireAuthenticatedUser()
+            .AddPolicy(Policies.PeerRegion, p => p.AddAuthenticationSchemes(ModiAuthentication.PeerScheme).RequireAuthenticatedUser()
                 .RequireClaim(CmsClaims.Role, Role.PeerRegion))
             .AddPolicy(Policies.ClientCertificate, p => p.AddAuthenticationSchemes(CertificateAuthenticationDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser().RequireClaim(CmsClaims.CodiceFiscale));

@@ -30,5 +30,6 @@ public sealed class HttpCurrentUser(IHttpContextAccessor accessor) : ICurrentUse
 
     public IReadOnlyCollection<string> Roles => User?.FindAll(CmsClaims.Role).Select(c => c.Value).ToList() ?? [];
     public bool IsInRole(string role) => User?.HasClaim(CmsClaims.Role, role) == true;
+    public string? AuthenticationMethod => User?.FindFirst(CmsClaims.Method)?.Value;
     public string? ClientAddress => accessor.HttpContext is { } http ? ClientAddresses.Of(http) : null;
 }

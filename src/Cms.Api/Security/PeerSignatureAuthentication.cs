@@ -11,7 +11,9 @@ using Microsoft.Extensions.Options;
 namespace Cms.Api.Security;
 
 /// <summary>
-/// Authenticates another region's Cms on the inbound interop endpoints [SPEC §3.11]: the region it names must be a
+/// Deprecated (decision 0059: the ModI profile, <see cref="ModiAuthentication"/>, replaces it; used only while
+/// Interop:LegacyHmac is on, for a peer registered with a secret and no certificate). Authenticates another region's Cms on the
+/// inbound interop endpoints [SPEC §3.11]: the region it names must be a
 /// registered, enabled peer; the timestamp within five minutes of this clock; the HMAC-SHA256 over method, path,
 /// timestamp, region and body right under the secret the two regions share; and the signature never seen before (a
 /// replayed request is refused even inside the window). The peer becomes a principal with the PeerRegion role, its own
@@ -34,6 +36,8 @@ public sealed class PeerSignatureAuthentication(
             return Fail("Intestazioni di firma incomplete.");
         var peer = await peers.FindAsync(region, Context.RequestAborted);
         if (peer is null || !peer.Enabled) return Fail("Regione non collegata a questo CMS.");
+        // Deprecated (decision 0059): only for a peer with a shared secret and no certificate yet, never as a way around ModI.
+        if (peer.Secret is null || peer.Trusted is not null) return Fail("Per questa Regione vale il profilo ModI: lo schema HMAC non è accettato.");
         var skew = DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(seconds);
         if (skew.Duration() > PeerSignature.Skew) return Fail("Richiesta fuori tempo: orologi non allineati o richiesta ripetuta.");
 

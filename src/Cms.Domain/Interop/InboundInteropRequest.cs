@@ -9,8 +9,9 @@ public sealed class InboundInteropRequest
     private InboundInteropRequest() { }
 
     public InboundInteropRequest(string peerRegion, Guid requestId, InteropKind kind, string cardNumber, Guid localRequestId,
-        string answerKeyId, byte[] answerCiphertext, DateTimeOffset now)
+        string answerKeyId, byte[] answerCiphertext, DateTimeOffset now, string? trackingEvidence = null)
     {
+        TrackingEvidence = trackingEvidence;
         PeerRegion = peerRegion;
         RequestId = requestId;
         Kind = kind;
@@ -31,4 +32,6 @@ public sealed class InboundInteropRequest
     public string? AnswerKeyId { get; private set; }
     public byte[]? AnswerCiphertext { get; private set; }
     public DateTimeOffset ReceivedAt { get; private set; }
+    /// <summary>The AUDIT_REST_02 tracking evidence as the requesting region signed it (a JWS): who asked, from which counter.</summary>
+    public string? TrackingEvidence { get; private set; }
 }

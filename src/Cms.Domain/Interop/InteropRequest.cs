@@ -71,6 +71,12 @@ public sealed class InteropRequest : ICancellableRequest
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset ExpiresAt { get; private set; }
     public DateTimeOffset? ConfirmedAt { get; private set; }
+    /// <summary>
+    /// Who confirmed (codice fiscale) and the level of assurance of their sign-in: the AUDIT_REST_02 tracking evidence sent with
+    /// the request names them, with <see cref="CounterCode"/> (decision 0059).
+    /// </summary>
+    public string? ConfirmedBy { get; private set; }
+    public string? ConfirmedLoA { get; private set; }
     public DateTimeOffset? CompletedAt { get; private set; }
     public DateTimeOffset? CancelledAt { get; private set; }
     public int Attempts { get; private set; }
@@ -129,10 +135,12 @@ public sealed class InteropRequest : ICancellableRequest
     }
 
     /// <summary>The confirm; <paramref name="payload"/> replaces the body to send when the confirm adds to it (the recipient proof's statement).</summary>
-    public void Confirm(DateTimeOffset now, string? payload = null)
+    public void Confirm(DateTimeOffset now, string? payload = null, string? confirmedBy = null, string? confirmedLoA = null)
     {
         EnsurePending(now);
         if (payload is not null) Payload = payload;
+        ConfirmedBy = confirmedBy;
+        ConfirmedLoA = confirmedLoA;
         Status = InteropStatus.Queued;
         ConfirmedAt = now;
         NextAttemptAt = now;

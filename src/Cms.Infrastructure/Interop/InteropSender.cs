@@ -5,6 +5,7 @@ using Cms.Application.Common.Validation;
 using Cms.Application.Interop.Common;
 using Cms.Application.Interop.Contracts;
 using Cms.Infrastructure.Delivery;
+using Cms.Infrastructure.Interop.Modi;
 using Cms.Infrastructure.Outbox;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,6 +32,19 @@ public sealed class InteropOptions : IOutboxSettings
     /// RetryForHours (48 hours) at most. Afterwards a reprint gives new codes.
     /// </summary>
     public int PurgeAnswersAfterDays { get; set; } = 7;
+
+    /// <summary>
+    /// The address the peers call this region at, without a trailing slash (e.g. https://cms.regione.example): the audience
+    /// (<c>aud</c>) its inbound ModI tokens must name is this and the path called (decision 0059). Behind a balancer the
+    /// request's own host is not to be trusted for it, so without this setting inbound calls are refused.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>
+    /// Deprecated: the home-made HMAC scheme of decision 0016, for a peer registered with a shared secret and no certificate,
+    /// both ways, while the two regions move to ModI. Off by default.
+    /// </summary>
+    public bool LegacyHmac { get; set; }
 }
 
 /// <summary>
@@ -43,7 +57,8 @@ public sealed class InteropOptions : IOutboxSettings
 /// </summary>
 public sealed class InteropSender(
     NpgsqlDataSource dataSource, IServiceScopeFactory scopes, IHttpClientFactory http, ICodeCipher cipher, IOptions<InteropOptions> options,
-    IBackgroundJobClient jobs, ILogger<InteropSender> logger, Cms.Application.Common.Options.TransportSecurity transport)
+    IBackgroundJobClient jobs, ILogger<InteropSender> logger, Cms.Application.Common.Options.TransportSecurity transport, ModiTokens tokens,
+    IVoucherSource vouchers)
     : OutboxSender<InteropSender, InteropSender.Request>(dataSource, Table, options.Value, jobs)
 {
     private static readonly OutboxTable Table = new()
@@ -54,7 +69,7 @@ public sealed class InteropSender(
         DoneAt = "completed_at",
         FailedAt = "completed_at",
         RetrySince = "confirmed_at",
-        Columns = "kind, target_region, payload->>'originRegion', payload::text, secret_key_id, secret_ciphertext",
+        Columns = "kind, target_region, payload->>'originRegion', payload::text, secret_key_id, secret_ciphertext, counter_code, confirmed_by, confirmed_loa",
         ErasedAtEnd = ["secret_key_id", "secret_ciphertext"],
         WhenGivenUp = [("peer_rule", "peer-unreachable"), ("peer_detail", "La Regione emittente non ha risposto entro il tempo previsto.")],
     };
@@ -67,13 +82,16 @@ public sealed class InteropSender(
     };
 
     /// <summary>A claimed request's own columns.</summary>
-    public sealed record Request(string Kind, string TargetRegion, string OriginRegion, string Payload, string? SecretKeyId, byte[]? Secret);
+    public sealed record Request(string Kind, string TargetRegion, string OriginRegion, string Payload, string? SecretKeyId, byte[]? Secret,
+        string CounterCode, string? ConfirmedBy, string? ConfirmedLoA);
 
     protected override Request Read(NpgsqlDataReader reader)
     {
         const int first = OutboxItem<Request>.FirstColumn;
         return new Request(reader.GetString(first), reader.GetString(first + 1), reader.GetString(first + 2), reader.GetString(first + 3),
-            reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4), reader.IsDBNull(first + 5) ? null : reader.GetFieldValue<byte[]>(first + 5));
+            reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4), reader.IsDBNull(first + 5) ? null : reader.GetFieldValue<byte[]>(first + 5),
+            reader.GetString(first + 6), reader.IsDBNull(first + 7) ? null : reader.GetString(first + 7).Trim(),
+            reader.IsDBNull(first + 8) ? null : reader.GetString(first + 8));
     }
 
     protected override async Task<OutboxResult> DeliverAsync(OutboxItem<Request> item, CancellationToken cancellationToken)
@@ -92,20 +110,47 @@ public sealed class InteropSender(
         }
         var path = Paths[claimed.Kind];
         var body = Body(id, claimed);
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, peer.BaseUrl + path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        request.Headers.Add(PeerSignature.RegionHeader, claimed.OriginRegion);
-        request.Headers.Add(PeerSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Compute(peer.Secret, "POST", path, timestamp, claimed.OriginRegion, body));
+        string? sentJti = null;
+        if (peer.Trusted is null && peer.Secret is not null && options.Value.LegacyHmac)
+        {
+            // Deprecated (decision 0059): a peer still registered with a shared secret only, while Interop:LegacyHmac is on.
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            request.Headers.Add(PeerSignature.RegionHeader, claimed.OriginRegion);
+            request.Headers.Add(PeerSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Compute(peer.Secret, "POST", path, timestamp, claimed.OriginRegion, body));
+        }
+        else
+        {
+            if (peer.Trusted is null)
+                return Refused(null, "peer-certificate-missing",
+                    $"Per la Regione {claimed.TargetRegion} non è registrato un certificato (profilo ModI): un amministratore della sicurezza deve registrarlo.");
+            if (!tokens.CanSign)
+                return Refused(null, "interop-signing-not-configured",
+                    "Questo CMS non ha un certificato di firma per l'interoperabilità (Interop:Signing): rivolgersi all'amministratore.");
+            var tracking = new TrackingClaims(claimed.ConfirmedBy ?? "sconosciuto", claimed.CounterCode, claimed.ConfirmedLoA ?? LevelOfAssurance.Low);
+            var signed = tokens.SignRequest(claimed.OriginRegion, peer.BaseUrl + path, body, request.Content.Headers.ContentType.ToString(), tracking,
+                withIdAuth: !vouchers.Enabled);
+            var authorization = signed.IdAuth ?? await vouchers.VoucherAsync(peer, signed.TrackingEvidence, cancellationToken);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", authorization);
+            request.Headers.TryAddWithoutValidation(ModiProfile.DigestHeader, signed.Digest);
+            request.Headers.TryAddWithoutValidation(ModiProfile.SignatureHeader, signed.Signature);
+            request.Headers.TryAddWithoutValidation(ModiProfile.TrackingEvidenceHeader, signed.TrackingEvidence);
+            sentJti = signed.SignatureJti;
+        }
         using var response = await http.CreateClient("interop").SendAsync(request, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var text = System.Text.Encoding.UTF8.GetString(bytes);
+        if (!response.IsSuccessStatusCode && !SendFailures.IsRefusal(response.StatusCode))
+            return OutboxResult.Failed(SendFailures.Describe(response));
+        // An answer acted on (done, or refused for good) must be the peer's, for this request: else it is tried again.
+        if (sentJti is not null && await UnsignedAnswerAsync(response, bytes, peer, claimed.OriginRegion, sentJti) is { } unsigned)
+            return OutboxResult.Failed(unsigned);
         if (!response.IsSuccessStatusCode)
         {
-            var error = SendFailures.Describe(response);
-            if (!SendFailures.IsRefusal(response.StatusCode)) return OutboxResult.Failed(error);
             var (rule, detail) = Refusal(text, (int)response.StatusCode);
-            return Refused(error, rule, detail);
+            return Refused(SendFailures.Describe(response), rule, detail);
         }
         var answer = JsonSerializer.Deserialize<InteropInboundAnswer>(text, ApiNames.Json);
         if (answer is null || answer.RequestId != id) return OutboxResult.Failed("answer for another request");
@@ -114,6 +159,24 @@ public sealed class InteropSender(
             : (null, null);
         return OutboxResult.Completed(("peer_request_id", answer.LocalRequestId), ("card_expiry_date", answer.CardExpiryDate),
             ("first_halves_key_id", keyId), ("first_halves_ciphertext", ciphertext));
+    }
+
+    /// <summary>
+    /// Why the peer's answer is not to be trusted (INTEGRITY_REST_01 on the answer: its Agid-JWT-Signature with the peer's
+    /// certificate, addressed to this region, its Digest the body's, bound to the request's jti), or null when it is.
+    /// </summary>
+    private async Task<string?> UnsignedAnswerAsync(HttpResponseMessage response, byte[] body, PeerCredentials peer, string region, string sentJti)
+    {
+        static string? Header(HttpResponseMessage r, string name) =>
+            r.Headers.TryGetValues(name, out var v) ? v.FirstOrDefault() : r.Content.Headers.TryGetValues(name, out var c) ? c.FirstOrDefault() : null;
+        var (token, refused) = await tokens.CheckAsync(Header(response, ModiProfile.SignatureHeader), peer, region, subject: true,
+            "risposta " + ModiProfile.SignatureHeader);
+        if (refused is not null) return $"answer refused: {refused.Rule}";
+        var digest = Header(response, ModiProfile.DigestHeader);
+        if (digest != ModiProfile.DigestOf(body)) return "answer refused: modi-digest-mismatch";
+        if (!ModiTokens.SignsHeaders(token!, digest, response.Content.Headers.ContentType?.ToString())) return "answer refused: modi-signed-headers-mismatch";
+        if (token!.Text("request_jti") != sentJti) return "answer refused: not for this request (request_jti)";
+        return null;
     }
 
     /// <summary>The peer's refusal (or this side's, before sending): FAILED at once with its rule and words, for the counter.</summary>

@@ -20,4 +20,18 @@ public sealed class PeerSignatureLedger(NpgsqlDataSource dataSource) : IPeerSign
         record.Parameters.AddWithValue("signature", signature);
         return await record.ExecuteScalarAsync(cancellationToken) is true;
     }
+
+    public async Task<bool> FirstTimeAllAsync(string region, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var purge = new NpgsqlCommand("DELETE FROM interop.seen_signatures WHERE seen_at < now() - interval '15 minutes'", connection))
+            await purge.ExecuteNonQueryAsync(cancellationToken);
+        // Every key inserted, or the call is a replay (a key already seen is not inserted again, so the count falls short).
+        await using var record = new NpgsqlCommand("""
+            INSERT INTO interop.seen_signatures (peer_region, signature) SELECT @region, k FROM unnest(@keys) AS k ON CONFLICT DO NOTHING
+            """, connection);
+        record.Parameters.AddWithValue("region", region);
+        record.Parameters.AddWithValue("keys", keys.Distinct().ToArray());
+        return await record.ExecuteNonQueryAsync(cancellationToken) == keys.Count && keys.Distinct().Count() == keys.Count;
+    }
 }

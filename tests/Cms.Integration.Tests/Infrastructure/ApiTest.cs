@@ -106,12 +106,10 @@ public abstract class ApiTest(CmsFactory factory) : IAsyncLifetime
             tls.DefaultRequestHeaders.Add(CmsFactory.ClientCertificateHeader, TestCertificates.HeaderValue(certificate));
         callers.Add(new ContractCaller("Citizen", ["CertificateHolder"], tls));
 
-        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        SecretLedger.Register("peer secret", secret);
         var registered = await (await AdminAsync()).PutAsJsonAsync($"/api/v1/admin/peers/{peerRegion}",
-            new { name = "Regione " + peerRegion, baseUrl = "http://127.0.0.1:9", secret, enabled = true });
+            RegionPki.For(peerRegion).Registration("Regione " + peerRegion, "http://127.0.0.1:9"));
         Assert.True(registered.IsSuccessStatusCode, await registered.Content.ReadAsStringAsync());
-        callers.Add(new ContractCaller("PeerRegion", ["PeerRegion"], Factory.CreateClient(), ContractCaller.PeerSigner(peerRegion, secret)));
+        callers.Add(new ContractCaller("PeerRegion", ["PeerRegion"], Factory.CreateClient(), ContractCaller.PeerSigner(peerRegion)));
         return callers;
     }
 

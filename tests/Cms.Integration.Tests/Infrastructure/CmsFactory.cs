@@ -23,6 +23,8 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string AdminCf = "SCRMNS80A01D612M";
     public const string AdminPassword = "Admin-Test-Password-1";
     public const string ClientCertificateHeader = "X-Client-Cert";
+    /// <summary>The address peers call the in-process API at (Interop:PublicUrl): the test server's host.</summary>
+    public const string PublicUrl = "http://localhost";
 
     private Respawner? respawner;
 
@@ -110,6 +112,10 @@ public class CmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Delivery:RetryMaxSeconds", "2");
         builder.UseSetting("Interop:RetryBaseSeconds", "1");
         builder.UseSetting("Interop:RetryMaxSeconds", "2");
+        // The ModI profile (decision 0059): region 090 signs with its test identity; peers call it at the in-process host.
+        builder.UseSetting("Interop:PublicUrl", PublicUrl);
+        builder.UseSetting("Interop:Signing:CertificatePath", RegionPki.For("090").CertificatePath);
+        builder.UseSetting("Interop:Signing:KeyPath", RegionPki.For("090").KeyPath);
         // The suite signs in hundreds of times a minute from one address; HardeningTests run a process with the real limits.
         builder.UseSetting("Hardening:SignIn:PermitLimit", "1000000");
         builder.UseSetting("Hardening:CipVerification:PermitLimit", "1000000");

@@ -126,6 +126,9 @@ public sealed class CmsProcess : IAsyncDisposable
         // The recipient proof (a region policy, on by default) has its own tests, which turn it on; the other flows go without it.
         env["Cms__RecipientProof__Required"] = "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) env[key] = value;
+        // The ModI profile (decision 0059): each process signs as its region, and names the address peers call it at.
+        var region = env.TryGetValue("Cms__Region", out var r) && r is not null ? r : "090";
+        foreach (var (key, value) in RegionPki.For(region).Settings(url)) env.TryAdd(key, value);
         // CMS_TEST_PROCESS_LOG=<folder>: each line stamped with its time.
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CMS_TEST_PROCESS_LOG"))) env["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
         var process = Process.Start(start)!;

@@ -30,14 +30,21 @@ public sealed record ContractCaller(string Name, string[] Is, HttpClient Client,
         return await Client.SendAsync(request);
     }
 
-    /// <summary>Signs as the linked region <paramref name="region"/> with the secret both hold (decision 0016).</summary>
-    public static Func<HttpRequestMessage, byte[], Task> PeerSigner(string region, string secret) => (request, body) =>
+    /// <summary>Deprecated HMAC scheme (decision 0016), accepted only with Interop:LegacyHmac: signs with the secret both hold.</summary>
+    public static Func<HttpRequestMessage, byte[], Task> LegacyPeerSigner(string region, string secret) => (request, body) =>
     {
         var stamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         request.Headers.Add(PeerSignature.RegionHeader, region);
         request.Headers.Add(PeerSignature.TimestampHeader, stamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(PeerSignature.SignatureHeader, PeerSignature.Compute(Encoding.UTF8.GetBytes(secret), request.Method.Method,
             request.RequestUri!.OriginalString.Split('?')[0], stamp, region, body));
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Signs as the linked region <paramref name="region"/> under the ModI profile, calling the in-process API (decision 0059).</summary>
+    public static Func<HttpRequestMessage, byte[], Task> PeerSigner(string region) => (request, body) =>
+    {
+        RegionPki.For(region).Sign(request, body, CmsFactory.PublicUrl);
         return Task.CompletedTask;
     };
 }

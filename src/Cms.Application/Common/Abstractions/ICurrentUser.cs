@@ -19,4 +19,6 @@ public interface ICurrentUser
     /// from a configured UI host (decision 0031). Null when unknown (the command line).
     /// </summary>
     string? ClientAddress { get; }
+    /// <summary>How the session signed in (<c>pwd</c>, <c>cert</c>): the level of assurance a peer region is told (decision 0059).</summary>
+    string? AuthenticationMethod => null;
 }

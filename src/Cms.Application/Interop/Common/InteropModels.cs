@@ -79,7 +79,7 @@ public sealed class PeerSecrets(ICodeCipher cipher)
     public (string KeyId, byte[] Ciphertext) Seal(string region, string secret) =>
         cipher.SealBytes(System.Text.Encoding.UTF8.GetBytes(secret), Context(region));
 
-    public byte[] Open(Peer peer) => cipher.OpenBytes(peer.SecretKeyId, peer.SecretCiphertext, Context(peer.RegionCode));
+    public byte[] Open(Peer peer) => cipher.OpenBytes(peer.SecretKeyId!, peer.SecretCiphertext!, Context(peer.RegionCode));
 
     public static string Context(string region) => "interop-peer-secret:" + region;
 }

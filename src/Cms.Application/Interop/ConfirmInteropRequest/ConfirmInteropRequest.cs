@@ -34,7 +34,8 @@ public sealed class ConfirmInteropRequestValidator : AbstractValidator<ConfirmIn
 }
 
 public sealed class ConfirmInteropRequestHandler(
-    InteropRequests requests, RecipientProofs proofs, IInteropScheduler scheduler, AfterCommit afterCommit, TimeProvider clock, AuditScope audit)
+    InteropRequests requests, RecipientProofs proofs, IInteropScheduler scheduler, AfterCommit afterCommit, TimeProvider clock, AuditScope audit,
+    ICurrentUser user)
     : ICommandHandler<ConfirmInteropRequestCommand, InteropRequestView>
 {
     public async ValueTask<InteropRequestView> Handle(ConfirmInteropRequestCommand command, CancellationToken cancellationToken)
@@ -57,7 +58,8 @@ public sealed class ConfirmInteropRequestHandler(
                 audit.Detail += " recipient=proved";
             }
         }
-        request.Confirm(now, payload);
+        // The AUDIT_REST_02 tracking evidence names who confirmed, from which counter, and how they signed in (decision 0059).
+        request.Confirm(now, payload, user.CodiceFiscale, LevelOfAssurance.Of(user.AuthenticationMethod));
         afterCommit.Add(_ =>
         {
             scheduler.Schedule(request.Id);

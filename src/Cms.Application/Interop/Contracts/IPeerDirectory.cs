@@ -1,13 +1,24 @@
-using Cms.Application.Common.Abstractions;
+using System.Security.Cryptography.X509Certificates;
 using Cms.Application.Interop.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cms.Application.Interop.Contracts;
 
-/// <summary>A peer region with its secret opened: for signing what is sent to it and checking what it sends.</summary>
-public sealed record PeerCredentials(Guid Id, string Region, string Name, string BaseUrl, byte[] Secret, bool Enabled)
+/// <summary>
+/// A peer region as the transport sees it: where it answers and what it is trusted by (its certificates, the subject its
+/// signing certificate must carry, its PDND client id), and, for the deprecated HMAC scheme only, its secret opened.
+/// </summary>
+public sealed record PeerCredentials(Guid Id, string Region, string Name, string BaseUrl, bool Enabled, X509Certificate2Collection? Trusted,
+    string? CertificateSubject, string? PdndClientId, byte[]? Secret)
 {
     public string CounterCode => Cms.Domain.Interop.Peer.CounterCodeOf(Region);
+
+    /// <summary>Null when <paramref name="leaf"/> (with its chain) is this peer's at <paramref name="at"/>, else why not (Italian).</summary>
+    public string? CheckCertificate(X509Certificate2 leaf, IReadOnlyList<X509Certificate2> intermediates, DateTimeOffset at) =>
+        Trusted is null
+            ? "Per la Regione non è registrato alcun certificato."
+            : PeerCertificates.Check(leaf, intermediates, Trusted, CertificateSubject, at);
+
     public override string ToString() => $"PeerCredentials {{ Region = {Region}, BaseUrl = {BaseUrl}, Enabled = {Enabled} }}";
 }
 
@@ -22,6 +33,25 @@ internal sealed class PeerDirectory(IInteropData db, PeerSecrets secrets) : IPee
     public async Task<PeerCredentials?> FindAsync(string region, CancellationToken cancellationToken)
     {
         var peer = await db.Peers.AsNoTracking().SingleOrDefaultAsync(p => p.RegionCode == region, cancellationToken);
-        return peer is null ? null : new PeerCredentials(peer.Id, peer.RegionCode, peer.Name, peer.BaseUrl, secrets.Open(peer), peer.Enabled);
+        if (peer is null) return null;
+        var trusted = peer.TrustCertificates is null ? null : PeerCertificates.Parse(peer.TrustCertificates, out _);
+        return new PeerCredentials(peer.Id, peer.RegionCode, peer.Name, peer.BaseUrl, peer.Enabled, trusted, peer.CertificateSubject,
+            peer.PdndClientId, peer.SecretKeyId is null || peer.SecretCiphertext is null ? null : secrets.Open(peer));
     }
+}
+
+/// <summary>
+/// The AUDIT_REST_02 tracking evidence of an inbound call (decision 0059): the operator (<c>userID</c>), the counter
+/// (<c>userLocation</c>) and the level of assurance of their sign-in (<c>LoA</c>) at the requesting region, as that region
+/// signed it; kept in this region's trail and, whole, with the inbound request.
+/// </summary>
+public sealed record TrackingEvidence(string UserId, string UserLocation, string? LoA, string Jti, string Token)
+{
+    public override string ToString() => $"TrackingEvidence {{ UserLocation = {UserLocation}, LoA = {LoA}, Jti = {Jti} }}";
+}
+
+/// <summary>The tracking evidence of the inbound call being handled, when it came through the ModI profile.</summary>
+public interface IInboundEvidence
+{
+    TrackingEvidence? Current { get; }
 }

@@ -6,6 +6,7 @@ using Cms.Application.Requests;
 using Cms.Application.Common.Validation;
 using Cms.Application.Identification.Contracts;
 using Cms.Application.Interop.Common;
+using Cms.Application.Interop.Contracts;
 using Cms.Application.Reprint.Contracts;
 using Cms.Application.Revocation.Contracts;
 using Cms.Domain.Auditing;
@@ -58,7 +59,7 @@ public sealed class ReceiveInteropRequestValidator : AbstractValidator<ReceiveIn
 
 public sealed class ReceiveInteropRequestHandler(
     IInteropData db, ICardDirectory cards, IPeerActivations activations, IPeerReprints reprints, IPeerRevocations revocations, ICodeCipher cipher,
-    ICurrentUser user, IOptions<CmsOptions> options,
+    ICurrentUser user, IOptions<CmsOptions> options, IInboundEvidence evidence,
     TimeProvider clock, AuditScope audit) : ICommandHandler<ReceiveInteropRequestCommand, InteropInboundAnswer>
 {
     public async ValueTask<InteropInboundAnswer> Handle(ReceiveInteropRequestCommand command, CancellationToken cancellationToken)
@@ -68,7 +69,13 @@ public sealed class ReceiveInteropRequestHandler(
         var holder = InteropHolderRules.Normalise(body.Holder!);
         audit.Touch(body.CardNumber, holder.CodiceFiscale);
         audit.RequestId = body.RequestId.ToString();
-        audit.Detail = $"interop-inbound {body.Kind} from={region} counter={body.OriginCounter}";
+        // AUDIT_REST_02 (decision 0059): who asked at the requesting region, from which counter, how they signed in, as it signed.
+        // The whole signed evidence is kept with the inbound request; the trail's detail (200 characters) names the operator, the
+        // level of assurance, the counter when it is not the request's, and the evidence's jti (its first 8 characters).
+        var tracking = evidence.Current is { } e
+            ? $" by={e.UserId} loa={e.LoA}{(e.UserLocation == body.OriginCounter ? "" : " at=" + e.UserLocation)} ev={e.Jti[..Math.Min(8, e.Jti.Length)]}"
+            : "";
+        audit.Detail = $"interop-inbound {body.Kind} from={region} counter={body.OriginCounter}{tracking}";
         if (body.OriginRegion != region)
             throw new DomainRuleException("interop-origin-mismatch", "La Regione indicata nella richiesta non è quella che la firma.", RuleKind.Forbidden);
 
@@ -122,8 +129,8 @@ public sealed class ReceiveInteropRequestHandler(
         }
         var (keyId, ciphertext) = cipher.SealBytes(JsonSerializer.SerializeToUtf8Bytes(answer, ApiNames.Json), AnswerContext(region, body.RequestId));
         db.InboundInteropRequests.Add(new InboundInteropRequest(region, body.RequestId, body.Kind, card.CardNumber, answer.LocalRequestId,
-            keyId, ciphertext, clock.GetUtcNow()));
-        audit.Detail = $"interop-inbound {body.Kind} from={region} counter={body.OriginCounter} local={answer.LocalRequestId}" +
+            keyId, ciphertext, clock.GetUtcNow(), evidence.Current?.Token));
+        audit.Detail = $"interop-inbound {body.Kind} from={region} counter={body.OriginCounter} local={answer.LocalRequestId}{tracking}" +
             (body.RecipientVerifiedAt is null ? "" : " recipient=proved-by-origin");
         return answer;
     }

@@ -15,6 +15,9 @@ internal sealed class PeerConfiguration : IEntityTypeConfiguration<Peer>
         b.Property(p => p.Name).HasMaxLength(100);
         b.Property(p => p.BaseUrl).HasMaxLength(300);
         b.Property(p => p.SecretKeyId).HasMaxLength(40);
+        b.Property(p => p.TrustCertificates).HasMaxLength(40_000);
+        b.Property(p => p.CertificateSubject).HasMaxLength(500);
+        b.Property(p => p.PdndClientId).HasMaxLength(100);
         b.Ignore(p => p.CounterCode);
     }
 }
@@ -34,6 +37,8 @@ internal sealed class InteropRequestConfiguration : IEntityTypeConfiguration<Int
         b.Property(r => r.SecretKeyId).HasMaxLength(40);
         b.Property(r => r.FirstHalvesKeyId).HasMaxLength(40);
         b.Property(r => r.CounterCode).HasMaxLength(40);
+        b.Property(r => r.ConfirmedBy).HasMaxLength(16);
+        b.Property(r => r.ConfirmedLoA).HasMaxLength(20).HasColumnName("confirmed_loa");
         b.Property(r => r.LastError).HasMaxLength(500);
         b.Property(r => r.PeerRule).HasMaxLength(80);
         b.Property(r => r.PeerDetail).HasMaxLength(500);
@@ -53,6 +58,7 @@ internal sealed class InboundInteropRequestConfiguration : IEntityTypeConfigurat
         b.Property(r => r.Kind).HasConversion(new EnumText<InteropKind>()).HasMaxLength(20);
         b.Property(r => r.CardNumber).HasMaxLength(20).IsFixedLength();
         b.Property(r => r.AnswerKeyId).HasMaxLength(40);
+        b.Property(r => r.TrackingEvidence).HasMaxLength(20_000);
         b.HasIndex(r => r.CardNumber);
     }
 }

@@ -1449,6 +1449,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("received_at");
 
+                    b.Property<string>("TrackingEvidence")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)")
+                        .HasColumnName("tracking_evidence");
+
                     b.HasKey("PeerRegion", "RequestId")
                         .HasName("pk_inbound_requests");
 
@@ -1499,6 +1504,16 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset?>("ConfirmedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("confirmed_at");
+
+                    b.Property<string>("ConfirmedBy")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("confirmed_by");
+
+                    b.Property<string>("ConfirmedLoA")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("confirmed_loa");
 
                     b.Property<string>("CounterCode")
                         .IsRequired()
@@ -1631,6 +1646,11 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("base_url");
 
+                    b.Property<string>("CertificateSubject")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("certificate_subject");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1649,16 +1669,24 @@ namespace Cms.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("name");
 
+                    b.Property<string>("PdndClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("pdnd_client_id");
+
                     b.Property<byte[]>("SecretCiphertext")
-                        .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("secret_ciphertext");
 
                     b.Property<string>("SecretKeyId")
-                        .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("secret_key_id");
+
+                    b.Property<string>("TrustCertificates")
+                        .HasMaxLength(40000)
+                        .HasColumnType("character varying(40000)")
+                        .HasColumnName("trust_certificates");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
