@@ -155,12 +155,12 @@ public class ModiTamperingTests(CmsFactory factory) : ApiTest(factory)
         var request = Request(body);
         Sardegna.Sign(request, body, CmsFactory.PublicUrl);
         var replay = await CopyAsync(request);
+        var old = await CopyAsync(request);
         await AcceptedAsync(request);
         await RefusedAsync(replay, "modi-token-replayed");
         // Only the signature token new: the ID_AUTH and tracking evidence jti are spent already.
         var mixed = Request(body);
         var fresh = Sardegna.Sign(mixed, body, CmsFactory.PublicUrl);
-        var old = await CopyAsync(request);
         old.Headers.Remove(ModiProfile.SignatureHeader);
         old.Headers.TryAddWithoutValidation(ModiProfile.SignatureHeader, fresh.Signature);
         await RefusedAsync(old, "modi-token-replayed");
