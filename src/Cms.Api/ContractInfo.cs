@@ -7,7 +7,7 @@ namespace Cms.Api;
 public static class ContractInfo
 {
     /// <summary>The contract's semantic version: the major is the path's v1; see docs/contract.md.</summary>
-    public const string Version = "1.2.0";
+    public const string Version = "1.3.0";
 
     public static OpenApiInfo Info() => new()
     {

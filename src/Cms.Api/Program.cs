@@ -105,6 +105,8 @@ builder.Services.AddSwaggerGen(o =>
     o.OperationFilter<ExamplesFilter>();
     o.OperationFilter<DocumentedBodyFilter>();
     o.OperationFilter<FileAnswersFilter>();
+    // Last: the ModI operations' headers go on every answer the filters above declared (issue 28).
+    o.OperationFilter<ModiContractFilter>();
     o.SupportNonNullableReferenceTypes();
     // A member whose type is a schema of its own and may be null says so (decision 0051): allOf [$ref] + nullable, as
     // OpenAPI 3.0 ignores the siblings of a bare $ref.
@@ -118,6 +120,8 @@ builder.Services.AddSwaggerGen(o =>
         Description = "Token ottenuto da POST /api/v1/auth/token",
     });
     o.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+    // The AgID ModI patterns of the calls between regions (issue 28); required by the operations marked ModiSecured only.
+    foreach (var (name, scheme) in ModiContract.Schemes()) o.AddSecurityDefinition(name, scheme);
     // The contract's vocabulary (decision 0051): every schema has a public name from ContractNames, or the build stops.
     o.CustomSchemaIds(ContractNames.For);
 });

@@ -7,21 +7,24 @@ namespace Cms.Unit.Tests;
 /// a success answer or an accepted request media type removed; a parameter, a request body or a request member newly
 /// required; a request enum value removed, or a new value in an answer's enum (a generated C# enum cannot read it); an
 /// answer's member removed, made optional or made nullable, a request member no longer nullable; a type, a format, a
-/// composition (<c>oneOf</c>/<c>anyOf</c>/<c>allOf</c>) changed anywhere; a request schema closed to undeclared members.
+/// composition (<c>oneOf</c>/<c>anyOf</c>/<c>allOf</c>) changed anywhere; a request schema closed to undeclared members; an
+/// operation's security requirement that no longer accepts what it accepted (a change of its authorisation).
 /// Schemas are compared by structure, through <c>$ref</c>, in the direction they are used (what a client sends may widen,
 /// what it receives may narrow); parameters' schemas and every media type of a body too. A schema name of the release that
 /// is gone must be in <paramref name="renames"/> (contracts/released/schema-renames.json, old → new) with a successor that
 /// exists, and the successor is compared with the old schema as well (decision 0051 and its follow-up).
 /// <paramref name="corrections"/> are members of the release (its schema name → member names) whose becoming nullable is a
 /// listed correction, not a break (contracts/released/corrections-1.1.0.json for 1.0.0: the values were null already).
+/// <c>exceptions</c> are the listed changes of a minor version to operations only the regions' Cms call
+/// (contracts/released/exceptions-1.3.0.json: the inbound interoperability operations moved to the AgID ModI patterns).
 /// </summary>
 public static class ContractCompatibility
 {
     public static IReadOnlyList<string> BreakingChanges(JsonNode released, JsonNode current, IReadOnlyDictionary<string, string>? renames = null,
-        Corrections? corrections = null)
+        Corrections? corrections = null, Exceptions? exceptions = null)
     {
         var found = new List<string>();
-        var context = new Context(released, current, corrections ?? Corrections.None, found);
+        var context = new Context(released, current, corrections ?? Corrections.None, found, exceptions ?? Exceptions.None);
         var newSchemas = current["components"]?["schemas"]?.AsObject();
         var oldSchemas = released["components"]?["schemas"]?.AsObject();
         foreach (var (name, _) in oldSchemas ?? [])
@@ -46,6 +49,7 @@ public static class ContractCompatibility
                     found.Add($"{where}: operation removed");
                     continue;
                 }
+                Security(where, released, oldOp, current, newOp, context);
                 Parameters(where, oldOp, newOp, context);
                 RequestBody(where, oldOp["requestBody"], newOp["requestBody"], context);
                 foreach (var (code, oldResponse) in oldOp["responses"]!.AsObject().Where(r => r.Key.StartsWith('2')))
@@ -128,7 +132,53 @@ public static class ContractCompatibility
     public static int Major(JsonNode document) =>
         int.Parse(document["info"]!["version"]!.GetValue<string>().Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
 
-    private sealed record Context(JsonNode Old, JsonNode New, Corrections Corrections, List<string> Found);
+    /// <summary>
+    /// The listed exceptions of a minor version (contracts/released/exceptions-*.json), read when a contract is compared with a
+    /// release older than <see cref="IntroducedIn"/>: operations (<c>POST /api/v1/…</c>) whose security requirement changed, and
+    /// the required parameters (<c>header:Digest</c>) they gained. Only the calls between regions' Cms use them (issue 28: the
+    /// inbound interoperability operations moved from the home-made HMAC to the AgID ModI patterns); nothing else is excused.
+    /// </summary>
+    public sealed record Exceptions(Version IntroducedIn, IReadOnlySet<string> SecurityChanged, IReadOnlyDictionary<string, string[]> NewRequiredParameters)
+    {
+        public static readonly Exceptions None = new(new Version(0, 0), new HashSet<string>(), new Dictionary<string, string[]>());
+
+        public static Exceptions Read(JsonNode file)
+        {
+            var operations = file["operations"]!.AsObject();
+            return new Exceptions(
+                Version.Parse(file["introducedIn"]!.GetValue<string>()),
+                operations.Where(o => o.Value?["securityChanged"]?.GetValue<bool>() == true).Select(o => o.Key).ToHashSet(),
+                operations.Where(o => o.Value?["newRequiredParameters"] is JsonArray)
+                    .ToDictionary(o => o.Key, o => o.Value!["newRequiredParameters"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray()));
+        }
+
+        /// <summary>Whether these exceptions apply to a comparison with the release of this version.</summary>
+        public bool AppliesTo(string releasedVersion) => Version.Parse(releasedVersion) < IntroducedIn;
+    }
+
+    private sealed record Context(JsonNode Old, JsonNode New, Corrections Corrections, List<string> Found, Exceptions Exceptions);
+
+    /// <summary>
+    /// An operation's security requirement (its own, or the document's): each alternative a client could satisfy must still be
+    /// one; a new alternative widens, a changed one is a change of the operation's authorisation (docs/contract.md).
+    /// </summary>
+    private static void Security(string where, JsonNode oldDocument, JsonNode oldOp, JsonNode newDocument, JsonNode newOp, Context context)
+    {
+        static HashSet<string> Alternatives(JsonNode document, JsonNode op) =>
+            ((op["security"] ?? document["security"]) as JsonArray ?? [])
+            .Select(r => string.Join(" + ", (r as JsonObject ?? []).Select(s => s.Key + (s.Value is JsonArray { Count: > 0 } scopes
+                ? "[" + string.Join(",", scopes.Select(x => x!.GetValue<string>()).Order(StringComparer.Ordinal)) + "]" : "")).Order(StringComparer.Ordinal)))
+            .ToHashSet();
+        var old = Alternatives(oldDocument, oldOp);
+        var now = Alternatives(newDocument, newOp);
+        // No requirement (or an empty alternative) is public: anything stays satisfiable only if the new one is public too.
+        var oldPublic = old.Count == 0 || old.Contains("");
+        var newPublic = now.Count == 0 || now.Contains("");
+        if (newPublic) return;
+        List<string> lost = oldPublic ? ["(public)"] : old.Except(now).ToList();
+        if (lost.Count == 0 || context.Exceptions.SecurityChanged.Contains(where)) return;
+        context.Found.Add($"{where}: security requirement {string.Join(" | ", lost)} is no longer accepted (now {string.Join(" | ", now)})");
+    }
 
     private static JsonObject Reference(string name) => new() { ["$ref"] = "#/components/schemas/" + name };
 
@@ -142,7 +192,8 @@ public static class ContractCompatibility
         {
             if (!old.TryGetValue(key, out var before))
             {
-                if (Required(p)) context.Found.Add($"{where}: new required parameter {p["name"]}");
+                if (Required(p) && context.Exceptions.NewRequiredParameters.GetValueOrDefault(where)?.Contains(key) != true)
+                    context.Found.Add($"{where}: new required parameter {p["name"]}");
                 continue;
             }
             if (Required(p) && !Required(before)) context.Found.Add($"{where}: parameter {p["name"]} is now required");

@@ -23,6 +23,20 @@ public class ContractCompatibilityTests
     }
 
     /// <summary>
+    /// The listed exceptions (contracts/released/exceptions-*.json) that apply to a comparison with the release of this version:
+    /// those introduced after it, merged.
+    /// </summary>
+    private static ContractCompatibility.Exceptions? ExceptionsFor(string root, string version)
+    {
+        var applying = Directory.GetFiles(Path.Combine(root, "contracts", "released"), "exceptions-*.json")
+            .Select(f => ContractCompatibility.Exceptions.Read(JsonNode.Parse(File.ReadAllText(f))!)).Where(e => e.AppliesTo(version)).ToList();
+        if (applying.Count == 0) return null;
+        return new ContractCompatibility.Exceptions(applying.Max(e => e.IntroducedIn)!,
+            applying.SelectMany(e => e.SecurityChanged).ToHashSet(),
+            applying.SelectMany(e => e.NewRequiredParameters).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.SelectMany(p => p.Value).Distinct().ToArray()));
+    }
+
+    /// <summary>
     /// The contract may grow, never break, within a major version: every release of it is a reference (the last one alone would
     /// be the contract itself right after a release, and a rename map never read).
     /// </summary>
@@ -42,7 +56,7 @@ public class ContractCompatibilityTests
             // A later line (cms-v2 releases) is not this file's business; a new line may break (docs/contract.md).
             if (ContractCompatibility.Major(old) > ContractCompatibility.Major(current) || ContractCompatibility.MayBreak(old, current, file)) continue;
             var version = old["info"]!["version"]!.GetValue<string>();
-            var breaking = ContractCompatibility.BreakingChanges(old, current, renames, CorrectionsOf(root, version));
+            var breaking = ContractCompatibility.BreakingChanges(old, current, renames, CorrectionsOf(root, version), ExceptionsFor(root, version));
             Assert.True(breaking.Count == 0,
                 $"contracts/cms-v1.openapi.json breaks {Path.GetFileName(released)} (see docs/contract.md):\n" + string.Join("\n", breaking.Take(30)));
             Assert.True(Version.Parse(current["info"]!["version"]!.GetValue<string>()) >= Version.Parse(version),
@@ -79,7 +93,94 @@ public class ContractCompatibilityTests
                 Assert.Contains(without, b => b.EndsWith($"enum value \"{value}\" added to an answer ({key})", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The exceptions of 1.3.0 (issue 28) are exact: each listed change is one the check would report against every release
+    /// before 1.3.0 without the list, and each names an operation that only the regions' Cms call (the ModI schemes, never the
+    /// operators' bearer).
+    /// </summary>
+    [Fact]
+    public void The_listed_exceptions_of_1_3_0_are_each_needed_and_name_operations_between_regions_only()
+    {
+        var root = Root();
+        var current = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "contracts", "cms-v1.openapi.json")))!;
+        var renames = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(
+            File.ReadAllText(Path.Combine(root, "contracts", "released", "schema-renames.json")))!;
+        var exceptions = ContractCompatibility.Exceptions.Read(JsonNode.Parse(File.ReadAllText(Path.Combine(root, "contracts", "released", "exceptions-1.3.0.json")))!);
+        Assert.Equal(new Version(1, 3, 0), exceptions.IntroducedIn);
+        Assert.NotEmpty(exceptions.SecurityChanged);
+        foreach (var where in exceptions.SecurityChanged.Concat(exceptions.NewRequiredParameters.Keys).Distinct())
+        {
+            var parts = where.Split(' ', 2);
+            var security = current["paths"]![parts[1]]![parts[0].ToLowerInvariant()]!["security"];
+            Assert.True(security is JsonArray { Count: 1 } s && s[0] is JsonObject r && r.ContainsKey("modiIdAuth") && !r.ContainsKey("bearer"),
+                $"{where} is excused, but it is not an operation between regions (ModI schemes only)");
+        }
+        var releases = Directory.GetFiles(Path.Combine(root, "contracts", "released"), "cms-v1.*.openapi.json")
+            .Select(f => JsonNode.Parse(File.ReadAllText(f))!).Where(d => exceptions.AppliesTo(d["info"]!["version"]!.GetValue<string>())).ToList();
+        Assert.True(releases.Count >= 3, "1.0.0, 1.1.0 and 1.2.0 are older than the exceptions");
+        foreach (var old in releases)
+        {
+            var version = old["info"]!["version"]!.GetValue<string>();
+            var corrections = CorrectionsOf(root, version);
+            Assert.Empty(ContractCompatibility.BreakingChanges(old, current, renames, corrections, exceptions));
+            // An operation the release did not have yet (the inbound operations came with 1.1.0) is new there: nothing to excuse.
+            bool Had(string where) => old["paths"]?[where.Split(' ', 2)[1]]?[where.Split(' ', 2)[0].ToLowerInvariant()] is not null;
+            foreach (var where in exceptions.SecurityChanged.Where(Had))
+            {
+                var one = exceptions with { SecurityChanged = exceptions.SecurityChanged.Where(w => w != where).ToHashSet() };
+                Assert.Contains(ContractCompatibility.BreakingChanges(old, current, renames, corrections, one),
+                    b => b.StartsWith($"{where}: security requirement", StringComparison.Ordinal));
+            }
+            foreach (var (where, parameters) in exceptions.NewRequiredParameters.Where(p => Had(p.Key)))
+                foreach (var parameter in parameters)
+                {
+                    var one = exceptions with
+                    {
+                        NewRequiredParameters = new Dictionary<string, string[]>(exceptions.NewRequiredParameters) { [where] = parameters.Where(p => p != parameter).ToArray() },
+                    };
+                    Assert.Contains(ContractCompatibility.BreakingChanges(old, current, renames, corrections, one),
+                        b => b == $"{where}: new required parameter {parameter.Split(':', 2)[1]}");
+                }
+        }
+        // Each excused operation was in a release before 1.3.0 (else there would be nothing to excuse).
+        foreach (var where in exceptions.SecurityChanged.Concat(exceptions.NewRequiredParameters.Keys))
+            Assert.Contains(releases, r => r["paths"]?[where.Split(' ', 2)[1]] is not null);
+        // A contract that is 1.3.0 itself, or later, is compared with nothing excused.
+        Assert.False(exceptions.AppliesTo("1.3.0"));
+    }
+
     private static JsonNode Doc(string json) => JsonNode.Parse(json)!;
+
+    private const string Secured = """
+        {"security":[{"bearer":[]}],
+         "paths":{"/a":{"get":{"responses":{"200":{}}}},
+                  "/b":{"post":{"security":[],"responses":{"200":{}}}}}}
+        """;
+
+    [Fact]
+    public void A_security_requirement_no_longer_accepted_is_breaking_unless_listed_and_a_new_alternative_is_not()
+    {
+        // The operation's own requirement replaces the document's: bearer no longer opens it.
+        var moved = Secured.Replace("\"get\":{", "\"get\":{\"security\":[{\"peer\":[],\"sig\":[]}],", StringComparison.Ordinal);
+        Assert.NotEqual(Secured, moved);
+        Assert.Contains(ContractCompatibility.BreakingChanges(Doc(Secured), Doc(moved)),
+            b => b == "GET /a: security requirement bearer is no longer accepted (now peer + sig)");
+        var listed = new ContractCompatibility.Exceptions(new Version(1, 3, 0), new HashSet<string> { "GET /a" }, new Dictionary<string, string[]>());
+        Assert.Empty(ContractCompatibility.BreakingChanges(Doc(Secured), Doc(moved), exceptions: listed));
+        // Another alternative beside bearer widens.
+        var widened = Secured.Replace("\"get\":{", "\"get\":{\"security\":[{\"bearer\":[]},{\"peer\":[]}],", StringComparison.Ordinal);
+        Assert.Empty(ContractCompatibility.BreakingChanges(Doc(Secured), Doc(widened)));
+        // A public operation that becomes protected.
+        var closed = Secured.Replace("\"security\":[],", "", StringComparison.Ordinal);
+        Assert.Contains(ContractCompatibility.BreakingChanges(Doc(Secured), Doc(closed)), b => b.StartsWith("POST /b: security requirement (public)", StringComparison.Ordinal));
+        // A listed parameter is excused on its operation only.
+        var digest = Secured.Replace("\"get\":{", "\"get\":{\"parameters\":[{\"name\":\"Digest\",\"in\":\"header\",\"required\":true}],", StringComparison.Ordinal);
+        Assert.Contains(ContractCompatibility.BreakingChanges(Doc(Secured), Doc(digest)), b => b == "GET /a: new required parameter Digest");
+        var parameter = ContractCompatibility.Exceptions.None with { NewRequiredParameters = new Dictionary<string, string[]> { ["GET /a"] = ["header:Digest"] } };
+        Assert.Empty(ContractCompatibility.BreakingChanges(Doc(Secured), Doc(digest), exceptions: parameter));
+        var elsewhere = ContractCompatibility.Exceptions.None with { NewRequiredParameters = new Dictionary<string, string[]> { ["POST /b"] = ["header:Digest"] } };
+        Assert.NotEmpty(ContractCompatibility.BreakingChanges(Doc(Secured), Doc(digest), exceptions: elsewhere));
+    }
 
     private const string Base = """
         {"paths":{"/a":{"get":{"parameters":[{"name":"q","in":"query","schema":{"type":"string"}}],

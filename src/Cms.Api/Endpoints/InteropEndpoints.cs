@@ -101,7 +101,8 @@ public static class InteropEndpoints
             .ProducesPdf()
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
-        var inbound = api.MapGroup("/interop/inbound").WithTags("Interoperabilità").RequireAuthorization(Policies.PeerRegion);
+        var inbound = api.MapGroup("/interop/inbound").WithTags("Interoperabilità").RequireAuthorization(Policies.PeerRegion)
+            .WithMetadata(new ModiSecured());
         foreach (var (path, kind, label) in new[]
                  {
                      ("activations", InteropKind.Activation, "attivazione"), ("reprints", InteropKind.Reprint, "ristampa PIN/PUK"),
@@ -118,10 +119,11 @@ public static class InteropEndpoints
                     _ => "receiveInteropRevocation",
                 })
                 .WithSummary($"Da un'altra Regione: {label} di una tessera di questa Regione")
-                .WithDescription("Solo CMS di Regioni collegate: intestazioni X-Cms-Peer-Region, X-Cms-Timestamp (secondi Unix, entro 5 minuti) e " +
-                    "X-Cms-Signature (HMAC-SHA256 in base64, con il segreto condiviso, di: metodo, percorso, timestamp, regione e SHA-256 esadecimale " +
-                    "del corpo, separati da a capo). Ogni firma vale una volta; la stessa requestId riceve la stessa risposta. Le regole sono quelle di " +
-                    "questa Regione, che invia la seconda parte dei codici al recapito indicato; la risposta porta la prima parte.")
+                .WithDescription("Solo CMS di Regioni collegate, con i pattern ModI dell'AgID (schemi di sicurezza modiIdAuth, agidJwtSignature " +
+                    "e agidJwtTrackingEvidence, insieme): token ID_AUTH_REST_02 (o voucher PDND) in Authorization, Digest del corpo firmato in " +
+                    "Agid-JWT-Signature (INTEGRITY_REST_01), operatore e sportello in Agid-JWT-TrackingEvidence (AUDIT_REST_02). Ogni jti vale una " +
+                    "volta; la stessa requestId riceve la stessa risposta, firmata allo stesso modo (Digest e Agid-JWT-Signature). Le regole sono " +
+                    "quelle di questa Regione, che invia la seconda parte dei codici al recapito indicato; la risposta porta la prima parte.")
                 .Produces<InteropInboundAnswer>()
                 .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
