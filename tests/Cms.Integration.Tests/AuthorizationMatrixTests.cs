@@ -129,8 +129,9 @@ public class AuthorizationMatrixTests(CmsFactory factory) : ApiTest(factory)
             using var json = JsonDocument.Parse(text);
             var type = json.RootElement.TryGetProperty("type", out var t) ? t.GetString() : null;
             // interop-not-allowed-at-counter: the interop policy's own refusal of an operator at a counter the region leaves out.
+            // modi-*: the ModI profile's refusal of a call without its tokens (decision 0059), e.g. an operator's token alone.
             return type is null or "urn:cms:problem:unauthenticated" or "urn:cms:problem:forbidden" or "urn:cms:problem:peer-authentication-failed"
-                or "urn:cms:problem:interop-not-allowed-at-counter"
+                or "urn:cms:problem:interop-not-allowed-at-counter" or "urn:cms:problem:modi-header-missing"
                 || !type.StartsWith("urn:cms:problem:", StringComparison.Ordinal);
         }
         catch (JsonException)
