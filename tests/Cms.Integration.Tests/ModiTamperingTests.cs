@@ -42,8 +42,11 @@ public class ModiTamperingTests(CmsFactory factory) : ApiTest(factory)
     {
         var response = await Factory.CreateClient().SendAsync(request);
         await ProblemAsync(response, HttpStatusCode.Unauthorized, rule);
-        // The refusal is signed too: the sender acts only on what this region said.
+        // The refusal is signed too, but bound to no request: nobody can have this region sign the refusal of someone else's
+        // request by sending a forged token with its jti (the sender retries an answer not bound to its request).
         Assert.True(response.Headers.Contains(ModiProfile.SignatureHeader), $"refusal {rule} not signed");
+        var payload = response.Headers.GetValues(ModiProfile.SignatureHeader).Single().Split('.')[1];
+        Assert.DoesNotContain("request_jti", Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Decode(payload));
     }
 
     /// <summary>Passed authentication: refused only by the validation of its (empty) body.</summary>

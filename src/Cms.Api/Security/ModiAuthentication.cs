@@ -26,6 +26,8 @@ public sealed class ModiAuthentication(
     public const string PeerScheme = "Peer";
     private const string FailureKey = "cms:modi-failure";
     public const string EvidenceKey = "cms:modi-evidence";
+    /// <summary>The verified jti of the call's Agid-JWT-Signature: the answer is bound to it (only once the call is authenticated).</summary>
+    public const string RequestJtiKey = "cms:modi-request-jti";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -47,6 +49,7 @@ public sealed class ModiAuthentication(
         }
         var peer = caller!.Peer;
         Context.Items[EvidenceKey] = caller.Evidence;
+        Context.Items[RequestJtiKey] = caller.SignatureJti;
         var identity = new ClaimsIdentity(
         [
             new Claim(CmsClaims.OperatorId, peer.Id.ToString()),
@@ -91,8 +94,10 @@ public sealed class HttpInboundEvidence(IHttpContextAccessor accessor) : IInboun
 
 /// <summary>
 /// Signs every answer of the inbound interop endpoints (INTEGRITY_REST_01 on the answer, decision 0059): Digest of the body
-/// and Agid-JWT-Signature addressed to the calling region and bound to its request's jti, refusals included, so that the
-/// sender acts only on what this region said.
+/// and Agid-JWT-Signature addressed to the calling region, refusals included. Only an answer to an authenticated call is
+/// bound to its request (<c>request_jti</c>, the verified jti): a refusal before authentication (a 401, a 413) names no
+/// request, so nobody can have this region sign a refusal of someone else's request by sending a forged token with its jti —
+/// the sender acts only on an answer bound to its own request, and retries otherwise.
 /// </summary>
 public sealed class ModiAnswerSignature(RequestDelegate next)
 {
@@ -121,7 +126,8 @@ public sealed class ModiAnswerSignature(RequestDelegate next)
         var region = ModiTokens.UnverifiedIssuer(signature) is { Length: 3 } r && r.All(char.IsAsciiDigit) ? r : "unknown";
         try
         {
-            var signed = tokens.SignAnswer(cms.Value.Region, region, body, context.Response.ContentType ?? "", ModiTokens.UnverifiedId(signature));
+            var signed = tokens.SignAnswer(cms.Value.Region, region, body, context.Response.ContentType ?? "",
+                context.Items[ModiAuthentication.RequestJtiKey] as string);
             context.Response.Headers[ModiProfile.DigestHeader] = signed.Digest;
             context.Response.Headers[ModiProfile.SignatureHeader] = signed.Signature;
         }

@@ -175,7 +175,14 @@ public sealed class InteropSender(
         var digest = Header(response, ModiProfile.DigestHeader);
         if (digest != ModiProfile.DigestOf(body)) return "answer refused: modi-digest-mismatch";
         if (!ModiTokens.SignsHeaders(token!, digest, response.Content.Headers.ContentType?.ToString())) return "answer refused: modi-signed-headers-mismatch";
-        if (token!.Text("request_jti") != sentJti) return "answer refused: not for this request (request_jti)";
+        if (token!.Text("request_jti") is not { } boundTo)
+        {
+            // The peer refused the call before authenticating it (its answer is bound to no request): tried again, its rule kept
+            // for the operators (a certificate not registered there yet, clocks apart).
+            var (rule, _) = Refusal(System.Text.Encoding.UTF8.GetString(body), (int)response.StatusCode);
+            return $"peer refused the call ({(int)response.StatusCode} {rule})";
+        }
+        if (boundTo != sentJti) return "answer refused: not for this request (request_jti)";
         return null;
     }
 

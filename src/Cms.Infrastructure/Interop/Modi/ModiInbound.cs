@@ -7,7 +7,7 @@ public sealed record InboundCall(string Audience, string? Authorization, string?
     string? ContentType, byte[] Body);
 
 /// <summary>A call whose every part was checked: the peer, the tokens' ids (for the ledger), and the operator it names.</summary>
-public sealed record InboundCaller(PeerCredentials Peer, IReadOnlyList<string> Jtis, TrackingEvidence Evidence);
+public sealed record InboundCaller(PeerCredentials Peer, IReadOnlyList<string> Jtis, TrackingEvidence Evidence, string SignatureJti);
 
 /// <summary>A refused call: the problem's rule and words, and what is known for signing the refusal (the region, the request's jti).</summary>
 public sealed record InboundRefusal(string Rule, string Detail, string? Region, string? RequestJti);
@@ -80,7 +80,7 @@ public sealed class ModiInbound(ModiTokens tokens, IPeerDirectory peers, IPeerSi
         var jtis = new[] { authJti, "sig:" + signature!.Jti, "audit:" + evidence.Jti };
         if (!await ledger.FirstTimeAllAsync(peer.Region, jtis, cancellationToken))
             return Refuse("modi-token-replayed", "Richiesta già ricevuta: un token (jti) è stato riutilizzato.");
-        return (new InboundCaller(peer, jtis, new TrackingEvidence(user, location, loa, evidence.Jti, call.TrackingEvidence)), null);
+        return (new InboundCaller(peer, jtis, new TrackingEvidence(user, location, loa, evidence.Jti, call.TrackingEvidence), signature.Jti), null);
     }
 }
 
