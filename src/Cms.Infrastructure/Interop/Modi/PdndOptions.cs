@@ -20,10 +20,16 @@ public sealed class PdndOptions
     public string? KeyId { get; set; }
 
     /// <summary>
-    /// The client assertion's <c>aud</c>; null = <see cref="TokenUrl"/> (RFC 7523, and what OpenIddict accepts). PDND itself
-    /// expects its own fixed value (e.g. <c>auth.interop.pagopa.it/client-assertion</c>): write it here when talking to PDND.
+    /// The client assertion's <c>aud</c>; null = <see cref="TokenUrl"/> (RFC 7523). PDND documents its own fixed value
+    /// (e.g. <c>auth.interop.pagopa.it/client-assertion</c>); OpenIddict 7 wants its issuer (draft-ietf-oauth-rfc7523bis).
     /// </summary>
     public string? AssertionAudience { get; set; }
+
+    /// <summary>
+    /// The client assertion's JOSE <c>typ</c>: <c>JWT</c> as PDND documents it; an authorization server that follows
+    /// draft-ietf-oauth-rfc7523bis (OpenIddict 7) accepts <c>client-authentication+jwt</c> only.
+    /// </summary>
+    public string AssertionType { get; set; } = "JWT";
 
     /// <summary>The server's issuer, expected in the vouchers' <c>iss</c> (exactly, trailing slash included).</summary>
     public string? Issuer { get; set; }
@@ -66,6 +72,7 @@ public sealed class PdndOptionsValidator : IValidateOptions<PdndOptions>
         if (string.IsNullOrWhiteSpace(options.Issuer)) errors.Add("Interop:Pdnd:Issuer is required when Interop:Pdnd:TokenUrl is set.");
         if (options.AssertionAudience is { } audience && string.IsNullOrWhiteSpace(audience))
             errors.Add("Interop:Pdnd:AssertionAudience, when set, must not be blank.");
+        if (string.IsNullOrWhiteSpace(options.AssertionType)) errors.Add("Interop:Pdnd:AssertionType must not be blank.");
         if (options.PurposeId is { } purpose && string.IsNullOrWhiteSpace(purpose))
             errors.Add("Interop:Pdnd:PurposeId, when set, must not be blank.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -65,7 +65,10 @@ public sealed class PdndVoucherClient(IHttpClientFactory httpClients, IOptions<P
             : throw new PdndVoucherException("invalid_response", "The answer carries no access_token.", (int)response.StatusCode);
     }
 
-    /// <summary>The client assertion: JOSE <c>kid</c>, <c>alg</c>, <c>typ: JWT</c>; claims as PDND documents them.</summary>
+    /// <summary>
+    /// The client assertion: JOSE <c>kid</c>, <c>alg</c>, <c>typ</c> (<see cref="PdndOptions.AssertionType"/>, <c>JWT</c> for PDND);
+    /// claims <c>iss</c> = <c>sub</c> = client id, <c>aud</c>, <c>jti</c>, <c>iat</c>, <c>exp</c> (+2 min), <c>purposeId</c>, <c>digest</c>.
+    /// </summary>
     public static string ClientAssertion(PdndOptions settings, string? trackingEvidence, X509Certificate2 certificate, DateTimeOffset now)
     {
         var (key, algorithm) = SigningKey(certificate, settings.KeyId!);
@@ -83,7 +86,7 @@ public sealed class PdndVoucherClient(IHttpClientFactory httpClients, IOptions<P
             Audience = settings.EffectiveAssertionAudience,
             IssuedAt = now.UtcDateTime,
             Expires = now.Add(AssertionLifetime).UtcDateTime,
-            TokenType = "JWT",
+            TokenType = settings.AssertionType,
             Claims = claims,
             SigningCredentials = new SigningCredentials(key, algorithm),
         };
