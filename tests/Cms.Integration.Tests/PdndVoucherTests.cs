@@ -65,6 +65,7 @@ public sealed class PdndVoucherTests(PdndServers servers) : IClassFixture<PdndSe
         Assert.Equal(servers.A.Issuer, token.Issuer);
         Assert.Equal([Activations], token.Audiences);
         Assert.Equal("at+jwt", token.Typ);
+        Assert.Equal(region.ClientId, token.GetClaim("client_id").Value);
         Assert.Equal("purpose-" + region.ClientId, token.GetClaim("purposeId").Value);
     }
 
