@@ -259,6 +259,16 @@ public sealed class PdndVoucherTests(PdndServers servers) : IClassFixture<PdndSe
     }
 
     [Fact]
+    public async Task A_JWKS_that_cannot_be_fetched_is_the_servers_fault_not_the_tokens()
+    {
+        var region = await RegionAsync(servers.A);
+        var voucher = await Client(region).VoucherAsync(Activations, null, region.Certificate, default);
+        var settings = Settings(servers.A, region.ClientId, region.KeyId);
+        settings.JwksUrl = new Uri(new Uri(servers.A.Issuer), "no-such-jwks").AbsoluteUri;
+        await Assert.ThrowsAsync<HttpRequestException>(() => new PdndVoucherValidator(Http, Options.Create(settings)).ValidateAsync(voucher, Activations, default));
+    }
+
+    [Fact]
     public void Settings_are_checked_at_start_when_PDND_is_on()
     {
         static IServiceProvider Services(Dictionary<string, string?> pdnd)

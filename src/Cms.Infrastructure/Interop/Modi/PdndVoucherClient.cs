@@ -54,7 +54,7 @@ public sealed class PdndVoucherClient(IHttpClientFactory httpClients, IOptions<P
         {
             body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or NotSupportedException)
         {
             throw new PdndVoucherException("invalid_response", null, (int)response.StatusCode);
         }

@@ -158,9 +158,10 @@ public sealed class PdndVoucherValidator(IHttpClientFactory httpClients, IOption
                 JwksFetches++;
                 logger.LogInformation("PDND JWKS fetched: {Count} signing keys.", keys.Count);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ArgumentException or JsonException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or ArgumentException or JsonException
+                && !cancellationToken.IsCancellationRequested)
             {
-                if (keys.Count == 0 && !cancellationToken.IsCancellationRequested) throw new HttpRequestException("The PDND JWKS could not be fetched.", e);
+                if (keys.Count == 0) throw new HttpRequestException("The PDND JWKS could not be fetched.", e);
                 logger.LogWarning("PDND JWKS could not be fetched ({Kind}); the keys held are kept.", e.GetType().Name);
             }
             return keys;
