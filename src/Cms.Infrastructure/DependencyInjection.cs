@@ -217,6 +217,13 @@ public static class DependencyInjection
         services.AddSingleton<Interop.HangfireInteropScheduler>();
         services.AddSingleton<Cms.Application.Interop.Common.IInteropScheduler>(sp => sp.GetRequiredService<Interop.HangfireInteropScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<Interop.HangfireInteropScheduler>());
+        // The optional PDND voucher (decision 0060): off without Interop:Pdnd:TokenUrl; checked at start-up when on.
+        services.AddOptions<Interop.Modi.PdndOptions>().Bind(configuration.GetSection(Interop.Modi.PdndOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<Interop.Modi.PdndOptions>, Interop.Modi.PdndOptionsValidator>();
+        services.AddHttpClient(Interop.Modi.PdndVoucherClient.HttpClientName, (sp, c) =>
+            c.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<Interop.Modi.PdndOptions>>().Value.TimeoutSeconds));
+        services.AddSingleton<Interop.Modi.PdndVoucherClient>();
+        services.AddSingleton<Interop.Modi.PdndVoucherValidator>();
 
         var jobs = configuration.GetSection(BackgroundJobOptions.Section).Get<BackgroundJobOptions>() ?? new();
         services.AddHangfire(c => c
