@@ -212,8 +212,8 @@ public static class DependencyInjection
         services.AddSingleton<Interop.Modi.RegionSigningIdentity>();
         services.AddSingleton<Interop.Modi.ModiTokens>();
         services.AddScoped<Interop.Modi.ModiInbound>();
-        services.TryAddSingleton<Interop.Modi.IVoucherCheck, Interop.Modi.NoVoucherCheck>();
-        services.TryAddSingleton<Interop.Modi.IVoucherSource, Interop.Modi.NoVoucherSource>();
+        services.AddSingleton<Interop.Modi.IVoucherCheck, Interop.Modi.PdndVoucherCheck>();
+        services.AddSingleton<Interop.Modi.IVoucherSource, Interop.Modi.PdndVoucherSource>();
         services.AddSingleton<Interop.HangfireInteropScheduler>();
         services.AddSingleton<Cms.Application.Interop.Common.IInteropScheduler>(sp => sp.GetRequiredService<Interop.HangfireInteropScheduler>());
         services.AddHostedService(sp => sp.GetRequiredService<Interop.HangfireInteropScheduler>());

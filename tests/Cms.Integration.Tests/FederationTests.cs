@@ -275,6 +275,69 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task Two_regions_on_PDND_vouchers_activate_a_card_and_a_voucher_of_another_client_is_refused()
+    {
+        // A real OAuth2 server (OpenIddict 7.9) on loopback stands for PDND; each region is a client there with its ModI key.
+        var (aUrl, bUrl) = ($"http://127.0.0.1:{FakeSmsGateway.FreePort()}", $"http://127.0.0.1:{FakeSmsGateway.FreePort()}");
+        await using var pdnd = await PdndServer.StartAsync("federation", aUrl + "/api/v1/interop/inbound", bUrl + "/api/v1/interop/inbound");
+        await pdnd.RegisterClientAsync("cms-090", RegionPki.For("090").Leaf, "k-090", [bUrl + "/api/v1/interop/inbound"]);
+        await pdnd.RegisterClientAsync("cms-200", RegionPki.For("200").Leaf, "k-200", [aUrl + "/api/v1/interop/inbound"]);
+        Dictionary<string, string> Pdnd(string clientId, string keyId) => new()
+        {
+            ["Interop__Pdnd__TokenUrl"] = pdnd.TokenUrl, ["Interop__Pdnd__ClientId"] = clientId, ["Interop__Pdnd__KeyId"] = keyId,
+            ["Interop__Pdnd__Issuer"] = pdnd.Issuer, ["Interop__Pdnd__JwksUrl"] = pdnd.JwksUrl,
+            // OpenIddict 7 takes the client assertion in the form of draft-ietf-oauth-rfc7523bis (decision 0060).
+            ["Interop__Pdnd__AssertionType"] = "client-authentication+jwt", ["Interop__Pdnd__AssertionAudience"] = pdnd.Issuer,
+        };
+        var bConnection = await TestDatabase.FreshAsync("cms_test_peer_b");
+        var bSettings = new Dictionary<string, string>(Fast)
+        {
+            ["ConnectionStrings__Cms"] = bConnection, ["Database__MigrateOnStartup"] = "true", ["Cms__Region"] = "200",
+        };
+        foreach (var (k, v) in Pdnd("cms-200", "k-200")) bSettings[k] = v;
+        await using var b = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, bSettings, bUrl);
+        var aSettings = new Dictionary<string, string>(Fast);
+        foreach (var (k, v) in Pdnd("cms-090", "k-090")) aSettings[k] = v;
+        await using var a = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, aSettings, aUrl);
+        async Task RegisterAsync(CmsProcess here, string region, string url, string clientId)
+        {
+            using var admin = await SignInAsync(here, SecurityAdmin);
+            var put = await admin.PutAsJsonAsync($"/api/v1/admin/peers/{region}",
+                new { name = "CMS " + region, baseUrl = url, certificates = RegionPki.For(region).LeafPem, pdndClientId = clientId, enabled = true });
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+        await RegisterAsync(a, "200", bUrl, "cms-200");
+        await RegisterAsync(b, "090", aUrl, "cms-090");
+
+        using var counter = await SignInAsync(a, Operator);
+        var card = await CardAsync(bConnection, "NOT_ACTIVE");
+        await SendAsync(counter, Body("ACTIVATION", card, "pdnd@example.it"));
+        Assert.Equal("ACTIVE", await ScalarAsync<string>(bConnection, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", card.Number)));
+        Assert.Equal(1L, await ScalarAsync<long>(bConnection,
+            "SELECT count(*) FROM interop.seen_signatures WHERE peer_region = '090' AND signature LIKE 'voucher:%'"));
+        Assert.Equal(1L, await ScalarAsync<long>(bConnection,
+            "SELECT count(*) FROM audit.operations WHERE card_number = @n AND outcome = 'SUCCEEDED' AND detail LIKE '%by=BNCMRA75C12D612R loa=low%'", ("n", card.Number)));
+
+        // B now expects another client id for 090: A's voucher (issued to cms-090) is refused, and A keeps trying.
+        await RegisterAsync(b, "090", aUrl, "cms-altro");
+        var other = await CardAsync(bConnection, "NOT_ACTIVE");
+        var created = await counter.PostAsJsonAsync("/api/v1/interop/requests", Body("ACTIVATION", other, "pdnd2@example.it"));
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        Assert.True((await counter.PostAsync($"/api/v1/interop/requests/{id}/confirm", await counter.SignedAsync("interop", id))).IsSuccessStatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement view;
+        do
+        {
+            await Task.Delay(300);
+            view = await counter.GetFromJsonAsync<JsonElement>($"/api/v1/interop/requests/{id}");
+        }
+        while (view.GetProperty("lastError").GetString()?.Contains("pdnd-voucher-client") != true && DateTime.UtcNow < deadline);
+        Assert.Contains("pdnd-voucher-client", view.GetProperty("lastError").GetString());
+        Assert.Contains(view.GetProperty("status").GetString(), new[] { "QUEUED", "SENT" });
+        Assert.Equal("NOT_ACTIVE", await ScalarAsync<string>(bConnection, "SELECT state FROM identification.cards WHERE card_number = @n", ("n", other.Number)));
+    }
+
+    [Fact]
     public async Task The_recipient_proof_travels_with_an_interop_request_and_the_issuing_region_requires_it()
     {
         // B requires the proof under its own policy.

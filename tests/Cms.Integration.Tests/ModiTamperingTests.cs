@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Cms.Application.Interop.Contracts;
 using Cms.Infrastructure.Interop.Modi;
 using Cms.Integration.Tests.Infrastructure;
@@ -253,6 +254,43 @@ public class ModiTamperingTests(CmsFactory factory) : ApiTest(factory)
         anonymous.Headers.Remove(ModiProfile.TrackingEvidenceHeader);
         anonymous.Headers.TryAddWithoutValidation(ModiProfile.TrackingEvidenceHeader, bare);
         await RefusedAsync(anonymous, "modi-tracking-evidence-invalid");
+    }
+
+    [Fact]
+    public async Task Tokens_swapped_between_two_calls_a_broken_x5c_or_an_unsigned_token_are_refused()
+    {
+        await RegisterAsync(Sardegna.Registration("Sardegna", "http://127.0.0.1:9"));
+        // Two genuine calls of two operators: A's ID_AUTH and tracking evidence with B's signature and body.
+        var (bodyA, bodyB) = (Body(), Body());
+        var (a, b) = (Request(bodyA), Request(bodyB));
+        Sardegna.Sign(a, bodyA, CmsFactory.PublicUrl, new TrackingClaims("RSSMRA80A01H501U", "200-201-AS001", "low"));
+        Sardegna.Sign(b, bodyB, CmsFactory.PublicUrl, new TrackingClaims("VRDLGU70A01H501X", "200-201-AS002", "substantial"));
+        var swapped = Request(bodyB);
+        swapped.Headers.Authorization = a.Headers.Authorization;
+        swapped.Headers.TryAddWithoutValidation(ModiProfile.TrackingEvidenceHeader, a.Headers.GetValues(ModiProfile.TrackingEvidenceHeader));
+        swapped.Headers.TryAddWithoutValidation(ModiProfile.SignatureHeader, b.Headers.GetValues(ModiProfile.SignatureHeader));
+        swapped.Headers.TryAddWithoutValidation(ModiProfile.DigestHeader, b.Headers.GetValues(ModiProfile.DigestHeader));
+        await RefusedAsync(swapped, "modi-tracking-evidence-invalid");
+
+        // x5c not base64, and a token with alg none (its signature cut off).
+        var body = Body();
+        var request = Request(body);
+        var signed = Sardegna.Sign(request, body, CmsFactory.PublicUrl);
+        string WithHeader(string token, string header) =>
+            Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(header) + token[token.IndexOf('.')..];
+        var brokenX5c = await CopyAsync(request);
+        brokenX5c.Headers.Remove(ModiProfile.SignatureHeader);
+        brokenX5c.Headers.TryAddWithoutValidation(ModiProfile.SignatureHeader,
+            WithHeader(signed.Signature, "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"x5c\":[\"not base64!\"]}"));
+        await RefusedAsync(brokenX5c, "modi-certificate-untrusted");
+        var x5c = JsonSerializer.Serialize(new[] { Convert.ToBase64String(Sardegna.Leaf.RawData) });
+        var none = WithHeader(signed.Signature, $"{{\"alg\":\"none\",\"typ\":\"JWT\",\"x5c\":{x5c}}}");
+        var unsigned = await CopyAsync(request);
+        unsigned.Headers.Remove(ModiProfile.SignatureHeader);
+        unsigned.Headers.TryAddWithoutValidation(ModiProfile.SignatureHeader, none[..(none.LastIndexOf('.') + 1)]);
+        var response = await Factory.CreateClient().SendAsync(unsigned);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Matches("modi-(signature-invalid|token-malformed)", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

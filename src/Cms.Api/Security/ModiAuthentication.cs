@@ -127,7 +127,7 @@ public sealed class ModiAnswerSignature(RequestDelegate next)
         try
         {
             var signed = tokens.SignAnswer(cms.Value.Region, region, body, context.Response.ContentType ?? "",
-                context.Items[ModiAuthentication.RequestJtiKey] as string);
+                context.Items[ModiAuthentication.RequestJtiKey] as string, context.Response.StatusCode);
             context.Response.Headers[ModiProfile.DigestHeader] = signed.Digest;
             context.Response.Headers[ModiProfile.SignatureHeader] = signed.Signature;
         }

@@ -37,7 +37,7 @@ public sealed class PeerSignatureAuthentication(
         var peer = await peers.FindAsync(region, Context.RequestAborted);
         if (peer is null || !peer.Enabled) return Fail("Regione non collegata a questo CMS.");
         // Deprecated (decision 0059): only for a peer with a shared secret and no certificate yet, never as a way around ModI.
-        if (peer.Secret is null || peer.Trusted is not null) return Fail("Per questa Regione vale il profilo ModI: lo schema HMAC non è accettato.");
+        if (peer.Secret is null || peer.HasCertificates) return Fail("Per questa Regione vale il profilo ModI: lo schema HMAC non è accettato.");
         var skew = DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(seconds);
         if (skew.Duration() > PeerSignature.Skew) return Fail("Richiesta fuori tempo: orologi non allineati o richiesta ripetuta.");
 

@@ -52,12 +52,17 @@ public sealed class Peer
         UpdatedAt = now;
     }
 
-    /// <summary>The ModI trust: the certificates, the subject (null when a certificate is pinned) and the PDND client id.</summary>
+    /// <summary>
+    /// The ModI trust: the certificates, the subject (null when a certificate is pinned) and the PDND client id. The shared secret
+    /// of the deprecated HMAC scheme is erased: from now on the peer is heard only through ModI.
+    /// </summary>
     public void Trust(string trustCertificates, string? certificateSubject, string? pdndClientId)
     {
         TrustCertificates = trustCertificates;
         CertificateSubject = certificateSubject;
         PdndClientId = pdndClientId;
+        SecretKeyId = null;
+        SecretCiphertext = null;
     }
 
     public void ShareSecret(string keyId, byte[] ciphertext)

@@ -113,7 +113,7 @@ public sealed class InteropSender(
         using var request = new HttpRequestMessage(HttpMethod.Post, peer.BaseUrl + path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         string? sentJti = null;
-        if (peer.Trusted is null && peer.Secret is not null && options.Value.LegacyHmac)
+        if (!peer.HasCertificates && peer.Secret is not null && options.Value.LegacyHmac)
         {
             // Deprecated (decision 0059): a peer still registered with a shared secret only, while Interop:LegacyHmac is on.
             var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
@@ -132,7 +132,16 @@ public sealed class InteropSender(
             var tracking = new TrackingClaims(claimed.ConfirmedBy ?? "sconosciuto", claimed.CounterCode, claimed.ConfirmedLoA ?? LevelOfAssurance.Low);
             var signed = tokens.SignRequest(claimed.OriginRegion, peer.BaseUrl + path, body, request.Content.Headers.ContentType.ToString(), tracking,
                 withIdAuth: !vouchers.Enabled);
-            var authorization = signed.IdAuth ?? await vouchers.VoucherAsync(peer, signed.TrackingEvidence, cancellationToken);
+            string authorization;
+            try
+            {
+                authorization = signed.IdAuth ?? await vouchers.VoucherAsync(peer, signed.TrackingEvidence, cancellationToken);
+            }
+            catch (PdndVoucherException e)
+            {
+                // The authorization server's refusal (its OAuth error only): tried again, as a peer that does not answer.
+                return OutboxResult.Failed($"PDND voucher refused: {e.Error} ({e.StatusCode})");
+            }
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", authorization);
             request.Headers.TryAddWithoutValidation(ModiProfile.DigestHeader, signed.Digest);
             request.Headers.TryAddWithoutValidation(ModiProfile.SignatureHeader, signed.Signature);
@@ -183,6 +192,8 @@ public sealed class InteropSender(
             return $"peer refused the call ({(int)response.StatusCode} {rule})";
         }
         if (boundTo != sentJti) return "answer refused: not for this request (request_jti)";
+        if (!token.Payload.TryGetProperty("status", out var status) || !status.TryGetInt32(out var signedStatus) || signedStatus != (int)response.StatusCode)
+            return "answer refused: its status is not the one signed";
         return null;
     }
 

@@ -7,9 +7,11 @@ namespace Cms.Application.Interop.Contracts;
 /// <summary>
 /// A peer region as the transport sees it: where it answers and what it is trusted by (its certificates, the subject its
 /// signing certificate must carry, its PDND client id), and, for the deprecated HMAC scheme only, its secret opened.
+/// <see cref="HasCertificates"/> says whether certificates are registered at all (even if they no longer parse): a peer with
+/// certificates is never heard nor called through the HMAC scheme.
 /// </summary>
 public sealed record PeerCredentials(Guid Id, string Region, string Name, string BaseUrl, bool Enabled, X509Certificate2Collection? Trusted,
-    string? CertificateSubject, string? PdndClientId, byte[]? Secret)
+    string? CertificateSubject, string? PdndClientId, byte[]? Secret, bool HasCertificates = false)
 {
     public string CounterCode => Cms.Domain.Interop.Peer.CounterCodeOf(Region);
 
@@ -36,7 +38,8 @@ internal sealed class PeerDirectory(IInteropData db, PeerSecrets secrets) : IPee
         if (peer is null) return null;
         var trusted = peer.TrustCertificates is null ? null : PeerCertificates.Parse(peer.TrustCertificates, out _);
         return new PeerCredentials(peer.Id, peer.RegionCode, peer.Name, peer.BaseUrl, peer.Enabled, trusted, peer.CertificateSubject,
-            peer.PdndClientId, peer.SecretKeyId is null || peer.SecretCiphertext is null ? null : secrets.Open(peer));
+            peer.PdndClientId, peer.SecretKeyId is null || peer.SecretCiphertext is null ? null : secrets.Open(peer),
+            HasCertificates: !string.IsNullOrWhiteSpace(peer.TrustCertificates));
     }
 }
 

@@ -19,7 +19,7 @@ public sealed record InboundRefusal(string Rule, string Detail, string? Region, 
 /// digest is the body's and the signed headers are the request's; the ID_AUTH_REST_02 token (or the PDND voucher) and the
 /// AUDIT_REST_02 tracking evidence are the same region's and bound together; each jti is used once (the ledger, last).
 /// </summary>
-public sealed class ModiInbound(ModiTokens tokens, IPeerDirectory peers, IPeerSignatureLedger ledger, IVoucherCheck vouchers)
+public sealed partial class ModiInbound(ModiTokens tokens, IPeerDirectory peers, IPeerSignatureLedger ledger, IVoucherCheck vouchers)
 {
     public async Task<(InboundCaller? Caller, InboundRefusal? Refusal)> CheckAsync(InboundCall call, CancellationToken cancellationToken)
     {
@@ -31,7 +31,8 @@ public sealed class ModiInbound(ModiTokens tokens, IPeerDirectory peers, IPeerSi
         if (string.IsNullOrEmpty(call.Digest)) return Refuse("modi-header-missing", $"Manca l'intestazione {ModiProfile.DigestHeader}.");
         var bearer = call.Authorization is { } a && a.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? a["Bearer ".Length..].Trim() : null;
         if (string.IsNullOrEmpty(bearer)) return Refuse("modi-header-missing", "Manca l'intestazione Authorization: Bearer (ID_AUTH_REST_02 o voucher PDND).");
-        if (region is null || region.Length != 3) return Refuse("modi-token-malformed", $"{ModiProfile.SignatureHeader}: non è un JWS leggibile.");
+        if (region is null || region.Length != 3 || !region.All(char.IsAsciiDigit))
+            return Refuse("modi-token-malformed", $"{ModiProfile.SignatureHeader}: non è un JWS leggibile, o il suo iss non è un codice di Regione.");
         var peer = await peers.FindAsync(region, cancellationToken);
         if (peer is null || !peer.Enabled) return Refuse("modi-peer-unknown", $"La Regione {region} non è collegata a questo CMS.");
 
@@ -50,12 +51,17 @@ public sealed class ModiInbound(ModiTokens tokens, IPeerDirectory peers, IPeerSi
         var (evidence, evidenceRefused) = await tokens.CheckAsync(call.TrackingEvidence, peer, call.Audience, subject: false,
             ModiProfile.TrackingEvidenceHeader);
         if (evidenceRefused is not null) return Refuse("modi-tracking-evidence-invalid", evidenceRefused.Detail);
+        // What goes into this region's trail is held to its form: a codice fiscale, a counter code, a level of the eIDAS scale.
         var user = evidence!.Text("userID");
         var location = evidence.Text("userLocation");
-        if (string.IsNullOrWhiteSpace(user) || user.Length > 100 || string.IsNullOrWhiteSpace(location) || location.Length > 100)
-            return Refuse("modi-tracking-evidence-invalid", $"{ModiProfile.TrackingEvidenceHeader}: mancano userID o userLocation.");
         var loa = evidence.Text("LoA");
+        if (user is null || !UserId().IsMatch(user) || location is null || !Location().IsMatch(location) || loa is not ("low" or "substantial" or "high"))
+            return Refuse("modi-tracking-evidence-invalid",
+                $"{ModiProfile.TrackingEvidenceHeader}: userID (codice fiscale), userLocation (codice dello sportello) o LoA (low, substantial, high) mancano o non sono validi.");
         var evidenceDigest = ModiProfile.EvidenceDigest(call.TrackingEvidence);
+        if (!ModiTokens.BindsEvidence(signature!, "audit_digest", evidenceDigest))
+            return Refuse("modi-tracking-evidence-invalid",
+                $"{ModiProfile.TrackingEvidenceHeader}: non è quella legata alla firma della richiesta (claim audit_digest di {ModiProfile.SignatureHeader}).");
 
         // ID_AUTH_REST_02 (or the PDND voucher): the same region, bound to this tracking evidence.
         string authJti;
@@ -69,11 +75,10 @@ public sealed class ModiInbound(ModiTokens tokens, IPeerDirectory peers, IPeerSi
         {
             var (idAuth, idRefused) = await tokens.CheckAsync(bearer, peer, call.Audience, subject: true, "Authorization");
             if (idRefused is not null) return Refuse(idRefused.Rule, idRefused.Detail);
-            if (!idAuth!.Payload.TryGetProperty("digest", out var bound) || bound.ValueKind != System.Text.Json.JsonValueKind.Object
-                || !bound.TryGetProperty("value", out var value) || value.GetString() != evidenceDigest)
+            if (!ModiTokens.BindsEvidence(idAuth!, "digest", evidenceDigest))
                 return Refuse("modi-tracking-evidence-invalid",
                     $"{ModiProfile.TrackingEvidenceHeader}: non è quella legata al token di autenticazione (claim digest).");
-            authJti = "auth:" + idAuth.Jti;
+            authJti = "auth:" + idAuth!.Jti;
         }
 
         // Last, once everything holds: each token is accepted once (a replay inside the window is refused).
@@ -82,6 +87,12 @@ public sealed class ModiInbound(ModiTokens tokens, IPeerDirectory peers, IPeerSi
             return Refuse("modi-token-replayed", "Richiesta già ricevuta: un token (jti) è stato riutilizzato.");
         return (new InboundCaller(peer, jtis, new TrackingEvidence(user, location, loa, evidence.Jti, call.TrackingEvidence), signature.Jti), null);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z0-9]{16}$")]
+    private static partial System.Text.RegularExpressions.Regex UserId();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")]
+    private static partial System.Text.RegularExpressions.Regex Location();
 }
 
 /// <summary>The PDND voucher's check on the inbound side (decision 0060): off unless an authorization server is configured.</summary>
@@ -93,15 +104,6 @@ public interface IVoucherCheck
     Task<(string? Jti, TokenRefusal? Refusal)> CheckAsync(string voucher, PeerCredentials peer, string evidenceDigest, CancellationToken cancellationToken);
 }
 
-/// <summary>No authorization server configured: the ID_AUTH_REST_02 token is checked instead.</summary>
-public sealed class NoVoucherCheck : IVoucherCheck
-{
-    public bool Enabled => false;
-
-    public Task<(string? Jti, TokenRefusal? Refusal)> CheckAsync(string voucher, PeerCredentials peer, string evidenceDigest,
-        CancellationToken cancellationToken) => throw new InvalidOperationException("PDND is not configured.");
-}
-
 /// <summary>The PDND voucher on the sending side (decision 0060): off unless an authorization server is configured.</summary>
 public interface IVoucherSource
 {
@@ -109,13 +111,4 @@ public interface IVoucherSource
 
     /// <summary>A voucher for calling <paramref name="peer"/>, bound to <paramref name="trackingEvidence"/> (AUDIT_REST_02).</summary>
     Task<string> VoucherAsync(PeerCredentials peer, string trackingEvidence, CancellationToken cancellationToken);
-}
-
-/// <summary>No authorization server configured: the ID_AUTH_REST_02 token goes in Authorization.</summary>
-public sealed class NoVoucherSource : IVoucherSource
-{
-    public bool Enabled => false;
-
-    public Task<string> VoucherAsync(PeerCredentials peer, string trackingEvidence, CancellationToken cancellationToken) =>
-        throw new InvalidOperationException("PDND is not configured.");
 }

@@ -78,27 +78,28 @@ public sealed class ModiTokens(RegionSigningIdentity identity, TimeProvider cloc
         }, subject: false);
         var digest = ModiProfile.DigestOf(body);
         var signatureJti = Guid.NewGuid().ToString();
+        // The tracking evidence is bound to the ID_AUTH token (claim digest, as PDND vouchers carry it) and to the integrity
+        // token (claim audit_digest): the three tokens and the body go together, none can travel with another call's.
+        var evidenceDigest = JsonSerializer.SerializeToElement(new Dictionary<string, string>
+        {
+            ["alg"] = "SHA256", ["value"] = ModiProfile.EvidenceDigest(evidence),
+        });
         var signature = Create(signer, region, audience, new Dictionary<string, object>
         {
-            ["signed_headers"] = SignedHeaders(digest, contentType),
+            ["signed_headers"] = SignedHeaders(digest, contentType), ["audit_digest"] = evidenceDigest,
         }, subject: true, jti: signatureJti);
         var idAuth = withIdAuth
-            ? Create(signer, region, audience, new Dictionary<string, object>
-            {
-                ["digest"] = JsonSerializer.SerializeToElement(new Dictionary<string, string>
-                {
-                    ["alg"] = "SHA256", ["value"] = ModiProfile.EvidenceDigest(evidence),
-                }),
-            }, subject: true)
+            ? Create(signer, region, audience, new Dictionary<string, object> { ["digest"] = evidenceDigest }, subject: true)
             : null;
         return new SignedRequest(idAuth, digest, signature, signatureJti, evidence);
     }
 
     /// <summary>An answer's INTEGRITY_REST_01 headers, for <paramref name="audience"/> (the requesting region), bound to its request's jti.</summary>
-    public SignedAnswer SignAnswer(string region, string audience, ReadOnlySpan<byte> body, string contentType, string? requestJti)
+    public SignedAnswer SignAnswer(string region, string audience, ReadOnlySpan<byte> body, string contentType, string? requestJti, int status)
     {
         var digest = ModiProfile.DigestOf(body);
-        var claims = new Dictionary<string, object> { ["signed_headers"] = SignedHeaders(digest, contentType) };
+        // The status is signed too: a genuine answer cannot be passed off with another status (a 200 as a 409).
+        var claims = new Dictionary<string, object> { ["signed_headers"] = SignedHeaders(digest, contentType), ["status"] = status };
         if (requestJti is not null) claims["request_jti"] = requestJti;
         return new SignedAnswer(digest, Create(identity.Current, region, audience, claims, subject: true));
     }
@@ -163,11 +164,20 @@ public sealed class ModiTokens(RegionSigningIdentity identity, TimeProvider cloc
             return Refuse("modi-certificate-untrusted", $"{name}: la catena di certificati (x5c) non è leggibile.");
         }
         var now = clock.GetUtcNow();
-        if (peer.CheckCertificate(chain[0], chain.Skip(1).ToList(), now) is { } untrusted)
-            return Refuse("modi-certificate-untrusted", $"{name}: {untrusted}");
-        SecurityKey key = chain[0].GetRSAPublicKey() is { } rsa ? new RsaSecurityKey(rsa)
-            : chain[0].GetECDsaPublicKey() is { } ec ? new ECDsaSecurityKey(ec)
-            : null!;
+        SecurityKey? key;
+        try
+        {
+            // The caller's certificate is read before it is trusted: a malformed extension, subject or key is a refusal, not a 500.
+            if (peer.CheckCertificate(chain[0], chain.Skip(1).ToList(), now) is { } untrusted)
+                return Refuse("modi-certificate-untrusted", $"{name}: {untrusted}");
+            key = chain[0].GetRSAPublicKey() is { } rsa ? new RsaSecurityKey(rsa)
+                : chain[0].GetECDsaPublicKey() is { } ec ? new ECDsaSecurityKey(ec)
+                : null;
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException or FormatException or InvalidOperationException)
+        {
+            return Refuse("modi-certificate-untrusted", $"{name}: il certificato (x5c) non è leggibile.");
+        }
         if (key is null) return Refuse("modi-certificate-untrusted", $"{name}: la chiave del certificato non è RSA né ECDSA.");
         var result = await Handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
@@ -237,6 +247,11 @@ public sealed class ModiTokens(RegionSigningIdentity identity, TimeProvider cloc
             return null;
         }
     }
+
+    /// <summary>Whether a checked token's claim <paramref name="claim"/> is the digest object of <paramref name="evidenceDigest"/>.</summary>
+    public static bool BindsEvidence(CheckedToken token, string claim, string evidenceDigest) =>
+        token.Payload.TryGetProperty(claim, out var bound) && bound.ValueKind == JsonValueKind.Object
+        && bound.TryGetProperty("value", out var value) && value.ValueKind == JsonValueKind.String && value.GetString() == evidenceDigest;
 
     /// <summary>Whether a checked INTEGRITY_REST_01 token's <c>signed_headers</c> are exactly these digest and content type.</summary>
     public static bool SignsHeaders(CheckedToken token, string digest, string? contentType)
