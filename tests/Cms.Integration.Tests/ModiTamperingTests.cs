@@ -160,14 +160,19 @@ public class ModiTamperingTests(CmsFactory factory) : ApiTest(factory)
         Sardegna.Sign(request, body, CmsFactory.PublicUrl);
         var replay = await CopyAsync(request);
         var old = await CopyAsync(request);
+        var other = await CopyAsync(request);
         await AcceptedAsync(request);
         await RefusedAsync(replay, "modi-token-replayed");
-        // Only the signature token new: the ID_AUTH and tracking evidence jti are spent already.
+        // Only the ID_AUTH token new (a new jti, still bound to the same evidence): the other two jti are spent already.
+        var freshAuth = Resign(Sardegna, old.Headers.Authorization!.Parameter!, payload => payload["jti"] = Guid.NewGuid().ToString());
+        old.Headers.Authorization = new AuthenticationHeaderValue("Bearer", freshAuth);
+        await RefusedAsync(old, "modi-token-replayed");
+        // A new signature token with the old evidence is not even bound to it (audit_digest): refused before the ledger.
         var mixed = Request(body);
         var fresh = Sardegna.Sign(mixed, body, CmsFactory.PublicUrl);
-        old.Headers.Remove(ModiProfile.SignatureHeader);
-        old.Headers.TryAddWithoutValidation(ModiProfile.SignatureHeader, fresh.Signature);
-        await RefusedAsync(old, "modi-token-replayed");
+        other.Headers.Remove(ModiProfile.SignatureHeader);
+        other.Headers.TryAddWithoutValidation(ModiProfile.SignatureHeader, fresh.Signature);
+        await RefusedAsync(other, "modi-tracking-evidence-invalid");
     }
 
     [Fact]
