@@ -149,6 +149,19 @@ public class ModiTamperingTests(CmsFactory factory) : ApiTest(factory)
         longLived.Headers.Remove(ModiProfile.SignatureHeader);
         longLived.Headers.TryAddWithoutValidation(ModiProfile.SignatureHeader, stretched);
         await RefusedAsync(longLived, "modi-token-time-invalid");
+        // Times as strings (IdentityModel reads them), and an iat far in the past with an exp that would overflow the cap.
+        foreach (var change in new Action<System.Text.Json.Nodes.JsonObject>[]
+                 {
+                     payload => payload["iat"] = payload["iat"]!.GetValue<long>().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     payload => payload["iat"] = long.MinValue / 2,
+                 })
+        {
+            var odd = Request(Body());
+            var signed = Sardegna.Sign(odd, await odd.Content!.ReadAsByteArrayAsync(), CmsFactory.PublicUrl);
+            odd.Headers.Remove(ModiProfile.SignatureHeader);
+            odd.Headers.TryAddWithoutValidation(ModiProfile.SignatureHeader, Resign(Sardegna, signed.Signature, change));
+            await RefusedAsync(odd, "modi-token-time-invalid");
+        }
     }
 
     [Fact]
@@ -333,6 +346,12 @@ public class ModiTamperingTests(CmsFactory factory) : ApiTest(factory)
             new { name = "Sardegna", baseUrl = "http://127.0.0.1:9", certificates = keyInside, enabled = true }), HttpStatusCode.BadRequest, "validation");
         Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM interop.peers"));
         var view = await OkAsync(await admin.PutAsJsonAsync("/api/v1/admin/peers/200", Sardegna.Registration("Sardegna", "http://127.0.0.1:9", viaCa: true)));
+        // Registered with certificates, the peer is heard only through ModI: a shared secret is refused, not stored.
+        var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        SecretLedger.Register("peer secret", secret);
+        await ProblemAsync(await admin.PutAsJsonAsync("/api/v1/admin/peers/200",
+            new { name = "Sardegna", baseUrl = "http://127.0.0.1:9", secret, enabled = true }), HttpStatusCode.UnprocessableEntity, "peer-secret-deprecated");
+        Assert.Equal(0L, await Factory.ScalarAsync<long>("SELECT count(*) FROM interop.peers WHERE secret_key_id IS NOT NULL"));
         Assert.True(view.GetProperty("certificates")[0].GetProperty("certificateAuthority").GetBoolean());
         Assert.Equal(PeerCertificatesSubject(Sardegna.Subject), view.GetProperty("certificateSubject").GetString());
     }

@@ -38,8 +38,8 @@ public sealed class PeerSignatureAuthentication(
         if (peer is null || !peer.Enabled) return Fail("Regione non collegata a questo CMS.");
         // Deprecated (decision 0059): only for a peer with a shared secret and no certificate yet, never as a way around ModI.
         if (peer.Secret is null || peer.HasCertificates) return Fail("Per questa Regione vale il profilo ModI: lo schema HMAC non è accettato.");
-        var skew = DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeSeconds(seconds);
-        if (skew.Duration() > PeerSignature.Skew) return Fail("Richiesta fuori tempo: orologi non allineati o richiesta ripetuta.");
+        // Compared as plain seconds: a timestamp far out of range is refused, not an exception.
+        if (Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - Math.Clamp(seconds, 0, 253_402_300_799)) > (long)PeerSignature.Skew.TotalSeconds) return Fail("Richiesta fuori tempo: orologi non allineati o richiesta ripetuta.");
 
         Request.EnableBuffering();
         using var buffer = new MemoryStream();

@@ -192,7 +192,8 @@ public sealed class InteropSender(
             return $"peer refused the call ({(int)response.StatusCode} {rule})";
         }
         if (boundTo != sentJti) return "answer refused: not for this request (request_jti)";
-        if (!token.Payload.TryGetProperty("status", out var status) || !status.TryGetInt32(out var signedStatus) || signedStatus != (int)response.StatusCode)
+        if (!token.Payload.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.Number || !status.TryGetInt32(out var signedStatus)
+            || signedStatus != (int)response.StatusCode)
             return "answer refused: its status is not the one signed";
         return null;
     }

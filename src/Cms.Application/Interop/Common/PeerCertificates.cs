@@ -88,6 +88,8 @@ public static class PeerCertificates
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        // Never fetch anything the caller's certificate points at (its AIA): the chain is built from x5c and the registration alone.
+        chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = at.UtcDateTime;
         chain.ChainPolicy.VerificationTimeIgnored = false;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots.ToArray());

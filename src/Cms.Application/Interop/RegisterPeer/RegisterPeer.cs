@@ -121,6 +121,10 @@ public sealed class RegisterPeerHandler(
         }
         if (command.Secret is not null)
         {
+            // Deprecated: only for a peer without certificates (registering them erased its secret and closed the HMAC door).
+            if (peer.TrustCertificates is not null)
+                throw new DomainRuleException("peer-secret-deprecated",
+                    "Per questa Regione è registrato un certificato (profilo ModI): il segreto condiviso dello schema HMAC non si usa più.");
             var (keyId, ciphertext) = secrets.Seal(region, command.Secret);
             peer.ShareSecret(keyId, ciphertext);
             audit.Detail += " legacy-secret";

@@ -206,13 +206,16 @@ public sealed class ModiTokens(RegionSigningIdentity identity, TimeProvider cloc
                 _ => Refuse("modi-token-malformed", $"{name}: non valido ({result.Exception?.GetType().Name})."),
             };
         }
-        if (!payload.TryGetProperty("iat", out var iatClaim) || !iatClaim.TryGetInt64(out var iat)
-            || !payload.TryGetProperty("nbf", out var nbfClaim) || nbfClaim.ValueKind != JsonValueKind.Number
-            || !payload.TryGetProperty("exp", out var expClaim) || !expClaim.TryGetInt64(out var exp))
-            return Refuse("modi-token-time-invalid", $"{name}: mancano iat, nbf o exp.");
-        if (DateTimeOffset.FromUnixTimeSeconds(iat) > now + ModiProfile.Skew)
+        // Numbers only (IdentityModel also takes numeric strings), compared without overflow: iat within a day of now.
+        static long? Seconds(JsonElement payload, string claim) =>
+            payload.TryGetProperty(claim, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var seconds) ? seconds : null;
+        var (iat, nbf, exp) = (Seconds(payload, "iat"), Seconds(payload, "nbf"), Seconds(payload, "exp"));
+        if (iat is null || nbf is null || exp is null)
+            return Refuse("modi-token-time-invalid", $"{name}: mancano iat, nbf o exp (numeri).");
+        var nowSeconds = now.ToUnixTimeSeconds();
+        if (iat > nowSeconds + (long)ModiProfile.Skew.TotalSeconds)
             return Refuse("modi-token-time-invalid", $"{name}: emesso nel futuro (iat).");
-        if (exp - iat > (long)ModiProfile.MaxLifetime.TotalSeconds)
+        if (iat < nowSeconds - 86_400 || exp < iat || exp - iat > (long)ModiProfile.MaxLifetime.TotalSeconds)
             return Refuse("modi-token-time-invalid", $"{name}: validità più lunga di {ModiProfile.MaxLifetime.TotalMinutes:0} minuti.");
         if (string.IsNullOrEmpty(jwt.Id) || jwt.Id.Length > 100)
             return Refuse("modi-token-malformed", $"{name}: manca l'identificativo (jti).");

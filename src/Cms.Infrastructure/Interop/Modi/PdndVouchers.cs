@@ -53,7 +53,7 @@ public sealed class PdndVoucherCheck(PdndVoucherValidator validator, IOptions<Pd
         if (peer.PdndClientId is null || result.ClientId != peer.PdndClientId)
             return (null, new TokenRefusal("pdnd-voucher-client", "Voucher PDND rilasciato a un altro client: non è quello registrato per la Regione."));
         if (result.Jti is null) return (null, new TokenRefusal("pdnd-voucher-invalid", "Voucher PDND senza identificativo (jti)."));
-        if (result.Digest is null || !string.Equals(result.Digest.Value, evidenceDigest, StringComparison.OrdinalIgnoreCase))
+        if (result.Digest is null || result.Digest.Alg != "SHA256" || !string.Equals(result.Digest.Value, evidenceDigest, StringComparison.OrdinalIgnoreCase))
             return (null, new TokenRefusal("modi-tracking-evidence-invalid",
                 $"{ModiProfile.TrackingEvidenceHeader}: non è quella legata al voucher PDND (claim digest)."));
         return (result.Jti, null);
