@@ -31,7 +31,7 @@ public sealed class SigningIdentityMissingException(string message) : Exception(
 public sealed class RegionSigningIdentity(IOptions<SigningIdentityOptions> options)
 {
     private readonly Lock gate = new();
-    private (DateTime Stamp, SigningIdentity Identity)? loaded;
+    private (string Stamp, SigningIdentity Identity)? loaded;
 
     public bool Configured => options.Value.Configured;
 
@@ -52,9 +52,10 @@ public sealed class RegionSigningIdentity(IOptions<SigningIdentityOptions> optio
         }
     }
 
-    private static DateTime Stamp(SigningIdentityOptions o) =>
-        new[] { o.Pkcs12Path, o.CertificatePath, o.KeyPath }.Where(p => p is not null).Select(p => File.Exists(p) ? File.GetLastWriteTimeUtc(p!) : DateTime.MinValue)
-            .Max();
+    /// <summary>Each file's modification time and length: any change of either (even to an older time, as <c>cp -p</c> makes) reloads.</summary>
+    private static string Stamp(SigningIdentityOptions o) =>
+        string.Join('|', new[] { o.Pkcs12Path, o.CertificatePath, o.KeyPath }.Where(p => p is not null)
+            .Select(p => new FileInfo(p!) is { Exists: true } f ? $"{f.LastWriteTimeUtc.Ticks}:{f.Length}" : "-"));
 
     private static SigningIdentity Load(SigningIdentityOptions o)
     {
