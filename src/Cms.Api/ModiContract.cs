@@ -39,8 +39,8 @@ public static class ModiContract
             Description =
                 "ModI ID_AUTH_REST_02 (chiamate tra le Regioni collegate): `Authorization: Bearer` con un JWS firmato dal CMS " +
                 "della Regione chiamante (RS256 o ES256, certificato nell'intestazione JOSE `x5c`), con i claim `iss` e `sub` (il " +
-                "codice della Regione chiamante, ad es. \"090\"), `aud` (l'URL chiamato senza query), `iat`, `nbf`, `exp` e `jti` " +
-                "(usabile una sola volta). Dove le Regioni usano la PDND, il token è invece il voucher rilasciato dal server di " +
+                "codice della Regione chiamante, ad es. \"090\"), `aud` (l'URL chiamato senza query), `iat`, `nbf`, `exp`, `jti` " +
+                "(usabile una sola volta) e `digest` ({\"alg\":\"SHA256\",\"value\": SHA-256 esadecimale del token AUDIT_REST_02}). Dove le Regioni usano la PDND, il token è invece il voucher rilasciato dal server di " +
                 "autorizzazione della PDND.",
         });
         yield return (SignatureScheme, new OpenApiSecurityScheme
@@ -52,8 +52,10 @@ public static class ModiContract
                 "ModI INTEGRITY_REST_01: JWS firmato dalla Regione chiamante con gli stessi claim del token ID_AUTH_REST_02 " +
                 "(`iss`, `sub`, `aud`, `iat`, `nbf`, `exp`, `jti`) e `signed_headers`, che lega l'intestazione `Digest` " +
                 "(SHA-256 del corpo) e il `Content-Type` della richiesta: " +
-                "`[{\"digest\":\"SHA-256=…\"},{\"content-type\":\"application/json; charset=utf-8\"}]`. La Regione che risponde " +
-                "firma la propria risposta allo stesso modo.",
+                "`[{\"digest\":\"SHA-256=…\"},{\"content-type\":\"application/json; charset=utf-8\"}]`, e `audit_digest` (lo " +
+                "stesso SHA-256 del token AUDIT_REST_02, che lega corpo, firma e attestazione). La Regione che risponde firma la " +
+                "propria risposta allo stesso modo, con anche `status` (lo stato HTTP) e `request_jti` (il `jti` di questa " +
+                "intestazione, solo se la chiamata è stata autenticata). Profilo completo: docs/interop.md.",
         });
         yield return (TrackingEvidenceScheme, new OpenApiSecurityScheme
         {
