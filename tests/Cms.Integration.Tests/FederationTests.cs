@@ -296,7 +296,12 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
         };
         foreach (var (k, v) in Pdnd("cms-200", "k-200")) bSettings[k] = v;
         await using var b = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, bSettings, bUrl);
-        var aSettings = new Dictionary<string, string>(Fast);
+        // A on a database of its own: the in-process API of this test class shares this test's database, and its outbox sender
+        // (configured without PDND) would otherwise take A's requests too — every instance of a region shares its settings.
+        var aSettings = new Dictionary<string, string>(Fast)
+        {
+            ["ConnectionStrings__Cms"] = await TestDatabase.FreshAsync("cms_test_peer_a"), ["Database__MigrateOnStartup"] = "true",
+        };
         foreach (var (k, v) in Pdnd("cms-090", "k-090")) aSettings[k] = v;
         await using var a = await CmsProcess.StartAsync(Factory, Factory.SmtpPort, aSettings, aUrl);
         async Task RegisterAsync(CmsProcess here, string region, string url, string clientId)
@@ -317,6 +322,33 @@ public class FederationTests(CmsFactory factory) : ApiTest(factory)
             "SELECT count(*) FROM interop.seen_signatures WHERE peer_region = '090' AND signature LIKE 'voucher:%'"));
         Assert.Equal(1L, await ScalarAsync<long>(bConnection,
             "SELECT count(*) FROM audit.operations WHERE card_number = @n AND outcome = 'SUCCEEDED' AND detail LIKE '%by=BNCMRA75C12D612R loa=low%'", ("n", card.Number)));
+
+        // Called directly as A: a voucher without the tracking evidence's digest, or bound to another call's evidence, is
+        // refused; bound to this call's, the call passes authentication (then its empty body is refused by validation).
+        var vouchers = new Cms.Infrastructure.Interop.Modi.PdndVoucherClient(
+            new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddHttpClient().BuildServiceProvider()
+                .GetRequiredService<IHttpClientFactory>(),
+            Microsoft.Extensions.Options.Options.Create(new Cms.Infrastructure.Interop.Modi.PdndOptions
+            {
+                TokenUrl = pdnd.TokenUrl, ClientId = "cms-090", KeyId = "k-090", Issuer = pdnd.Issuer, JwksUrl = pdnd.JwksUrl,
+                AssertionType = "client-authentication+jwt", AssertionAudience = pdnd.Issuer,
+            }));
+        using var direct = new HttpClient();
+        async Task<HttpResponseMessage> CallAsync(Func<Cms.Infrastructure.Interop.Modi.SignedRequest, string?> boundTo)
+        {
+            var body = Encoding.UTF8.GetBytes("{}");
+            using var call = new HttpRequestMessage(HttpMethod.Post, bUrl + "/api/v1/interop/inbound/activations") { Content = new ByteArrayContent(body) };
+            call.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var signed = RegionPki.For("090").Sign(call, body, bUrl);
+            call.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+                await vouchers.VoucherAsync(bUrl + "/api/v1/interop/inbound", boundTo(signed), RegionPki.For("090").Leaf, default));
+            return await direct.SendAsync(call);
+        }
+        var elsewhere = RegionPki.For("090").Tokens.SignRequest("090", bUrl + "/api/v1/interop/inbound/activations", "{}"u8, "application/json",
+            new Cms.Infrastructure.Interop.Modi.TrackingClaims("BNCMRA75C12D612R", "090-201-AS001", "low"), withIdAuth: false);
+        await ProblemAsync(await CallAsync(_ => null), HttpStatusCode.Unauthorized, "modi-tracking-evidence-invalid");
+        await ProblemAsync(await CallAsync(_ => elsewhere.TrackingEvidence), HttpStatusCode.Unauthorized, "modi-tracking-evidence-invalid");
+        Assert.Equal(HttpStatusCode.BadRequest, (await CallAsync(signed => signed.TrackingEvidence)).StatusCode);
 
         // B now expects another client id for 090: A's voucher (issued to cms-090) is refused, and A keeps trying.
         await RegisterAsync(b, "090", aUrl, "cms-altro");

@@ -96,7 +96,8 @@ public sealed class PdndVoucherValidator(IHttpClientFactory httpClients, IOption
         });
         if (!signature.IsValid)
         {
-            logger.LogInformation("PDND voucher refused: signature ({Kind}).", signature.Exception?.GetType().Name);
+            logger.LogInformation("PDND voucher refused: signature ({Kind}); its kid {Kid}, the keys held {Kids}.", signature.Exception?.GetType().Name,
+                token.Kid, string.Join(",", signingKeys.Select(k => k.KeyId)));
             return VoucherResult.Fail(VoucherResult.Invalid);
         }
 
