@@ -24,6 +24,8 @@
 #                                       100 not, the codes open, the held messages sent, the checkpoints after T the expected
 #                                       gap; RPO and RTO (decision 0056). Turns WAL archiving on in the cluster (a restart).
 #                                       CMS_DRILL_API_PORT (5098) and CMS_DRILL_RESTORE_PORT (55532) choose its ports.
+#   bench/run.sh cold-start [starts]    the API's start to /health/ready on a migrated database (issue 29), default 7 starts
+#                                       after one that migrates; the median, and the resident memory once ready (goal ≤ 3 s)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

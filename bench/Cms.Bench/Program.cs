@@ -24,6 +24,7 @@ if (args.Length > 0 && args[0] == "failover") return await Cms.Bench.FailoverBen
 if (args.Length > 0 && args[0] == "restore-drill") return await Cms.Bench.RestoreDrill.RunAsync(args);
 if (args.Length > 0 && args[0] == "migration") return await Cms.Bench.MigrationBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "upgrade") return await Cms.Bench.UpgradeBenchmark.RunAsync();
+if (args.Length > 0 && args[0] == "cold-start") return await Cms.Bench.ColdStartBenchmark.RunAsync(args);
 
 var cards = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
 var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")
