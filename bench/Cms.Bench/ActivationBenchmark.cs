@@ -37,7 +37,7 @@ public static class ActivationBenchmark
 
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         const string adminCf = "SCRMNS80A01D612M", adminPassword = "Bench-Admin-Pwd-1", operatorPassword = "Bench-Operator-Pwd-1";
-        var url = "http://127.0.0.1:5099";
+        var url = BenchApi.Url(5099);
         var start = BenchApi.StartInfo(apiDll, url, new Dictionary<string, string>
         {
             ["ConnectionStrings__Cms"] = connectionString + ";Maximum Pool Size=100",

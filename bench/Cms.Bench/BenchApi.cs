@@ -8,6 +8,13 @@ namespace Cms.Bench;
 internal static class BenchApi
 {
     /// <summary>
+    /// The loopback URL a benchmark starts its API on: <paramref name="defaultPort"/>, or CMS_BENCH_API_PORT when set (two
+    /// checkouts benchmarking side by side on one machine).
+    /// </summary>
+    public static string Url(int defaultPort) =>
+        $"http://127.0.0.1:{(int.TryParse(Environment.GetEnvironmentVariable("CMS_BENCH_API_PORT"), out var port) ? port : defaultPort)}";
+
+    /// <summary>
     /// How a benchmark starts the API: Production settings, Warning logs, the benchmark's own <paramref name="settings"/>,
     /// then any CMS_BENCH_API_&lt;Setting&gt; of the environment (e.g. CMS_BENCH_API_Hangfire__ServerEnabled=false), which win.
     /// Started from its own folder, as the Docker image runs it: from the repository's root its configuration watcher would

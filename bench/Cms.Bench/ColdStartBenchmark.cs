@@ -23,7 +23,7 @@ public static class ColdStartBenchmark
         await using (var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build())
             await BenchDatabase.DropEverythingAsync(dataSource);
 
-        var url = "http://127.0.0.1:5097";
+        var url = BenchApi.Url(5097);
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings__Cms"] = connectionString,

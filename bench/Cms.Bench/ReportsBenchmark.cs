@@ -102,7 +102,7 @@ public static class ReportsBenchmark
         var hash = new Cms.Infrastructure.Security.Pbkdf2PasswordHasher(Microsoft.Extensions.Options.Options.Create(
             new Cms.Infrastructure.Security.PasswordHashingOptions { Iterations = 1000 })).Hash(Password);
 
-        var url = "http://127.0.0.1:5098";
+        var url = BenchApi.Url(5098);
         var start = BenchApi.StartInfo(apiDll, url, new Dictionary<string, string>
         {
             ["ConnectionStrings__Cms"] = connectionString,
