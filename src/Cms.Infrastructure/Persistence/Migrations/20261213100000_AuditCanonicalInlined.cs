@@ -9,7 +9,8 @@ namespace Cms.Infrastructure.Persistence.Migrations
     /// The trail's canonical text (format 2, decision 0028) computed by one expression PostgreSQL inlines, instead of thirteen calls
     /// of <c>audit.canonical_field</c> — an SQL function the planner could not inline (its argument is used three times and is itself
     /// a function call), so each call ran the SQL-function executor: 0.2 ms per entry, the chainer's whole cost and a third of
-    /// PostgreSQL's CPU per activation (issue 29, decision 0061). The same text for every entry: the chain, its checkpoints and the
+    /// PostgreSQL's CPU per activation (issue 29, decision 0061). Declared STABLE, as <c>to_char</c> is: an IMMUTABLE function that
+    /// calls a STABLE one is never inlined either (nothing indexes it). The same text for every entry: the chain, its checkpoints and the
     /// application's own walk (<c>AuditCanonical</c>) do not change; <c>AuditCanonicalTests</c> compares the two on every field shape.
     /// </summary>
     [DbContext(typeof(CmsDbContext))]
@@ -23,7 +24,7 @@ namespace Cms.Infrastructure.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql("""
-                CREATE OR REPLACE FUNCTION audit.canonical(o audit.operations, chain_index bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+                CREATE OR REPLACE FUNCTION audit.canonical(o audit.operations, chain_index bigint) RETURNS text LANGUAGE sql STABLE AS $$
                     SELECT 'cms-audit-2'
                         || '|' || CASE WHEN chain_index::text IS NULL THEN '~' ELSE octet_length(convert_to(chain_index::text, 'UTF8'))::text || ':' || chain_index::text END
                         || '|' || CASE WHEN o.sequence::text IS NULL THEN '~' ELSE octet_length(convert_to(o.sequence::text, 'UTF8'))::text || ':' || o.sequence::text END
