@@ -83,3 +83,30 @@ public sealed class CpuWindow(int? pid)
     public (TimeSpan Machine, TimeSpan Postgres, TimeSpan Process) Stop() => (ProcFs.MachineBusy() - machine0,
         ProcFs.ProcessesCpu("postgres") - postgres0, pid is { } p ? ProcFs.ProcessCpu(p) - process0 : TimeSpan.Zero);
 }
+
+/// <summary>A process's resident memory (VmRSS) sampled every second between its start and <see cref="StopAsync"/>: max and mean in MiB.</summary>
+public sealed class RssWindow
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task<List<long>> sampling;
+
+    public RssWindow(int pid) => sampling = Task.Run(async () =>
+    {
+        var samples = new List<long>();
+        while (!stop.IsCancellationRequested)
+        {
+            samples.Add(ProcFs.Status(pid, "VmRSS"));
+            try { await Task.Delay(TimeSpan.FromSeconds(1), stop.Token); } catch (OperationCanceledException) { }
+        }
+        samples.Add(ProcFs.Status(pid, "VmRSS"));
+        return samples;
+    });
+
+    public async Task<(double MaxMiB, double MeanMiB, int Samples)> StopAsync()
+    {
+        await stop.CancelAsync();
+        var samples = await sampling;
+        stop.Dispose();
+        return (samples.Max() / 1024.0, samples.Average() / 1024.0, samples.Count);
+    }
+}
