@@ -31,6 +31,7 @@ public static class ActivationBenchmark
         // 1. A clean database with enough cards to activate.
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         await BenchDatabase.DropEverythingAsync(dataSource);
+        await ProcFs.FollowClusterAsync(dataSource);
 
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var url = BenchApi.Url(5099);

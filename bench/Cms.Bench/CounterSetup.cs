@@ -39,6 +39,7 @@ public sealed class CounterBench : IAsyncDisposable
         Directory.CreateDirectory(work);
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         await BenchDatabase.DropEverythingAsync(dataSource);
+        await ProcFs.FollowClusterAsync(dataSource);
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var settings = CounterSetup.ApiSettings(connectionString, key, work);
         configure?.Invoke(settings);

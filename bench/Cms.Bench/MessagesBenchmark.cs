@@ -57,6 +57,7 @@ public static class MessagesBenchmark
         var latencies = confirms.Where(c => smtp.Accepted.ContainsKey(c.Key))
             .Select(c => Stopwatch.GetElapsedTime(c.Value, smtp.Accepted[c.Key]).TotalMilliseconds).Order().ToArray();
         double P(double q) => CounterSetup.Quantile(latencies, q);
+        var outbox = await OutboxTimesAsync(bench.DataSource, [.. confirms.Keys]);
 
         // 2. The outbox's own rate: a backlog queued while the SMTP server holds every session, then let through with no client.
         smtp.Hold();
@@ -88,6 +89,7 @@ public static class MessagesBenchmark
             | backlog queued while the SMTP server held its sessions ({BacklogSeconds} s of clients) | {queued} ({backlogFailed} failed) |
             | outbox drained to SMTP with no client (its own rate) | {backlogAccepted.Count} in {Stopwatch.GetElapsedTime(released, lastAccepted).TotalSeconds:0.0} s: **{drainRate:0.0}/s**; not arrived: {backlogMissing} |
             | messages accepted more than once | {repeats} |
+            | the window's messages in the outbox: created → SENT mark, p50 / p95 / p99 (more than one attempt) | {outbox.P50:0} / {outbox.P95:0} / {outbox.P99:0} ms ({outbox.Retried}) |
 
             | CPU time per message (ms) | whole machine | API process | PostgreSQL |
             |---|---:|---:|---:|
@@ -100,6 +102,21 @@ public static class MessagesBenchmark
         Console.WriteLine(report);
         await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "messages-last.md"), report);
         return rateMet && p99Met && missing == 0 && backlogMissing == 0 && failed == 0 && backlogFailed == 0 ? 0 : 1;
+    }
+
+    /// <summary>How long the messages to <paramref name="recipients"/> stayed in the outbox (created_at → sent_at), as the database saw it.</summary>
+    private static async Task<(double P50, double P95, double P99, long Retried)> OutboxTimesAsync(Npgsql.NpgsqlDataSource dataSource, string[] recipients)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM sent_at - created_at) * 1000),
+                   count(*) FILTER (WHERE attempts > 1)
+            FROM delivery.messages WHERE recipient = ANY(@recipients) AND sent_at IS NOT NULL
+            """);
+        command.Parameters.AddWithValue("recipients", recipients);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var p = reader.IsDBNull(0) ? [0, 0, 0] : reader.GetFieldValue<double[]>(0);
+        return (p[0], p[1], p[2], reader.GetInt64(1));
     }
 
     /// <summary>Waits until the SMTP server accepted a message for each of <paramref name="recipients"/> (at most <see cref="DrainTimeout"/>).</summary>
