@@ -26,6 +26,11 @@
 #                                       CMS_DRILL_API_PORT (5098) and CMS_DRILL_RESTORE_PORT (55532) choose its ports.
 #   bench/run.sh cold-start [starts]    the API's start to /health/ready on a migrated database (issue 29), default 7 starts
 #                                       after one that migrates; the median, and the resident memory once ready (goal ≤ 3 s)
+#   bench/run.sh identification [seconds]  POST /api/v1/cards/identify (manual, each with its trail entry) over HTTP with 32 clients on
+#                                       distinct cards, after the 90 s warm-up (CMS_BENCH_WARMUP), beside pgbench with 32 clients (goal ≥ 1.0×)
+#   bench/run.sh messages [seconds]     activations whose code messages go through the outbox to an SMTP server on loopback
+#                                       (CMS_BENCH_SMTP_PORT): accepted per second (goal ≥ 300/s), confirm → acceptance p99 (≤ 1 s),
+#                                       every message arrived; then a backlog drained with no client (the outbox's own rate)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
