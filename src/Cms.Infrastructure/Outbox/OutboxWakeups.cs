@@ -14,7 +14,9 @@ namespace Cms.Infrastructure.Outbox;
 /// and one background loop hands on what arrived meanwhile, coalesced into one job. With <paramref name="sendsItself"/>, an
 /// instance that runs a Hangfire server sends in this loop instead (decision 0022: a job per wake-up cost PostgreSQL about as
 /// many statements and commits as the operation itself); an instance without one (<c>Hangfire:ServerEnabled=false</c>) still
-/// hands the ids to Hangfire for the instances that have one. Retries and the sweep are Hangfire's either way.
+/// hands the ids to Hangfire for the instances that have one. Retries and the sweep are Hangfire's either way. An instance that
+/// sends itself keeps a few small batches in flight at once (<c>SelfBatch</c>, <c>ConcurrentBatches</c>); it waits for them
+/// before it stops.
 /// </summary>
 public abstract class OutboxWakeups<TSender, T>(
     IBackgroundJobClient jobs, IServiceScopeFactory scopes, IOptions<BackgroundJobOptions> backgroundJobs, ILogger logger, string what, bool sendsItself)
@@ -28,6 +30,15 @@ public abstract class OutboxWakeups<TSender, T>(
     });
 
     private const int MaxBatch = 100;
+
+    /// <summary>
+    /// An instance that sends itself takes what arrived in batches of at most this many (one claim, one group of sends, one mark)
+    /// and keeps up to <see cref="ConcurrentBatches"/> of them in flight, so that one slow send does not hold the rest back
+    /// (issue 29: in lock-step, one group at a time, the messages benchmark saw the queue grow under load).
+    /// </summary>
+    private const int SelfBatch = 8, ConcurrentBatches = 3;
+
+    private readonly SemaphoreSlim inFlight = new(ConcurrentBatches);
 
     /// <summary>Wakes the sender for this item, after the commit that wrote it.</summary>
     protected void Wake(Guid id) => wakeups.Writer.TryWrite(id);
@@ -47,20 +58,52 @@ public abstract class OutboxWakeups<TSender, T>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var self = sendsItself && backgroundJobs.Value.ServerEnabled;
         var batch = new List<Guid>(MaxBatch);
-        while (await wakeups.Reader.WaitToReadAsync(stoppingToken))
+        var running = new List<Task>();
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && wakeups.Reader.TryRead(out var id)) batch.Add(id);
-            var ids = batch.ToArray();
-            try
+            while (await wakeups.Reader.WaitToReadAsync(stoppingToken))
             {
-                await HandAsync(ids);
+                batch.Clear();
+                while (batch.Count < (self ? SelfBatch : MaxBatch) && wakeups.Reader.TryRead(out var id)) batch.Add(id);
+                var ids = batch.ToArray();
+                if (!self)
+                {
+                    await HandSafelyAsync(ids);
+                    continue;
+                }
+                await inFlight.WaitAsync(stoppingToken);
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await HandSafelyAsync(ids);
+                    }
+                    finally
+                    {
+                        inFlight.Release();
+                    }
+                }, CancellationToken.None));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning("Could not hand {Count} {What} on ({ExceptionType}); the sweep will take them", ids.Length, what, ex.GetType().Name);
-            }
+        }
+        finally
+        {
+            // What is being sent is finished and recorded before the instance stops.
+            await Task.WhenAll(running);
+        }
+    }
+
+    private async Task HandSafelyAsync(Guid[] ids)
+    {
+        try
+        {
+            await HandAsync(ids);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("Could not hand {Count} {What} on ({ExceptionType}); the sweep will take them", ids.Length, what, ex.GetType().Name);
         }
     }
 }
