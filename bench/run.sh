@@ -78,7 +78,7 @@ if [ "${1:-}" = upgrade ]; then
   export CMS_CLI_DLL="$ROOT/src/Cms.Cli/bin/Release/net10.0/cms.dll"
 fi
 if [ "${1:-}" = cold-start ]; then
-  # The API as production runs it: `dotnet publish -c Release`, as the Docker image does (ReadyToRun, decision 0061).
+  # The API as production runs it: `dotnet publish -c Release`, as the Docker image does (ReadyToRun, decision 0062).
   # CMS_API_DLL set beforehand measures that build instead (e.g. a plain `dotnet build` output, to compare).
   if [ -z "${CMS_COLD_START_DLL:-}" ]; then
     dotnet publish src/Cms.Api -c Release -o bench/Cms.Bench/bin/cold-start-api -nologo -v quiet -clp:ErrorsOnly
