@@ -8,8 +8,8 @@ public static class StartupWarmUp
     /// <summary>
     /// Makes every endpoint of <paramref name="app"/> once: each minimal API's request delegate (its parameter binding) and
     /// the JSON contracts of its body and answer, which the JSON options keep. The route table the first request builds makes
-    /// them again, with the JIT's code and the contracts already there. A failure is left to that first request, which would
-    /// meet it all the same: the warm-up never stops the start.
+    /// them again, with the JIT's code and the contracts already there. A failure of endpoint building (an endpoint it cannot
+    /// bind) is left to that first request, which meets it all the same, as before.
     /// </summary>
     public static int Endpoints(IEndpointRouteBuilder app)
     {
