@@ -29,6 +29,11 @@
 #                                       (goal ≤ 3 s). The API is published as the Docker image does (ReadyToRun); the counted
 #                                       starts do not migrate, as production's instances. CMS_COLD_START_DLL=<Cms.Api.dll>
 #                                       measures another build (e.g. src/Cms.Api/bin/Release/net10.0/Cms.Api.dll, no ReadyToRun)
+#   bench/run.sh identification [seconds]  POST /api/v1/cards/identify (manual, each with its trail entry) over HTTP with 32 clients on
+#                                       distinct cards, after the 90 s warm-up (CMS_BENCH_WARMUP), beside pgbench with 32 clients (goal ≥ 1.0×)
+#   bench/run.sh messages [seconds]     activations whose code messages go through the outbox to an SMTP server on loopback
+#                                       (CMS_BENCH_SMTP_PORT): accepted per second (goal ≥ 300/s), confirm → acceptance p99 (≤ 1 s),
+#                                       every message arrived; then a backlog drained with no client (the outbox's own rate)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -3,11 +3,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Cms.Application.Common.Options;
-using Cms.Domain.Common;
-using Cms.Infrastructure.DemoData;
-using Cms.Infrastructure.Identification;
-using Cms.Infrastructure.Security;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -21,6 +16,8 @@ namespace Cms.Bench;
 public static class ActivationBenchmark
 {
     private const int Clients = 32;
+    /// <summary>Issue 29's goal for the API's resident memory under this load (MB as the cold-start benchmark prints them: MiB).</summary>
+    private const int MaxResidentMiB = 300;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -34,30 +31,12 @@ public static class ActivationBenchmark
         // 1. A clean database with enough cards to activate.
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         await BenchDatabase.DropEverythingAsync(dataSource);
+        await ProcFs.FollowClusterAsync(dataSource);
 
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        const string adminCf = "SCRMNS80A01D612M", adminPassword = "Bench-Admin-Pwd-1", operatorPassword = "Bench-Operator-Pwd-1";
         var url = BenchApi.Url(5099);
-        var start = BenchApi.StartInfo(apiDll, url, new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Cms"] = connectionString + ";Maximum Pool Size=100",
-            ["CodeEncryption__ActiveKeyId"] = "bench",
-            ["CodeEncryption__Keys__bench"] = key,
-            ["Jwt__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
-            ["Bootstrap__AdminCodiceFiscale"] = adminCf,
-            ["Bootstrap__AdminPassword"] = adminPassword,
-            ["Delivery__PickupFolder"] = Path.Combine(work, "pickup"),
-            ["Security__PasswordHashing__Iterations"] = "600000",
-            ["MALLOC_ARENA_MAX"] = "2", // as the Docker image and docs/production.md run it (decision 0021)
-            // The region's recipient proof (decision 0036, on by default since issue 24) adds a message and a step per activation;
-            // off here so that the figures stay comparable with the earlier ones (every confirm was refused with it on).
-            ["Cms__RecipientProof__Required"] = "false",
-        });
-        using var api = Process.Start(start)!;
-        api.OutputDataReceived += (_, _) => { };
-        api.ErrorDataReceived += (_, e) => { if (e.Data is not null && e.Data.Contains("fail", StringComparison.Ordinal)) Console.Error.WriteLine(e.Data); };
-        api.BeginOutputReadLine();
-        api.BeginErrorReadLine();
+        var start = BenchApi.StartInfo(apiDll, url, CounterSetup.ApiSettings(connectionString, key, work));
+        using var api = CounterSetup.StartApi(start);
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(url) };
@@ -73,33 +52,8 @@ public static class ActivationBenchmark
             // Every activation takes a card of its own: 200,000 for the rate benchmark (a 90 s warm-up and the window at up to ~500/s),
             // more for the soak (half the maximum rate, up to ~250/s on a fast machine, for its minutes); minors are left out below.
             var cards = args[0] == "soak" ? 200_000 + (int)(SoakBenchmark.Minutes(args) * 60 * 300) : 200_000;
-            var options = Options.Create(new CmsOptions());
-            var cipher = new AesGcmCodeCipher(Options.Create(new CodeEncryptionOptions { ActiveKeyId = "bench", Keys = new() { ["bench"] = key } }));
-            using (var feed = new MemoryStream())
-            {
-                // Adults only, so that every card can be activated directly.
-                var lines = new DemoPopulation(seed: 7).Cards(cards, DateOnly.FromDateTime(DateTime.UtcNow))
-                    .Where(l => !Age.IsMinorOn(DateOnly.Parse(l.Holder!.BirthDate!, CultureInfo.InvariantCulture), DateOnly.FromDateTime(DateTime.UtcNow))
-                        && DateOnly.Parse(l.ExpiryDate!, CultureInfo.InvariantCulture) > DateOnly.FromDateTime(DateTime.UtcNow));
-                await DemoPopulation.WriteNdjsonAsync(lines, feed, CancellationToken.None);
-                feed.Position = 0;
-                await new CardFeedImporter(dataSource, cipher, options).ImportNdjsonAsync(feed, 0, CancellationToken.None);
-            }
-            var numbers = new List<string>();
-            await using (var c = await dataSource.OpenConnectionAsync())
-            await using (var q = new NpgsqlCommand("SELECT card_number FROM identification.cards ORDER BY card_number", c))
-            await using (var r = await q.ExecuteReaderAsync())
-                while (await r.ReadAsync()) numbers.Add(r.GetString(0));
-
-            var admin = await BenchApi.TokenAsync(http, adminCf, adminPassword);
-            await BenchApi.PostAsync(http, admin, "/api/v1/admin/counters", new { code = "090-201-BE001", name = "Bench", type = "ASL", region = "090" });
-            var operatorCf = CodiceFiscale.Compute("Bench", "Operatore", new DateOnly(1980, 1, 1), 'M', "D612");
-            await BenchApi.PostAsync(http, admin, "/api/v1/admin/operators", new
-            {
-                codiceFiscale = operatorCf, givenName = "Bench", surname = "Operatore", counterCode = "090-201-BE001",
-                roles = new[] { "Operator" }, password = operatorPassword, enabledForCms = true,
-            });
-            var token = await BenchApi.TokenAsync(http, operatorCf, operatorPassword);
+            var numbers = (await CounterSetup.LoadCardsAsync(dataSource, key, cards)).Select(c => c.Number).ToList();
+            var token = await CounterSetup.OperatorTokenAsync(http);
 
             // Warm-up, then the measured window.
             var next = -1;
@@ -108,18 +62,19 @@ public static class ActivationBenchmark
             if (args[0] == "soak") return await SoakBenchmark.RunAsync(http, token, NextCard, api, args, work);
             // The warm-up lasts until the runtime's tiered JIT has recompiled the hot paths: under this load it is busy for about a
             // minute (after 3 s, half of the API's CPU went to the JIT and to code not yet optimised; after 20 s still a quarter).
-            var warmUp = int.TryParse(Environment.GetEnvironmentVariable("CMS_BENCH_WARMUP"), out var w) ? w : 90;
-            await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(warmUp));
+            await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(CounterSetup.WarmUpSeconds));
             var (walBefore, sizeBefore) = await StorageAsync(dataSource);
             var cmsCpu = new CpuWindow(api.Id);
+            var memory = new RssWindow(api.Id);
             var (done, failed, elapsed) = await RunClientsAsync(http, token, NextCard, TimeSpan.FromSeconds(seconds));
             var (cmsMachine, cmsPostgres, cmsApi) = cmsCpu.Stop();
+            var (rssMax, rssMean, rssSamples) = await memory.StopAsync();
             var (walAfter, sizeAfter) = await StorageAsync(dataSource);
             var activationsPerSecond = done / elapsed.TotalSeconds;
 
             // 2. pgbench on the same cluster, right after.
             var (tps, transactions, pgbenchCpu) = await PgbenchAsync(pgbenchConnection, seconds);
-            static string Ms(TimeSpan cpu, double units) => (cpu.TotalMilliseconds / Math.Max(units, 1)).ToString("0.00", CultureInfo.InvariantCulture);
+            static string Ms(TimeSpan cpu, double units) => CounterSetup.Ms(cpu, units);
 
             var report = string.Create(CultureInfo.InvariantCulture, $"""
                 | what | clients | seconds | per second |
@@ -139,10 +94,12 @@ public static class ActivationBenchmark
 
                 Storage per activation in the window (sizing, docs/production.md): {(walAfter - walBefore) / Math.Max(done, 1):0} bytes of WAL
                 (what archiving and a standby receive), the database grew by {(sizeAfter - sizeBefore) / Math.Max(done, 1):0} bytes.
+
+                API resident memory over the window ({rssSamples} samples, one a second): max **{rssMax:0} MB**, mean {rssMean:0} MB (goal: max ≤ {MaxResidentMiB} MB)
                 """);
             Console.WriteLine(report);
             await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, "activations-last.md"), report);
-            return activationsPerSecond / tps >= 0.5 ? 0 : 1;
+            return activationsPerSecond / tps >= 0.5 && rssMax <= MaxResidentMiB ? 0 : 1;
         }
         finally
         {
@@ -150,7 +107,13 @@ public static class ActivationBenchmark
         }
     }
 
-    public static async Task<(long Done, long Failed, TimeSpan Elapsed)> RunClientsAsync(HttpClient http, string token, Func<string> nextCard, TimeSpan duration)
+    /// <summary>The e-mail address each activation sends its code message to: one per card, so that a message names its activation.</summary>
+    public static string RecipientOf(string cardNumber) => $"b{cardNumber}@example.it";
+
+    /// <summary>32 clients creating, printing and confirming activations for <paramref name="duration"/>; <paramref name="confirmed"/>
+    /// hears each confirm answered with success: the card number and the answer's <see cref="Stopwatch"/> timestamp.</summary>
+    public static async Task<(long Done, long Failed, TimeSpan Elapsed)> RunClientsAsync(HttpClient http, string token, Func<string> nextCard, TimeSpan duration,
+        Action<string, long>? confirmed = null)
     {
         long done = 0, failed = 0, createTicks = 0, confirmTicks = 0;
         var watch = Stopwatch.StartNew();
@@ -159,7 +122,7 @@ public static class ActivationBenchmark
             while (watch.Elapsed < duration)
             {
                 var number = nextCard();
-                var address = $"b{number}@example.it";
+                var address = RecipientOf(number);
                 using var create = new HttpRequestMessage(HttpMethod.Post, "/api/v1/activations")
                 {
                     Content = JsonContent.Create(new
@@ -186,9 +149,10 @@ public static class ActivationBenchmark
                 };
                 confirm.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 var t1 = Stopwatch.GetTimestamp();
-                using var confirmed = await http.SendAsync(confirm);
+                using var answer = await http.SendAsync(confirm);
                 Interlocked.Add(ref confirmTicks, Stopwatch.GetElapsedTime(t1).Ticks);
-                if (confirmed.IsSuccessStatusCode) Interlocked.Increment(ref done); else Interlocked.Increment(ref failed);
+                if (answer.IsSuccessStatusCode) { Interlocked.Increment(ref done); confirmed?.Invoke(number, Stopwatch.GetTimestamp()); }
+                else Interlocked.Increment(ref failed);
             }
         })).ToList();
         await Task.WhenAll(clients);
@@ -197,7 +161,8 @@ public static class ActivationBenchmark
         return (done, failed, watch.Elapsed);
     }
 
-    private static async Task<(double Tps, long Transactions, (TimeSpan Machine, TimeSpan Postgres, TimeSpan Process) Cpu)> PgbenchAsync(
+    /// <summary>pgbench TPC-B-like (scale 10, 32 clients, 2 threads) for <paramref name="seconds"/> on the database of <paramref name="connection"/>.</summary>
+    public static async Task<(double Tps, long Transactions, (TimeSpan Machine, TimeSpan Postgres, TimeSpan Process) Cpu)> PgbenchAsync(
         string connection, int seconds)
     {
         var b = new NpgsqlConnectionStringBuilder(connection);

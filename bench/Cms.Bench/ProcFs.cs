@@ -39,8 +39,24 @@ public static class ProcFs
     {
         var total = TimeSpan.Zero;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { } s && s.Comm == comm) total += s.Cpu + s.ExitedChildren;
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { } s && s.Comm == comm
+                && (comm != "postgres" || Postmaster is not { } postmaster || pid == postmaster || s.Parent == postmaster))
+                total += s.Cpu + s.ExitedChildren;
         return total;
+    }
+
+    /// <summary>
+    /// When set (<see cref="FollowClusterAsync"/>), PostgreSQL's CPU time is that of this postmaster and its children only: other
+    /// clusters on a shared machine (other checkouts' tests and benchmarks) stay out of the benchmark's figures.
+    /// </summary>
+    public static int? Postmaster { get; private set; }
+
+    /// <summary>Counts only the cluster of <paramref name="dataSource"/> as PostgreSQL from now on (the parent of one of its backends).</summary>
+    public static async Task FollowClusterAsync(Npgsql.NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT pg_backend_pid()");
+        var backend = (int)(await command.ExecuteScalarAsync())!;
+        Postmaster = Stat(backend)?.Parent;
     }
 
     /// <summary>CPU time the whole machine spent busy so far (every core; idle and I/O wait excluded).</summary>
@@ -53,7 +69,7 @@ public static class ProcFs
         return TimeSpan.FromSeconds(busy / TicksPerSecond);
     }
 
-    private static (string Comm, TimeSpan Cpu, TimeSpan ExitedChildren)? Stat(int pid)
+    private static (string Comm, int Parent, TimeSpan Cpu, TimeSpan ExitedChildren)? Stat(int pid)
     {
         try
         {
@@ -65,7 +81,7 @@ public static class ProcFs
             var ticks = long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
             // cutime(16) cstime(17): children that have exited and been waited for.
             var children = long.Parse(rest[13], CultureInfo.InvariantCulture) + long.Parse(rest[14], CultureInfo.InvariantCulture);
-            return (text[(open + 1)..close], TimeSpan.FromSeconds(ticks / TicksPerSecond), TimeSpan.FromSeconds(children / TicksPerSecond));
+            return (text[(open + 1)..close], int.Parse(rest[1], CultureInfo.InvariantCulture), TimeSpan.FromSeconds(ticks / TicksPerSecond), TimeSpan.FromSeconds(children / TicksPerSecond));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
@@ -82,4 +98,31 @@ public sealed class CpuWindow(int? pid)
 
     public (TimeSpan Machine, TimeSpan Postgres, TimeSpan Process) Stop() => (ProcFs.MachineBusy() - machine0,
         ProcFs.ProcessesCpu("postgres") - postgres0, pid is { } p ? ProcFs.ProcessCpu(p) - process0 : TimeSpan.Zero);
+}
+
+/// <summary>A process's resident memory (VmRSS) sampled every second between its start and <see cref="StopAsync"/>: max and mean in MiB.</summary>
+public sealed class RssWindow
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task<List<long>> sampling;
+
+    public RssWindow(int pid) => sampling = Task.Run(async () =>
+    {
+        var samples = new List<long>();
+        while (!stop.IsCancellationRequested)
+        {
+            samples.Add(ProcFs.Status(pid, "VmRSS"));
+            try { await Task.Delay(TimeSpan.FromSeconds(1), stop.Token); } catch (OperationCanceledException) { }
+        }
+        samples.Add(ProcFs.Status(pid, "VmRSS"));
+        return samples;
+    });
+
+    public async Task<(double MaxMiB, double MeanMiB, int Samples)> StopAsync()
+    {
+        await stop.CancelAsync();
+        var samples = await sampling;
+        stop.Dispose();
+        return (samples.Max() / 1024.0, samples.Average() / 1024.0, samples.Count);
+    }
 }

@@ -25,6 +25,8 @@ if (args.Length > 0 && args[0] == "restore-drill") return await Cms.Bench.Restor
 if (args.Length > 0 && args[0] == "migration") return await Cms.Bench.MigrationBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "upgrade") return await Cms.Bench.UpgradeBenchmark.RunAsync();
 if (args.Length > 0 && args[0] == "cold-start") return await Cms.Bench.ColdStartBenchmark.RunAsync(args);
+if (args.Length > 0 && args[0] == "identification") return await Cms.Bench.IdentificationBenchmark.RunAsync(args);
+if (args.Length > 0 && args[0] == "messages") return await Cms.Bench.MessagesBenchmark.RunAsync(args);
 
 var cards = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
 var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")

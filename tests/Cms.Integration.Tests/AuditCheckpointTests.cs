@@ -205,9 +205,9 @@ public class AuditCheckpointTests(CmsFactory factory) : ApiTest(factory)
         try
         {
             // The edit, and a canonical text that still gives the old detail for that entry: every link agrees in the database.
-            Assert.Contains("audit.canonical_field(o.detail)", original);
-            var replaced = original.Replace("audit.canonical_field(o.detail)",
-                $"audit.canonical_field(CASE WHEN o.sequence = {sequence} THEN {originalDetail} ELSE o.detail END)", StringComparison.Ordinal);
+            Assert.Contains("o.detail::text", original);
+            var replaced = original.Replace("o.detail::text",
+                $"(CASE WHEN o.sequence = {sequence} THEN {originalDetail} ELSE o.detail END)::text", StringComparison.Ordinal);
             await AsSuperuserAsync($"""
                 UPDATE audit.operations SET detail = 'modificata' WHERE sequence = {sequence};
                 {replaced}

@@ -57,6 +57,10 @@ public class CardFeedTests(CmsFactory factory) : ApiTest(factory)
         var cipher = scope.ServiceProvider.GetRequiredService<ICodeCipher>();
         Assert.Equal(new CardCodes("13579", "24681357", "97531864"), cipher.Open("80380000900000000101", new EncryptedCodes("test-1", ciphertext)));
         Assert.Equal(1, await OperationsAsync("CARD_FEED", "SUCCEEDED"));
+        // The pool does not reset connections (decision 0061): the import drops its staging tables, with the holders they held,
+        // itself — no session of the database keeps one afterwards.
+        Assert.Equal(0L, await Factory.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_class WHERE relpersistence = 't' AND relname LIKE 'feed\\_%'"));
     }
 
     [Fact]

@@ -23,8 +23,21 @@ public sealed class FormWriter : IDisposable
     private double Width => page.Width.Point - 2 * Margin;
     private double Bottom => page.Height.Point - Margin - 18;
 
-    public static XFont Font(double size, bool bold = false) =>
-        new(FreeSansFontResolver.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+    /// <summary>
+    /// The form's font at this size. Made once per thread: a new <see cref="XFont"/> takes PDFsharp's process-wide font-factory
+    /// lock, and a form asks for its fonts hundreds of times — under load, a fifth of the API's CPU went to threads spinning on
+    /// that lock (issue 29). A thread of its own per cache, so that no font object is shared by two renderings at once.
+    /// </summary>
+    public static XFont Font(double size, bool bold = false)
+    {
+        var fonts = threadFonts ??= [];
+        if (!fonts.TryGetValue((size, bold), out var font))
+            fonts[(size, bold)] = font = new XFont(FreeSansFontResolver.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+        return font;
+    }
+
+    [ThreadStatic]
+    private static Dictionary<(double Size, bool Bold), XFont>? threadFonts;
 
     public void NewPage()
     {

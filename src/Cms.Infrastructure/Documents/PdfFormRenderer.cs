@@ -361,10 +361,21 @@ public sealed partial class PdfFormRenderer
         return document;
     }
 
+    /// <summary>
+    /// The document's bytes. Written into a buffer the thread keeps between forms: a form is a few hundred KB, and a new stream
+    /// grew through every power of two on the large-object heap for each print — the API's generation-2 collections under the
+    /// activations benchmark were mostly these (issue 29). Only the result is allocated per form.
+    /// </summary>
     private static byte[] Save(PdfDocument document)
     {
-        using var stream = new MemoryStream();
+        var stream = saveBuffer ??= new MemoryStream(512 * 1024);
+        stream.SetLength(0);
         document.Save(stream, false);
-        return stream.ToArray();
+        var bytes = stream.ToArray();
+        if (stream.Capacity > 4 * 1024 * 1024) saveBuffer = null; // an unusually long form does not pin its buffer
+        return bytes;
     }
+
+    [ThreadStatic]
+    private static MemoryStream? saveBuffer;
 }

@@ -124,6 +124,31 @@ public sealed class CardFeedImporter(NpgsqlDataSource dataSource, ICodeCipher ci
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var create = new NpgsqlCommand(StagingSql, connection)) await create.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            return await MergeBatchesAsync(connection, batches, migration, cancellationToken);
+        }
+        finally
+        {
+            // The pool does not reset a connection it takes back (decision 0061): the staging tables, with the last batch's holders,
+            // go now. A connection broken meanwhile is not returned to the pool, and its temporary tables went with its session.
+            if (connection.State == System.Data.ConnectionState.Open)
+                try
+                {
+                    await using var drop = new NpgsqlCommand(
+                        "DROP TABLE IF EXISTS feed_holders, feed_cards, feed_consents, feed_readers, feed_operations", connection);
+                    await drop.ExecuteNonQueryAsync(CancellationToken.None);
+                }
+                catch (NpgsqlException)
+                {
+                    // Not in the way of what the import itself met; tables left behind are emptied by the next import on that connection.
+                }
+        }
+    }
+
+    private async Task<(long Created, List<RejectedFeedLine> Refused)> MergeBatchesAsync(NpgsqlConnection connection, ChannelReader<List<Row>> batches,
+        bool migration, CancellationToken cancellationToken)
+    {
         long created = 0;
         var refused = new List<RejectedFeedLine>();
         await foreach (var batch in batches.ReadAllAsync(cancellationToken))

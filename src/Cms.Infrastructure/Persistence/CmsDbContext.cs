@@ -70,6 +70,7 @@ public sealed class CmsDbContext(DbContextOptions<CmsDbContext> options) : DbCon
             {
                 if (entity.IsOwned() && property.IsPrimaryKey()) continue; // shares the owner's key column
                 if (property.GetColumnName() == property.Name) property.SetColumnName(property.Name.ToSnakeCase());
+                if (property.ClrType == typeof(string[])) property.SetValueComparer(TextArrayComparer.Instance);
             }
             if (entity.IsOwned()) continue;
             foreach (var key in entity.GetKeys()) key.SetName(key.GetName()!.ToSnakeCase());
