@@ -84,7 +84,7 @@ if [ "${1:-}" = upgrade ]; then
 fi
 if [ "${1:-}" = cold-start ]; then
   # The API as production runs it: `dotnet publish -c Release`, as the Docker image does (ReadyToRun, decision 0062).
-  # CMS_API_DLL set beforehand measures that build instead (e.g. a plain `dotnet build` output, to compare).
+  # CMS_COLD_START_DLL=<Cms.Api.dll> measures that build instead (e.g. a plain `dotnet build` output, to compare).
   if [ -z "${CMS_COLD_START_DLL:-}" ]; then
     dotnet publish src/Cms.Api -c Release -o bench/Cms.Bench/bin/cold-start-api -nologo -v quiet -clp:ErrorsOnly
     export CMS_API_DLL="$ROOT/bench/Cms.Bench/bin/cold-start-api/Cms.Api.dll"
