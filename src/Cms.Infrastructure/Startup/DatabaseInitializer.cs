@@ -23,11 +23,20 @@ public sealed class DatabaseInitializer(AdministratorBootstrapper bootstrapper, 
     {
         // One instance at a time migrates (an advisory lock), so several may be started with the flag together.
         if (migrate) await migrator.MigrateAsync(cancellationToken);
-        await RegisterJobsAsync(cancellationToken);
-        if (await bootstrapper.RunAsync(bootstrap.Value, cancellationToken))
-            logger.LogInformation("Bootstrap security administrator created");
+        // Side by side (issue 29, cold start): the recurring jobs (Hangfire's storage, on its own connections) and the first
+        // administrator (EF Core's model and first query, on this scope's context) share nothing, and each is mostly the first
+        // run of its code. Both are done before the instance serves, as before.
+        var jobs = Task.Run(() => RegisterJobsAsync(cancellationToken), cancellationToken);
+        var administrator = BootstrapAsync(cancellationToken);
+        await Task.WhenAll(jobs, administrator);
         if (demo.Value.Enabled && await seeder.SeedAsync(demo.Value, cancellationToken))
             logger.LogInformation("Demo data loaded");
+    }
+
+    private async Task BootstrapAsync(CancellationToken cancellationToken)
+    {
+        if (await bootstrapper.RunAsync(bootstrap.Value, cancellationToken))
+            logger.LogInformation("Bootstrap security administrator created");
     }
 
     /// <summary>
