@@ -221,7 +221,8 @@ public abstract partial class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource
     {
         var sql = $"UPDATE {table.Name} AS t SET status = '{table.Done}', {table.DoneAt} = now(), last_error = NULL, lease_until = NULL"
             + string.Concat(table.ErasedAtEnd.Select(c => $", {c} = NULL"))
-            + $" FROM unnest(@ids, @attempts) AS d(id, attempts) WHERE t.id = d.id AND t.status = '{table.InFlight}' AND t.attempts = d.attempts";
+            // The status inside a CASE, as in the claim: only the key finds the rows (see ClaimAsync).
+            + $" FROM unnest(@ids, @attempts) AS d(id, attempts) WHERE t.id = d.id AND CASE t.status WHEN '{table.InFlight}' THEN t.attempts = d.attempts ELSE false END";
         await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
         await using (var command = new NpgsqlCommand(sql, connection))
         {
@@ -276,9 +277,13 @@ public abstract partial class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource
     private async Task<List<OutboxItem<T>>> ClaimAsync(Guid[] ids, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        // The status is tested inside a CASE so that only the key can find the rows: written as plain conditions, PostgreSQL chose
+        // the (status, next_attempt_at) index for them — few rows are QUEUED or in flight at any moment — and walked its entries of
+        // every message that had passed through those statuses since the last vacuum: 2 ms a claim under load instead of 0.1.
         await using var command = new NpgsqlCommand($"""
             UPDATE {table.Name} SET status = '{table.InFlight}', lease_until = now() + make_interval(secs => @lease), attempts = attempts + 1
-            WHERE id = ANY(@ids) AND ((status = 'QUEUED' AND next_attempt_at <= now()) OR (status = '{table.InFlight}' AND lease_until < now()))
+            WHERE id = ANY(@ids)
+              AND CASE status WHEN 'QUEUED' THEN next_attempt_at <= now() WHEN '{table.InFlight}' THEN lease_until < now() ELSE false END
               {(table.Claimable is { } condition ? "AND " + condition : "")}
             RETURNING id, attempts, {table.RetrySince}, {table.Columns}
             """, connection);
