@@ -181,8 +181,8 @@ if (!generatingDocument)
 {
     // Every endpoint's request delegate and the JSON contracts of its body and answer are made when the first request builds
     // the route table; made once here, beside the database's preparation, the first request after readiness finds the JIT's
-    // code and the contracts ready (issue 29, cold start). Its failure is the first request's, as before.
-    var endpoints = Task.Run(() => StartupWarmUp.Endpoints(app));
+    // code and the contracts ready (issue 29, cold start). Its failure is logged, and the first request's, as before.
+    var endpoints = Task.Run(() => StartupWarmUp.Endpoints(app, app.Logger));
     using var scope = app.Services.CreateScope();
     var initializer = scope.ServiceProvider.GetRequiredService<DatabaseInitializer>();
     await initializer.InitializeAsync(app.Configuration.GetValue("Database:MigrateOnStartup", false), app.Lifetime.ApplicationStopping);

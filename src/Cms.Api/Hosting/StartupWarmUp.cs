@@ -9,9 +9,9 @@ public static class StartupWarmUp
     /// Makes every endpoint of <paramref name="app"/> once: each minimal API's request delegate (its parameter binding) and
     /// the JSON contracts of its body and answer, which the JSON options keep. The route table the first request builds makes
     /// them again, with the JIT's code and the contracts already there. A failure of endpoint building (an endpoint it cannot
-    /// bind) is left to that first request, which meets it all the same, as before.
+    /// bind) is logged and left to that first request, which meets it all the same, as before.
     /// </summary>
-    public static int Endpoints(IEndpointRouteBuilder app)
+    public static int Endpoints(IEndpointRouteBuilder app, ILogger logger)
     {
         var count = 0;
         try
@@ -20,6 +20,7 @@ public static class StartupWarmUp
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or NotSupportedException)
         {
+            logger.LogWarning(e, "An endpoint could not be built at start-up; the first request will meet the same error");
         }
         return count;
     }

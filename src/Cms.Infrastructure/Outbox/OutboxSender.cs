@@ -195,7 +195,7 @@ public abstract partial class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource
         if (result.Error is null)
         {
             if (result.Also.Count == 0) return true;
-            await EndAsync(item, $"status = '{table.Done}', {table.DoneAt} = now(), last_error = NULL", null, result.Also,
+            await EndAsync(item, DoneSet, null, result.Also,
                 $"status = 'FAILED', {failedAt}last_error = @error", "the answer could not be recorded");
             Delivered(item);
             return false;
@@ -219,8 +219,7 @@ public abstract partial class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource
     /// </summary>
     private async Task EndDoneAsync(IReadOnlyList<OutboxItem<T>> items)
     {
-        var sql = $"UPDATE {table.Name} AS t SET status = '{table.Done}', {table.DoneAt} = now(), last_error = NULL, lease_until = NULL"
-            + string.Concat(table.ErasedAtEnd.Select(c => $", {c} = NULL"))
+        var sql = $"UPDATE {table.Name} AS t SET {DoneSet}, lease_until = NULL{ErasedColumns}"
             // The status inside a CASE, as in the claim: only the key finds the rows (see ClaimAsync).
             + $" FROM unnest(@ids, @attempts) AS d(id, attempts) WHERE t.id = d.id AND CASE t.status WHEN '{table.InFlight}' THEN t.attempts = d.attempts ELSE false END";
         await using (var connection = await dataSource.OpenConnectionAsync(CancellationToken.None))
@@ -232,6 +231,12 @@ public abstract partial class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource
         }
         foreach (var item in items) Delivered(item);
     }
+
+    /// <summary>What a delivered item's end sets, for one item (<see cref="EndAsync"/>) and for a group (<see cref="EndDoneAsync"/>).</summary>
+    private string DoneSet => $"status = '{table.Done}', {table.DoneAt} = now(), last_error = NULL";
+
+    /// <summary>The kind's secrets, erased when an item ends (not when it waits for another attempt).</summary>
+    private string ErasedColumns => string.Concat(table.ErasedAtEnd.Select(c => $", {c} = NULL"));
 
     /// <summary>
     /// Ends an item. Should the kind's columns not fit (a peer's answer longer than its column, a value the table refuses), the item
@@ -261,7 +266,7 @@ public abstract partial class OutboxSender<TSelf, T>(NpgsqlDataSource dataSource
         // The claim this attempt made (each claim counts one more attempt): a sender whose lease ran out and whose item another
         // instance claimed since records nothing.
         var sql = $"UPDATE {table.Name} SET {set}, lease_until = NULL"
-            + (retryIn is null ? string.Concat(table.ErasedAtEnd.Select(c => $", {c} = NULL")) : "")
+            + (retryIn is null ? ErasedColumns : "")
             + string.Concat(also.Select((c, i) => $", {c.Column} = @p{i}"))
             + $" WHERE id = @id AND status = '{table.InFlight}' AND attempts = @attempts";
         await using var connection = await dataSource.OpenConnectionAsync(CancellationToken.None);
