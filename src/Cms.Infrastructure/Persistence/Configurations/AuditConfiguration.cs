@@ -24,6 +24,8 @@ internal sealed class OperationEntryConfiguration : IEntityTypeConfiguration<Ope
         b.HasIndex(o => o.CardNumber);
         b.HasIndex(o => o.HolderCodiceFiscale);
         b.HasIndex(o => new { o.OperatorId, o.OccurredAt });
+        // The auditor's listing of one counter's period (decision 0063): without it, every entry of the period is read.
+        b.HasIndex(o => new { o.CounterCode, o.OccurredAt });
         b.HasIndex(o => o.OccurredAt);
     }
 }

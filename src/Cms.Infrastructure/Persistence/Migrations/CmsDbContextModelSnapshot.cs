@@ -711,6 +711,9 @@ namespace Cms.Infrastructure.Persistence.Migrations
                     b.HasIndex("OccurredAt")
                         .HasDatabaseName("ix_operations_occurred_at");
 
+                    b.HasIndex("CounterCode", "OccurredAt")
+                        .HasDatabaseName("ix_operations_counter_code_occurred_at");
+
                     b.HasIndex("OperatorId", "OccurredAt")
                         .HasDatabaseName("ix_operations_operator_id_occurred_at");
 
