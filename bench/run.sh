@@ -48,7 +48,8 @@ if [ "${1:-}" = failover ]; then
   dotnet build bench/Cms.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
   exec dotnet bench/Cms.Bench/bin/Release/net10.0/Cms.Bench.dll "$@"
 fi
-CMS_BENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_bench)"
+# CMS_BENCH_DB runs a benchmark on another database of the cluster (e.g. two trails of different sizes kept side by side).
+CMS_BENCH_CONNECTION="$(bash scripts/db.sh owner-url "${CMS_BENCH_DB:-cms_bench}")"
 CMS_PGBENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_pgbench)"
 export CMS_BENCH_CONNECTION CMS_PGBENCH_CONNECTION
 export CMS_BENCH_ROOT="$ROOT"

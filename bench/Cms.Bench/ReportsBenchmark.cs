@@ -17,7 +17,7 @@ namespace Cms.Bench;
 /// </summary>
 public static class ReportsBenchmark
 {
-    private const int Counters = 5_000, Operators = 15_000, Holders = 200_000, Samples = 200, MeasuredRounds = 5;
+    private const int Counters = 5_000, Operators = 15_000, Samples = 200, MeasuredRounds = 5;
     private const string Password = "Bench-Operator-Pwd-1";
 
     public static async Task<int> RunAsync(string[] args)
@@ -32,52 +32,31 @@ public static class ReportsBenchmark
             Console.WriteLine($"reusing the {operations:N0} operations already seeded");
             return await MeasureAsync(dataSource, connectionString, apiDll, operations);
         }
+        return await SeedAsync(dataSource, operations) ? await MeasureAsync(dataSource, connectionString, apiDll, operations) : 2;
+    }
+
+    /// <summary>A fresh database: the schema, the counters and operators, then the trail (<see cref="TrailSeed"/>).</summary>
+    private static async Task<bool> SeedAsync(NpgsqlDataSource dataSource, int operations)
+    {
         await BenchDatabase.DropEverythingAsync(dataSource);
         await using (var db = new CmsDbContext(new DbContextOptionsBuilder<CmsDbContext>().UseNpgsql(dataSource,
             o => o.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options))
             await db.Database.MigrateAsync();
 
-        var seed = Stopwatch.StartNew();
         var hash = new Cms.Infrastructure.Security.Pbkdf2PasswordHasher(Microsoft.Extensions.Options.Options.Create(
             new Cms.Infrastructure.Security.PasswordHashingOptions { Iterations = 1000 })).Hash(Password);
         await ExecAsync(dataSource, $"""
             INSERT INTO administration.counters (code, name, type, region, active)
             SELECT 'C' || lpad(c::text, 5, '0'), 'Sportello ' || c, 'ASL', '090', true FROM generate_series(0, {Counters - 1}) c;
             INSERT INTO administration.operators (id, codice_fiscale, given_name, surname, counter_code, roles, enabled_for_cms, password_hash,
-                password_changed_at, failed_sign_ins)
+                password_changed_at)
             SELECT md5('op' || o)::uuid, upper(substr(md5('cf' || o), 1, 16)), 'Operatore', 'N' || o, 'C' || lpad((o % {Counters})::text, 5, '0'),
-                   ARRAY['Operator'], true, '{hash}', now(), 0
+                   ARRAY['Operator'], true, '{hash}', now()
             FROM generate_series(0, {Operators - 1}) o;
-            INSERT INTO identification.holders (codice_fiscale, surname, given_name, sex, birth_date, birth_place, entitled)
-            SELECT upper(substr(md5('h' || h), 1, 16)), 'COGNOME' || h, 'NOME', 'M', date '1970-01-01' + (h % 15000), 'FIRENZE', true
-            FROM generate_series(0, {Holders - 1}) h;
             """);
-        // The trail, written as the application would (types, outcomes, confirms), three years back from now. The chain's
-        // triggers are lifted for the bulk load: its cost per entry is the activation benchmark's business, not this one's.
-        await ExecAsync(dataSource, $"""
-            ALTER TABLE audit.operations DISABLE TRIGGER USER;
-            INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_id, operator_codice_fiscale, counter_code, region, card_number,
-                                          holder_codice_fiscale, request_id, detail)
-            SELECT gen_random_uuid(), now() - make_interval(secs => (g::double precision / {operations}) * 3 * 365 * 86400),
-                   (ARRAY['ACTIVATION','ACTIVATION','ACTIVATION','IDENTIFICATION','IDENTIFICATION','FSE_CONSENTS','REPRINT','REVOCATION',
-                          'HISTORY_CONSULTATION','READER_DELIVERY'])[1 + (g * 7919) % 10],
-                   CASE WHEN g % 50 = 0 THEN 'REJECTED' ELSE 'SUCCEEDED' END,
-                   md5('op' || (g * 104729) % {Operators})::uuid, upper(substr(md5('cf' || (g * 104729) % {Operators}), 1, 16)),
-                   'C' || lpad((((g * 104729) % {Operators}) % {Counters})::text, 5, '0'), '090',
-                   '80380000900' || lpad(((g * 31) % 100000000)::text, 9, '0'), upper(substr(md5('h' || (g * 31) % {Holders}), 1, 16)),
-                   gen_random_uuid()::text, CASE WHEN g % 2 = 0 THEN 'confirm' ELSE 'create' END
-            FROM generate_series(1::bigint, {operations}::bigint) g;
-            INSERT INTO audit.chain_links SELECT sequence, sequence, '\x00'::bytea, sha256(int8send(sequence)) FROM audit.operations;
-            INSERT INTO audit.chain_head VALUES (1, {operations}, sha256(int8send({operations}::bigint)))
-                ON CONFLICT (id) DO UPDATE SET chain_index = excluded.chain_index, hash = excluded.hash;
-            ALTER TABLE audit.operations ENABLE TRIGGER USER;
-            """, timeoutSeconds: 7200);
-        Console.WriteLine($"seeded {operations:N0} operations in {seed.Elapsed.TotalSeconds:0} s");
-        // The roll-ups the trigger would have kept (decision 0012), counted once from the trail as after any bulk load.
-        var rollUp = Stopwatch.StartNew();
-        await ExecAsync(dataSource, "SELECT audit.rebuild_operation_counts(); ANALYZE;", timeoutSeconds: 7200);
-        Console.WriteLine($"counted the roll-ups in {rollUp.Elapsed.TotalSeconds:0} s");
-        return await MeasureAsync(dataSource, connectionString, apiDll, operations);
+        // The holders and the trail, written as the application would (types, outcomes, confirms, time-ordered ids), three years
+        // back from now. The chain's triggers are lifted for the bulk load: its cost per entry is measured on its own below.
+        return await TrailSeed.SeedAsync(dataSource, operations, Operators, Counters);
     }
 
     private static async Task<bool> SeededAsync(NpgsqlDataSource dataSource, int operations)
@@ -88,8 +67,9 @@ public static class ReportsBenchmark
                 o => o.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options))
                 if ((await db.Database.GetPendingMigrationsAsync()).Any()) return false;
             await using var c = await dataSource.OpenConnectionAsync();
-            await using var q = new NpgsqlCommand("SELECT chain_index FROM audit.chain_head WHERE id = 1", c);
-            return await q.ExecuteScalarAsync() is long head && head >= operations;
+            await using var q = new NpgsqlCommand("SELECT operations FROM public.bench_seed WHERE version = @v", c);
+            q.Parameters.AddWithValue("v", TrailSeed.Version);
+            return await q.ExecuteScalarAsync() is long seeded && seeded == operations;
         }
         catch (PostgresException)
         {
@@ -128,8 +108,8 @@ public static class ReportsBenchmark
             // An auditor for the statistics (operators get their own reports).
             await ExecAsync(dataSource, $"""
                 INSERT INTO administration.operators (id, codice_fiscale, given_name, surname, counter_code, roles, enabled_for_cms, password_hash,
-                    password_changed_at, failed_sign_ins)
-                VALUES (md5('auditor')::uuid, '{AuditorCf}', 'Revisore', 'Bench', NULL, ARRAY['Auditor'], true, '{hash}', now(), 0)
+                    password_changed_at)
+                VALUES (md5('auditor')::uuid, '{AuditorCf}', 'Revisore', 'Bench', NULL, ARRAY['Auditor'], true, '{hash}', now())
                 ON CONFLICT DO NOTHING
                 """);
 
