@@ -18,8 +18,8 @@ internal static class TrailSeed
     public const int Version = 2;
 
     /// <summary>Bytes on disk per trail entry with its six indexes, its link and the link's two indexes (measured at 10 M, see
-    /// bench/README.md, "Reports at scale"); CMS_BENCH_TRAIL_BYTES_PER_ENTRY overrides it.</summary>
-    private const double DefaultBytesPerEntry = 620;
+    /// bench/README.md, "Reports at scale": 510, the indexes freshly built); CMS_BENCH_TRAIL_BYTES_PER_ENTRY overrides it.</summary>
+    private const double DefaultBytesPerEntry = 520;
 
     private const long ChunkRows = 5_000_000;
 
