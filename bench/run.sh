@@ -8,7 +8,14 @@
 #   bench/run.sh soak [minutes]         default 30 minutes at half the measured maximum rate of activations: errors, latency,
 #                                       the API's resident memory (flat within 10%)
 #   bench/run.sh reports [operations]   10,000,000 operations: an operator's monthly report and an auditor's yearly statistics,
-#                                       through the API and as SQL straight on the cluster
+#                                       a card's history, a person's access report, the auditor's listing (a day, a counter's month),
+#                                       through the API and as SQL straight on the cluster, and the trail's write cost beside a small
+#                                       trail's (cms_bench_small); seeded in chunks, indexes rebuilt after (issue 29 item 4: 100,000,000
+#                                       where the disk holds it). CMS_BENCH_REUSE=1 measures an earlier seed again; CMS_BENCH_DB another
+#                                       database (e.g. cms_bench_10m beside cms_bench)
+#   bench/run.sh trail-partitions [operations]  the trail (default 10,000,000 entries, seeded as for reports when missing) beside a
+#                                       monthly-partitioned copy with the same rows: its reads and writes on both (decision 0063); use
+#                                       CMS_BENCH_DB to run it on its own database (e.g. cms_bench_partitions)
 #   bench/run.sh upgrade [REV]          a rolling upgrade (decision 0058): the build of REV (N) migrates and serves, this tree's
 #                                       migration step runs while N serves, this tree's API (N+1) serves beside N, then alone; the
 #                                       main counter flows in every phase. REV defaults to the commit before the newest migration
@@ -48,7 +55,8 @@ if [ "${1:-}" = failover ]; then
   dotnet build bench/Cms.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
   exec dotnet bench/Cms.Bench/bin/Release/net10.0/Cms.Bench.dll "$@"
 fi
-CMS_BENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_bench)"
+# CMS_BENCH_DB runs a benchmark on another database of the cluster (e.g. two trails of different sizes kept side by side).
+CMS_BENCH_CONNECTION="$(bash scripts/db.sh owner-url "${CMS_BENCH_DB:-cms_bench}")"
 CMS_PGBENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_pgbench)"
 export CMS_BENCH_CONNECTION CMS_PGBENCH_CONNECTION
 export CMS_BENCH_ROOT="$ROOT"

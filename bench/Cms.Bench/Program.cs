@@ -19,6 +19,7 @@ using Npgsql;
 if (args.Length > 0 && args[0] is "activations" or "soak") return await Cms.Bench.ActivationBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "forms") return Cms.Bench.FormsBenchmark.Run(args);
 if (args.Length > 0 && args[0] == "reports") return await Cms.Bench.ReportsBenchmark.RunAsync(args);
+if (args.Length > 0 && args[0] == "trail-partitions") return await Cms.Bench.TrailPartitionsBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "topology") return await Cms.Bench.TopologyBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "failover") return await Cms.Bench.FailoverBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "restore-drill") return await Cms.Bench.RestoreDrill.RunAsync(args);
