@@ -229,14 +229,15 @@ public static class CardsAtScaleBenchmark
             |---|---:|---:|---:|
 
             """);
-        var dataDirectory = await ScalarAsync<string>(dataSource, "SELECT setting FROM pg_settings WHERE name = 'data_directory'").ConfigureAwait(false);
+        // The postmaster works in its data directory (data_directory itself is for superusers to read).
+        await ProcFs.FollowClusterAsync(dataSource);
+        var dataDirectory = new DirectoryInfo($"/proc/{ProcFs.Postmaster}/cwd").ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? "";
         long total = 0, cached = 0, rows = 0;
         await using (var c = await dataSource.OpenConnectionAsync())
         await using (var q = new NpgsqlCommand("""
             SELECT r.oid::regclass::text, r.reltuples::bigint, pg_relation_size(r.oid), pg_relation_filepath(r.oid), r.relkind::text
             FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace
-            WHERE n.nspname = 'identification' AND r.relkind IN ('r', 'i', 't')
-               OR r.oid IN (SELECT reltoastrelid FROM pg_class t JOIN pg_namespace tn ON tn.oid = t.relnamespace WHERE tn.nspname = 'identification')
+            WHERE n.nspname = 'identification' AND r.relkind IN ('r', 'i')
             ORDER BY r.relkind DESC, pg_relation_size(r.oid) DESC
             """, c))
         await using (var r = await q.ExecuteReaderAsync())
