@@ -35,7 +35,8 @@
 #                                       kept between runs (loaded through the card-feed importer a million at a time when it does not hold
 #                                       them, or with CMS_BENCH_RESEED=1); then a further feed (500,000 new cards + 100,000 updates) beside
 #                                       COPY of the same rows (goal ≥ 0.5×), and identifications on random cards of the whole registry beside
-#                                       a hot set of the first 200,000 (goal: p95 ≤ 1.25× the hot set's), beside pgbench; CMS_SCALE_SECONDS (30)
+#                                       a hot set of the first 200,000 (goal: p95 ≤ 1.25× the hot set's), beside pgbench; CMS_SCALE_SECONDS (30) is each
+#                                       window, CMS_SCALE_FEED=0 skips the further feed
 #   bench/run.sh messages [seconds]     activations whose code messages go through the outbox to an SMTP server on loopback
 #                                       (CMS_BENCH_SMTP_PORT): accepted per second (goal ≥ 300/s), confirm → acceptance p99 (≤ 1 s),
 #                                       every message arrived; then a backlog drained with no client (the outbox's own rate)
