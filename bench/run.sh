@@ -38,6 +38,12 @@
 #                                       measures another build (e.g. src/Cms.Api/bin/Release/net10.0/Cms.Api.dll, no ReadyToRun)
 #   bench/run.sh identification [seconds]  POST /api/v1/cards/identify (manual, each with its trail entry) over HTTP with 32 clients on
 #                                       distinct cards, after the 90 s warm-up (CMS_BENCH_WARMUP), beside pgbench with 32 clients (goal ≥ 1.0×)
+#   bench/run.sh cards-at-scale [cards] the registry at a nation's scale (issue 29, item 4), default 10,000,000 cards in database cms_scale,
+#                                       kept between runs (loaded through the card-feed importer a million at a time when it does not hold
+#                                       them, or with CMS_BENCH_RESEED=1); then a further feed (500,000 new cards + 100,000 updates) beside
+#                                       COPY of the same rows (goal ≥ 0.5×), and identifications on random cards of the whole registry beside
+#                                       a hot set of the first 200,000 (goal: p95 ≤ 1.25× the hot set's), beside pgbench; CMS_SCALE_SECONDS (30) is each
+#                                       window, CMS_SCALE_FEED=0 skips the further feed
 #   bench/run.sh messages [seconds]     activations whose code messages go through the outbox to an SMTP server on loopback
 #                                       (CMS_BENCH_SMTP_PORT): accepted per second (goal ≥ 300/s), confirm → acceptance p99 (≤ 1 s),
 #                                       every message arrived; then a backlog drained with no client (the outbox's own rate)
@@ -60,6 +66,10 @@ CMS_BENCH_CONNECTION="$(bash scripts/db.sh owner-url "${CMS_BENCH_DB:-cms_bench}
 CMS_PGBENCH_CONNECTION="$(bash scripts/db.sh owner-url cms_pgbench)"
 export CMS_BENCH_CONNECTION CMS_PGBENCH_CONNECTION
 export CMS_BENCH_ROOT="$ROOT"
+if [ "${1:-}" = cards-at-scale ]; then
+  CMS_SCALE_CONNECTION="$(bash scripts/db.sh owner-url cms_scale)"
+  export CMS_SCALE_CONNECTION
+fi
 if [ "${1:-}" = topology ]; then
   CMS_BENCH_TOPOLOGY_CONNECTION="$(bash scripts/db.sh owner-url cms_bench_topology)"
   export CMS_BENCH_TOPOLOGY_CONNECTION

@@ -35,12 +35,25 @@ public sealed class CounterBench : IAsyncDisposable
     public static async Task<CounterBench> StartAsync(int holders, Action<Dictionary<string, string>>? configure = null)
     {
         var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")!;
-        var work = Path.Combine(Path.GetTempPath(), "cms-bench");
-        Directory.CreateDirectory(work);
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         await BenchDatabase.DropEverythingAsync(dataSource);
-        await ProcFs.FollowClusterAsync(dataSource);
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        return await StartAsync(connectionString, dataSource, key, holders, configure);
+    }
+
+    /// <summary>
+    /// The API on a database that already holds its cards (cards at scale: <c>cms_scale</c>, kept between runs), sealed under
+    /// <paramref name="key"/>; the counter and its operator are made on the first run and signed in on the next ones.
+    /// </summary>
+    public static Task<CounterBench> StartOnLoadedAsync(string connectionString, string key) =>
+        StartAsync(connectionString, new NpgsqlDataSourceBuilder(connectionString).Build(), key, holders: 0, configure: null);
+
+    private static async Task<CounterBench> StartAsync(string connectionString, NpgsqlDataSource dataSource, string key, int holders,
+        Action<Dictionary<string, string>>? configure)
+    {
+        var work = Path.Combine(Path.GetTempPath(), "cms-bench");
+        Directory.CreateDirectory(work);
+        await ProcFs.FollowClusterAsync(dataSource);
         var settings = CounterSetup.ApiSettings(connectionString, key, work);
         configure?.Invoke(settings);
         var url = BenchApi.Url(5099);
@@ -49,8 +62,8 @@ public sealed class CounterBench : IAsyncDisposable
         try
         {
             await BenchApi.WaitReadyAsync(bench.Http, api);
-            bench.Cards = await CounterSetup.LoadCardsAsync(dataSource, key, holders);
-            bench.Token = await CounterSetup.OperatorTokenAsync(bench.Http);
+            if (holders > 0) bench.Cards = await CounterSetup.LoadCardsAsync(dataSource, key, holders);
+            bench.Token = holders > 0 ? await CounterSetup.OperatorTokenAsync(bench.Http) : await CounterSetup.ExistingOperatorTokenAsync(bench.Http);
             return bench;
         }
         catch
@@ -146,14 +159,28 @@ public static class CounterSetup
     {
         var admin = await BenchApi.TokenAsync(http, AdminCf, AdminPassword);
         await BenchApi.PostAsync(http, admin, "/api/v1/admin/counters", new { code = "090-201-BE001", name = "Bench", type = "ASL", region = "090" });
-        var operatorCf = CodiceFiscale.Compute("Bench", "Operatore", new DateOnly(1980, 1, 1), 'M', "D612");
         await BenchApi.PostAsync(http, admin, "/api/v1/admin/operators", new
         {
-            codiceFiscale = operatorCf, givenName = "Bench", surname = "Operatore", counterCode = "090-201-BE001",
+            codiceFiscale = OperatorCf, givenName = "Bench", surname = "Operatore", counterCode = "090-201-BE001",
             roles = new[] { "Operator" }, password = OperatorPassword, enabledForCms = true,
         });
-        return await BenchApi.TokenAsync(http, operatorCf, OperatorPassword);
+        return await BenchApi.TokenAsync(http, OperatorCf, OperatorPassword);
     }
+
+    /// <summary>The operator's token on a database kept between runs: signed in when an earlier run made it, else made now.</summary>
+    public static async Task<string> ExistingOperatorTokenAsync(HttpClient http)
+    {
+        try
+        {
+            return await BenchApi.TokenAsync(http, OperatorCf, OperatorPassword);
+        }
+        catch (InvalidOperationException)
+        {
+            return await OperatorTokenAsync(http);
+        }
+    }
+
+    private static string OperatorCf => CodiceFiscale.Compute("Bench", "Operatore", new DateOnly(1980, 1, 1), 'M', "D612");
 
     /// <summary>The q-quantile (0..1) of sorted values, 0 when there are none.</summary>
     public static double Quantile(double[] sorted, double q) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];

@@ -16,7 +16,7 @@ namespace Cms.Bench;
 /// </summary>
 public static class IdentificationBenchmark
 {
-    private const int Clients = 32;
+    internal const int Clients = 32;
     private const double Goal = 1.0;
 
     public static async Task<int> RunAsync(string[] args)
@@ -72,7 +72,7 @@ public static class IdentificationBenchmark
         return ratio >= Goal && failed == 0 ? 0 : 1;
     }
 
-    private static async Task<(long Done, long Failed, TimeSpan Elapsed, double[] SortedLatenciesMs)> RunClientsAsync(
+    internal static async Task<(long Done, long Failed, TimeSpan Elapsed, double[] SortedLatenciesMs)> RunClientsAsync(
         HttpClient http, string token, Func<BenchCard> nextCard, TimeSpan duration)
     {
         long done = 0, failed = 0;
@@ -114,7 +114,7 @@ public static class IdentificationBenchmark
     }
 
     /// <summary>The trail's identification entries so far (each identification answered must have written one).</summary>
-    private static async Task<long> IdentificationsInTrailAsync(NpgsqlDataSource dataSource)
+    internal static async Task<long> IdentificationsInTrailAsync(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("SELECT count(*) FROM audit.operations WHERE type = 'IDENTIFICATION'");
         return (long)(await command.ExecuteScalarAsync())!;

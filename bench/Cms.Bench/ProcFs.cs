@@ -59,6 +59,28 @@ public static class ProcFs
         Postmaster = Stat(backend)?.Parent;
     }
 
+    /// <summary>
+    /// Bytes the benchmark's cluster (<see cref="FollowClusterAsync"/>: its postmaster and live children) had the storage read for it so
+    /// far (<c>/proc/&lt;pid&gt;/io</c> read_bytes): what came from the disk, not from the OS's page cache.
+    /// </summary>
+    public static long ClusterReadBytes()
+    {
+        long total = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { Comm: "postgres" } s
+                && (pid == Postmaster || s.Parent == Postmaster))
+                try
+                {
+                    foreach (var line in File.ReadLines($"/proc/{pid}/io"))
+                        if (line.StartsWith("read_bytes:", StringComparison.Ordinal))
+                            total += long.Parse(line["read_bytes:".Length..].Trim(), CultureInfo.InvariantCulture);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                }
+        return total;
+    }
+
     /// <summary>CPU time the whole machine spent busy so far (every core; idle and I/O wait excluded).</summary>
     public static TimeSpan MachineBusy()
     {

@@ -28,6 +28,7 @@ if (args.Length > 0 && args[0] == "upgrade") return await Cms.Bench.UpgradeBench
 if (args.Length > 0 && args[0] == "cold-start") return await Cms.Bench.ColdStartBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "identification") return await Cms.Bench.IdentificationBenchmark.RunAsync(args);
 if (args.Length > 0 && args[0] == "messages") return await Cms.Bench.MessagesBenchmark.RunAsync(args);
+if (args.Length > 0 && args[0] == "cards-at-scale") return await Cms.Bench.CardsAtScaleBenchmark.RunAsync(args);
 
 var cards = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
 var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")
@@ -73,19 +74,12 @@ var cardsCsv = Path.Combine(work, $"cards-{cards}.csv");
     foreach (var text in File.ReadLines(feed))
     {
         var line = System.Text.Json.JsonSerializer.Deserialize<CardFeedLine>(text, System.Text.Json.JsonSerializerOptions.Web)!;
-        var valid = validator.Validate(line, errors) ?? throw new InvalidOperationException(string.Join(";", errors));
+        _ = validator.Validate(line, errors) ?? throw new InvalidOperationException(string.Join(";", errors));
         var hd = line.Holder!;
-        if (seen.Add(hd.CodiceFiscale!))
-            await h.WriteLineAsync(string.Join(',', Csv(hd.CodiceFiscale), Csv(hd.Surname), Csv(hd.GivenName), Csv(hd.Sex), Csv(hd.BirthDate),
-                Csv(hd.BirthPlace), Csv(hd.BirthProvince), Csv(hd.Citizenship), Csv(hd.Residence?.Address), Csv(hd.Residence?.Postcode),
-                Csv(hd.Residence?.Municipality), Csv(hd.Residence?.Province), Csv(hd.HouseholdId), hd.Entitled == false ? "f" : "t"));
-        var sealedCodes = cipher.Seal(line.CardNumber!, new CardCodes(line.Codes!.Pin!, line.Codes.Puk!, line.Codes.Cip!));
-        await c.WriteLineAsync(string.Join(',', line.CardNumber, hd.CodiceFiscale, line.ExpiryDate, line.IssuerRegion, "NOT_ACTIVE",
-            sealedCodes.KeyId, "\\x" + Convert.ToHexString(sealedCodes.Ciphertext), "2026-11-25T00:00:00Z"));
+        if (seen.Add(hd.CodiceFiscale!)) await h.WriteLineAsync(Cms.Bench.FeedCsv.HolderRow(hd));
+        await c.WriteLineAsync(Cms.Bench.FeedCsv.CardRow(line, cipher.Seal(line.CardNumber!, new CardCodes(line.Codes!.Pin!, line.Codes.Puk!, line.Codes.Cip!))));
     }
 }
-
-static string Csv(string? value) => value is null ? "" : "\"" + value.Replace("\"", "\"\"") + "\"";
 
 async Task TruncateAsync()
 {
@@ -103,19 +97,10 @@ await TruncateAsync();
 var copyWatch = Stopwatch.StartNew();
 await using (var connection = await dataSource.OpenConnectionAsync())
 {
-    await CopyFileAsync(connection, "COPY identification.holders (codice_fiscale, surname, given_name, sex, birth_date, birth_place, birth_province, citizenship, residence_address, residence_postcode, residence_municipality, residence_province, household_id, entitled) FROM STDIN (FORMAT csv)", holdersCsv);
-    await CopyFileAsync(connection, "COPY identification.cards (card_number, holder_codice_fiscale, expiry_date, issuer_region, state, codes_key_id, codes_ciphertext, loaded_at) FROM STDIN (FORMAT csv)", cardsCsv);
+    await Cms.Bench.FeedCsv.CopyFileAsync(connection, Cms.Bench.FeedCsv.CopyHolders, holdersCsv);
+    await Cms.Bench.FeedCsv.CopyFileAsync(connection, Cms.Bench.FeedCsv.CopyCards, cardsCsv);
 }
 copyWatch.Stop();
-
-static async Task CopyFileAsync(NpgsqlConnection connection, string copy, string file)
-{
-    await using var writer = await connection.BeginTextImportAsync(copy);
-    using var reader = new StreamReader(file);
-    var buffer = new char[1 << 16];
-    int read;
-    while ((read = await reader.ReadAsync(buffer)) > 0) await writer.WriteAsync(buffer.AsMemory(0, read));
-}
 
 // 4. Cms's import of the NDJSON feed into the same empty tables.
 await TruncateAsync();

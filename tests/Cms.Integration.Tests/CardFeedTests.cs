@@ -145,6 +145,27 @@ public class CardFeedTests(CmsFactory factory) : ApiTest(factory)
     /// later line naming another certificate replaces it, a line naming none leaves it.
     /// </summary>
     [Fact]
+    public async Task The_certificates_merge_finds_each_card_by_its_primary_key()
+    {
+        // At 10,000,000 cards (bench/run.sh cards-at-scale) the merge compared the registry's character(20) with the staging table's
+        // text, so PostgreSQL cast the registry's side and scanned every card for each batch naming a certificate. With sequential
+        // scans priced out, the plan must still reach the cards through their primary key.
+        await using var connection = new Npgsql.NpgsqlConnection(Factory.RuntimeConnectionString);
+        await connection.OpenAsync();
+        await using (var staging = new Npgsql.NpgsqlCommand(
+            "SET enable_seqscan = off; " + Cms.Infrastructure.Identification.CardFeedImporter.StagingSql, connection))
+            await staging.ExecuteNonQueryAsync();
+        await using var explain = new Npgsql.NpgsqlCommand("EXPLAIN " + Cms.Infrastructure.Identification.CardFeedImporter.MergeCertificatesSql, connection);
+        var plan = new StringBuilder();
+        await using (var reader = await explain.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.AppendLine(reader.GetString(0));
+        await using (var drop = new Npgsql.NpgsqlCommand("DROP TABLE feed_holders, feed_cards, feed_consents, feed_readers, feed_operations; RESET enable_seqscan", connection))
+            await drop.ExecuteNonQueryAsync();
+        Assert.DoesNotContain("Seq Scan on cards", plan.ToString());
+        Assert.Contains("pk_cards", plan.ToString());
+    }
+
+    [Fact]
     public async Task The_feed_may_carry_each_cards_certificate_serial_and_issuer()
     {
         var (issuer, _, _) = await ActorAsync("Issuer");
