@@ -140,10 +140,6 @@ public class CardFeedTests(CmsFactory factory) : ApiTest(factory)
         }
     }
 
-    /// <summary>
-    /// A line may name the card's certificate (serial and issuer, decision 0032): both or neither, checked, stored normalised; a
-    /// later line naming another certificate replaces it, a line naming none leaves it.
-    /// </summary>
     [Fact]
     public async Task The_certificates_merge_finds_each_card_by_its_primary_key()
     {
@@ -165,6 +161,10 @@ public class CardFeedTests(CmsFactory factory) : ApiTest(factory)
         Assert.Contains("pk_cards", plan.ToString());
     }
 
+    /// <summary>
+    /// A line may name the card's certificate (serial and issuer, decision 0032): both or neither, checked, stored normalised; a
+    /// later line naming another certificate replaces it, a line naming none leaves it.
+    /// </summary>
     [Fact]
     public async Task The_feed_may_carry_each_cards_certificate_serial_and_issuer()
     {
