@@ -25,23 +25,26 @@ public class AuditorTests(CmsFactory factory) : ApiTest(factory)
             birth: new DateOnly(1970, 1, 1).AddDays(i * 37))).ToArray());
 
     [Fact]
-    public async Task A_counters_listing_reads_that_counters_entries_of_the_period_only()
+    public async Task A_counters_listing_has_a_valid_index_by_counter_and_time()
     {
         // The listing's filter (ListAuditOperations: a counter and a period). Without an index by counter and time PostgreSQL read
-        // every entry of the period: a month of a 100,000,000-entry trail is 2.8 million entries (decision 0063). On this small
-        // test database the planner would walk the key for one page (ORDER BY sequence LIMIT); on a trail of any size it takes the
-        // index for a counter's period, so the filter's own plan is what is checked here.
+        // every entry of the period: a month of a 100,000,000-entry trail is 2.8 million entries (decision 0063; measured by
+        // bench/run.sh reports). The migration builds it CONCURRENTLY, which can leave an invalid index: it must be there and valid.
+        // (Which index the planner takes depends on the trail's size and statistics, so the plan on this small database proves nothing.)
         await using var connection = new Npgsql.NpgsqlConnection(Factory.RuntimeConnectionString);
         await connection.OpenAsync();
-        await using (var off = new Npgsql.NpgsqlCommand("SET enable_seqscan = off", connection)) await off.ExecuteNonQueryAsync();
-        await using var explain = new Npgsql.NpgsqlCommand("""
-            EXPLAIN SELECT * FROM audit.operations
-            WHERE counter_code = '090-201-AS001' AND occurred_at >= now() - interval '1 month' AND occurred_at < now()
+        await using var command = new Npgsql.NpgsqlCommand("""
+            SELECT array_agg(a.attname ORDER BY k.ordinality)::text[], i.indisvalid, i.indisready
+            FROM pg_index i
+            CROSS JOIN LATERAL unnest(i.indkey::smallint[]) WITH ORDINALITY AS k(attnum, ordinality)
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+            WHERE i.indexrelid = 'audit.ix_operations_counter_code_occurred_at'::regclass
+            GROUP BY i.indisvalid, i.indisready
             """, connection);
-        var plan = new StringBuilder();
-        await using (var reader = await explain.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) plan.AppendLine(reader.GetString(0));
-        Assert.Contains("ix_operations_counter_code_occurred_at", plan.ToString());
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync(), "audit.ix_operations_counter_code_occurred_at is missing");
+        Assert.Equal(["counter_code", "occurred_at"], reader.GetFieldValue<string[]>(0));
+        Assert.True(reader.GetBoolean(1) && reader.GetBoolean(2), "the index by counter and time is not valid");
     }
 
     [Fact]
