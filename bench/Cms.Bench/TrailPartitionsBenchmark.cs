@@ -166,33 +166,8 @@ public static class TrailPartitionsBenchmark
             await using var c = await dataSource.OpenConnectionAsync();
             int pid;
             await using (var p = new NpgsqlCommand("SELECT pg_backend_pid()", c)) pid = (int)(await p.ExecuteScalarAsync())!;
-            await using var insert = new NpgsqlCommand($"""
-                INSERT INTO {table} (id, occurred_at, type, outcome, operator_id, operator_codice_fiscale, counter_code, region, card_number,
-                                     holder_codice_fiscale, request_id)
-                VALUES (@id, now(), 'IDENTIFICATION', 'SUCCEEDED', md5('op' || @o)::uuid, upper(substr(md5('cf' || @o), 1, 16)), @counter, '090', @card, @cf, @request)
-                """, c);
-            var id = insert.Parameters.Add("id", NpgsqlTypes.NpgsqlDbType.Uuid);
-            var o = insert.Parameters.Add("o", NpgsqlTypes.NpgsqlDbType.Integer);
-            var counter = insert.Parameters.Add("counter", NpgsqlTypes.NpgsqlDbType.Varchar);
-            var card = insert.Parameters.Add("card", NpgsqlTypes.NpgsqlDbType.Varchar);
-            var cf = insert.Parameters.Add("cf", NpgsqlTypes.NpgsqlDbType.Varchar);
-            var request = insert.Parameters.Add("request", NpgsqlTypes.NpgsqlDbType.Varchar);
-            await insert.PrepareAsync();
-            var cpu = ProcFs.ProcessCpu(pid);
-            var sw = Stopwatch.StartNew();
-            for (var i = 0; i < Writes; i++)
-            {
-                var h = random.Next(holders);
-                var op = random.Next(Operators);
-                id.Value = Guid.CreateVersion7();
-                o.Value = op;
-                counter.Value = "C" + (op % Counters).ToString("D5", CultureInfo.InvariantCulture);
-                card.Value = TrailSeed.CardOf(h);
-                cf.Value = TrailSeed.HolderCf(h);
-                request.Value = Guid.NewGuid().ToString();
-                await insert.ExecuteNonQueryAsync();
-            }
-            write.Add((table, sw.Elapsed.TotalMilliseconds / Writes, (ProcFs.ProcessCpu(pid) - cpu).TotalMilliseconds / Writes));
+            var (ms, cpuMs) = await TrailReads.InsertEntriesAsync(c, pid, table, Writes, holders, Operators, Counters, random);
+            write.Add((table, ms / Writes, cpuMs / Writes));
         }
         // The partitioned copy's entries are not the chain's: out of its queue (the one table's are chained as usual by the next run).
         await ExecAsync(dataSource, "DELETE FROM audit.pending_entries p WHERE NOT EXISTS (SELECT FROM audit.operations o WHERE o.sequence = p.sequence)");

@@ -110,9 +110,32 @@ internal static class TrailReads
         await using (var p = new NpgsqlCommand("SELECT pg_backend_pid()", c)) pid = (int)(await p.ExecuteScalarAsync())!;
         // Whatever is already queued (an earlier run's reads) is chained first, outside the measurement.
         await using (var drain = new NpgsqlCommand("SELECT audit.chain_pending(100000)", c) { CommandTimeout = 600 }) await drain.ExecuteNonQueryAsync();
-        await using var insert = new NpgsqlCommand("""
-            INSERT INTO audit.operations (id, occurred_at, type, outcome, operator_id, operator_codice_fiscale, counter_code, region, card_number,
-                                          holder_codice_fiscale, request_id, detail)
+        var (insertMs, insertCpu) = await InsertEntriesAsync(c, pid, "audit.operations", entries, holders, operators, counters, new Random(29));
+        var cpu = ProcFs.ProcessCpu(pid);
+        var sw = Stopwatch.StartNew();
+        var chained = 0;
+        while (true)
+        {
+            await using var chain = new NpgsqlCommand("SELECT audit.chain_pending(5000)", c) { CommandTimeout = 600 };
+            var n = (int)(await chain.ExecuteScalarAsync())!;
+            if (n == 0) break;
+            chained += n;
+        }
+        return new WriteCost(entries, insertMs / entries, insertCpu / entries, sw.Elapsed.TotalMilliseconds / Math.Max(1, chained),
+            (ProcFs.ProcessCpu(pid) - cpu).TotalMilliseconds / Math.Max(1, chained), chained);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="entries"/> identification entries into <paramref name="table"/> (the trail or a copy of its shape), one per
+    /// transaction as a request's unit of work writes one, with random cards and holders of the trail's population and time-ordered
+    /// ids; returns the wall time and the backend's CPU time (from /proc, <paramref name="pid"/>), both in milliseconds, in all.
+    /// </summary>
+    public static async Task<(double Ms, double CpuMs)> InsertEntriesAsync(NpgsqlConnection c, int pid, string table, int entries, int holders,
+        int operators, int counters, Random random)
+    {
+        await using var insert = new NpgsqlCommand($"""
+            INSERT INTO {table} (id, occurred_at, type, outcome, operator_id, operator_codice_fiscale, counter_code, region, card_number,
+                                 holder_codice_fiscale, request_id, detail)
             VALUES (@id, now(), 'IDENTIFICATION', 'SUCCEEDED', md5('op' || @o)::uuid, upper(substr(md5('cf' || @o), 1, 16)), @counter, '090', @card, @cf,
                     @request, NULL)
             """, c);
@@ -123,7 +146,6 @@ internal static class TrailReads
         var cf = insert.Parameters.Add("cf", NpgsqlTypes.NpgsqlDbType.Varchar);
         var request = insert.Parameters.Add("request", NpgsqlTypes.NpgsqlDbType.Varchar);
         await insert.PrepareAsync();
-        var random = new Random(29);
         var cpu = ProcFs.ProcessCpu(pid);
         var sw = Stopwatch.StartNew();
         for (var i = 0; i < entries; i++)
@@ -138,19 +160,6 @@ internal static class TrailReads
             request.Value = Guid.NewGuid().ToString();
             await insert.ExecuteNonQueryAsync();
         }
-        var insertMs = sw.Elapsed.TotalMilliseconds;
-        var insertCpu = (ProcFs.ProcessCpu(pid) - cpu).TotalMilliseconds;
-        cpu = ProcFs.ProcessCpu(pid);
-        sw.Restart();
-        var chained = 0;
-        while (true)
-        {
-            await using var chain = new NpgsqlCommand("SELECT audit.chain_pending(5000)", c) { CommandTimeout = 600 };
-            var n = (int)(await chain.ExecuteScalarAsync())!;
-            if (n == 0) break;
-            chained += n;
-        }
-        return new WriteCost(entries, insertMs / entries, insertCpu / entries, sw.Elapsed.TotalMilliseconds / Math.Max(1, chained),
-            (ProcFs.ProcessCpu(pid) - cpu).TotalMilliseconds / Math.Max(1, chained), chained);
+        return (sw.Elapsed.TotalMilliseconds, (ProcFs.ProcessCpu(pid) - cpu).TotalMilliseconds);
     }
 }
