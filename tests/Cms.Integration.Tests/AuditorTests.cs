@@ -38,7 +38,7 @@ public class AuditorTests(CmsFactory factory) : ApiTest(factory)
             FROM pg_index i
             CROSS JOIN LATERAL unnest(i.indkey::smallint[]) WITH ORDINALITY AS k(attnum, ordinality)
             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-            WHERE i.indexrelid = 'audit.ix_operations_counter_code_occurred_at'::regclass
+            WHERE i.indexrelid = to_regclass('audit.ix_operations_counter_code_occurred_at')
             GROUP BY i.indisvalid, i.indisready
             """, connection);
         await using var reader = await command.ExecuteReaderAsync();

@@ -148,16 +148,26 @@ public class CardFeedTests(CmsFactory factory) : ApiTest(factory)
         // scans priced out, the plan must still reach the cards through their primary key.
         await using var connection = new Npgsql.NpgsqlConnection(Factory.RuntimeConnectionString);
         await connection.OpenAsync();
-        await using (var staging = new Npgsql.NpgsqlCommand(
-            "SET enable_seqscan = off; " + Cms.Infrastructure.Identification.CardFeedImporter.StagingSql, connection))
-            await staging.ExecuteNonQueryAsync();
-        await using var explain = new Npgsql.NpgsqlCommand("EXPLAIN " + Cms.Infrastructure.Identification.CardFeedImporter.MergeCertificatesSql, connection);
         var plan = new StringBuilder();
-        await using (var reader = await explain.ExecuteReaderAsync())
+        try
+        {
+            await using (var staging = new Npgsql.NpgsqlCommand(
+                "SET enable_seqscan = off; " + Cms.Infrastructure.Identification.CardFeedImporter.StagingSql, connection))
+                await staging.ExecuteNonQueryAsync();
+            await using var explain = new Npgsql.NpgsqlCommand("EXPLAIN " + Cms.Infrastructure.Identification.CardFeedImporter.MergeCertificatesSql, connection);
+            await using var reader = await explain.ExecuteReaderAsync();
             while (await reader.ReadAsync()) plan.AppendLine(reader.GetString(0));
-        await using (var drop = new Npgsql.NpgsqlCommand("DROP TABLE feed_holders, feed_cards, feed_consents, feed_readers, feed_operations; RESET enable_seqscan", connection))
+        }
+        finally
+        {
+            await using var drop = new Npgsql.NpgsqlCommand(
+                "DROP TABLE IF EXISTS feed_holders, feed_cards, feed_consents, feed_readers, feed_operations; RESET enable_seqscan", connection);
             await drop.ExecuteNonQueryAsync();
+        }
         Assert.DoesNotContain("Seq Scan on cards", plan.ToString());
+        // The registry's column is compared as it is (the staging side cast to it), so its key can find each card: on a registry of
+        // millions the planner then probes pk_cards per staged card (on this small database it may as well hash the whole index).
+        Assert.DoesNotContain("(c.card_number)::", plan.ToString());
         Assert.Contains("pk_cards", plan.ToString());
     }
 

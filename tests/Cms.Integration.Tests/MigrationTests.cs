@@ -157,6 +157,47 @@ public class MigrationTests
         Assert.Equal(SquashedChain.Squashed, await db.Database.GetAppliedMigrationsAsync());
     }
 
+    [Fact]
+    public async Task Migrators_started_together_both_finish_and_the_trails_counter_index_is_built_concurrently()
+    {
+        // The second migrator waits for the first one's lock. Waiting inside pg_advisory_lock it would hold a snapshot that the first
+        // one's CREATE INDEX CONCURRENTLY waits for: a deadlock, and PostgreSQL would fail the build (decision 0063).
+        var url = await TestDatabase.FreshAsync("cms_migration_together");
+        await Task.WhenAll(Migrator(url).MigrateAsync(CancellationToken.None), Migrator(url).MigrateAsync(CancellationToken.None));
+        Assert.True(await CounterIndexValidAsync(url));
+    }
+
+    [Fact]
+    public async Task An_index_build_left_invalid_fails_the_migration_by_name_until_it_is_removed()
+    {
+        var url = await TestDatabase.FreshAsync("cms_migration_invalid_index");
+        await using var dataSource = NpgsqlDataSource.Create(url);
+        await using var db = Context(dataSource);
+        await db.GetService<IMigrator>().MigrateAsync("20261213100000_AuditCanonicalInlined");
+        await InsertOperationsAsync(url, 2);
+        // What an interrupted CREATE INDEX CONCURRENTLY leaves: an index of that name, invalid (here its build failed on the rows).
+        await Assert.ThrowsAsync<PostgresException>(() => TestDatabase.ExecuteAsync(url,
+            "CREATE INDEX CONCURRENTLY ix_operations_counter_code_occurred_at ON audit.operations ((1 / (octet_length(coalesce(counter_code, '')) * 0)))"));
+        Assert.False(await CounterIndexValidAsync(url));
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => Migrator(url).MigrateAsync(CancellationToken.None));
+        Assert.Contains("ix_operations_counter_code_occurred_at", refused.Message);
+        Assert.DoesNotContain("20261214100000_AuditOperationsByCounter", await db.Database.GetAppliedMigrationsAsync());
+
+        await TestDatabase.ExecuteAsync(url, "DROP INDEX CONCURRENTLY audit.ix_operations_counter_code_occurred_at");
+        await Migrator(url).MigrateAsync(CancellationToken.None);
+        Assert.True(await CounterIndexValidAsync(url));
+        Assert.Contains("20261214100000_AuditOperationsByCounter", await db.Database.GetAppliedMigrationsAsync());
+    }
+
+    private static DatabaseMigrator Migrator(string url) => new(new ConfigurationBuilder()
+        .AddInMemoryCollection([new KeyValuePair<string, string?>("ConnectionStrings:CmsMigrations", url)]).Build(), NullLogger<DatabaseMigrator>.Instance);
+
+    private static Task<bool> CounterIndexValidAsync(string url) => TestDatabase.ScalarAsync<bool>(url, """
+        SELECT coalesce((SELECT indisvalid AND indisready FROM pg_index
+                         WHERE indexrelid = to_regclass('audit.ix_operations_counter_code_occurred_at')), false)
+        """);
+
     private static CmsDbContext Context(NpgsqlDataSource dataSource) => new(new DbContextOptionsBuilder<CmsDbContext>()
         .UseNpgsql(dataSource, o => o.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options);
 

@@ -54,11 +54,14 @@ public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<Datab
         var webRole = roles?.WebRole;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKey})", connection)) await take.ExecuteNonQueryAsync(cancellationToken);
+        await TakeLockAsync(connection, cancellationToken);
         try
         {
+            // No command timeout: a migration's statement runs as long as it needs — an index built CONCURRENTLY on the trail reads
+            // the whole table twice (minutes at 100,000,000 entries) and waits for the transactions older than it. Cancelling the
+            // step (its token) still stops it.
             await using (var db = new CmsDbContext(new DbContextOptionsBuilder<CmsDbContext>()
-                .UseNpgsql(connection, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options))
+                .UseNpgsql(connection, npgsql => npgsql.MigrationsHistoryTable("__EFMigrationsHistory", "public").CommandTimeout(0)).Options))
             {
                 await SquashedChain.AdoptAsync(connection, logger, cancellationToken);
                 await db.Database.MigrateAsync(cancellationToken);
@@ -85,6 +88,18 @@ public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<Datab
             await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockKey})", connection);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Takes the migrators' lock by asking for it again and again, never by waiting inside <c>pg_advisory_lock</c>: a statement
+    /// waiting there holds a snapshot, and an index built CONCURRENTLY by the migrator holding the lock waits for every older
+    /// snapshot — the two would wait for each other until PostgreSQL's deadlock detector failed the index build.
+    /// </summary>
+    internal static async Task TakeLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var take = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockKey})", connection);
+        while (!(bool)(await take.ExecuteScalarAsync(cancellationToken))!)
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
     }
 }
 

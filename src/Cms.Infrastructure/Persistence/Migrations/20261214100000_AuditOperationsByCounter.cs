@@ -15,21 +15,27 @@ namespace Cms.Infrastructure.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             // Built CONCURRENTLY, outside the migration's transaction (decision 0058): the trail is the largest table, and the
-            // instances of the running release keep writing to it meanwhile. Should the build be interrupted, PostgreSQL leaves
-            // an invalid index of this name, and the migration fails again on it, loudly, until it is dropped
-            // (`DROP INDEX CONCURRENTLY audit.ix_operations_counter_code_occurred_at`): never silently marked applied.
+            // instances of the running release keep writing to it meanwhile. IF NOT EXISTS takes an index a run built before it died
+            // short of recording the migration; the check after it refuses one whose build was interrupted (PostgreSQL leaves it
+            // invalid), loudly and until it is removed — never an invalid index marked applied.
             migrationBuilder.Sql(
-                "CREATE INDEX CONCURRENTLY ix_operations_counter_code_occurred_at ON audit.operations (counter_code, occurred_at);",
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_operations_counter_code_occurred_at ON audit.operations (counter_code, occurred_at);",
                 suppressTransaction: true);
+            migrationBuilder.Sql("""
+                DO $$
+                BEGIN
+                    IF NOT (SELECT indisvalid AND indisready FROM pg_index WHERE indexrelid = 'audit.ix_operations_counter_code_occurred_at'::regclass) THEN
+                        RAISE EXCEPTION 'audit.ix_operations_counter_code_occurred_at was left invalid by an interrupted build: remove it and migrate again (docs/production.md, Upgrades)';
+                    END IF;
+                END $$;
+                """);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.DropIndex(
-                name: "ix_operations_counter_code_occurred_at",
-                schema: "audit",
-                table: "operations");
+            // CONCURRENTLY too: a plain removal would lock the trail against every write while it waits for its readers.
+            migrationBuilder.Sql("DROP INDEX CONCURRENTLY IF EXISTS audit.ix_operations_counter_code_occurred_at;", suppressTransaction: true);
         }
     }
 }
