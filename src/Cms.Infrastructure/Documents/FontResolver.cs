@@ -19,10 +19,14 @@ public sealed class DocumentOptions
 /// <summary>
 /// PDFsharp has no font discovery on Linux: this resolver serves one free sans family (regular and bold) from
 /// the installed TTF files; PDFsharp embeds the subset it uses, so accented Italian letters print anywhere.
+/// Two families: <see cref="Family"/>, the font cut down at start-up to the characters of Italian and its neighbours
+/// (<see cref="TrueTypeSubset"/>), and <see cref="WholeFamily"/>, the whole font, for a text with a character the cut-down
+/// font does not have (<see cref="Covers"/>).
 /// </summary>
 public sealed class FreeSansFontResolver : IFontResolver
 {
     public const string Family = "CmsSans";
+    public const string WholeFamily = "CmsSansWhole";
     private static readonly (string Regular, string Bold)[] Candidates =
     [
         ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
@@ -32,6 +36,9 @@ public sealed class FreeSansFontResolver : IFontResolver
 
     private readonly byte[] regular;
     private readonly byte[] bold;
+    private readonly byte[] regularCut;
+    private readonly byte[] boldCut;
+    private readonly bool[] covered = new bool[0x10000];
 
     public FreeSansFontResolver(IEnumerable<string> folders)
     {
@@ -45,6 +52,14 @@ public sealed class FreeSansFontResolver : IFontResolver
                 {
                     regular = File.ReadAllBytes(rp);
                     bold = File.ReadAllBytes(bp);
+                    var regularSubset = TrueTypeSubset.Create(regular, Printed);
+                    var boldSubset = TrueTypeSubset.Create(bold, Printed);
+                    if (regularSubset is { } rs && boldSubset is { } bs)
+                    {
+                        (regularCut, boldCut) = (rs.Font, bs.Font);
+                        foreach (var c in rs.Covered) covered[c] = bs.Covered.Contains(c);
+                    }
+                    else (regularCut, boldCut) = (regular, bold); // a font this cannot cut: the whole font covers what it covers
                     return;
                 }
             }
@@ -53,21 +68,49 @@ public sealed class FreeSansFontResolver : IFontResolver
             "No font for the printed forms: install Debian's fonts-dejavu-core (or fonts-liberation2), or set Documents:FontFolders.");
     }
 
-    public FontResolverInfo ResolveTypeface(string familyName, bool isBold, bool isItalic) => new(isBold ? "cms-bold" : "cms-regular");
+    /// <summary>
+    /// The characters of the cut-down font: Basic Latin, Latin-1 and Latin Extended-A (every accented letter of Italian and of
+    /// most European names), Romanian's comma-below letters, typographic punctuation (dashes, quotes, bullet, ellipsis), the euro.
+    /// </summary>
+    public static bool Printed(int c) =>
+        c is (>= 0x20 and <= 0x7E) or (>= 0xA0 and <= 0x17F) or (>= 0x218 and <= 0x21B) or (>= 0x2010 and <= 0x2027)
+            or (>= 0x2030 and <= 0x203A) or 0x20AC or 0x2122;
 
-    public byte[] GetFont(string faceName) => faceName == "cms-bold" ? bold : regular;
+    /// <summary>Whether every character of <paramref name="text"/> is in the cut-down font (regular and bold); a line break is
+    /// where the layout breaks the text, never printed.</summary>
+    public bool CoversAll(string text)
+    {
+        foreach (var c in text)
+            if (!covered[c] && c != '\n') return false; // a surrogate is never covered: such a text takes the whole font
+        return true;
+    }
+
+    public FontResolverInfo ResolveTypeface(string familyName, bool isBold, bool isItalic) =>
+        new((familyName == WholeFamily ? "whole-" : "cut-") + (isBold ? "bold" : "regular"));
+
+    public byte[] GetFont(string faceName) => faceName switch
+    {
+        "cut-bold" => boldCut,
+        "cut-regular" => regularCut,
+        "whole-bold" => bold,
+        _ => regular,
+    };
 
     private static readonly Lock Gate = new();
-    private static bool installed;
+    private static FreeSansFontResolver? installed;
+
+    /// <summary>Whether every character of <paramref name="text"/> prints in <see cref="Family"/>.</summary>
+    public static bool Covers(string text) => installed?.CoversAll(text) ?? false;
 
     /// <summary>PDFsharp takes one resolver per process.</summary>
     public static void Install(IEnumerable<string> folders)
     {
         lock (Gate)
         {
-            if (installed) return;
-            GlobalFontSettings.FontResolver = new FreeSansFontResolver(folders);
-            installed = true;
+            if (installed is not null) return;
+            var resolver = new FreeSansFontResolver(folders);
+            GlobalFontSettings.FontResolver = resolver;
+            installed = resolver;
         }
     }
 }

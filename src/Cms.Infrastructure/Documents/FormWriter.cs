@@ -28,16 +28,20 @@ public sealed class FormWriter : IDisposable
     /// lock, and a form asks for its fonts hundreds of times — under load, a fifth of the API's CPU went to threads spinning on
     /// that lock (issue 29). A thread of its own per cache, so that no font object is shared by two renderings at once.
     /// </summary>
-    public static XFont Font(double size, bool bold = false)
+    public static XFont Font(double size, bool bold = false, bool whole = false)
     {
         var fonts = threadFonts ??= [];
-        if (!fonts.TryGetValue((size, bold), out var font))
-            fonts[(size, bold)] = font = new XFont(FreeSansFontResolver.Family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
+        if (!fonts.TryGetValue((size, bold, whole), out var font))
+            fonts[(size, bold, whole)] = font = new XFont(whole ? FreeSansFontResolver.WholeFamily : FreeSansFontResolver.Family, size,
+                bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
         return font;
     }
 
     [ThreadStatic]
-    private static Dictionary<(double Size, bool Bold), XFont>? threadFonts;
+    private static Dictionary<(double Size, bool Bold, bool Whole), XFont>? threadFonts;
+
+    /// <summary>The font that prints <paramref name="text"/>: the cut-down one, or the whole font when a character is not in it.</summary>
+    public static XFont FontFor(string text, double size, bool bold = false) => Font(size, bold, whole: !FreeSansFontResolver.Covers(text));
 
     public void NewPage()
     {
@@ -46,7 +50,7 @@ public sealed class FormWriter : IDisposable
         page.Size = PdfSharp.PageSize.A4;
         gfx = XGraphics.FromPdfPage(page);
         y = Margin;
-        gfx.DrawString(footer, Font(7), XBrushes.Gray, new XRect(Margin, page.Height.Point - Margin, Width, 10), XStringFormats.TopLeft);
+        gfx.DrawString(footer, FontFor(footer, 7), XBrushes.Gray, new XRect(Margin, page.Height.Point - Margin, Width, 10), XStringFormats.TopLeft);
     }
 
     private void Ensure(double height)
@@ -58,7 +62,7 @@ public sealed class FormWriter : IDisposable
 
     public void Title(string text, double size = 13)
     {
-        var font = Font(size, bold: true);
+        var font = FontFor(text, size, bold: true);
         foreach (var line in Wrap(text, font, Width))
         {
             Ensure(size * 1.4);
@@ -70,7 +74,7 @@ public sealed class FormWriter : IDisposable
     public void Section(string text)
     {
         Space(4);
-        var font = Font(9.5, bold: true);
+        var font = FontFor(text, 9.5, bold: true);
         Ensure(16);
         gfx.DrawRectangle(new XSolidBrush(XColor.FromArgb(235, 235, 235)), Margin, y, Width, 14);
         gfx.DrawString(text, font, XBrushes.Black, new XRect(Margin + 4, y + 2, Width - 8, 12), XStringFormats.TopLeft);
@@ -79,7 +83,7 @@ public sealed class FormWriter : IDisposable
 
     public void Paragraph(string text, double size = 8.5, bool bold = false, double indent = 0)
     {
-        var font = Font(size, bold);
+        var font = FontFor(text, size, bold);
         foreach (var line in Wrap(text, font, Width - indent))
         {
             Ensure(size * 1.35);
@@ -99,8 +103,8 @@ public sealed class FormWriter : IDisposable
         {
             var x = Margin + i * cellWidth;
             var label = cells[i].Label + ": ";
-            var labelFont = Font(size);
-            var valueFont = Font(size, bold: true);
+            var labelFont = FontFor(label, size);
+            var valueFont = FontFor(cells[i].Value ?? "", size, bold: true);
             gfx.DrawString(label, labelFont, XBrushes.Black, new XRect(x, y, cellWidth, size * 1.4), XStringFormats.TopLeft);
             var labelWidth = gfx.MeasureString(label, labelFont).Width;
             var value = Fit(cells[i].Value ?? "", valueFont, cellWidth - labelWidth - 4);
@@ -118,7 +122,7 @@ public sealed class FormWriter : IDisposable
             gfx.DrawLine(new XPen(XColors.Black, 1.2), Margin + indent + 1.5, y + 5, Margin + indent + 3.5, y + 8);
             gfx.DrawLine(new XPen(XColors.Black, 1.2), Margin + indent + 3.5, y + 8, Margin + indent + 7, y + 2);
         }
-        var font = Font(8.5);
+        var font = FontFor(text, 8.5);
         var lines = Wrap(text, font, Width - indent - 14).ToList();
         foreach (var line in lines)
         {
@@ -133,8 +137,8 @@ public sealed class FormWriter : IDisposable
     public void CodeRow(string label, string printed, int blankDigits)
     {
         Ensure(22);
-        var font = Font(11, bold: true);
-        gfx.DrawString(label, Font(10), XBrushes.Black, new XRect(Margin, y + 3, 110, 16), XStringFormats.TopLeft);
+        var font = FontFor(printed, 11, bold: true);
+        gfx.DrawString(label, FontFor(label, 10), XBrushes.Black, new XRect(Margin, y + 3, 110, 16), XStringFormats.TopLeft);
         gfx.DrawRectangle(XPens.Black, Margin + 115, y, 90, 18);
         gfx.DrawString(printed, font, XBrushes.Black, new XRect(Margin + 115, y + 3, 90, 16), XStringFormats.TopCenter);
         gfx.DrawRectangle(XPens.Black, Margin + 210, y, 14 * blankDigits + 10, 18);
@@ -150,7 +154,7 @@ public sealed class FormWriter : IDisposable
         {
             var x = Margin + i * cell;
             gfx.DrawLine(XPens.Black, x + 10, y + 22, x + cell - 10, y + 22);
-            gfx.DrawString(labels[i], Font(8), XBrushes.Black, new XRect(x, y + 25, cell, 12), XStringFormats.TopCenter);
+            gfx.DrawString(labels[i], FontFor(labels[i], 8), XBrushes.Black, new XRect(x, y + 25, cell, 12), XStringFormats.TopCenter);
         }
         y += 40;
     }
@@ -162,10 +166,10 @@ public sealed class FormWriter : IDisposable
         Ensure(size * 1.7);
         var total = weights.Sum();
         var x = Margin;
-        var font = Font(size, header);
         for (var i = 0; i < cells.Count; i++)
         {
             var width = Width * weights[i] / total;
+            var font = FontFor(cells[i], size, header);
             gfx.DrawString(Fit(cells[i], font, width - 4), font, XBrushes.Black, new XRect(x, y, width - 4, size * 1.5), XStringFormats.TopLeft);
             x += width;
         }
@@ -191,22 +195,36 @@ public sealed class FormWriter : IDisposable
         return text + "…";
     }
 
+    /// <summary>
+    /// The lines of <paramref name="text"/> within <paramref name="width"/>, breaking at spaces. Each word is measured once: a
+    /// line's width is its words' and spaces' widths added up, as PDFsharp measures a text (advance widths, no kerning) — measuring
+    /// every candidate line again made a long paragraph's layout quadratic in its words.
+    /// </summary>
     private IEnumerable<string> Wrap(string text, XFont font, double width)
     {
+        var space = gfx.MeasureString(" ", font).Width;
         foreach (var paragraph in text.Split('\n'))
         {
-            var line = "";
+            var line = new System.Text.StringBuilder();
+            var lineWidth = 0.0;
             foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                var candidate = line.Length == 0 ? word : line + " " + word;
-                if (gfx.MeasureString(candidate, font).Width > width && line.Length > 0)
+                var wordWidth = gfx.MeasureString(word, font).Width;
+                if (line.Length > 0 && lineWidth + space + wordWidth > width)
                 {
-                    yield return line;
-                    line = word;
+                    yield return line.ToString();
+                    line.Clear();
+                    lineWidth = 0;
                 }
-                else line = candidate;
+                if (line.Length > 0)
+                {
+                    line.Append(' ');
+                    lineWidth += space;
+                }
+                line.Append(word);
+                lineWidth += wordWidth;
             }
-            yield return line;
+            yield return line.ToString();
         }
     }
 
