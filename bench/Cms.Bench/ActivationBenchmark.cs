@@ -25,8 +25,7 @@ public static class ActivationBenchmark
         var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")!;
         var pgbenchConnection = Environment.GetEnvironmentVariable("CMS_PGBENCH_CONNECTION")!;
         var apiDll = Environment.GetEnvironmentVariable("CMS_API_DLL")!;
-        var work = Path.Combine(Path.GetTempPath(), "cms-bench");
-        Directory.CreateDirectory(work);
+        var work = BenchWork.Folder();
 
         // 1. A clean database with enough cards to activate.
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();

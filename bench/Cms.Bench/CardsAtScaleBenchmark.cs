@@ -43,8 +43,7 @@ public static class CardsAtScaleBenchmark
             ?? throw new InvalidOperationException("CMS_SCALE_CONNECTION is not set (bench/run.sh sets it).");
         // The load's and the checks' statements (VACUUM of ten million rows, the reference's COPY) outlast Npgsql's 30 s default.
         await using var dataSource = new NpgsqlDataSourceBuilder(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 3600 }.ConnectionString).Build();
-        var work = Path.Combine(Path.GetTempPath(), "cms-bench-scale", cards.ToString(CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(work);
+        var work = BenchWork.Folder("scale", cards.ToString(CultureInfo.InvariantCulture));
         var files = new BatchFiles(work);
         var report = new StringBuilder();
         void Print(string text)

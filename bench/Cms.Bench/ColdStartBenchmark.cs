@@ -21,8 +21,7 @@ public static class ColdStartBenchmark
         var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
         var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")!;
         var apiDll = Environment.GetEnvironmentVariable("CMS_API_DLL")!;
-        var work = Path.Combine(Path.GetTempPath(), "cms-bench");
-        Directory.CreateDirectory(work);
+        var work = BenchWork.Folder();
         await using (var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build())
             await BenchDatabase.DropEverythingAsync(dataSource);
 

@@ -51,8 +51,7 @@ public sealed class CounterBench : IAsyncDisposable
     private static async Task<CounterBench> StartAsync(string connectionString, NpgsqlDataSource dataSource, string key, int holders,
         Action<Dictionary<string, string>>? configure)
     {
-        var work = Path.Combine(Path.GetTempPath(), "cms-bench");
-        Directory.CreateDirectory(work);
+        var work = BenchWork.Folder();
         await ProcFs.FollowClusterAsync(dataSource);
         var settings = CounterSetup.ApiSettings(connectionString, key, work);
         configure?.Invoke(settings);

@@ -36,9 +36,9 @@ public static class FailoverBenchmark
         var runtimeConnection = Environment.GetEnvironmentVariable("CMS_BENCH_RUNTIME_CONNECTION")!;
         var apiDll = Environment.GetEnvironmentVariable("CMS_API_DLL")!;
         var haScript = Environment.GetEnvironmentVariable("CMS_HA_SCRIPT")!;
-        var work = Path.Combine(Path.GetTempPath(), "cms-bench-failover");
+        var work = Path.Combine(BenchWork.Folder(), "failover");
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
-        Directory.CreateDirectory(work);
+        work = BenchWork.Folder("failover");
 
         var dataSource = new NpgsqlDataSourceBuilder(ownerConnection).Build();
         await BenchDatabase.DropEverythingAsync(dataSource);

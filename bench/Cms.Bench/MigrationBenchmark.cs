@@ -31,8 +31,7 @@ public static class MigrationBenchmark
         var cards = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
         var connectionString = Environment.GetEnvironmentVariable("CMS_BENCH_CONNECTION")
             ?? throw new InvalidOperationException("CMS_BENCH_CONNECTION is not set (bench/run.sh sets it).");
-        var work = Path.Combine(Path.GetTempPath(), "cms-bench");
-        Directory.CreateDirectory(work);
+        var work = BenchWork.Folder();
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
         await using (var db = new CmsDbContext(new DbContextOptionsBuilder<CmsDbContext>().UseNpgsql(dataSource,
             o => o.MigrationsHistoryTable("__EFMigrationsHistory", "public")).Options))

@@ -113,7 +113,7 @@ public static class ReportsBenchmark
             ["Hangfire__ServerEnabled"] = "false",
             // Two hundred operators sign in from this one address within the minute (production allows 30 per address).
             ["Hardening__SignIn__PermitLimit"] = "100000",
-            ["Delivery__PickupFolder"] = Path.Combine(Path.GetTempPath(), "cms-bench", "pickup"),
+            ["Delivery__PickupFolder"] = BenchWork.Folder("pickup"),
         });
         using var api = Process.Start(start)!;
         api.OutputDataReceived += (_, _) => { };

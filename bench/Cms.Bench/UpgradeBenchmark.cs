@@ -33,7 +33,7 @@ public static partial class UpgradeBenchmark
         var owner = Env("CMS_BENCH_CONNECTION");
         var runtime = Env("CMS_BENCH_RUNTIME_CONNECTION");
         var (oldApi, oldCli, newApi, newCli) = (Env("CMS_OLD_API_DLL"), Env("CMS_OLD_CLI_DLL"), Env("CMS_API_DLL"), Env("CMS_CLI_DLL"));
-        var work = Path.Combine(Path.GetTempPath(), "cms-bench", "upgrade");
+        var work = Path.Combine(BenchWork.Folder(), "upgrade");
         if (Directory.Exists(work)) Directory.Delete(work, true);
         var pickup = Directory.CreateDirectory(Path.Combine(work, "pickup")).FullName;
 
