@@ -168,6 +168,32 @@ public class MigrationTests
     }
 
     [Fact]
+    public async Task A_migrator_waiting_for_the_lock_says_who_holds_it_and_goes_on_once_it_is_released()
+    {
+        // Operations staff see why an instance's start waits (another migrator building an index for minutes), and whom it waits for.
+        var url = await TestDatabase.FreshAsync("cms_migration_lock_wait");
+        await using var holder = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(url) { ApplicationName = "cms-migrate-other" }.ConnectionString);
+        await holder.OpenAsync();
+        var holderPid = holder.ProcessID;
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({DatabaseMigrator.LockKey})", holder)) await take.ExecuteNonQueryAsync();
+
+        var sink = new LogSink();
+        await using var waiter = new NpgsqlConnection(url);
+        await waiter.OpenAsync();
+        var waiting = DatabaseMigrator.TakeLockAsync(waiter, sink.CreateLogger("migrator"), CancellationToken.None, TimeSpan.FromMilliseconds(300));
+        var until = DateTime.UtcNow.AddSeconds(20);
+        while (!sink.Lines.Any(l => l.Contains("migrators' lock", StringComparison.Ordinal)) && DateTime.UtcNow < until) await Task.Delay(100);
+        Assert.False(waiting.IsCompleted);
+        var notice = Assert.Single(sink.Lines, l => l.Contains("migrators' lock", StringComparison.Ordinal));
+        Assert.StartsWith("Warning", notice);
+        Assert.Contains($"session {holderPid} (cms-migrate-other", notice);
+
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({DatabaseMigrator.LockKey})", holder)) await release.ExecuteNonQueryAsync();
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(await new NpgsqlCommand($"SELECT pg_advisory_unlock({DatabaseMigrator.LockKey})", waiter).ExecuteScalarAsync() is true); // it holds the lock now
+    }
+
+    [Fact]
     public async Task An_index_build_left_invalid_fails_the_migration_by_name_until_it_is_removed()
     {
         var url = await TestDatabase.FreshAsync("cms_migration_invalid_index");

@@ -40,7 +40,7 @@ public sealed class DatabaseOptions
 public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<DatabaseMigrator> logger)
 {
     public const string OwnerConnection = "CmsMigrations";
-    private const long LockKey = 0x636d_735f_6d69_67; // "cms_mig"
+    internal const long LockKey = 0x636d_735f_6d69_67; // "cms_mig"
 
     public static string OwnerConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(OwnerConnection) is { Length: > 0 } owner ? owner
@@ -54,7 +54,7 @@ public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<Datab
         var webRole = roles?.WebRole;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await TakeLockAsync(connection, cancellationToken);
+        await TakeLockAsync(connection, logger, cancellationToken);
         try
         {
             // No command timeout: a migration's statement runs as long as it needs — an index built CONCURRENTLY on the trail reads
@@ -93,13 +93,39 @@ public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<Datab
     /// <summary>
     /// Takes the migrators' lock by asking for it again and again, never by waiting inside <c>pg_advisory_lock</c>: a statement
     /// waiting there holds a snapshot, and an index built CONCURRENTLY by the migrator holding the lock waits for every older
-    /// snapshot — the two would wait for each other until PostgreSQL's deadlock detector failed the index build.
+    /// snapshot — the two would wait for each other until PostgreSQL's deadlock detector failed the index build. It waits as
+    /// long as the other migrator works (an index build on a large trail takes minutes), and says so: after
+    /// <paramref name="firstNotice"/> (5 s) and then every 30 s, a warning names the session that holds the lock and its state
+    /// (never its statement's text, which may be a role's password being set).
     /// </summary>
-    internal static async Task TakeLockAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    internal static async Task TakeLockAsync(NpgsqlConnection connection, ILogger logger, CancellationToken cancellationToken,
+        TimeSpan? firstNotice = null)
     {
         await using var take = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockKey})", connection);
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        var nextNotice = firstNotice ?? TimeSpan.FromSeconds(5);
         while (!(bool)(await take.ExecuteScalarAsync(cancellationToken))!)
+        {
+            if (waiting.Elapsed >= nextNotice)
+            {
+                await using var holder = new NpgsqlCommand($"""
+                    SELECT a.pid, coalesce(nullif(a.application_name, ''), '-'), coalesce(host(a.client_addr), 'local'),
+                           coalesce(a.state, '-') || coalesce(' on ' || a.wait_event_type || ':' || a.wait_event, ''), a.backend_start
+                    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                    WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {LockKey >> 32} AND l.objid = {LockKey & 0xFFFF_FFFF}
+                      AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    """, connection);
+                await using var reader = await holder.ExecuteReaderAsync(cancellationToken);
+                if (await reader.ReadAsync(cancellationToken))
+                    logger.LogWarning(
+                        "Waiting {Seconds:0} s for the migrators' lock, held by session {Pid} ({Application}, {Client}, connected {Since:u}), {State}",
+                        waiting.Elapsed.TotalSeconds, reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
+                        reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(3));
+                else logger.LogWarning("Waiting {Seconds:0} s for the migrators' lock", waiting.Elapsed.TotalSeconds);
+                nextNotice = waiting.Elapsed + TimeSpan.FromSeconds(30);
+            }
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
     }
 }
 
