@@ -89,10 +89,10 @@ internal static class TrailReads
 
     public const string SubjectAccessSql = "SELECT * FROM audit.operations WHERE holder_codice_fiscale = @cf ORDER BY sequence LIMIT 100000";
 
-    public const string DayListingSql = "SELECT * FROM audit.operations WHERE occurred_at >= @from AND occurred_at < @to ORDER BY sequence LIMIT 101";
+    public const string DayListingSql = "SELECT * FROM audit.operations WHERE occurred_at >= @from AND occurred_at < @to ORDER BY occurred_at, sequence LIMIT 101";
 
     public const string CounterMonthListingSql = """
-        SELECT * FROM audit.operations WHERE counter_code = @counter AND occurred_at >= @from AND occurred_at < @to ORDER BY sequence LIMIT 101
+        SELECT * FROM audit.operations WHERE counter_code = @counter AND occurred_at >= @from AND occurred_at < @to ORDER BY occurred_at, sequence LIMIT 101
         """;
 
     public sealed record WriteCost(int Entries, double InsertMs, double InsertCpuMs, double ChainMs, double ChainCpuMs, int Chained);

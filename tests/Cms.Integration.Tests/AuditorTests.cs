@@ -48,6 +48,43 @@ public class AuditorTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
+    public async Task The_listing_pages_a_period_in_time_order_through_entries_of_one_instant_and_out_of_sequence()
+    {
+        // Written in this order (sequence): 10:00:02, 10:00:01 (a transaction that took its time before its entry was written),
+        // then three of one instant (one transaction), then the next day. The listing reads a period by time and pages it.
+        await Factory.ExecuteAsync("""
+            INSERT INTO audit.operations (id, occurred_at, type, outcome, counter_code, region, detail) VALUES
+              (gen_random_uuid(), '2026-11-10 10:00:02+00', 'IDENTIFICATION', 'SUCCEEDED', '090-201-AS001', '090', 'second'),
+              (gen_random_uuid(), '2026-11-10 10:00:01+00', 'IDENTIFICATION', 'SUCCEEDED', '090-201-AS001', '090', 'first');
+            INSERT INTO audit.operations (id, occurred_at, type, outcome, counter_code, region, detail)
+            SELECT gen_random_uuid(), '2026-11-10 10:00:03+00', 'IDENTIFICATION', 'SUCCEEDED', '090-201-AS001', '090', 'third ' || g
+            FROM generate_series(1, 3) g;
+            INSERT INTO audit.operations (id, occurred_at, type, outcome, counter_code, region, detail) VALUES
+              (gen_random_uuid(), '2026-11-11 08:00:00+00', 'IDENTIFICATION', 'SUCCEEDED', '090-201-AS001', '090', 'next day');
+            """);
+        var (auditor, _, _) = await ActorAsync("Auditor");
+
+        var seen = new List<(string Detail, long Sequence)>();
+        long? after = null;
+        for (var pages = 0; pages < 10; pages++)
+        {
+            var page = await OkAsync(await auditor.GetAsync(
+                $"/api/v1/audit/operations?type=IDENTIFICATION&from=2026-11-10&to=2026-11-10&limit=2{(after is null ? "" : $"&after={after}")}"));
+            seen.AddRange(page.GetProperty("operations").EnumerateArray()
+                .Select(o => (o.GetProperty("detail").GetString()!, o.GetProperty("sequence").GetInt64())));
+            if (page.GetProperty("nextAfter").ValueKind == JsonValueKind.Null) break;
+            after = page.GetProperty("nextAfter").GetInt64();
+        }
+        Assert.Equal(["first", "second", "third 1", "third 2", "third 3"], seen.Select(e => e.Detail).ToArray());
+        Assert.True(seen[0].Sequence > seen[1].Sequence); // time order, not the sequence's
+        Assert.Equal(seen.Skip(2).Select(e => e.Sequence).Order(), seen.Skip(2).Select(e => e.Sequence)); // one instant: the trail's order
+
+        var csv = await auditor.GetAsync("/api/v1/audit/operations?type=IDENTIFICATION&from=2026-11-10&to=2026-11-11&format=csv");
+        var lines = Encoding.UTF8.GetString((await csv.Content.ReadAsByteArrayAsync())[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["first", "second", "third 1", "third 2", "third 3", "next day"], lines.Skip(1).Select(l => l.Split(';')[^1]).ToArray());
+    }
+
+    [Fact]
     public async Task Auditors_filter_page_and_export_every_operation_and_count_per_counter_and_day()
     {
         await FeedAsync(5);
