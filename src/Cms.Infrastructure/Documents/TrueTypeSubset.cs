@@ -272,12 +272,7 @@ public static class TrueTypeSubset
         BinaryPrimitives.WriteUInt16BigEndian(s, 4);
         BinaryPrimitives.WriteUInt16BigEndian(s[2..], (ushort)length);
         BinaryPrimitives.WriteUInt16BigEndian(s[6..], (ushort)(2 * segments));
-        var power = 1;
-        var log = 0;
-        while (power * 2 <= segments) { power *= 2; log++; }
-        BinaryPrimitives.WriteUInt16BigEndian(s[8..], (ushort)(2 * power));
-        BinaryPrimitives.WriteUInt16BigEndian(s[10..], (ushort)log);
-        BinaryPrimitives.WriteUInt16BigEndian(s[12..], (ushort)(2 * segments - 2 * power));
+        SearchHeader(s[8..], segments, 2);
         for (var i = 0; i < segments; i++)
         {
             BinaryPrimitives.WriteUInt16BigEndian(s[(14 + 2 * i)..], (ushort)runs[i].End);
@@ -299,12 +294,7 @@ public static class TrueTypeSubset
         var f = font.AsSpan();
         BinaryPrimitives.WriteUInt32BigEndian(f, TrueTypeVersion);
         BinaryPrimitives.WriteUInt16BigEndian(f[4..], (ushort)count);
-        var power = 1;
-        var log = 0;
-        while (power * 2 <= count) { power *= 2; log++; }
-        BinaryPrimitives.WriteUInt16BigEndian(f[6..], (ushort)(16 * power));
-        BinaryPrimitives.WriteUInt16BigEndian(f[8..], (ushort)log);
-        BinaryPrimitives.WriteUInt16BigEndian(f[10..], (ushort)(16 * count - 16 * power));
+        SearchHeader(f[6..], count, 16);
         var entry = 12;
         var headAt = 0;
         foreach (var (tag, table) in tables)
@@ -320,6 +310,18 @@ public static class TrueTypeSubset
         }
         BinaryPrimitives.WriteUInt32BigEndian(f[(headAt + 8)..], unchecked(0xB1B0AFBA - Checksum(font)));
         return font;
+    }
+
+    /// <summary>The binary-search hints before a sorted array of <paramref name="count"/> records of <paramref name="size"/> bytes
+    /// (the table directory's, the cmap segments'): searchRange, entrySelector, rangeShift.</summary>
+    private static void SearchHeader(Span<byte> at, int count, int size)
+    {
+        var power = 1;
+        var log = 0;
+        while (power * 2 <= count) { power *= 2; log++; }
+        BinaryPrimitives.WriteUInt16BigEndian(at, (ushort)(size * power));
+        BinaryPrimitives.WriteUInt16BigEndian(at[2..], (ushort)log);
+        BinaryPrimitives.WriteUInt16BigEndian(at[4..], (ushort)(size * (count - power)));
     }
 
     private static uint Checksum(ReadOnlySpan<byte> data)
