@@ -3,7 +3,7 @@ namespace Cms.Bench;
 /// <summary>
 /// Where the benchmarks write their files: the generated feeds (whose lines carry synthetic PIN/PUK/CIP in clear, as the feed
 /// format does), the API's key ring and pickup folder. Under the checkout's git-ignored <c>.data/bench</c> (bench/run.sh sets
-/// CMS_BENCH_ROOT), readable by this user only — not a world-readable temporary folder.
+/// CMS_BENCH_ROOT), readable by this user only — never a shared temporary folder.
 /// </summary>
 public static class BenchWork
 {
@@ -11,9 +11,11 @@ public static class BenchWork
 
     public static string Folder(params string[] parts)
     {
-        var root = Environment.GetEnvironmentVariable("CMS_BENCH_ROOT") is { Length: > 0 } checkout
-            ? Path.Combine(checkout, ".data", "bench")
-            : Path.Combine(Path.GetTempPath(), $"cms-bench-{Environment.UserName}");
+        // The checkout: bench/run.sh names it; run by hand, it is five folders above bench/Cms.Bench/bin/<configuration>/<framework>/.
+        var checkout = Environment.GetEnvironmentVariable("CMS_BENCH_ROOT") is { Length: > 0 } named
+            ? named
+            : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", ".."));
+        var root = Path.Combine(checkout, ".data", "bench");
         var path = root;
         Create(path);
         foreach (var part in parts)

@@ -48,7 +48,7 @@ public class AuditorTests(CmsFactory factory) : ApiTest(factory)
     }
 
     [Fact]
-    public async Task The_listing_pages_a_period_in_time_order_through_entries_of_one_instant_and_out_of_sequence()
+    public async Task The_listing_pages_a_period_in_time_order_through_entries_of_one_instant_and_out_of_sequence_and_the_trail_in_its_order()
     {
         // Written in this order (sequence): 10:00:02, 10:00:01 (a transaction that took its time before its entry was written),
         // then three of one instant (one transaction), then the next day. The listing reads a period by time and pages it.
@@ -78,6 +78,15 @@ public class AuditorTests(CmsFactory factory) : ApiTest(factory)
         Assert.Equal(["first", "second", "third 1", "third 2", "third 3"], seen.Select(e => e.Detail).ToArray());
         Assert.True(seen[0].Sequence > seen[1].Sequence); // time order, not the sequence's
         Assert.Equal(seen.Skip(2).Select(e => e.Sequence).Order(), seen.Skip(2).Select(e => e.Sequence)); // one instant: the trail's order
+
+        // A cursor that names no entry (0: from the start; one a lagging replica has not received) goes on after that sequence.
+        var fromZero = await OkAsync(await auditor.GetAsync("/api/v1/audit/operations?type=IDENTIFICATION&from=2026-11-10&to=2026-11-10&after=0"));
+        Assert.Equal(["first", "second", "third 1", "third 2", "third 3"],
+            fromZero.GetProperty("operations").EnumerateArray().Select(o => o.GetProperty("detail").GetString()!).ToArray());
+        // Without a period, the trail's order: a client following the trail sees what was written after its cursor.
+        var following = await OkAsync(await auditor.GetAsync($"/api/v1/audit/operations?type=IDENTIFICATION&after={seen[1].Sequence}"));
+        Assert.Equal(["first", "third 1", "third 2", "third 3", "next day"],
+            following.GetProperty("operations").EnumerateArray().Select(o => o.GetProperty("detail").GetString()!).ToArray());
 
         var csv = await auditor.GetAsync("/api/v1/audit/operations?type=IDENTIFICATION&from=2026-11-10&to=2026-11-11&format=csv");
         var lines = Encoding.UTF8.GetString((await csv.Content.ReadAsByteArrayAsync())[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);

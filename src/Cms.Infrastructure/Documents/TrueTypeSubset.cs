@@ -29,9 +29,9 @@ public static class TrueTypeSubset
         {
             return CreateCore(font, keep);
         }
-        catch (Exception e) when (e is ArgumentOutOfRangeException or IndexOutOfRangeException or InvalidDataException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return null;
+            return null; // a font this cannot read is used whole: the forms print as before
         }
     }
 
@@ -64,9 +64,8 @@ public static class TrueTypeSubset
         }
 
         // The characters to keep that the font maps, and their glyphs with every composite's components.
-        var map = ReadUnicodeMap(Table("cmap"));
-        var kept = map.Where(p => p.Key <= 0xFFFF && p.Value != 0 && p.Value < glyphCount && keep(p.Key))
-            .ToDictionary(p => p.Key, p => p.Value);
+        var map = ReadUnicodeMap(Table("cmap"), keep);
+        var kept = map.Where(p => p.Value > 0 && p.Value < glyphCount).ToDictionary(p => p.Key, p => p.Value);
         var glyphs = new SortedSet<int>();
         var pending = new Stack<int>(kept.Values.Append(0));
         while (pending.Count > 0)
@@ -74,7 +73,10 @@ public static class TrueTypeSubset
             var glyph = pending.Pop();
             if (!glyphs.Add(glyph)) continue;
             foreach (var (_, component) in Components(glyf, GlyphRange(glyph)))
-                if (component < glyphCount && !glyphs.Contains(component)) pending.Push(component);
+            {
+                if (component >= glyphCount) throw new InvalidDataException($"Glyph {glyph} is made of glyph {component}, which the font has not.");
+                if (!glyphs.Contains(component)) pending.Push(component);
+            }
         }
         var renumbered = new Dictionary<int, int>();
         foreach (var glyph in glyphs) renumbered[glyph] = renumbered.Count;
@@ -159,6 +161,10 @@ public static class TrueTypeSubset
         names[4] = full + " Cms";
         names[6] = new string(names.GetValueOrDefault(6, family).Where(char.IsAsciiLetterOrDigit).ToArray()) + "-Cms";
         var texts = names.ToDictionary(p => p.Key, p => System.Text.Encoding.BigEndianUnicode.GetBytes(p.Value));
+        // Offsets are 16-bit: a licence text too long for them is left out rather than corrupting the table (its address, 14, stays).
+        foreach (var id in new[] { 13, 0 })
+            if (texts.Values.Sum(t => t.Length) > ushort.MaxValue && texts.Remove(id)) names.Remove(id);
+        if (texts.Values.Sum(t => t.Length) > ushort.MaxValue) throw new InvalidDataException("The font's names are too long.");
         var table = new byte[6 + 12 * names.Count + texts.Values.Sum(t => t.Length)];
         var t = table.AsSpan();
         BinaryPrimitives.WriteUInt16BigEndian(t[2..], (ushort)names.Count);
@@ -198,8 +204,12 @@ public static class TrueTypeSubset
         }
     }
 
-    /// <summary>Unicode → glyph from the font's Windows Unicode subtable (format 12 for the full range, else format 4).</summary>
-    private static Dictionary<int, int> ReadUnicodeMap(ReadOnlySpan<byte> cmap)
+    /// <summary>
+    /// Unicode → glyph from the font's Windows Unicode subtable (format 12 for the full range, else format 4), for the wanted
+    /// characters of the Basic Multilingual Plane only: each is looked up in the subtable, so a malformed table (huge or
+    /// overlapping ranges) costs its size, never its ranges' span.
+    /// </summary>
+    private static Dictionary<int, int> ReadUnicodeMap(ReadOnlySpan<byte> cmap, Func<int, bool> keep)
     {
         int? format4 = null, format12 = null;
         for (var i = 0; i < U16(cmap, 2); i++)
@@ -214,13 +224,20 @@ public static class TrueTypeSubset
         var map = new Dictionary<int, int>();
         if (format12 is { } at12)
         {
-            for (var g = 0; g < U32(cmap, at12 + 12); g++)
+            var groups = U32(cmap, at12 + 12);
+            if (groups > (uint)(cmap.Length - at12 - 16) / 12) throw new InvalidDataException("The character map's groups run past its table.");
+            for (var c = 0; c <= 0xFFFF; c++)
             {
-                var group = at12 + 16 + 12 * g;
-                var first = (int)U32(cmap, group);
-                var last = (int)U32(cmap, group + 4);
-                var glyph = (int)U32(cmap, group + 8);
-                for (var c = first; c <= last && c <= 0xFFFF; c++) map[c] = glyph + (c - first);
+                if (!keep(c)) continue;
+                for (var g = 0; g < groups; g++)
+                {
+                    var group = at12 + 16 + 12 * g;
+                    uint first = U32(cmap, group), last = U32(cmap, group + 4), glyph = U32(cmap, group + 8);
+                    if (c < first || c > last) continue;
+                    var found = glyph + (uint)c - first;
+                    if (found <= 0xFFFF) map[c] = (int)found;
+                    break;
+                }
             }
             return map;
         }
@@ -230,20 +247,18 @@ public static class TrueTypeSubset
         var starts = ends + 2 * segments + 2;
         var deltas = starts + 2 * segments;
         var rangeOffsets = deltas + 2 * segments;
-        for (var s = 0; s < segments; s++)
+        for (var c = 0; c < 0xFFFF; c++)
         {
-            int start = U16(cmap, starts + 2 * s), end = U16(cmap, ends + 2 * s), delta = U16(cmap, deltas + 2 * s);
-            int rangeOffset = U16(cmap, rangeOffsets + 2 * s);
-            for (var c = start; c <= end && c != 0xFFFF; c++)
+            if (!keep(c)) continue;
+            for (var s = 0; s < segments; s++)
             {
-                int glyph;
-                if (rangeOffset == 0) glyph = (c + delta) & 0xFFFF;
-                else
-                {
-                    glyph = U16(cmap, rangeOffsets + 2 * s + rangeOffset + 2 * (c - start));
-                    if (glyph != 0) glyph = (glyph + delta) & 0xFFFF;
-                }
+                int start = U16(cmap, starts + 2 * s), end = U16(cmap, ends + 2 * s);
+                if (c < start || c > end) continue;
+                int delta = U16(cmap, deltas + 2 * s), rangeOffset = U16(cmap, rangeOffsets + 2 * s);
+                var glyph = rangeOffset == 0 ? (c + delta) & 0xFFFF : U16(cmap, rangeOffsets + 2 * s + rangeOffset + 2 * (c - start));
+                if (rangeOffset != 0 && glyph != 0) glyph = (glyph + delta) & 0xFFFF;
                 if (glyph != 0) map[c] = glyph;
+                break;
             }
         }
         return map;

@@ -108,24 +108,41 @@ public sealed class DatabaseMigrator(IConfiguration configuration, ILogger<Datab
         {
             if (waiting.Elapsed >= nextNotice)
             {
-                await using var holder = new NpgsqlCommand($"""
-                    SELECT a.pid, coalesce(nullif(a.application_name, ''), '-'), coalesce(host(a.client_addr), 'local'),
-                           coalesce(a.state, '-') || coalesce(' on ' || a.wait_event_type || ':' || a.wait_event, ''), a.backend_start
-                    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                    WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {LockKey >> 32} AND l.objid = {LockKey & 0xFFFF_FFFF}
-                      AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                    """, connection);
-                await using var reader = await holder.ExecuteReaderAsync(cancellationToken);
-                if (await reader.ReadAsync(cancellationToken))
-                    logger.LogWarning(
-                        "Waiting {Seconds:0} s for the migrators' lock, held by session {Pid} ({Application}, {Client}, connected {Since:u}), {State}",
-                        waiting.Elapsed.TotalSeconds, reader.GetInt32(0), reader.GetString(1), reader.GetString(2),
-                        reader.GetFieldValue<DateTimeOffset>(4), reader.GetString(3));
-                else logger.LogWarning("Waiting {Seconds:0} s for the migrators' lock", waiting.Elapsed.TotalSeconds);
+                await NoticeAsync(connection, logger, waiting.Elapsed, cancellationToken);
                 nextNotice = waiting.Elapsed + TimeSpan.FromSeconds(30);
             }
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
+    }
+
+    /// <summary>Best effort: a notice that cannot be made (the holder's row hidden from this role, a failed query) never stops
+    /// the wait.</summary>
+    private static async Task NoticeAsync(NpgsqlConnection connection, ILogger logger, TimeSpan waited, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var holder = new NpgsqlCommand($"""
+                SELECT a.pid, coalesce(nullif(a.application_name, ''), '-'), coalesce(host(a.client_addr), 'local'),
+                       coalesce(a.state, '-') || coalesce(' on ' || a.wait_event_type || ':' || a.wait_event, ''),
+                       coalesce(to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), '-')
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {LockKey >> 32} AND l.objid = {LockKey & 0xFFFF_FFFF}
+                  AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """, connection);
+            await using var reader = await holder.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                logger.LogWarning(
+                    "Waiting {Seconds:0} s for the migrators' lock, held by session {Pid} ({Application}, {Client}, connected {Since} UTC), {State}",
+                    waited.TotalSeconds, reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(4), reader.GetString(3));
+                return;
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidCastException or InvalidOperationException)
+        {
+            // the notice below says at least how long
+        }
+        logger.LogWarning("Waiting {Seconds:0} s for the migrators' lock", waited.TotalSeconds);
     }
 }
 

@@ -13,14 +13,17 @@ using Microsoft.EntityFrameworkCore;
 namespace Cms.Application.Reporting.ListAuditOperations;
 
 /// <summary>
-/// Every operation, filtered by region, counter, operator, type, card and period, in time order (the trail's order among
-/// entries of the same instant). JSON pages are keyset-paged (<c>after</c> = the last <c>sequence</c> seen: the page goes on
-/// after that entry's time and sequence); CSV streams the whole selection. The query is recorded.
+/// Every operation, filtered by region, counter, operator, type, card and period. JSON pages are keyset-paged
+/// (<c>after</c> = the last <c>sequence</c> seen); CSV streams the whole selection. The query is recorded.
+/// Without a period: in the trail's order (<c>sequence</c>), so that a client following the trail as it grows sees every entry
+/// after its cursor. With a period: in time order (the trail's order among entries of one instant), the page going on after
+/// the cursor's time and sequence — a cursor that names no entry (0, or one the replica has not received yet) goes on after
+/// that sequence instead of ending the listing.
 /// </summary>
 /// <remarks>
-/// Time order, not the sequence alone, so that a page is read from the index by time and stops at its last row: ordered by
-/// sequence and filtered by a period, PostgreSQL chose at 100,000,000 entries to walk the trail's key from its first entry
-/// until it found a page of the period — 1.1 million pages read for a day's first page, 6.4 s (issue 29, decision 0063).
+/// Time order for a period, so that a page is read from the index by time and stops at its last row: ordered by sequence and
+/// filtered by a period, PostgreSQL chose at 100,000,000 entries to walk the trail's key from its first entry until it found a
+/// page of the period — 1.1 million pages read for a day's first page, 6.4 s (issue 29, decision 0063).
 /// </remarks>
 public sealed record ListAuditOperationsQuery(
     string? Region, string? Counter, string? Operator, string? Type, string? Card, string? From, string? To, long? After, int? Limit,
@@ -62,15 +65,29 @@ public sealed class ListAuditOperationsHandler(IReadSource reads, AuditScope aud
         audit.CardNumber = q.Card;
         // On the replica for auditors when it is usable (decision 0056): the CSV stream reads after this handler returns, so it
         // takes the request's context; a page is read again on the primary should the replica fail under it.
-        if (q.Csv) return new AuditOperationsResult(null, Csv(Select(await reads.ContextAsync(nameof(ListAuditOperationsQuery), cancellationToken), q, period), cancellationToken));
+        if (q.Csv)
+        {
+            var context = await reads.ContextAsync(nameof(ListAuditOperationsQuery), cancellationToken);
+            var cursor = await CursorAsync(context, q, period, cancellationToken);
+            return new AuditOperationsResult(null, Csv(Select(context, q, period, cursor), cancellationToken));
+        }
         var limit = q.Limit ?? 100;
-        var page = await reads.ReadAsync(nameof(ListAuditOperationsQuery), (db, ct) => Select(db, q, period).Take(limit + 1).ToListAsync(ct), cancellationToken);
+        var page = await reads.ReadAsync(nameof(ListAuditOperationsQuery), async (db, ct) =>
+            await Select(db, q, period, await CursorAsync(db, q, period, ct)).Take(limit + 1).ToListAsync(ct), cancellationToken);
         var more = page.Count > limit;
         if (more) page.RemoveAt(page.Count - 1);
         return new AuditOperationsResult(new AuditOperationsPage(page.Select(AuditOperationView.From).ToList(), more ? page[^1].Sequence : null, limit), null);
     }
 
-    private static IQueryable<OperationEntry> Select(ICmsDbContext db, ListAuditOperationsQuery q, ReportPeriod period)
+    private static bool ByTime(ReportPeriod period) => period.Start is not null || period.End is not null;
+
+    /// <summary>The time of the entry the client last saw, when the listing is in time order (one probe by the trail's key).</summary>
+    private static async Task<DateTimeOffset?> CursorAsync(ICmsDbContext db, ListAuditOperationsQuery q, ReportPeriod period, CancellationToken ct) =>
+        q.After is { } after && ByTime(period)
+            ? await db.Operations.AsNoTracking().Where(o => o.Sequence == after).Select(o => (DateTimeOffset?)o.OccurredAt).FirstOrDefaultAsync(ct)
+            : null;
+
+    private static IQueryable<OperationEntry> Select(ICmsDbContext db, ListAuditOperationsQuery q, ReportPeriod period, DateTimeOffset? seenAt)
     {
         var entries = db.Operations.AsNoTracking();
         if (q.Region is not null) entries = entries.Where(o => o.Region == q.Region);
@@ -79,13 +96,15 @@ public sealed class ListAuditOperationsHandler(IReadSource reads, AuditScope aud
         if (ApiNames.Parse<OperationType>(q.Type) is { } type) entries = entries.Where(o => o.Type == type);
         if (q.Card is not null) entries = entries.Where(o => o.CardNumber == q.Card);
         entries = period.Apply(entries);
-        if (q.After is { } after)
+        if (!ByTime(period))
         {
-            // The page starts after the entry the client last saw, found by its sequence (one lookup by the trail's key).
-            var seen = db.Operations.Where(o => o.Sequence == after).Select(o => (DateTimeOffset?)o.OccurredAt);
-            entries = entries.Where(o => o.OccurredAt >= seen.FirstOrDefault()
-                && (o.OccurredAt > seen.FirstOrDefault() || o.Sequence > after));
+            if (q.After is { } after) entries = entries.Where(o => o.Sequence > after);
+            return entries.OrderBy(o => o.Sequence);
         }
+        if (q.After is { } cursor)
+            entries = seenAt is { } at
+                ? entries.Where(o => o.OccurredAt >= at && (o.OccurredAt > at || o.Sequence > cursor))
+                : entries.Where(o => o.Sequence > cursor);
         return entries.OrderBy(o => o.OccurredAt).ThenBy(o => o.Sequence);
     }
 
