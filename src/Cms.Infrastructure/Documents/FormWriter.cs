@@ -104,10 +104,11 @@ public sealed class FormWriter : IDisposable
             var x = Margin + i * cellWidth;
             var label = cells[i].Label + ": ";
             var labelFont = FontFor(label, size);
-            var valueFont = FontFor(cells[i].Value ?? "", size, bold: true);
+            var text = cells[i].Value ?? "";
+            var valueFont = FontFor(text, size, bold: true);
             gfx.DrawString(label, labelFont, XBrushes.Black, new XRect(x, y, cellWidth, size * 1.4), XStringFormats.TopLeft);
             var labelWidth = gfx.MeasureString(label, labelFont).Width;
-            var value = Fit(cells[i].Value ?? "", valueFont, cellWidth - labelWidth - 4);
+            var value = Fit(text, valueFont, cellWidth - labelWidth - 4);
             gfx.DrawString(value, valueFont, XBrushes.Black, new XRect(x + labelWidth, y, cellWidth - labelWidth, size * 1.4), XStringFormats.TopLeft);
         }
         y += size * 1.6;

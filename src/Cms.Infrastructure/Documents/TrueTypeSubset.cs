@@ -54,10 +54,9 @@ public static class TrueTypeSubset
         var glyphCount = U16(Table("maxp"), 4);
         var metricCount = U16(Table("hhea"), 34);
         var glyf = Table("glyf");
-        var locaTable = tables["loca"];
         (int Start, int End) GlyphRange(int glyph)
         {
-            var entries = font.AsSpan(locaTable.Offset, locaTable.Length);
+            var entries = Table("loca");
             return longOffsets
                 ? ((int)U32(entries, 4 * glyph), (int)U32(entries, 4 * glyph + 4))
                 : (2 * U16(entries, 2 * glyph), 2 * U16(entries, 2 * glyph + 2));
